@@ -1,8 +1,27 @@
 import type protobuf from 'protobufjs';
 
-/** Encodes plain field-value objects with protobufjs (`Type.encode(obj).finish()`). Not timed by benchmarks. */
+/** Encodes plain field-value objects with protobufjs (`Type.encode(obj).finish()`), packed contiguously. Not timed. */
 export function encodeAll(type: protobuf.Type, objects: readonly Record<string, unknown>[]): Uint8Array[] {
-  return objects.map((o) => type.encode(o).finish());
+  return packContiguous(objects.map((o) => type.encode(o).finish()));
+}
+
+/**
+ * Copies records into one ArrayBuffer and returns plain `Uint8Array` views of it, as records sliced out of a
+ * network batch look. (protobufjs returns Node `Buffer`s; mixing those with plain arrays would make element
+ * access polymorphic and distort the comparison between decoders.)
+ */
+export function packContiguous(records: readonly Uint8Array[]): Uint8Array[] {
+  let total = 0;
+  for (const r of records) total += r.length;
+  const all = new Uint8Array(total);
+  const views: Uint8Array[] = [];
+  let offset = 0;
+  for (const r of records) {
+    all.set(r, offset);
+    views.push(all.subarray(offset, offset + r.length));
+    offset += r.length;
+  }
+  return views;
 }
 
 /**
