@@ -1,0 +1,52 @@
+/**
+ * @lakestream/delta — Delta Lake tables for streaming ingest: storage adapters, the Delta log (commit with
+ * txn and conflict retry, checkpoints, snapshots, time travel), Parquet data files encoded in worker threads
+ * with exact per-file statistics, and a reader into Apache Arrow.
+ */
+export { DeltaError, type DeltaErrorCode, isDeltaError } from './errors.js';
+export { type JsonObject, type JsonValue, parseJson, stringifyJson } from './json.js';
+export type {
+  Action,
+  AddAction,
+  MetadataAction,
+  ProtocolAction,
+  RemoveAction,
+  TxnAction,
+} from './log/actions.js';
+export { parseCommit, serializeCommit } from './log/actions.js';
+export { checkpointPath, commitPath } from './log/log-paths.js';
+export type { HistoryEntry } from './log/log-reader.js';
+export { type EncodedFile, type EncodeRequest, encodeFile } from './parquet/encode-file.js';
+export {
+  createParquetPool,
+  type ParquetPool,
+  type ParquetPoolOptions,
+  resolveWorkerUrl,
+} from './parquet/parquet-pool.js';
+export { buildWriterProperties, type ParquetWriteOptions } from './parquet/writer-properties.js';
+export { fromArrowSchema, fromArrowType, toArrowSchema, toArrowType } from './schema/arrow-schema.js';
+export { conformBatch } from './schema/conform-batch.js';
+export type {
+  DeltaArrayType,
+  DeltaMapType,
+  DeltaSchema,
+  DeltaStructField,
+  DeltaStructType,
+  DeltaType,
+} from './schema/delta-schema.js';
+export { parseDeltaSchema } from './schema/delta-schema.js';
+export type { Snapshot } from './snapshot.js';
+export { computeFileStats, type FileStatsOptions } from './stats/file-stats.js';
+export { createLocalStorage, type LocalStorageOptions } from './storage/local-storage.js';
+export type { Storage } from './storage/storage.js';
+export {
+  type CommitOptions,
+  type CommitResult,
+  type CreateTableOptions,
+  createTable,
+  openTable,
+  type ScanOptions,
+  type Table,
+  type TableOptions,
+  type TxnId,
+} from './table.js';

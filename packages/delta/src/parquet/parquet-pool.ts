@@ -1,0 +1,126 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { DeltaError, type DeltaErrorCode } from '../errors.js';
+import type { EncodedFile, EncodeRequest } from './encode-file.js';
+import type { WorkerRequest, WorkerResponse } from './parquet-worker.js';
+
+/** Options of {@link createParquetPool}. */
+export interface ParquetPoolOptions {
+  /** Worker threads (default: `os.availableParallelism()`). */
+  workers?: number;
+  /** Override the worker script (default: `parquet-worker.js` beside this module in `dist/`). */
+  workerUrl?: URL;
+}
+
+/** A pool of worker threads that encode Parquet data files, so the event loop never blocks on encoding. */
+export interface ParquetPool extends AsyncDisposable {
+  /** Number of worker threads. */
+  readonly size: number;
+  /**
+   * Encodes one data file on the least busy worker. Rejects with the worker's `DeltaError` (`SCHEMA_MISMATCH`,
+   * `ENCODE_FAILED`), `ENCODE_FAILED` if the worker dies (it is replaced), or `POOL_CLOSED`.
+   */
+  encode(request: EncodeRequest): Promise<EncodedFile>;
+  /** Stops the workers; pending encodes reject with `POOL_CLOSED`. */
+  close(): Promise<void>;
+}
+
+/**
+ * Where the worker script is. Worker threads need JavaScript, so the script always comes from `dist/`: beside
+ * this module when it runs built, or the `dist/` twin of `src/` when it runs from TypeScript source (vitest).
+ * Throws `INVALID_ARGUMENT` asking for a build when the file is missing.
+ */
+export function resolveWorkerUrl(): URL {
+  let url = new URL('./parquet-worker.js', import.meta.url);
+  if (import.meta.url.endsWith('.ts')) {
+    url = new URL(url.href.replace(/\/src\/parquet\/parquet-worker\.js$/, '/dist/parquet/parquet-worker.js'));
+  }
+  if (!existsSync(fileURLToPath(url))) {
+    throw new DeltaError(
+      'INVALID_ARGUMENT',
+      `Parquet worker script not found at ${fileURLToPath(url)}; run \`npm run build -w @lakestream/delta\` first`,
+    );
+  }
+  return url;
+}
+
+interface Pending {
+  resolve: (file: EncodedFile) => void;
+  reject: (err: DeltaError) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  pending: Map<number, Pending>;
+}
+
+/**
+ * Starts a pool of Parquet worker threads. Idle workers do not keep the process alive; still, dispose the pool
+ * (`await using`, or `close()`) when done.
+ */
+export function createParquetPool(options: ParquetPoolOptions = {}): ParquetPool {
+  const size = Math.max(1, Math.floor(options.workers ?? availableParallelism()));
+  const url = options.workerUrl ?? resolveWorkerUrl();
+  let nextId = 1;
+  let closed = false;
+
+  const spawn = (): Slot => {
+    const slot: Slot = { worker: new Worker(url), pending: new Map() };
+    slot.worker.unref();
+    slot.worker.on('message', (msg: WorkerResponse) => {
+      const p = slot.pending.get(msg.id);
+      if (p === undefined) return;
+      slot.pending.delete(msg.id);
+      if (slot.pending.size === 0) slot.worker.unref();
+      if (msg.ok) p.resolve({ parquet: msg.parquet, stats: msg.stats, numRecords: msg.numRecords });
+      else p.reject(new DeltaError(msg.code as DeltaErrorCode, msg.message));
+    });
+    const fail = (err: DeltaError): void => {
+      for (const p of slot.pending.values()) p.reject(err);
+      slot.pending.clear();
+    };
+    slot.worker.on('error', (cause) => {
+      fail(new DeltaError('ENCODE_FAILED', `a Parquet worker crashed: ${cause.message}`, { cause }));
+    });
+    slot.worker.on('exit', (code) => {
+      fail(
+        new DeltaError(
+          closed ? 'POOL_CLOSED' : 'ENCODE_FAILED',
+          closed ? 'the Parquet pool was closed' : `a Parquet worker exited with code ${code}`,
+        ),
+      );
+      const i = slots.indexOf(slot);
+      if (!closed && i >= 0) slots[i] = spawn();
+    });
+    return slot;
+  };
+  const slots: Slot[] = Array.from({ length: size }, spawn);
+
+  const close = async (): Promise<void> => {
+    if (closed) return;
+    closed = true;
+    await Promise.all(slots.map((s) => s.worker.terminate()));
+  };
+
+  return {
+    size,
+    encode(request) {
+      if (closed) return Promise.reject(new DeltaError('POOL_CLOSED', 'the Parquet pool was closed'));
+      let slot = slots[0] as Slot;
+      for (const s of slots) if (s.pending.size < slot.pending.size) slot = s;
+      const id = nextId++;
+      return new Promise<EncodedFile>((resolve, reject) => {
+        slot.pending.set(id, { resolve, reject });
+        slot.worker.ref();
+        const message: WorkerRequest = { id, request };
+        const buf = request.ipc;
+        const transfer = buf.byteOffset === 0 && buf.byteLength === buf.buffer.byteLength;
+        slot.worker.postMessage(message, transfer ? [buf.buffer as ArrayBuffer] : []);
+      });
+    },
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}

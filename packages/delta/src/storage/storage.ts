@@ -1,0 +1,25 @@
+/**
+ * Where a table's bytes live. Paths are relative to the table root and use `/` (e.g. `_delta_log/00…0.json`).
+ * The log code only ever calls these five operations, so an S3-compatible adapter (conditional PUT with
+ * `If-None-Match: *` for `putIfAbsent`, ListObjectsV2 with `start-after` for `list`) drops in unchanged.
+ */
+export interface Storage {
+  /** A human-readable location for error messages (a directory path or a URL). */
+  readonly location: string;
+  /**
+   * Paths that start with `prefix` (e.g. `_delta_log/`), sorted ascending; only those after `startAfter` when
+   * given. Names starting with `.` (temp files) are never returned. A missing directory lists as empty.
+   */
+  list(prefix: string, options?: { startAfter?: string }): Promise<string[]>;
+  /** The whole object, or `undefined` when it does not exist. */
+  read(path: string): Promise<Uint8Array | undefined>;
+  /** Creates or replaces an object atomically: readers see the old bytes or the new, never a part. */
+  write(path: string, data: Uint8Array): Promise<void>;
+  /**
+   * Creates the object only if nothing exists at `path`; `true` when this call created it, `false` when it
+   * already existed. Atomic and complete: no reader ever sees a partial object. The basis of every commit.
+   */
+  putIfAbsent(path: string, data: Uint8Array): Promise<boolean>;
+  /** Removes an object; no error when it is already gone. */
+  delete(path: string): Promise<void>;
+}
