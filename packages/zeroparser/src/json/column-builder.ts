@@ -43,9 +43,16 @@ export abstract class ColumnBuilder<T extends DataType = DataType> {
   /** Writes the placeholder value of row `length` (without committing it). */
   protected abstract writePlaceholder(): void;
 
-  /** Drops every row from `length` on, recounting the nulls among the dropped rows. */
+  /**
+   * Drops every row from `length` on, recounting the nulls among the dropped rows. Children are truncated
+   * even when this builder has no row to drop: a failed record may have appended to them before this
+   * builder's own row was committed.
+   */
   truncate(length: number): void {
-    if (length >= this.length) return;
+    if (length >= this.length) {
+      this.truncateValues(this.length);
+      return;
+    }
     const validity = this.#validity;
     if (validity !== undefined && this.nullCount > 0) {
       const bytes = validity.bytes;
