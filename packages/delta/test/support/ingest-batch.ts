@@ -152,7 +152,7 @@ export function ingestBatch(rows: IngestRow[]): RecordBatch {
         BigInt64Array,
         rows.map((x) => x.big),
       ),
-    }),
+    } as never),
     makeData({
       type: new Uint32(),
       length: n,
@@ -167,7 +167,7 @@ export function ingestBatch(rows: IngestRow[]): RecordBatch {
         BigUint64Array,
         rows.map((x) => x.u64),
       ),
-    }),
+    } as never),
     v(
       'f64',
       rows.map((x) => x.f64),
