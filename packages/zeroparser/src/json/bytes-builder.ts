@@ -66,7 +66,9 @@ export class BytesBuilder extends ColumnBuilder<BytesType> {
   }
 
   protected writePlaceholder(): void {
-    this.#offsets[this.length + 1] = this.#reserve(0);
+    // `#reserve` may replace `#offsets`: call it before reading the field.
+    const start = this.#reserve(0);
+    this.#offsets[this.length + 1] = start;
   }
 
   protected buildData(
