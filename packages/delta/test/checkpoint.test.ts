@@ -1,0 +1,94 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { describe, expect, it } from 'vitest';
+import { createLocalStorage, createTable, openTable, type Snapshot, type Storage } from '../src/index.js';
+import { idsOf, simpleRows, simpleSchema } from './support/simple-table.js';
+
+/** A view of a table that hides every checkpoint, so snapshots replay JSON commits only. */
+function jsonOnly(storage: Storage): Storage {
+  const hidden = (p: string): boolean => p.includes('.checkpoint.') || p.endsWith('_last_checkpoint');
+  return {
+    ...storage,
+    list: async (prefix, options) => (await storage.list(prefix, options)).filter((p) => !hidden(p)),
+    read: async (path) => (hidden(path) ? undefined : storage.read(path)),
+  };
+}
+
+function comparable(s: Snapshot) {
+  return {
+    version: s.version,
+    protocol: s.protocol,
+    metadata: s.metadata,
+    files: [...s.files].sort((a, b) => a.path.localeCompare(b.path)),
+    txns: [...s.txns].sort(),
+  };
+}
+
+describe('checkpoints', () => {
+  it('every 10 commits; a snapshot from the checkpoint equals one from JSON alone', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'delta-checkpoint-'));
+    {
+      await using table = await createTable(dir, { schema: simpleSchema, workers: 1 });
+      let checkpoints = 0;
+      for (let v = 0; v < 24; v++) {
+        if (v === 12) {
+          // A schema change between checkpoints: the next checkpoint carries the new metaData.
+          const evolved = await table.evolveSchema({
+            ...simpleSchema,
+            fields: [...simpleSchema.fields, { name: 'extra', type: 'double', nullable: true, metadata: {} }],
+          });
+          if (evolved.checkpointed) checkpoints++;
+        }
+        const result = await table.append(simpleRows(v * 10, 10, v >= 12), {
+          txn: { appId: v % 2 === 0 ? 'even' : 'odd', version: BigInt(v) },
+        });
+        if (result.checkpointed) checkpoints++;
+      }
+      expect(table.version).toBe(25);
+      expect(checkpoints).toBe(2);
+    }
+    const log = join(dir, '_delta_log');
+    expect(existsSync(join(log, '00000000000000000010.checkpoint.parquet'))).toBe(true);
+    expect(existsSync(join(log, '00000000000000000020.checkpoint.parquet'))).toBe(true);
+    const last = JSON.parse(readFileSync(join(log, '_last_checkpoint'), 'utf8')) as Record<string, number>;
+    // protocol + metaData + 2 txns + 19 adds at version 20
+    expect(last).toMatchObject({ version: 20, size: 23, numOfAddFiles: 19 });
+
+    const storage = createLocalStorage(dir);
+    await using fromCheckpoint = await openTable(storage);
+    await using fromJson = await openTable(jsonOnly(storage));
+    for (const version of [undefined, 20, 15, 10, 9]) {
+      const a = await fromCheckpoint.snapshot(version);
+      const b = await fromJson.snapshot(version);
+      expect(comparable(a)).toEqual(comparable(b));
+    }
+    const latest = await fromCheckpoint.snapshot();
+    expect(latest.latestTxnVersion('even')).toBe(22n);
+    expect(latest.latestTxnVersion('odd')).toBe(23n);
+    expect(latest.schema.fields.map((f) => f.name)).toEqual(['id', 'name', 'extra']);
+    expect(idsOf(await fromCheckpoint.scan())).toEqual(Array.from({ length: 240 }, (_, i) => i));
+
+    // An independent reader sees the classic checkpoint schema.
+    const db = await DuckDBInstance.create(':memory:');
+    const conn = await db.connect();
+    try {
+      const cp = join(log, '00000000000000000020.checkpoint.parquet');
+      const r = await conn.runAndReadAll(
+        `SELECT count(add) AS adds, count(txn) AS txns, count(metaData) AS meta, count(protocol) AS proto,
+                max(txn.version)::VARCHAR AS maxtxn FROM read_parquet('${cp}')`,
+      );
+      // Version 20 is the append of txn 18 (version 13 was the schema change).
+      expect(r.getRowObjectsJson()[0]).toEqual({
+        adds: '19',
+        txns: '2',
+        meta: '1',
+        proto: '1',
+        maxtxn: '18',
+      });
+    } finally {
+      conn.closeSync();
+    }
+  });
+});
