@@ -23,7 +23,7 @@ import {
 } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { createJsonParser } from './index.js';
-import { field, listOf, mapOf, structOf } from './test-schema.js';
+import { field, listOf, mapOf, structOf } from './test-support/test-schema.js';
 
 /*
  * Differential test: random records are generated as JS values together with the Arrow values they must

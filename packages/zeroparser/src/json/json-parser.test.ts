@@ -20,7 +20,7 @@ import { describe, expect, it } from 'vitest';
 import { DecodeError, SchemaError } from '../errors.js';
 import type { JsonParserOptions } from '../options.js';
 import { createJsonParser } from './index.js';
-import { field, listOf, mapOf, structOf } from './test-schema.js';
+import { field, listOf, mapOf, structOf } from './test-support/test-schema.js';
 
 function column(batch: RecordBatch, name: string): Vector {
   const vector = batch.getChild(name);
@@ -335,6 +335,26 @@ describe('nested types', () => {
       { inner: { v: null }, w: null },
       null,
     ]);
+  });
+
+  it('keys named like Object.prototype members are plain keys', () => {
+    const batch = createJsonParser(schema).decodeBatch([
+      '{"id": 1, "tags": {"__proto__": {"mag": 1}, "constructor": {"mag": 2}, "toString": {"mag": 3}}}',
+    ]);
+    const tags = column(batch, 'tags').get(0) as Iterable<[string, unknown]>;
+    expect(Array.from(tags, ([k, v]) => [k, plain(v)])).toEqual([
+      ['__proto__', { mag: 1 }],
+      ['constructor', { mag: 2 }],
+      ['toString', { mag: 3 }],
+    ]);
+    for (const key of ['__proto__', 'constructor', 'hasOwnProperty']) {
+      expectError(errorOf(schema, [`{"id": 1, "${key}": {}}`]), {
+        code: 'UNKNOWN_FIELD',
+        recordIndex: 0,
+        fieldPath: key,
+        detail: new RegExp(`the key "${key}" is not a column`),
+      });
+    }
   });
 
   it('names the path of a failure inside lists and maps', () => {
