@@ -2,10 +2,10 @@
  * @lakestream/zeroparser: run-time protobuf (and JSON) records → Apache Arrow record batches.
  * See README.md for the type mapping, the errors and the figures.
  */
-export { type Parser, createParser } from './compile/create-parser.js';
+export { createParser, type Parser } from './compile/create-parser.js';
 export type { DescriptorInput } from './descriptor/load.js';
 export { DecodeError, type DecodeErrorCode, SchemaError, type SchemaErrorCode } from './errors.js';
-// export * from './json/index.js'; (enabled when the JSON parser lands)
+export * from './json/index.js';
 export {
   DEFAULT_MAX_RECORD_BYTES,
   DEFAULT_RECURSION_LIMIT,

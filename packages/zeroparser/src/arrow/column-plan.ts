@@ -100,7 +100,11 @@ const STORAGE: Record<ScalarKind, Storage> = {
  * and int32 under a `date` column → DateDay. Fails with `SchemaError` when nesting exceeds `recursionLimit`
  * or a field does not fit its table column.
  */
-export function planColumns(message: MessageModel, tableSchema: TableStruct | undefined, recursionLimit: number): BatchPlan {
+export function planColumns(
+  message: MessageModel,
+  tableSchema: TableStruct | undefined,
+  recursionLimit: number,
+): BatchPlan {
   const groups: RowGroup[] = [];
   const columns: ColumnPlan[] = [];
   const newGroup = (): RowGroup => {
@@ -125,9 +129,21 @@ export function planColumns(message: MessageModel, tableSchema: TableStruct | un
     depth: number,
   ): StructPlan => {
     if (depth > recursionLimit) {
-      throw new SchemaError('RECURSION_LIMIT', path, `messages nest ${depth} deep, past the recursion limit of ${recursionLimit}`);
+      throw new SchemaError(
+        'RECURSION_LIMIT',
+        path,
+        `messages nest ${depth} deep, past the recursion limit of ${recursionLimit}`,
+      );
     }
-    const plan = add({ kind: 'struct', id: columns.length, field: field!, group, path, message: model, children: [] } as StructPlan);
+    const plan = add({
+      kind: 'struct',
+      id: columns.length,
+      field: field!,
+      group,
+      path,
+      message: model,
+      children: [],
+    } as StructPlan);
     for (const child of model.fields) {
       const childPath = path === '' ? child.name : `${path}.${child.name}`;
       plan.children.push(planField(child, group, childPath, tableField(table, child, childPath), depth));
@@ -144,9 +160,15 @@ export function planColumns(message: MessageModel, tableSchema: TableStruct | un
     table: TableField | undefined,
     depth: number,
   ): ColumnPlan => {
-    if (model.cardinality === 'singular') return planValue(model, model.name, nullableOf(model), group, path, table?.type, depth);
+    if (model.cardinality === 'singular')
+      return planValue(model, model.name, nullableOf(model), group, path, table?.type, depth);
     const elementGroup = newGroup();
-    const list = add({ kind: model.cardinality === 'map' ? 'map' : 'list', id: columns.length, group, path } as ListPlan);
+    const list = add({
+      kind: model.cardinality === 'map' ? 'map' : 'list',
+      id: columns.length,
+      group,
+      path,
+    } as ListPlan);
     let element: ColumnPlan;
     if (model.cardinality === 'map') {
       const { key, value } = model.map!;
@@ -161,10 +183,15 @@ export function planColumns(message: MessageModel, tableSchema: TableStruct | un
         ],
       };
       element = planStruct(entries, undefined, 'entries', false, elementGroup, path, entryTable, depth + 1);
-      (list as { field: Field }).field = new Field(model.name, new Map_(element.field as Field<Struct>, false), false);
+      (list as { field: Field }).field = new Field(
+        model.name,
+        new Map_(element.field as Field<Struct>, false),
+        false,
+      );
     } else {
       const tableType = table?.type;
-      const elementType = typeof tableType === 'object' && tableType.type === 'array' ? tableType.elementType : undefined;
+      const elementType =
+        typeof tableType === 'object' && tableType.type === 'array' ? tableType.elementType : undefined;
       element = planValue(model, 'element', false, elementGroup, `${path}[]`, elementType, depth);
       (list as { field: Field }).field = new Field(model.name, new List(element.field), false);
     }
@@ -211,9 +238,15 @@ function nullableOf(model: FieldModel): boolean {
 
 function tableField(table: TableStruct | undefined, field: FieldModel, path: string): TableField | undefined {
   if (!table) return undefined;
-  const match = table.fields.find((f) => f.name === field.name) ?? table.fields.find((f) => f.name.toLowerCase() === field.name.toLowerCase());
+  const match =
+    table.fields.find((f) => f.name === field.name) ??
+    table.fields.find((f) => f.name.toLowerCase() === field.name.toLowerCase());
   if (!match) {
-    throw new SchemaError('TABLE_SCHEMA_MISMATCH', path, `the table has no column '${field.name}' (columns: ${table.fields.map((f) => f.name).join(', ')})`);
+    throw new SchemaError(
+      'TABLE_SCHEMA_MISMATCH',
+      path,
+      `the table has no column '${field.name}' (columns: ${table.fields.map((f) => f.name).join(', ')})`,
+    );
   }
   return match;
 }
@@ -221,11 +254,19 @@ function tableField(table: TableStruct | undefined, field: FieldModel, path: str
 function arrowType(kind: ScalarKind, tableType: TableType | undefined, path: string): DataType {
   if (tableType === 'timestamp') {
     if (kind === 'int64' || kind === 'sint64' || kind === 'sfixed64') return new TimestampMicrosecond('UTC');
-    throw new SchemaError('TABLE_SCHEMA_MISMATCH', path, `a timestamp column is sent as int64 microseconds since the epoch, not ${kind}`);
+    throw new SchemaError(
+      'TABLE_SCHEMA_MISMATCH',
+      path,
+      `a timestamp column is sent as int64 microseconds since the epoch, not ${kind}`,
+    );
   }
   if (tableType === 'date') {
     if (kind === 'int32' || kind === 'sint32' || kind === 'sfixed32') return new DateDay();
-    throw new SchemaError('TABLE_SCHEMA_MISMATCH', path, `a date column is sent as int32 days since the epoch, not ${kind}`);
+    throw new SchemaError(
+      'TABLE_SCHEMA_MISMATCH',
+      path,
+      `a date column is sent as int32 days since the epoch, not ${kind}`,
+    );
   }
   switch (kind) {
     case 'double':

@@ -1,120 +1,196 @@
-import type { ColumnPlan, RowGroup } from './column-plan.js';
+import type { RowGroup } from './column-plan.js';
+import { bitmapStride, type GroupLayout, layoutGroup, wordStride } from './group-layout.js';
 
 /**
- * The typed arrays one column is decoded into. Generated decoders write into them directly; `rows` is the
- * capacity. Freshly allocated arrays are zero, which is what an absent value is (zero, null bit clear), so
- * a decoder only writes what the record holds.
+ * The arena one row group is decoded into: `words` holds every Int32 array of the group, `bitmaps` every
+ * bitmap, at the slots `layout` assigns (see `layoutGroup`). Both are views of one zeroed ArrayBuffer, and
+ * zero is what an absent value is (zero, null bit clear), so decoders write only what records hold.
+ * String and binary values are appended to a buffer per column (`data`, `dataEnd` bytes used).
  */
-export interface ColumnStore {
-  readonly plan: ColumnPlan;
-  /** `w32`: one word a row; `w64`: two (low, high); unused otherwise. */
-  words: Int32Array;
-  /** Validity bitmap (nullable columns and structs), or the values of a `bool` column. */
-  bits: Uint8Array;
-  /** `bool` columns that are nullable keep their validity here. */
-  validity: Uint8Array;
-  /** `bytes`: record index, start and length of each value. */
-  record: Int32Array;
-  start: Int32Array;
-  length: Int32Array;
-  /** `list` / `map`: end offset of each row's elements (lazily written, see `fillOffsets`). */
-  offsets: Int32Array;
-}
-
-const EMPTY_I32 = new Int32Array(0);
-const EMPTY_U8 = new Uint8Array(0);
-
-/** The stores of one row group, grown together so a row index is valid in every one of them. */
 export class GroupStore {
+  readonly layout: GroupLayout;
   capacity = 0;
-  readonly stores: ColumnStore[];
+  words = new Int32Array(0);
+  bitmaps = new Uint8Array(0);
+  readonly data = new Map<number, Uint8Array>();
+  readonly dataEnd = new Map<number, number>();
 
+  /** `dataBytesPerRow`: expected bytes per row of each `bytes` column, by column id (sizes `data`). */
   constructor(
     readonly group: RowGroup,
     capacity: number,
+    dataBytesPerRow: ReadonlyMap<number, number>,
   ) {
-    this.stores = group.columns.map((plan) => ({
-      plan,
-      words: EMPTY_I32,
-      bits: EMPTY_U8,
-      validity: EMPTY_U8,
-      record: EMPTY_I32,
-      start: EMPTY_I32,
-      length: EMPTY_I32,
-      offsets: EMPTY_I32,
-    }));
+    this.layout = layoutGroup(group);
     this.grow(capacity);
+    for (const column of group.columns) {
+      if (column.kind === 'scalar' && column.storage === 'bytes') {
+        const bytes = Math.ceil((dataBytesPerRow.get(column.id) ?? 16) * this.capacity) + 64;
+        this.data.set(column.id, new Uint8Array(bytes));
+        this.dataEnd.set(column.id, 0);
+      }
+    }
   }
 
-  /** Makes room for at least `rows` rows (doubling), keeping what was written. */
+  get wordStride(): number {
+    return wordStride(this.capacity);
+  }
+
+  get bitmapStride(): number {
+    return bitmapStride(this.capacity);
+  }
+
+  /** Makes room for at least `rows` rows (doubling), moving what was written to the new strides. */
   grow(rows: number): void {
     if (rows <= this.capacity) return;
     const capacity = Math.max(rows, this.capacity * 2, 8);
-    for (const store of this.stores) resize(store, capacity);
+    const { wordSlots, bitmapSlots } = this.layout;
+    const stride = wordStride(capacity);
+    const bitStride = bitmapStride(capacity);
+    const arena = new ArrayBuffer(wordSlots * stride * 4 + bitmapSlots * bitStride);
+    const words = new Int32Array(arena, 0, wordSlots * stride);
+    const bitmaps = new Uint8Array(arena, wordSlots * stride * 4, bitmapSlots * bitStride);
+    if (this.capacity > 0) {
+      // Move array by array: a 64-bit column's array spans two slots, so slots cannot be moved one by one.
+      const oldStride = this.wordStride;
+      const oldBitStride = this.bitmapStride;
+      const rows = this.capacity;
+      for (const slot of this.layout.slots.values()) {
+        const move = (k: number, entries: number): void => {
+          if (k >= 0) words.set(this.words.subarray(k * oldStride, k * oldStride + entries), k * stride);
+        };
+        move(slot.words, rows * slot.wordsPerRow);
+        move(slot.start, rows);
+        move(slot.length, rows);
+        move(slot.offsets, rows + 1);
+        for (const k of [slot.bits, slot.validity, slot.seen]) {
+          if (k >= 0)
+            bitmaps.set(
+              this.bitmaps.subarray(k * oldBitStride, k * oldBitStride + ((rows + 7) >>> 3)),
+              k * bitStride,
+            );
+        }
+      }
+    }
+    this.words = words;
+    this.bitmaps = bitmaps;
     this.capacity = capacity;
+  }
+
+  /** Makes room for `bytes` bytes in a `bytes` column's data buffer; returns the new buffer. */
+  growData(columnId: number, used: number, bytes: number): Uint8Array {
+    const old = this.data.get(columnId)!;
+    const next = new Uint8Array(Math.max(bytes, old.length * 2));
+    next.set(old.subarray(0, used));
+    this.data.set(columnId, next);
+    return next;
+  }
+
+  /** A word slot's entries for `rows` rows (a view into the arena). */
+  wordSlot(slot: number, entries: number): Int32Array {
+    return this.words.subarray(slot * this.wordStride, slot * this.wordStride + entries);
+  }
+
+  /** A bitmap slot's bytes for `rows` rows (a view into the arena). */
+  bitmapSlot(slot: number, rows: number): Uint8Array {
+    return this.bitmaps.subarray(slot * this.bitmapStride, slot * this.bitmapStride + ((rows + 7) >>> 3));
+  }
+
+  /**
+   * Copies this store's rows `[0, rows)` into `target` at rows `[base, base + rows)`, then empties this
+   * store. Used with a small store as a tile: decoders write a few hundred rows into the tile, which stays in
+   * cache, and the tile is flushed to the batch with one sequential copy per array (`target` must have room
+   * for `base + capacity` rows, and `base` must be a multiple of 8 so bitmaps copy whole bytes).
+   */
+  flushTo(target: GroupStore, base: number): void {
+    const views = this.slotViews();
+    const stride = target.wordStride;
+    const bitStride = target.bitmapStride;
+    for (const { slot, view, perRow, skip } of views.words)
+      target.words.set(view, slot * stride + base * perRow + skip);
+    for (const { slot, view } of views.bitmaps) target.bitmaps.set(view, slot * bitStride + (base >>> 3));
+    this.reset();
+  }
+
+  /** Empties every row (not the string data, which belongs to the batch). */
+  reset(): void {
+    this.words.fill(0);
+    this.bitmaps.fill(0);
+  }
+
+  private views: { words: SlotView[]; bitmaps: SlotView[] } | undefined;
+
+  /** One view per slot of this store (made once: flushing allocates nothing). */
+  private slotViews(): { words: SlotView[]; bitmaps: SlotView[] } {
+    if (this.views) return this.views;
+    const words: SlotView[] = [];
+    const bitmaps: SlotView[] = [];
+    const stride = this.wordStride;
+    const bitStride = this.bitmapStride;
+    const rows = this.capacity;
+    for (const slot of this.layout.slots.values()) {
+      if (slot.words >= 0) {
+        const from = slot.words * stride;
+        words.push({
+          slot: slot.words,
+          perRow: slot.wordsPerRow,
+          skip: 0,
+          view: this.words.subarray(from, from + rows * slot.wordsPerRow),
+        });
+      }
+      for (const k of [slot.start, slot.length]) {
+        if (k >= 0)
+          words.push({
+            slot: k,
+            perRow: 1,
+            skip: 0,
+            view: this.words.subarray(k * stride, k * stride + rows),
+          });
+      }
+      // Offsets are written at `row + 1`: entries 1..rows belong to this tile's rows.
+      if (slot.offsets >= 0) {
+        const from = slot.offsets * stride + 1;
+        words.push({ slot: slot.offsets, perRow: 1, skip: 1, view: this.words.subarray(from, from + rows) });
+      }
+      for (const k of [slot.bits, slot.validity, slot.seen]) {
+        if (k >= 0)
+          bitmaps.push({
+            slot: k,
+            perRow: 0,
+            skip: 0,
+            view: this.bitmaps.subarray(k * bitStride, k * bitStride + (rows >>> 3)),
+          });
+      }
+    }
+    this.views = { words, bitmaps };
+    return this.views;
   }
 
   /** Returns rows `[from, to)` to their fresh (absent) state: used to undo a record that failed. */
   clear(from: number, to: number): void {
     if (to <= from) return;
-    for (const store of this.stores) {
-      const { plan } = store;
-      if (plan.kind === 'scalar') {
-        if (plan.storage === 'w32') store.words.fill(0, from, to);
-        if (plan.storage === 'w64') store.words.fill(0, from * 2, to * 2);
-        if (plan.storage === 'bytes') {
-          store.record.fill(0, from, to);
-          store.start.fill(0, from, to);
-          store.length.fill(0, from, to);
-        }
-        if (plan.storage === 'bool') clearBits(store.validity, from, to);
+    const stride = this.wordStride;
+    for (const slot of this.layout.slots.values()) {
+      if (slot.words >= 0) {
+        const base = slot.words * stride;
+        this.words.fill(0, base + from * slot.wordsPerRow, base + to * slot.wordsPerRow);
       }
-      if (plan.kind === 'list' || plan.kind === 'map') store.offsets.fill(0, from + 1, to + 1);
-      clearBits(store.bits, from, to);
+      for (const k of [slot.start, slot.length])
+        if (k >= 0) this.words.fill(0, k * stride + from, k * stride + to);
+      if (slot.offsets >= 0)
+        this.words.fill(0, slot.offsets * stride + from + 1, slot.offsets * stride + to + 1);
+      for (const k of [slot.bits, slot.validity, slot.seen]) {
+        if (k < 0) continue;
+        const base = k * this.bitmapStride;
+        for (let row = from; row < to; row++) this.bitmaps[base + (row >>> 3)]! &= ~(1 << (row & 7));
+      }
     }
   }
 }
 
-function resize(store: ColumnStore, rows: number): void {
-  const { plan } = store;
-  const bytes = (rows + 7) >>> 3;
-  const nullable = plan.field.nullable;
-  if (plan.kind === 'scalar') {
-    switch (plan.storage) {
-      case 'w32':
-        store.words = grown(store.words, rows);
-        break;
-      case 'w64':
-        store.words = grown(store.words, rows * 2);
-        break;
-      case 'bool':
-        if (nullable) store.validity = grownBytes(store.validity, bytes);
-        break;
-      case 'bytes':
-        store.record = grown(store.record, rows);
-        store.start = grown(store.start, rows);
-        store.length = grown(store.length, rows);
-        break;
-    }
-  }
-  if (plan.kind === 'list' || plan.kind === 'map') store.offsets = grown(store.offsets, rows + 1);
-  const bool = plan.kind === 'scalar' && plan.storage === 'bool';
-  if (bool || nullable) store.bits = grownBytes(store.bits, bytes);
-}
-
-function grown(old: Int32Array, length: number): Int32Array {
-  const next = new Int32Array(length);
-  next.set(old);
-  return next;
-}
-
-function grownBytes(old: Uint8Array, length: number): Uint8Array {
-  const next = new Uint8Array(length);
-  next.set(old);
-  return next;
-}
-
-function clearBits(bits: Uint8Array, from: number, to: number): void {
-  if (bits.length === 0) return;
-  for (let row = from; row < to; row++) bits[row >>> 3]! &= ~(1 << (row & 7));
+interface SlotView {
+  readonly slot: number;
+  readonly perRow: number;
+  readonly skip: number;
+  readonly view: Int32Array | Uint8Array;
 }

@@ -27,11 +27,14 @@ interface Program {
   begin(groups: GroupStore[]): void;
   record(buf: Uint8Array, rec: number, row: number): void;
   counts(out: Int32Array): void;
+  finish(): void;
   restore(counts: Int32Array): void;
   end(): void;
 }
 
 const CACHE_LIMIT = 256;
+/** Rows per tile: small enough that a tile of a wide record stays in L1/L2 cache (see `GroupStore.flushTo`). */
+const TILE_ROWS = 128;
 const cache = new Map<string, Parser>();
 
 /**
@@ -66,42 +69,70 @@ function compileParser(descriptor: DescriptorInput, options: ParserOptions): Par
   const model = loadMessageModel(descriptor, options.syntax ?? 'proto2');
   const plan = planColumns(model, options.tableSchema, recursionLimit);
   const generated = generateDecoder(plan, recursionLimit);
-  const program = new Function('H', generated.source)(runtimeHelpers) as Program;
+  const program = new Function('H', 'X', generated.source)(runtimeHelpers, generated.byteDefaults) as Program;
   const schema = new Schema(plan.root.children.map((c) => c.field));
   const sizing = new Sizing(plan);
 
-  const run = (records: readonly Uint8Array[], settle: boolean): { batch: RecordBatch; errors: DecodeError[] } => {
-    const groups = plan.groups.map((g) => new GroupStore(g, sizing.capacity(g.id, records.length)));
+  // Top-level rows are decoded into a small tile that stays in cache, then flushed to the batch: writing
+  // straight into a batch-sized arena spreads every record over one cache line per column and misses.
+  const tile = new GroupStore(plan.groups[0]!, TILE_ROWS, sizing.dataBytes);
+
+  const run = (
+    records: readonly Uint8Array[],
+    settle: boolean,
+  ): { batch: RecordBatch; errors: DecodeError[] } => {
+    const top = new GroupStore(plan.groups[0]!, roundUp(records.length, TILE_ROWS), sizing.dataBytes);
+    const children = plan.groups
+      .slice(1)
+      .map((g) => new GroupStore(g, sizing.capacity(g.id, records.length), sizing.dataBytes));
+    // String data goes straight to the batch: it is appended sequentially, which caches handle well.
+    for (const [column, data] of top.data) tile.data.set(column, data);
+    const decoding = [tile, ...children];
     const counts = new Int32Array(plan.groups.length);
     const before = new Int32Array(plan.groups.length);
     const errors: DecodeError[] = [];
+    let flushed = 0;
     let row = 0;
-    program.begin(groups);
+    program.begin(decoding);
     try {
       for (let index = 0; index < records.length; index++) {
         const record = records[index]!;
         try {
           if (record.length > maxRecordBytes) {
-            throw new WireFault('RECORD_TOO_LARGE', 0, `the record is ${record.length} bytes, over the limit of ${maxRecordBytes}`);
+            throw new WireFault(
+              'RECORD_TOO_LARGE',
+              0,
+              `the record is ${record.length} bytes, over the limit of ${maxRecordBytes}`,
+            );
           }
           if (settle) program.counts(before);
-          program.record(record, index, row);
+          program.record(record, index, row - flushed);
           row++;
+          if (row - flushed === TILE_ROWS) {
+            tile.flushTo(top, flushed);
+            flushed = row;
+          }
         } catch (fault) {
           if (!(fault instanceof WireFault)) throw fault;
           const error = new DecodeError(fault.code, index, fault.path ?? '', fault.offset, fault.detail);
           if (!settle) throw error;
           errors.push(error);
-          undoRecord(program, groups, row, before, counts);
+          undoRecord(program, decoding, row - flushed, before, counts);
         }
       }
+      if (row > flushed) tile.flushTo(top, flushed);
       program.counts(counts);
+      program.finish();
     } finally {
       program.end();
+      tile.reset();
     }
+    for (const [column, used] of tile.dataEnd) top.dataEnd.set(column, used);
+    for (const [column, data] of tile.data) top.data.set(column, data);
+    const groups = [top, ...children];
     counts[0] = row;
-    sizing.learn(counts, row);
-    const data = buildData(plan.root, { groups, rows: Array.from(counts), records, defaults: generated.byteDefaults });
+    sizing.learn(counts, groups);
+    const data = buildData(plan.root, groups, Array.from(counts));
     return { batch: new RecordBatch(schema, data), errors };
   };
 
@@ -112,17 +143,31 @@ function compileParser(descriptor: DescriptorInput, options: ParserOptions): Par
   };
 }
 
+function roundUp(value: number, multiple: number): number {
+  return Math.max(multiple, Math.ceil(value / multiple) * multiple);
+}
+
 /** Puts every store back as it was before the failed record at `row`. */
-function undoRecord(program: Program, groups: GroupStore[], row: number, before: Int32Array, scratch: Int32Array): void {
+function undoRecord(
+  program: Program,
+  groups: GroupStore[],
+  row: number,
+  before: Int32Array,
+  scratch: Int32Array,
+): void {
   program.counts(scratch);
   groups[0]!.clear(row, row + 1);
   for (let g = 1; g < groups.length; g++) groups[g]!.clear(before[g]!, scratch[g]!);
   program.restore(before);
 }
 
-/** Sizes the element groups of the next batch from the elements per record seen so far. */
+/**
+ * Sizes the next batch's buffers from what earlier batches held (elements per record, string bytes per
+ * row), so that growing while decoding is rare.
+ */
 class Sizing {
   private readonly perRecord: Float64Array;
+  readonly dataBytes = new Map<number, number>();
   constructor(plan: BatchPlan) {
     this.perRecord = new Float64Array(plan.groups.length);
   }
@@ -130,8 +175,17 @@ class Sizing {
     if (group === 0) return records;
     return Math.ceil(this.perRecord[group]! * records * 1.05) + 16;
   }
-  learn(counts: Int32Array, records: number): void {
+  learn(counts: Int32Array, groups: readonly GroupStore[]): void {
+    const records = counts[0]!;
     if (records === 0) return;
-    for (let g = 1; g < counts.length; g++) this.perRecord[g] = Math.max(this.perRecord[g]!, counts[g]! / records);
+    for (let g = 1; g < counts.length; g++)
+      this.perRecord[g] = Math.max(this.perRecord[g]!, counts[g]! / records);
+    groups.forEach((group, g) => {
+      for (const [column, used] of group.dataEnd) {
+        if (used === 0 || counts[g] === 0) continue;
+        const perRow = (used / counts[g]!) * 1.05;
+        this.dataBytes.set(column, Math.max(this.dataBytes.get(column) ?? 0, perRow));
+      }
+    });
   }
 }

@@ -59,7 +59,19 @@ function parseFloatText(text: string, fail: () => never): number {
 /** Undoes protoc's C escaping of a bytes default (`\n`, `\\`, `\'`, `\"`, octal `\NNN`, hex `\xHH`). */
 function unescapeBytes(text: string): Uint8Array {
   const out: number[] = [];
-  const simple: Record<string, number> = { n: 10, r: 13, t: 9, '\\': 92, "'": 39, '"': 34, a: 7, b: 8, f: 12, v: 11, '?': 63 };
+  const simple: Record<string, number> = {
+    n: 10,
+    r: 13,
+    t: 9,
+    '\\': 92,
+    "'": 39,
+    '"': 34,
+    a: 7,
+    b: 8,
+    f: 12,
+    v: 11,
+    '?': 63,
+  };
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
     if (ch !== '\\') {

@@ -1,19 +1,21 @@
-import type { BatchPlan, ColumnPlan, ListPlan, RowGroup, ScalarPlan, StructPlan } from '../arrow/column-plan.js';
-import type { ScalarKind } from '../descriptor/model.js';
+import type { BatchPlan, ColumnPlan, ListPlan, ScalarPlan, StructPlan } from '../arrow/column-plan.js';
+import { type ColumnSlots, layoutGroup } from '../arrow/group-layout.js';
+import { needsPresenceCheck, type ScalarKind } from '../descriptor/model.js';
 import { type StoredDefault, toStoredDefault } from './default-values.js';
 
 /**
  * JavaScript source of a decoder specialised to one schema, and the constants it needs.
  *
  * Every message occurrence gets its own function `m<column id>(buf, pos, end, row)` that decodes one message
- * into row `row` of its columns: a loop over tags with a `switch` on the field number (V8 turns the dense
- * field numbers into a jump table), inline one-byte fast paths for varints, lengths and tags, and stores of
- * raw wire bits into typed arrays. Column arrays live in closure variables (`W3`, `B3`, …) that are re-bound
- * when a row group grows. The source is evaluated once per schema with `new Function`.
+ * into row `row` of its row group. Fields are first tried in declaration order, one compare of the whole tag
+ * each (the order encoders write), and otherwise dispatched by a `switch` on the field number. Varints,
+ * lengths and tags have inline one-byte fast paths; values are stored as raw wire bits into the row group's
+ * arena (`A[slot * S + row]`, see `layoutGroup`), held in locals. The source is evaluated once per schema
+ * with `new Function('H', 'X', source)`: `H` the runtime helpers, `X` the default bytes of string columns.
  */
 export interface GeneratedDecoder {
   readonly source: string;
-  /** Default bytes of string/binary columns, by column id. */
+  /** Default bytes of string/binary columns, by column id: the generated code's `X`. */
   readonly byteDefaults: ReadonlyMap<number, Uint8Array>;
 }
 
@@ -36,6 +38,317 @@ const WIRE: Record<ScalarKind, number> = {
   enum: 0,
 };
 
+/** Reads the next tag into `t` (and `tag`, which names the field if decoding it fails). */
+const READ_TAG = `tag = 0; tp = pos; t = buf[pos++];
+      if (t > 127) {
+        if (pos < end && (x = buf[pos]) < 128) { t = (t & 127) | (x << 7); pos++; }
+        else { t = rtag(buf, pos - 1, end); pos = P.pos; }
+      }
+      tag = t;`;
+
+/** One way a field can arrive: its wire type and the code that decodes it (`repeats`: may come again). */
+interface Alternative {
+  readonly wire: number;
+  readonly repeats: boolean;
+  readonly code: string;
+}
+
+/**
+ * How generated code reaches a row group's arena: the message's own group through locals loaded at entry
+ * (`A`, `S`, `M`, `SB`), another group (list elements) through its closure variables, re-read after growth.
+ */
+interface Arena {
+  readonly words: string;
+  readonly stride: string;
+  readonly bitmaps: string;
+  readonly bitStride: string;
+}
+
+const LOCAL: Arena = { words: 'A', stride: 'S', bitmaps: 'M', bitStride: 'SB' };
+const groupArena = (g: number): Arena => ({
+  words: `A${g}`,
+  stride: `S${g}`,
+  bitmaps: `M${g}`,
+  bitStride: `SB${g}`,
+});
+
+/** Generates the decoder source for a plan. `recursionLimit` bounds the nesting of skipped groups. */
+export function generateDecoder(plan: BatchPlan, recursionLimit: number): GeneratedDecoder {
+  const byteDefaults = new Map<number, Uint8Array>();
+  const slots = new Map<number, ColumnSlots>();
+  for (const group of plan.groups) for (const [id, slot] of layoutGroup(group).slots) slots.set(id, slot);
+  const slotOf = (column: ColumnPlan): ColumnSlots => slots.get(column.id)!;
+  const functions: string[] = [];
+  const names: string[] = [];
+
+  /** `arena[slot * stride + row]`: one row of a word slot. */
+  const word = (arena: Arena, slot: number, row: string): string =>
+    `${arena.words}[${slot} * ${arena.stride} + ${row}]`;
+  /** The bitmap byte holding `row`, and the bit. */
+  const bitByte = (arena: Arena, slot: number, row: string): string =>
+    `${arena.bitmaps}[${slot} * ${arena.bitStride} + (${row} >>> 3)]`;
+
+  /** Stores `x`/`y` (already converted) into row `row` of a scalar column. */
+  const store = (column: ScalarPlan, arena: Arena, row: string, singular: boolean): string => {
+    const slot = slotOf(column);
+    switch (column.storage) {
+      case 'w32':
+        return `${word(arena, slot.words, row)} = x;`;
+      case 'w64':
+        return `i = ${slot.words} * ${arena.stride} + (${row} << 1); ${arena.words}[i] = x; ${arena.words}[i + 1] = y;`;
+      case 'bool':
+        return singular
+          ? `if (x !== 0) ${bitByte(arena, slot.bits, row)} |= rm; else ${bitByte(arena, slot.bits, row)} &= ~rm;`
+          : `if (x !== 0) ${bitByte(arena, slot.bits, row)} |= 1 << (${row} & 7);`;
+      case 'bytes': {
+        const id = column.id;
+        // Copy the value into the column's buffer while the bytes are hot, OR-ing them together: only a
+        // value with a byte over 0x7F needs the full UTF-8 check.
+        const utf8 = column.scalar === 'string' ? ' if (u > 127) utf(buf, j - x, j);' : '';
+        return `i = DP${id}; if (i + x > D${id}.length) gd${id}(i + x); d = D${id};
+        ${word(arena, slot.start, row)} = i; ${word(arena, slot.length, row)} = x; DP${id} = i + x; j = pos + x; u = 0;
+        while (pos < j) { y = buf[pos++]; u |= y; d[i++] = y; }${utf8}`;
+      }
+    }
+  };
+
+  /** Sets the validity bit of `row` (own group, so `rb`/`rm` are the row's byte and bit). */
+  const setValid = (column: ColumnPlan): string => {
+    if (!column.field.nullable) return '';
+    const slot = slotOf(column);
+    const bits = column.kind === 'scalar' && column.storage === 'bool' ? slot.validity : slot.bits;
+    return `M[${bits} * SB + rb] |= rm;`;
+  };
+
+  const clearOtherMembers = (struct: StructPlan, index: number): string => {
+    const oneof = struct.message.fields[index]!.oneof;
+    return struct.message.fields
+      .map((f, i) => (i !== index && f.oneof === oneof ? struct.children[i]! : undefined))
+      .filter((c): c is ColumnPlan => c !== undefined)
+      .map((c) => {
+        const slot = slotOf(c);
+        const bits = c.kind === 'scalar' && c.storage === 'bool' ? slot.validity : slot.bits;
+        return `M[${bits} * SB + rb] &= ~rm;`;
+      })
+      .join(' ');
+  };
+
+  const repeatedScalar = (element: ScalarPlan): Alternative[] => {
+    const kind = element.scalar;
+    const g = element.group.id;
+    const arena = groupArena(g);
+    const single = `if (K${g} >= C${g}) grow${g}(K${g} + 1);
+        ${readValue(kind, 'end')} ${convert(kind)} ${store(element, arena, `K${g}`, false)} K${g}++;`;
+    const unpacked = { wire: WIRE[kind], repeats: true, code: single };
+    if (WIRE[kind] === 2) return [unpacked];
+    // Packed: at most one element per byte (varints), per 4 or 8 bytes (fixed).
+    const most = WIRE[kind] === 0 ? 'x' : WIRE[kind] === 5 ? '(x >>> 2)' : '(x >>> 3)';
+    const packed = `${readLength('end')} j = pos + x;
+        if (K${g} + ${most} > C${g}) grow${g}(K${g} + ${most});
+        while (pos < j) { ${readValue(kind, 'j')} ${convert(kind)} ${store(element, arena, `K${g}`, false)} K${g}++; }`;
+    return [{ wire: 2, repeats: false, code: packed }, unpacked];
+  };
+
+  const repeatedMessage = (list: ListPlan, element: StructPlan, name: string): string => {
+    const g = element.group.id;
+    return `${readLength('end')} j = pos + x;
+        if (K${g} >= C${g}) grow${g}(K${g} + 1);
+        try { m${element.id}(buf, pos, j, K${g});${finalizes(element) ? ` f${element.id}(K${g}, pos);` : ''} }
+        catch (f) { nest(f, ${JSON.stringify(name)}, K${g} - st${list.id}); }
+        K${g}++; pos = j;`;
+  };
+
+  const storeDefault = (column: ScalarPlan, value: StoredDefault): string => {
+    const slot = slotOf(column);
+    if (value.kind === 'bool') return value.value ? `M[${slot.bits} * SB + rb] |= rm;` : '';
+    if (value.kind === 'words') {
+      return value.words
+        .map(
+          (w, half) =>
+            `A[${slot.words} * S + ${column.storage === 'w64' ? `(row << 1) + ${half}` : 'row'}] = ${w};`,
+        )
+        .join(' ');
+    }
+    const id = column.id;
+    byteDefaults.set(id, value.bytes);
+    const n = value.bytes.length;
+    return `i = DP${id}; if (i + ${n} > D${id}.length) gd${id}(i + ${n});
+      ${word(LOCAL, slot.start, 'row')} = i; ${word(LOCAL, slot.length, 'row')} = ${n}; DP${id} = i + ${n}; D${id}.set(X.get(${id}), i);`;
+  };
+
+  const emitMessage = (struct: StructPlan, depth: number): void => {
+    const g = struct.group.id;
+    const locals = [
+      `A = A${g}`,
+      `S = S${g}`,
+      `M = M${g}`,
+      `SB = SB${g}`,
+      'rb = row >>> 3',
+      'rm = 1 << (row & 7)',
+      'tag = 0',
+      't = 0',
+      'tp = 0',
+      'x = 0',
+      'y = 0',
+      'i = 0',
+      'j = 0',
+      'u = 0',
+      'd = null',
+    ];
+    const cases: string[] = [];
+    const inOrder: string[] = [];
+    const epilogue: string[] = [];
+    const fieldNames: string[] = [];
+    struct.message.fields.forEach((model, index) => {
+      const column = struct.children[index]!;
+      fieldNames[model.number] = JSON.stringify(model.name);
+      const seen = needsPresenceCheck(model) ? `M[${slotOf(column).seen} * SB + rb] |= rm; ` : '';
+      const oneofClear = model.oneof === undefined ? '' : clearOtherMembers(struct, index);
+      let alternatives: Alternative[];
+      if (column.kind === 'scalar') {
+        const code = `${readValue(column.scalar, 'end')} ${convert(column.scalar)} ${store(column, LOCAL, 'row', true)} ${setValid(column)} ${seen}${oneofClear}`;
+        alternatives = [{ wire: WIRE[column.scalar], repeats: false, code }];
+      } else if (column.kind === 'struct') {
+        const code = `${readLength('end')} j = pos + x; ${setValid(column)} ${seen}${oneofClear}
+        try { m${column.id}(buf, pos, j, row); } catch (f) { nest(f, ${JSON.stringify(model.name)}, -1); }
+        pos = j;`;
+        alternatives = [{ wire: 2, repeats: false, code }];
+        emitMessage(column, depth + 1);
+      } else {
+        const elementGroup = column.element.group.id;
+        locals.push(`st${column.id} = K${elementGroup}`);
+        epilogue.push(`${word(LOCAL, slotOf(column).offsets, 'row + 1')} = K${elementGroup};`);
+        alternatives =
+          column.element.kind === 'scalar'
+            ? repeatedScalar(column.element)
+            : [
+                {
+                  wire: 2,
+                  repeats: true,
+                  code: repeatedMessage(column, column.element as StructPlan, model.name),
+                },
+              ];
+        if (column.element.kind === 'struct') emitMessage(column.element, depth + 1);
+      }
+      const [first, second] = alternatives;
+      const dispatch = second
+        ? `if ((t & 7) === ${first!.wire}) { ${first!.code} } else { ${expectWire(second.wire)} ${second.code} }`
+        : `${expectWire(first!.wire)} ${first!.code}`;
+      cases.push(`case ${model.number}: ${dispatch} continue;`);
+      for (const alternative of alternatives) {
+        const tag = model.number * 8 + alternative.wire;
+        const step = `{ ${alternative.code} if (pos >= end) break scan; ${READ_TAG} }`;
+        inOrder.push(alternative.repeats ? `while (t === ${tag}) ${step}` : `if (t === ${tag}) ${step}`);
+      }
+    });
+    names.push(`var N${struct.id} = [${fieldNames.map((n) => n ?? '').join(',')}];`);
+    functions.push(`function m${struct.id}(buf, pos, end, row) {
+  var ${locals.join(', ')};
+  try {
+    scan: while (pos < end) {
+      ${READ_TAG}
+      // Fields usually arrive in declaration order: try each in turn with one compare of the whole tag.
+      ${inOrder.join('\n      ')}
+      switch (t >>> 3) {
+        ${cases.join('\n        ')}
+        default: pos = unk(buf, pos, end, t, ${recursionLimit - depth}, tp);
+      }
+    }
+  } catch (f) { claim(f, tag, N${struct.id}); }
+  ${epilogue.join('\n  ')}
+}`);
+  };
+
+  /**
+   * `f<id>(row, at)` runs once a message's row is complete (all its pieces merged): a missing required field
+   * fails (`at`: offset to report), an absent field with a default takes it, present sub-messages follow.
+   */
+  const finalizeMemo = new Map<number, boolean>();
+  const finalizes = (struct: StructPlan): boolean => {
+    let needed = finalizeMemo.get(struct.id);
+    if (needed === undefined) {
+      needed = struct.message.fields.some(
+        (f, i) =>
+          needsPresenceCheck(f) ||
+          (f.cardinality === 'singular' &&
+            struct.children[i]!.kind === 'struct' &&
+            finalizes(struct.children[i] as StructPlan)),
+      );
+      finalizeMemo.set(struct.id, needed);
+    }
+    return needed;
+  };
+  const emitFinalize = (struct: StructPlan): void => {
+    const g = struct.group.id;
+    const checks = struct.message.fields.map((model, index) => {
+      const column = struct.children[index]!;
+      const name = JSON.stringify(model.name);
+      const lines: string[] = [];
+      if (needsPresenceCheck(model)) {
+        const absent = `(M[${slotOf(column).seen} * SB + rb] & rm) === 0`;
+        lines.push(
+          model.presence === 'required'
+            ? `if (${absent}) throw missing(at, ${name});`
+            : `if (${absent}) { ${storeDefault(column as ScalarPlan, toStoredDefault(model, column.path))} }`,
+        );
+      }
+      if (model.cardinality === 'singular' && column.kind === 'struct' && finalizes(column)) {
+        const present = column.field.nullable ? `(M[${slotOf(column).bits} * SB + rb] & rm) !== 0` : 'true';
+        lines.push(`if (${present}) { try { f${column.id}(row, at); } catch (f) { nest(f, ${name}, -1); } }`);
+        emitFinalize(column);
+      }
+      return lines.join(' ');
+    });
+    functions.push(`function f${struct.id}(row, at) {
+  var A = A${g}, S = S${g}, M = M${g}, SB = SB${g}, rb = row >>> 3, rm = 1 << (row & 7), i = 0;
+  ${checks.filter((c) => c !== '').join('\n  ')}
+}`);
+  };
+  /** Emits the finalizers of list elements (singular sub-messages are emitted with their parent's). */
+  const emitElementFinalizes = (column: ColumnPlan): void => {
+    if (column.kind === 'struct') {
+      column.children.forEach(emitElementFinalizes);
+    } else if (column.kind === 'list' || column.kind === 'map') {
+      if (column.element.kind === 'struct' && finalizes(column.element)) emitFinalize(column.element);
+      emitElementFinalizes(column.element);
+    }
+  };
+
+  emitMessage(plan.root, 0);
+  if (finalizes(plan.root)) emitFinalize(plan.root);
+  emitElementFinalizes(plan.root);
+  const bytes = plan.columns.filter((c) => c.kind === 'scalar' && c.storage === 'bytes');
+  const groupIds = plan.groups.map((g) => g.id);
+  const childIds = groupIds.slice(1);
+  const vars = [
+    ...groupIds.flatMap((g) => [`A${g} = null`, `S${g} = 0`, `M${g} = null`, `SB${g} = 0`]),
+    ...childIds.flatMap((g) => [`K${g} = 0`, `C${g} = 0`]),
+    ...bytes.flatMap((c) => [`D${c.id} = null`, `DP${c.id} = 0`]),
+  ];
+  const source = `"use strict";
+var P = H.cursor, rv32 = H.readVarint32, rv64 = H.readVarint64, rlen = H.readLength, rtag = H.readTag,
+  unk = H.skipUnknown, utf = H.checkUtf8, trunc = H.truncated, oob = H.outOfBounds, mis = H.wireTypeMismatch,
+  claim = H.claim, nest = H.nestFault, missing = H.missingRequired;
+var GS = null, REC = 0, ${vars.join(', ')};
+${names.join('\n')}
+${groupIds.map((g) => `function bind${g}() { var s = GS[${g}]; A${g} = s.words; S${g} = s.wordStride; M${g} = s.bitmaps; SB${g} = s.bitmapStride;${g > 0 ? ` C${g} = s.capacity;` : ''} }`).join('\n')}
+${childIds.map((g) => `function grow${g}(rows) { GS[${g}].grow(rows); bind${g}(); }`).join('\n')}
+${bytes.map((c) => `function gd${c.id}(size) { D${c.id} = GS[${c.group.id}].growData(${c.id}, DP${c.id}, size); }`).join('\n')}
+${functions.join('\n')}
+return {
+  begin: function (groups) {
+    GS = groups; ${groupIds.map((g) => `bind${g}();`).join(' ')} ${childIds.map((g) => `K${g} = 0;`).join(' ')}
+    ${bytes.map((c) => `D${c.id} = GS[${c.group.id}].data.get(${c.id}); DP${c.id} = 0;`).join(' ')}
+  },
+  record: function (buf, rec, row) { REC = rec; m${plan.root.id}(buf, 0, buf.length, row);${finalizes(plan.root) ? ` f${plan.root.id}(row, 0);` : ''} },
+  counts: function (out) { ${childIds.map((g) => `out[${g}] = K${g};`).join(' ')} },
+  restore: function (counts) { ${childIds.map((g) => `K${g} = counts[${g}];`).join(' ')} },
+  finish: function () { ${bytes.map((c) => `GS[${c.group.id}].dataEnd.set(${c.id}, DP${c.id});`).join(' ')} },
+  end: function () { GS = null; ${groupIds.map((g) => `A${g} = null; M${g} = null;`).join(' ')} ${bytes.map((c) => `D${c.id} = null;`).join(' ')} }
+};`;
+  return { source, byteDefaults };
+}
+
 /** Reads of one value into `x` (and `y`, the high half of 64-bit values), bounded by the end variable `E`. */
 function readValue(kind: ScalarKind, E: string): string {
   switch (WIRE[kind]) {
@@ -49,7 +362,7 @@ function readValue(kind: ScalarKind, E: string): string {
     case 2:
       return readLength(E);
     default:
-      if (is64(kind) || kind === 'bool') {
+      if (kind === 'int64' || kind === 'uint64' || kind === 'sint64' || kind === 'bool') {
         return `if (pos < ${E} && (x = buf[pos]) < 128) { pos++; y = 0; } else { x = rv64(buf, pos, ${E}); y = P.hi; pos = P.pos; }`;
       }
       return `if (pos < ${E} && (x = buf[pos]) < 128) pos++; else { x = rv32(buf, pos, ${E}); pos = P.pos; }`;
@@ -62,10 +375,6 @@ function readLength(E: string): string {
         else { x = rlen(buf, pos, ${E}); pos = P.pos; }`;
 }
 
-function is64(kind: ScalarKind): boolean {
-  return kind === 'int64' || kind === 'uint64' || kind === 'sint64' || kind === 'fixed64' || kind === 'sfixed64' || kind === 'double';
-}
-
 /** Wire-to-stored conversions that are not the identity (zigzag, bool). */
 function convert(kind: ScalarKind): string {
   if (kind === 'sint32') return 'x = (x >>> 1) ^ -(x & 1);';
@@ -74,209 +383,6 @@ function convert(kind: ScalarKind): string {
   return '';
 }
 
-/** Generates the decoder source for a plan. `recursionLimit` bounds the nesting of skipped groups. */
-export function generateDecoder(plan: BatchPlan, recursionLimit: number): GeneratedDecoder {
-  const byteDefaults = new Map<number, Uint8Array>();
-  const depthOf = new Map<number, number>();
-  const functions: string[] = [];
-  const names: string[] = [];
-
-  const emitMessage = (struct: StructPlan, depth: number): void => {
-    depthOf.set(struct.id, depth);
-    const locals = ['rb = row >>> 3', 'rm = 1 << (row & 7)', 'tag = 0', 't = 0', 'tp = 0', 'x = 0', 'y = 0', 'i = 0', 'j = 0', 'start = pos'];
-    const cases: string[] = [];
-    const epilogue: string[] = [];
-    const seenBits = new Map<number, number>();
-    const fieldNames: string[] = [];
-    struct.message.fields.forEach((model, index) => {
-      const column = struct.children[index]!;
-      fieldNames[model.number] = JSON.stringify(model.name);
-      const tracked = model.cardinality === 'singular' && (model.presence === 'required' || (model.defaultValue !== undefined && model.oneof === undefined));
-      if (tracked) seenBits.set(index, seenBits.size);
-      const seen = tracked ? seenFlag(seenBits.get(index)!) : '';
-      const oneofClear = model.oneof === undefined ? '' : clearOtherMembers(struct, index);
-      let body: string;
-      if (column.kind === 'scalar') {
-        body = singularScalar(column, seen + oneofClear);
-      } else if (column.kind === 'struct') {
-        body = `${expectWire(2)} ${readLength('end')} j = pos + x; ${validity(column, 'rb', 'rm')} ${seen}${oneofClear}
-        try { m${column.id}(buf, pos, j, row); } catch (f) { nest(f, ${JSON.stringify(model.name)}, -1); }
-        pos = j;`;
-        emitMessage(column, depth + 1);
-      } else {
-        locals.push(`st${column.id} = K${column.element.group.id}`);
-        epilogue.push(`O${column.id}[row + 1] = K${column.element.group.id};`);
-        body = column.element.kind === 'scalar' ? repeatedScalar(column.element) : repeatedMessage(column, column.element as StructPlan, model.name);
-        if (column.element.kind === 'struct') emitMessage(column.element, depth + 1);
-      }
-      cases.push(`case ${model.number}: ${body} continue;`);
-      if (tracked) epilogue.unshift(presenceCheck(column, model.presence === 'required', seenBits.get(index)!, byteDefaults));
-    });
-    for (let word = 0; word * 31 < seenBits.size; word++) locals.push(`s${word} = 0`);
-    names.push(`var N${struct.id} = [${fieldNames.map((n) => n ?? '').join(',')}];`);
-    functions.push(`function m${struct.id}(buf, pos, end, row) {
-  var ${locals.join(', ')};
-  try {
-    while (pos < end) {
-      tag = 0;
-      tp = pos;
-      t = buf[pos++];
-      if (t > 127) {
-        if (pos < end && (x = buf[pos]) < 128) { t = (t & 127) | (x << 7); pos++; }
-        else { t = rtag(buf, pos - 1, end); pos = P.pos; }
-      }
-      tag = t;
-      switch (t >>> 3) {
-        ${cases.join('\n        ')}
-        default: pos = unk(buf, pos, end, t, ${recursionLimit - depth});
-      }
-    }
-  } catch (f) { claim(f, tag, N${struct.id}); }
-  ${epilogue.join('\n  ')}
-}`);
-  };
-
-  emitMessage(plan.root, 0);
-  const vars = plan.columns.flatMap(columnVars);
-  const counts = plan.groups.slice(1).flatMap((g) => [`K${g.id} = 0`, `C${g.id} = 0`]);
-  const source = `"use strict";
-var P = H.cursor, rv32 = H.readVarint32, rv64 = H.readVarint64, rlen = H.readLength, rtag = H.readTag,
-  unk = H.skipUnknown, utf = H.checkUtf8, trunc = H.truncated, oob = H.outOfBounds, mis = H.wireTypeMismatch,
-  claim = H.claim, nest = H.nestFault, missing = H.missingRequired;
-var GS = null, REC = 0${vars.length ? `, ${vars.join(', ')}` : ''}${counts.length ? `, ${counts.join(', ')}` : ''};
-${names.join('\n')}
-${plan.groups.map(bindFunction).join('\n')}
-${plan.groups.slice(1).map((g) => `function grow${g.id}(rows) { GS[${g.id}].grow(rows); bind${g.id}(); }`).join('\n')}
-${functions.join('\n')}
-return {
-  begin: function (groups) { GS = groups; ${plan.groups.map((g) => `bind${g.id}();`).join(' ')} ${plan.groups
-    .slice(1)
-    .map((g) => `K${g.id} = 0;`)
-    .join(' ')} },
-  record: function (buf, rec, row) { REC = rec; m${plan.root.id}(buf, 0, buf.length, row); },
-  counts: function (out) { ${plan.groups.slice(1).map((g) => `out[${g.id}] = K${g.id};`).join(' ')} },
-  restore: function (counts) { ${plan.groups.slice(1).map((g) => `K${g.id} = counts[${g.id}];`).join(' ')} },
-  end: function () { GS = null; ${plan.columns.flatMap(columnVars).map((v) => `${v.split(' ')[0]} = null;`).join(' ')} }
-};`;
-  return { source, byteDefaults };
-
-  function presenceCheck(column: ColumnPlan, required: boolean, bit: number, defaults: Map<number, Uint8Array>): string {
-    const test = `(s${Math.floor(bit / 31)} & ${1 << bit % 31}) === 0`;
-    if (required) return `if (${test}) throw missing(start, ${JSON.stringify(column.field.name)});`;
-    const scalar = column as ScalarPlan;
-    const value = toStoredDefault(scalar.model, scalar.path);
-    return `if (${test}) { ${storeDefault(scalar, value, defaults)} }`;
-  }
-}
-
-function seenFlag(bit: number): string {
-  return `s${Math.floor(bit / 31)} |= ${1 << bit % 31}; `;
-}
-
 function expectWire(wire: number): string {
   return `if ((t & 7) !== ${wire}) throw mis(tp, t, ${wire});`;
-}
-
-function validity(column: ColumnPlan, byte: string, mask: string): string {
-  if (!column.field.nullable) return '';
-  const bitmap = column.kind === 'scalar' && column.storage === 'bool' ? 'V' : 'B';
-  return `${bitmap}${column.id}[${byte}] |= ${mask};`;
-}
-
-function clearOtherMembers(struct: StructPlan, index: number): string {
-  const oneof = struct.message.fields[index]!.oneof;
-  return struct.message.fields
-    .map((f, i) => (i !== index && f.oneof === oneof ? struct.children[i]! : undefined))
-    .filter((c): c is ColumnPlan => c !== undefined)
-    .map((c) => `${c.kind === 'scalar' && c.storage === 'bool' ? 'V' : 'B'}${c.id}[rb] &= ~rm;`)
-    .join(' ');
-}
-
-/** Stores `x`/`y` (already converted) into row `row` of a scalar column. */
-function store(column: ScalarPlan, row: string, singular: boolean): string {
-  const id = column.id;
-  switch (column.storage) {
-    case 'w32':
-      return `W${id}[${row}] = x;`;
-    case 'w64':
-      return `W${id}[${row} << 1] = x; W${id}[(${row} << 1) | 1] = y;`;
-    case 'bool':
-      return singular
-        ? `if (x !== 0) B${id}[rb] |= rm; else B${id}[rb] &= ~rm;`
-        : `if (x !== 0) B${id}[${row} >>> 3] |= 1 << (${row} & 7);`;
-    case 'bytes': {
-      const check =
-        column.scalar === 'string' ? 'for (i = pos, j = pos + x; i < j; i++) if (buf[i] > 127) { utf(buf, i, j); break; }' : '';
-      return `${check} R${id}[${row}] = REC; S${id}[${row}] = pos; L${id}[${row}] = x; pos += x;`;
-    }
-  }
-}
-
-function singularScalar(column: ScalarPlan, extra: string): string {
-  const kind = column.scalar;
-  return `${expectWire(WIRE[kind])} ${readValue(kind, 'end')} ${convert(kind)} ${store(column, 'row', true)} ${validity(column, 'rb', 'rm')} ${extra}`;
-}
-
-function repeatedScalar(element: ScalarPlan): string {
-  const kind = element.scalar;
-  const g = element.group.id;
-  const single = `if (K${g} >= C${g}) grow${g}(K${g} + 1);
-        ${readValue(kind, 'end')} ${convert(kind)} ${store(element, `K${g}`, false)} K${g}++;`;
-  if (WIRE[kind] === 2) return `${expectWire(2)} ${single}`;
-  // Packed: at most one element per byte (varints), per 4 or 8 bytes (fixed).
-  const most = WIRE[kind] === 0 ? 'x' : WIRE[kind] === 5 ? '(x >>> 2)' : '(x >>> 3)';
-  return `if ((t & 7) === 2) {
-        ${readLength('end')} j = pos + x;
-        if (K${g} + ${most} > C${g}) grow${g}(K${g} + ${most});
-        while (pos < j) { ${readValue(kind, 'j')} ${convert(kind)} ${store(element, `K${g}`, false)} K${g}++; }
-      } else { ${expectWire(WIRE[kind])} ${single} }`;
-}
-
-function repeatedMessage(list: ListPlan, element: StructPlan, name: string): string {
-  const g = element.group.id;
-  return `${expectWire(2)} ${readLength('end')} j = pos + x;
-        if (K${g} >= C${g}) grow${g}(K${g} + 1);
-        try { m${element.id}(buf, pos, j, K${g}); } catch (f) { nest(f, ${JSON.stringify(name)}, K${g} - st${list.id}); }
-        K${g}++; pos = j;`;
-}
-
-function storeDefault(column: ScalarPlan, value: StoredDefault, defaults: Map<number, Uint8Array>): string {
-  const id = column.id;
-  if (value.kind === 'bool') return value.value ? `B${id}[rb] |= rm;` : '';
-  if (value.kind === 'bytes') {
-    defaults.set(id, value.bytes);
-    return `R${id}[row] = -1; S${id}[row] = 0; L${id}[row] = ${value.bytes.length};`;
-  }
-  if (column.storage === 'w64') return `W${id}[row << 1] = ${value.words[0]}; W${id}[(row << 1) | 1] = ${value.words[1]};`;
-  return `W${id}[row] = ${value.words[0]};`;
-}
-
-/** Closure variables holding a column's arrays. */
-function columnVars(column: ColumnPlan): string[] {
-  const id = column.id;
-  const vars: string[] = [];
-  if (column.kind === 'scalar') {
-    if (column.storage === 'w32' || column.storage === 'w64') vars.push(`W${id} = null`);
-    if (column.storage === 'bytes') vars.push(`R${id} = null`, `S${id} = null`, `L${id} = null`);
-    if (column.storage === 'bool' && column.field.nullable) vars.push(`V${id} = null`);
-  }
-  if (column.kind === 'list' || column.kind === 'map') vars.push(`O${id} = null`);
-  if (column.field.nullable || (column.kind === 'scalar' && column.storage === 'bool')) vars.push(`B${id} = null`);
-  return vars;
-}
-
-/** `bind<g>()` loads a row group's arrays into the closure variables after allocation or growth. */
-function bindFunction(group: RowGroup): string {
-  const lines = group.columns.map((column, index) => {
-    const s = `s[${index}]`;
-    return columnVars(column)
-      .map((v) => v.split(' ')[0]!)
-      .map((v) => {
-        const array = { W: 'words', B: 'bits', V: 'validity', R: 'record', S: 'start', L: 'length', O: 'offsets' }[v[0] as 'W'];
-        return `${v} = ${s}.${array};`;
-      })
-      .join(' ');
-  });
-  const capacity = group.id === 0 ? '' : `C${group.id} = GS[${group.id}].capacity;`;
-  return `function bind${group.id}() { var s = GS[${group.id}].stores; ${lines.join(' ')} ${capacity} }`;
 }

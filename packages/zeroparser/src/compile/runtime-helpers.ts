@@ -17,17 +17,28 @@ export const runtimeHelpers = {
   readTag,
   nestFault,
 
-  /** Skips an unknown field (tag just read at `pos - 1`…), refusing field number 0. */
-  skipUnknown(buf: Uint8Array, pos: number, end: number, tag: number, depthLeft: number): number {
-    if (tag >>> 3 === 0) throw new WireFault('INVALID_WIRE_TYPE', pos - 1, 'a tag has field number 0');
-    return skipField(buf, pos, end, tag, depthLeft);
+  /** Skips an unknown field whose tag starts at `tagOffset`, refusing field number 0. */
+  skipUnknown(
+    buf: Uint8Array,
+    pos: number,
+    end: number,
+    tag: number,
+    depthLeft: number,
+    tagOffset: number,
+  ): number {
+    if (tag >>> 3 === 0) throw new WireFault('INVALID_WIRE_TYPE', tagOffset, 'a tag has field number 0');
+    return skipField(buf, pos, end, tag, depthLeft, tagOffset);
   },
 
   /** Throws `INVALID_UTF8` unless `buf[from..to)` is well-formed UTF-8. */
   checkUtf8(buf: Uint8Array, from: number, to: number): void {
     const bad = findInvalidUtf8(buf, from, to);
     if (bad >= 0) {
-      throw new WireFault('INVALID_UTF8', bad, `a string holds invalid UTF-8 (byte 0x${buf[bad]!.toString(16).padStart(2, '0')})`);
+      throw new WireFault(
+        'INVALID_UTF8',
+        bad,
+        `a string holds invalid UTF-8 (byte 0x${buf[bad]!.toString(16).padStart(2, '0')})`,
+      );
     }
   },
 

@@ -1,4 +1,3 @@
-import descriptorTypes from 'protobufjs/ext/descriptor.js';
 import type {
   IDescriptorProto,
   IEnumDescriptorProto,
@@ -6,6 +5,7 @@ import type {
   IFileDescriptorProto,
   IFileDescriptorSet,
 } from 'protobufjs/ext/descriptor.js';
+import descriptorTypes from 'protobufjs/ext/descriptor.js';
 import { SchemaError } from '../errors.js';
 import type { FieldModel, MessageModel, Presence, ScalarKind } from './model.js';
 
@@ -61,8 +61,12 @@ export function loadMessageModel(input: DescriptorInput, bareSyntax: 'proto2' | 
   const enums = new Map<string, Declared<IEnumDescriptorProto>>();
   let rootName: string;
   if (input instanceof Uint8Array) {
-    const root = decodeOrFail<IDescriptorProto>(() => descriptorTypes.DescriptorProto.decode(input), 'DescriptorProto');
-    if (!root.name) throw new SchemaError('INVALID_DESCRIPTOR', '', 'the DescriptorProto has no message name');
+    const root = decodeOrFail<IDescriptorProto>(
+      () => descriptorTypes.DescriptorProto.decode(input),
+      'DescriptorProto',
+    );
+    if (!root.name)
+      throw new SchemaError('INVALID_DESCRIPTOR', '', 'the DescriptorProto has no message name');
     register(root, '', bareSyntax, registry, enums);
     rootName = root.name;
   } else {
@@ -72,13 +76,23 @@ export function loadMessageModel(input: DescriptorInput, bareSyntax: 'proto2' | 
     );
     for (const file of set.file ?? []) {
       const prefix = file.package ? `${file.package}.` : '';
-      for (const message of file.messageType ?? []) register(message, prefix, syntaxOf(file), registry, enums);
-      for (const e of file.enumType ?? []) enums.set(prefix + (e.name ?? ''), { decl: e, syntax: syntaxOf(file), fullName: prefix + (e.name ?? '') });
+      for (const message of file.messageType ?? [])
+        register(message, prefix, syntaxOf(file), registry, enums);
+      for (const e of file.enumType ?? [])
+        enums.set(prefix + (e.name ?? ''), {
+          decl: e,
+          syntax: syntaxOf(file),
+          fullName: prefix + (e.name ?? ''),
+        });
     }
     rootName = input.messageName.replace(/^\./, '');
     if (!registry.has(rootName)) {
       const known = [...registry.keys()].slice(0, 10).join(', ');
-      throw new SchemaError('MESSAGE_NOT_FOUND', '', `message '${rootName}' is not in the FileDescriptorSet (it has: ${known})`);
+      throw new SchemaError(
+        'MESSAGE_NOT_FOUND',
+        '',
+        `message '${rootName}' is not in the FileDescriptorSet (it has: ${known})`,
+      );
     }
   }
   const resolver = new Resolver(registry, enums, input instanceof Uint8Array);
@@ -89,7 +103,11 @@ function decodeOrFail<T>(decode: () => unknown, what: string): T {
   try {
     return decode() as T;
   } catch (cause) {
-    throw new SchemaError('INVALID_DESCRIPTOR', '', `the bytes are not a serialized ${what}: ${(cause as Error).message}`);
+    throw new SchemaError(
+      'INVALID_DESCRIPTOR',
+      '',
+      `the bytes are not a serialized ${what}: ${(cause as Error).message}`,
+    );
   }
 }
 
@@ -97,7 +115,10 @@ function decodeOrFail<T>(decode: () => unknown, what: string): T {
  * A field the descriptor bytes actually carried: protobufjs puts defaults on the prototype, and a default
  * value or oneof index that was not sent must not count as one.
  */
-function own<K extends keyof IFieldDescriptorProto>(field: IFieldDescriptorProto, key: K): NonNullable<IFieldDescriptorProto[K]> | undefined {
+function own<K extends keyof IFieldDescriptorProto>(
+  field: IFieldDescriptorProto,
+  key: K,
+): NonNullable<IFieldDescriptorProto[K]> | undefined {
   return Object.hasOwn(field, key) ? (field[key] ?? undefined) : undefined;
 }
 
@@ -143,7 +164,13 @@ class Resolver {
     const inner = [...stack, fullName];
     const oneofNames = (declared.decl.oneofDecl ?? []).map((o) => o.name ?? '');
     const fields = (declared.decl.field ?? []).map((field) =>
-      this.field(field, declared, oneofNames, path === '' ? (field.name ?? '') : `${path}.${field.name ?? ''}`, inner),
+      this.field(
+        field,
+        declared,
+        oneofNames,
+        path === '' ? (field.name ?? '') : `${path}.${field.name ?? ''}`,
+        inner,
+      ),
     );
     return { fullName, fields };
   }
@@ -157,15 +184,23 @@ class Resolver {
   ): FieldModel {
     const name = field.name ?? '';
     const type = TYPE_NAMES[field.type ?? 0];
-    if (type === undefined) throw new SchemaError('INVALID_DESCRIPTOR', path, `unknown field type ${field.type}`);
+    if (type === undefined)
+      throw new SchemaError('INVALID_DESCRIPTOR', path, `unknown field type ${field.type}`);
     if (type === 'group') {
-      throw new SchemaError('UNSUPPORTED_FIELD', path, 'group fields are not supported; declare a nested message instead');
+      throw new SchemaError(
+        'UNSUPPORTED_FIELD',
+        path,
+        'group fields are not supported; declare a nested message instead',
+      );
     }
     if (!field.number || field.number < 1) {
       throw new SchemaError('INVALID_DESCRIPTOR', path, `field number ${field.number} is not positive`);
     }
     const repeated = field.label === LABEL_REPEATED;
-    const typeRef = type === 'message' || type === 'enum' ? this.lookup(field.typeName ?? '', owner.fullName, path, type) : undefined;
+    const typeRef =
+      type === 'message' || type === 'enum'
+        ? this.lookup(field.typeName ?? '', owner.fullName, path, type)
+        : undefined;
 
     if (repeated && type === 'message') {
       const entry = this.messages.get(typeRef!)!;
@@ -173,20 +208,36 @@ class Resolver {
         const entryModel = this.message(typeRef!, path, stack);
         const key = entryModel.fields.find((f) => f.number === 1);
         const value = entryModel.fields.find((f) => f.number === 2);
-        if (!key || !value) throw new SchemaError('INVALID_DESCRIPTOR', path, 'a map entry needs fields key = 1 and value = 2');
-        const implicit = (f: FieldModel): FieldModel => ({ ...f, presence: f.kind === 'message' ? 'explicit' : 'implicit', oneof: undefined, defaultValue: undefined });
-        return base({ kind: value.kind, cardinality: 'map', message: value.message, map: { key: implicit(key), value: implicit(value) } });
+        if (!key || !value)
+          throw new SchemaError('INVALID_DESCRIPTOR', path, 'a map entry needs fields key = 1 and value = 2');
+        const implicit = (f: FieldModel): FieldModel => ({
+          ...f,
+          presence: f.kind === 'message' ? 'explicit' : 'implicit',
+          oneof: undefined,
+          defaultValue: undefined,
+        });
+        return base({
+          kind: value.kind,
+          cardinality: 'map',
+          message: value.message,
+          map: { key: implicit(key), value: implicit(value) },
+        });
       }
     }
     const message = type === 'message' ? this.message(typeRef!, path, stack) : undefined;
     const realOneof =
-      own(field, 'oneofIndex') !== undefined && !field.proto3Optional ? oneofNames[field.oneofIndex!] : undefined;
+      own(field, 'oneofIndex') !== undefined && !field.proto3Optional
+        ? oneofNames[field.oneofIndex!]
+        : undefined;
     return base({
       kind: type,
       cardinality: repeated ? 'repeated' : 'singular',
       message,
       presence: this.presence(field, owner.syntax, type, realOneof),
-      defaultValue: type === 'enum' ? this.enumDefault(own(field, 'defaultValue'), typeRef!, path) : own(field, 'defaultValue'),
+      defaultValue:
+        type === 'enum'
+          ? this.enumDefault(own(field, 'defaultValue'), typeRef!, path)
+          : own(field, 'defaultValue'),
       oneof: realOneof,
     });
 
@@ -204,7 +255,12 @@ class Resolver {
     }
   }
 
-  private presence(field: IFieldDescriptorProto, syntax: Syntax, type: string, oneof: string | undefined): Presence {
+  private presence(
+    field: IFieldDescriptorProto,
+    syntax: Syntax,
+    type: string,
+    oneof: string | undefined,
+  ): Presence {
     if (field.label === LABEL_REQUIRED) return 'required';
     if (type === 'message' || oneof !== undefined || field.proto3Optional) return 'explicit';
     if (syntax === 'proto3') return 'implicit';
@@ -220,7 +276,12 @@ class Resolver {
     if (!value) return undefined;
     const declared = this.enums.get(enumName)!;
     const match = (declared.decl.value ?? []).find((v) => v.name === value);
-    if (!match) throw new SchemaError('INVALID_DESCRIPTOR', path, `default '${value}' is not a value of enum '${enumName}'`);
+    if (!match)
+      throw new SchemaError(
+        'INVALID_DESCRIPTOR',
+        path,
+        `default '${value}' is not a value of enum '${enumName}'`,
+      );
     return String(match.number ?? 0);
   }
 

@@ -46,3 +46,15 @@ export interface MessageModel {
   readonly fullName: string;
   readonly fields: readonly FieldModel[];
 }
+
+/**
+ * Whether a field's absence must be acted on after its message is decoded: a proto2 `required` field (absent
+ * is an error) or a field with a declared default (absent takes the default). Presence of such fields is
+ * tracked per row, so that a message that arrives in several pieces (merged) is judged as a whole.
+ */
+export function needsPresenceCheck(field: FieldModel): boolean {
+  return (
+    field.cardinality === 'singular' &&
+    (field.presence === 'required' || (field.defaultValue !== undefined && field.oneof === undefined))
+  );
+}

@@ -12,11 +12,18 @@ export const WireType = {
 } as const;
 
 /**
- * Skips the value of an unknown field whose tag has just been read (`pos` is just past the tag); returns the
- * position after it. Groups are skipped with their nesting, counting each level against `depthLeft`.
+ * Skips the value of an unknown field whose tag has just been read (it started at `tagOffset`; `pos` is just
+ * past it); returns the position after the value. Groups are skipped with their nesting, counting each level
+ * against `depthLeft`.
  */
-export function skipField(buf: Uint8Array, pos: number, end: number, tag: number, depthLeft: number): number {
-  const tagOffset = pos - 1;
+export function skipField(
+  buf: Uint8Array,
+  pos: number,
+  end: number,
+  tag: number,
+  depthLeft: number,
+  tagOffset: number,
+): number {
   switch (tag & 7) {
     case WireType.VARINT:
       readVarint32(buf, pos, end);
@@ -32,9 +39,17 @@ export function skipField(buf: Uint8Array, pos: number, end: number, tag: number
     case WireType.SGROUP:
       return skipGroup(buf, pos, end, tag >>> 3, depthLeft - 1, tagOffset);
     case WireType.EGROUP:
-      throw new WireFault('INVALID_WIRE_TYPE', tagOffset, `an end-group tag for field ${tag >>> 3} closes no group`);
+      throw new WireFault(
+        'INVALID_WIRE_TYPE',
+        tagOffset,
+        `an end-group tag for field ${tag >>> 3} closes no group`,
+      );
     default:
-      throw new WireFault('INVALID_WIRE_TYPE', tagOffset, `wire type ${tag & 7} does not exist (field ${tag >>> 3})`);
+      throw new WireFault(
+        'INVALID_WIRE_TYPE',
+        tagOffset,
+        `wire type ${tag & 7} does not exist (field ${tag >>> 3})`,
+      );
   }
 }
 
@@ -61,7 +76,11 @@ function skipGroup(
   startOffset: number,
 ): number {
   if (depthLeft < 0) {
-    throw new WireFault('RECURSION_LIMIT', startOffset, 'groups and messages nest deeper than the recursion limit');
+    throw new WireFault(
+      'RECURSION_LIMIT',
+      startOffset,
+      'groups and messages nest deeper than the recursion limit',
+    );
   }
   while (pos < end) {
     const tagOffset = pos;
@@ -77,7 +96,7 @@ function skipGroup(
       }
       return pos;
     }
-    pos = skipField(buf, pos, end, tag, depthLeft);
+    pos = skipField(buf, pos, end, tag, depthLeft, tagOffset);
   }
   throw new WireFault('TRUNCATED', startOffset, `the group of field ${fieldNumber} has no end-group tag`);
 }
