@@ -1,0 +1,276 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  type AddAction,
+  buildWriterProperties,
+  conformBatch,
+  createParquetPool,
+  createTable,
+  encodeFile,
+  fromArrowSchema,
+  openTable,
+  toArrowSchema,
+} from '@lakestream/delta';
+import { type RecordBatch, Table, tableToIPC } from 'apache-arrow';
+import { Compression, Table as WasmTable, WriterPropertiesBuilder, writeParquet } from 'parquet-wasm';
+import { neowiseBatches, neowiseSchema } from './neowise-batches.js';
+
+/** Options of {@link runDeltaBench}; defaults are what the README figures use. */
+export interface DeltaBenchOptions {
+  /** NEOWISE-like batches for the encoding runs (default 10 × 10,000 records). */
+  batches?: number;
+  rowsPerBatch?: number;
+  /** Repetitions per encoding measurement; the median is reported (default 5). */
+  reps?: number;
+  /** Commits for the latency percentiles (default 200). */
+  commits?: number;
+  /** Commits of the snapshot-load table (default 10,000). */
+  snapshotCommits?: number;
+  /** Where the temporary tables go (default the OS temp dir); removed afterwards. */
+  workDir?: string;
+}
+
+/** Every figure of one run. Throughputs are MB/s (10^6 bytes) of Arrow IPC input; latencies in ms. */
+export interface DeltaBenchResult {
+  inputMB: number;
+  encode: {
+    /** `writeParquet` with no properties: uncompressed, dictionary on every column. */
+    defaultMBps: number;
+    /** parquet-wasm defaults with zstd. */
+    defaultZstdMBps: number;
+    tunedMBps: number;
+    tunedSnappyMBps: number;
+    /** `encodeFile`: conform to the table types + stats + tuned parquet, one thread. */
+    fullPathMBps: number;
+    /** tuned zstd ÷ defaults with zstd (same codec). */
+    ratio: number;
+    /** tuned zstd ÷ plain defaults. */
+    ratioVsDefaults: number;
+    defaultBytes: number;
+    defaultZstdBytes: number;
+    tunedBytes: number;
+  };
+  pool: { oneWorkerMBps: number; twoWorkersMBps: number; ratio: number };
+  commit: {
+    appendP50: number;
+    appendP99: number;
+    commitP50: number;
+    commitP99: number;
+    rowsPerAppend: number;
+  };
+  snapshot: { commits: number; files: number; buildSeconds: number; loadP50: number; timeTravelP50: number };
+  markdown: string;
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? Number.NaN;
+};
+const percentile = (xs: number[], p: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? Number.NaN;
+};
+
+/** Median MB/s of `reps` timed runs of `fn` over `bytes` of input. */
+async function throughput(bytes: number, reps: number, fn: () => unknown): Promise<number> {
+  const rates: number[] = [];
+  await fn(); // warm-up (wasm tiers up, JIT)
+  for (let i = 0; i < reps; i++) {
+    const t = performance.now();
+    await fn();
+    rates.push(bytes / 1e6 / ((performance.now() - t) / 1000));
+  }
+  return median(rates);
+}
+
+/**
+ * Runs the delta benchmarks side by side in one process: parquet-wasm defaults vs the tuned writer
+ * properties; the worker pool with 1 vs 2 workers; commit latency on local disk (fsync on); snapshot load of a
+ * table with `snapshotCommits` commits and checkpoints every 10.
+ */
+export async function runDeltaBench(options: DeltaBenchOptions = {}): Promise<DeltaBenchResult> {
+  const reps = options.reps ?? 5;
+  const raw = neowiseBatches({
+    batches: options.batches ?? 10,
+    rowsPerBatch: options.rowsPerBatch ?? 10_000,
+  });
+  const deltaSchema = fromArrowSchema(neowiseSchema);
+  const schemaString = JSON.stringify(deltaSchema);
+  const arrowSchema = toArrowSchema(deltaSchema);
+  // Both encoders get the same bytes: the batches already in the table's Arrow types.
+  const conformed = raw.map((b) => conformBatch(b, arrowSchema));
+  const ipcs = conformed.map((b) => tableToIPC(new Table([b]), 'stream'));
+  const rawIpcs = raw.map((b) => tableToIPC(new Table([b]), 'stream'));
+  const inputBytes = ipcs.reduce((n, b) => n + b.byteLength, 0);
+  const rawBytes = rawIpcs.reduce((n, b) => n + b.byteLength, 0);
+
+  let defaultBytes = 0;
+  let tunedBytes = 0;
+  const defaultMBps = await throughput(inputBytes, reps, () => {
+    defaultBytes = 0;
+    for (const ipc of ipcs) defaultBytes += writeParquet(WasmTable.fromIPCStream(ipc)).byteLength;
+  });
+  // The same defaults with only the codec changed: the like-for-like baseline of the zstd figure.
+  let defaultZstdBytes = 0;
+  const defaultZstdMBps = await throughput(inputBytes, reps, () => {
+    defaultZstdBytes = 0;
+    const props = () => new WriterPropertiesBuilder().setCompression(Compression.ZSTD).build();
+    for (const ipc of ipcs)
+      defaultZstdBytes += writeParquet(WasmTable.fromIPCStream(ipc), props()).byteLength;
+  });
+  const tunedMBps = await throughput(inputBytes, reps, () => {
+    tunedBytes = 0;
+    ipcs.forEach((ipc, i) => {
+      const props = buildWriterProperties(conformed[i] as RecordBatch);
+      tunedBytes += writeParquet(WasmTable.fromIPCStream(ipc), props).byteLength;
+    });
+  });
+  const tunedSnappyMBps = await throughput(inputBytes, reps, () => {
+    ipcs.forEach((ipc, i) => {
+      writeParquet(
+        WasmTable.fromIPCStream(ipc),
+        buildWriterProperties(conformed[i] as RecordBatch, { compression: 'snappy' }),
+      );
+    });
+  });
+  const fullPathMBps = await throughput(rawBytes, reps, () => {
+    for (const ipc of rawIpcs) encodeFile({ ipc, schemaString });
+  });
+
+  const poolRate = async (workers: number): Promise<number> => {
+    await using pool = createParquetPool({ workers });
+    // Each request transfers its buffer to a worker, so every run sends fresh copies.
+    return await throughput(rawBytes, reps, () =>
+      Promise.all(rawIpcs.map((ipc) => pool.encode({ ipc: ipc.slice(), schemaString }))),
+    );
+  };
+  const oneWorkerMBps = await poolRate(1);
+  const twoWorkersMBps = await poolRate(2);
+
+  const work = mkdtempSync(join(options.workDir ?? tmpdir(), 'delta-bench-'));
+  try {
+    // Commit latency on local disk, fsync on (the default).
+    const commits = options.commits ?? 200;
+    const rowsPerAppend = 1000;
+    const small = neowiseBatches({ seed: 7, batches: 1, rowsPerBatch: rowsPerAppend })[0] as RecordBatch;
+    const appendMs: number[] = [];
+    const commitMs: number[] = [];
+    {
+      await using table = await createTable(join(work, 'latency'), { schema: deltaSchema, workers: 2 });
+      // Warm-up: the first append starts the table's worker pool.
+      let template: AddAction | undefined = (await table.append(small)).files[0];
+      for (let i = 0; i < commits; i++) {
+        const t = performance.now();
+        const r = await table.append(small, { txn: { appId: 'bench', version: BigInt(i) } });
+        appendMs.push(performance.now() - t);
+        template ??= r.files[0];
+      }
+      for (let i = 0; i < commits; i++) {
+        const add = { ...(template as AddAction), path: `bench-${i}.parquet` };
+        const t = performance.now();
+        await table.commit([{ add }], { txn: { appId: 'bench-commit', version: BigInt(i) } });
+        commitMs.push(performance.now() - t);
+      }
+    }
+
+    // Snapshot load of a long log: one file per commit, a checkpoint every 10 (built without fsync).
+    const snapshotCommits = options.snapshotCommits ?? 10_000;
+    const dir = join(work, 'snapshot');
+    const buildStart = performance.now();
+    {
+      await using table = await createTable(dir, { schema: deltaSchema, fsync: false });
+      const stats =
+        '{"numRecords":1000,"minValues":{"cntr":5000000000},"maxValues":{"cntr":5000000999},"nullCount":{"cntr":0}}';
+      for (let i = 1; i < snapshotCommits; i++) {
+        const add: AddAction = {
+          path: `part-00000-${String(i).padStart(8, '0')}-c000.zstd.parquet`,
+          partitionValues: {},
+          size: 1_000_000,
+          modificationTime: Date.now(),
+          dataChange: true,
+          stats,
+        };
+        await table.commit([{ add }], { txn: { appId: 'bench', version: BigInt(i) } });
+      }
+    }
+    const buildSeconds = (performance.now() - buildStart) / 1000;
+    const loads: number[] = [];
+    const travels: number[] = [];
+    let files = 0;
+    let version = 0;
+    for (let i = 0; i < 5; i++) {
+      let t = performance.now();
+      await using table = await openTable(dir);
+      const snap = await table.snapshot();
+      loads.push(performance.now() - t);
+      files = snap.files.length;
+      version = snap.version;
+      t = performance.now();
+      await table.snapshot(version - 5);
+      travels.push(performance.now() - t);
+    }
+
+    const result: Omit<DeltaBenchResult, 'markdown'> = {
+      inputMB: inputBytes / 1e6,
+      encode: {
+        defaultMBps,
+        tunedMBps,
+        tunedSnappyMBps,
+        fullPathMBps,
+        defaultZstdMBps,
+        ratio: tunedMBps / defaultZstdMBps,
+        ratioVsDefaults: tunedMBps / defaultMBps,
+        defaultBytes,
+        defaultZstdBytes,
+        tunedBytes,
+      },
+      pool: { oneWorkerMBps, twoWorkersMBps, ratio: twoWorkersMBps / oneWorkerMBps },
+      commit: {
+        appendP50: percentile(appendMs, 50),
+        appendP99: percentile(appendMs, 99),
+        commitP50: percentile(commitMs, 50),
+        commitP99: percentile(commitMs, 99),
+        rowsPerAppend,
+      },
+      snapshot: {
+        commits: version + 1,
+        files,
+        buildSeconds,
+        loadP50: median(loads),
+        timeTravelP50: median(travels),
+      },
+    };
+    return { ...result, markdown: toMarkdown(result, raw.length * (options.rowsPerBatch ?? 10_000)) };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function toMarkdown(r: Omit<DeltaBenchResult, 'markdown'>, records: number): string {
+  const mb = (x: number) => `${x.toFixed(1)} MB/s`;
+  const ms = (x: number) => `${x.toFixed(2)} ms`;
+  const size = (b: number) => `${(b / 1e6).toFixed(1)} MB`;
+  return [
+    `NEOWISE-like input: ${records.toLocaleString('en-US')} records, ${r.inputMB.toFixed(1)} MB of Arrow IPC`,
+    '',
+    '| measurement | baseline | ours | ratio |',
+    '|---|---|---|---|',
+    `| Parquet encode, 1 thread, zstd | parquet-wasm defaults + zstd ${mb(r.encode.defaultZstdMBps)}, ${size(r.encode.defaultZstdBytes)} | tuned zstd ${mb(r.encode.tunedMBps)}, ${size(r.encode.tunedBytes)} | ${r.encode.ratio.toFixed(2)}× |`,
+    `| Parquet encode, 1 thread, vs plain defaults | parquet-wasm defaults (uncompressed) ${mb(r.encode.defaultMBps)}, ${size(r.encode.defaultBytes)} | tuned zstd ${mb(r.encode.tunedMBps)} | ${r.encode.ratioVsDefaults.toFixed(2)}× |`,
+    `| Parquet encode, 1 thread, snappy | parquet-wasm defaults (uncompressed) ${mb(r.encode.defaultMBps)} | tuned snappy ${mb(r.encode.tunedSnappyMBps)} | ${(r.encode.tunedSnappyMBps / r.encode.defaultMBps).toFixed(2)}× |`,
+    `| encodeFile (conform + stats + tuned zstd), 1 thread | parquet-wasm defaults + zstd ${mb(r.encode.defaultZstdMBps)} | ${mb(r.encode.fullPathMBps)} | ${(r.encode.fullPathMBps / r.encode.defaultZstdMBps).toFixed(2)}× |`,
+    `| worker pool, encodeFile | 1 worker ${mb(r.pool.oneWorkerMBps)} | 2 workers ${mb(r.pool.twoWorkersMBps)} | ${r.pool.ratio.toFixed(2)}× |`,
+    `| append of ${r.commit.rowsPerAppend} records (encode + write + commit, fsync) | | p50 ${ms(r.commit.appendP50)}, p99 ${ms(r.commit.appendP99)} | |`,
+    `| one-file commit (log only, fsync) | | p50 ${ms(r.commit.commitP50)}, p99 ${ms(r.commit.commitP99)} | |`,
+    `| snapshot load, ${r.snapshot.commits.toLocaleString('en-US')} commits, ${r.snapshot.files.toLocaleString('en-US')} files, checkpoint every 10 | | ${ms(r.snapshot.loadP50)} (time travel to latest − 5: ${ms(r.snapshot.timeTravelP50)}) | |`,
+    '',
+    `(building the ${r.snapshot.commits.toLocaleString('en-US')}-commit table took ${r.snapshot.buildSeconds.toFixed(1)} s)`,
+  ].join('\n');
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const result = await runDeltaBench();
+  console.log(result.markdown);
+}
