@@ -42,8 +42,18 @@ export const runtimeHelpers = {
     }
   },
 
+  /** `size` 0: inside a varint; 4 or 8: inside a fixed value. */
   truncated(pos: number, size: number): WireFault {
-    return new WireFault('TRUNCATED', pos, `the message ends inside a ${size * 8}-bit fixed value`);
+    const what = size === 0 ? 'a varint' : `a ${size * 8}-bit fixed value`;
+    return new WireFault('TRUNCATED', pos, `the message ends inside ${what}`);
+  },
+
+  varintTooLong(start: number): WireFault {
+    return new WireFault('VARINT_TOO_LONG', start, 'a varint runs past 10 bytes');
+  },
+
+  fieldZero(tagOffset: number): WireFault {
+    return new WireFault('INVALID_WIRE_TYPE', tagOffset, 'a tag has field number 0');
   },
 
   outOfBounds(pos: number, length: number, left: number): WireFault {
