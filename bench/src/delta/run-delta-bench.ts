@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
@@ -11,6 +11,7 @@ import {
   encodeFile,
   fromArrowSchema,
   openTable,
+  type ParquetPool,
   toArrowSchema,
 } from '@lakestream/delta';
 import { type RecordBatch, Table, tableToIPC } from 'apache-arrow';
@@ -61,6 +62,8 @@ export interface DeltaBenchResult {
     rowsPerAppend: number;
   };
   snapshot: { commits: number; files: number; buildSeconds: number; loadP50: number; timeTravelP50: number };
+  /** 1-minute load average before and after: other processes on the machine skew every figure. */
+  loadAverage: [number, number];
   markdown: string;
 }
 
@@ -73,16 +76,26 @@ const percentile = (xs: number[], p: number): number => {
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? Number.NaN;
 };
 
-/** Median MB/s of `reps` timed runs of `fn` over `bytes` of input. */
-async function throughput(bytes: number, reps: number, fn: () => unknown): Promise<number> {
-  const rates: number[] = [];
-  await fn(); // warm-up (wasm tiers up, JIT)
+/**
+ * Median MB/s of each variant over `reps` rounds. The variants run interleaved (one rep of each per round),
+ * so a load spike from another process on the machine hits all of them alike.
+ */
+async function compareThroughput<K extends string>(
+  bytes: Record<K, number>,
+  reps: number,
+  variants: Record<K, () => unknown>,
+): Promise<Record<K, number>> {
+  const names = Object.keys(variants) as K[];
+  const rates = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<K, number[]>;
+  for (const n of names) await variants[n](); // warm-up: wasm tiers up, JIT, worker start
   for (let i = 0; i < reps; i++) {
-    const t = performance.now();
-    await fn();
-    rates.push(bytes / 1e6 / ((performance.now() - t) / 1000));
+    for (const n of names) {
+      const t = performance.now();
+      await variants[n]();
+      rates[n].push(bytes[n] / 1e6 / ((performance.now() - t) / 1000));
+    }
   }
-  return median(rates);
+  return Object.fromEntries(names.map((n) => [n, median(rates[n])])) as Record<K, number>;
 }
 
 /**
@@ -92,6 +105,7 @@ async function throughput(bytes: number, reps: number, fn: () => unknown): Promi
  */
 export async function runDeltaBench(options: DeltaBenchOptions = {}): Promise<DeltaBenchResult> {
   const reps = options.reps ?? 5;
+  const loadBefore = loadavg()[0] ?? 0;
   const raw = neowiseBatches({
     batches: options.batches ?? 10,
     rowsPerBatch: options.rowsPerBatch ?? 10_000,
@@ -107,47 +121,61 @@ export async function runDeltaBench(options: DeltaBenchOptions = {}): Promise<De
   const rawBytes = rawIpcs.reduce((n, b) => n + b.byteLength, 0);
 
   let defaultBytes = 0;
-  let tunedBytes = 0;
-  const defaultMBps = await throughput(inputBytes, reps, () => {
-    defaultBytes = 0;
-    for (const ipc of ipcs) defaultBytes += writeParquet(WasmTable.fromIPCStream(ipc)).byteLength;
-  });
-  // The same defaults with only the codec changed: the like-for-like baseline of the zstd figure.
   let defaultZstdBytes = 0;
-  const defaultZstdMBps = await throughput(inputBytes, reps, () => {
-    defaultZstdBytes = 0;
-    const props = () => new WriterPropertiesBuilder().setCompression(Compression.ZSTD).build();
-    for (const ipc of ipcs)
-      defaultZstdBytes += writeParquet(WasmTable.fromIPCStream(ipc), props()).byteLength;
-  });
-  const tunedMBps = await throughput(inputBytes, reps, () => {
-    tunedBytes = 0;
-    ipcs.forEach((ipc, i) => {
-      const props = buildWriterProperties(conformed[i] as RecordBatch);
-      tunedBytes += writeParquet(WasmTable.fromIPCStream(ipc), props).byteLength;
-    });
-  });
-  const tunedSnappyMBps = await throughput(inputBytes, reps, () => {
-    ipcs.forEach((ipc, i) => {
-      writeParquet(
-        WasmTable.fromIPCStream(ipc),
-        buildWriterProperties(conformed[i] as RecordBatch, { compression: 'snappy' }),
-      );
-    });
-  });
-  const fullPathMBps = await throughput(rawBytes, reps, () => {
-    for (const ipc of rawIpcs) encodeFile({ ipc, schemaString });
-  });
+  let tunedBytes = 0;
+  const zstdDefaults = () => new WriterPropertiesBuilder().setCompression(Compression.ZSTD).build();
+  const encode = await compareThroughput(
+    {
+      defaults: inputBytes,
+      defaultsZstd: inputBytes,
+      tuned: inputBytes,
+      tunedSnappy: inputBytes,
+      fullPath: rawBytes,
+    },
+    reps,
+    {
+      defaults: () => {
+        defaultBytes = 0;
+        for (const ipc of ipcs) defaultBytes += writeParquet(WasmTable.fromIPCStream(ipc)).byteLength;
+      },
+      // The same defaults with only the codec changed: the like-for-like baseline of the zstd figure.
+      defaultsZstd: () => {
+        defaultZstdBytes = 0;
+        for (const ipc of ipcs)
+          defaultZstdBytes += writeParquet(WasmTable.fromIPCStream(ipc), zstdDefaults()).byteLength;
+      },
+      tuned: () => {
+        tunedBytes = 0;
+        ipcs.forEach((ipc, i) => {
+          tunedBytes += writeParquet(
+            WasmTable.fromIPCStream(ipc),
+            buildWriterProperties(conformed[i]),
+          ).byteLength;
+        });
+      },
+      tunedSnappy: () => {
+        ipcs.forEach((ipc, i) => {
+          writeParquet(
+            WasmTable.fromIPCStream(ipc),
+            buildWriterProperties(conformed[i], { compression: 'snappy' }),
+          );
+        });
+      },
+      fullPath: () => {
+        for (const ipc of rawIpcs) encodeFile({ ipc, schemaString });
+      },
+    },
+  );
 
-  const poolRate = async (workers: number): Promise<number> => {
-    await using pool = createParquetPool({ workers });
-    // Each request transfers its buffer to a worker, so every run sends fresh copies.
-    return await throughput(rawBytes, reps, () =>
-      Promise.all(rawIpcs.map((ipc) => pool.encode({ ipc: ipc.slice(), schemaString }))),
-    );
-  };
-  const oneWorkerMBps = await poolRate(1);
-  const twoWorkersMBps = await poolRate(2);
+  // Each request transfers its buffer to a worker, so every run sends fresh copies.
+  await using one = createParquetPool({ workers: 1 });
+  await using two = createParquetPool({ workers: 2 });
+  const viaPool = (pool: ParquetPool) => () =>
+    Promise.all(rawIpcs.map((ipc) => pool.encode({ ipc: ipc.slice(), schemaString })));
+  const pools = await compareThroughput({ one: rawBytes, two: rawBytes }, reps, {
+    one: viaPool(one),
+    two: viaPool(two),
+  });
 
   const work = mkdtempSync(join(options.workDir ?? tmpdir(), 'delta-bench-'));
   try {
@@ -215,18 +243,19 @@ export async function runDeltaBench(options: DeltaBenchOptions = {}): Promise<De
     const result: Omit<DeltaBenchResult, 'markdown'> = {
       inputMB: inputBytes / 1e6,
       encode: {
-        defaultMBps,
-        tunedMBps,
-        tunedSnappyMBps,
-        fullPathMBps,
-        defaultZstdMBps,
-        ratio: tunedMBps / defaultZstdMBps,
-        ratioVsDefaults: tunedMBps / defaultMBps,
+        defaultMBps: encode.defaults,
+        tunedMBps: encode.tuned,
+        tunedSnappyMBps: encode.tunedSnappy,
+        fullPathMBps: encode.fullPath,
+        defaultZstdMBps: encode.defaultsZstd,
+        ratio: encode.tuned / encode.defaultsZstd,
+        ratioVsDefaults: encode.tuned / encode.defaults,
         defaultBytes,
         defaultZstdBytes,
         tunedBytes,
       },
-      pool: { oneWorkerMBps, twoWorkersMBps, ratio: twoWorkersMBps / oneWorkerMBps },
+      pool: { oneWorkerMBps: pools.one, twoWorkersMBps: pools.two, ratio: pools.two / pools.one },
+      loadAverage: [loadBefore, loadavg()[0] ?? 0],
       commit: {
         appendP50: percentile(appendMs, 50),
         appendP99: percentile(appendMs, 99),
@@ -266,7 +295,8 @@ function toMarkdown(r: Omit<DeltaBenchResult, 'markdown'>, records: number): str
     `| one-file commit (log only, fsync) | | p50 ${ms(r.commit.commitP50)}, p99 ${ms(r.commit.commitP99)} | |`,
     `| snapshot load, ${r.snapshot.commits.toLocaleString('en-US')} commits, ${r.snapshot.files.toLocaleString('en-US')} files, checkpoint every 10 | | ${ms(r.snapshot.loadP50)} (time travel to latest − 5: ${ms(r.snapshot.timeTravelP50)}) | |`,
     '',
-    `(building the ${r.snapshot.commits.toLocaleString('en-US')}-commit table took ${r.snapshot.buildSeconds.toFixed(1)} s)`,
+    `(building the ${r.snapshot.commits.toLocaleString('en-US')}-commit table took ${r.snapshot.buildSeconds.toFixed(1)} s; ` +
+      `1-minute load average ${r.loadAverage[0].toFixed(2)} before, ${r.loadAverage[1].toFixed(2)} after)`,
   ].join('\n');
 }
 

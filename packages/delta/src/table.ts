@@ -9,7 +9,7 @@ import {
 import { DeltaError } from './errors.js';
 import { parseJson } from './json.js';
 import { type Action, type AddAction, type MetadataAction, serializeCommit } from './log/actions.js';
-import { writeCheckpoint } from './log/checkpoint.js';
+import { readLastCheckpoint, writeCheckpoint } from './log/checkpoint.js';
 import { type CommitRequest, commitActions, ENGINE_INFO } from './log/commit.js';
 import { commitPath } from './log/log-paths.js';
 import { type HistoryEntry, loadLogState, readCommit, readHistory } from './log/log-reader.js';
@@ -122,6 +122,8 @@ export interface Table extends AsyncDisposable {
 }
 
 const DEFAULT_TARGET_FILE_BYTES = 128 * 1024 * 1024;
+/** Commits a handle replays one by one when catching up; further behind it reloads from a checkpoint. */
+const CATCH_UP_LIMIT = 100;
 
 function toStorage(target: Storage | string, options: TableOptions): Storage {
   return typeof target === 'string' ? createLocalStorage(target, { fsync: options.fsync ?? true }) : target;
@@ -200,6 +202,12 @@ function tableHandle(storage: Storage, state: LogState, options: TableOptions): 
     return ownPool;
   };
   const catchUp = async (): Promise<void> => {
+    // Far behind (another writer wrote many commits): a fresh load from its newest checkpoint is cheaper.
+    const last = await readLastCheckpoint(storage);
+    if (last !== undefined && last.version > state.version + CATCH_UP_LIMIT) {
+      Object.assign(state, await loadLogState(storage));
+      return;
+    }
     for (;;) {
       const next = await readCommit(storage, state.version + 1);
       if (next === undefined) return;
@@ -285,6 +293,8 @@ function tableHandle(storage: Storage, state: LogState, options: TableOptions): 
       if (txn !== undefined && (state.txns.get(txn.appId)?.version ?? -1n) >= txn.version) {
         return { version: state.version, committed: false, retries: 0, files: [], checkpointed: false };
       }
+      // Refuse before encoding: a table we cannot write must not collect orphan data files.
+      assertCanWrite(state.protocol as NonNullable<LogState['protocol']>, location);
       const metadata = state.metadata as MetadataAction;
       const numIndexedCols = Number.parseInt(
         metadata.configuration['delta.dataSkippingNumIndexedCols'] ?? '32',

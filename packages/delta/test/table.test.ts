@@ -273,6 +273,26 @@ describe('conflicts between handles', () => {
     expect(idsOf(await b.scan())).toEqual([0, 1, 2, 3, 4]);
   });
 
+  it('a handle far behind catches up through the newest checkpoint', async () => {
+    const dir = tempDir();
+    await using writer = await createTable(dir, { schema: simpleSchema, fsync: false });
+    await using reader = await openTable(dir);
+    for (let i = 0; i < 125; i++) {
+      const add = {
+        path: `f-${i}.parquet`,
+        partitionValues: {},
+        size: 1,
+        modificationTime: 0,
+        dataChange: true,
+      };
+      await writer.commit([{ add }], { txn: { appId: 'w', version: i } });
+    }
+    const snap = await reader.snapshot();
+    expect(snap.version).toBe(125);
+    expect(snap.files).toHaveLength(125);
+    expect(snap.latestTxnVersion('w')).toBe(124n);
+  });
+
   it('gives up with RETRIES_EXHAUSTED when every attempt loses', async () => {
     const dir = tempDir();
     await (await createTable(dir, { schema: simpleSchema })).close();
