@@ -44,7 +44,11 @@ const WIRE: Record<ScalarKind, number> = {
  * base (measured: ~1.4× slower on the NEOWISE-like record). Only paths that end in a throw call helpers.
  */
 
-/** Inline varint read into `x` (low 32 bits) bounded by `E`, using `i`/`y` as scratch. */
+/**
+ * Inline varint read into `x` (low 32 bits) bounded by `E`, using `i`/`y` as scratch; `start` names the
+ * variable holding its offset. Scratch registers by role: `j` ends a packed run or a string, `q` starts a
+ * varint, `i`/`y`/`u` are free within one read or store.
+ */
 function varint32(E: string, start: string): string {
   return `x = 0; i = 0; do { if (pos >= ${E}) throw trunc(pos, 0); y = buf[pos++]; if (i < 32) x |= (y & 127) << i; i += 7; } while (y > 127 && i < 70);
         if (y > 127) throw long(${start});`;
@@ -207,6 +211,7 @@ export function generateDecoder(plan: BatchPlan, recursionLimit: number): Genera
       'y = 0',
       'i = 0',
       'j = 0',
+      'q = 0',
       'u = 0',
       'd = null',
     ];
@@ -398,20 +403,20 @@ function readValue(kind: ScalarKind, E: string): string {
     default:
       if (kind === 'int64' || kind === 'uint64' || kind === 'sint64' || kind === 'bool') {
         return `if (pos < ${E} && (x = buf[pos]) < 128) { pos++; y = 0; }
-        else { j = pos; x = 0; y = 0; i = 0;
+        else { q = pos; x = 0; y = 0; i = 0;
           do { if (pos >= ${E}) throw trunc(pos, 0); u = buf[pos++];
             if (i < 28) x |= (u & 127) << i; else if (i === 28) { x |= (u & 15) << 28; y = (u & 127) >>> 4; } else y |= (u & 127) << (i - 32);
             i += 7; } while (u > 127 && i < 70);
-          if (u > 127) throw long(j); }`;
+          if (u > 127) throw long(q); }`;
       }
-      return `if (pos < ${E} && (x = buf[pos]) < 128) pos++; else { j = pos; ${varint32(E, 'j')} }`;
+      return `if (pos < ${E} && (x = buf[pos]) < 128) pos++; else { q = pos; ${varint32(E, 'q')} }`;
   }
 }
 
-/** Reads a length prefix into `x` and checks it fits before `E` (uses `j` for the prefix's offset). */
+/** Reads a length prefix into `x` and checks it fits before `E` (`q`: the prefix's offset). */
 function readLength(E: string): string {
-  return `j = pos; if (pos < ${E} && (x = buf[pos]) < 128) pos++; else { ${varint32(E, 'j')} }
-        if (x < 0 || x > ${E} - pos) throw oob(j, x, ${E} - pos);`;
+  return `q = pos; if (pos < ${E} && (x = buf[pos]) < 128) pos++; else { ${varint32(E, 'q')} }
+        if (x < 0 || x > ${E} - pos) throw oob(q, x, ${E} - pos);`;
 }
 
 /** Wire-to-stored conversions that are not the identity (zigzag, bool). */
