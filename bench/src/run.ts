@@ -1,0 +1,38 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { runDecodeBench } from './decode-bench.js';
+import { runDeltaBench } from './delta/run-delta-bench.js';
+
+/**
+ * `npm run bench` (from the repo root, after a build): every benchmark in one run, each with its baseline
+ * side by side. Prints the Markdown tables as it goes and writes `bench/results/<date>.json` with every
+ * figure and the machine it ran on. `--only decode,delta` picks suites.
+ */
+const SUITES = ['decode', 'delta'] as const;
+const { values } = parseArgs({ options: { only: { type: 'string' } } });
+const only = new Set(values.only?.split(',').map((s) => s.trim()) ?? SUITES);
+for (const name of only) {
+  if (!(SUITES as readonly string[]).includes(name))
+    throw new Error(`unknown suite '${name}'; known: ${SUITES.join(', ')}`);
+}
+
+const machine = {
+  date: new Date().toISOString(),
+  node: process.version,
+  cpus: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown'}`,
+  memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+  loadAverage: os.loadavg(),
+};
+console.log(
+  `# Lakestream benchmarks\n\n${machine.date} · Node ${machine.node} · ${machine.cpus} · ${machine.memoryGiB} GiB\n`,
+);
+const results: Record<string, unknown> = { machine };
+if (only.has('decode')) results.decode = await runDecodeBench();
+if (only.has('delta')) results.delta = await runDeltaBench();
+
+const dir = new URL('../results/', import.meta.url);
+mkdirSync(dir, { recursive: true });
+const file = new URL(`${machine.date.slice(0, 19).replace(/:/g, '-')}.json`, dir);
+writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+console.log(`\nresults: ${file.pathname}`);
