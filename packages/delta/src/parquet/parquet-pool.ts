@@ -19,7 +19,8 @@ export interface ParquetPool extends AsyncDisposable {
   /** Number of worker threads. */
   readonly size: number;
   /**
-   * Encodes one data file on the least busy worker. Rejects with the worker's `DeltaError` (`SCHEMA_MISMATCH`,
+   * Encodes one data file on the next free worker (at most two files per worker at a time; the rest wait in a
+   * queue, so a worker that finishes early takes the next file). Rejects with the worker's `DeltaError` (`SCHEMA_MISMATCH`,
    * `ENCODE_FAILED`), `ENCODE_FAILED` if the worker dies (it is replaced), or `POOL_CLOSED`.
    */
   encode(request: EncodeRequest): Promise<EncodedFile>;
@@ -46,9 +47,15 @@ export function resolveWorkerUrl(): URL {
   return url;
 }
 
+const IN_FLIGHT = 2;
+
 interface Pending {
   resolve: (file: EncodedFile) => void;
   reject: (err: DeltaError) => void;
+}
+
+interface Queued extends Pending {
+  request: EncodeRequest;
 }
 
 interface Slot {
@@ -73,9 +80,10 @@ export function createParquetPool(options: ParquetPoolOptions = {}): ParquetPool
       const p = slot.pending.get(msg.id);
       if (p === undefined) return;
       slot.pending.delete(msg.id);
-      if (slot.pending.size === 0) slot.worker.unref();
       if (msg.ok) p.resolve({ parquet: msg.parquet, stats: msg.stats, numRecords: msg.numRecords });
       else p.reject(new DeltaError(msg.code as DeltaErrorCode, msg.message));
+      dispatch();
+      if (slot.pending.size === 0) slot.worker.unref();
     });
     const fail = (err: DeltaError): void => {
       for (const p of slot.pending.values()) p.reject(err);
@@ -92,15 +100,39 @@ export function createParquetPool(options: ParquetPoolOptions = {}): ParquetPool
         ),
       );
       const i = slots.indexOf(slot);
-      if (!closed && i >= 0) slots[i] = spawn();
+      if (!closed && i >= 0) {
+        slots[i] = spawn();
+        dispatch();
+      }
     });
     return slot;
   };
   const slots: Slot[] = Array.from({ length: size }, spawn);
+  const queue: Queued[] = [];
+
+  // Each worker holds at most IN_FLIGHT files: one encoding, one waiting in its port, so it never idles while
+  // the main thread is busy, and a worker that finishes early takes the next file from the queue.
+  function dispatch(): void {
+    for (;;) {
+      let slot: Slot | undefined;
+      for (const s of slots) if (slot === undefined || s.pending.size < slot.pending.size) slot = s;
+      if (slot === undefined || slot.pending.size >= IN_FLIGHT) return;
+      const next = queue.shift();
+      if (next === undefined) return;
+      const id = nextId++;
+      slot.pending.set(id, next);
+      slot.worker.ref();
+      const message: WorkerRequest = { id, request: next.request };
+      const buf = next.request.ipc;
+      const transfer = buf.byteOffset === 0 && buf.byteLength === buf.buffer.byteLength;
+      slot.worker.postMessage(message, transfer ? [buf.buffer as ArrayBuffer] : []);
+    }
+  }
 
   const close = async (): Promise<void> => {
     if (closed) return;
     closed = true;
+    for (const q of queue.splice(0)) q.reject(new DeltaError('POOL_CLOSED', 'the Parquet pool was closed'));
     await Promise.all(slots.map((s) => s.worker.terminate()));
   };
 
@@ -108,16 +140,9 @@ export function createParquetPool(options: ParquetPoolOptions = {}): ParquetPool
     size,
     encode(request) {
       if (closed) return Promise.reject(new DeltaError('POOL_CLOSED', 'the Parquet pool was closed'));
-      let slot = slots[0] as Slot;
-      for (const s of slots) if (s.pending.size < slot.pending.size) slot = s;
-      const id = nextId++;
       return new Promise<EncodedFile>((resolve, reject) => {
-        slot.pending.set(id, { resolve, reject });
-        slot.worker.ref();
-        const message: WorkerRequest = { id, request };
-        const buf = request.ipc;
-        const transfer = buf.byteOffset === 0 && buf.byteLength === buf.buffer.byteLength;
-        slot.worker.postMessage(message, transfer ? [buf.buffer as ArrayBuffer] : []);
+        queue.push({ request, resolve, reject });
+        dispatch();
       });
     },
     close,

@@ -1,0 +1,49 @@
+import { Int64, Table, tableFromIPC, tableToIPC, Utf8, vectorFromArray } from 'apache-arrow';
+import { readParquet } from 'parquet-wasm';
+import { describe, expect, it } from 'vitest';
+import { DeltaError } from '../errors.js';
+import { createParquetPool } from './parquet-pool.js';
+
+const schemaString = JSON.stringify({
+  type: 'struct',
+  fields: [{ name: 'id', type: 'long', nullable: false, metadata: {} }],
+});
+const ipcOf = (from: number, n: number): Uint8Array =>
+  tableToIPC(
+    new Table({
+      id: vectorFromArray(
+        Array.from({ length: n }, (_, i) => BigInt(from + i)),
+        new Int64(),
+      ),
+    }),
+    'stream',
+  );
+
+describe('parquet pool', () => {
+  it('encodes more files than workers, each to readable parquet with its stats', async () => {
+    await using pool = createParquetPool({ workers: 2 });
+    const files = await Promise.all(
+      Array.from({ length: 7 }, (_, k) => pool.encode({ ipc: ipcOf(k * 10, 10), schemaString })),
+    );
+    files.forEach((f, k) => {
+      expect(f.numRecords).toBe(10);
+      expect(JSON.parse(f.stats)).toMatchObject({ minValues: { id: k * 10 }, maxValues: { id: k * 10 + 9 } });
+      const ids = tableFromIPC(readParquet(f.parquet).intoIPCStream())
+        .getChild('id')!
+        .toArray() as BigInt64Array;
+      expect([...ids]).toEqual(Array.from({ length: 10 }, (_, i) => BigInt(k * 10 + i)));
+    });
+  });
+
+  it('passes the worker error code through and refuses work after close', async () => {
+    const pool = createParquetPool({ workers: 1 });
+    const wrong = tableToIPC(new Table({ id: vectorFromArray(['x'], new Utf8()) }), 'stream');
+    const err = await pool.encode({ ipc: wrong, schemaString }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DeltaError);
+    expect((err as DeltaError).code).toBe('SCHEMA_MISMATCH');
+    expect((err as DeltaError).message).toContain('id');
+    await pool.close();
+    const closed = await pool.encode({ ipc: ipcOf(0, 1), schemaString }).catch((e: unknown) => e);
+    expect((closed as DeltaError).code).toBe('POOL_CLOSED');
+  });
+});
