@@ -81,6 +81,13 @@ export function layoutGroup(group: RowGroup): GroupLayout {
   return { wordSlots: words, bitmapSlots: bitmaps, slots };
 }
 
+/**
+ * Rows per tile: top-level rows are decoded into a tile of this many rows, small enough to stay in L1/L2
+ * cache, then flushed to the batch (see `GroupStore.flushTo`). Fixed, so generated code addresses the tile
+ * with constant strides.
+ */
+export const TILE_ROWS = 128;
+
 /*
  * Strides are an odd number of 64-byte cache lines. A decoder writes row `r` of every slot at once; with
  * power-of-two strides those addresses all fall into the same L1 cache set and evict each other (measured:

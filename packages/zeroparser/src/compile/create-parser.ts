@@ -2,6 +2,7 @@ import { RecordBatch, Schema } from 'apache-arrow';
 import { buildData } from '../arrow/build-data.js';
 import { type BatchPlan, planColumns } from '../arrow/column-plan.js';
 import { GroupStore } from '../arrow/column-store.js';
+import { TILE_ROWS } from '../arrow/group-layout.js';
 import { type DescriptorInput, loadMessageModel } from '../descriptor/load.js';
 import { DecodeError } from '../errors.js';
 import { DEFAULT_MAX_RECORD_BYTES, DEFAULT_RECURSION_LIMIT, type ParserOptions } from '../options.js';
@@ -33,8 +34,6 @@ interface Program {
 }
 
 const CACHE_LIMIT = 256;
-/** Rows per tile: small enough that a tile of a wide record stays in L1/L2 cache (see `GroupStore.flushTo`). */
-const TILE_ROWS = 128;
 const cache = new Map<string, Parser>();
 
 /**

@@ -78,6 +78,12 @@ export const runtimeHelpers = {
     return fault;
   },
 
+  /** `claim` for an inlined list element, then `nestFault` under the list's name and the element's index. */
+  nestClaimed(fault: unknown, tag: number, names: readonly string[], list: string, index: number): never {
+    if (fault instanceof WireFault && fault.path === null) fault.path = names[tag >>> 3] ?? '';
+    return nestFault(fault, list, index);
+  },
+
   /** Names a fault that no inner message claimed after the field being decoded (`""`: the message itself). */
   claim(fault: unknown, tag: number, names: readonly string[]): never {
     if (fault instanceof WireFault && fault.path === null) fault.path = names[tag >>> 3] ?? '';
