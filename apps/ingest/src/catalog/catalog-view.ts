@@ -5,7 +5,10 @@
  */
 
 /** A Delta schema in its JSON form (`metaData.schemaString` parsed), as `@lakestream/delta` defines it. */
-export type TableSchemaJson = { type: 'struct'; fields: readonly { name: string; type: unknown; nullable: boolean; metadata?: Record<string, unknown> }[] };
+export type TableSchemaJson = {
+  type: 'struct';
+  fields: readonly { name: string; type: unknown; nullable: boolean; metadata?: Record<string, unknown> }[];
+};
 
 /** A table producers may write to. */
 export interface ProvisionedTable {
@@ -32,13 +35,63 @@ export interface CatalogView {
   table(name: string): ProvisionedTable | undefined;
   /** MODIFY on the table plus USE_CATALOG and USE_SCHEMA on its parents, inherited downward. */
   authorizeWrite(principalId: string, tableName: string): WriteDecision;
-  /** Whether the principal or the credential was revoked (a live stream of it is closed within seconds). */
+  /**
+   * Whether the principal or the credential was revoked (a live stream of it is closed within seconds):
+   * also true when either is no longer provisioned, the principal is disabled, the credential belongs to
+   * someone else, or the credential's `expiresAt` has passed.
+   */
   isRevoked(principalId: string, credentialId: string): boolean;
 }
 
-/** The current snapshot, and a way to hear of the next one. */
-export interface CatalogSource {
-  current(): CatalogView;
+/** A principal the control plane provisioned (a user or a service principal). */
+export interface ProvisionedPrincipal {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: 'user' | 'service';
+  /** A disabled principal is refused at authentication, and its live streams are closed. */
+  readonly disabled: boolean;
+}
+
+/** A credential of a principal: an OAuth client (signs in for JWTs) or a long-lived producer token. */
+export interface ProvisionedCredential {
+  readonly id: string;
+  readonly principalId: string;
+  readonly kind: 'oauth_client' | 'producer_token';
+  /** For producer tokens: `sha256:<hex>` of the whole token. */
+  readonly tokenHash: string | undefined;
+  readonly revoked: boolean;
+  /** ms since the epoch; `undefined` when the credential does not expire. */
+  readonly expiresAt: number | undefined;
+}
+
+/** A control-plane public key that signs the short-lived JWTs (selected by the token's `kid`). */
+export interface ProvisionedTokenKey {
+  readonly kid: string;
+  readonly alg: 'EdDSA';
+  /** An Ed25519 public JWK: `{kty: 'OKP', crv: 'Ed25519', x}`. */
+  readonly publicJwk: { readonly kty: 'OKP'; readonly crv: 'Ed25519'; readonly x: string };
+}
+
+/** What the authenticator reads from a snapshot besides the grants: who exists and how they prove it. */
+export interface CredentialDirectory {
+  /** The `iss` every JWT must carry (empty before the first provisioning). */
+  readonly tokenIssuer: string;
+  /** The `aud` every JWT must carry (empty before the first provisioning). */
+  readonly tokenAudience: string;
+  principal(id: string): ProvisionedPrincipal | undefined;
+  credential(id: string): ProvisionedCredential | undefined;
+  tokenKey(kid: string): ProvisionedTokenKey | undefined;
+}
+
+/** A full provisioned snapshot, as `catalog/` builds it: grants and tables plus the credential directory. */
+export type ProvisionedCatalog = CatalogView & CredentialDirectory;
+
+/**
+ * The current snapshot, and a way to hear of the next one. `V` lets a consumer ask for more than the
+ * `CatalogView` (the authenticator needs a `ProvisionedCatalog`); the catalog store provides that.
+ */
+export interface CatalogSource<V extends CatalogView = CatalogView> {
+  current(): V;
   /** Calls `listener` after every new snapshot; returns the unsubscribe function. */
-  subscribe(listener: (view: CatalogView) => void): () => void;
+  subscribe(listener: (view: V) => void): () => void;
 }

@@ -1,0 +1,19 @@
+/** The provisioned catalog of an ingest node: snapshot format, read model, on-disk store. */
+export { CatalogError, type CatalogErrorCode, isCatalogError } from './catalog-error.js';
+export {
+  type ApplyResult,
+  type CatalogStore,
+  type CatalogStoreOptions,
+  openCatalogStore,
+} from './catalog-store.js';
+export type * from './catalog-view.js';
+export { createCatalogView } from './create-catalog-view.js';
+export {
+  type CatalogSnapshot,
+  type CatalogSnapshotInput,
+  catalogSnapshotSchema,
+  emptyCatalogSnapshot,
+  PRIVILEGES,
+  type Privilege,
+  parseCatalogSnapshot,
+} from './snapshot-schema.js';
