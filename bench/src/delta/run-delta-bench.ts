@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -53,7 +53,8 @@ export interface DeltaBenchResult {
     defaultZstdBytes: number;
     tunedBytes: number;
   };
-  pool: { oneWorkerMBps: number; twoWorkersMBps: number; ratio: number };
+  /** `otherCpuSeconds`: CPU other processes used during the pool runs (they compete for the same 2 cores). */
+  pool: { oneWorkerMBps: number; twoWorkersMBps: number; ratio: number; otherCpuSeconds: number | undefined };
   commit: {
     appendP50: number;
     appendP99: number;
@@ -64,6 +65,9 @@ export interface DeltaBenchResult {
   snapshot: { commits: number; files: number; buildSeconds: number; loadP50: number; timeTravelP50: number };
   /** 1-minute load average before and after: other processes on the machine skew every figure. */
   loadAverage: [number, number];
+  /** CPU seconds other processes used during the run (Linux); large values make the run worthless. */
+  otherCpuSeconds: number | undefined;
+  records: number;
   markdown: string;
 }
 
@@ -75,6 +79,37 @@ const percentile = (xs: number[], p: number): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? Number.NaN;
 };
+
+/** Busy CPU seconds of the whole machine so far (Linux `/proc/stat`); `undefined` elsewhere. */
+function machineBusySeconds(): number | undefined {
+  try {
+    const cpu =
+      readFileSync('/proc/stat', 'utf8').split('\n')[0]?.trim().split(/\s+/).slice(1).map(Number) ?? [];
+    const idle = (cpu[3] ?? 0) + (cpu[4] ?? 0);
+    return (cpu.reduce((a, b) => a + b, 0) - idle) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Measures how much CPU other processes used while `fn` ran: the machine's busy time minus this process's
+ * (all its threads). The figures of a run are only comparable when this stays small.
+ */
+async function withInterference<T>(
+  fn: () => Promise<T>,
+): Promise<{ value: T; otherCpuSeconds: number | undefined }> {
+  const busy0 = machineBusySeconds();
+  const own0 = process.cpuUsage();
+  const value = await fn();
+  const busy1 = machineBusySeconds();
+  const own = process.cpuUsage(own0);
+  const otherCpuSeconds =
+    busy0 === undefined || busy1 === undefined
+      ? undefined
+      : Math.max(0, busy1 - busy0 - (own.user + own.system) / 1e6);
+  return { value, otherCpuSeconds };
+}
 
 /**
  * Median MB/s of each variant over `reps` rounds. The variants run interleaved (one rep of each per round),
@@ -104,6 +139,14 @@ async function compareThroughput<K extends string>(
  * table with `snapshotCommits` commits and checkpoints every 10.
  */
 export async function runDeltaBench(options: DeltaBenchOptions = {}): Promise<DeltaBenchResult> {
+  const { value, otherCpuSeconds } = await withInterference(() => measure(options));
+  const result = { ...value, otherCpuSeconds };
+  return { ...result, markdown: toMarkdown(result) };
+}
+
+async function measure(
+  options: DeltaBenchOptions,
+): Promise<Omit<DeltaBenchResult, 'markdown' | 'otherCpuSeconds'>> {
   const reps = options.reps ?? 7;
   const loadBefore = loadavg()[0] ?? 0;
   const raw = neowiseBatches({
@@ -172,10 +215,9 @@ export async function runDeltaBench(options: DeltaBenchOptions = {}): Promise<De
   await using two = createParquetPool({ workers: 2 });
   const viaPool = (pool: ParquetPool) => () =>
     Promise.all(raw.map((b) => pool.encode({ ipc: tableToIPC(new Table([b]), 'stream'), schemaString })));
-  const pools = await compareThroughput({ one: rawBytes, two: rawBytes }, reps, {
-    one: viaPool(one),
-    two: viaPool(two),
-  });
+  const { value: pools, otherCpuSeconds: poolInterference } = await withInterference(() =>
+    compareThroughput({ one: rawBytes, two: rawBytes }, reps, { one: viaPool(one), two: viaPool(two) }),
+  );
 
   const work = mkdtempSync(join(options.workDir ?? tmpdir(), 'delta-bench-'));
   try {
@@ -240,7 +282,8 @@ export async function runDeltaBench(options: DeltaBenchOptions = {}): Promise<De
       travels.push(performance.now() - t);
     }
 
-    const result: Omit<DeltaBenchResult, 'markdown'> = {
+    return {
+      records: raw.reduce((n, b) => n + b.numRows, 0),
       inputMB: inputBytes / 1e6,
       encode: {
         defaultMBps: encode.defaults,
@@ -254,7 +297,12 @@ export async function runDeltaBench(options: DeltaBenchOptions = {}): Promise<De
         defaultZstdBytes,
         tunedBytes,
       },
-      pool: { oneWorkerMBps: pools.one, twoWorkersMBps: pools.two, ratio: pools.two / pools.one },
+      pool: {
+        oneWorkerMBps: pools.one,
+        twoWorkersMBps: pools.two,
+        ratio: pools.two / pools.one,
+        otherCpuSeconds: poolInterference,
+      },
       loadAverage: [loadBefore, loadavg()[0] ?? 0],
       commit: {
         appendP50: percentile(appendMs, 50),
@@ -271,24 +319,17 @@ export async function runDeltaBench(options: DeltaBenchOptions = {}): Promise<De
         timeTravelP50: median(travels),
       },
     };
-    return {
-      ...result,
-      markdown: toMarkdown(
-        result,
-        raw.reduce((n, b) => n + b.numRows, 0),
-      ),
-    };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
 }
 
-function toMarkdown(r: Omit<DeltaBenchResult, 'markdown'>, records: number): string {
+function toMarkdown(r: Omit<DeltaBenchResult, 'markdown'>): string {
   const mb = (x: number) => `${x.toFixed(1)} MB/s`;
   const ms = (x: number) => `${x.toFixed(2)} ms`;
   const size = (b: number) => `${(b / 1e6).toFixed(1)} MB`;
   return [
-    `NEOWISE-like input: ${records.toLocaleString('en-US')} records, ${r.inputMB.toFixed(1)} MB of Arrow IPC`,
+    `NEOWISE-like input: ${r.records.toLocaleString('en-US')} records, ${r.inputMB.toFixed(1)} MB of Arrow IPC`,
     '',
     '| measurement | baseline | ours | ratio |',
     '|---|---|---|---|',
@@ -296,13 +337,14 @@ function toMarkdown(r: Omit<DeltaBenchResult, 'markdown'>, records: number): str
     `| Parquet encode, 1 thread, vs plain defaults | parquet-wasm defaults (uncompressed) ${mb(r.encode.defaultMBps)}, ${size(r.encode.defaultBytes)} | tuned zstd ${mb(r.encode.tunedMBps)} | ${r.encode.ratioVsDefaults.toFixed(2)}× |`,
     `| Parquet encode, 1 thread, snappy | parquet-wasm defaults (uncompressed) ${mb(r.encode.defaultMBps)} | tuned snappy ${mb(r.encode.tunedSnappyMBps)} | ${(r.encode.tunedSnappyMBps / r.encode.defaultMBps).toFixed(2)}× |`,
     `| encodeFile (conform + stats + tuned zstd), 1 thread | parquet-wasm defaults + zstd ${mb(r.encode.defaultZstdMBps)} | ${mb(r.encode.fullPathMBps)} | ${(r.encode.fullPathMBps / r.encode.defaultZstdMBps).toFixed(2)}× |`,
-    `| worker pool (IPC on the main thread, encodeFile in workers) | 1 worker ${mb(r.pool.oneWorkerMBps)} | 2 workers ${mb(r.pool.twoWorkersMBps)} | ${r.pool.ratio.toFixed(2)}× |`,
+    `| worker pool (IPC on the main thread, encodeFile in workers) | 1 worker ${mb(r.pool.oneWorkerMBps)} | 2 workers ${mb(r.pool.twoWorkersMBps)} | ${r.pool.ratio.toFixed(2)}× (others used ${r.pool.otherCpuSeconds?.toFixed(1) ?? '?'} CPU-s meanwhile) |`,
     `| append of ${r.commit.rowsPerAppend} records (encode + write + commit, fsync) | | p50 ${ms(r.commit.appendP50)}, p99 ${ms(r.commit.appendP99)} | |`,
     `| one-file commit (log only, fsync) | | p50 ${ms(r.commit.commitP50)}, p99 ${ms(r.commit.commitP99)} | |`,
     `| snapshot load, ${r.snapshot.commits.toLocaleString('en-US')} commits, ${r.snapshot.files.toLocaleString('en-US')} files, checkpoint every 10 | | ${ms(r.snapshot.loadP50)} (time travel to latest − 5: ${ms(r.snapshot.timeTravelP50)}) | |`,
     '',
     `(building the ${r.snapshot.commits.toLocaleString('en-US')}-commit table took ${r.snapshot.buildSeconds.toFixed(1)} s; ` +
-      `1-minute load average ${r.loadAverage[0].toFixed(2)} before, ${r.loadAverage[1].toFixed(2)} after)`,
+      `1-minute load average ${r.loadAverage[0].toFixed(2)} before, ${r.loadAverage[1].toFixed(2)} after; ` +
+      `other processes used ${r.otherCpuSeconds === undefined ? 'unknown' : `${r.otherCpuSeconds.toFixed(1)} CPU-seconds`} during the run)`,
   ].join('\n');
 }
 
