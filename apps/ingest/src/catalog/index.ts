@@ -8,6 +8,8 @@ export {
 } from './catalog-store.js';
 export type * from './catalog-view.js';
 export { createCatalogView } from './create-catalog-view.js';
+export { createMemoryCatalogSource, type MemoryCatalogSource } from './memory-catalog-source.js';
+export { snapshotFixture } from './snapshot-fixture.js';
 export {
   type CatalogSnapshot,
   type CatalogSnapshotInput,
