@@ -1,6 +1,10 @@
-import { generateClickbench } from './data/clickbench-gen.js';
-import { generateNeowise } from './data/neowise-gen.js';
-import { clickbenchSchema, type LoadedSchema, neowiseSchema } from './data/schemas.js';
+import {
+  clickbenchSchema,
+  generateClickbench,
+  generateNeowise,
+  type LoadedSchema,
+  neowiseSchema,
+} from '@lakestream/testkit';
 import { createBareWalkDecoder, createWalkShape, type WalkShape } from './decoders/bare-walk.js';
 import { createBufbuildDecoder } from './decoders/bufbuild-decoder.js';
 import { createProtobufjsDecoder } from './decoders/protobufjs-decoder.js';

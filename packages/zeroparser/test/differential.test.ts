@@ -1,8 +1,7 @@
+import { createPrng, loadSchema } from '@lakestream/testkit';
 import { describe, expect, it } from 'vitest';
 import { createParser } from '../src/index.js';
-import { loadSchema } from './support/descriptors.js';
 import { generateCases, runDifferential } from './support/differential.js';
-import { createPrng } from './support/prng.js';
 import { NEOWISE, PROTO2_ALL, PROTO3_ALL, PROTO3_DEEP } from './support/test-schemas.js';
 
 // Differential test: ~10,500 seeded random messages over several schemas, decoded by zeroparser and by

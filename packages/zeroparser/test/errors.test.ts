@@ -1,6 +1,6 @@
+import { loadSchema } from '@lakestream/testkit';
 import { describe, expect, it } from 'vitest';
 import { createParser, DecodeError, type ParserOptions } from '../src/index.js';
-import { loadSchema } from './support/descriptors.js';
 
 // One test per protobuf DecodeError code on hand-built bytes. Every bad record sits between two good ones:
 // decodeBatch must throw its DecodeError (recordIndex 1), decodeBatchSettled must keep the good rows.

@@ -1,9 +1,8 @@
+import { createPrng, loadSchema, type Prng } from '@lakestream/testkit';
 import type { RecordBatch } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { createParser, DecodeError, type Parser } from '../src/index.js';
 import { mutateBytes, randomBytes } from './support/byte-mutation.js';
-import { loadSchema } from './support/descriptors.js';
-import { createPrng, type Prng } from './support/prng.js';
 import { randomMessage } from './support/random-message.js';
 import { NEOWISE, PROTO2_ALL, PROTO3_ALL, PROTO3_DEEP } from './support/test-schemas.js';
 

@@ -1,4 +1,4 @@
-import type { Prng } from './prng.js';
+import type { Prng } from '@lakestream/testkit';
 
 /** Bytes that often matter to a protobuf reader: continuation bits, wire types 6/7, group tags, lengths. */
 const INTERESTING = [

@@ -1,8 +1,8 @@
+import type { Prng } from '@lakestream/testkit';
 import type protobuf from 'protobufjs';
 import type { Parser } from '../../src/index.js';
 import { compareBatch, type Mismatch } from './compare-row.js';
 import { type Expected, expectedMessage } from './expected.js';
-import type { Prng } from './prng.js';
 import { randomMessage } from './random-message.js';
 import { hex } from './wire-bytes.js';
 import { mutateMessage } from './wire-mutation.js';

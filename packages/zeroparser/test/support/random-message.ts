@@ -1,5 +1,5 @@
+import type { Prng } from '@lakestream/testkit';
 import protobuf from 'protobufjs';
-import type { Prng } from './prng.js';
 
 /** A 64-bit value in the shape protobufjs's encoder accepts (a `Long`'s fields). */
 export interface LongBits {

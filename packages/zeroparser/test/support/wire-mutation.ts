@@ -1,5 +1,5 @@
+import type { Prng } from '@lakestream/testkit';
 import protobuf from 'protobufjs';
-import type { Prng } from './prng.js';
 import { isSyntheticOneof, randomValue } from './random-message.js';
 import { concat, type FieldSpan, lengthDelimited, pushVarint, scanFields, tagBytes } from './wire-bytes.js';
 

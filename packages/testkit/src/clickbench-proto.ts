@@ -1,4 +1,8 @@
-syntax = "proto3";
+/**
+ * The ClickBench `hits` record as proto3 (spec: benchmark-schemas.md §2): 105 scalar fields numbered 1–105.
+ * Kept as a TS string (tsc does not copy .proto files); the shared spec's list is its source.
+ */
+export const CLICKBENCH_PROTO = `syntax = "proto3";
 
 package clickbench;
 
@@ -109,3 +113,4 @@ message Hits {
   int64 URLHash = 104;
   int32 CLID = 105;
 }
+`;

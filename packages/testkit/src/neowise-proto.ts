@@ -1,6 +1,6 @@
 /**
  * The NEOWISE-like source record as proto2 (spec: benchmark-schemas.md §1). Kept as a TS string because tsc
- * does not copy .proto files; `neowise.proto` beside it is the same text.
+ * does not copy .proto files; the shared spec's table is its source.
  */
 export const NEOWISE_PROTO = `// NEOWISE-like single-exposure source record (spec: benchmark-schemas.md §1), modelled on IRSA
 // neowiser_p1bs_psd. proto2: every scalar is optional, so absent values are nulls in the catalog.
