@@ -1,0 +1,217 @@
+import type { Http2Server, Http2Session } from 'node:http2';
+import * as grpc from '@grpc/grpc-js';
+import type { Authenticator } from '../auth/authenticator.js';
+import type { CatalogSource } from '../catalog/catalog-view.js';
+import { IngestError } from '../errors.js';
+import type { IngestPipeline } from '../stream/ingest-pipeline.js';
+import { LiveStreams } from '../stream/live-streams.js';
+import { retireStream } from '../stream/retire-stream.js';
+import {
+  type MalformedRequest,
+  type StreamCall,
+  type StreamLimits,
+  serveStream,
+} from '../stream/stream-session.js';
+import {
+  decodeEphemeralRequest,
+  decodePersistentRequest,
+  decodeRetireRequest,
+  type StreamRequest,
+} from './decode-request.js';
+import { type Log, silentLog } from './log.js';
+import { zerobusService } from './proto.js';
+import { toGrpcStatus, toServiceError } from './status.js';
+
+/** Options of {@link startIngestServer}. */
+export interface IngestServerOptions {
+  readonly pipeline: IngestPipeline;
+  readonly catalog: CatalogSource;
+  readonly authenticator: Authenticator;
+  /** Default `127.0.0.1`. */
+  readonly host?: string | undefined;
+  /** Default 0 (any free port; read it from the handle). */
+  readonly port?: number | undefined;
+  readonly limits?: Partial<StreamLimits> | undefined;
+  /**
+   * HTTP/2 receive windows (bytes): per stream and per connection. grpc-js leaves Node's 64 KiB defaults,
+   * which cap one stream at one window per round trip; default 8 MiB per stream, 32 MiB per connection.
+   */
+  readonly streamWindowBytes?: number | undefined;
+  readonly connectionWindowBytes?: number | undefined;
+  readonly log?: Log | undefined;
+}
+
+/** A running ingest server. */
+export interface IngestServer extends AsyncDisposable {
+  readonly port: number;
+  /** The node's live streams (admin API: list, drain). */
+  readonly live: LiveStreams;
+  /**
+   * Drains and stops: refuses new calls, sends `close_stream_signal{drainMs}` to every stream, waits for
+   * them to end (aborting stragglers after `drainMs` + 1 s), then shuts the server down.
+   */
+  close(drainMs?: number): Promise<void>;
+  /** Ends every call now (UNAVAILABLE) and stops. */
+  forceClose(): void;
+}
+
+/** Default limits (spec: the client caps requests at 10 MiB − 64 KiB). */
+export const DEFAULT_LIMITS: StreamLimits = {
+  maxRequestBytes: 10 * 1024 * 1024,
+  streamInFlightBytes: 64 * 1024 * 1024,
+  maxStreams: 1024,
+};
+
+/**
+ * Starts the Zerobus gRPC server (`databricks.zerobus.Zerobus`: EphemeralStream, PersistentStream,
+ * RetireStream). Requests are decoded by hand (record bytes stay views of the message; JSON is checked as
+ * strict UTF-8); responses use the proto. grpc-js accepts messages up to twice `maxRequestBytes` so that an
+ * oversize request gets our INVALID_ARGUMENT in words rather than grpc-js's RESOURCE_EXHAUSTED (which the
+ * client would retry forever).
+ */
+export async function startIngestServer(options: IngestServerOptions): Promise<IngestServer> {
+  const limits: StreamLimits = { ...DEFAULT_LIMITS, ...stripUndefined(options.limits ?? {}) };
+  const log = options.log ?? silentLog;
+  const stop = new AbortController();
+  const live = new LiveStreams(options.catalog);
+  const ctx = {
+    pipeline: options.pipeline,
+    catalog: options.catalog,
+    authenticator: options.authenticator,
+    live,
+    limits,
+    log,
+    stopSignal: stop.signal,
+  };
+  const server = new grpc.Server({
+    'grpc.max_receive_message_length': limits.maxRequestBytes * 2 + 64 * 1024,
+    'grpc.max_send_message_length': 16 * 1024 * 1024,
+    'grpc.keepalive_permit_without_calls': 1,
+    'grpc.http2.min_ping_interval_without_data_ms': 5000,
+  });
+  raiseHttp2Windows(server, options.streamWindowBytes ?? 8 * 1024 * 1024);
+
+  const service = withDeserializers(zerobusService());
+  server.addService(service, {
+    EphemeralStream: (call: StreamCall) => {
+      void serveStream(call, 'ephemeral', ctx);
+    },
+    PersistentStream: (call: StreamCall) => {
+      void serveStream(call, 'persistent', ctx);
+    },
+    RetireStream: (
+      call: grpc.ServerUnaryCall<ReturnType<typeof decodeRetireRequest> | MalformedRequest, object>,
+      callback: grpc.sendUnaryData<object>,
+    ) => {
+      const req = call.request;
+      const auth = call.metadata.get('authorization')[0];
+      const run = async (): Promise<void> => {
+        if ('kind' in req) throw req.error;
+        await retireStream(req, typeof auth === 'string' ? auth : auth?.toString('utf8'), ctx);
+      };
+      run().then(
+        () => callback(null, {}),
+        (err: unknown) => {
+          const status = toGrpcStatus(err);
+          if (status.code === grpc.status.INTERNAL) log.error({ err }, 'RetireStream failed');
+          callback(toServiceError(status) as grpc.ServiceError);
+        },
+      );
+    },
+  });
+
+  const host = options.host ?? '127.0.0.1';
+  const port = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(`${host}:${options.port ?? 0}`, grpc.ServerCredentials.createInsecure(), (err, p) =>
+      err ? reject(err) : resolve(p),
+    );
+  });
+  raiseConnectionWindows(server, options.connectionWindowBytes ?? 32 * 1024 * 1024);
+  log.info({ host, port, limits }, 'ingest server listening');
+
+  let closing: Promise<void> | undefined;
+  const forceClose = (): void => {
+    stop.abort(new IngestError('UNAVAILABLE', 'the ingest node is stopping; reconnect to another node'));
+    server.forceShutdown();
+    live.close();
+  };
+  const close = (drainMs = 5000): Promise<void> => {
+    closing ??= (async () => {
+      const shutdown = new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+      await live.drain(drainMs);
+      stop.abort(new IngestError('UNAVAILABLE', 'the ingest node is stopping; reconnect to another node'));
+      const timer = setTimeout(() => server.forceShutdown(), 2000);
+      await shutdown;
+      clearTimeout(timer);
+      live.close();
+    })();
+    return closing;
+  };
+  return {
+    port,
+    live,
+    close,
+    forceClose,
+    async [Symbol.asyncDispose]() {
+      await close(1000);
+    },
+  };
+}
+
+/** Swaps the proto-loader request deserializers for the hand-written ones (which never throw). */
+function withDeserializers(service: grpc.ServiceDefinition): grpc.ServiceDefinition {
+  const guard =
+    <T>(decode: (buf: Uint8Array) => T) =>
+    (buf: Buffer): T | MalformedRequest => {
+      try {
+        return decode(buf);
+      } catch (err) {
+        const error =
+          err instanceof IngestError
+            ? err
+            : new IngestError('INVALID_ARGUMENT', 'malformed request', { cause: err });
+        return { kind: 'malformed', error };
+      }
+    };
+  const ephemeral = guard<StreamRequest>(decodeEphemeralRequest);
+  const persistent = guard<StreamRequest>(decodePersistentRequest);
+  const retire = guard(decodeRetireRequest);
+  return {
+    ...service,
+    EphemeralStream: { ...service.EphemeralStream!, requestDeserialize: ephemeral },
+    PersistentStream: { ...service.PersistentStream!, requestDeserialize: persistent },
+    RetireStream: { ...service.RetireStream!, requestDeserialize: retire },
+  } as grpc.ServiceDefinition;
+}
+
+/**
+ * grpc-js has no option for HTTP/2 window sizes; it passes `commonServerOptions` to `http2.createServer`
+ * when binding. Setting `settings.initialWindowSize` there raises every stream's receive window (spec: "the
+ * http2 settings must be raised"). Private API of grpc-js 1.14: if it is gone, the defaults stay.
+ */
+function raiseHttp2Windows(server: grpc.Server, streamWindow: number): void {
+  const internals = server as unknown as { commonServerOptions?: { settings?: Record<string, unknown> } };
+  if (internals.commonServerOptions === undefined) return;
+  internals.commonServerOptions.settings = {
+    ...internals.commonServerOptions.settings,
+    initialWindowSize: streamWindow,
+  };
+}
+
+/** The connection window is not a SETTINGS value: set it on each new session (same private map as above). */
+function raiseConnectionWindows(server: grpc.Server, connectionWindow: number): void {
+  const internals = server as unknown as { http2Servers?: Map<Http2Server, unknown> };
+  for (const http2Server of internals.http2Servers?.keys() ?? []) {
+    http2Server.on('session', (session: Http2Session) => {
+      try {
+        session.setLocalWindowSize(connectionWindow);
+      } catch {
+        // The session closed before it was set up: nothing to raise.
+      }
+    });
+  }
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

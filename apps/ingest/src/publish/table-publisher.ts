@@ -1,0 +1,215 @@
+import { isAbsolute, join } from 'node:path';
+import { createTable, isDeltaError, openTable, type ParquetPool, type Table } from '@lakestream/delta';
+import type { RecordBatch } from 'apache-arrow';
+import type { ProvisionedTable } from '../catalog/catalog-view.js';
+
+/** One durable WAL entry's decoded rows, waiting to be published. */
+export interface PendingBatch {
+  readonly position: bigint;
+  readonly batch: RecordBatch;
+  /** Bytes it holds against the node's memory budget (released once published). */
+  readonly bytes: number;
+  /** When it was acked (ms, `performance.now()`), for the ack → visible latency; `undefined` at recovery. */
+  readonly ackedAt: number | undefined;
+}
+
+/** Options of {@link createTablePublisher}. */
+export interface TablePublisherOptions {
+  readonly table: ProvisionedTable;
+  /** Base for relative table locations. */
+  readonly dataDir: string;
+  /** `txn.appId` of this node's commits to the table: `${nodeId}:${table}`. */
+  readonly appId: string;
+  readonly pool: ParquetPool;
+  /** Publish once this many bytes wait… */
+  readonly flushBytes: number;
+  /** …or once the oldest waiting batch is this old (ms). */
+  readonly flushMs: number;
+  /** Every WAL position below it is durable and was handed to its publisher (only those are published). */
+  readonly frontier: () => bigint;
+  /** After each commit: the bytes released and the ack → visible latencies (ms). */
+  readonly onPublished: (bytes: number, latenciesMs: readonly number[]) => void;
+  /** A failed attempt (it is retried with backoff). */
+  readonly onError: (error: unknown) => void;
+  /** Test hook: awaited before every commit (a stalled disk, a slow encoder). */
+  readonly beforeCommit?: (() => Promise<void>) | undefined;
+}
+
+/**
+ * Publishes one table: buffers decoded batches with their WAL positions and commits them, in WAL order, as
+ * one Delta append with `txn = {appId, version: highest position}` — so a replayed publish is a no-op.
+ * Only a prefix below the frontier is published: every entry of the table at or below `version` is then in
+ * the table, which is what recovery relies on. A failed commit is retried (1 s, doubling to 30 s) with the
+ * batches kept, so a slow or broken disk turns into backpressure, not loss.
+ */
+export interface TablePublisher extends AsyncDisposable {
+  readonly name: string;
+  /** Queues a batch (positions must be added in increasing order per stream; any order across streams). */
+  add(batch: PendingBatch): void;
+  /** Lowest WAL position not yet published, or `undefined` when nothing waits. */
+  readonly lowestPending: bigint | undefined;
+  readonly pendingBytes: number;
+  /** The table's latest published `txn.version` of this node (opens or creates the table). */
+  latestVersion(): Promise<bigint | undefined>;
+  /** Publishes everything below the frontier now; resolves when it is committed. */
+  flush(): Promise<void>;
+  /** Stops the timer; does not publish (call `flush` first for that). */
+  close(): Promise<void>;
+}
+
+/** Creates the publisher of one table (the Delta table is opened, or created from the catalog, lazily). */
+export function createTablePublisher(options: TablePublisherOptions): TablePublisher {
+  const { table, appId } = options;
+  const location = isAbsolute(table.location) ? table.location : join(options.dataDir, table.location);
+  let pending: PendingBatch[] = [];
+  let sorted = true;
+  let pendingBytes = 0;
+  let oldestAt = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let again = false;
+  let closed = false;
+  let handle: Promise<Table> | undefined;
+  let backoffMs = 0;
+
+  const open = (): Promise<Table> => {
+    handle ??= (async () => {
+      try {
+        return await openTable(location, { pool: options.pool });
+      } catch (err) {
+        if (!isDeltaError(err) || err.code !== 'TABLE_NOT_FOUND') throw err;
+      }
+      try {
+        return await createTable(location, {
+          pool: options.pool,
+          schema: JSON.parse(JSON.stringify(table.schema)),
+          properties: { ...table.properties },
+          name: table.name,
+        });
+      } catch (err) {
+        if (isDeltaError(err) && err.code === 'TABLE_EXISTS')
+          return openTable(location, { pool: options.pool });
+        throw err;
+      }
+    })();
+    handle.catch(() => {
+      handle = undefined;
+    });
+    return handle;
+  };
+
+  const schedule = (): void => {
+    if (closed || timer !== undefined || pending.length === 0) return;
+    const due =
+      pendingBytes >= options.flushBytes ? 0 : Math.max(0, oldestAt + options.flushMs - performance.now());
+    timer = setTimeout(
+      () => {
+        timer = undefined;
+        run().catch(() => undefined);
+      },
+      Math.max(due, backoffMs),
+    );
+  };
+
+  /** Publishes the prefix below the frontier; `false` when there was none. */
+  const publishOnce = async (): Promise<boolean> => {
+    if (!sorted) {
+      pending.sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
+      sorted = true;
+    }
+    const frontier = options.frontier();
+    let n = 0;
+    while (n < pending.length && pending[n]!.position < frontier) n++;
+    if (n === 0) return false;
+    const take = pending.slice(0, n);
+    const t = await open();
+    if (options.beforeCommit !== undefined) await options.beforeCommit();
+    const version = take[take.length - 1]!.position;
+    await t.append(
+      take.map((p) => p.batch),
+      { txn: { appId, version } },
+    );
+    pending = pending.slice(n);
+    let bytes = 0;
+    const now = performance.now();
+    const latencies: number[] = [];
+    for (const p of take) {
+      bytes += p.bytes;
+      if (p.ackedAt !== undefined) latencies.push(now - p.ackedAt);
+    }
+    pendingBytes -= bytes;
+    oldestAt = now;
+    options.onPublished(bytes, latencies);
+    return true;
+  };
+
+  const run = (): Promise<void> => {
+    if (running !== undefined) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        try {
+          // Nothing below the frontier yet (an earlier WAL append is still in flight): look again shortly.
+          backoffMs = (await publishOnce()) ? 0 : 10;
+        } catch (err) {
+          backoffMs = Math.min(30_000, Math.max(1000, backoffMs * 2));
+          options.onError(err);
+          throw err;
+        }
+      } while (again && !closed);
+    })().finally(() => {
+      running = undefined;
+      schedule();
+    });
+    return running;
+  };
+
+  return {
+    name: table.name,
+    add(batch) {
+      const last = pending[pending.length - 1];
+      if (last !== undefined && batch.position < last.position) sorted = false;
+      if (pending.length === 0) oldestAt = performance.now();
+      pending.push(batch);
+      pendingBytes += batch.bytes;
+      if (pendingBytes >= options.flushBytes && timer !== undefined && backoffMs === 0) {
+        clearTimeout(timer);
+        timer = undefined;
+      }
+      schedule();
+    },
+    get lowestPending() {
+      if (pending.length === 0) return undefined;
+      let low = pending[0]!.position;
+      if (!sorted) for (const p of pending) if (p.position < low) low = p.position;
+      return low;
+    },
+    get pendingBytes() {
+      return pendingBytes;
+    },
+    async latestVersion() {
+      return (await open()).latestTxnVersion(appId);
+    },
+    async flush() {
+      if (timer !== undefined) {
+        clearTimeout(timer);
+        timer = undefined;
+      }
+      if (running !== undefined) await running.catch(() => undefined);
+      await run();
+    },
+    async close() {
+      closed = true;
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+      if (running !== undefined) await running.catch(() => undefined);
+      if (handle !== undefined) await (await handle.catch(() => undefined))?.close();
+    },
+    async [Symbol.asyncDispose]() {
+      await this.close();
+    },
+  };
+}

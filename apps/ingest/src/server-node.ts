@@ -1,0 +1,168 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createParquetPool, type ParquetPool } from '@lakestream/delta';
+import type { Authenticator } from './auth/authenticator.js';
+import type { CatalogSource } from './catalog/catalog-view.js';
+import { type Log, silentLog } from './grpc/log.js';
+import { type IngestServer, startIngestServer } from './grpc/server.js';
+import { createPublisherSet, type PublisherSet } from './publish/publisher-set.js';
+import { type RecoveryReport, recover } from './publish/recovery.js';
+import { ByteBudget } from './stream/byte-budget.js';
+import { openDescriptorStore } from './stream/descriptor-store.js';
+import { createIngestPipeline, type IngestPipeline } from './stream/ingest-pipeline.js';
+import type { LiveStreams } from './stream/live-streams.js';
+import { PersistentStreams } from './stream/persistent-streams.js';
+import type { StreamLimits } from './stream/stream-session.js';
+import { openWal } from './wal/open-wal.js';
+import type { WalOptions } from './wal/wal.js';
+
+/** Options of {@link openIngestNode}. */
+export interface IngestNodeOptions {
+  /** Holds `wal/`, `descriptors/`, `streams.json`, `node-id` and relative table locations. */
+  readonly dataDir: string;
+  readonly catalog: CatalogSource;
+  readonly authenticator: Authenticator;
+  readonly host?: string | undefined;
+  readonly port?: number | undefined;
+  readonly limits?: Partial<StreamLimits> | undefined;
+  /** Bytes read and not yet published, across the node (default 256 MiB). */
+  readonly nodeBufferBytes?: number | undefined;
+  /** Publish a table once this many bytes wait (default 64 MiB)… */
+  readonly flushBytes?: number | undefined;
+  /** …or its oldest batch is this old (default 1000 ms). */
+  readonly flushMs?: number | undefined;
+  readonly wal?: WalOptions | undefined;
+  /** Parquet encoder threads (default: available cores). */
+  readonly parquetWorkers?: number | undefined;
+  /** This node's id in `txn.appId` (default: kept in `<dataDir>/node-id`, created once). */
+  readonly nodeId?: string | undefined;
+  readonly log?: Log | undefined;
+  /** Test hook: awaited before every Delta commit (a stalled disk). */
+  readonly beforeCommit?: ((table: string) => Promise<void>) | undefined;
+}
+
+/** A running ingest node (the data path: server, WAL, publishers). */
+export interface IngestNode extends AsyncDisposable {
+  readonly port: number;
+  readonly nodeId: string;
+  readonly server: IngestServer;
+  readonly live: LiveStreams;
+  readonly pipeline: IngestPipeline;
+  readonly publishers: PublisherSet;
+  readonly recovery: RecoveryReport;
+  /**
+   * Stops in order: drain the streams (`close_stream_signal{drainMs}`), last acks, publish what is durable,
+   * fsync and close the WAL, stop the encoders.
+   */
+  close(drainMs?: number): Promise<void>;
+}
+
+/**
+ * Opens the data path of an ingest node: WAL (recovering a torn tail), descriptor store, persistent-stream
+ * state, publishers; replays what the tables do not hold yet (see `recover`), then starts the gRPC server.
+ */
+export async function openIngestNode(options: IngestNodeOptions): Promise<IngestNode> {
+  const log = options.log ?? silentLog;
+  const dataDir = options.dataDir;
+  await mkdir(dataDir, { recursive: true });
+  const nodeId = options.nodeId ?? (await loadNodeId(dataDir));
+  const wal = await openWal(join(dataDir, 'wal'), options.wal ?? {});
+  const descriptors = await openDescriptorStore(join(dataDir, 'descriptors'));
+  const persistent = await PersistentStreams.load(join(dataDir, 'streams.json'));
+  const nodeBudget = new ByteBudget(options.nodeBufferBytes ?? 256 * 1024 * 1024);
+  const pool: ParquetPool = createParquetPool(
+    options.parquetWorkers === undefined ? {} : { workers: options.parquetWorkers },
+  );
+  const flushBytes = options.flushBytes ?? 64 * 1024 * 1024;
+  const publishers = createPublisherSet({
+    wal,
+    dataDir,
+    nodeId,
+    pool,
+    flushBytes,
+    flushMs: options.flushMs,
+    beforeTrim: () => persistent.save(),
+    onReleased: (bytes) => nodeBudget.release(bytes),
+    onError: (table, err) => log.error({ table, err }, 'publishing failed; retrying'),
+    beforeCommit: options.beforeCommit,
+  });
+  let recovery: RecoveryReport;
+  try {
+    recovery = await recover({
+      wal,
+      descriptors,
+      persistent,
+      publishers,
+      catalog: options.catalog,
+      flushBytes,
+      log,
+    });
+  } catch (err) {
+    await publishers.close();
+    await pool.close();
+    await wal.close();
+    throw err;
+  }
+  log.info({ nodeId, ...recovery, nextPosition: wal.nextPosition.toString() }, 'recovery done');
+  const pipeline = createIngestPipeline({
+    wal,
+    descriptors,
+    publishers,
+    persistent,
+    nodeBudget,
+    onWalFailure: (err) => log.error({ err }, 'the WAL failed: no more acks; restart the node'),
+  });
+  const server = await startIngestServer({
+    pipeline,
+    catalog: options.catalog,
+    authenticator: options.authenticator,
+    host: options.host,
+    port: options.port,
+    limits: options.limits,
+    log,
+  });
+  let closing: Promise<void> | undefined;
+  const close = (drainMs = 5000): Promise<void> => {
+    closing ??= (async () => {
+      await server.close(drainMs);
+      try {
+        if (pipeline.failure === undefined) await publishers.flushAll();
+      } catch (err) {
+        log.error({ err }, 'final publish failed; the WAL keeps the records for the next start');
+      }
+      await persistent.save();
+      await wal.close();
+      await publishers.close();
+      await pool.close();
+      log.info({ nodeId }, 'ingest node stopped');
+    })();
+    return closing;
+  };
+  return {
+    port: server.port,
+    nodeId,
+    server,
+    live: server.live,
+    pipeline,
+    publishers,
+    recovery,
+    close,
+    async [Symbol.asyncDispose]() {
+      await close(1000);
+    },
+  };
+}
+
+async function loadNodeId(dataDir: string): Promise<string> {
+  const file = join(dataDir, 'node-id');
+  try {
+    const id = (await readFile(file, 'utf8')).trim();
+    if (id !== '') return id;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  const id = `node-${randomUUID()}`;
+  await writeFile(file, `${id}\n`, { flush: true });
+  return id;
+}

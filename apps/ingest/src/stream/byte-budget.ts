@@ -1,0 +1,65 @@
+/**
+ * A budget of bytes in flight (a counting semaphore in bytes). `acquire` waits, first come first served,
+ * until the bytes fit; one request larger than the whole budget is let through alone when nothing else is
+ * held, so it cannot wait forever. Waiting here is what turns into HTTP/2 flow control: the stream handler
+ * does not read its next message until `acquire` resolves.
+ */
+export class ByteBudget {
+  private held = 0;
+  private readonly waiters: { bytes: number; resolve: () => void; reject: (e: unknown) => void }[] = [];
+
+  constructor(readonly capacity: number) {}
+
+  /** Bytes currently held. */
+  get used(): number {
+    return this.held;
+  }
+
+  /** Whether someone is waiting (the budget is the bottleneck). */
+  get waiting(): number {
+    return this.waiters.length;
+  }
+
+  /** Takes `bytes`, waiting while they do not fit; rejects with the signal's reason on abort. */
+  acquire(bytes: number, signal?: AbortSignal): Promise<void> {
+    if (this.waiters.length === 0 && this.fits(bytes)) {
+      this.held += bytes;
+      return Promise.resolve();
+    }
+    return new Promise((resolve, reject) => {
+      const waiter = { bytes, resolve, reject };
+      const onAbort = (): void => {
+        const i = this.waiters.indexOf(waiter);
+        if (i >= 0) this.waiters.splice(i, 1);
+        reject(signal?.reason);
+        this.wake();
+      };
+      waiter.resolve = () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      if (signal?.aborted) return reject(signal.reason);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiters.push(waiter);
+    });
+  }
+
+  /** Gives `bytes` back and wakes waiters that now fit. */
+  release(bytes: number): void {
+    this.held -= bytes;
+    if (this.held < 0) this.held = 0;
+    this.wake();
+  }
+
+  private fits(bytes: number): boolean {
+    return this.held + bytes <= this.capacity || this.held === 0;
+  }
+
+  private wake(): void {
+    while (this.waiters.length > 0 && this.fits(this.waiters[0]!.bytes)) {
+      const w = this.waiters.shift()!;
+      this.held += w.bytes;
+      w.resolve();
+    }
+  }
+}

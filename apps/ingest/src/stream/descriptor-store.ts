@@ -1,0 +1,65 @@
+import { createHash } from 'node:crypto';
+import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** SHA-256 of nothing-at-all stands for "no descriptor" (JSON streams) in the WAL. */
+export const NO_DESCRIPTOR = new Uint8Array(32);
+
+/**
+ * The descriptors records were logged with, by SHA-256, under `<dataDir>/descriptors/`. A descriptor is
+ * written (and fsync'd) before the first WAL entry that names it, so recovery can always decode a logged
+ * record again. Small: one file per distinct schema a producer ever used.
+ */
+export interface DescriptorStore {
+  /** Stores the descriptor if new; resolves with its hash once it is durable. */
+  put(descriptor: Uint8Array): Promise<Uint8Array>;
+  /** The descriptor with this hash; throws if it was never stored. */
+  get(hash: Uint8Array): Promise<Uint8Array>;
+}
+
+/** Opens (creating) the store under `dir`. */
+export async function openDescriptorStore(dir: string): Promise<DescriptorStore> {
+  await mkdir(dir, { recursive: true });
+  const known = new Map<string, Promise<void>>();
+  const byHash = new Map<string, Uint8Array>();
+  return {
+    put(descriptor) {
+      const hash = createHash('sha256').update(descriptor).digest();
+      const hex = hash.toString('hex');
+      let done = known.get(hex);
+      if (done === undefined) {
+        done = writeDurably(join(dir, `${hex}.desc`), descriptor);
+        known.set(hex, done);
+        byHash.set(hex, descriptor.slice());
+        done.catch(() => known.delete(hex));
+      }
+      return done.then(() => new Uint8Array(hash));
+    },
+    async get(hash) {
+      const hex = Buffer.from(hash.buffer, hash.byteOffset, hash.byteLength).toString('hex');
+      const hit = byHash.get(hex);
+      if (hit !== undefined) return hit;
+      const bytes = new Uint8Array(await readFile(join(dir, `${hex}.desc`)));
+      byHash.set(hex, bytes);
+      return bytes;
+    },
+  };
+}
+
+async function writeDurably(path: string, bytes: Uint8Array): Promise<void> {
+  const tmp = `${path}.tmp`;
+  const fh = await open(tmp, 'w');
+  try {
+    await fh.writeFile(bytes);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  await rename(tmp, path);
+  const dirHandle = await open(join(path, '..'), 'r');
+  try {
+    await dirHandle.sync();
+  } finally {
+    await dirHandle.close();
+  }
+}

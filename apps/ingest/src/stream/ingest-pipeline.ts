@@ -1,0 +1,104 @@
+import type { RecordBatch } from 'apache-arrow';
+import type { ProvisionedTable } from '../catalog/catalog-view.js';
+import { IngestError } from '../errors.js';
+import type { PublisherSet } from '../publish/publisher-set.js';
+import type { Wal } from '../wal/wal.js';
+import type { ByteBudget } from './byte-budget.js';
+import type { DescriptorStore } from './descriptor-store.js';
+import type { PersistentStreams } from './persistent-streams.js';
+import { encodeWalRecord, type WalRecord } from './wal-entry.js';
+
+/** One accepted request on its way to the WAL and the table. */
+export interface AcceptedRecords {
+  readonly table: ProvisionedTable;
+  readonly entry: WalRecord & { kind: 'records' };
+  readonly batch: RecordBatch;
+  /** Bytes held in the node budget until the batch is published. */
+  readonly bytes: number;
+}
+
+/**
+ * The node's shared path from an accepted request to durability and publishing: WAL append (resolves once
+ * the fsync covering it returned), then the decoded rows go to the table's publisher and the durable
+ * frontier moves. A WAL failure poisons the pipeline: no later append is acked (the node must restart).
+ */
+export interface IngestPipeline {
+  readonly wal: Wal;
+  readonly descriptors: DescriptorStore;
+  readonly publishers: PublisherSet;
+  readonly persistent: PersistentStreams;
+  /** Bytes read but not yet published, across the node. */
+  readonly nodeBudget: ByteBudget;
+  /** Logs records; resolves once durable. Rejects with `IngestError('UNAVAILABLE')` if the WAL failed. */
+  appendRecords(accepted: AcceptedRecords): Promise<void>;
+  /** Logs a persistent-stream lifecycle event; resolves once durable and applied. */
+  appendControl(entry: WalRecord & { kind: 'stream-created' | 'stream-retired' }): Promise<void>;
+  /** The WAL failure that stopped the node, if any. */
+  readonly failure: unknown;
+}
+
+/** Wires the pipeline over its parts. */
+export function createIngestPipeline(parts: {
+  wal: Wal;
+  descriptors: DescriptorStore;
+  publishers: PublisherSet;
+  persistent: PersistentStreams;
+  nodeBudget: ByteBudget;
+  onWalFailure: (error: unknown) => void;
+}): IngestPipeline {
+  const { wal, publishers, persistent } = parts;
+  let failure: unknown;
+
+  const fail = (err: unknown): never => {
+    if (failure === undefined) {
+      failure = err;
+      parts.onWalFailure(err);
+    }
+    throw new IngestError('UNAVAILABLE', 'the ingest node cannot write its log; reconnect to another node', {
+      cause: err,
+    });
+  };
+
+  const append = async (payload: Uint8Array): Promise<bigint> => {
+    if (failure !== undefined) fail(failure);
+    try {
+      const [position] = await wal.append([payload]);
+      return position!;
+    } catch (err) {
+      return fail(err);
+    }
+  };
+
+  return {
+    wal,
+    descriptors: parts.descriptors,
+    publishers,
+    persistent,
+    nodeBudget: parts.nodeBudget,
+    get failure() {
+      return failure;
+    },
+    async appendRecords(accepted) {
+      let position: bigint;
+      try {
+        position = await append(encodeWalRecord(accepted.entry));
+      } catch (err) {
+        parts.nodeBudget.release(accepted.bytes);
+        throw err;
+      }
+      if (accepted.entry.persistent) persistent.apply(accepted.entry);
+      publishers.publish(accepted.table, {
+        position,
+        batch: accepted.batch,
+        bytes: accepted.bytes,
+        ackedAt: performance.now(),
+      });
+      publishers.resolved([position]);
+    },
+    async appendControl(entry) {
+      const position = await append(encodeWalRecord(entry));
+      persistent.apply(entry);
+      publishers.resolved([position]);
+    },
+  };
+}

@@ -1,0 +1,133 @@
+import type { CatalogSource, CatalogView } from '../catalog/catalog-view.js';
+import { LatencyTracker } from '../publish/latency-tracker.js';
+
+/** The state of a live stream, as the admin API lists it. */
+export type LiveStreamState = 'opening' | 'open' | 'draining' | 'closing';
+
+/** Counters of one live stream (admin API, metrics, tests). */
+export interface LiveStreamInfo {
+  readonly streamId: string;
+  readonly kind: 'ephemeral' | 'persistent';
+  readonly table: string;
+  readonly principalId: string;
+  readonly peer: string;
+  readonly startedAt: number;
+  readonly state: LiveStreamState;
+  readonly requests: number;
+  readonly records: number;
+  readonly bytes: number;
+  /** Highest offset acked on this connection, or -1. */
+  readonly ackedOffset: bigint;
+  readonly ackLatencyP50Ms: number | undefined;
+  readonly ackLatencyP99Ms: number | undefined;
+  readonly errors: number;
+  /** Bytes read and not yet acked on this stream. */
+  readonly inFlightBytes: number;
+}
+
+/** What the registry needs of a live stream. */
+export interface LiveStream {
+  info(): LiveStreamInfo;
+  /** Sends `close_stream_signal{durationMs}` and ends the call once its acks are out (or the time passed). */
+  drain(durationMs: number): void;
+  /** Resolves when the call has ended. */
+  readonly ended: Promise<void>;
+  /** Re-checks the principal's rights against a new catalog snapshot (revocation). */
+  recheck(view: CatalogView): void;
+  /** Ends the call at once with the error (node stop, take-over of a persistent stream). */
+  abort(reason: unknown): void;
+}
+
+/** Mutable counters a stream session updates. */
+export class StreamCounters {
+  requests = 0;
+  records = 0;
+  bytes = 0;
+  ackedOffset = -1n;
+  errors = 0;
+  inFlightBytes = 0;
+  readonly ackLatency = new LatencyTracker(1024);
+}
+
+/**
+ * The node's live streams: a stream-count limit, the list with counters for the admin API, drain (send
+ * `close_stream_signal` to all, wait for them to end), revocation checks on every new catalog snapshot, and
+ * the owner of each persistent stream (a resume takes the stream over from an older connection).
+ */
+export class LiveStreams {
+  private readonly streams = new Set<LiveStream>();
+  private readonly owners = new Map<string, LiveStream>();
+  private draining: number | undefined;
+  private readonly unsubscribe: () => void;
+
+  constructor(catalog: CatalogSource) {
+    this.unsubscribe = catalog.subscribe((view) => {
+      for (const s of this.streams) s.recheck(view);
+    });
+  }
+
+  /** Live stream count. */
+  get size(): number {
+    return this.streams.size;
+  }
+
+  /** Whether the node is draining (new streams are refused). */
+  get isDraining(): boolean {
+    return this.draining !== undefined;
+  }
+
+  /** Registers a stream; it is removed when its `ended` resolves. */
+  add(stream: LiveStream): void {
+    this.streams.add(stream);
+    void stream.ended.then(() => {
+      this.streams.delete(stream);
+      for (const [id, owner] of this.owners) if (owner === stream) this.owners.delete(id);
+    });
+    if (this.draining !== undefined) stream.drain(this.draining);
+  }
+
+  /** The connection currently serving persistent stream `id`. */
+  owner(id: string): LiveStream | undefined {
+    return this.owners.get(id);
+  }
+
+  /** Records `stream` as the owner of persistent stream `id`. */
+  setOwner(id: string, stream: LiveStream): void {
+    this.owners.set(id, stream);
+  }
+
+  /** Every live stream's counters. */
+  list(): LiveStreamInfo[] {
+    return [...this.streams].map((s) => s.info());
+  }
+
+  /**
+   * Drains the node: every live stream (and any that still opens) gets `close_stream_signal{durationMs}`;
+   * resolves when all have ended, or after `durationMs` plus a grace second, when the rest are aborted.
+   */
+  async drain(durationMs: number): Promise<void> {
+    this.draining = durationMs;
+    for (const s of this.streams) s.drain(durationMs);
+    const all = Promise.all([...this.streams].map((s) => s.ended));
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), durationMs + 1000);
+    });
+    const outcome = await Promise.race([all, late]);
+    clearTimeout(timer);
+    if (outcome === 'late') {
+      for (const s of this.streams) s.abort(new Error('drain timed out'));
+      await Promise.all([...this.streams].map((s) => s.ended));
+    }
+  }
+
+  /** Aborts every stream (forced stop). */
+  abortAll(reason: unknown): void {
+    for (const s of this.streams) s.abort(reason);
+  }
+
+  /** Stops listening to the catalog. */
+  close(): void {
+    this.unsubscribe();
+  }
+}

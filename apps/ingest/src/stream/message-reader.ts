@@ -1,0 +1,58 @@
+import type { Readable } from 'node:stream';
+
+/**
+ * Pulls one message at a time from a grpc-js call. The call's readable buffer is cut to one message, so a
+ * message is only read from HTTP/2 when the handler asks for it: a handler that waits (for budget, for the
+ * disk) stops reading and HTTP/2 flow control pushes back on the producer (spec: "Read the next message only
+ * after the previous one is accepted").
+ */
+export class MessageReader<T> {
+  private ended = false;
+  private error: unknown;
+  private wake: (() => void) | undefined;
+
+  constructor(private readonly stream: Readable) {
+    // grpc-js makes the call an object-mode Readable with the default high-water mark (16 messages of up to
+    // 10 MiB each); one message is enough read-ahead.
+    (stream as unknown as { _readableState: { highWaterMark: number } })._readableState.highWaterMark = 1;
+    const notify = (): void => {
+      const w = this.wake;
+      this.wake = undefined;
+      w?.();
+    };
+    stream.on('readable', notify);
+    stream.on('end', () => {
+      this.ended = true;
+      notify();
+    });
+    stream.on('close', () => {
+      this.ended = true;
+      notify();
+    });
+    stream.on('error', (err) => {
+      this.error ??= err;
+      notify();
+    });
+  }
+
+  /** The next message, or `null` once the client half-closed (or the call ended); rejects on abort. */
+  async next(signal: AbortSignal): Promise<T | null> {
+    for (;;) {
+      signal.throwIfAborted();
+      const msg = this.stream.read() as T | null;
+      if (msg !== null) return msg;
+      if (this.ended || this.error !== undefined) return null;
+      await new Promise<void>((resolve, reject) => {
+        const onAbort = (): void => {
+          this.wake = undefined;
+          reject(signal.reason);
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        this.wake = () => {
+          signal.removeEventListener('abort', onAbort);
+          resolve();
+        };
+      });
+    }
+  }
+}

@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { WalRecord } from './wal-entry.js';
+
+/** What the node remembers of one persistent stream. */
+export interface PersistentStreamState {
+  readonly streamId: string;
+  readonly table: string;
+  /** Highest offset made durable, or `undefined` before the first. */
+  lastDurable: bigint | undefined;
+  retired: boolean;
+}
+
+interface StateFile {
+  version: 1;
+  streams: { streamId: string; table: string; lastDurable: string | null; retired: boolean }[];
+}
+
+/**
+ * Persistent streams of this node. The truth is the WAL (creation, records, retirement are logged); the
+ * state file `<dataDir>/streams.json` holds what trimmed WAL segments carried, and is rewritten (atomically,
+ * fsync'd) before every trim. At start: load the file, then apply every WAL entry still in the log.
+ */
+export class PersistentStreams {
+  private readonly streams = new Map<string, PersistentStreamState>();
+
+  private constructor(private readonly file: string) {}
+
+  /** Loads the state file (absent → empty). */
+  static async load(file: string): Promise<PersistentStreams> {
+    const s = new PersistentStreams(file);
+    let text: string | undefined;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+    if (text !== undefined) {
+      const parsed = JSON.parse(text) as StateFile;
+      for (const st of parsed.streams) {
+        s.streams.set(st.streamId, {
+          streamId: st.streamId,
+          table: st.table,
+          lastDurable: st.lastDurable === null ? undefined : BigInt(st.lastDurable),
+          retired: st.retired,
+        });
+      }
+    }
+    return s;
+  }
+
+  /** A fresh stream id (not yet durable: log a `stream-created` entry and `apply` it). */
+  static newId(): string {
+    return `ps-${randomUUID()}`;
+  }
+
+  /** Applies one logged entry (idempotent: replaying an entry twice changes nothing). */
+  apply(entry: WalRecord): void {
+    if (entry.kind === 'stream-created') {
+      if (!this.streams.has(entry.streamId)) {
+        this.streams.set(entry.streamId, {
+          streamId: entry.streamId,
+          table: entry.table,
+          lastDurable: undefined,
+          retired: false,
+        });
+      }
+    } else if (entry.kind === 'stream-retired') {
+      const st = this.streams.get(entry.streamId);
+      if (st !== undefined) st.retired = true;
+    } else if (entry.persistent) {
+      const st = this.streams.get(entry.streamId);
+      if (st !== undefined && (st.lastDurable === undefined || entry.offset > st.lastDurable)) {
+        st.lastDurable = entry.offset;
+      }
+    }
+  }
+
+  /** The stream, or `undefined` if this node never created it. */
+  get(streamId: string): PersistentStreamState | undefined {
+    return this.streams.get(streamId);
+  }
+
+  /** How many streams are known (retired included). */
+  get size(): number {
+    return this.streams.size;
+  }
+
+  /** Writes the state file (temp file, fsync, rename, fsync of the directory). */
+  async save(): Promise<void> {
+    const body: StateFile = {
+      version: 1,
+      streams: [...this.streams.values()].map((s) => ({
+        streamId: s.streamId,
+        table: s.table,
+        lastDurable: s.lastDurable === undefined ? null : s.lastDurable.toString(),
+        retired: s.retired,
+      })),
+    };
+    await mkdir(dirname(this.file), { recursive: true });
+    const tmp = `${this.file}.tmp`;
+    const fh = await open(tmp, 'w');
+    try {
+      await fh.writeFile(JSON.stringify(body));
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, this.file);
+    const dir = await open(dirname(this.file), 'r');
+    try {
+      await dir.sync();
+    } finally {
+      await dir.close();
+    }
+  }
+}

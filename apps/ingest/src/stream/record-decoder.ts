@@ -1,0 +1,119 @@
+import { conformBatch, isDeltaError, parseDeltaSchema, toArrowSchema } from '@lakestream/delta';
+import {
+  createJsonParser,
+  createParser,
+  DecodeError,
+  SchemaError,
+  type TableStruct,
+} from '@lakestream/zeroparser';
+import type { RecordBatch, Schema } from 'apache-arrow';
+import type { ProvisionedTable } from '../catalog/catalog-view.js';
+import { IngestError } from '../errors.js';
+import { jsonRecordText, type RecordFormat } from '../grpc/decode-request.js';
+
+/**
+ * Turns one request's records into an Arrow batch with exactly the table's schema, or throws
+ * `IngestError('INVALID_ARGUMENT')` saying table, offset, record, field and byte. Validation is complete at
+ * receive time (decoding, UTF-8, NOT NULL columns, types), so an acked record can always be published.
+ */
+export interface RecordDecoder {
+  readonly format: RecordFormat;
+  decode(records: readonly Uint8Array[], offset: bigint): RecordBatch;
+}
+
+const arrowSchemas = new WeakMap<object, Schema>();
+
+/** The table's Arrow schema (cached per schema object). */
+export function tableArrowSchema(table: ProvisionedTable): Schema {
+  let schema = arrowSchemas.get(table.schema);
+  if (schema === undefined) {
+    schema = toArrowSchema(parseDeltaSchema(JSON.parse(JSON.stringify(table.schema))));
+    arrowSchemas.set(table.schema, schema);
+  }
+  return schema;
+}
+
+/**
+ * Compiles the decoder of a stream: PROTO needs the stream's descriptor (checked against the table: a
+ * `SchemaError` becomes INVALID_ARGUMENT naming the field and why), JSON uses the table's columns.
+ */
+export function createRecordDecoder(
+  table: ProvisionedTable,
+  format: RecordFormat,
+  descriptor: Uint8Array | undefined,
+): RecordDecoder {
+  const target = tableArrowSchema(table);
+  const name = table.name;
+  if (format === 'proto') {
+    if (descriptor === undefined || descriptor.length === 0) {
+      throw new IngestError(
+        'INVALID_ARGUMENT',
+        `table ${name}: record_type PROTO needs create_stream.descriptor_proto (a serialized DescriptorProto)`,
+      );
+    }
+    let parser: ReturnType<typeof createParser>;
+    try {
+      parser = createParser(descriptor, { tableSchema: table.schema as TableStruct });
+    } catch (err) {
+      if (err instanceof SchemaError) {
+        throw new IngestError(
+          'INVALID_ARGUMENT',
+          `table ${name}: the descriptor does not fit the table${err.fieldPath === '' ? '' : ` at field '${err.fieldPath}'`}: ${err.detail} (${err.code})`,
+        );
+      }
+      throw err;
+    }
+    return {
+      format,
+      decode(records, offset) {
+        return conform(
+          wrap(() => parser.decodeBatch(records), name, offset),
+          target,
+          name,
+          offset,
+        );
+      },
+    };
+  }
+  const parser = createJsonParser(target);
+  return {
+    format,
+    decode(records, offset) {
+      const texts = records.map((r, i) =>
+        jsonRecordText(r, `table ${name}, offset ${offset}, record ${i}: the JSON record`),
+      );
+      return conform(
+        wrap(() => parser.decodeBatch(texts), name, offset),
+        target,
+        name,
+        offset,
+      );
+    },
+  };
+}
+
+function wrap(decode: () => RecordBatch, table: string, offset: bigint): RecordBatch {
+  try {
+    return decode();
+  } catch (err) {
+    if (err instanceof DecodeError) {
+      const field = err.fieldPath === '' ? '' : `, field ${err.fieldPath}`;
+      const at = err.byteOffset >= 0 ? ` at byte ${err.byteOffset}` : '';
+      throw new IngestError(
+        'INVALID_ARGUMENT',
+        `table ${table}, offset ${offset}, record ${err.recordIndex}${field}${at}: ${err.detail} (${err.code})`,
+      );
+    }
+    throw err;
+  }
+}
+
+function conform(batch: RecordBatch, target: Schema, table: string, offset: bigint): RecordBatch {
+  try {
+    return conformBatch(batch, target);
+  } catch (err) {
+    if (isDeltaError(err))
+      throw new IngestError('INVALID_ARGUMENT', `table ${table}, offset ${offset}: ${err.message}`);
+    throw err;
+  }
+}

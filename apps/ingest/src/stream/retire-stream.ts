@@ -1,0 +1,47 @@
+import type { Authenticator } from '../auth/authenticator.js';
+import type { CatalogSource } from '../catalog/catalog-view.js';
+import { IngestError } from '../errors.js';
+import type { RetireRequest } from '../grpc/decode-request.js';
+import type { IngestPipeline } from './ingest-pipeline.js';
+import type { LiveStreams } from './live-streams.js';
+
+/**
+ * `RetireStream`: forgets a persistent stream (its data stays). Idempotent: retiring a retired stream is OK.
+ * The caller needs MODIFY on the stream's table; a `table_name` that is not the stream's is INVALID_ARGUMENT;
+ * an unknown id is NOT_FOUND. A live connection of the stream ends with NOT_FOUND-free ABORTED.
+ */
+export async function retireStream(
+  req: RetireRequest,
+  authorization: string | undefined,
+  ctx: { pipeline: IngestPipeline; catalog: CatalogSource; authenticator: Authenticator; live: LiveStreams },
+): Promise<void> {
+  const principal = await ctx.authenticator.authenticate(authorization);
+  const id = req.streamId;
+  if (id === undefined || id === '')
+    throw new IngestError('INVALID_ARGUMENT', 'RetireStream needs a stream_id');
+  const st = ctx.pipeline.persistent.get(id);
+  if (st === undefined)
+    throw new IngestError('NOT_FOUND', `persistent stream ${id} is not known to this ingest node`);
+  const named = req.tableName?.trim().toLowerCase();
+  if (named !== undefined && named !== '' && named !== st.table) {
+    throw new IngestError('INVALID_ARGUMENT', `persistent stream ${id} writes to ${st.table}, not ${named}`);
+  }
+  const view = ctx.catalog.current();
+  if (view.isRevoked(principal.id, principal.credentialId)) {
+    throw new IngestError('UNAUTHENTICATED', `the credential ${principal.credentialId} was revoked`);
+  }
+  const decision = view.authorizeWrite(principal.id, st.table);
+  if (!decision.allowed) {
+    throw new IngestError(
+      'PERMISSION_DENIED',
+      `${principal.id} may not write to ${st.table}: ${decision.reason}`,
+    );
+  }
+  if (st.retired) return;
+  const owner = ctx.live.owner(id);
+  if (owner !== undefined) {
+    owner.abort(new IngestError('ABORTED', `persistent stream ${id} was retired`));
+    await owner.ended;
+  }
+  await ctx.pipeline.appendControl({ kind: 'stream-retired', streamId: id });
+}

@@ -1,0 +1,94 @@
+import type { RecordFormat } from '../grpc/decode-request.js';
+
+/**
+ * What the ingest node writes into each WAL entry (the WAL itself only sees bytes). Records are logged raw,
+ * as received, with what is needed to decode them again at recovery: the table, the format and the hash of
+ * the descriptor (kept in the descriptor store). Persistent-stream lifecycle events are logged too, so the
+ * stream's state comes back from the WAL after a crash.
+ */
+export type WalRecord =
+  | {
+      readonly kind: 'records';
+      readonly streamId: string;
+      readonly persistent: boolean;
+      readonly table: string;
+      readonly format: RecordFormat;
+      /** SHA-256 of the descriptor (PROTO), 32 zero bytes for JSON. */
+      readonly descriptorHash: Uint8Array;
+      readonly offset: bigint;
+      readonly records: readonly Uint8Array[];
+    }
+  | { readonly kind: 'stream-created'; readonly streamId: string; readonly table: string }
+  | { readonly kind: 'stream-retired'; readonly streamId: string };
+
+const KIND = { records: 1, 'stream-created': 2, 'stream-retired': 3 } as const;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** Serializes an entry (one copy of the record bytes). */
+export function encodeWalRecord(entry: WalRecord): Uint8Array {
+  const id = encoder.encode(entry.streamId);
+  const table = entry.kind === 'stream-retired' ? new Uint8Array(0) : encoder.encode(entry.table);
+  let size = 1 + 2 + id.length + 2 + table.length;
+  if (entry.kind === 'records') {
+    size += 1 + 1 + 32 + 8 + 4;
+    for (const r of entry.records) size += 4 + r.length;
+  }
+  const out = new Uint8Array(size);
+  const view = new DataView(out.buffer);
+  let p = 0;
+  out[p++] = KIND[entry.kind];
+  view.setUint16(p, id.length, true);
+  out.set(id, p + 2);
+  p += 2 + id.length;
+  view.setUint16(p, table.length, true);
+  out.set(table, p + 2);
+  p += 2 + table.length;
+  if (entry.kind === 'records') {
+    out[p++] = entry.format === 'proto' ? 1 : 2;
+    out[p++] = entry.persistent ? 1 : 0;
+    out.set(entry.descriptorHash.subarray(0, 32), p);
+    p += 32;
+    view.setBigInt64(p, entry.offset, true);
+    p += 8;
+    view.setUint32(p, entry.records.length, true);
+    p += 4;
+    for (const r of entry.records) {
+      view.setUint32(p, r.length, true);
+      out.set(r, p + 4);
+      p += 4 + r.length;
+    }
+  }
+  return out;
+}
+
+/** Parses an entry written by `encodeWalRecord`. Record bytes are views into `payload`. */
+export function decodeWalRecord(payload: Uint8Array): WalRecord {
+  const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
+  let p = 0;
+  const kind = payload[p++];
+  const idLen = view.getUint16(p, true);
+  const streamId = decoder.decode(payload.subarray(p + 2, p + 2 + idLen));
+  p += 2 + idLen;
+  const tableLen = view.getUint16(p, true);
+  const table = decoder.decode(payload.subarray(p + 2, p + 2 + tableLen));
+  p += 2 + tableLen;
+  if (kind === KIND['stream-created']) return { kind: 'stream-created', streamId, table };
+  if (kind === KIND['stream-retired']) return { kind: 'stream-retired', streamId };
+  if (kind !== KIND.records) throw new Error(`unknown WAL entry kind ${kind}`);
+  const format: RecordFormat = payload[p++] === 1 ? 'proto' : 'json';
+  const persistent = payload[p++] === 1;
+  const descriptorHash = payload.subarray(p, p + 32);
+  p += 32;
+  const offset = view.getBigInt64(p, true);
+  p += 8;
+  const count = view.getUint32(p, true);
+  p += 4;
+  const records: Uint8Array[] = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const len = view.getUint32(p, true);
+    records[i] = payload.subarray(p + 4, p + 4 + len);
+    p += 4 + len;
+  }
+  return { kind: 'records', streamId, persistent, table, format, descriptorHash, offset, records };
+}
