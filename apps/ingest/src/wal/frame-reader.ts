@@ -38,7 +38,9 @@ export async function* readFrames(
     if (pos + need > end) return false;
     if (pos + need <= bufStart + buf.length) return true;
     const keep = buf.subarray(pos - bufStart);
-    const next = Buffer.allocUnsafe(Math.min(Math.max(CHUNK_BYTES, need), end - pos));
+    const raw = Buffer.allocUnsafe(Math.min(Math.max(CHUNK_BYTES, need), end - pos));
+    // Plain Uint8Array views (not Buffers) for payloads, so callers see the type the contract promises.
+    const next = new Uint8Array(raw.buffer, raw.byteOffset, raw.length);
     next.set(keep, 0);
     let filled = keep.length;
     while (filled < need) {
