@@ -17,9 +17,9 @@ export async function tempDir(
 /** Starts a node on 127.0.0.1:0 over the test catalog (real WAL, real Delta tables under `dataDir`). */
 export async function startTestNode(
   dataDir: string,
-  options: Partial<IngestNodeOptions> & { catalog?: ReturnType<typeof testCatalog> } = {},
+  { cat: given, ...options }: Partial<IngestNodeOptions> & { cat?: ReturnType<typeof testCatalog> } = {},
 ): Promise<{ node: IngestNode; cat: ReturnType<typeof testCatalog> }> {
-  const cat = options.catalog ?? testCatalog();
+  const cat = given ?? testCatalog();
   const node = await openIngestNode({
     dataDir,
     catalog: cat.catalog,
