@@ -1,0 +1,355 @@
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CONFIG_OPTIONS, ConfigError, formatConfigHelp, formatConfigTable, loadConfig } from './config.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'lakestream-config-'));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** The problems `loadConfig` reports for these arguments. */
+function problems(argv: string[], env: Record<string, string> = {}): readonly string[] {
+  try {
+    loadConfig(argv, env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('the configuration was accepted');
+}
+
+const SECRET = 'an-admin-secret-of-some-length';
+
+describe('loadConfig: defaults and the data directory', () => {
+  it('fills in every default and prepares node-id and admin-secret files', () => {
+    const config = loadConfig(['--data-dir', dir], {});
+    expect(config).toMatchObject({
+      dataDir: dir,
+      host: '127.0.0.1',
+      port: 50051,
+      admin: { host: '127.0.0.1', port: 50052, secretFile: join(dir, 'admin-secret'), insecure: false },
+      metrics: { host: '127.0.0.1', port: 9464 },
+      provisioningFile: undefined,
+      logLevel: 'info',
+      limits: {
+        maxStreams: 1024,
+        maxRecordBytes: 10 * 1024 * 1024,
+        maxRequestBytes: 10 * 1024 * 1024 + 64 * 1024,
+        streamInflightBytes: 64 * 1024 * 1024,
+        nodeInflightBytes: 1024 * 1024 * 1024,
+      },
+      publish: { flushMs: 1000, flushBytes: 128 * 1024 * 1024 },
+      wal: { dir: join(dir, 'wal') },
+      drainGraceMs: 30_000,
+    });
+    expect(Object.keys(config.wal)).toEqual(['dir']);
+    expect(config.nodeId).toMatch(/^node-[0-9a-f-]{36}$/);
+    expect(readFileSync(join(dir, 'node-id'), 'utf8').trim()).toBe(config.nodeId);
+    expect(config.admin.secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(readFileSync(join(dir, 'admin-secret'), 'utf8').trim()).toBe(config.admin.secret);
+    expect(statSync(join(dir, 'admin-secret')).mode & 0o777).toBe(0o600);
+    expect(config.notices).toEqual([
+      `created ${join(dir, 'node-id')} (mode 0644)`,
+      `created ${join(dir, 'admin-secret')} (mode 0600)`,
+    ]);
+    expect(config.notices.join(' ')).not.toContain(config.admin.secret);
+    expect(Object.isFrozen(config) && Object.isFrozen(config.limits) && Object.isFrozen(config.notices)).toBe(
+      true,
+    );
+  });
+
+  it('reads the same node id and admin secret on the next start, without notices', () => {
+    const first = loadConfig(['--data-dir', dir], {});
+    const second = loadConfig([`--data-dir=${dir}`], {});
+    expect(second.nodeId).toBe(first.nodeId);
+    expect(second.admin.secret).toBe(first.admin.secret);
+    expect(second.notices).toEqual([]);
+  });
+
+  it('creates a missing data directory', () => {
+    const config = loadConfig(['--data-dir', join(dir, 'a', 'b')], {});
+    expect(statSync(join(dir, 'a', 'b', 'node-id')).isFile()).toBe(true);
+    expect(config.dataDir).toBe(join(dir, 'a', 'b'));
+  });
+
+  it('takes the admin secret from the flag, the variable or a file, and creates no file then', () => {
+    expect(loadConfig(['--data-dir', dir, '--admin-secret', SECRET], {}).admin).toMatchObject({
+      secret: SECRET,
+      secretFile: undefined,
+    });
+    expect(loadConfig(['--data-dir', dir], { LAKESTREAM_ADMIN_SECRET: SECRET }).admin.secret).toBe(SECRET);
+    expect(() => statSync(join(dir, 'admin-secret'))).toThrow();
+    const file = join(dir, 'secret.txt');
+    writeFileSync(file, `${SECRET}\n`, { mode: 0o644 });
+    const config = loadConfig(['--data-dir', dir, '--admin-secret-file', file], {});
+    expect(config.admin).toMatchObject({ secret: SECRET, secretFile: file });
+    expect(config.notices).toContain(
+      `the admin secret file ${file} is readable by others (mode 0644); chmod 600 it`,
+    );
+    chmodSync(file, 0o600);
+    expect(loadConfig(['--data-dir', dir, '--admin-secret-file', file], {}).notices).toEqual([]);
+  });
+
+  it('turns admin authentication off with --insecure-dev-admin, and says so', () => {
+    const config = loadConfig(['--data-dir', dir, '--insecure-dev-admin'], {});
+    expect(config.admin).toMatchObject({ secret: undefined, secretFile: undefined, insecure: true });
+    expect(config.notices).toContain(
+      'the admin API has no authentication (--insecure-dev-admin); never use this outside development',
+    );
+    expect(loadConfig(['--data-dir', dir], { LAKESTREAM_INSECURE_DEV_ADMIN: '1' }).admin.insecure).toBe(true);
+  });
+
+  it('passes only the WAL options that were set', () => {
+    const config = loadConfig(
+      [
+        '--data-dir',
+        dir,
+        '--wal-group-commit-ms',
+        '0',
+        '--wal-segment-bytes=16MiB',
+        '--wal-dir',
+        join(dir, 'fast'),
+      ],
+      {},
+    );
+    expect(config.wal).toEqual({ dir: join(dir, 'fast'), segmentBytes: 16 * 1024 * 1024, groupCommitMs: 0 });
+  });
+});
+
+describe('loadConfig: flags, variables and precedence', () => {
+  it('takes a variable when no flag is given, and a flag over its variable', () => {
+    const env = { LAKESTREAM_DATA_DIR: dir, LAKESTREAM_PORT: '6000', LAKESTREAM_LOG_LEVEL: 'debug' };
+    const fromEnv = loadConfig([], env);
+    expect(fromEnv.port).toBe(6000);
+    expect(fromEnv.logLevel).toBe('debug');
+    expect(fromEnv.dataDir).toBe(dir);
+    const fromFlag = loadConfig(['--port', '7000', '--log-level=warn'], env);
+    expect(fromFlag.port).toBe(7000);
+    expect(fromFlag.logLevel).toBe('warn');
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig(['--data-dir', dir], { LAKESTREAM_PORT: '' }).port).toBe(50051);
+  });
+
+  it('does not validate a variable its flag overrides', () => {
+    expect(loadConfig(['--data-dir', dir, '--port', '1234'], { LAKESTREAM_PORT: 'abc' }).port).toBe(1234);
+  });
+
+  it.each([
+    ['1048576', 1048576],
+    ['64KiB', 64 * 1024],
+    ['64k', 64 * 1024],
+    ['10MiB', 10 * 1024 * 1024],
+    ['10 MB', 10 * 1024 * 1024],
+    ['1.5MiB', 1.5 * 1024 * 1024],
+    ['1GiB', 1024 * 1024 * 1024],
+  ])('reads the byte size %s', (text, value) => {
+    expect(loadConfig(['--data-dir', dir, '--flush-bytes', text], {}).publish.flushBytes).toBe(value);
+  });
+
+  it('resolves relative paths against the working directory', () => {
+    const config = loadConfig(['--data-dir', dir, '--provisioning-file', 'dev/catalog.json'], {});
+    expect(config.provisioningFile).toBe(join(process.cwd(), 'dev/catalog.json'));
+  });
+});
+
+describe('loadConfig: every refusal', () => {
+  it.each<[string, string[], Record<string, string>, string]>([
+    ['no data directory', [], {}, '--data-dir: required (or LAKESTREAM_DATA_DIR)'],
+    ['an unknown flag', ['--prot', '1'], {}, '--prot: unknown option (see --help)'],
+    [
+      'a positional argument',
+      ['serve'],
+      {},
+      "unexpected argument 'serve' (options start with --; see --help)",
+    ],
+    ['a flag without its value', ['--port'], {}, '--port: expected a value (an integer 0–65535)'],
+    [
+      'a flag followed by a flag',
+      ['--port', '--host', 'x'],
+      {},
+      '--port: expected a value (an integer 0–65535)',
+    ],
+    ['a port that is not a number', ['--port', 'abc'], {}, "--port: expected an integer 0–65535, got 'abc'"],
+    [
+      'a port out of range',
+      ['--admin-port', '70000'],
+      {},
+      "--admin-port: expected an integer 0–65535, got '70000'",
+    ],
+    [
+      'a negative port',
+      ['--metrics-port', '-1'],
+      {},
+      "--metrics-port: expected an integer 0–65535, got '-1'",
+    ],
+    [
+      'a bad port in the environment',
+      [],
+      { LAKESTREAM_PORT: '5e3' },
+      "LAKESTREAM_PORT: expected an integer 0–65535, got '5e3'",
+    ],
+    [
+      'a bad host',
+      ['--host', 'my host'],
+      {},
+      "--host: expected a host name or IP address to listen on (e.g. 127.0.0.1, ::1, 0.0.0.0), got 'my host'",
+    ],
+    [
+      'a bad log level',
+      ['--log-level', 'verbose'],
+      {},
+      "--log-level: expected one of fatal, error, warn, info, debug, trace, silent, got 'verbose'",
+    ],
+    ['zero streams', ['--max-streams', '0'], {}, "--max-streams: expected an integer 1–1000000, got '0'"],
+    [
+      'a bad byte size',
+      ['--max-record-bytes', '12 parsecs'],
+      {},
+      "--max-record-bytes: expected a byte size up to 1GiB (e.g. 1048576, 64KiB, 10MiB, 1GiB), got '12 parsecs'",
+    ],
+    [
+      'a byte size too small',
+      ['--wal-segment-bytes', '1KiB'],
+      {},
+      "--wal-segment-bytes: expected a byte size 64KiB–64GiB (e.g. 1048576, 64KiB, 10MiB, 1GiB), got '1KiB'",
+    ],
+    [
+      'a bad duration',
+      ['--flush-ms', '1s'],
+      {},
+      "--flush-ms: expected a duration in ms, an integer 1–3600000, got '1s'",
+    ],
+    [
+      'a short admin secret',
+      ['--admin-secret', 'hunter2'],
+      {},
+      "--admin-secret: expected a secret of at least 16 characters without spaces, got 'hunter2'",
+    ],
+    [
+      'a bad node id',
+      ['--node-id', 'node one'],
+      {},
+      "--node-id: expected an id of 1–63 letters, digits, dots, dashes or underscores, got 'node one'",
+    ],
+    [
+      'a bad switch value',
+      [],
+      { LAKESTREAM_INSECURE_DEV_ADMIN: 'maybe' },
+      "LAKESTREAM_INSECURE_DEV_ADMIN: expected true or false, got 'maybe'",
+    ],
+    [
+      'insecure admin on a public address',
+      ['--insecure-dev-admin', '--admin-host', '0.0.0.0'],
+      {},
+      "--insecure-dev-admin: allowed only with a loopback --admin-host (127.0.0.1, ::1 or localhost), got '0.0.0.0'",
+    ],
+    [
+      'insecure admin with a secret',
+      ['--insecure-dev-admin', '--admin-secret', SECRET],
+      {},
+      '--insecure-dev-admin: cannot be combined with --admin-secret or --admin-secret-file',
+    ],
+    [
+      'both secret sources',
+      ['--admin-secret', SECRET, '--admin-secret-file', '/x'],
+      {},
+      '--admin-secret: give either --admin-secret or --admin-secret-file, not both',
+    ],
+    [
+      'records larger than requests',
+      ['--max-record-bytes', '20MiB'],
+      {},
+      '--max-request-bytes: must be at least --max-record-bytes (20MiB) so that one record fits in a request, got 10304KiB',
+    ],
+    [
+      'requests larger than a stream budget',
+      ['--stream-inflight-bytes', '1MiB'],
+      {},
+      '--stream-inflight-bytes: must be at least --max-request-bytes (10304KiB) so that one request fits in a stream, got 1MiB',
+    ],
+    [
+      'a stream budget larger than the node budget',
+      ['--node-inflight-bytes', '32MiB'],
+      {},
+      '--node-inflight-bytes: must be at least --stream-inflight-bytes (64MiB) so that one stream fits in the node, got 32MiB',
+    ],
+    [
+      'two endpoints on one port',
+      ['--metrics-port', '50051'],
+      {},
+      '--metrics-port: 50051 is already --port; each endpoint needs its own port',
+    ],
+  ])('%s', (_name, argv, env, expected) => {
+    const withDir =
+      argv.includes('--data-dir') || _name === 'no data directory' ? argv : ['--data-dir', dir, ...argv];
+    expect(problems(withDir, env)).toContain(expected);
+  });
+
+  it('allows port 0 on several endpoints', () => {
+    const config = loadConfig(
+      ['--data-dir', dir, '--port', '0', '--admin-port', '0', '--metrics-port', '0'],
+      {},
+    );
+    expect([config.port, config.admin.port, config.metrics.port]).toEqual([0, 0, 0]);
+  });
+
+  it('lists every problem at once, in one message', () => {
+    const list = problems(['--port', 'abc', '--log-level', 'loud', '--bogus'], { LAKESTREAM_FLUSH_MS: '-5' });
+    expect(list).toEqual([
+      '--bogus: unknown option (see --help)',
+      "--port: expected an integer 0–65535, got 'abc'",
+      "--log-level: expected one of fatal, error, warn, info, debug, trace, silent, got 'loud'",
+      "LAKESTREAM_FLUSH_MS: expected a duration in ms, an integer 1–3600000, got '-5'",
+      '--data-dir: required (or LAKESTREAM_DATA_DIR)',
+    ]);
+    try {
+      loadConfig(['--port', 'abc'], {});
+    } catch (error) {
+      expect((error as Error).message).toBe(
+        "invalid configuration:\n  --port: expected an integer 0–65535, got 'abc'\n  --data-dir: required (or LAKESTREAM_DATA_DIR)",
+      );
+    }
+  });
+
+  it('refuses an unusable data directory, a missing secret file and bad stored files', () => {
+    const file = join(dir, 'a-file');
+    writeFileSync(file, 'x');
+    expect(problems(['--data-dir', join(file, 'sub')])[0]).toMatch(
+      new RegExp(`^--data-dir: cannot create '${join(file, 'sub')}': `),
+    );
+    expect(problems(['--data-dir', dir, '--admin-secret-file', join(dir, 'nope')])[0]).toMatch(
+      new RegExp(`^--admin-secret-file: cannot read '${join(dir, 'nope')}': ENOENT`),
+    );
+    writeFileSync(join(dir, 'short'), 'abc\n');
+    expect(problems(['--data-dir', dir, '--admin-secret-file', join(dir, 'short')])).toEqual([
+      `--admin-secret-file: the file '${join(dir, 'short')}' should hold a secret of at least 16 characters without spaces`,
+    ]);
+    writeFileSync(join(dir, 'node-id'), 'has spaces in it\n');
+    expect(problems(['--data-dir', dir])).toEqual([
+      `--node-id: the file '${join(dir, 'node-id')}' should hold an id of 1–63 letters, digits, dots, dashes or underscores`,
+    ]);
+  });
+});
+
+describe('documentation', () => {
+  it('README-config.md holds the table of every option, as the code declares them', () => {
+    const readme = readFileSync(new URL('../README-config.md', import.meta.url), 'utf8');
+    expect(readme).toContain(formatConfigTable());
+    for (const o of Object.values(CONFIG_OPTIONS)) expect(readme).toContain(`\`${o.env}\``);
+  });
+
+  it('--help lists every flag and variable', () => {
+    const help = formatConfigHelp();
+    for (const o of Object.values(CONFIG_OPTIONS)) {
+      expect(help).toContain(o.flag);
+      expect(help).toContain(o.env);
+    }
+  });
+});
