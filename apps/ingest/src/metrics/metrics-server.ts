@@ -1,0 +1,86 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Registry } from 'prom-client';
+
+/** Options of `startMetricsServer`. */
+export interface MetricsServerOptions {
+  /** 0 picks a free port (tests). */
+  readonly port: number;
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  readonly registry: Registry;
+  /**
+   * `/healthz` answers 200 `ok` when this returns `true` (the default), else 503 with the returned reason
+   * (e.g. "WAL failed: disk full"), so an orchestrator stops sending traffic to a broken node.
+   */
+  readonly health?: () => true | string;
+}
+
+/** A running metrics endpoint. */
+export interface MetricsServer extends AsyncDisposable {
+  /** The port it listens on (the chosen one when started with 0). */
+  readonly port: number;
+  /** Stops listening and closes open connections. */
+  close(): Promise<void>;
+}
+
+/**
+ * Serves `GET /metrics` (Prometheus text format, from `registry`) and `GET /healthz` over plain node:http.
+ * Other paths are 404, other methods 405. Rejects when the port cannot be bound.
+ */
+export async function startMetricsServer(options: MetricsServerOptions): Promise<MetricsServer> {
+  const health = options.health ?? (() => true);
+  const server = createServer((req, res) => {
+    handle(req, res, options.registry, health).catch((error: unknown) => {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end(`metrics failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const close = () =>
+    new Promise<void>((resolve, reject) => {
+      server.close((error) => (error ? reject(error) : resolve()));
+      server.closeAllConnections();
+    });
+  return { port: (server.address() as AddressInfo).port, close, [Symbol.asyncDispose]: close };
+}
+
+async function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  registry: Registry,
+  health: () => true | string,
+): Promise<void> {
+  const path = new URL(req.url ?? '/', 'http://metrics').pathname;
+  if (path !== '/metrics' && path !== '/healthz') {
+    res
+      .writeHead(404, { 'content-type': 'text/plain; charset=utf-8' })
+      .end('not found: try /metrics or /healthz\n');
+    return;
+  }
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res
+      .writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' })
+      .end('method not allowed\n');
+    return;
+  }
+  if (path === '/healthz') {
+    const status = health();
+    const ok = status === true;
+    res.writeHead(ok ? 200 : 503, {
+      'content-type': 'text/plain; charset=utf-8',
+      'cache-control': 'no-store',
+    });
+    res.end(ok ? 'ok\n' : `unhealthy: ${status}\n`);
+    return;
+  }
+  const body = await registry.metrics();
+  res.writeHead(200, { 'content-type': registry.contentType, 'cache-control': 'no-store' });
+  res.end(req.method === 'HEAD' ? undefined : body);
+}
