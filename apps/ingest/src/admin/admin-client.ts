@@ -1,0 +1,49 @@
+import { type Client, credentials, Metadata, makeClientConstructor, type ServiceError } from '@grpc/grpc-js';
+import {
+  type AdminStatus,
+  adminServiceDefinition,
+  type DrainResponse,
+  type ListStreamsResponse,
+  type PushCatalogResponse,
+} from './admin-proto.js';
+
+/** A promise-based client of `lakestream.admin.v1.Admin` (int64 fields arrive as decimal strings). */
+export interface AdminClient {
+  pushCatalog(snapshotJson: string): Promise<PushCatalogResponse>;
+  getStatus(): Promise<AdminStatus>;
+  listStreams(table?: string): Promise<ListStreamsResponse>;
+  drain(graceMs: number): Promise<DrainResponse>;
+  close(): void;
+}
+
+type UnaryMethod = (
+  request: unknown,
+  metadata: Metadata,
+  callback: (error: ServiceError | null, response: unknown) => void,
+) => void;
+
+/**
+ * Connects to an ingest node's admin API at `address` (`host:port`, plaintext), sending
+ * `authorization: Bearer <secret>` with every call (none when `secret` is undefined). For the control plane's
+ * provisioning client and for tests. Calls reject with the grpc-js `ServiceError` (`code`, `details`).
+ */
+export function createAdminClient(address: string, secret: string | undefined): AdminClient {
+  const Constructor = makeClientConstructor(adminServiceDefinition(), 'Admin');
+  const client = new Constructor(address, credentials.createInsecure()) as Client &
+    Record<string, UnaryMethod>;
+  const call = <T>(method: string, request: unknown) =>
+    new Promise<T>((resolve, reject) => {
+      const metadata = new Metadata();
+      if (secret !== undefined) metadata.set('authorization', `Bearer ${secret}`);
+      client[method]!.call(client, request, metadata, (error, response) =>
+        error ? reject(error) : resolve(response as T),
+      );
+    });
+  return {
+    pushCatalog: (snapshotJson) => call('PushCatalog', { snapshot_json: snapshotJson }),
+    getStatus: () => call('GetStatus', {}),
+    listStreams: (table) => call('ListStreams', table === undefined ? {} : { table }),
+    drain: (graceMs) => call('Drain', { grace_ms: graceMs }),
+    close: () => client.close(),
+  };
+}

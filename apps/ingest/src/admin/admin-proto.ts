@@ -1,0 +1,85 @@
+import { fileURLToPath } from 'node:url';
+import type { ServiceDefinition } from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+
+/**
+ * `proto/lakestream_admin.proto`, resolved from the package root: this module sits at `src/admin/` when run
+ * from source and at `dist/admin/` when built (tsc does not copy `.proto` files), so both reach `../../proto/`.
+ */
+export const ADMIN_PROTO_PATH = fileURLToPath(new URL('../../proto/lakestream_admin.proto', import.meta.url));
+
+/** Loader options: snake_case field names as in the proto, int64 as decimal strings, enums by name. */
+export const ADMIN_PROTO_OPTIONS: protoLoader.Options = {
+  keepCase: true,
+  longs: String,
+  enums: String,
+  defaults: true,
+  oneofs: true,
+};
+
+let cached: ServiceDefinition | undefined;
+
+/** The `lakestream.admin.v1.Admin` service definition (loaded once), for a grpc-js server or client. */
+export function adminServiceDefinition(): ServiceDefinition {
+  if (cached !== undefined) return cached;
+  const def = protoLoader.loadSync(ADMIN_PROTO_PATH, ADMIN_PROTO_OPTIONS)['lakestream.admin.v1.Admin'];
+  if (def === undefined || !('PushCatalog' in def))
+    throw new Error(`no Admin service in ${ADMIN_PROTO_PATH}`);
+  cached = def as unknown as ServiceDefinition;
+  return cached;
+}
+
+/** `PushCatalogRequest`. */
+export interface PushCatalogRequest {
+  snapshot_json: string;
+}
+/** `PushCatalogResponse` (int64 as a decimal string when read by a client with these loader options). */
+export interface PushCatalogResponse {
+  version: number | string;
+  changed: boolean;
+}
+/** `Status`. */
+export interface AdminStatus {
+  node_id: string;
+  catalog_version: number | string;
+  draining: boolean;
+  uptime_ms: number | string;
+  stream_count: number;
+}
+/** `ListStreamsRequest`. */
+export interface ListStreamsRequest {
+  table?: string;
+}
+/** `StreamInfo` on the wire. */
+export interface StreamInfoMessage {
+  stream_id: string;
+  table: string;
+  kind: 'STREAM_KIND_UNSPECIFIED' | 'STREAM_KIND_EPHEMERAL' | 'STREAM_KIND_PERSISTENT';
+  principal_id: string;
+  state:
+    | 'STREAM_STATE_UNSPECIFIED'
+    | 'STREAM_STATE_OPENING'
+    | 'STREAM_STATE_OPEN'
+    | 'STREAM_STATE_DRAINING'
+    | 'STREAM_STATE_CLOSING';
+  records: number | string;
+  bytes: number | string;
+  acked_offset: number | string;
+  ack_latency_p50_ms?: number;
+  ack_latency_p99_ms?: number;
+  errors: number | string;
+  started_at_ms: number | string;
+  inflight_bytes: number | string;
+}
+/** `ListStreamsResponse`. */
+export interface ListStreamsResponse {
+  streams: StreamInfoMessage[];
+}
+/** `DrainRequest`. */
+export interface DrainRequest {
+  grace_ms: number;
+}
+/** `DrainResponse`. */
+export interface DrainResponse {
+  streams_signalled: number;
+}

@@ -1,0 +1,264 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { status } from '@grpc/grpc-js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type CatalogStore, openCatalogStore } from '../catalog/catalog-store.js';
+import { snapshotFixture } from '../catalog/snapshot-fixture.js';
+import { type AdminClient, createAdminClient } from './admin-client.js';
+import { type AdminServer, startAdminServer } from './admin-server.js';
+import type { StreamInfo, StreamRegistry } from './stream-registry.js';
+
+const SECRET = 'test-admin-secret-0123456789';
+
+/** A small real stream registry: a list of streams and a drain that marks them draining. */
+class ListRegistry implements StreamRegistry {
+  readonly streams: StreamInfo[] = [];
+  draining = false;
+  get isDraining(): boolean {
+    return this.draining;
+  }
+  list(): readonly StreamInfo[] {
+    return this.streams;
+  }
+  drain(): number {
+    this.draining = true;
+    for (const [i, s] of this.streams.entries()) this.streams[i] = { ...s, state: 'draining' };
+    return this.streams.length;
+  }
+}
+
+function stream(streamId: string, table: string, overrides: Partial<StreamInfo> = {}): StreamInfo {
+  return {
+    streamId,
+    kind: 'ephemeral',
+    table,
+    principalId: 'svc-orders',
+    startedAt: 1_700_000_000_000,
+    state: 'open',
+    records: 1500,
+    bytes: 123_456,
+    ackedOffset: 41n,
+    ackLatencyP50Ms: 3.5,
+    ackLatencyP99Ms: 12.25,
+    errors: 1,
+    inFlightBytes: 2048,
+    ...overrides,
+  };
+}
+
+let dataDir: string;
+let store: CatalogStore;
+let registry: ListRegistry;
+let server: AdminServer;
+let client: AdminClient;
+const drains: number[] = [];
+
+beforeEach(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'lakestream-admin-'));
+  store = await openCatalogStore({ dataDir });
+  registry = new ListRegistry();
+  drains.length = 0;
+  server = await startAdminServer({
+    port: 0,
+    host: '127.0.0.1',
+    secret: SECRET,
+    catalog: store,
+    streams: registry,
+    nodeId: 'node-test',
+    defaultDrainGraceMs: 15_000,
+    onDrain: async (graceMs) => {
+      drains.push(graceMs);
+      return registry.drain();
+    },
+  });
+  client = createAdminClient(`127.0.0.1:${server.port}`, SECRET);
+});
+
+afterEach(async () => {
+  client.close();
+  await server.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+/** The gRPC code and details a call failed with. */
+async function failure(promise: Promise<unknown>): Promise<{ code: number; details: string }> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e as { code: number; details: string },
+  );
+  if (error === undefined) throw new Error('the call succeeded');
+  return { code: error.code, details: error.details };
+}
+
+describe('admin server authentication', () => {
+  it.each<[string, string | undefined, string]>([
+    ['a wrong secret', 'not-the-secret-at-all', 'wrong admin secret'],
+    ['a secret that is a prefix of the right one', SECRET.slice(0, -1), 'wrong admin secret'],
+    ['no secret', undefined, "missing authorization metadata: send 'authorization: Bearer <admin secret>'"],
+  ])('refuses %s with UNAUTHENTICATED on every method', async (_name, secret, details) => {
+    const other = createAdminClient(`127.0.0.1:${server.port}`, secret);
+    try {
+      for (const call of [
+        () => other.getStatus(),
+        () => other.pushCatalog(JSON.stringify(snapshotFixture())),
+        () => other.listStreams(),
+        () => other.drain(0),
+      ]) {
+        expect(await failure(call())).toEqual({ code: status.UNAUTHENTICATED, details });
+      }
+    } finally {
+      other.close();
+    }
+    // Nothing happened.
+    expect(store.current().version).toBe(0);
+    expect(drains).toEqual([]);
+  });
+});
+
+describe('admin server calls', () => {
+  it('pushes a catalog and reports its version; a repeat is a no-op; an older one is refused', async () => {
+    expect(await client.pushCatalog(JSON.stringify(snapshotFixture({ version: 4 })))).toEqual({
+      version: '4',
+      changed: true,
+    });
+    expect(store.current().version).toBe(4);
+    expect(store.current().authorizeWrite('svc-orders', 'main.sales.orders').allowed).toBe(true);
+    expect(await client.pushCatalog(JSON.stringify(snapshotFixture({ version: 4 })))).toEqual({
+      version: '4',
+      changed: false,
+    });
+    expect(await failure(client.pushCatalog(JSON.stringify(snapshotFixture({ version: 3 }))))).toEqual({
+      code: status.FAILED_PRECONDITION,
+      details: "snapshot version 3 is older than the node's catalog version 4",
+    });
+  });
+
+  it('refuses a push that is not JSON, empty, or not a snapshot, with INVALID_ARGUMENT in words', async () => {
+    expect(await failure(client.pushCatalog('{"version":'))).toMatchObject({
+      code: status.INVALID_ARGUMENT,
+      details: expect.stringMatching(/^snapshot_json is not JSON: /),
+    });
+    expect(await failure(client.pushCatalog(' '))).toEqual({
+      code: status.INVALID_ARGUMENT,
+      details: 'snapshot_json is empty',
+    });
+    const bad = { ...snapshotFixture({ version: 2 }), tables: [{ name: 'orders' }] };
+    const refused = await failure(client.pushCatalog(JSON.stringify(bad)));
+    expect(refused.code).toBe(status.INVALID_ARGUMENT);
+    expect(refused.details).toContain(
+      "tables[0].name: expected a three-part table name 'catalog.schema.table'",
+    );
+    expect(store.current().version).toBe(0);
+  });
+
+  it('reports status: node id, catalog version, streams, uptime, draining', async () => {
+    await client.pushCatalog(JSON.stringify(snapshotFixture({ version: 9 })));
+    registry.streams.push(stream('s1', 'main.sales.orders'));
+    const s = await client.getStatus();
+    expect(s).toMatchObject({ node_id: 'node-test', catalog_version: '9', draining: false, stream_count: 1 });
+    expect(Number(s.uptime_ms)).toBeGreaterThanOrEqual(0);
+  });
+
+  it('lists streams with their counters, filtered by table case-insensitively', async () => {
+    registry.streams.push(
+      stream('s1', 'main.sales.orders'),
+      stream('s2', 'main.sales.refunds', {
+        kind: 'persistent',
+        state: 'opening',
+        ackedOffset: -1n,
+        ackLatencyP50Ms: undefined,
+        ackLatencyP99Ms: undefined,
+      }),
+    );
+    const all = await client.listStreams();
+    expect(all.streams.map((s) => s.stream_id)).toEqual(['s1', 's2']);
+    expect(all.streams[0]).toMatchObject({
+      stream_id: 's1',
+      table: 'main.sales.orders',
+      kind: 'STREAM_KIND_EPHEMERAL',
+      principal_id: 'svc-orders',
+      state: 'STREAM_STATE_OPEN',
+      records: '1500',
+      bytes: '123456',
+      acked_offset: '41',
+      ack_latency_p50_ms: 3.5,
+      ack_latency_p99_ms: 12.25,
+      errors: '1',
+      started_at_ms: '1700000000000',
+      inflight_bytes: '2048',
+    });
+    expect(all.streams[1]).toMatchObject({
+      kind: 'STREAM_KIND_PERSISTENT',
+      state: 'STREAM_STATE_OPENING',
+      acked_offset: '-1',
+    });
+    expect(all.streams[1]?.ack_latency_p50_ms).toBeUndefined();
+    const one = await client.listStreams('MAIN.Sales.Refunds');
+    expect(one.streams.map((s) => s.stream_id)).toEqual(['s2']);
+    expect((await client.listStreams('main.x.y')).streams).toEqual([]);
+  });
+
+  it('drains: signals the streams with the grace asked for, or the default for 0', async () => {
+    registry.streams.push(stream('s1', 'main.sales.orders'), stream('s2', 'main.sales.orders'));
+    expect(await client.drain(2500)).toEqual({ streams_signalled: 2 });
+    expect(await client.drain(0)).toEqual({ streams_signalled: 2 });
+    expect(drains).toEqual([2500, 15_000]);
+    expect((await client.getStatus()).draining).toBe(true);
+    expect((await client.listStreams()).streams.map((s) => s.state)).toEqual([
+      'STREAM_STATE_DRAINING',
+      'STREAM_STATE_DRAINING',
+    ]);
+    expect(await failure(client.drain(-1))).toEqual({
+      code: status.INVALID_ARGUMENT,
+      details: "grace_ms must be 0 (the node's default, 15000 ms) or more, got -1",
+    });
+  });
+
+  it('answers INTERNAL with a fixed message when a handler fails, and logs the cause', async () => {
+    const logged: object[] = [];
+    const failing = await startAdminServer({
+      port: 0,
+      secret: SECRET,
+      catalog: store,
+      streams: {
+        list: () => {
+          throw new Error('registry exploded');
+        },
+      },
+      nodeId: 'node-test',
+      onDrain: async () => 0,
+      log: { info() {}, warn() {}, error: (obj) => logged.push(obj) },
+    });
+    const other = createAdminClient(`127.0.0.1:${failing.port}`, SECRET);
+    try {
+      expect(await failure(other.listStreams())).toEqual({
+        code: status.INTERNAL,
+        details: 'internal error in the ingest node; see its log',
+      });
+      expect(JSON.stringify(logged)).not.toContain(SECRET);
+      expect(logged).toHaveLength(1);
+    } finally {
+      other.close();
+      await failing.close();
+    }
+  });
+
+  it('serves without authentication only when given no secret (--insecure-dev-admin)', async () => {
+    const open = await startAdminServer({
+      port: 0,
+      secret: undefined,
+      catalog: store,
+      streams: registry,
+      nodeId: 'node-dev',
+      onDrain: async () => 0,
+    });
+    const anonymous = createAdminClient(`127.0.0.1:${open.port}`, undefined);
+    try {
+      expect((await anonymous.getStatus()).node_id).toBe('node-dev');
+    } finally {
+      anonymous.close();
+      await open.close();
+    }
+  });
+});
