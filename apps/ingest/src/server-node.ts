@@ -33,6 +33,8 @@ export interface IngestNodeOptions {
   /** …or its oldest batch is this old (default 1000 ms). */
   readonly flushMs?: number | undefined;
   readonly wal?: WalOptions | undefined;
+  /** WAL directory (default `<dataDir>/wal`). */
+  readonly walDir?: string | undefined;
   /** Parquet encoder threads (default: available cores). */
   readonly parquetWorkers?: number | undefined;
   /** This node's id in `txn.appId` (default: kept in `<dataDir>/node-id`, created once). */
@@ -67,7 +69,7 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
   const dataDir = options.dataDir;
   await mkdir(dataDir, { recursive: true });
   const nodeId = options.nodeId ?? (await loadNodeId(dataDir));
-  const wal = await openWal(join(dataDir, 'wal'), options.wal ?? {});
+  const wal = await openWal(options.walDir ?? join(dataDir, 'wal'), options.wal ?? {});
   const descriptors = await openDescriptorStore(join(dataDir, 'descriptors'));
   const persistent = await PersistentStreams.load(join(dataDir, 'streams.json'));
   const nodeBudget = new ByteBudget(options.nodeBufferBytes ?? 256 * 1024 * 1024);

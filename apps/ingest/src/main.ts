@@ -1,0 +1,111 @@
+#!/usr/bin/env node
+import { createAuthenticator } from './auth/create-authenticator.js';
+import { openCatalogStore } from './catalog/catalog-store.js';
+import { ConfigError, formatConfigHelp, type IngestConfig, loadConfig } from './config.js';
+import { createMetrics } from './metrics/create-metrics.js';
+import { createLogger } from './metrics/logger.js';
+import { startMetricsServer } from './metrics/metrics-server.js';
+import { openIngestNode } from './server-node.js';
+
+/**
+ * `lakestream-ingest`: config → catalog store → authenticator → WAL + publishers (recovery) → Zerobus gRPC
+ * server → metrics endpoint, logging JSON lines with pino. SIGTERM/SIGINT drain (stop accepting,
+ * `close_stream_signal` to every stream, last acks, publish, fsync) and exit 0; a second signal forces.
+ */
+async function main(argv: readonly string[]): Promise<void> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${formatConfigHelp()}\n`);
+    return;
+  }
+  let config: IngestConfig;
+  try {
+    config = loadConfig(argv, process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    throw err;
+  }
+  const log = createLogger({ level: config.logLevel, nodeId: config.nodeId });
+  for (const notice of config.notices) log.info({}, notice);
+  const catalog = await openCatalogStore({
+    dataDir: config.dataDir,
+    provisioningFile: config.provisioningFile,
+  });
+  const node = await openIngestNode({
+    dataDir: config.dataDir,
+    walDir: config.wal.dir,
+    wal: stripUndefined({
+      segmentBytes: config.wal.segmentBytes,
+      groupCommitBytes: config.wal.groupCommitBytes,
+      groupCommitMs: config.wal.groupCommitMs,
+    }),
+    nodeId: config.nodeId,
+    catalog,
+    authenticator: createAuthenticator(catalog),
+    host: config.host,
+    port: config.port,
+    limits: {
+      maxRequestBytes: config.limits.maxRequestBytes,
+      streamInFlightBytes: config.limits.streamInflightBytes,
+      maxStreams: config.limits.maxStreams,
+    },
+    nodeBufferBytes: config.limits.nodeInflightBytes,
+    flushBytes: config.publish.flushBytes,
+    flushMs: config.publish.flushMs,
+    log,
+  });
+  const metrics = createMetrics();
+  metrics.attachStreams(node.live);
+  metrics.attachCatalog(catalog);
+  const metricsServer = await startMetricsServer({
+    host: config.metrics.host,
+    port: config.metrics.port,
+    registry: metrics.registry,
+    health: () => (node.pipeline.failure === undefined ? true : 'the WAL failed; restart the node'),
+  });
+  log.info(
+    { port: node.port, metricsPort: metricsServer.port, catalogVersion: catalog.current().version },
+    'lakestream-ingest ready',
+  );
+
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) {
+      log.warn({ signal }, 'second signal: stopping now');
+      node.server.forceClose();
+      process.exit(1);
+    }
+    stopping = true;
+    log.info({ signal, drainMs: config.drainGraceMs }, 'draining');
+    void (async () => {
+      try {
+        await node.close(config.drainGraceMs);
+        await metricsServer.close();
+        log.info({}, 'stopped');
+        process.exit(0);
+      } catch (err) {
+        log.error({ err }, 'stop failed');
+        process.exit(1);
+      }
+    })();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+/** `{a: 1, b: undefined}` → `{a: 1}` (options that were not set keep the library's default). */
+function stripUndefined<T extends object>(o: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as {
+    [K in keyof T]?: Exclude<T[K], undefined>;
+  };
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  process.stderr.write(
+    `lakestream-ingest failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,67 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const MAIN = join(import.meta.dirname, '../../dist/main.js');
+
+/** A `lakestream-ingest` child process (the built `dist/main.js`). */
+export interface ChildNode {
+  readonly port: number;
+  readonly process: ChildProcess;
+  /** Log lines so far (JSON objects). */
+  readonly lines: Record<string, unknown>[];
+  /** Resolves with the exit code (or the signal name). */
+  readonly exited: Promise<number | string>;
+}
+
+/** Starts the node on free ports and waits for its "ready" line. */
+export async function startChildNode(
+  dataDir: string,
+  provisioningFile: string,
+  extra: string[] = [],
+): Promise<ChildNode> {
+  const child = spawn(
+    process.execPath,
+    [
+      MAIN,
+      '--data-dir',
+      dataDir,
+      '--provisioning-file',
+      provisioningFile,
+      '--port',
+      '0',
+      '--admin-port',
+      '0',
+      '--metrics-port',
+      '0',
+      '--flush-ms',
+      '200',
+      ...extra,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const lines: Record<string, unknown>[] = [];
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  const exited = once(child, 'exit').then(([code, signal]) => (code ?? signal) as number | string);
+  const ready = new Promise<number>((resolve, reject) => {
+    const rl = createInterface({ input: child.stdout! });
+    rl.on('line', (line) => {
+      try {
+        const obj = JSON.parse(line) as Record<string, unknown>;
+        lines.push(obj);
+        if (obj.msg === 'lakestream-ingest ready') resolve(obj.port as number);
+      } catch {
+        lines.push({ raw: line });
+      }
+    });
+    void exited.then((code) =>
+      reject(new Error(`ingest node exited (${code}) before it was ready:\n${stderr}`)),
+    );
+  });
+  const port = await ready;
+  return { port, process: child, lines, exited };
+}
