@@ -52,8 +52,8 @@ describe('a write that fails (file size limit: EFBIG)', () => {
     const positions: bigint[] = [];
     for await (const entry of wal.replay(0n)) positions.push(entry.position);
     expect(positions).toEqual(positions.map((_, i) => BigInt(i)));
-    const maxAcked = outcome.acked.map(BigInt).reduce((a, b) => (a > b ? a : b));
-    expect(BigInt(positions.length)).toBeGreaterThan(maxAcked);
+    const maxAcked = Math.max(...outcome.acked.map(Number));
+    expect(positions.length).toBeGreaterThan(maxAcked);
     expect(wal.nextPosition).toBeGreaterThanOrEqual(BigInt(outcome.durable));
   });
 });

@@ -22,10 +22,11 @@ export interface WalEntry {
 export interface WalOptions {
   /** Start a new segment file past this size. Default 64 MiB. */
   segmentBytes?: number;
-  /** Group commit: fsync once this many bytes wait… Default 256 KiB. */
+  /** Group commit: fsync once this many bytes wait… Default 1 MiB (only matters with a delay below). */
   groupCommitBytes?: number;
   /** …or once the oldest waiting entry is this old (ms), whichever comes first. 0 = as soon as the disk is
-   * free (entries arriving during an fsync still batch into the next one). Default 2 ms. */
+   * free (entries arriving during an fsync still batch into the next one). Default 0: on the measured disk a
+   * delay only added latency (see apps/ingest/README-wal.md). */
   groupCommitMs?: number;
   /** How frames are written before the fsync: `async` (libuv pool, never blocks the event loop on a slow
    * disk) or `sync` (`writevSync`). Default `async`. */
