@@ -34,6 +34,7 @@ async function main(argv: readonly string[]): Promise<void> {
     dataDir: config.dataDir,
     provisioningFile: config.provisioningFile,
   });
+  const metrics = createMetrics();
   const node = await openIngestNode({
     dataDir: config.dataDir,
     walDir: config.wal.dir,
@@ -56,10 +57,11 @@ async function main(argv: readonly string[]): Promise<void> {
     flushBytes: config.publish.flushBytes,
     flushMs: config.publish.flushMs,
     log,
+    metrics,
   });
-  const metrics = createMetrics();
   metrics.attachStreams(node.live);
   metrics.attachCatalog(catalog);
+  setInterval(() => metrics.inflightBytes.set(node.pipeline.nodeBudget.used), 1000).unref();
   const metricsServer = await startMetricsServer({
     host: config.metrics.host,
     port: config.metrics.port,

@@ -13,7 +13,7 @@ import { openDescriptorStore } from './stream/descriptor-store.js';
 import { createIngestPipeline, type IngestPipeline } from './stream/ingest-pipeline.js';
 import type { LiveStreams } from './stream/live-streams.js';
 import { PersistentStreams } from './stream/persistent-streams.js';
-import type { StreamLimits } from './stream/stream-session.js';
+import type { StreamLimits, StreamMetrics } from './stream/stream-session.js';
 import { openWal } from './wal/open-wal.js';
 import type { WalOptions } from './wal/wal.js';
 
@@ -42,6 +42,14 @@ export interface IngestNodeOptions {
   readonly log?: Log | undefined;
   /** Test hook: awaited before every Delta commit (a stalled disk). */
   readonly beforeCommit?: ((table: string) => Promise<void>) | undefined;
+  /** Prometheus metrics of the data path (`createMetrics()`); optional. */
+  readonly metrics?: NodeMetrics | undefined;
+}
+
+/** The metrics the data path updates: the stream counters plus publishing. */
+export interface NodeMetrics extends StreamMetrics {
+  readonly publishLag: { observe(labels: { table: string }, value: number): void };
+  readonly commits: { inc(labels: { table: string }, value: number): void };
 }
 
 /** A running ingest node (the data path: server, WAL, publishers). */
@@ -88,6 +96,12 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
     onReleased: (bytes) => nodeBudget.release(bytes),
     onError: (table, err) => log.error({ table, err }, 'publishing failed; retrying'),
     beforeCommit: options.beforeCommit,
+    onCommitted: (table, latenciesMs) => {
+      const m = options.metrics;
+      if (m === undefined) return;
+      m.commits.inc({ table }, 1);
+      for (const ms of latenciesMs) m.publishLag.observe({ table }, ms / 1000);
+    },
   });
   let recovery: RecoveryReport;
   try {
@@ -123,6 +137,7 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
     port: options.port,
     limits: options.limits,
     log,
+    metrics: options.metrics,
   });
   let closing: Promise<void> | undefined;
   const close = (drainMs = 5000): Promise<void> => {

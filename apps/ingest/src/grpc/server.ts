@@ -10,6 +10,7 @@ import {
   type MalformedRequest,
   type StreamCall,
   type StreamLimits,
+  type StreamMetrics,
   serveStream,
 } from '../stream/stream-session.js';
 import {
@@ -39,6 +40,7 @@ export interface IngestServerOptions {
   readonly streamWindowBytes?: number | undefined;
   readonly connectionWindowBytes?: number | undefined;
   readonly log?: Log | undefined;
+  readonly metrics?: StreamMetrics | undefined;
 }
 
 /** A running ingest server. */
@@ -82,6 +84,7 @@ export async function startIngestServer(options: IngestServerOptions): Promise<I
     limits,
     log,
     stopSignal: stop.signal,
+    metrics: options.metrics,
   };
   const server = new grpc.Server({
     'grpc.max_receive_message_length': limits.maxRequestBytes * 2 + 64 * 1024,

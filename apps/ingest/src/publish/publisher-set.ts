@@ -22,6 +22,8 @@ export interface PublisherSetOptions {
   readonly onReleased: (bytes: number) => void;
   /** Logged failures (publishing is retried). */
   readonly onError: (table: string, error: unknown) => void;
+  /** After each commit of a table: the ack → visible latencies (ms) of its batches (metrics). */
+  readonly onCommitted?: ((table: string, latenciesMs: readonly number[]) => void) | undefined;
   /** Test hook, see `TablePublisherOptions.beforeCommit`. */
   readonly beforeCommit?: ((table: string) => Promise<void>) | undefined;
 }
@@ -99,6 +101,7 @@ export function createPublisherSet(options: PublisherSetOptions): PublisherSet {
         frontier: () => frontier.value,
         onPublished: (bytes, latencies) => {
           for (const l of latencies) visibleLatency.add(l);
+          options.onCommitted?.(table.name, latencies);
           options.onReleased(bytes);
           trim();
         },

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Metadata, type ServerDuplexStream } from '@grpc/grpc-js';
+import { status as grpcStatus, Metadata, type ServerDuplexStream } from '@grpc/grpc-js';
 import type { Authenticator, Principal } from '../auth/authenticator.js';
 import type { CatalogSource, CatalogView, ProvisionedTable } from '../catalog/catalog-view.js';
 import { IngestError, isIngestError } from '../errors.js';
@@ -40,6 +40,18 @@ export interface StreamContext {
   readonly log: Log;
   /** Fired on a forced stop: every call ends at once. */
   readonly stopSignal: AbortSignal;
+  /** Prometheus counters (optional: tests run without). */
+  readonly metrics?: StreamMetrics | undefined;
+}
+
+/** The metrics a stream updates (the matching part of `IngestMetrics`). */
+export interface StreamMetrics {
+  readonly recordsReceived: { inc(labels: { table: string }, value: number): void };
+  readonly bytesReceived: { inc(labels: { table: string }, value: number): void };
+  readonly acks: { inc(labels: { table: string }, value: number): void };
+  readonly recordsAcked: { inc(labels: { table: string }, value: number): void };
+  readonly ackLatency: { observe(labels: { table: string }, value: number): void };
+  readonly errors: { inc(labels: { code: string }, value: number): void };
 }
 
 /** A bidi call as grpc-js hands it to the handler (requests decoded by `decode-request.ts`). */
@@ -55,6 +67,7 @@ interface InFlight {
   readonly offset: bigint;
   readonly readAt: number;
   readonly bytes: number;
+  readonly records: number;
   done: boolean;
   /** Whether it is durable (a failed append is never acked). */
   ok: boolean;
@@ -330,7 +343,7 @@ class StreamSession implements LiveStream {
     }
     if (this.kind === 'persistent' && offset <= this.resumedAt && offset >= 0n) {
       // Already durable before this connection: drop it, ack it (exactly-once across resumes).
-      this.track({ offset, readAt: performance.now(), bytes: 0, done: true, ok: true });
+      this.track({ offset, readAt: performance.now(), bytes: 0, records: 0, done: true, ok: true });
       return;
     }
     if (offset !== this.expected) {
@@ -350,7 +363,7 @@ class StreamSession implements LiveStream {
     const readAt = performance.now();
     this.counters.requests++;
     if (req.records.length === 0) {
-      this.track({ offset, readAt, bytes: 0, done: true, ok: true });
+      this.track({ offset, readAt, bytes: 0, records: 0, done: true, ok: true });
       return;
     }
     const bytes = msg.size;
@@ -371,8 +384,13 @@ class StreamSession implements LiveStream {
     }
     this.counters.records += req.records.length;
     this.counters.bytes += req.bytes;
+    const m = this.ctx.metrics;
+    if (m !== undefined) {
+      m.recordsReceived.inc({ table: table.name }, req.records.length);
+      m.bytesReceived.inc({ table: table.name }, req.bytes);
+    }
     this.counters.inFlightBytes += bytes;
-    const item: InFlight = { offset, readAt, bytes, done: false, ok: false };
+    const item: InFlight = { offset, readAt, bytes, records: req.records.length, done: false, ok: false };
     this.track(item);
     this.ctx.pipeline
       .appendRecords({
@@ -427,11 +445,17 @@ class StreamSession implements LiveStream {
   /** Pops the acked prefix and schedules one cumulative ack for it. */
   private advance(): void {
     const now = performance.now();
+    const m = this.ctx.metrics;
+    const labels = { table: this.table?.name ?? '' };
     while (this.inFlight.length > 0 && this.inFlight[0]!.done) {
       const item = this.inFlight.shift()!;
       if (item.ok) {
         if (item.offset > this.acked) this.acked = item.offset;
-        if (item.bytes > 0) this.counters.ackLatency.add(now - item.readAt);
+        if (item.bytes > 0) {
+          this.counters.ackLatency.add(now - item.readAt);
+          m?.ackLatency.observe(labels, (now - item.readAt) / 1000);
+          m?.recordsAcked.inc(labels, item.records);
+        }
       }
     }
     if (this.acked > this.sentAck && !this.ackScheduled) {
@@ -453,6 +477,7 @@ class StreamSession implements LiveStream {
     if (this.acked <= this.sentAck) return;
     this.sentAck = this.acked;
     this.counters.ackedOffset = this.acked;
+    this.ctx.metrics?.acks.inc({ table: this.table?.name ?? '' }, 1);
     this.write({ ingest_record_response: ackResponse(this.acked) });
   }
 
@@ -501,7 +526,10 @@ class StreamSession implements LiveStream {
     if (cancelled) this.ctx.log.debug(fields, 'stream cancelled by the client');
     else if (isIngestError(err)) this.ctx.log.info(fields, 'stream ended with an error');
     else this.ctx.log.error({ ...fields, err }, 'stream failed');
-    if (!cancelled) this.call.emit('error', toServiceError(status));
+    if (!cancelled) {
+      this.ctx.metrics?.errors.inc({ code: grpcStatus[status.code] ?? String(status.code) }, 1);
+      this.call.emit('error', toServiceError(status));
+    }
     this.close();
   }
 

@@ -8,6 +8,7 @@ const MAIN = join(import.meta.dirname, '../../dist/main.js');
 /** A `lakestream-ingest` child process (the built `dist/main.js`). */
 export interface ChildNode {
   readonly port: number;
+  readonly metricsPort: number;
   readonly process: ChildProcess;
   /** Log lines so far (JSON objects). */
   readonly lines: Record<string, unknown>[];
@@ -47,13 +48,13 @@ export async function startChildNode(
     stderr += d.toString();
   });
   const exited = once(child, 'exit').then(([code, signal]) => (code ?? signal) as number | string);
-  const ready = new Promise<number>((resolve, reject) => {
+  const ready = new Promise<Record<string, unknown>>((resolve, reject) => {
     const rl = createInterface({ input: child.stdout! });
     rl.on('line', (line) => {
       try {
         const obj = JSON.parse(line) as Record<string, unknown>;
         lines.push(obj);
-        if (obj.msg === 'lakestream-ingest ready') resolve(obj.port as number);
+        if (obj.msg === 'lakestream-ingest ready') resolve(obj);
       } catch {
         lines.push({ raw: line });
       }
@@ -62,6 +63,12 @@ export async function startChildNode(
       reject(new Error(`ingest node exited (${code}) before it was ready:\n${stderr}`)),
     );
   });
-  const port = await ready;
-  return { port, process: child, lines, exited };
+  const line = await ready;
+  return {
+    port: line.port as number,
+    metricsPort: line.metricsPort as number,
+    process: child,
+    lines,
+    exited,
+  };
 }

@@ -1,0 +1,171 @@
+import * as grpc from '@grpc/grpc-js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { zerobusService } from '../src/grpc/proto.js';
+import type { IngestNode } from '../src/server-node.js';
+import { ORDERS, type testCatalog } from './support/test-catalog.js';
+import { readTable, rows, startTestNode, tempDir } from './support/test-node.js';
+import { openStream, req, zerobusClient } from './support/zerobus-client.js';
+
+let dir: string;
+let cleanup: () => Promise<void>;
+let node: IngestNode;
+let cat: ReturnType<typeof testCatalog>;
+let client: ReturnType<typeof zerobusClient>;
+
+beforeAll(async () => {
+  ({ dir, cleanup } = await tempDir());
+  ({ node, cat } = await startTestNode(dir));
+  client = zerobusClient(node.port);
+});
+
+afterAll(async () => {
+  client.close();
+  await node.close(500);
+  await cleanup();
+});
+
+const metadata = (table = ORDERS) => {
+  const md = new grpc.Metadata();
+  md.set('authorization', `Bearer ${cat.tokens.good.token}`);
+  md.set('x-databricks-zerobus-table-name', table);
+  return md;
+};
+
+describe('wire details', () => {
+  it('sends response headers before the first message, and durability_ack_up_to_offset = 0 on the wire', async () => {
+    const raw: Buffer[] = [];
+    const call = client.makeBidiStreamRequest(
+      '/databricks.zerobus.Zerobus/EphemeralStream',
+      (m: object) => zerobusService().EphemeralStream!.requestSerialize(m) as Buffer,
+      (b: Buffer) => b,
+      metadata(),
+    );
+    // The Rust-core client waits for headers before create_stream: they must come with nothing sent yet.
+    await new Promise<void>((resolve) => call.on('metadata', () => resolve()));
+    const got = new Promise<void>((resolve) =>
+      call.on('data', (b: Buffer) => {
+        raw.push(b);
+        if (raw.length === 2) resolve();
+      }),
+    );
+    call.write(req.create(ORDERS, 2));
+    call.write(req.json(0, ['{"id":1}']));
+    await got;
+    // EphemeralStreamResponse{ingest_record_response(2){durability_ack_up_to_offset(1) = 0}}: 12 02 08 00.
+    expect([...raw[1]!]).toEqual([0x12, 0x02, 0x08, 0x00]);
+    call.end();
+    await new Promise((resolve) => call.on('status', resolve));
+  });
+});
+
+describe('PersistentStream and RetireStream', () => {
+  it('create → resume: last_committed_offset absent before any record, then the last durable offset', async () => {
+    const a = openStream(client, 'PersistentStream', cat.tokens.good.token, ORDERS);
+    a.send(req.persistentCreate(ORDERS, 2));
+    const id = await a.streamId();
+    expect(id).toMatch(/^ps-/);
+    expect((await a.finish()).code).toBe(0);
+
+    const b = openStream(client, 'PersistentStream', cat.tokens.good.token, ORDERS);
+    b.send(req.resume(id, 2));
+    const first = await b.until(
+      () => b.responses.find((r) => r.resume_stream_response)?.resume_stream_response,
+      'resume',
+    );
+    expect(first.last_committed_offset).toBeUndefined();
+    for (let o = 0; o < 5; o++) b.send(req.json(o, [JSON.stringify({ id: 500 + o })]));
+    await b.ackedAtLeast(4);
+    expect((await b.finish()).code).toBe(0);
+
+    // Resume again and re-send 3..6: 3 and 4 are dropped (already durable), 5 and 6 are new.
+    const c = openStream(client, 'PersistentStream', cat.tokens.good.token, ORDERS);
+    c.send(req.resume(id, 2));
+    const second = await c.until(
+      () => c.responses.find((r) => r.resume_stream_response)?.resume_stream_response,
+      'resume',
+    );
+    expect(second.last_committed_offset).toBe('4');
+    for (let o = 3; o < 7; o++) c.send(req.json(o, [JSON.stringify({ id: 500 + o })]));
+    await c.ackedAtLeast(6);
+    expect((await c.finish()).code).toBe(0);
+    await node.publishers.flushAll();
+    const ids = rows(await readTable(dir, 'tables/main/sales/orders'))
+      .map((r) => Number(r.id))
+      .filter((n) => n >= 500 && n < 600);
+    expect(ids).toEqual([500, 501, 502, 503, 504, 505, 506]);
+  });
+
+  it('a resume takes the stream over from an older connection (ABORTED there)', async () => {
+    const a = openStream(client, 'PersistentStream', cat.tokens.good.token, ORDERS);
+    a.send(req.persistentCreate(ORDERS, 2));
+    const id = await a.streamId();
+    a.send(req.json(0, ['{"id":600}']));
+    await a.ackedAtLeast(0);
+    const b = openStream(client, 'PersistentStream', cat.tokens.good.token, ORDERS);
+    b.send(req.resume(id, 2));
+    const r = await b.until(
+      () => b.responses.find((x) => x.resume_stream_response)?.resume_stream_response,
+      'resume',
+    );
+    expect(r.last_committed_offset).toBe('0');
+    const end = await a.ended;
+    expect(end).toEqual({
+      code: grpc.status.ABORTED,
+      details: `persistent stream ${id} was resumed on another connection`,
+    });
+    expect((await b.finish()).code).toBe(0);
+  });
+
+  it('RetireStream is idempotent; a retired or unknown stream cannot be resumed (NOT_FOUND)', async () => {
+    const a = openStream(client, 'PersistentStream', cat.tokens.good.token, ORDERS);
+    a.send(req.persistentCreate(ORDERS, 2));
+    const id = await a.streamId();
+    expect((await a.finish()).code).toBe(0);
+    const retire = (streamId: string, table?: string) =>
+      new Promise<grpc.ServiceError | null>((resolve) => {
+        const md = metadata();
+        (
+          client.RetireStream as (
+            r: object,
+            md: grpc.Metadata,
+            cb: (e: grpc.ServiceError | null) => void,
+          ) => void
+        )({ stream_id: streamId, ...(table === undefined ? {} : { table_name: table }) }, md, (err) =>
+          resolve(err),
+        );
+      });
+    expect((await retire(id, 'main.sales.events'))?.details).toBe(
+      `persistent stream ${id} writes to main.sales.orders, not main.sales.events`,
+    );
+    expect(await retire(id, ORDERS)).toBeNull();
+    expect(await retire(id)).toBeNull();
+    expect((await retire('ps-nope'))?.code).toBe(grpc.status.NOT_FOUND);
+    const b = openStream(client, 'PersistentStream', cat.tokens.good.token, ORDERS);
+    b.send(req.resume(id, 2));
+    expect(await b.ended).toEqual({
+      code: grpc.status.NOT_FOUND,
+      details: `persistent stream ${id} was retired`,
+    });
+  });
+
+  it('persistent stream state survives a restart (from the WAL and streams.json)', async () => {
+    const a = openStream(client, 'PersistentStream', cat.tokens.good.token, ORDERS);
+    a.send(req.persistentCreate(ORDERS, 2));
+    const id = await a.streamId();
+    for (let o = 0; o < 3; o++) a.send(req.json(o, [JSON.stringify({ id: 700 + o })]));
+    await a.ackedAtLeast(2);
+    expect((await a.finish()).code).toBe(0);
+    client.close();
+    await node.close(500);
+    ({ node } = await startTestNode(dir, { cat }));
+    client = zerobusClient(node.port);
+    const b = openStream(client, 'PersistentStream', cat.tokens.good.token, ORDERS);
+    b.send(req.resume(id, 2));
+    const r = await b.until(
+      () => b.responses.find((x) => x.resume_stream_response)?.resume_stream_response,
+      'resume',
+    );
+    expect(r.last_committed_offset).toBe('2');
+    expect((await b.finish()).code).toBe(0);
+  });
+});
