@@ -1,0 +1,128 @@
+import { and, desc, eq, lt, type SQL, sql } from 'drizzle-orm';
+import type { CatalogDb, CatalogExecutor } from './open-catalog.js';
+import { AuditLog, CatalogVersion } from './schema.js';
+
+/** Who makes a change, and from where: the principal id and the client's address (null when unknown). */
+export interface Actor {
+  readonly principalId: string;
+  readonly address: string | null;
+}
+
+/** The actor of changes made by the system itself (bootstrap, migrations of data): principal id `system`. */
+export const SYSTEM_ACTOR: Actor = { principalId: 'system', address: null };
+
+/** Every kind of change the audit log records. */
+export type AuditAction =
+  | 'catalog.create'
+  | 'schema.create'
+  | 'table.create'
+  | 'table.add_columns'
+  | 'table.drop'
+  | 'principal.create'
+  | 'principal.set_role'
+  | 'principal.disable'
+  | 'principal.enable'
+  | 'grant.add'
+  | 'grant.revoke'
+  | 'credential.create'
+  | 'credential.rotate'
+  | 'credential.revoke';
+
+/** What a change touched: `targetType` and `target` (a securable name, a principal id, a client id). */
+export interface Change {
+  readonly action: AuditAction;
+  readonly targetType: 'catalog' | 'schema' | 'table' | 'principal' | 'grant' | 'credential';
+  readonly target: string;
+  /** JSON-able details of the change; never a secret. */
+  readonly details?: Record<string, unknown>;
+}
+
+/** One row of the audit log. */
+export interface AuditEntry {
+  readonly id: number;
+  readonly at: number;
+  readonly actorId: string;
+  readonly fromAddress: string | null;
+  readonly action: AuditAction;
+  readonly targetType: Change['targetType'];
+  readonly target: string;
+  readonly details: Record<string, unknown>;
+  /** The provisioning version the change produced. */
+  readonly catalogVersion: number;
+}
+
+/**
+ * Records `change` by `actor` at `at`: bumps the provisioning version and appends an audit row. Call it inside
+ * the change's own transaction, so that a change and its record are committed together or not at all. Returns
+ * the new version.
+ */
+export function recordChange(tx: CatalogExecutor, actor: Actor, change: Change, at: number): number {
+  const [bumped] = tx
+    .insert(CatalogVersion)
+    .values({ id: 1, version: 1, updatedAt: at })
+    .onConflictDoUpdate({
+      target: CatalogVersion.id,
+      set: { version: sql`${CatalogVersion.version} + 1`, updatedAt: at },
+    })
+    .returning({ version: CatalogVersion.version })
+    .all();
+  const version = bumped!.version;
+  tx.insert(AuditLog)
+    .values({
+      at,
+      actorId: actor.principalId,
+      fromAddress: actor.address,
+      action: change.action,
+      targetType: change.targetType,
+      target: change.target,
+      details: JSON.stringify(change.details ?? {}),
+      catalogVersion: version,
+    })
+    .run();
+  return version;
+}
+
+/** The current provisioning version: 0 for a catalog that never changed. */
+export function getCatalogVersion(db: CatalogExecutor): number {
+  const row = db.select({ version: CatalogVersion.version }).from(CatalogVersion).get();
+  return row?.version ?? 0;
+}
+
+/**
+ * The audit log, newest first: at most `limit` rows (default 100), older than row `beforeId` when given (to
+ * page), only about `targetType`/`target` or by `actorId` when given.
+ */
+export function listAuditLog(
+  db: CatalogDb,
+  filter: {
+    limit?: number;
+    beforeId?: number;
+    targetType?: Change['targetType'];
+    target?: string;
+    actorId?: string;
+  } = {},
+): AuditEntry[] {
+  const conditions: SQL[] = [];
+  if (filter.beforeId !== undefined) conditions.push(lt(AuditLog.id, filter.beforeId));
+  if (filter.targetType !== undefined) conditions.push(eq(AuditLog.targetType, filter.targetType));
+  if (filter.target !== undefined) conditions.push(eq(AuditLog.target, filter.target));
+  if (filter.actorId !== undefined) conditions.push(eq(AuditLog.actorId, filter.actorId));
+  const rows = db
+    .select()
+    .from(AuditLog)
+    .where(and(...conditions))
+    .orderBy(desc(AuditLog.id))
+    .limit(filter.limit ?? 100)
+    .all();
+  return rows.map((r) => ({
+    id: r.id,
+    at: r.at,
+    actorId: r.actorId,
+    fromAddress: r.fromAddress,
+    action: r.action as AuditAction,
+    targetType: r.targetType as Change['targetType'],
+    target: r.target,
+    details: JSON.parse(r.details) as Record<string, unknown>,
+    catalogVersion: r.catalogVersion,
+  }));
+}

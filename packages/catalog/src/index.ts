@@ -1,0 +1,13 @@
+export * from './audit.js';
+export * from './catalog-error.js';
+export * from './catalogs.js';
+export * from './credentials.js';
+export * from './delta-types.js';
+export * from './grant-resolution.js';
+export * from './grants.js';
+export * from './names.js';
+export * from './open-catalog.js';
+export * from './principals.js';
+export * as schema from './schema.js';
+export * from './snapshot.js';
+export * from './tables.js';

@@ -1,0 +1,216 @@
+import { sql } from 'drizzle-orm';
+import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+/*
+ * The catalog's tables. Only portable column types are used so that a `drizzle-orm/pg-core` twin is a
+ * mechanical rewrite (see README, "PostgreSQL"): text, integer (timestamps are integer milliseconds since the
+ * epoch: `bigint` in PostgreSQL), booleans as integer 0/1 (`boolean` in PostgreSQL), JSON as text. Names are
+ * snake_case in SQL, every constraint and index is named, and check constraints use plain SQL that both engines
+ * accept. Ids are text (random UUIDs) except the audit log's sequence number.
+ *
+ * This file imports nothing relative: drizzle-kit loads it on its own to generate migrations.
+ */
+
+/** Catalogs: the first part of `catalog.schema.table`. */
+export const Catalogs = sqliteTable(
+  'catalogs',
+  {
+    id: text('id').primaryKey(),
+    /** Lower-case identifier, unique. */
+    name: text('name').notNull(),
+    comment: text('comment'),
+    /** Where new tables of this catalog go (`<storageRoot>/<catalog>/<schema>/<table>`); null: the default. */
+    storageRoot: text('storage_root'),
+    createdBy: text('created_by').notNull(),
+    createdAt: integer('created_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [uniqueIndex('catalogs_name_unique').on(t.name)],
+);
+
+/** Schemas: the second part, unique by name within their catalog. */
+export const Schemas = sqliteTable(
+  'schemas',
+  {
+    id: text('id').primaryKey(),
+    catalogId: text('catalog_id')
+      .notNull()
+      .references(() => Catalogs.id, { onDelete: 'restrict' }),
+    name: text('name').notNull(),
+    comment: text('comment'),
+    createdBy: text('created_by').notNull(),
+    createdAt: integer('created_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [uniqueIndex('schemas_catalog_name_unique').on(t.catalogId, t.name)],
+);
+
+/** Tables: the third part, unique by name within their schema. The columns live in `Columns`. */
+export const Tables = sqliteTable(
+  'tables',
+  {
+    id: text('id').primaryKey(),
+    schemaId: text('schema_id')
+      .notNull()
+      .references(() => Schemas.id, { onDelete: 'restrict' }),
+    name: text('name').notNull(),
+    comment: text('comment'),
+    /** The Delta table's directory or URL; two tables never share one. */
+    storageLocation: text('storage_location').notNull(),
+    /** Delta table properties (`delta.appendOnly`, …): a JSON object of strings. */
+    properties: text('properties').notNull().default('{}'),
+    createdBy: text('created_by').notNull(),
+    createdAt: integer('created_at', { mode: 'number' }).notNull(),
+    updatedAt: integer('updated_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [
+    uniqueIndex('tables_schema_name_unique').on(t.schemaId, t.name),
+    uniqueIndex('tables_location_unique').on(t.storageLocation),
+  ],
+);
+
+/**
+ * The top-level columns of a table, in order. A column's Delta type is JSON (`"long"`, `{"type":"struct",…}`),
+ * so nested structs, arrays and maps round-trip whole, with their fields' nullability and metadata.
+ * `nameKey` is the lower-cased name: Delta column names are unique case-insensitively.
+ */
+export const Columns = sqliteTable(
+  'columns',
+  {
+    tableId: text('table_id')
+      .notNull()
+      .references(() => Tables.id, { onDelete: 'cascade' }),
+    position: integer('position', { mode: 'number' }).notNull(),
+    name: text('name').notNull(),
+    nameKey: text('name_key').notNull(),
+    /** The Delta type as JSON. */
+    type: text('type').notNull(),
+    nullable: integer('nullable', { mode: 'boolean' }).notNull(),
+    comment: text('comment'),
+  },
+  (t) => [
+    primaryKey({ name: 'columns_pk', columns: [t.tableId, t.position] }),
+    uniqueIndex('columns_table_name_unique').on(t.tableId, t.nameKey),
+  ],
+);
+
+/** Principals: users (with a console role) and service principals (producers; no role). */
+export const Principals = sqliteTable(
+  'principals',
+  {
+    id: text('id').primaryKey(),
+    kind: text('kind', { enum: ['user', 'service'] }).notNull(),
+    /** Display name; unique. For users, usually their e-mail address. */
+    name: text('name').notNull(),
+    /** Console role of a user; null for a service principal. */
+    role: text('role', { enum: ['admin', 'editor', 'viewer'] }),
+    disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
+    createdBy: text('created_by').notNull(),
+    createdAt: integer('created_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [
+    uniqueIndex('principals_name_unique').on(t.name),
+    check('principals_kind_check', sql`${t.kind} in ('user', 'service')`),
+    check(
+      'principals_role_check',
+      sql`(${t.kind} = 'user' and ${t.role} in ('admin', 'editor', 'viewer')) or (${t.kind} = 'service' and ${t.role} is null)`,
+    ),
+  ],
+);
+
+/**
+ * Grants of one privilege on one securable to one principal. The securable is `(securableType, securableId)`
+ * (the id of a catalog, schema or table): a polymorphic reference without a foreign key, so dropping a
+ * securable deletes its grants in the same transaction (see tables.ts).
+ */
+export const Grants = sqliteTable(
+  'grants',
+  {
+    id: text('id').primaryKey(),
+    principalId: text('principal_id')
+      .notNull()
+      .references(() => Principals.id, { onDelete: 'cascade' }),
+    privilege: text('privilege', {
+      enum: ['USE_CATALOG', 'USE_SCHEMA', 'MODIFY', 'SELECT', 'MANAGE'],
+    }).notNull(),
+    securableType: text('securable_type', { enum: ['catalog', 'schema', 'table'] }).notNull(),
+    securableId: text('securable_id').notNull(),
+    grantedBy: text('granted_by').notNull(),
+    grantedAt: integer('granted_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [
+    uniqueIndex('grants_unique').on(t.principalId, t.privilege, t.securableType, t.securableId),
+    index('grants_securable_index').on(t.securableType, t.securableId),
+    check(
+      'grants_privilege_check',
+      sql`${t.privilege} in ('USE_CATALOG', 'USE_SCHEMA', 'MODIFY', 'SELECT', 'MANAGE')`,
+    ),
+    check('grants_securable_type_check', sql`${t.securableType} in ('catalog', 'schema', 'table')`),
+  ],
+);
+
+/**
+ * OAuth client credentials of a principal. `id` is the client id; the secret is stored only as a slow hash
+ * (`scrypt$…`, see secret-hash.ts) and shown once, when created or rotated.
+ */
+export const Credentials = sqliteTable(
+  'credentials',
+  {
+    id: text('id').primaryKey(),
+    principalId: text('principal_id')
+      .notNull()
+      .references(() => Principals.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: ['oauth_client'] })
+      .notNull()
+      .default('oauth_client'),
+    secretHash: text('secret_hash').notNull(),
+    /** The last four characters of the secret, to tell secrets apart in the console. */
+    secretHint: text('secret_hint').notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: integer('created_at', { mode: 'number' }).notNull(),
+    expiresAt: integer('expires_at', { mode: 'number' }),
+    rotatedAt: integer('rotated_at', { mode: 'number' }),
+    revokedAt: integer('revoked_at', { mode: 'number' }),
+    revokedBy: text('revoked_by'),
+    lastUsedAt: integer('last_used_at', { mode: 'number' }),
+    lastUsedFrom: text('last_used_from'),
+  },
+  (t) => [
+    index('credentials_principal_index').on(t.principalId),
+    check('credentials_kind_check', sql`${t.kind} in ('oauth_client')`),
+  ],
+);
+
+/**
+ * Every change to the catalog: who (`actorId`), what (`action` on `targetType` `target`, with `details` JSON),
+ * when (`at`, ms) and from where (`fromAddress`, the client's address). `id` is a sequence (an identity column
+ * in PostgreSQL). `actorId` is deliberately not a foreign key: the log outlives principals.
+ */
+export const AuditLog = sqliteTable(
+  'audit_log',
+  {
+    id: integer('id', { mode: 'number' }).primaryKey({ autoIncrement: true }),
+    at: integer('at', { mode: 'number' }).notNull(),
+    actorId: text('actor_id').notNull(),
+    action: text('action').notNull(),
+    targetType: text('target_type').notNull(),
+    target: text('target').notNull(),
+    details: text('details').notNull().default('{}'),
+    fromAddress: text('from_address'),
+    /** The provisioning version this change produced. */
+    catalogVersion: integer('catalog_version', { mode: 'number' }).notNull(),
+  },
+  (t) => [index('audit_log_at_index').on(t.at), index('audit_log_target_index').on(t.targetType, t.target)],
+);
+
+/**
+ * One row (`id` = 1): the provisioning version, bumped by every change in the change's own transaction. Ingest
+ * nodes refuse a snapshot whose version is not above the one they hold, so it only ever grows.
+ */
+export const CatalogVersion = sqliteTable(
+  'catalog_version',
+  {
+    id: integer('id', { mode: 'number' }).primaryKey(),
+    version: integer('version', { mode: 'number' }).notNull(),
+    updatedAt: integer('updated_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [check('catalog_version_single_row', sql`${t.id} = 1`)],
+);

@@ -1,0 +1,329 @@
+import { randomUUID } from 'node:crypto';
+import { and, asc, eq, max, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import { type Actor, recordChange } from './audit.js';
+import { CatalogError } from './catalog-error.js';
+import { findSchema, requireCatalog } from './catalogs.js';
+import {
+  type ColumnDefinition,
+  type ColumnInput,
+  type DeltaStructType,
+  type DeltaType,
+  parseColumns,
+  toDeltaSchema,
+} from './delta-types.js';
+import {
+  findDuplicateName,
+  formatTableName,
+  parseSchemaName,
+  parseTableName,
+  type TableName,
+} from './names.js';
+import type { CatalogDb, CatalogExecutor } from './open-catalog.js';
+import { Catalogs, Columns, Grants, Schemas, Tables } from './schema.js';
+
+/** Where tables go when neither the table nor its catalog says: `tables/<catalog>/<schema>/<table>`. */
+export const DEFAULT_STORAGE_ROOT = 'tables';
+
+/** A table as the console and the snapshot see it. */
+export interface TableInfo {
+  readonly id: string;
+  /** `catalog.schema.table`. */
+  readonly name: string;
+  readonly columns: ColumnDefinition[];
+  /** The Delta schema of `columns` (what `schemaString` holds). */
+  readonly deltaSchema: DeltaStructType;
+  readonly comment: string | null;
+  readonly storageLocation: string;
+  readonly properties: Record<string, string>;
+  readonly createdBy: string;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+/** What `createTable` takes. */
+export interface CreateTableInput {
+  /** `catalog.schema.table`; the catalog and schema must exist. */
+  name: string;
+  columns: ColumnInput[];
+  comment?: string;
+  /** Defaults to `<catalog storageRoot or 'tables'>/<catalog>/<schema>/<table>`. */
+  location?: string;
+  /** Delta table properties, strings to strings. */
+  properties?: Record<string, string>;
+}
+
+const propertiesSchema = z.record(
+  z.string().regex(/^[A-Za-z0-9_.-]+$/, 'a property name holds letters, digits, ".", "_" and "-" only'),
+  z.string(),
+);
+
+function parseProperties(input: unknown): Record<string, string> {
+  const result = propertiesSchema.safeParse(input);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((i) => `property ${i.path.map(String).join('.')}: ${i.message}`);
+  throw new CatalogError('INVALID_NAME', `invalid table properties: ${problems.join('; ')}`);
+}
+
+/**
+ * Creates table `catalog.schema.table` with its columns (Delta types, nested included; validated by
+ * `parseColumns`), an optional comment, storage location and properties. Audited as `table.create`. Throws
+ * `CatalogError` `INVALID_NAME`, `INVALID_TYPE`, `NOT_FOUND` (catalog or schema) or `ALREADY_EXISTS` (the name,
+ * or another table at that location).
+ */
+export function createTable(db: CatalogDb, actor: Actor, input: CreateTableInput): TableInfo {
+  const name = parseTableName(input.name);
+  const full = formatTableName(name);
+  const columns = parseColumns(input.columns);
+  const properties = parseProperties(input.properties ?? {});
+  const location = input.location?.trim();
+  if (location === '')
+    throw new CatalogError('INVALID_NAME', `table '${full}': the location cannot be empty`);
+  return db.transaction((tx) => {
+    const catalog = requireCatalog(tx, name.catalog);
+    const schema = findSchema(tx, catalog.id, name.schema);
+    if (schema === undefined) {
+      throw new CatalogError('NOT_FOUND', `schema '${name.catalog}.${name.schema}' does not exist`);
+    }
+    if (findTableRow(tx, schema.id, name.table) !== undefined) {
+      throw new CatalogError('ALREADY_EXISTS', `table '${full}' already exists`);
+    }
+    const storageLocation =
+      location ??
+      `${(catalog.storageRoot ?? DEFAULT_STORAGE_ROOT).replace(/\/+$/, '')}/${name.catalog}/${name.schema}/${name.table}`;
+    const other = tx
+      .select({ id: Tables.id })
+      .from(Tables)
+      .where(eq(Tables.storageLocation, storageLocation))
+      .get();
+    if (other !== undefined) {
+      throw new CatalogError('ALREADY_EXISTS', `another table already lives at '${storageLocation}'`);
+    }
+    const now = Date.now();
+    const id = randomUUID();
+    tx.insert(Tables)
+      .values({
+        id,
+        schemaId: schema.id,
+        name: name.table,
+        comment: input.comment ?? null,
+        storageLocation,
+        properties: JSON.stringify(properties),
+        createdBy: actor.principalId,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .run();
+    insertColumns(tx, id, 0, columns);
+    recordChange(
+      tx,
+      actor,
+      {
+        action: 'table.create',
+        targetType: 'table',
+        target: full,
+        details: {
+          columns: toDeltaSchema(columns),
+          location: storageLocation,
+          properties,
+          comment: input.comment,
+        },
+      },
+      now,
+    );
+    return requireTable(tx, name);
+  });
+}
+
+/**
+ * Adds columns at the end of table `name`. Added columns must be nullable (rows already written have no value
+ * for them) and their names new, ignoring case. Audited as `table.add_columns`. Throws `CatalogError`
+ * `INVALID_NAME`, `INVALID_TYPE`, `NOT_FOUND` or `ALREADY_EXISTS` (a column of that name).
+ */
+export function addColumns(db: CatalogDb, actor: Actor, tableName: string, input: ColumnInput[]): TableInfo {
+  const name = parseTableName(tableName);
+  const full = formatTableName(name);
+  const columns = parseColumns(input);
+  const required = columns.find((c) => !c.nullable);
+  if (required !== undefined) {
+    throw new CatalogError(
+      'INVALID_TYPE',
+      `column ${required.name}: a column added to an existing table must be nullable (rows already written have no value for it)`,
+    );
+  }
+  return db.transaction((tx) => {
+    const table = requireTable(tx, name);
+    const duplicate = findDuplicateName([...table.columns.map((c) => c.name), ...columns.map((c) => c.name)]);
+    if (duplicate !== undefined) {
+      throw new CatalogError(
+        'ALREADY_EXISTS',
+        `table '${full}' already has column '${duplicate.earlier}' (same as '${duplicate.name}' ignoring case)`,
+      );
+    }
+    const [last] = tx
+      .select({ position: max(Columns.position) })
+      .from(Columns)
+      .where(eq(Columns.tableId, table.id))
+      .all();
+    insertColumns(tx, table.id, (last?.position ?? -1) + 1, columns);
+    const now = Date.now();
+    tx.update(Tables).set({ updatedAt: now }).where(eq(Tables.id, table.id)).run();
+    recordChange(
+      tx,
+      actor,
+      {
+        action: 'table.add_columns',
+        targetType: 'table',
+        target: full,
+        details: { columns: toDeltaSchema(columns) },
+      },
+      now,
+    );
+    return requireTable(tx, name);
+  });
+}
+
+/**
+ * Drops table `name` from the catalog with its columns and every grant on it (the Delta files stay where they
+ * are). Audited as `table.drop`. Throws `CatalogError` `INVALID_NAME` or `NOT_FOUND`.
+ */
+export function dropTable(db: CatalogDb, actor: Actor, tableName: string): void {
+  const name = parseTableName(tableName);
+  db.transaction((tx) => {
+    const table = requireTable(tx, name);
+    const grants = tx
+      .delete(Grants)
+      .where(and(eq(Grants.securableType, 'table'), eq(Grants.securableId, table.id)))
+      .returning({ id: Grants.id })
+      .all();
+    tx.delete(Tables).where(eq(Tables.id, table.id)).run();
+    recordChange(
+      tx,
+      actor,
+      {
+        action: 'table.drop',
+        targetType: 'table',
+        target: table.name,
+        details: { location: table.storageLocation, grantsRemoved: grants.length },
+      },
+      Date.now(),
+    );
+  });
+}
+
+/** Table `catalog.schema.table` with its columns. Throws `CatalogError` `INVALID_NAME` or `NOT_FOUND`. */
+export function getTable(db: CatalogExecutor, tableName: string): TableInfo {
+  return requireTable(db, parseTableName(tableName));
+}
+
+/**
+ * Every table, or those of catalog `scope` or schema `scope` (`catalog` or `catalog.schema`), by name. An
+ * unknown scope yields no tables. Throws `CatalogError('INVALID_NAME')` for a malformed scope.
+ */
+export function listTables(db: CatalogExecutor, scope?: string): TableInfo[] {
+  let where: SQL | undefined;
+  if (scope?.includes('.')) {
+    const s = parseSchemaName(scope);
+    where = and(eq(Catalogs.name, s.catalog), eq(Schemas.name, s.schema));
+  } else if (scope !== undefined) {
+    where = eq(Catalogs.name, scope.toLowerCase());
+  }
+  const rows = tableQuery(db)
+    .where(where)
+    .orderBy(asc(Catalogs.name), asc(Schemas.name), asc(Tables.name))
+    .all();
+  const columns = db.select().from(Columns).orderBy(asc(Columns.tableId), asc(Columns.position)).all();
+  const byTable = new Map<string, (typeof columns)[number][]>();
+  for (const c of columns) {
+    const list = byTable.get(c.tableId) ?? [];
+    list.push(c);
+    byTable.set(c.tableId, list);
+  }
+  return rows.map((r) => toTableInfo(r, byTable.get(r.table.id) ?? []));
+}
+
+function tableQuery(db: CatalogExecutor) {
+  return db
+    .select({ table: Tables, schemaName: Schemas.name, catalogName: Catalogs.name })
+    .from(Tables)
+    .innerJoin(Schemas, eq(Tables.schemaId, Schemas.id))
+    .innerJoin(Catalogs, eq(Schemas.catalogId, Catalogs.id));
+}
+
+type TableRow = { table: typeof Tables.$inferSelect; schemaName: string; catalogName: string };
+
+function toTableInfo(row: TableRow, columnRows: (typeof Columns.$inferSelect)[]): TableInfo {
+  const columns = columnRows.map(
+    (c): ColumnDefinition => ({
+      name: c.name,
+      type: JSON.parse(c.type) as DeltaType,
+      nullable: c.nullable,
+      ...(c.comment === null ? {} : { comment: c.comment }),
+    }),
+  );
+  const { table } = row;
+  return {
+    id: table.id,
+    name: `${row.catalogName}.${row.schemaName}.${table.name}`,
+    columns,
+    deltaSchema: toDeltaSchema(columns),
+    comment: table.comment,
+    storageLocation: table.storageLocation,
+    properties: JSON.parse(table.properties) as Record<string, string>,
+    createdBy: table.createdBy,
+    createdAt: table.createdAt,
+    updatedAt: table.updatedAt,
+  };
+}
+
+/** Table `name` (parsed), or `undefined`. */
+export function findTable(db: CatalogExecutor, name: TableName): TableInfo | undefined {
+  const row = tableQuery(db)
+    .where(and(eq(Catalogs.name, name.catalog), eq(Schemas.name, name.schema), eq(Tables.name, name.table)))
+    .get();
+  if (row === undefined) return undefined;
+  const columns = db
+    .select()
+    .from(Columns)
+    .where(eq(Columns.tableId, row.table.id))
+    .orderBy(asc(Columns.position))
+    .all();
+  return toTableInfo(row, columns);
+}
+
+function requireTable(db: CatalogExecutor, name: TableName): TableInfo {
+  const table = findTable(db, name);
+  if (table === undefined) {
+    throw new CatalogError('NOT_FOUND', `table '${formatTableName(name)}' does not exist`);
+  }
+  return table;
+}
+
+function findTableRow(db: CatalogExecutor, schemaId: string, name: string) {
+  return db
+    .select({ id: Tables.id })
+    .from(Tables)
+    .where(and(eq(Tables.schemaId, schemaId), eq(Tables.name, name)))
+    .get();
+}
+
+function insertColumns(
+  tx: CatalogExecutor,
+  tableId: string,
+  first: number,
+  columns: ColumnDefinition[],
+): void {
+  tx.insert(Columns)
+    .values(
+      columns.map((c, i) => ({
+        tableId,
+        position: first + i,
+        name: c.name,
+        nameKey: c.name.toLowerCase(),
+        type: JSON.stringify(c.type),
+        nullable: c.nullable,
+        comment: c.comment ?? null,
+      })),
+    )
+    .run();
+}
