@@ -42,6 +42,9 @@ export interface IngestNodeOptions {
   readonly log?: Log | undefined;
   /** Test hook: awaited before every Delta commit (a stalled disk). */
   readonly beforeCommit?: ((table: string) => Promise<void>) | undefined;
+  /** HTTP/2 receive windows (see `IngestServerOptions`; default 8 MiB per stream, 32 MiB per connection). */
+  readonly streamWindowBytes?: number | undefined;
+  readonly connectionWindowBytes?: number | undefined;
   /** Prometheus metrics of the data path (`createMetrics()`); optional. */
   readonly metrics?: NodeMetrics | undefined;
 }
@@ -138,6 +141,8 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
     limits: options.limits,
     log,
     metrics: options.metrics,
+    streamWindowBytes: options.streamWindowBytes,
+    connectionWindowBytes: options.connectionWindowBytes,
   });
   let closing: Promise<void> | undefined;
   const close = (drainMs = 5000): Promise<void> => {
