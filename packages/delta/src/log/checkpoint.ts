@@ -26,6 +26,7 @@ import {
 } from 'parquet-wasm';
 import { DeltaError } from '../errors.js';
 import { isJsonObject, type JsonValue, parseJson, stringifyJson } from '../json.js';
+import { toArrowType } from '../schema/arrow-schema.js';
 import type { Storage } from '../storage/storage.js';
 import { type Action, actionFromJson } from './actions.js';
 import { checkpointPath, LAST_CHECKPOINT } from './log-paths.js';
@@ -33,15 +34,10 @@ import type { LogState } from './log-state.js';
 
 const str = () => new Utf8();
 const f = <T extends DataType>(name: string, type: T): Field<T> => new Field(name, type, true);
+// Maps and lists take the same Arrow shape as in data files (one Delta → Arrow mapping).
 const stringMap = () =>
-  new Map_<Utf8, Utf8>(
-    new Field(
-      'key_value',
-      new Struct<{ key: Utf8; value: Utf8 }>([new Field('key', str(), false), f('value', str())]),
-      false,
-    ),
-  );
-const stringList = () => new List(f('element', str()));
+  toArrowType({ type: 'map', keyType: 'string', valueType: 'string', valueContainsNull: true });
+const stringList = () => toArrowType({ type: 'array', elementType: 'string', containsNull: true });
 
 // Spec: Checkpoint schema (classic). One nullable struct column per action type; no commitInfo.
 const CHECKPOINT_FIELDS = {

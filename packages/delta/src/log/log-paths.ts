@@ -1,6 +1,8 @@
 /** Names of files in `_delta_log/` (spec: Layout, Checkpoint). */
 
+/** The log directory, as a storage prefix. */
 export const LOG_DIR = '_delta_log/';
+/** The pointer to the newest checkpoint. */
 export const LAST_CHECKPOINT = `${LOG_DIR}_last_checkpoint`;
 
 /** A version zero-padded to 20 digits, as every log file name starts. */

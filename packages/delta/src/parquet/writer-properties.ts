@@ -28,7 +28,7 @@ export interface ParquetWriteOptions {
   floatEncoding?: 'byte-stream-split' | 'plain';
 }
 
-const SAMPLE = 1024;
+const SAMPLE = 256;
 const CODECS = {
   zstd: Compression.ZSTD,
   snappy: Compression.SNAPPY,
@@ -44,8 +44,9 @@ function dictionaryPays(batch: RecordBatch, index: number): boolean {
   const n = Math.min(SAMPLE, data.length);
   if (n === 0) return false;
   const seen = new Set<string>();
-  // Latin-1 view of the bytes is a cheap, injective key for equality.
-  for (let i = 0; i < n; i++) seen.add(String.fromCharCode(...bytes.subarray(offsets[i]!, offsets[i + 1]!)));
+  // A Latin-1 view of the bytes is a cheap, injective key for equality.
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let i = 0; i < n; i++) seen.add(buf.toString('latin1', offsets[i]!, offsets[i + 1]!));
   return seen.size * 2 <= n;
 }
 

@@ -29,8 +29,9 @@ import {
   parseDecimalType,
 } from './delta-schema.js';
 
-/** Names of the Arrow child fields this library writes for lists and maps (Parquet's LIST/MAP conventions). */
+/** Name of the Arrow child field of lists this library writes (Parquet's LIST convention). */
 export const LIST_ELEMENT = 'element';
+/** Name of the Arrow entries field of maps this library writes (Parquet's MAP convention). */
 export const MAP_ENTRIES = 'key_value';
 
 /**
