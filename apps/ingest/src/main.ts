@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { startAdminServer } from './admin/admin-server.js';
 import { createAuthenticator } from './auth/create-authenticator.js';
 import { openCatalogStore } from './catalog/catalog-store.js';
 import { ConfigError, formatConfigHelp, type IngestConfig, loadConfig } from './config.js';
@@ -9,7 +10,7 @@ import { openIngestNode } from './server-node.js';
 
 /**
  * `lakestream-ingest`: config → catalog store → authenticator → WAL + publishers (recovery) → Zerobus gRPC
- * server → metrics endpoint, logging JSON lines with pino. SIGTERM/SIGINT drain (stop accepting,
+ * server → admin API (push catalog, list streams, drain) → metrics endpoint, logging JSON lines with pino. SIGTERM/SIGINT drain (stop accepting,
  * `close_stream_signal` to every stream, last acks, publish, fsync) and exit 0; a second signal forces.
  */
 async function main(argv: readonly string[]): Promise<void> {
@@ -68,8 +69,28 @@ async function main(argv: readonly string[]): Promise<void> {
     registry: metrics.registry,
     health: () => (node.pipeline.failure === undefined ? true : 'the WAL failed; restart the node'),
   });
+  const admin = await startAdminServer({
+    host: config.admin.host,
+    port: config.admin.port,
+    secret: config.admin.secret,
+    catalog,
+    streams: node.live,
+    nodeId: config.nodeId,
+    defaultDrainGraceMs: config.drainGraceMs,
+    log,
+    onDrain: async (graceMs) => {
+      const signalled = node.live.size;
+      void node.live.drain(graceMs);
+      return signalled;
+    },
+  });
   log.info(
-    { port: node.port, metricsPort: metricsServer.port, catalogVersion: catalog.current().version },
+    {
+      port: node.port,
+      adminPort: admin.port,
+      metricsPort: metricsServer.port,
+      catalogVersion: catalog.current().version,
+    },
     'lakestream-ingest ready',
   );
 
@@ -85,6 +106,7 @@ async function main(argv: readonly string[]): Promise<void> {
     void (async () => {
       try {
         await node.close(config.drainGraceMs);
+        await admin.close(1000);
         await metricsServer.close();
         log.info({}, 'stopped');
         process.exit(0);

@@ -1,6 +1,7 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createAdminClient } from '../src/admin/admin-client.js';
 import { startChildNode } from './support/child-node.js';
 import { ORDERS, testSnapshot, testTokens } from './support/test-catalog.js';
 import { readTable, tempDir } from './support/test-node.js';
@@ -29,6 +30,14 @@ describe('lakestream-ingest (the built bin)', () => {
 
       const metrics = await (await fetch(`http://127.0.0.1:${node.metricsPort}/metrics`)).text();
       expect(metrics).toMatch(/lakestream_records_received_total\{table="main\.sales\.orders"\} 50/);
+
+      // The admin API lists the live stream with its counters (LiveStreams is the StreamRegistry).
+      const secret = (await readFile(join(dataDir, 'admin-secret'), 'utf8')).trim();
+      const admin = createAdminClient(`127.0.0.1:${node.adminPort}`, secret);
+      const listed = await admin.listStreams();
+      admin.close();
+      expect(listed.streams).toHaveLength(1);
+      expect(listed.streams[0]).toMatchObject({ table: ORDERS, records: '50' });
 
       // Nothing is published yet (flush every 60 s): the drain must publish it.
       node.process.kill('SIGTERM');

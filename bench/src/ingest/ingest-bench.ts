@@ -353,8 +353,16 @@ if (!isMainThread && (workerData as LoadJob | undefined)?.role === 'ingest-load'
     },
   );
 } else if (isMainThread && import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  // `node bench/dist/ingest/ingest-bench.js [streams] [seconds]`
+  // `node bench/dist/ingest/ingest-bench.js [streams] [seconds] [--compare-windows] [--records-per-request=N]`
   const streams = Number(process.argv[2] ?? 1);
   const seconds = Number(process.argv[3] ?? 5);
-  await runIngestBench({ streams, seconds, compareWindows: process.argv.includes('--compare-windows') });
+  const perRequest = /^--records-per-request=(\d+)$/.exec(
+    process.argv.find((a) => a.startsWith('--records-per-request=')) ?? '',
+  );
+  await runIngestBench({
+    streams,
+    seconds,
+    compareWindows: process.argv.includes('--compare-windows'),
+    ...(perRequest === null ? {} : { recordsPerRequest: Number(perRequest[1]) }),
+  });
 }

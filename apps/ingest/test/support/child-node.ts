@@ -9,6 +9,7 @@ const MAIN = join(import.meta.dirname, '../../dist/main.js');
 export interface ChildNode {
   readonly port: number;
   readonly metricsPort: number;
+  readonly adminPort: number;
   readonly process: ChildProcess;
   /** Log lines so far (JSON objects). */
   readonly lines: Record<string, unknown>[];
@@ -67,6 +68,7 @@ export async function startChildNode(
   return {
     port: line.port as number,
     metricsPort: line.metricsPort as number,
+    adminPort: line.adminPort as number,
     process: child,
     lines,
     exited,
