@@ -211,7 +211,7 @@ export function assertRole(db: CatalogExecutor, actor: Actor, minimum: UserRole)
   if (USER_ROLES.indexOf(principal.role) < USER_ROLES.indexOf(minimum)) {
     throw new CatalogError(
       'FORBIDDEN',
-      `'${principal.name}' is a ${principal.role}; this needs the ${minimum} role`,
+      `'${principal.name}' has the ${principal.role} role; this needs ${minimum}`,
     );
   }
 }

@@ -1,0 +1,172 @@
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { type Actor, type AuditAction, getCatalogVersion, listAuditLog } from './audit.js';
+import { isCatalogError } from './catalog-error.js';
+import { createCatalog, createSchema } from './catalogs.js';
+import { createCredential, revokeCredential, rotateCredential, verifyClientSecret } from './credentials.js';
+import { grantPrivilege, revokePrivilege } from './grants.js';
+import type { OpenCatalog } from './open-catalog.js';
+import { createServicePrincipal, createUser, setPrincipalDisabled, setUserRole } from './principals.js';
+import { addColumns, createTable, dropTable } from './tables.js';
+import { seededCatalog } from './test-support/seed.js';
+
+let catalog: OpenCatalog;
+beforeEach(() => {
+  catalog = seededCatalog();
+});
+afterEach(() => catalog.close());
+
+const ALICE: Actor = { principalId: 'alice', address: '2001:db8::7' };
+
+describe('audit log', () => {
+  test('every mutation writes one row (who, what, target, details, when, from where) and bumps the version', async () => {
+    createUser(
+      catalog.db,
+      { principalId: 'admin', address: null },
+      { id: 'alice', name: 'alice@x', role: 'editor' },
+    );
+    let version = getCatalogVersion(catalog.db);
+    let lastId = listAuditLog(catalog.db, { limit: 1 })[0]!.id;
+    const expectOne = async (
+      mutation: () => unknown,
+      action: AuditAction,
+      target: string | (() => string),
+      details?: Record<string, unknown>,
+    ) => {
+      const before = Date.now();
+      await mutation();
+      const rows = listAuditLog(catalog.db, { limit: 10 }).filter((r) => r.id > lastId);
+      expect(rows, action).toHaveLength(1);
+      const row = rows[0]!;
+      expect(row).toMatchObject({
+        actorId: 'alice',
+        fromAddress: '2001:db8::7',
+        action,
+        target: typeof target === 'string' ? target : target(),
+      });
+      if (details !== undefined) expect(row.details).toMatchObject(details);
+      expect(row.at).toBeGreaterThanOrEqual(before);
+      expect(row.catalogVersion).toBe(version + 1);
+      expect(getCatalogVersion(catalog.db)).toBe(version + 1);
+      version += 1;
+      lastId = row.id;
+    };
+
+    await expectOne(() => createCatalog(catalog.db, ALICE, { name: 'lake' }), 'catalog.create', 'lake');
+    await expectOne(() => createSchema(catalog.db, ALICE, { name: 'lake.raw' }), 'schema.create', 'lake.raw');
+    await expectOne(
+      () => createTable(catalog.db, ALICE, { name: 'lake.raw.e', columns: [{ name: 'x', type: 'long' }] }),
+      'table.create',
+      'lake.raw.e',
+      { location: 'tables/lake/raw/e' },
+    );
+    await expectOne(
+      () => addColumns(catalog.db, ALICE, 'lake.raw.e', [{ name: 'y', type: 'string' }]),
+      'table.add_columns',
+      'lake.raw.e',
+    );
+    await expectOne(
+      () => createServicePrincipal(catalog.db, ALICE, { id: 'bot', name: 'bot' }),
+      'principal.create',
+      'bot',
+      { kind: 'service', name: 'bot', role: null },
+    );
+    await expectOne(() => setUserRole(catalog.db, ALICE, 'alice', 'viewer'), 'principal.set_role', 'alice', {
+      from: 'editor',
+      to: 'viewer',
+    });
+    await expectOne(() => setPrincipalDisabled(catalog.db, ALICE, 'bot', true), 'principal.disable', 'bot');
+    await expectOne(() => setPrincipalDisabled(catalog.db, ALICE, 'bot', false), 'principal.enable', 'bot');
+    const grant = {
+      principalId: 'bot',
+      privilege: 'MODIFY',
+      securable: { type: 'table', name: 'lake.raw.e' },
+    } as const;
+    await expectOne(() => grantPrivilege(catalog.db, ALICE, grant), 'grant.add', 'MODIFY table:lake.raw.e', {
+      principalId: 'bot',
+    });
+    await expectOne(
+      () => revokePrivilege(catalog.db, ALICE, grant),
+      'grant.revoke',
+      'MODIFY table:lake.raw.e',
+    );
+    let clientId = '';
+    let secrets: string[] = [];
+    await expectOne(
+      async () => {
+        const issued = await createCredential(catalog.db, ALICE, 'bot');
+        clientId = issued.clientId;
+        secrets.push(issued.clientSecret);
+      },
+      'credential.create',
+      () => clientId,
+      { principalId: 'bot' },
+    );
+    await expectOne(
+      async () => secrets.push((await rotateCredential(catalog.db, ALICE, clientId)).clientSecret),
+      'credential.rotate',
+      clientId,
+    );
+    // Using a credential is bookkeeping, not a change: no row, no new version.
+    await verifyClientSecret(catalog.db, clientId, secrets[1]!);
+    expect(listAuditLog(catalog.db, { limit: 1 })[0]!.id).toBe(lastId);
+    expect(getCatalogVersion(catalog.db)).toBe(version);
+    await expectOne(() => revokeCredential(catalog.db, ALICE, clientId), 'credential.revoke', clientId);
+    await expectOne(() => dropTable(catalog.db, ALICE, 'lake.raw.e'), 'table.drop', 'lake.raw.e', {
+      grantsRemoved: 0,
+    });
+
+    const everything = JSON.stringify(listAuditLog(catalog.db, { limit: 1000 }));
+    for (const secret of secrets) expect(everything).not.toContain(secret);
+    secrets = [];
+  });
+
+  test('a refused mutation leaves neither a row nor a new version', () => {
+    const version = getCatalogVersion(catalog.db);
+    const rows = listAuditLog(catalog.db, { limit: 1000 }).length;
+    const attempts = [
+      () => createCatalog(catalog.db, ALICE, { name: 'main' }),
+      () =>
+        createTable(catalog.db, ALICE, { name: 'main.sales.orders', columns: [{ name: 'x', type: 'long' }] }),
+      () => createTable(catalog.db, ALICE, { name: 'main.sales.t', columns: [{ name: 'x', type: 'nope' }] }),
+      () =>
+        grantPrivilege(catalog.db, ALICE, {
+          principalId: 'ghost',
+          privilege: 'SELECT',
+          securable: { type: 'catalog', name: 'main' },
+        }),
+      () => dropTable(catalog.db, ALICE, 'main.sales.nope'),
+    ];
+    for (const attempt of attempts)
+      expect(attempt).toThrow(expect.objectContaining({ name: 'CatalogError' }));
+    expect(getCatalogVersion(catalog.db)).toBe(version);
+    expect(listAuditLog(catalog.db, { limit: 1000 })).toHaveLength(rows);
+  });
+
+  test('a change that fails inside its transaction is rolled back with its audit row', () => {
+    const version = getCatalogVersion(catalog.db);
+    // The column insert fails on a constraint after the table row is written: nothing of it may remain.
+    catalog.sqlite.exec(
+      "create trigger no_columns before insert on columns begin select raise(abort, 'refused by test'); end",
+    );
+    expect(() =>
+      createTable(catalog.db, ALICE, { name: 'main.sales.t', columns: [{ name: 'x', type: 'long' }] }),
+    ).toThrow(/refused by test/);
+    expect(catalog.sqlite.prepare("select count(*) from tables where name = 't'").pluck().get()).toBe(0);
+    expect(getCatalogVersion(catalog.db)).toBe(version);
+    expect(listAuditLog(catalog.db, { target: 'main.sales.t' })).toEqual([]);
+  });
+
+  test('the log pages newest first and filters by target and actor', () => {
+    const all = listAuditLog(catalog.db, { limit: 1000 });
+    expect(all.map((r) => r.id)).toEqual([...all.map((r) => r.id)].sort((a, b) => b - a));
+    const page = listAuditLog(catalog.db, { limit: 2, beforeId: all[1]!.id });
+    expect(page.map((r) => r.id)).toEqual([all[2]!.id, all[3]!.id]);
+    expect(
+      listAuditLog(catalog.db, { targetType: 'table', target: 'main.sales.orders' }).map((r) => r.action),
+    ).toEqual(['table.create']);
+    expect(listAuditLog(catalog.db, { actorId: 'system' }).map((r) => r.action)).toEqual([
+      'principal.create',
+    ]);
+    expect(isCatalogError(new Error('x'))).toBe(false);
+  });
+});
