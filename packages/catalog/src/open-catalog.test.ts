@@ -1,10 +1,12 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { getTableConfig, type SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { afterEach, describe, expect, test } from 'vitest';
 import { getCatalogVersion, SYSTEM_ACTOR } from './audit.js';
 import { createCatalog, listCatalogs } from './catalogs.js';
 import { MIGRATIONS_FOLDER, openCatalog } from './open-catalog.js';
+import * as schema from './schema.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -35,6 +37,26 @@ describe('openCatalog', () => {
     const applied = catalog.sqlite.prepare('select count(*) from __drizzle_migrations').pluck().get();
     expect(applied).toBe(journal.length);
     expect(getCatalogVersion(catalog.db)).toBe(0);
+  });
+
+  test('the committed migrations match schema.ts (run `npm run db:generate` after changing it)', () => {
+    using catalog = openCatalog({ path: ':memory:' });
+    for (const table of Object.values(schema) as SQLiteTable[]) {
+      const config = getTableConfig(table);
+      const columns = catalog.sqlite
+        .prepare(`select name, "notnull" from pragma_table_info(?)`)
+        .all(config.name);
+      expect(columns, config.name).toEqual(
+        config.columns.map((c) => ({ name: c.name, notnull: c.notNull || c.primary ? 1 : 0 })),
+      );
+      const indexes = catalog.sqlite
+        .prepare(
+          "select name from sqlite_master where type = 'index' and tbl_name = ? and sql is not null order by name",
+        )
+        .pluck()
+        .all(config.name);
+      expect(indexes, config.name).toEqual(config.indexes.map((i) => i.config.name).sort());
+    }
   });
 
   test('turns foreign keys and check constraints on', () => {
