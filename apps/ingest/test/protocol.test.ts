@@ -2,7 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { zerobusService } from '../src/grpc/proto.js';
 import type { IngestNode } from '../src/server-node.js';
-import { ORDERS, type testCatalog } from './support/test-catalog.js';
+import { ORDERS, type testCatalog, testSnapshot } from './support/test-catalog.js';
 import { readTable, rows, startTestNode, tempDir } from './support/test-node.js';
 import { openStream, req, zerobusClient } from './support/zerobus-client.js';
 
@@ -167,5 +167,27 @@ describe('PersistentStream and RetireStream', () => {
     );
     expect(r.last_committed_offset).toBe('2');
     expect((await b.finish()).code).toBe(0);
+  });
+});
+
+describe('catalog changes reach live streams', () => {
+  it('a revoked credential ends its live stream (UNAUTHENTICATED); acked rows stay', async () => {
+    const s = openStream(client, 'EphemeralStream', cat.tokens.good.token, ORDERS);
+    s.send(req.create(ORDERS, 2));
+    await s.streamId();
+    s.send(req.json(0, ['{"id":900}']));
+    await s.ackedAtLeast(0);
+    const snapshot = testSnapshot(cat.tokens);
+    const credentials = snapshot.credentials.map((c) =>
+      c.id === cat.tokens.good.id ? { ...c, revoked: true } : c,
+    );
+    cat.catalog.replace({ ...snapshot, version: 2, credentials });
+    expect(await s.ended).toEqual({
+      code: grpc.status.UNAUTHENTICATED,
+      details: `the credential ${cat.tokens.good.id} was revoked`,
+    });
+    cat.catalog.replace({ ...snapshot, version: 3 });
+    await node.publishers.flushAll();
+    expect(rows(await readTable(dir, 'tables/main/sales/orders')).some((r) => r.id === 900n)).toBe(true);
   });
 });
