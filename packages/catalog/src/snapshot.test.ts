@@ -111,8 +111,6 @@ describe('buildProvisioningSnapshot', () => {
   });
 
   test('an empty catalog gives a valid snapshot; every change gives a higher version', () => {
-    catalog.close();
-    catalog = seededCatalog();
     const before = buildProvisioningSnapshot(catalog.db, { ...OPTIONS, tokenKeys: [] });
     expect(() => parseCatalogSnapshot(before)).not.toThrow();
     grantPrivilege(catalog.db, ADMIN, {
