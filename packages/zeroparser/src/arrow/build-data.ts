@@ -50,8 +50,13 @@ function buildScalar(
   switch (plan.storage) {
     case 'w32':
     case 'w64': {
-      // The same bytes, seen as the column's own element type (Float32Array, BigInt64Array, …).
       const words = group.wordSlot(slot.words, length * slot.wordsPerRow);
+      if (type.ArrayType === Int16Array || type.ArrayType === Int8Array) {
+        // A narrow table column (values were range-checked while decoding): one copy into its width.
+        const data = (type.ArrayType as Int16ArrayConstructor).from(words);
+        return makeData({ type, length, ...nullable, data });
+      }
+      // The same bytes, seen as the column's own element type (Float32Array, BigInt64Array, …).
       const data = new (type.ArrayType as Int32ArrayConstructor)(words.buffer, words.byteOffset, length);
       return makeData({ type, length, ...nullable, data });
     }

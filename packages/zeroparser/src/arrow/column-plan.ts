@@ -6,6 +6,8 @@ import {
   Field,
   Float32,
   Float64,
+  Int8,
+  Int16,
   Int32,
   Int64,
   List,
@@ -48,6 +50,8 @@ export interface ScalarPlan extends ColumnBase {
   readonly model: FieldModel;
   readonly scalar: ScalarKind;
   readonly storage: Storage;
+  /** Values a narrow table column (`short`, `byte`) can hold: checked while decoding (`OUT_OF_RANGE`). */
+  readonly range: readonly [number, number] | undefined;
 }
 
 /** A nested message: its children live in the same row group. */
@@ -170,10 +174,12 @@ export function planColumns(
       path,
     } as ListPlan);
     let element: ColumnPlan;
+    const tableType = table?.type;
     if (model.cardinality === 'map') {
       const { key, value } = model.map!;
-      const tableType = table?.type;
       const mapType = typeof tableType === 'object' && tableType.type === 'map' ? tableType : undefined;
+      if (tableType !== undefined && !mapType)
+        throw misfit(path, tableType, 'a map field needs a map column');
       const entries: MessageModel = { fullName: `${path}.entries`, fields: [key, value] };
       const entryTable: TableStruct | undefined = mapType && {
         type: 'struct',
@@ -189,9 +195,10 @@ export function planColumns(
         false,
       );
     } else {
-      const tableType = table?.type;
-      const elementType =
-        typeof tableType === 'object' && tableType.type === 'array' ? tableType.elementType : undefined;
+      const arrayType = typeof tableType === 'object' && tableType.type === 'array' ? tableType : undefined;
+      if (tableType !== undefined && !arrayType)
+        throw misfit(path, tableType, 'a repeated field needs an array column');
+      const elementType = arrayType?.elementType;
       element = planValue(model, 'element', false, elementGroup, `${path}[]`, elementType, depth);
       (list as { field: Field }).field = new Field(model.name, new List(element.field), false);
     }
@@ -209,10 +216,14 @@ export function planColumns(
     depth: number,
   ): ColumnPlan => {
     if (model.kind === 'message') {
-      const table = typeof tableType === 'object' && tableType.type === 'struct' ? tableType : undefined;
+      if (tableType !== undefined && !(typeof tableType === 'object' && tableType.type === 'struct')) {
+        throw misfit(path, tableType, 'a message field needs a struct column');
+      }
+      const table = tableType as TableStruct | undefined;
       return planStruct(model.message!, undefined, name, nullable, group, path, table, depth + 1);
     }
-    const type = arrowType(model.kind, tableType, path);
+    const type =
+      tableType === undefined ? arrowType(model.kind) : tableArrowType(model.kind, tableType, path);
     return add({
       kind: 'scalar',
       id: columns.length,
@@ -222,6 +233,7 @@ export function planColumns(
       model,
       scalar: model.kind,
       storage: STORAGE[model.kind],
+      range: tableType === 'short' ? [-32768, 32767] : tableType === 'byte' ? [-128, 127] : undefined,
     });
   };
 
@@ -251,23 +263,57 @@ function tableField(table: TableStruct | undefined, field: FieldModel, path: str
   return match;
 }
 
-function arrowType(kind: ScalarKind, tableType: TableType | undefined, path: string): DataType {
-  if (tableType === 'timestamp') {
-    if (kind === 'int64' || kind === 'sint64' || kind === 'sfixed64') return new TimestampMicrosecond('UTC');
-    throw new SchemaError(
-      'TABLE_SCHEMA_MISMATCH',
-      path,
-      `a timestamp column is sent as int64 microseconds since the epoch, not ${kind}`,
-    );
+/**
+ * Which protobuf types may fill a table column of each Delta type (the Zerobus conventions: STRING←string,
+ * INT/SMALLINT/TINYINT←int32, BIGINT←int64, FLOAT/DOUBLE/BOOLEAN/BINARY←float/double/bool/bytes,
+ * DATE←int32 days, TIMESTAMP←int64 µs), plus exact widenings (int32 or uint32 into BIGINT, float into DOUBLE).
+ */
+const COLUMN_FITS: Record<string, readonly ScalarKind[]> = {
+  boolean: ['bool'],
+  byte: ['int32', 'sint32', 'sfixed32'],
+  short: ['int32', 'sint32', 'sfixed32'],
+  integer: ['int32', 'sint32', 'sfixed32', 'enum'],
+  long: ['int64', 'sint64', 'sfixed64', 'int32', 'sint32', 'sfixed32', 'uint32', 'fixed32', 'enum'],
+  float: ['float'],
+  double: ['double', 'float'],
+  string: ['string'],
+  binary: ['bytes'],
+  date: ['int32', 'sint32', 'sfixed32'],
+  timestamp: ['int64', 'sint64', 'sfixed64'],
+};
+
+/** The Arrow type of a scalar field going to a table column, or `TABLE_SCHEMA_MISMATCH` saying what fits. */
+function tableArrowType(kind: ScalarKind, tableType: TableType, path: string): DataType {
+  const fits = typeof tableType === 'string' ? COLUMN_FITS[tableType] : undefined;
+  if (!fits) {
+    const what = typeof tableType === 'string' ? tableType : tableType.type;
+    throw misfit(path, tableType, `a ${kind} field cannot fill a ${what} column`);
   }
-  if (tableType === 'date') {
-    if (kind === 'int32' || kind === 'sint32' || kind === 'sfixed32') return new DateDay();
-    throw new SchemaError(
-      'TABLE_SCHEMA_MISMATCH',
-      path,
-      `a date column is sent as int32 days since the epoch, not ${kind}`,
-    );
+  if (!fits.includes(kind)) {
+    throw misfit(path, tableType, `a ${tableType} column takes ${fits.join(', ')}, not ${kind}`);
   }
+  switch (tableType) {
+    case 'timestamp':
+      return new TimestampMicrosecond('UTC');
+    case 'date':
+      return new DateDay();
+    case 'short':
+      return new Int16();
+    case 'byte':
+      return new Int8();
+    default:
+      // The field's own type; delta widens it exactly to the column's (int32 → long, float → double).
+      return arrowType(kind);
+  }
+}
+
+function misfit(path: string, tableType: TableType, why: string): SchemaError {
+  const column = typeof tableType === 'string' ? tableType : tableType.type;
+  return new SchemaError('TABLE_SCHEMA_MISMATCH', path, `the table column is ${column}: ${why}`);
+}
+
+/** The Arrow type of a protobuf scalar type, without a table (see `planColumns`). */
+function arrowType(kind: ScalarKind): DataType {
   switch (kind) {
     case 'double':
       return new Float64();

@@ -149,8 +149,12 @@ export function generateDecoder(plan: BatchPlan, recursionLimit: number): Genera
   const store = (column: ScalarPlan, arena: Arena, row: string, singular: boolean): string => {
     const slot = slotOf(column);
     switch (column.storage) {
-      case 'w32':
-        return `${word(arena, slot.words, row)} = x;`;
+      case 'w32': {
+        const range = column.range
+          ? `if (x < ${column.range[0]} || x > ${column.range[1]}) throw range(tp, x, ${column.range[0]}, ${column.range[1]}); `
+          : '';
+        return `${range}${word(arena, slot.words, row)} = x;`;
+      }
       case 'w64':
         return `i = ${slotStart(slot.words, arena.stride)} + (${row} << 1); ${arena.words}[i] = x; ${arena.words}[i + 1] = y;`;
       case 'bool':
@@ -461,7 +465,7 @@ ${outOfOrder}`);
   const source = `"use strict";
 const P = H.cursor, rv32 = H.readVarint32, rv64 = H.readVarint64, rlen = H.readLength, rtag = H.readTag,
   unk = H.skipUnknown, utf = H.checkUtf8, trunc = H.truncated, oob = H.outOfBounds, mis = H.wireTypeMismatch,
-  long = H.varintTooLong, zero = H.fieldZero, claim = H.claim, nest = H.nestFault, nestClaimed = H.nestClaimed,
+  long = H.varintTooLong, zero = H.fieldZero, claim = H.claim, nest = H.nestFault, nestClaimed = H.nestClaimed, range = H.outOfRange,
   missing = H.missingRequired;
 var GS = null, REC = 0, ${vars.join(', ')};
 ${names.join('\n')}

@@ -48,6 +48,11 @@ export const runtimeHelpers = {
     return new WireFault('TRUNCATED', pos, `the message ends inside ${what}`);
   },
 
+  /** A value that does not fit its narrow table column (`short`, `byte`). */
+  outOfRange(tagOffset: number, value: number, min: number, max: number): WireFault {
+    return new WireFault('OUT_OF_RANGE', tagOffset, `${value} does not fit the column (${min} to ${max})`);
+  },
+
   varintTooLong(start: number): WireFault {
     return new WireFault('VARINT_TOO_LONG', start, 'a varint runs past 10 bytes');
   },
