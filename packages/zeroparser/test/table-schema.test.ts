@@ -1,7 +1,7 @@
 import { loadSchema } from '@lakestream/testkit';
 import { DateDay, Int8, Int16, Int32, TimestampMicrosecond } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { createParser, DecodeError, SchemaError, type TableStruct } from '../src/index.js';
+import { createParser, DecodeError, SchemaError, type TableStruct, type TableType } from '../src/index.js';
 
 const proto = `syntax = "proto2"; package t;
 message Event {
@@ -17,14 +17,13 @@ message Event {
 }`;
 const schema = loadSchema(proto, 't.Event');
 
-const column = (name: string, type: TableStruct['fields'][number]['type']) => ({
+const column = (name: string, type: TableType) => ({
   name,
   type,
   nullable: true,
 });
-const table = (overrides: Record<string, TableStruct['fields'][number]['type']> = {}): TableStruct => ({
-  type: 'struct',
-  fields: Object.entries({
+const table = (overrides: Record<string, TableType> = {}): TableStruct => {
+  const columns: Record<string, TableType> = {
     at: 'timestamp',
     day: 'date',
     level: 'short',
@@ -34,10 +33,11 @@ const table = (overrides: Record<string, TableStruct['fields'][number]['type']> 
     tags: { type: 'array', elementType: 'string', containsNull: false },
     where: { type: 'struct', fields: [column('x', 'double'), column('y', 'double')] },
     ...overrides,
-  }).map(([name, type]) => column(name, type)),
-});
+  };
+  return { type: 'struct', fields: Object.entries(columns).map(([name, type]) => column(name, type)) };
+};
 
-function schemaError(overrides: Record<string, TableStruct['fields'][number]['type']>): SchemaError {
+function schemaError(overrides: Record<string, TableType>): SchemaError {
   try {
     createParser(schema.descriptorProto, { tableSchema: table(overrides) });
   } catch (error) {
@@ -88,7 +88,7 @@ describe('a table schema passed to createParser', () => {
   });
 
   it('refuses every field that does not fit its column, saying what would', () => {
-    const cases: [Record<string, TableStruct['fields'][number]['type']>, string, string][] = [
+    const cases: [Record<string, TableType>, string, string][] = [
       [{ count: 'string' }, 'count', 'a string column takes string, not int32'],
       [{ name: 'long' }, 'name', 'a long column takes int64, sint64, sfixed64, int32'],
       [{ at: 'date' }, 'at', 'a date column takes int32, sint32, sfixed32, not int64'],
