@@ -3,13 +3,15 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { runDecodeBench } from './decode-bench.js';
 import { runDeltaBench } from './delta/run-delta-bench.js';
+import { runIngestBench } from './ingest/ingest-bench.js';
+import { runWalBench } from './wal/wal-bench.js';
 
 /**
  * `npm run bench` (from the repo root, after a build): every benchmark in one run, each with its baseline
  * side by side. Prints the Markdown tables as it goes and writes `bench/results/<date>.json` with every
- * figure and the machine it ran on. `--only decode,delta` picks suites.
+ * figure and the machine it ran on. `--only decode,delta,wal,ingest` picks suites.
  */
-const SUITES = ['decode', 'delta'] as const;
+const SUITES = ['decode', 'delta', 'wal', 'ingest'] as const;
 const { values } = parseArgs({ options: { only: { type: 'string' } } });
 const only = new Set(values.only?.split(',').map((s) => s.trim()) ?? SUITES);
 for (const name of only) {
@@ -30,6 +32,13 @@ console.log(
 const results: Record<string, unknown> = { machine };
 if (only.has('decode')) results.decode = await runDecodeBench();
 if (only.has('delta')) results.delta = await runDeltaBench();
+if (only.has('wal')) results.wal = await runWalBench();
+if (only.has('ingest')) {
+  results.ingest = [
+    ...(await runIngestBench({ streams: 1, seconds: 10 })),
+    ...(await runIngestBench({ streams: 64, seconds: 10 })),
+  ];
+}
 
 const dir = new URL('../results/', import.meta.url);
 mkdirSync(dir, { recursive: true });

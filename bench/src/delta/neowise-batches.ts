@@ -1,3 +1,4 @@
+import { createPrng, type Prng } from '@lakestream/testkit';
 import {
   Bool,
   type Data,
@@ -88,18 +89,6 @@ export const neowiseSchema = new Schema([
   f('aperture', new List(new Field('element', aperture, true))),
 ]);
 
-/** mulberry32: small, fast, seeded. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function presence(n: number, valid: (i: number) => boolean): { nullBitmap: Uint8Array; nullCount: number } {
   const nullBitmap = new Uint8Array(Math.ceil(n / 8));
   let nullCount = 0;
@@ -111,8 +100,8 @@ function presence(n: number, valid: (i: number) => boolean): { nullBitmap: Uint8
 }
 
 /** One batch of `rows` records starting at record number `first`. */
-function neowiseBatch(random: () => number, first: number, rows: number): RecordBatch {
-  const r = random;
+function neowiseBatch(rng: Prng, first: number, rows: number): RecordBatch {
+  const r = rng.float;
   const f64 = (scale: number, offset = 0) => Float64Array.from({ length: rows }, () => offset + r() * scale);
   const f32 = (scale: number, offset = 0) => Float32Array.from({ length: rows }, () => offset + r() * scale);
   const i32 = (max: number, min = 0) =>
@@ -255,7 +244,7 @@ export interface NeowiseBatchOptions {
 
 /** Seeded NEOWISE-like record batches; the same options always give the same data. */
 export function neowiseBatches(options: NeowiseBatchOptions = {}): RecordBatch[] {
-  const random = prng(options.seed ?? 42);
+  const rng = createPrng(options.seed ?? 42);
   const rows = options.rowsPerBatch ?? 10_000;
-  return Array.from({ length: options.batches ?? 10 }, (_, b) => neowiseBatch(random, b * rows, rows));
+  return Array.from({ length: options.batches ?? 10 }, (_, b) => neowiseBatch(rng, b * rows, rows));
 }
