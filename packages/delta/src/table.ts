@@ -391,7 +391,8 @@ export interface CreateTableOptions extends TableOptions {
   /** The table schema: Delta JSON form, or an Arrow schema (converted with `fromArrowSchema`). */
   schema: DeltaSchema | ArrowSchema;
   /**
-   * Table properties (`metaData.configuration`). Default `{"delta.appendOnly":"true"}` (ingest tables);
+   * Table properties (`metaData.configuration`), merged over `{"delta.appendOnly":"true"}` (ingest tables;
+   * pass `"false"` to allow removes);
    * `delta.checkpointInterval` (default 10) and `delta.dataSkippingNumIndexedCols` (default 32) are honoured.
    */
   properties?: Record<string, string>;
@@ -414,7 +415,7 @@ export async function createTable(target: Storage | string, options: CreateTable
     format: { provider: 'parquet', options: {} },
     schemaString: serializeDeltaSchema(schema),
     partitionColumns: [],
-    configuration: options.properties ?? { 'delta.appendOnly': 'true' },
+    configuration: { 'delta.appendOnly': 'true', ...options.properties },
     createdTime: Date.now(),
   };
   if (options.name !== undefined) metaData.name = options.name;
