@@ -116,153 +116,119 @@ interface LeafStats {
   max?: JsonValue;
 }
 
+/**
+ * Null count and the extremes of one leaf column over its chunks, comparing values as `read` returns them
+ * (numbers, bigints, or UTF-8 bytes).
+ */
+function scan<T>(
+  chunks: readonly Data[],
+  masks: readonly Mask[],
+  reader: ((data: Data) => (i: number) => T) | undefined,
+  less: (a: T, b: T) => boolean,
+): { nulls: number; min: T | undefined; max: T | undefined } {
+  let nulls = 0;
+  let min: T | undefined;
+  let max: T | undefined;
+  chunks.forEach((data, c) => {
+    const read = reader?.(data);
+    for (let i = 0; i < data.length; i++) {
+      if (!isValid(data, masks[c], i)) {
+        nulls++;
+        continue;
+      }
+      if (read === undefined) continue;
+      const v = read(i);
+      if (min === undefined || less(v, min)) min = v;
+      if (max === undefined || less(max, v)) max = v;
+    }
+  });
+  return { nulls, min, max };
+}
+
+const bigintLess = (a: bigint, b: bigint): boolean => a < b;
+const int64Json = (v: bigint): JsonValue => (Number.isSafeInteger(Number(v)) ? Number(v) : v);
+
+/** Both bounds, or neither (a bound that cannot be written makes the other useless too). */
+function bounds(nulls: number, min: JsonValue | undefined, max: JsonValue | undefined): LeafStats {
+  return min === undefined || max === undefined ? { nulls } : { nulls, min, max };
+}
+
 /** Min, max and null count of one leaf column over its chunks. */
 function leafStats(type: DeltaType, chunks: readonly Data[], masks: readonly Mask[]): LeafStats {
-  let nulls = 0;
   const typeId = chunks[0]?.typeId;
-  const statsKind = typeof type === 'string' && type !== 'boolean' && type !== 'binary' ? type : undefined;
-  if (statsKind === undefined) {
-    chunks.forEach((data, c) => {
-      for (let i = 0; i < data.length; i++) if (!isValid(data, masks[c], i)) nulls++;
-    });
-    return { nulls };
-  }
+  const hasBounds = typeof type === 'string' && type !== 'boolean' && type !== 'binary';
+  if (!hasBounds) return { nulls: scan(chunks, masks, undefined, () => false).nulls };
   if (typeId === Type.Utf8) {
-    let min: Uint8Array | undefined;
-    let max: Uint8Array | undefined;
-    chunks.forEach((data, c) => {
-      const offsets = data.valueOffsets as Int32Array;
-      const bytes = data.values as Uint8Array;
-      for (let i = 0; i < data.length; i++) {
-        if (!isValid(data, masks[c], i)) {
-          nulls++;
-          continue;
-        }
-        const v = bytes.subarray(offsets[i]!, offsets[i + 1]!);
-        // UTF-8 byte order is code point order: the order Delta readers compare strings in.
-        if (min === undefined || compareBytes(v, min) < 0) min = v;
-        if (max === undefined || compareBytes(v, max) > 0) max = v;
-      }
-    });
-    const out: LeafStats = { nulls };
-    if (min !== undefined) out.min = truncateMin(utf8.decode(min));
-    if (max !== undefined) {
-      const m = truncateMax(utf8.decode(max));
-      if (m !== undefined) out.max = m;
-    }
+    const s = scan(
+      chunks,
+      masks,
+      (data) => {
+        const offsets = data.valueOffsets as Int32Array;
+        const bytes = data.values as Uint8Array;
+        return (i) => bytes.subarray(offsets[i]!, offsets[i + 1]!);
+      },
+      // UTF-8 byte order is code point order: the order Delta readers compare strings in.
+      (a, b) => compareBytes(a, b) < 0,
+    );
+    const out: LeafStats = { nulls: s.nulls };
+    if (s.min !== undefined) out.min = truncateMin(utf8.decode(s.min));
+    const max = s.max === undefined ? undefined : truncateMax(utf8.decode(s.max));
+    if (max !== undefined) out.max = max;
     return out;
   }
-  if (statsKind === 'long') {
-    let min: bigint | undefined;
-    let max: bigint | undefined;
-    chunks.forEach((data, c) => {
-      const values = data.values as BigInt64Array;
-      for (let i = 0; i < data.length; i++) {
-        if (!isValid(data, masks[c], i)) {
-          nulls++;
-          continue;
-        }
-        const v = values[i]!;
-        if (min === undefined || v < min) min = v;
-        if (max === undefined || v > max) max = v;
-      }
-    });
-    const out: LeafStats = { nulls };
-    if (min !== undefined && max !== undefined) {
-      out.min = Number.isSafeInteger(Number(min)) ? Number(min) : min;
-      out.max = Number.isSafeInteger(Number(max)) ? Number(max) : max;
+  if (type === 'long' || typeId === Type.Timestamp) {
+    const s = scan(chunks, masks, (data) => (i) => (data.values as BigInt64Array)[i]!, bigintLess);
+    if (type === 'long') {
+      return bounds(
+        s.nulls,
+        s.min === undefined ? undefined : int64Json(s.min),
+        s.max === undefined ? undefined : int64Json(s.max),
+      );
     }
-    return out;
-  }
-  if (typeId === Type.Timestamp) {
-    let min: bigint | undefined;
-    let max: bigint | undefined;
-    chunks.forEach((data, c) => {
-      const values = data.values as BigInt64Array;
-      for (let i = 0; i < data.length; i++) {
-        if (!isValid(data, masks[c], i)) {
-          nulls++;
-          continue;
-        }
-        const v = values[i]!;
-        if (min === undefined || v < min) min = v;
-        if (max === undefined || v > max) max = v;
-      }
-    });
-    const out: LeafStats = { nulls };
-    const lo = min === undefined ? undefined : formatTimestampMicros(min);
-    const hi = max === undefined ? undefined : formatTimestampMicros(max);
-    if (lo !== undefined && hi !== undefined) {
-      out.min = lo;
-      out.max = hi;
-    }
-    return out;
+    return bounds(
+      s.nulls,
+      s.min === undefined ? undefined : formatTimestampMicros(s.min),
+      s.max === undefined ? undefined : formatTimestampMicros(s.max),
+    );
   }
   if (typeId === Type.Decimal) {
     const scale = parseDecimalType(type)?.scale ?? 0;
-    let min: bigint | undefined;
-    let max: bigint | undefined;
-    chunks.forEach((data, c) => {
-      const values = data.values as Uint32Array;
-      for (let i = 0; i < data.length; i++) {
-        if (!isValid(data, masks[c], i)) {
-          nulls++;
-          continue;
-        }
-        const v = decimalAt(values, i);
-        if (min === undefined || v < min) min = v;
-        if (max === undefined || v > max) max = v;
-      }
-    });
-    const out: LeafStats = { nulls };
-    const lo = min === undefined ? undefined : decimalJson(min, scale);
-    const hi = max === undefined ? undefined : decimalJson(max, scale);
-    if (lo !== undefined && hi !== undefined) {
-      out.min = lo;
-      out.max = hi;
-    }
-    return out;
+    const s = scan(chunks, masks, (data) => (i) => decimalAt(data.values as Uint32Array, i), bigintLess);
+    return bounds(
+      s.nulls,
+      s.min === undefined ? undefined : decimalJson(s.min, scale),
+      s.max === undefined ? undefined : decimalJson(s.max, scale),
+    );
   }
   if (typeId === Type.Int || typeId === Type.Float || typeId === Type.Date) {
-    let min = Number.POSITIVE_INFINITY;
-    let max = Number.NEGATIVE_INFINITY;
-    let seen = false;
     let nan = false;
-    chunks.forEach((data, c) => {
-      const values = data.values as Float64Array | Float32Array | Int32Array | Int16Array | Int8Array;
-      for (let i = 0; i < data.length; i++) {
-        if (!isValid(data, masks[c], i)) {
-          nulls++;
-          continue;
-        }
-        const v = values[i]!;
-        seen = true;
-        if (Number.isNaN(v)) nan = true;
-        if (v < min) min = v;
-        if (v > max) max = v;
-      }
-    });
-    const out: LeafStats = { nulls };
+    const s = scan(
+      chunks,
+      masks,
+      (data) => {
+        const values = data.values as Float64Array | Float32Array | Int32Array | Int16Array | Int8Array;
+        return (i) => {
+          const v = values[i]!;
+          if (Number.isNaN(v)) nan = true;
+          return v;
+        };
+      },
+      (a, b) => a < b,
+    );
     // NaN or infinities have no JSON form; omitting min/max is always safe.
-    if (seen && !nan && Number.isFinite(min) && Number.isFinite(max)) {
-      if (typeId === Type.Date) {
-        const lo = formatDate(min);
-        const hi = formatDate(max);
-        if (lo !== undefined && hi !== undefined) {
-          out.min = lo;
-          out.max = hi;
-        }
-      } else {
-        out.min = min;
-        out.max = max;
-      }
+    if (
+      nan ||
+      s.min === undefined ||
+      s.max === undefined ||
+      !Number.isFinite(s.min) ||
+      !Number.isFinite(s.max)
+    ) {
+      return { nulls: s.nulls };
     }
-    return out;
+    if (typeId === Type.Date) return bounds(s.nulls, formatDate(s.min), formatDate(s.max));
+    return { nulls: s.nulls, min: s.min, max: s.max };
   }
-  chunks.forEach((data, c) => {
-    for (let i = 0; i < data.length; i++) if (!isValid(data, masks[c], i)) nulls++;
-  });
-  return { nulls };
+  return { nulls: scan(chunks, masks, undefined, () => false).nulls };
 }
 
 /**
