@@ -174,7 +174,7 @@ function columnData(type: DataType, values: readonly unknown[]): Data {
 }
 
 /** The checkpoint of a replayed state as an Arrow table: one row per action. */
-export function checkpointTable(s: LogState): Table {
+function checkpointTable(s: LogState): Table {
   const rows: { [K in keyof typeof CHECKPOINT_FIELDS]: Row[] } = {
     txn: [],
     add: [],

@@ -153,12 +153,6 @@ export async function loadLogState(storage: Storage, version?: number): Promise<
   return state;
 }
 
-/** The newest commit version present in the log at or after `from`; `from - 1` when there is none. */
-export async function latestVersionFrom(storage: Storage, from: number): Promise<number> {
-  const listing = await listLog(storage, from > 0 ? `${LOG_DIR}${padVersion(from - 1)}.zzzz` : undefined);
-  return Math.max(from - 1, ...listing.commits);
-}
-
 /** One entry of a table's history: a commit and its `commitInfo` (empty when the writer wrote none). */
 export interface HistoryEntry {
   version: number;

@@ -34,18 +34,6 @@ export function createLogState(): LogState {
   };
 }
 
-/** A copy that can advance independently (the file maps are copied, the actions shared: they are immutable). */
-export function cloneLogState(s: LogState): LogState {
-  return {
-    version: s.version,
-    protocol: s.protocol,
-    metadata: s.metadata,
-    files: new Map(s.files),
-    tombstones: new Map(s.tombstones),
-    txns: new Map(s.txns),
-  };
-}
-
 /** Applies the actions of commit (or checkpoint) `version` in order. */
 export function applyActions(s: LogState, actions: readonly Action[], version: number): void {
   for (const a of actions) {
