@@ -1,10 +1,10 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { createLocalStorage, createTable, openTable, type Snapshot, type Storage } from '../src/index.js';
 import { idsOf, simpleRows, simpleSchema } from './support/simple-table.js';
+import { tempDir } from './support/temp-dir.js';
 
 /** A view of a table that hides every checkpoint, so snapshots replay JSON commits only. */
 function jsonOnly(storage: Storage): Storage {
@@ -28,7 +28,7 @@ function comparable(s: Snapshot) {
 
 describe('checkpoints', () => {
   it('every 10 commits; a snapshot from the checkpoint equals one from JSON alone', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'delta-checkpoint-'));
+    const dir = tempDir('delta-checkpoint-');
     {
       await using table = await createTable(dir, { schema: simpleSchema, workers: 1 });
       let checkpoints = 0;

@@ -1,17 +1,17 @@
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createTable, openTable } from '../src/index.js';
 import { dataFilePath } from '../src/read/scan-files.js';
 import { exited, ready, startAppender } from './support/child.js';
+import { tempDir } from './support/temp-dir.js';
 
 const COMMITS = 40;
 const ROWS = 25;
 
 describe('two processes appending to one table', () => {
   it('keeps versions contiguous, every batch exactly once, no file lost', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'delta-concurrent-'));
+    const dir = tempDir('delta-concurrent-');
     const created = await createTable(dir, {
       schema: {
         type: 'struct',

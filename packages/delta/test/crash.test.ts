@@ -1,11 +1,11 @@
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createTable, openTable } from '../src/index.js';
 import { dataFilePath } from '../src/read/scan-files.js';
 import { exited, startAppender } from './support/child.js';
 import { prng } from './support/ingest-batch.js';
+import { tempDir } from './support/temp-dir.js';
 
 const COMMITS = 60;
 const ROWS = 5;
@@ -21,7 +21,7 @@ async function rowIds(dir: string): Promise<string[]> {
 
 describe('a writer killed at random moments', () => {
   it('leaves a readable table and never duplicates a re-run txn', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'delta-crash-'));
+    const dir = tempDir('delta-crash-');
     const created = await createTable(dir, {
       schema: {
         type: 'struct',

@@ -1,11 +1,10 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { createTable, fromArrowSchema } from '../src/index.js';
 import { dataFilePath } from '../src/read/scan-files.js';
 import { type IngestRow, ingestBatch, ingestRows, ingestSchema } from './support/ingest-batch.js';
+import { tempDir } from './support/temp-dir.js';
 
 /** What DuckDB's JSON row conversion should give for an input row. */
 function duckJson(r: IngestRow): Record<string, unknown> {
@@ -39,7 +38,7 @@ const canon = (rows: Record<string, unknown>[]): string[] => rows.map((r) => JSO
 
 describe('DuckDB reads what we write', () => {
   it('returns exactly the input rows with the Delta types', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'delta-duckdb-'));
+    const dir = tempDir('delta-duckdb-');
     await using table = await createTable(dir, {
       schema: fromArrowSchema(ingestSchema),
       workers: 2,

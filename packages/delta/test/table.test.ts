@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   Field,
@@ -21,8 +20,8 @@ import {
   type Storage,
 } from '../src/index.js';
 import { idsOf, simpleRows, simpleSchema } from './support/simple-table.js';
+import { tempDir } from './support/temp-dir.js';
 
-const tempDir = (): string => mkdtempSync(join(tmpdir(), 'delta-table-'));
 const parquetFiles = (dir: string): string[] => readdirSync(dir).filter((n) => n.endsWith('.parquet'));
 
 async function rejection(p: Promise<unknown>): Promise<DeltaError> {
