@@ -53,6 +53,7 @@ export interface IngestNodeOptions {
 export interface NodeMetrics extends StreamMetrics {
   readonly publishLag: { observe(labels: { table: string }, value: number): void };
   readonly commits: { inc(labels: { table: string }, value: number): void };
+  readonly walFsyncLatency: { observe(value: number): void };
 }
 
 /** A running ingest node (the data path: server, WAL, publishers). */
@@ -80,7 +81,11 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
   const dataDir = options.dataDir;
   await mkdir(dataDir, { recursive: true });
   const nodeId = options.nodeId ?? (await loadNodeId(dataDir));
-  const wal = await openWal(options.walDir ?? join(dataDir, 'wal'), options.wal ?? {});
+  const fsyncLatency = options.metrics?.walFsyncLatency;
+  const wal = await openWal(options.walDir ?? join(dataDir, 'wal'), {
+    ...options.wal,
+    ...(fsyncLatency && { onFsync: (seconds: number) => fsyncLatency.observe(seconds) }),
+  });
   const descriptors = await openDescriptorStore(join(dataDir, 'descriptors'));
   const persistent = await PersistentStreams.load(join(dataDir, 'streams.json'));
   const nodeBudget = new ByteBudget(options.nodeBufferBytes ?? 256 * 1024 * 1024);

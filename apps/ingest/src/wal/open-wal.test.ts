@@ -89,6 +89,15 @@ describe('openWal', () => {
     }
   });
 
+  it('reports the duration of every fdatasync (the fsync-latency metric)', async () => {
+    const durations: number[] = [];
+    await using wal = await openWal(tempDir(), { onFsync: (seconds) => durations.push(seconds) });
+    for (let i = 0; i < 3; i++) await wal.append([payload(i, 64)]);
+    expect(durations).toHaveLength(wal.stats().fsyncs);
+    expect(durations.length).toBeGreaterThanOrEqual(3);
+    for (const seconds of durations) expect(seconds).toBeGreaterThan(0);
+  });
+
   it('close flushes pending appends; later appends reject with CLOSED', async () => {
     const dir = tempDir();
     const wal = await openWal(dir, { groupCommitBytes: 1 << 30, groupCommitMs: 60_000 });

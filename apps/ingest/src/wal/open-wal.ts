@@ -19,7 +19,7 @@ export const WAL_DEFAULTS = {
   groupCommitMs: 0,
   writeMode: 'async',
   firstPosition: 0n,
-} as const satisfies Required<WalOptions>;
+} as const satisfies Required<Omit<WalOptions, 'onFsync'>>;
 
 /**
  * Opens (creating when absent) the WAL in `dir`: recovers its segments (`recoverSegments`: a torn tail of
@@ -28,7 +28,7 @@ export const WAL_DEFAULTS = {
  * directory at a time (not enforced here: the node owns its data directory).
  */
 export async function openWal(dir: string, options: WalOptions = {}): Promise<Wal> {
-  const settings = { ...WAL_DEFAULTS, ...options };
+  const settings: WalSettings = { ...WAL_DEFAULTS, ...options, onFsync: options.onFsync };
   try {
     await mkdir(dir, { recursive: true });
   } catch (cause) {
@@ -94,9 +94,12 @@ interface PendingAppend {
 // The group-commit loop: appends queue in `#pending`; one flush step at a time takes the whole queue, writes
 // its frames, fdatasyncs (rolling segments on the way) and resolves it. A step starts when the queue holds
 // `groupCommitBytes` or its oldest entry is `groupCommitMs` old; appends arriving meanwhile wait for the next.
+/** The options with their defaults; `onFsync` stays optional. */
+type WalSettings = Required<Omit<WalOptions, 'onFsync'>> & { onFsync: WalOptions['onFsync'] };
+
 class GroupCommitWal implements Wal {
   readonly #dir: string;
-  readonly #settings: Required<WalOptions>;
+  readonly #settings: WalSettings;
   readonly #sealed: RecoveredSegment[];
   #active: ActiveSegment;
   readonly recovery: WalRecovery;
@@ -114,7 +117,7 @@ class GroupCommitWal implements Wal {
 
   constructor(
     dir: string,
-    settings: Required<WalOptions>,
+    settings: WalSettings,
     sealed: RecoveredSegment[],
     last: RecoveredSegment & { handle: FileHandle },
     recovery: WalRecovery,
@@ -266,11 +269,13 @@ class GroupCommitWal implements Wal {
   async #sync(): Promise<void> {
     const active = this.#active;
     if (active.durableSize === active.size) return;
+    const started = process.hrtime.bigint();
     try {
       await active.handle.datasync();
     } catch (cause) {
       throw ioError('fdatasync', active.file, cause, active.durableSize);
     }
+    this.#settings.onFsync?.(Number(process.hrtime.bigint() - started) / 1e9);
     this.#stats.fsyncs++;
     this.#stats.entries += active.entries - active.durableEntries;
     this.#stats.bytes += active.size - active.durableSize;

@@ -34,6 +34,8 @@ export interface WalOptions {
   /** Position of the first entry when the directory holds no segment yet (e.g. one past the table's latest
    * `txn.version` when a node starts on an empty disk). Ignored otherwise. Default 0. */
   firstPosition?: bigint;
+  /** Called with the duration (seconds) of every fdatasync of a segment: the node's fsync-latency metric. */
+  onFsync?: (seconds: number) => void;
 }
 
 /** Counters for metrics and tests. */
