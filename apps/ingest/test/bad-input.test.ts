@@ -140,7 +140,7 @@ describe('bad input is contained: exact status and words, other streams undistur
     await expectEnd(
       s,
       grpc.status.INVALID_ARGUMENT,
-      /^table main\.sales\.orders: the descriptor does not fit the table: column id .+/,
+      /^table main\.sales\.orders: the descriptor does not fit the table at field 'id': the table column is long: a long column takes int64, .+, not string \(TABLE_SCHEMA_MISMATCH\)$/,
     );
     const extra = openStream(client, 'EphemeralStream', cat.tokens.good.token, ORDERS);
     const extraProto =
