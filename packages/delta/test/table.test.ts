@@ -7,7 +7,6 @@ import {
   Schema,
   Table,
   TimestampMicrosecond,
-  Utf8,
   vectorFromArray,
 } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
