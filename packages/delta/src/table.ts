@@ -139,6 +139,21 @@ function dataBytes(data: Data): number {
   return n;
 }
 
+/** Below this many Arrow bytes per file, an append is not split to keep more encoder threads busy. */
+const MIN_PARALLEL_FILE_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Arrow bytes per data file for one append: at most `target`, and small enough that every encoder thread of
+ * the pool gets a file once the append is big enough (a streaming publisher commits every second or so, well
+ * under the 128 MiB target: one file per commit would leave all but one worker idle).
+ */
+function fileTarget(batches: readonly RecordBatch[], target: number, workers: number): number {
+  let total = 0;
+  for (const batch of batches) total += dataBytes(batch.data);
+  const perWorker = Math.ceil(total / Math.max(1, workers));
+  return Math.min(target, Math.max(MIN_PARALLEL_FILE_BYTES, perWorker));
+}
+
 /** Groups batches into files of about `target` Arrow bytes, slicing batches larger than that. */
 function planFiles(batches: readonly RecordBatch[], target: number): RecordBatch[][] {
   const files: RecordBatch[][] = [];
@@ -301,9 +316,12 @@ function tableHandle(storage: Storage, state: LogState, options: TableOptions): 
         10,
       );
       const codec = options.parquet?.compression ?? 'zstd';
-      const groups = planFiles(batches, options.targetFileBytes ?? DEFAULT_TARGET_FILE_BYTES);
-      const commitId = randomUUID();
       const p = pool();
+      const groups = planFiles(
+        batches,
+        fileTarget(batches, options.targetFileBytes ?? DEFAULT_TARGET_FILE_BYTES, p.size),
+      );
+      const commitId = randomUUID();
       const adds = await Promise.all(
         groups.map(async (group, index): Promise<AddAction> => {
           const ipc = tableToIPC(new ArrowTable(group), 'stream');

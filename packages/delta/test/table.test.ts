@@ -2,7 +2,9 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   Field,
+  Float64,
   Int64,
+  makeData,
   RecordBatch,
   Schema,
   Table,
@@ -150,6 +152,34 @@ describe('append, scan, history, time travel', () => {
     const r = await table.append(simpleRows(0, 3));
     expect(r.files[0]?.path).toMatch(/\.snappy\.parquet$/);
     expect(idsOf(await table.scan())).toEqual([0, 1, 2]);
+  });
+
+  it('splits a large append into one file per encoder thread, and keeps a small one whole', async () => {
+    const dir = tempDir();
+    await using pool = createParquetPool({ workers: 2 });
+    await using table = await createTable(dir, {
+      schema: new Schema([new Field('x', new Float64(), false)]),
+      pool,
+    });
+    // 2.5M doubles = 20 MB of Arrow data: over twice the 8 MiB floor, so each of the 2 workers gets a file.
+    const big = 2_500_000;
+    const large = await table.append(
+      new RecordBatch({
+        x: makeData({
+          type: new Float64(),
+          length: big,
+          data: Float64Array.from({ length: big }, (_, i) => i),
+        }),
+      }),
+    );
+    expect(large.files).toHaveLength(2);
+    const small = await table.append(
+      new RecordBatch({ x: makeData({ type: new Float64(), length: 10, data: new Float64Array(10) }) }),
+    );
+    expect(small.files).toHaveLength(1);
+    const rows = await table.scan();
+    expect(rows.numRows).toBe(big + 10);
+    expect(rows.getChild('x')!.get(big - 1)).toBe(big - 1);
   });
 
   it('keeps txn versions exact above 2^53 and skips covered txns', async () => {
