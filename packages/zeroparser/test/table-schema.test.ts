@@ -14,6 +14,7 @@ message Event {
   optional string name = 6;
   repeated string tags = 7;
   optional Point where = 8;
+  optional fixed64 cell = 9;
 }`;
 const schema = loadSchema(proto, 't.Event');
 
@@ -32,6 +33,7 @@ const table = (overrides: Record<string, TableType> = {}): TableStruct => {
     name: 'string',
     tags: { type: 'array', elementType: 'string', containsNull: false },
     where: { type: 'struct', fields: [column('x', 'double'), column('y', 'double')] },
+    cell: 'decimal(20,0)',
     ...overrides,
   };
   return { type: 'struct', fields: Object.entries(columns).map(([name, type]) => column(name, type)) };
@@ -61,6 +63,8 @@ describe('a table schema passed to createParser', () => {
       'Utf8',
       'List<Utf8>',
       'Struct<{x:Float64, y:Float64}>',
+      // uint64 under decimal(20,0) stays Uint64; delta converts it exactly.
+      'Uint64',
     ]);
     const record = schema.type
       .encode({ at: 1_700_000_000_123_456, day: 19_675, level: -32768, flag: 127, count: 5, name: 'n' })
@@ -93,6 +97,7 @@ describe('a table schema passed to createParser', () => {
       [{ name: 'long' }, 'name', 'a long column takes int64, sint64, sfixed64, int32'],
       [{ at: 'date' }, 'at', 'a date column takes int32, sint32, sfixed32, not int64'],
       [{ count: 'decimal(10,2)' }, 'count', 'a int32 field cannot fill a decimal(10,2) column'],
+      [{ count: 'decimal(20,0)' }, 'count', 'a decimal(20,0) column takes uint64, fixed64, not int32'],
       [{ tags: 'string' }, 'tags', 'a repeated field needs an array column'],
       [{ where: 'string' }, 'where', 'a message field needs a struct column'],
       [

@@ -266,7 +266,8 @@ function tableField(table: TableStruct | undefined, field: FieldModel, path: str
 /**
  * Which protobuf types may fill a table column of each Delta type (the Zerobus conventions: STRING←string,
  * INT/SMALLINT/TINYINT←int32, BIGINT←int64, FLOAT/DOUBLE/BOOLEAN/BINARY←float/double/bool/bytes,
- * DATE←int32 days, TIMESTAMP←int64 µs), plus exact widenings (int32 or uint32 into BIGINT, float into DOUBLE).
+ * DATE←int32 days, TIMESTAMP←int64 µs), plus exact widenings (int32 or uint32 into BIGINT, float into DOUBLE,
+ * uint64 into DECIMAL(20,0)).
  */
 const COLUMN_FITS: Record<string, readonly ScalarKind[]> = {
   boolean: ['bool'],
@@ -280,6 +281,8 @@ const COLUMN_FITS: Record<string, readonly ScalarKind[]> = {
   binary: ['bytes'],
   date: ['int32', 'sint32', 'sfixed32'],
   timestamp: ['int64', 'sint64', 'sfixed64'],
+  // How @lakestream/delta stores uint64 (no unsigned types in Delta); it converts exactly.
+  'decimal(20,0)': ['uint64', 'fixed64'],
 };
 
 /** The Arrow type of a scalar field going to a table column, or `TABLE_SCHEMA_MISMATCH` saying what fits. */
