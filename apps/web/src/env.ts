@@ -1,0 +1,149 @@
+import { isAbsolute, join, resolve } from 'node:path';
+import { z } from 'zod';
+
+/** One ingest node the console provisions: its admin API address and where its admin secret is kept. */
+export interface IngestNodeConfig {
+  /** `host:port` of the node's admin gRPC API. */
+  readonly address: string;
+  /** A file holding the node's admin bearer secret (the node's `<data-dir>/admin-secret`); none = insecure dev. */
+  readonly secretFile?: string | undefined;
+}
+
+/** The console's validated configuration. */
+export interface WebEnv {
+  /** Where the console keeps its files (catalog, signing key, session secret). Default `./data`. */
+  readonly dataDir: string;
+  /** The SQLite catalog file. Default `<dataDir>/catalog.db`. */
+  readonly catalogPath: string;
+  /** The first admin, created at start when no admin exists (both or neither). */
+  readonly adminEmail?: string | undefined;
+  readonly adminPassword?: string | undefined;
+  /** The console's public URL, without a trailing slash: the OAuth issuer and the only accepted Origin. */
+  readonly publicUrl: string;
+  /** `aud` of the access tokens (what ingest nodes expect). Default `lakestream-ingest`. */
+  readonly tokenAudience: string;
+  /** Access-token lifetime in seconds. Default 3600. */
+  readonly tokenTtlSeconds: number;
+  /** The ingest endpoint producers connect to (shown in SDK snippets). Default `http://127.0.0.1:50051`. */
+  readonly ingestEndpoint: string;
+  /** The nodes to provision. */
+  readonly ingestNodes: readonly IngestNodeConfig[];
+  /** Session-cookie key; generated and kept in `<dataDir>/session-secret` when not given. */
+  readonly sessionSecret?: string | undefined;
+  /** How often the reconciler compares node versions (ms). Default 5000. */
+  readonly reconcileIntervalMs: number;
+}
+
+const nodeSchema = z.strictObject({
+  address: z.string().regex(/^[^\s=,]+:\d{1,5}$/, "expected 'host:port'"),
+  secretFile: z.string().min(1).optional(),
+});
+
+/**
+ * `LAKESTREAM_INGEST_NODES`: a JSON array of `{address, secretFile?}`, or a comma list of
+ * `host:adminPort=secretFile` (`=secretFile` optional for a node started with `--insecure-dev-admin`).
+ */
+function parseNodes(text: string, ctx: z.RefinementCtx): IngestNodeConfig[] {
+  const trimmed = text.trim();
+  if (trimmed === '') return [];
+  let raw: unknown;
+  if (trimmed.startsWith('[')) {
+    try {
+      raw = JSON.parse(trimmed);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: `not JSON: ${(error as Error).message}` });
+      return [];
+    }
+  } else {
+    raw = trimmed.split(',').map((item) => {
+      const [address, secretFile] = item.trim().split('=', 2);
+      return secretFile === undefined || secretFile === '' ? { address } : { address, secretFile };
+    });
+  }
+  const result = z.array(nodeSchema).safeParse(raw);
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      ctx.addIssue({ code: 'custom', message: `${issue.path.join('.')}: ${issue.message}` });
+    }
+    return [];
+  }
+  return result.data.map((n) => (n.secretFile === undefined ? { address: n.address } : n));
+}
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((s) => (s === undefined || s.trim() === '' ? undefined : s));
+
+const envSchema = z
+  .object({
+    LAKESTREAM_DATA_DIR: z.string().min(1).default('./data'),
+    LAKESTREAM_CATALOG_PATH: optionalText,
+    LAKESTREAM_ADMIN_EMAIL: optionalText.pipe(z.email().optional()),
+    LAKESTREAM_ADMIN_PASSWORD: optionalText.pipe(
+      z.string().min(8, 'the admin password needs at least 8 characters').optional(),
+    ),
+    LAKESTREAM_PUBLIC_URL: z
+      .url({ protocol: /^https?$/ })
+      .default('http://127.0.0.1:3000')
+      .transform((u) => u.replace(/\/+$/, '')),
+    LAKESTREAM_TOKEN_AUDIENCE: z.string().min(1).default('lakestream-ingest'),
+    LAKESTREAM_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
+    LAKESTREAM_INGEST_ENDPOINT: z.string().min(1).default('http://127.0.0.1:50051'),
+    LAKESTREAM_INGEST_NODES: z.string().default('').transform(parseNodes),
+    LAKESTREAM_SESSION_SECRET: optionalText.pipe(
+      z.string().min(32, 'the session secret needs at least 32 characters').optional(),
+    ),
+    LAKESTREAM_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).default(5000),
+  })
+  .superRefine((e, ctx) => {
+    if ((e.LAKESTREAM_ADMIN_EMAIL === undefined) !== (e.LAKESTREAM_ADMIN_PASSWORD === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['LAKESTREAM_ADMIN_EMAIL'],
+        message: 'set both LAKESTREAM_ADMIN_EMAIL and LAKESTREAM_ADMIN_PASSWORD, or neither',
+      });
+    }
+  });
+
+/** The console's configuration error: every problem, with the variable it is about. */
+export class EnvError extends Error {
+  override readonly name = 'EnvError';
+  readonly code = 'INVALID_ENV';
+}
+
+/**
+ * Validates the console's environment variables (`source`, normally `process.env`) and applies the defaults.
+ * Relative paths are resolved against the working directory. Throws `EnvError` listing every bad variable.
+ */
+export function parseEnv(source: Readonly<Record<string, string | undefined>>): WebEnv {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);
+    throw new EnvError(`invalid console configuration: ${problems.join('; ')}`);
+  }
+  const e = result.data;
+  const dataDir = resolve(e.LAKESTREAM_DATA_DIR);
+  const catalogPath = e.LAKESTREAM_CATALOG_PATH ?? join(dataDir, 'catalog.db');
+  return {
+    dataDir,
+    catalogPath: catalogPath === ':memory:' || isAbsolute(catalogPath) ? catalogPath : resolve(catalogPath),
+    adminEmail: e.LAKESTREAM_ADMIN_EMAIL,
+    adminPassword: e.LAKESTREAM_ADMIN_PASSWORD,
+    publicUrl: e.LAKESTREAM_PUBLIC_URL,
+    tokenAudience: e.LAKESTREAM_TOKEN_AUDIENCE,
+    tokenTtlSeconds: e.LAKESTREAM_TOKEN_TTL_SECONDS,
+    ingestEndpoint: e.LAKESTREAM_INGEST_ENDPOINT,
+    ingestNodes: e.LAKESTREAM_INGEST_NODES,
+    sessionSecret: e.LAKESTREAM_SESSION_SECRET,
+    reconcileIntervalMs: e.LAKESTREAM_RECONCILE_INTERVAL_MS,
+  };
+}
+
+let cached: WebEnv | undefined;
+
+/** The console's configuration from `process.env`, validated once (the only place that reads it). */
+export function getEnv(): WebEnv {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

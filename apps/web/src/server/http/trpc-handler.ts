@@ -1,0 +1,40 @@
+import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
+import { appRouter } from '../root';
+import type { WebServices } from '../services';
+import { createContext } from '../trpc';
+import { crossOriginProblem } from './same-origin';
+
+/**
+ * The handler of `/api/trpc/*`: queries by GET, mutations by POST only (tRPC's own rule), and every POST
+ * from the console's own origin (`crossOriginProblem`), else 403 with the reason. Unexpected errors go to
+ * the log; the client gets tRPC's INTERNAL_SERVER_ERROR.
+ */
+export function createTrpcHandler(
+  services: () => Promise<WebServices>,
+): (request: Request) => Promise<Response> {
+  return async (request) => {
+    const s = await services();
+    const problem = crossOriginProblem(request, s.env.publicUrl);
+    if (problem !== undefined) {
+      return Response.json({ error: { code: 'FORBIDDEN', message: problem } }, { status: 403 });
+    }
+    return fetchRequestHandler({
+      endpoint: '/api/trpc',
+      req: request,
+      router: appRouter,
+      createContext: ({ req, resHeaders }) => createContext(s, req, resHeaders),
+      onError: ({ error, path }) => {
+        if (error.code === 'INTERNAL_SERVER_ERROR') {
+          console.error(
+            JSON.stringify({
+              level: 'error',
+              message: 'tRPC procedure failed',
+              path,
+              error: String(error.cause ?? error),
+            }),
+          );
+        }
+      },
+    });
+  };
+}

@@ -1,0 +1,180 @@
+import type { ProvisioningSnapshot } from '@lakestream/catalog';
+import type { IngestNodeConfig } from '../env';
+import type { AdminClient } from './admin-client';
+
+/** What the console knows of one ingest node, from its last GetStatus or push. */
+export interface NodeState {
+  readonly address: string;
+  readonly reachable: boolean;
+  readonly nodeId: string | null;
+  /** The catalog version the node runs, or null when never reached. */
+  readonly catalogVersion: number | null;
+  /** The console's current version: the node is up to date when both are equal. */
+  readonly latestVersion: number;
+  readonly draining: boolean;
+  readonly streamCount: number;
+  readonly uptimeMs: number | null;
+  readonly lastError: string | null;
+  readonly checkedAt: number | null;
+}
+
+/** Pushes the catalog to every ingest node, after each change and periodically (a node that was down). */
+export interface Provisioner extends AsyncDisposable {
+  /** Pushes the latest snapshot to every node now; never throws (failures land in `states()`). */
+  notifyChanged(): Promise<void>;
+  /** Asks every node its status and pushes to those behind; never throws. */
+  reconcile(): Promise<void>;
+  /** Resolves when every push or check started so far has finished (tests; graceful shutdown). */
+  settled(): Promise<void>;
+  /** Every node's last known state (`reconcile` refreshes it). */
+  states(): NodeState[];
+  /** Runs `reconcile` every `intervalMs` until closed (the timer does not keep the process alive). */
+  start(intervalMs: number): void;
+  close(): Promise<void>;
+}
+
+/** What `createProvisioner` needs. */
+export interface ProvisionerOptions {
+  readonly nodes: readonly IngestNodeConfig[];
+  /** Builds the current snapshot (read at each push, so a push always carries the newest catalog). */
+  readonly snapshot: () => ProvisioningSnapshot;
+  readonly connect: (node: IngestNodeConfig) => Promise<AdminClient>;
+  readonly log?: (message: string, details: Record<string, unknown>) => void;
+}
+
+interface NodeEntry {
+  readonly config: IngestNodeConfig;
+  client: AdminClient | undefined;
+  /** One operation at a time per node: pushes never overtake each other. */
+  queue: Promise<void>;
+  state: NodeState;
+}
+
+function describe(error: unknown): string {
+  const e = error as { details?: unknown; message?: unknown };
+  if (typeof e.details === 'string' && e.details !== '') return e.details;
+  return error instanceof Error ? error.message : String(error);
+}
+
+const FAILED_PRECONDITION = 9;
+
+/**
+ * A provisioner of `options.nodes`. Each push sends `snapshot()` as JSON through admin PushCatalog; a node
+ * answering FAILED_PRECONDITION already runs a newer version, which is fine. A failed call drops the client
+ * (reconnected next time, re-reading the secret file) and is remembered as `lastError`.
+ */
+export function createProvisioner(options: ProvisionerOptions): Provisioner {
+  const log = options.log ?? (() => {});
+  const entries: NodeEntry[] = options.nodes.map((config) => ({
+    config,
+    client: undefined,
+    queue: Promise.resolve(),
+    state: {
+      address: config.address,
+      reachable: false,
+      nodeId: null,
+      catalogVersion: null,
+      latestVersion: 0,
+      draining: false,
+      streamCount: 0,
+      uptimeMs: null,
+      lastError: null,
+      checkedAt: null,
+    },
+  }));
+  let timer: NodeJS.Timeout | undefined;
+  let closed = false;
+
+  const client = async (entry: NodeEntry) => {
+    entry.client ??= await options.connect(entry.config);
+    return entry.client;
+  };
+  const fail = (entry: NodeEntry, error: unknown, latestVersion: number) => {
+    entry.client?.close();
+    entry.client = undefined;
+    entry.state = {
+      ...entry.state,
+      reachable: false,
+      latestVersion,
+      lastError: describe(error),
+      checkedAt: Date.now(),
+    };
+    log('ingest node unreachable or refused the catalog', {
+      node: entry.config.address,
+      error: describe(error),
+    });
+  };
+  const push = async (entry: NodeEntry, snapshot: ProvisioningSnapshot) => {
+    try {
+      const result = await (await client(entry)).pushCatalog(JSON.stringify(snapshot));
+      entry.state = {
+        ...entry.state,
+        reachable: true,
+        catalogVersion: Number(result.version),
+        latestVersion: snapshot.version,
+        lastError: null,
+        checkedAt: Date.now(),
+      };
+    } catch (error) {
+      if ((error as { code?: unknown }).code === FAILED_PRECONDITION) {
+        entry.state = { ...entry.state, reachable: true, latestVersion: snapshot.version, lastError: null };
+        return;
+      }
+      fail(entry, error, snapshot.version);
+    }
+  };
+  const check = async (entry: NodeEntry) => {
+    const snapshot = options.snapshot();
+    try {
+      const status = await (await client(entry)).getStatus();
+      entry.state = {
+        ...entry.state,
+        reachable: true,
+        nodeId: status.node_id,
+        catalogVersion: Number(status.catalog_version),
+        latestVersion: snapshot.version,
+        draining: status.draining,
+        streamCount: status.stream_count,
+        uptimeMs: Number(status.uptime_ms),
+        lastError: null,
+        checkedAt: Date.now(),
+      };
+      if (Number(status.catalog_version) < snapshot.version) await push(entry, snapshot);
+    } catch (error) {
+      fail(entry, error, snapshot.version);
+    }
+  };
+  const enqueue = (entry: NodeEntry, run: () => Promise<void>) => {
+    entry.queue = entry.queue.then(run, run);
+    return entry.queue;
+  };
+
+  const provisioner: Provisioner = {
+    async notifyChanged() {
+      if (closed) return;
+      await Promise.all(entries.map((e) => enqueue(e, () => push(e, options.snapshot()))));
+    },
+    async reconcile() {
+      if (closed) return;
+      await Promise.all(entries.map((e) => enqueue(e, () => check(e))));
+    },
+    async settled() {
+      await Promise.all(entries.map((e) => e.queue));
+    },
+    states: () => entries.map((e) => e.state),
+    start(intervalMs) {
+      if (timer !== undefined || closed) return;
+      void provisioner.reconcile();
+      timer = setInterval(() => void provisioner.reconcile(), intervalMs);
+      timer.unref();
+    },
+    async close() {
+      closed = true;
+      if (timer !== undefined) clearInterval(timer);
+      await Promise.all(entries.map((e) => e.queue));
+      for (const e of entries) e.client?.close();
+    },
+    [Symbol.asyncDispose]: () => provisioner.close(),
+  };
+  return provisioner;
+}

@@ -1,0 +1,104 @@
+import { createUser, listPrincipals, type PrincipalInfo } from '@lakestream/catalog';
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import { checkPassword, MIN_PASSWORD_LENGTH, setPassword } from '../passwords';
+import { hasAdmin } from '../services';
+import {
+  clearSessionCookie,
+  createSession,
+  deleteSession,
+  deleteSessionsOf,
+  sessionCookie,
+} from '../sessions';
+import {
+  authedProcedure,
+  type Context,
+  createTRPCRouter,
+  provisionAfterChange,
+  publicProcedure,
+} from '../trpc';
+
+const email = z.email().transform((s) => s.trim().toLowerCase());
+const password = z.string().min(MIN_PASSWORD_LENGTH, `at least ${MIN_PASSWORD_LENGTH} characters`).max(1024);
+
+/** What the console shows of the signed-in user. */
+function toMe(user: PrincipalInfo) {
+  return { id: user.id, name: user.name, role: user.role };
+}
+
+function startSession(ctx: Context, principalId: string): void {
+  const { token, expiresAt } = createSession(
+    ctx.services.db,
+    ctx.services.sessionSecret,
+    principalId,
+    ctx.address,
+  );
+  ctx.setCookie(sessionCookie(token, expiresAt, ctx.services.env.publicUrl.startsWith('https:')));
+}
+
+/** Sign-in with e-mail and password, sign-out, the current user, and first-run setup. */
+export const authRouter = createTRPCRouter({
+  /** Whether first-run setup is needed (no admin yet) and who is signed in. */
+  status: publicProcedure.query(({ ctx }) => ({
+    needsSetup: !hasAdmin(ctx.services.db),
+    user: ctx.user === null ? null : toMe(ctx.user),
+  })),
+
+  /** First run only: creates the first admin and signs them in. FORBIDDEN once an admin exists. */
+  setup: publicProcedure.input(z.object({ email, password })).mutation(async ({ ctx, input }) => {
+    if (hasAdmin(ctx.services.db)) {
+      throw new TRPCError({ code: 'FORBIDDEN', message: 'the console is already set up; sign in instead' });
+    }
+    const admin = createUser(
+      ctx.services.db,
+      { principalId: 'system', address: ctx.address },
+      { name: input.email, role: 'admin' },
+    );
+    await setPassword(ctx.services.db, admin.id, input.password);
+    startSession(ctx, admin.id);
+    provisionAfterChange(ctx);
+    return toMe(admin);
+  }),
+
+  /** Signs in; the same UNAUTHORIZED words for an unknown e-mail, a wrong password or a disabled user. */
+  signIn: publicProcedure
+    .input(z.object({ email, password: z.string().max(1024) }))
+    .mutation(async ({ ctx, input }) => {
+      const user = listPrincipals(ctx.services.db).find((p) => p.kind === 'user' && p.name === input.email);
+      const ok = await checkPassword(ctx.services.db, user?.id ?? '', input.password);
+      if (user === undefined || !ok || user.disabled) {
+        throw new TRPCError({ code: 'UNAUTHORIZED', message: 'wrong e-mail or password' });
+      }
+      startSession(ctx, user.id);
+      return toMe(user);
+    }),
+
+  /** Ends the session of the request's cookie (if any) and clears the cookie. */
+  signOut: publicProcedure.mutation(({ ctx }) => {
+    if (ctx.sessionToken !== null)
+      deleteSession(ctx.services.db, ctx.services.sessionSecret, ctx.sessionToken);
+    ctx.setCookie(clearSessionCookie(ctx.services.env.publicUrl.startsWith('https:')));
+    return { signedOut: true };
+  }),
+
+  /** The signed-in user. */
+  me: authedProcedure.query(({ ctx }) => toMe(ctx.user)),
+
+  /** Changes the signed-in user's password (the current one is required); other sessions end. */
+  changePassword: authedProcedure
+    .input(z.object({ currentPassword: z.string().max(1024), newPassword: password }))
+    .mutation(async ({ ctx, input }) => {
+      if (!(await checkPassword(ctx.services.db, ctx.user.id, input.currentPassword))) {
+        throw new TRPCError({ code: 'UNAUTHORIZED', message: 'the current password is wrong' });
+      }
+      await setPassword(ctx.services.db, ctx.user.id, input.newPassword);
+      deleteSessionsOf(ctx.services.db, ctx.user.id);
+      startSession(ctx, ctx.user.id);
+      return { changed: true };
+    }),
+});
+
+/** The password rule, shared with the principals router. */
+export const passwordSchema = password;
+/** The e-mail rule (trimmed, lower-cased), shared with the principals router. */
+export const emailSchema = email;

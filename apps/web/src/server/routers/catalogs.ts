@@ -1,0 +1,45 @@
+import { createCatalog, createSchema, listCatalogs, listSchemas } from '@lakestream/catalog';
+import { z } from 'zod';
+import { authedProcedure, createTRPCRouter, editorProcedure, provisionAfterChange } from '../trpc';
+
+/** Catalogs and schemas: the two levels above tables. */
+export const catalogsRouter = createTRPCRouter({
+  /** Every catalog, by name. */
+  list: authedProcedure.query(({ ctx }) => listCatalogs(ctx.services.db)),
+
+  /** The schemas of catalog `catalog`. */
+  schemas: authedProcedure
+    .input(z.object({ catalog: z.string().min(1) }))
+    .query(({ ctx, input }) => listSchemas(ctx.services.db, input.catalog)),
+
+  /** Creates a catalog (editor). */
+  create: editorProcedure
+    .input(
+      z.object({
+        name: z.string().min(1),
+        comment: z.string().max(1000).optional(),
+        storageRoot: z.string().min(1).optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) => {
+      const created = createCatalog(ctx.services.db, ctx.actor, {
+        name: input.name,
+        ...(input.comment === undefined ? {} : { comment: input.comment }),
+        ...(input.storageRoot === undefined ? {} : { storageRoot: input.storageRoot }),
+      });
+      provisionAfterChange(ctx);
+      return created;
+    }),
+
+  /** Creates schema `catalog.schema` (editor). */
+  createSchema: editorProcedure
+    .input(z.object({ name: z.string().min(1), comment: z.string().max(1000).optional() }))
+    .mutation(({ ctx, input }) => {
+      const created = createSchema(ctx.services.db, ctx.actor, {
+        name: input.name,
+        ...(input.comment === undefined ? {} : { comment: input.comment }),
+      });
+      provisionAfterChange(ctx);
+      return created;
+    }),
+});

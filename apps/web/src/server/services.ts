@@ -1,0 +1,118 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  buildProvisioningSnapshot,
+  type CatalogDb,
+  createUser,
+  listPrincipals,
+  type OpenCatalog,
+  openCatalog,
+  type ProvisioningSnapshot,
+  SYSTEM_ACTOR,
+} from '@lakestream/catalog';
+import { getEnv, type WebEnv } from '../env';
+import { connectAdmin } from './admin-client';
+import { loadOrCreateSigningKey, type SigningKey, toSnapshotTokenKey } from './oauth/signing-key';
+import { setPassword } from './passwords';
+import { createProvisioner, type Provisioner, type ProvisionerOptions } from './provisioning';
+import { readOrCreateSecretFile } from './secret-file';
+import { ensureWebTables } from './web-store';
+
+/** Everything the console's procedures and routes share: the catalog, keys, provisioning. */
+export interface WebServices extends AsyncDisposable {
+  readonly env: WebEnv;
+  readonly catalog: OpenCatalog;
+  readonly db: CatalogDb;
+  readonly signingKey: SigningKey;
+  readonly sessionSecret: string;
+  readonly provisioner: Provisioner;
+  /** The snapshot ingest nodes get now (issuer, audience and public key included). */
+  snapshot(): ProvisioningSnapshot;
+  close(): Promise<void>;
+}
+
+/** Options of `openWebServices` (tests). */
+export interface WebServicesOptions {
+  /** Start the periodic reconciler. Default true. */
+  readonly reconcile?: boolean;
+  /** Replaces the admin-API connector (default: `connectAdmin`). */
+  readonly connect?: ProvisionerOptions['connect'];
+  /** A signing key instead of the one under the data directory. */
+  readonly signingKey?: SigningKey;
+}
+
+/** Whether any enabled admin user exists (else the console offers first-run setup). */
+export function hasAdmin(db: CatalogDb): boolean {
+  return listPrincipals(db).some((p) => p.kind === 'user' && p.role === 'admin' && !p.disabled);
+}
+
+/**
+ * Opens the console's services for `env`: the catalog (migrated), the console's own tables, the session
+ * secret and signing key (generated under the data directory on first start), the provisioner (and its
+ * reconciler). Creates the first admin from `LAKESTREAM_ADMIN_EMAIL`/`…_PASSWORD` when no admin exists.
+ * Throws when the data directory or catalog cannot be opened.
+ */
+export async function openWebServices(env: WebEnv, options: WebServicesOptions = {}): Promise<WebServices> {
+  mkdirSync(env.dataDir, { recursive: true, mode: 0o700 });
+  const catalog = openCatalog({ path: env.catalogPath });
+  try {
+    ensureWebTables(catalog);
+    const { db } = catalog;
+    const signingKey = options.signingKey ?? loadOrCreateSigningKey(env.dataDir);
+    const sessionSecret =
+      env.sessionSecret ??
+      readOrCreateSecretFile(join(env.dataDir, 'session-secret'), () =>
+        randomBytes(32).toString('base64url'),
+      );
+    const snapshot = () =>
+      buildProvisioningSnapshot(db, {
+        issuer: env.publicUrl,
+        audience: env.tokenAudience,
+        tokenKeys: [toSnapshotTokenKey(signingKey)],
+      });
+    const provisioner = createProvisioner({
+      nodes: env.ingestNodes,
+      snapshot,
+      connect: options.connect ?? connectAdmin,
+      log: (message, details) => console.warn(JSON.stringify({ level: 'warn', message, ...details })),
+    });
+    if (env.adminEmail !== undefined && env.adminPassword !== undefined && !hasAdmin(db)) {
+      const admin = createUser(db, SYSTEM_ACTOR, { name: env.adminEmail, role: 'admin' });
+      await setPassword(db, admin.id, env.adminPassword);
+    }
+    if (options.reconcile ?? true) provisioner.start(env.reconcileIntervalMs);
+    const close = async () => {
+      await provisioner.close();
+      catalog.close();
+    };
+    return {
+      env,
+      catalog,
+      db,
+      signingKey,
+      sessionSecret,
+      provisioner,
+      snapshot,
+      close,
+      [Symbol.asyncDispose]: close,
+    };
+  } catch (error) {
+    catalog.close();
+    throw error;
+  }
+}
+
+const globalServices = globalThis as { __lakestreamServices?: Promise<WebServices> | undefined };
+
+/**
+ * The process's services, opened on first use from the validated environment. Kept on `globalThis` so that
+ * Next's separately bundled routes (and dev-mode reloads) share one catalog connection and one reconciler.
+ */
+export function getServices(): Promise<WebServices> {
+  globalServices.__lakestreamServices ??= openWebServices(getEnv()).catch((error: unknown) => {
+    globalServices.__lakestreamServices = undefined;
+    throw error;
+  });
+  return globalServices.__lakestreamServices;
+}

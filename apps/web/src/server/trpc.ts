@@ -1,0 +1,133 @@
+/**
+ * The console's tRPC setup, the t3 way: 1. context, 2. initialisation (transformer-free JSON, error
+ * formatting), 3. catalog errors → tRPC errors, 4. procedures (public, authed, editor, admin).
+ * Routers (server/routers/*) use only what this file exports.
+ */
+import {
+  type Actor,
+  assertRole,
+  type CatalogErrorCode,
+  findPrincipal,
+  isCatalogError,
+  type PrincipalInfo,
+} from '@lakestream/catalog';
+import { initTRPC, TRPCError } from '@trpc/server';
+import { ZodError, z } from 'zod';
+import type { WebServices } from './services';
+import { findSession, readSessionCookie } from './sessions';
+
+/* ── 1. Context ─────────────────────────────────────────────────────────────────────────────────────── */
+
+/** What every procedure sees: the services, the signed-in user (or null), the client's address. */
+export interface Context {
+  readonly services: WebServices;
+  /** The signed-in console user, or null (anonymous, expired session, disabled user). */
+  readonly user: PrincipalInfo | null;
+  /** The session token of the request's cookie, when any (sign-out deletes it). */
+  readonly sessionToken: string | null;
+  /** The client's address (first `X-Forwarded-For` hop, else `X-Real-IP`), for the audit log. */
+  readonly address: string | null;
+  /** Adds a `Set-Cookie` header to the response. */
+  readonly setCookie: (value: string) => void;
+}
+
+/** The client address a request claims through its proxy headers, or null. */
+export function clientAddress(headers: Headers): string | null {
+  const forwarded = headers.get('x-forwarded-for')?.split(',')[0]?.trim();
+  return forwarded || headers.get('x-real-ip')?.trim() || null;
+}
+
+/**
+ * The context of one request: the session cookie resolves to an enabled user, or to no one. Used by the
+ * route handler; tests build a `Context` directly (`createCaller`).
+ */
+export function createContext(services: WebServices, request: Request, responseHeaders: Headers): Context {
+  const token = readSessionCookie(request.headers.get('cookie')) ?? null;
+  const principalId = token === null ? undefined : findSession(services.db, services.sessionSecret, token);
+  const principal = principalId === undefined ? undefined : findPrincipal(services.db, principalId);
+  return {
+    services,
+    user: principal !== undefined && principal.kind === 'user' && !principal.disabled ? principal : null,
+    sessionToken: token,
+    address: clientAddress(request.headers),
+    setCookie: (value) => responseHeaders.append('set-cookie', value),
+  };
+}
+
+/* ── 2. Initialisation ──────────────────────────────────────────────────────────────────────────────── */
+
+const t = initTRPC.context<Context>().create({
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    return {
+      ...shape,
+      data: {
+        ...shape.data,
+        // The catalog's own code (INVALID_NAME, ALREADY_EXISTS, …) for the UI to react to.
+        catalogCode: isCatalogError(cause) ? cause.code : null,
+        zodIssues: cause instanceof ZodError ? z.treeifyError(cause) : null,
+      },
+    };
+  },
+});
+
+/** Builds a router from procedures. */
+export const createTRPCRouter = t.router;
+/** Builds a server-side caller of a router (tests, server components). */
+export const createCallerFactory = t.createCallerFactory;
+
+/* ── 3. Catalog errors ──────────────────────────────────────────────────────────────────────────────── */
+
+const CODES: Record<CatalogErrorCode, TRPCError['code']> = {
+  INVALID_NAME: 'BAD_REQUEST',
+  INVALID_TYPE: 'BAD_REQUEST',
+  INVALID_GRANT: 'BAD_REQUEST',
+  NOT_FOUND: 'NOT_FOUND',
+  ALREADY_EXISTS: 'CONFLICT',
+  FORBIDDEN: 'FORBIDDEN',
+  INVALID_CREDENTIAL: 'BAD_REQUEST',
+  EXPIRED: 'BAD_REQUEST',
+  REVOKED: 'BAD_REQUEST',
+};
+
+/** A `CatalogError` thrown by a procedure becomes the matching tRPC error, keeping its words. */
+const catalogErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && isCatalogError(result.error.cause)) {
+    const cause = result.error.cause;
+    throw new TRPCError({ code: CODES[cause.code], message: cause.message, cause });
+  }
+  return result;
+});
+
+/* ── 4. Procedures ──────────────────────────────────────────────────────────────────────────────────── */
+
+/** Anyone, signed in or not (sign-in, first-run setup). */
+export const publicProcedure = t.procedure.use(catalogErrors);
+
+/** A signed-in, enabled console user of any role; `ctx.actor` is who they are for the audit log. */
+export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (ctx.user === null) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'sign in first' });
+  const actor: Actor = { principalId: ctx.user.id, address: ctx.address };
+  return next({ ctx: { user: ctx.user, actor } });
+});
+
+/** An editor or admin: changes tables and grants. */
+export const editorProcedure = authedProcedure.use(({ ctx, next }) => {
+  assertRole(ctx.services.db, ctx.actor, 'editor');
+  return next();
+});
+
+/** An admin: manages principals, credentials and ingest nodes. */
+export const adminProcedure = authedProcedure.use(({ ctx, next }) => {
+  assertRole(ctx.services.db, ctx.actor, 'admin');
+  return next();
+});
+
+/**
+ * Pushes the catalog to every ingest node after a successful change, without making the caller wait for
+ * slow or unreachable nodes (the reconciler retries them).
+ */
+export function provisionAfterChange(ctx: Context): void {
+  void ctx.services.provisioner.notifyChanged();
+}

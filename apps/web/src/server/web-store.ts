@@ -1,0 +1,46 @@
+import type { CatalogDb, OpenCatalog } from '@lakestream/catalog';
+import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+
+/*
+ * The console's own tables, beside the catalog's in the same SQLite file: console users' password hashes
+ * and sign-in sessions. They are not part of the catalog (ingest nodes never see them, no audit version), so
+ * they live here rather than in packages/catalog's migrations; created with `CREATE TABLE IF NOT EXISTS`.
+ */
+
+/** Password hashes of console users (`scrypt$…`, see passwords.ts), one per user principal. */
+export const WebPasswords = sqliteTable('web_passwords', {
+  principalId: text('principal_id').primaryKey(),
+  hash: text('hash').notNull(),
+  updatedAt: integer('updated_at', { mode: 'number' }).notNull(),
+});
+
+/** Sign-in sessions: the HMAC of the cookie's token (never the token itself), its user and expiry. */
+export const WebSessions = sqliteTable('web_sessions', {
+  tokenHash: text('token_hash').primaryKey(),
+  principalId: text('principal_id').notNull(),
+  createdAt: integer('created_at', { mode: 'number' }).notNull(),
+  expiresAt: integer('expires_at', { mode: 'number' }).notNull(),
+  address: text('address'),
+});
+
+/** Creates the console's tables when missing (idempotent). */
+export function ensureWebTables(open: Pick<OpenCatalog, 'sqlite'>): void {
+  open.sqlite.exec(`
+    CREATE TABLE IF NOT EXISTS web_passwords (
+      principal_id TEXT PRIMARY KEY NOT NULL REFERENCES principals(id) ON DELETE CASCADE,
+      hash TEXT NOT NULL,
+      updated_at INTEGER NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS web_sessions (
+      token_hash TEXT PRIMARY KEY NOT NULL,
+      principal_id TEXT NOT NULL REFERENCES principals(id) ON DELETE CASCADE,
+      created_at INTEGER NOT NULL,
+      expires_at INTEGER NOT NULL,
+      address TEXT
+    );
+    CREATE INDEX IF NOT EXISTS web_sessions_principal ON web_sessions (principal_id);
+  `);
+}
+
+/** The database type the console's stores take (the catalog's drizzle database). */
+export type WebDb = CatalogDb;
