@@ -1,0 +1,59 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openTestServices, seedUsers, type TestServices } from '../../../test/support/services';
+import { createTrpcHandler } from './trpc-handler';
+
+let t: TestServices;
+let handler: (request: Request) => Promise<Response>;
+beforeEach(async () => {
+  t = await openTestServices();
+  await seedUsers(t.services);
+  handler = createTrpcHandler(async () => t.services);
+});
+afterEach(() => t.close());
+
+const signIn = (headers: Record<string, string>) =>
+  handler(
+    new Request('http://127.0.0.1:3000/api/trpc/auth.signIn', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ email: 'admin@example.com', password: 'password-admin' }),
+    }),
+  );
+
+describe('the /api/trpc route handler', () => {
+  it('serves a same-origin mutation, sets the session cookie, and the cookie authenticates a query', async () => {
+    const response = await signIn({ origin: 'http://127.0.0.1:3000' });
+    expect(response.status).toBe(200);
+    const cookie = response.headers.get('set-cookie') ?? '';
+    expect(cookie).toMatch(/^lakestream_session=/);
+    const me = await handler(
+      new Request('http://127.0.0.1:3000/api/trpc/auth.me', { headers: { cookie: cookie.split(';')[0]! } }),
+    );
+    expect(me.status).toBe(200);
+    expect(await me.json()).toMatchObject({ result: { data: { id: 'admin', role: 'admin' } } });
+  });
+
+  it('refuses a mutation from another origin, without an Origin, or marked cross-site (403)', async () => {
+    for (const headers of [
+      { origin: 'https://evil.example' },
+      {},
+      { origin: 'http://127.0.0.1:3000', 'sec-fetch-site': 'cross-site' },
+      { origin: 'http://localhost:3000' },
+    ]) {
+      const response = await signIn(headers);
+      expect(response.status).toBe(403);
+      expect(response.headers.get('set-cookie')).toBeNull();
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe('FORBIDDEN');
+    }
+  });
+
+  it('refuses a mutation by GET and an anonymous query', async () => {
+    const input = encodeURIComponent(JSON.stringify({ name: 'x' }));
+    const byGet = await handler(
+      new Request(`http://127.0.0.1:3000/api/trpc/principals.createServicePrincipal?input=${input}`),
+    );
+    expect(byGet.status).toBe(405);
+    const anon = await handler(new Request('http://127.0.0.1:3000/api/trpc/tables.list'));
+    expect(anon.status).toBe(401);
+  });
+});
