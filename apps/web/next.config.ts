@@ -4,8 +4,10 @@ import type { NextConfig } from 'next';
  * The console's Next.js config. Loaded at run time from node_modules, never bundled:
  * - better-sqlite3 (a native module);
  * - @grpc/grpc-js and @grpc/proto-loader (the provisioning client);
- * - @lakestream/catalog and @lakestream/ingest, which find their files (drizzle migrations, the admin .proto)
- *   relative to `import.meta.url`, which bundling would change.
+ * - drizzle-orm and zod: one copy shared with packages/catalog (its zod schemas are composed into ours);
+ * - @lakestream/catalog and @lakestream/ingest are listed for intent, but Turbopack bundles workspace
+ *   packages anyway (vercel/next.js#84388), so src/server/catalog.ts and admin-client.ts import them with
+ *   `turbopackIgnore` (they find their files — migrations, the admin .proto — by `import.meta.url`).
  */
 const config: NextConfig = {
   serverExternalPackages: [
@@ -14,6 +16,8 @@ const config: NextConfig = {
     '@grpc/proto-loader',
     '@lakestream/catalog',
     '@lakestream/ingest',
+    'drizzle-orm',
+    'zod',
   ],
   reactStrictMode: true,
 };

@@ -123,11 +123,14 @@ export function parseEnv(source: Readonly<Record<string, string | undefined>>): 
     throw new EnvError(`invalid console configuration: ${problems.join('; ')}`);
   }
   const e = result.data;
-  const dataDir = resolve(e.LAKESTREAM_DATA_DIR);
+  const dataDir = resolve(/* turbopackIgnore: true */ e.LAKESTREAM_DATA_DIR);
   const catalogPath = e.LAKESTREAM_CATALOG_PATH ?? join(dataDir, 'catalog.db');
   return {
     dataDir,
-    catalogPath: catalogPath === ':memory:' || isAbsolute(catalogPath) ? catalogPath : resolve(catalogPath),
+    catalogPath:
+      catalogPath === ':memory:' || isAbsolute(catalogPath)
+        ? catalogPath
+        : resolve(/* turbopackIgnore: true */ catalogPath),
     adminEmail: e.LAKESTREAM_ADMIN_EMAIL,
     adminPassword: e.LAKESTREAM_ADMIN_PASSWORD,
     publicUrl: e.LAKESTREAM_PUBLIC_URL,

@@ -1,18 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  buildProvisioningSnapshot,
-  type CatalogDb,
-  createUser,
-  listPrincipals,
-  type OpenCatalog,
-  openCatalog,
-  type ProvisioningSnapshot,
-  SYSTEM_ACTOR,
-} from '@lakestream/catalog';
+import type { CatalogDb, OpenCatalog, ProvisioningSnapshot } from '@lakestream/catalog';
 import { getEnv, type WebEnv } from '../env';
 import { connectAdmin } from './admin-client';
+import { buildProvisioningSnapshot, createUser, listPrincipals, openCatalog, SYSTEM_ACTOR } from './catalog';
 import { loadOrCreateSigningKey, type SigningKey, toSnapshotTokenKey } from './oauth/signing-key';
 import { setPassword } from './passwords';
 import { createProvisioner, type Provisioner, type ProvisionerOptions } from './provisioning';

@@ -3,16 +3,10 @@
  * formatting), 3. catalog errors → tRPC errors, 4. procedures (public, authed, editor, admin).
  * Routers (server/routers/*) use only what this file exports.
  */
-import {
-  type Actor,
-  assertRole,
-  type CatalogErrorCode,
-  findPrincipal,
-  isCatalogError,
-  type PrincipalInfo,
-} from '@lakestream/catalog';
+import type { Actor, CatalogErrorCode, PrincipalInfo } from '@lakestream/catalog';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError, z } from 'zod';
+import { assertRole, findPrincipal, isCatalogError } from './catalog';
 import type { WebServices } from './services';
 import { findSession, readSessionCookie } from './sessions';
 

@@ -1,4 +1,5 @@
-import { type CatalogExecutor, effectivePermissions, isCatalogError } from '@lakestream/catalog';
+import type { CatalogExecutor } from '@lakestream/catalog';
+import { effectivePermissions, isCatalogError } from '../catalog';
 import { OAuthError } from './oauth-error';
 import type { RequestedPrivilege } from './token-request';
 

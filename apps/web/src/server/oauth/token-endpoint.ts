@@ -1,4 +1,4 @@
-import { isCatalogError, verifyClientSecret } from '@lakestream/catalog';
+import { isCatalogError, verifyClientSecret } from '../catalog';
 import type { WebServices } from '../services';
 import { clientAddress } from '../trpc';
 import { checkRequestedPrivileges } from './check-privileges';

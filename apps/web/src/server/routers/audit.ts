@@ -1,5 +1,5 @@
-import { listAuditLog } from '@lakestream/catalog';
 import { z } from 'zod';
+import { listAuditLog } from '../catalog';
 import { adminProcedure, createTRPCRouter } from '../trpc';
 
 /** The audit log of catalog changes (admins: it shows who did what from where). */

@@ -1,6 +1,7 @@
-import { createUser, listPrincipals, type PrincipalInfo } from '@lakestream/catalog';
+import type { PrincipalInfo } from '@lakestream/catalog';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
+import { createUser, listPrincipals } from '../catalog';
 import { checkPassword, MIN_PASSWORD_LENGTH, setPassword } from '../passwords';
 import { hasAdmin } from '../services';
 import {

@@ -1,5 +1,5 @@
-import { createCatalog, createSchema, listCatalogs, listSchemas } from '@lakestream/catalog';
 import { z } from 'zod';
+import { createCatalog, createSchema, listCatalogs, listSchemas } from '../catalog';
 import { authedProcedure, createTRPCRouter, editorProcedure, provisionAfterChange } from '../trpc';
 
 /** Catalogs and schemas: the two levels above tables. */

@@ -1,11 +1,11 @@
+import { z } from 'zod';
 import {
   createCredential,
   getCredential,
   listCredentials,
   revokeCredential,
   rotateCredential,
-} from '@lakestream/catalog';
-import { z } from 'zod';
+} from '../catalog';
 import { adminProcedure, authedProcedure, createTRPCRouter, provisionAfterChange } from '../trpc';
 
 const clientId = z.string().min(1).max(128);

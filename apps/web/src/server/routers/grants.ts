@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import {
   canWrite,
   effectivePermissions,
@@ -6,8 +7,7 @@ import {
   PRIVILEGES,
   revokePrivilege,
   SECURABLE_TYPES,
-} from '@lakestream/catalog';
-import { z } from 'zod';
+} from '../catalog';
 import { authedProcedure, createTRPCRouter, editorProcedure, provisionAfterChange } from '../trpc';
 
 const securable = z.object({ type: z.enum(SECURABLE_TYPES), name: z.string().min(1).max(800) });

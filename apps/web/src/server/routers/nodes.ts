@@ -1,4 +1,4 @@
-import { getCatalogVersion } from '@lakestream/catalog';
+import { getCatalogVersion } from '../catalog';
 import { adminProcedure, authedProcedure, createTRPCRouter } from '../trpc';
 
 /** The registered ingest nodes (LAKESTREAM_INGEST_NODES): provisioned version and health. */

@@ -1,3 +1,5 @@
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
 import {
   createServicePrincipal,
   createUser,
@@ -6,9 +8,7 @@ import {
   setPrincipalDisabled,
   setUserRole,
   USER_ROLES,
-} from '@lakestream/catalog';
-import { TRPCError } from '@trpc/server';
-import { z } from 'zod';
+} from '../catalog';
 import { setPassword } from '../passwords';
 import { deleteSessionsOf } from '../sessions';
 import { adminProcedure, authedProcedure, createTRPCRouter, provisionAfterChange } from '../trpc';

@@ -1,6 +1,7 @@
-import { columnsSchema, createTable, getTable, listTables, type TableInfo } from '@lakestream/catalog';
+import type { TableInfo } from '@lakestream/catalog';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
+import { columnsSchema, createTable, getTable, listTables } from '../catalog';
 import { ProtoSchemaError, protoFromSchema } from '../proto-from-schema';
 import { sdkSnippets } from '../sdk-snippets';
 import { authedProcedure, createTRPCRouter, editorProcedure, provisionAfterChange } from '../trpc';
