@@ -1,0 +1,166 @@
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { startAdminServer } from '@lakestream/ingest/dist/admin/admin-server.js';
+import { createAuthenticator } from '@lakestream/ingest/dist/auth/create-authenticator.js';
+import { openCatalogStore } from '@lakestream/ingest/dist/catalog/catalog-store.js';
+import { openIngestNode } from '@lakestream/ingest/dist/server-node.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { handleTokenRequest } from '../src/server/oauth/token-endpoint';
+import type { WebServices } from '../src/server/services';
+import { callerAs, openTestServices, seedUsers, type TestServices } from './support/services';
+
+/** The official Zerobus TypeScript SDK's native binding (as apps/ingest's sdk-compat test loads it). */
+interface SdkModule {
+  ZerobusSdk: new (
+    endpoint: string,
+    workspaceUrl: string,
+  ) => {
+    createStream(
+      table: { tableName: string },
+      clientId: string,
+      clientSecret: string,
+      options: Record<string, unknown>,
+    ): Promise<{
+      ingestRecordOffset(record: string): Promise<bigint>;
+      waitForOffset(offset: bigint): Promise<void>;
+      close(): Promise<void>;
+    }>;
+  };
+  RecordType: { Json: number };
+}
+const sdk = createRequire(import.meta.url)(
+  '@databricks/zerobus-ingest-sdk-linux-x64-gnu/zerobus-ingest-sdk.linux-x64-gnu.node',
+) as SdkModule;
+
+const cleanups: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** Serves `POST /oidc/v1/token` over plain HTTP/1.1, as `next start` would, with the route's handler. */
+async function serveTokens(services: () => WebServices): Promise<Server> {
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const headers = new Headers();
+      for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
+      const request = new Request(`http://127.0.0.1${req.url}`, {
+        method: req.method ?? 'GET',
+        headers,
+        ...(req.method === 'POST' ? { body: Buffer.concat(chunks) } : {}),
+      });
+      const respond = async () => {
+        const response =
+          req.url === '/oidc/v1/token' && req.method === 'POST'
+            ? await handleTokenRequest(services(), request)
+            : new Response('not found', { status: 404 });
+        res.writeHead(response.status, Object.fromEntries(response.headers));
+        res.end(Buffer.from(await response.arrayBuffer()));
+      };
+      void respond();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanups.push(() => new Promise((resolve) => server.close(() => resolve())));
+  return server;
+}
+
+describe('end to end: console → provisioning → OAuth token → official SDK stream on a real ingest node', () => {
+  it('a producer with client id and secret streams JSON records that are acked and published', async () => {
+    const scratch = await openTestServices();
+    cleanups.push(() => scratch.close());
+    const nodeDir = join(scratch.dataDir, 'node');
+
+    // The ingest node, as its main.ts wires it: catalog store (provisioned by push), authenticator, admin API.
+    const store = await openCatalogStore({ dataDir: nodeDir });
+    const node = await openIngestNode({
+      dataDir: nodeDir,
+      catalog: store,
+      authenticator: createAuthenticator(store),
+      flushMs: 100,
+      parquetWorkers: 1,
+    });
+    cleanups.push(() => node.close(500));
+    const admin = await startAdminServer({
+      port: 0,
+      secret: 'e2e-admin-secret',
+      catalog: store,
+      streams: node.live,
+      onDrain: async () => 0,
+      nodeId: node.nodeId,
+    });
+    cleanups.push(() => admin.close(100));
+    const secretFile = join(scratch.dataDir, 'admin-secret');
+    writeFileSync(secretFile, 'e2e-admin-secret');
+
+    // The console, its token endpoint on HTTP.
+    let t: TestServices | undefined;
+    const http = await serveTokens(() => t!.services);
+    const consoleUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+    t = await openTestServices({
+      LAKESTREAM_PUBLIC_URL: consoleUrl,
+      LAKESTREAM_INGEST_NODES: `127.0.0.1:${admin.port}=${secretFile}`,
+      LAKESTREAM_INGEST_ENDPOINT: `http://127.0.0.1:${node.port}`,
+    });
+    cleanups.push(() => t!.close());
+
+    // An editor creates the table and grants; an admin issues the producer's credential.
+    await seedUsers(t.services);
+    const editor = callerAs(t.services, 'editor').caller;
+    const adminUser = callerAs(t.services, 'admin').caller;
+    await editor.catalogs.create({ name: 'main' });
+    await editor.catalogs.createSchema({ name: 'main.sales' });
+    await editor.tables.create({
+      name: 'main.sales.orders',
+      columns: [
+        { name: 'id', type: 'long', nullable: false },
+        { name: 'item', type: 'string' },
+      ],
+    });
+    const producer = await adminUser.principals.createServicePrincipal({ name: 'orders-producer' });
+    const grant = (
+      privilege: 'USE_CATALOG' | 'USE_SCHEMA' | 'MODIFY' | 'SELECT',
+      type: 'catalog' | 'schema' | 'table',
+      name: string,
+    ) => editor.grants.grant({ principalId: producer.id, privilege, securable: { type, name } });
+    await grant('USE_CATALOG', 'catalog', 'main');
+    await grant('USE_SCHEMA', 'schema', 'main.sales');
+    await grant('MODIFY', 'table', 'main.sales.orders');
+    await grant('SELECT', 'table', 'main.sales.orders');
+    const { clientId, clientSecret } = await adminUser.credentials.create({ principalId: producer.id });
+    await t.services.provisioner.settled();
+    expect(store.current().version).toBe(t.services.snapshot().version);
+
+    // The SDK: client id/secret → POST /oidc/v1/token on the console → bearer token → stream on the node.
+    const client = new sdk.ZerobusSdk(`http://127.0.0.1:${node.port}`, consoleUrl);
+    const stream = await client.createStream({ tableName: 'main.sales.orders' }, clientId, clientSecret, {
+      recordType: sdk.RecordType.Json,
+    });
+    let last = -1n;
+    for (let i = 0; i < 20; i++)
+      last = await stream.ingestRecordOffset(JSON.stringify({ id: i, item: `tea ${i}` }));
+    await stream.waitForOffset(last);
+    await stream.close();
+    expect(last).toBe(19n);
+    const credential = await adminUser.credentials.get({ clientId });
+    expect(credential.lastUsedAt).not.toBeNull();
+
+    // Revoked: the SDK's token request gets 401 (final), so no new stream; the node also has the revocation.
+    await adminUser.credentials.revoke({ clientId });
+    await t.services.provisioner.settled();
+    await expect(
+      client.createStream({ tableName: 'main.sales.orders' }, clientId, clientSecret, {
+        recordType: sdk.RecordType.Json,
+      }),
+    ).rejects.toThrow();
+
+    await node.close(500);
+    const log = join(nodeDir, 'tables/main/sales/orders/_delta_log');
+    expect(existsSync(log)).toBe(true);
+    expect(readdirSync(log).filter((f) => f.endsWith('.json')).length).toBeGreaterThanOrEqual(2);
+  });
+});
