@@ -3,6 +3,8 @@ import * as grpc from '@grpc/grpc-js';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { CatalogSource } from '../catalog/catalog-view.js';
 import { IngestError } from '../errors.js';
+import { flightServerService } from '../flight/flight-proto.js';
+import { type FlightCall, serveDoPut } from '../flight/flight-session.js';
 import type { IngestPipeline } from '../stream/ingest-pipeline.js';
 import { LiveStreams } from '../stream/live-streams.js';
 import { retireStream } from '../stream/retire-stream.js';
@@ -120,6 +122,12 @@ export async function startIngestServer(options: IngestServerOptions): Promise<I
           callback(toServiceError(status) as grpc.ServiceError);
         },
       );
+    },
+  });
+  // Arrow Flight DoPut (the SDKs' Arrow stream) on the same endpoint, limits and windows: see src/flight/.
+  server.addService(flightServerService(), {
+    DoPut: (call: FlightCall) => {
+      void serveDoPut(call, ctx);
     },
   });
 

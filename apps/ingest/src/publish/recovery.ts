@@ -1,4 +1,5 @@
 import type { CatalogSource, ProvisionedTable } from '../catalog/catalog-view.js';
+import { decodeArrowRequest } from '../flight/arrow-ipc.js';
 import type { Log } from '../grpc/log.js';
 import type { DescriptorStore } from '../stream/descriptor-store.js';
 import type { PersistentStreams } from '../stream/persistent-streams.js';
@@ -62,17 +63,26 @@ export async function recover(parts: {
       alreadyPublished++;
       continue;
     }
-    const hashHex = Buffer.from(rec.descriptorHash).toString('hex');
-    const key = `${table.name}|${rec.format}|${hashHex}`;
-    let decoder = decoders.get(key);
-    if (decoder === undefined) {
-      const descriptor = rec.format === 'proto' ? await parts.descriptors.get(rec.descriptorHash) : undefined;
-      decoder = createRecordDecoder(table, rec.format, descriptor);
-      decoders.set(key, decoder);
+    const format = rec.format;
+    let decode: () => ReturnType<RecordDecoder['decode']>;
+    if (format === 'arrow') {
+      // A Flight DoPut request: one IPC stream (schema + batch), decoded and conformed again.
+      decode = () => decodeArrowRequest(table, rec.records[0] ?? new Uint8Array(0), rec.offset);
+    } else {
+      const hashHex = Buffer.from(rec.descriptorHash).toString('hex');
+      const key = `${table.name}|${format}|${hashHex}`;
+      let decoder = decoders.get(key);
+      if (decoder === undefined) {
+        const descriptor = format === 'proto' ? await parts.descriptors.get(rec.descriptorHash) : undefined;
+        decoder = createRecordDecoder(table, format, descriptor);
+        decoders.set(key, decoder);
+      }
+      const d = decoder;
+      decode = () => d.decode(rec.records, rec.offset);
     }
     let batch: ReturnType<RecordDecoder['decode']>;
     try {
-      batch = decoder.decode(rec.records, rec.offset);
+      batch = decode();
     } catch (err) {
       log.error(
         { err, position: e.position.toString(), table: table.name },

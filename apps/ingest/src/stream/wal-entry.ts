@@ -1,6 +1,12 @@
 import type { RecordFormat } from '../grpc/decode-request.js';
 
 /**
+ * How a `records` entry's bytes decode: PROTO / JSON records of a Zerobus stream, or `arrow`: one Arrow IPC
+ * stream (schema + one record batch) of a Flight DoPut, held as the entry's single record.
+ */
+export type WalRecordFormat = RecordFormat | 'arrow';
+
+/**
  * What the ingest node writes into each WAL entry (the WAL itself only sees bytes). Records are logged raw,
  * as received, with what is needed to decode them again at recovery: the table, the format and the hash of
  * the descriptor (kept in the descriptor store). Persistent-stream lifecycle events are logged too, so the
@@ -12,8 +18,8 @@ export type WalRecord =
       readonly streamId: string;
       readonly persistent: boolean;
       readonly table: string;
-      readonly format: RecordFormat;
-      /** SHA-256 of the descriptor (PROTO), 32 zero bytes for JSON. */
+      readonly format: WalRecordFormat;
+      /** SHA-256 of the descriptor (PROTO), 32 zero bytes for JSON and Arrow. */
       readonly descriptorHash: Uint8Array;
       readonly offset: bigint;
       readonly records: readonly Uint8Array[];
@@ -22,6 +28,7 @@ export type WalRecord =
   | { readonly kind: 'stream-retired'; readonly streamId: string };
 
 const KIND = { records: 1, 'stream-created': 2, 'stream-retired': 3 } as const;
+const FORMAT = { proto: 1, json: 2, arrow: 3 } as const;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -45,7 +52,7 @@ export function encodeWalRecord(entry: WalRecord): Uint8Array {
   out.set(table, p + 2);
   p += 2 + table.length;
   if (entry.kind === 'records') {
-    out[p++] = entry.format === 'proto' ? 1 : 2;
+    out[p++] = FORMAT[entry.format];
     out[p++] = entry.persistent ? 1 : 0;
     out.set(entry.descriptorHash.subarray(0, 32), p);
     p += 32;
@@ -76,7 +83,8 @@ export function decodeWalRecord(payload: Uint8Array): WalRecord {
   if (kind === KIND['stream-created']) return { kind: 'stream-created', streamId, table };
   if (kind === KIND['stream-retired']) return { kind: 'stream-retired', streamId };
   if (kind !== KIND.records) throw new Error(`unknown WAL entry kind ${kind}`);
-  const format: RecordFormat = payload[p++] === 1 ? 'proto' : 'json';
+  const code = payload[p++];
+  const format: WalRecordFormat = code === FORMAT.proto ? 'proto' : code === FORMAT.arrow ? 'arrow' : 'json';
   const persistent = payload[p++] === 1;
   const descriptorHash = payload.subarray(p, p + 32);
   p += 32;
