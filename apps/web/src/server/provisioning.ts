@@ -40,6 +40,8 @@ export interface ProvisionerOptions {
   readonly snapshot: () => ProvisioningSnapshot;
   readonly connect: (node: IngestNodeConfig) => Promise<AdminClient>;
   readonly log?: (message: string, details: Record<string, unknown>) => void;
+  /** How long one admin call may take before the node counts as unreachable (ms). Default 5000. */
+  readonly callTimeoutMs?: number;
 }
 
 interface NodeEntry {
@@ -58,6 +60,15 @@ function describe(error: unknown): string {
 
 const FAILED_PRECONDITION = 9;
 
+/** `promise`, or a rejection after `ms` (grpc-js calls have no deadline by default). */
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 /**
  * A provisioner of `options.nodes`. Each push sends `snapshot()` as JSON through admin PushCatalog; a node
  * answering FAILED_PRECONDITION already runs a newer version, which is fine. A failed call drops the client
@@ -65,6 +76,7 @@ const FAILED_PRECONDITION = 9;
  */
 export function createProvisioner(options: ProvisionerOptions): Provisioner {
   const log = options.log ?? (() => {});
+  const timeoutMs = options.callTimeoutMs ?? 5000;
   const entries: NodeEntry[] = options.nodes.map((config) => ({
     config,
     client: undefined,
@@ -92,6 +104,7 @@ export function createProvisioner(options: ProvisionerOptions): Provisioner {
   const fail = (entry: NodeEntry, error: unknown, latestVersion: number) => {
     entry.client?.close();
     entry.client = undefined;
+    const changed = entry.state.reachable || entry.state.lastError !== describe(error);
     entry.state = {
       ...entry.state,
       reachable: false,
@@ -99,14 +112,22 @@ export function createProvisioner(options: ProvisionerOptions): Provisioner {
       lastError: describe(error),
       checkedAt: Date.now(),
     };
-    log('ingest node unreachable or refused the catalog', {
-      node: entry.config.address,
-      error: describe(error),
-    });
+    // Logged when it starts failing or fails differently, not at every reconcile.
+    if (changed) {
+      log('ingest node unreachable or refused the catalog', {
+        node: entry.config.address,
+        error: describe(error),
+      });
+    }
   };
   const push = async (entry: NodeEntry, snapshot: ProvisioningSnapshot) => {
     try {
-      const result = await (await client(entry)).pushCatalog(JSON.stringify(snapshot));
+      const admin = await client(entry);
+      const result = await withTimeout(
+        admin.pushCatalog(JSON.stringify(snapshot)),
+        timeoutMs,
+        `PushCatalog to ${entry.config.address}`,
+      );
       entry.state = {
         ...entry.state,
         reachable: true,
@@ -126,7 +147,8 @@ export function createProvisioner(options: ProvisionerOptions): Provisioner {
   const check = async (entry: NodeEntry) => {
     const snapshot = options.snapshot();
     try {
-      const status = await (await client(entry)).getStatus();
+      const admin = await client(entry);
+      const status = await withTimeout(admin.getStatus(), timeoutMs, `GetStatus of ${entry.config.address}`);
       entry.state = {
         ...entry.state,
         reachable: true,

@@ -7,6 +7,7 @@ import type { Actor, CatalogErrorCode, PrincipalInfo } from '@lakestream/catalog
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError, z } from 'zod';
 import { assertRole, findPrincipal, isCatalogError } from './catalog';
+import { clientAddress } from './http/client-address';
 import type { WebServices } from './services';
 import { findSession, readSessionCookie } from './sessions';
 
@@ -23,12 +24,6 @@ export interface Context {
   readonly address: string | null;
   /** Adds a `Set-Cookie` header to the response. */
   readonly setCookie: (value: string) => void;
-}
-
-/** The client address a request claims through its proxy headers, or null. */
-export function clientAddress(headers: Headers): string | null {
-  const forwarded = headers.get('x-forwarded-for')?.split(',')[0]?.trim();
-  return forwarded || headers.get('x-real-ip')?.trim() || null;
 }
 
 /**

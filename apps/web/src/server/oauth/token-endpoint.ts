@@ -1,6 +1,6 @@
 import { isCatalogError, verifyClientSecret } from '../catalog';
+import { clientAddress } from '../http/client-address';
 import type { WebServices } from '../services';
-import { clientAddress } from '../trpc';
 import { checkRequestedPrivileges } from './check-privileges';
 import { issueAccessToken } from './issue-token';
 import { OAuthError } from './oauth-error';
