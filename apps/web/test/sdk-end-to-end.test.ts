@@ -23,6 +23,7 @@ interface SdkModule {
       clientId: string,
       clientSecret: string,
       options: Record<string, unknown>,
+      headers?: { getHeadersCallback: () => [string, string][] },
     ): Promise<{
       ingestRecordOffset(record: string): Promise<bigint>;
       waitForOffset(offset: bigint): Promise<void>;
@@ -149,9 +150,35 @@ describe('end to end: console → provisioning → OAuth token → official SDK 
     const credential = await adminUser.credentials.get({ clientId });
     expect(credential.lastUsedAt).not.toBeNull();
 
-    // Revoked: the SDK's token request gets 401 (final), so no new stream; the node also has the revocation.
+    // A token issued before the revocation…
+    const issued = await fetch(`${consoleUrl}/oidc/v1/token`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: 'grant_type=client_credentials&scope=all-apis',
+    });
+    const { access_token: token } = (await issued.json()) as { access_token: string };
+
+    // …is refused by the node once the revocation is provisioned; and the SDK gets no new token (401, final).
     await adminUser.credentials.revoke({ clientId });
     await t.services.provisioner.settled();
+    expect(store.current().credential(clientId)?.revoked).toBe(true);
+    const withOldToken = () =>
+      client.createStream(
+        { tableName: 'main.sales.orders' },
+        clientId,
+        clientSecret,
+        { recordType: sdk.RecordType.Json },
+        {
+          getHeadersCallback: () => [
+            ['authorization', `Bearer ${token}`],
+            ['x-databricks-zerobus-table-name', 'main.sales.orders'],
+          ],
+        },
+      );
+    await expect(withOldToken()).rejects.toThrow(/revoked/);
     await expect(
       client.createStream({ tableName: 'main.sales.orders' }, clientId, clientSecret, {
         recordType: sdk.RecordType.Json,
