@@ -79,6 +79,30 @@ describe('Arrow Flight DoPut', () => {
   });
 });
 
+describe('Arrow Flight DoPut drain and admin listing', () => {
+  it('is listed as a live stream; a drain sends close_stream_duration_ms on an ack, the client finishes OK', async () => {
+    const s = openDoPut(client, cat.tokens.good.token, ORDERS);
+    s.send(flightData.schema(arrowMessages(orders(0, 1)).schema));
+    s.send(flightData.batch(arrowMessages(orders(0, 5)).batches[0]!, 0));
+    await s.acked(0);
+    const listed = node.live.list();
+    expect(listed).toHaveLength(1);
+    expect(listed[0]).toMatchObject({
+      table: ORDERS,
+      principalId: 'svc-orders',
+      records: 5,
+      ackedOffset: 0n,
+    });
+    const draining = node.live.drain(2000);
+    const deadline = Date.now() + 5000;
+    while (s.last?.close_stream_duration_ms === undefined && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(s.last).toEqual({ ack_up_to_offset: 0, ack_up_to_records: 5, close_stream_duration_ms: 2000 });
+    expect((await s.finish()).code).toBe(status.OK);
+    await draining;
+  });
+});
+
 describe('Arrow Flight DoPut refusals (exact status and words)', () => {
   const schemaOf = (t: ArrowTable) => flightData.schema(arrowMessages(t).schema);
 
