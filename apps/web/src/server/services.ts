@@ -9,6 +9,7 @@ import { loadOrCreateSigningKey, type SigningKey, toSnapshotTokenKey } from './o
 import { setPassword } from './passwords';
 import { createProvisioner, type Provisioner, type ProvisionerOptions } from './provisioning';
 import { readOrCreateSecretFile } from './secret-file';
+import { createSignInThrottle, type SignInThrottle } from './sign-in-throttle';
 import { ensureWebTables } from './web-store';
 
 /** Everything the console's procedures and routes share: the catalog, keys, provisioning. */
@@ -19,6 +20,8 @@ export interface WebServices extends AsyncDisposable {
   readonly signingKey: SigningKey;
   readonly sessionSecret: string;
   readonly provisioner: Provisioner;
+  /** Failed sign-ins per e-mail and address. */
+  readonly signInThrottle: SignInThrottle;
   /** The snapshot ingest nodes get now (issuer, audience and public key included). */
   snapshot(): ProvisioningSnapshot;
   close(): Promise<void>;
@@ -85,6 +88,7 @@ export async function openWebServices(env: WebEnv, options: WebServicesOptions =
       signingKey,
       sessionSecret,
       provisioner,
+      signInThrottle: createSignInThrottle(),
       snapshot,
       close,
       [Symbol.asyncDispose]: close,

@@ -119,4 +119,27 @@ describe('auth router', () => {
       },
     );
   });
+
+  it('throttles an e-mail after 10 failed sign-ins from one address, even with the right password', async () => {
+    await seedUsers(t.services);
+    const { caller } = callerAs(t.services, null);
+    for (let i = 0; i < 10; i++) {
+      await expect(
+        caller.auth.signIn({ email: 'viewer@example.com', password: `guess-${i}` }),
+      ).rejects.toMatchObject({
+        code: 'UNAUTHORIZED',
+      });
+    }
+    await expect(
+      caller.auth.signIn({ email: 'viewer@example.com', password: 'password-viewer' }),
+    ).rejects.toMatchObject({
+      code: 'TOO_MANY_REQUESTS',
+      message: 'too many failed sign-ins; try again in 15 min',
+    });
+    expect(
+      await caller.auth.signIn({ email: 'editor@example.com', password: 'password-editor' }),
+    ).toMatchObject({
+      id: 'editor',
+    });
+  });
 });

@@ -61,15 +61,29 @@ export const authRouter = createTRPCRouter({
     return toMe(admin);
   }),
 
-  /** Signs in; the same UNAUTHORIZED words for an unknown e-mail, a wrong password or a disabled user. */
+  /**
+   * Signs in; the same UNAUTHORIZED words for an unknown e-mail, a wrong password or a disabled user.
+   * TOO_MANY_REQUESTS after 10 failures of one e-mail from one address within 15 minutes.
+   */
   signIn: publicProcedure
     .input(z.object({ email, password: z.string().max(1024) }))
     .mutation(async ({ ctx, input }) => {
+      const throttle = ctx.services.signInThrottle;
+      const key = `${input.email}|${ctx.address ?? ''}`;
+      const wait = throttle.retryAfter(key);
+      if (wait > 0) {
+        throw new TRPCError({
+          code: 'TOO_MANY_REQUESTS',
+          message: `too many failed sign-ins; try again in ${Math.ceil(wait / 60_000)} min`,
+        });
+      }
       const user = listPrincipals(ctx.services.db).find((p) => p.kind === 'user' && p.name === input.email);
       const ok = await checkPassword(ctx.services.db, user?.id ?? '', input.password);
       if (user === undefined || !ok || user.disabled) {
+        throttle.failed(key);
         throw new TRPCError({ code: 'UNAUTHORIZED', message: 'wrong e-mail or password' });
       }
+      throttle.succeeded(key);
       startSession(ctx, user.id);
       return toMe(user);
     }),
