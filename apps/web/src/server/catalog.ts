@@ -44,6 +44,7 @@ export const {
   listSchemas,
   listTables,
   openCatalog,
+  parseColumns,
   revokeCredential,
   revokePrivilege,
   rotateCredential,

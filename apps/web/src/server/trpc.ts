@@ -50,6 +50,8 @@ const t = initTRPC.context<Context>().create({
     const cause = error.cause;
     return {
       ...shape,
+      // Input errors in words (`name: Too small…`), not tRPC's JSON dump of the issues.
+      message: cause instanceof ZodError ? z.prettifyError(cause) : shape.message,
       data: {
         ...shape.data,
         // The catalog's own code (INVALID_NAME, ALREADY_EXISTS, …) for the UI to react to.

@@ -1,7 +1,7 @@
 import type { TableInfo } from '@lakestream/catalog';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { columnsSchema, createTable, getTable, listTables } from '../catalog';
+import { createTable, getTable, listTables, parseColumns } from '../catalog';
 import { ProtoSchemaError, protoFromSchema } from '../proto-from-schema';
 import { sdkSnippets } from '../sdk-snippets';
 import { authedProcedure, createTRPCRouter, editorProcedure, provisionAfterChange } from '../trpc';
@@ -41,7 +41,8 @@ export const tablesRouter = createTRPCRouter({
     .input(
       z.object({
         name: tableName,
-        columns: columnsSchema,
+        // Checked by the catalog's own rules, whose errors name the column path in words.
+        columns: z.array(z.unknown()).min(1, 'a table needs at least one column'),
         comment: z.string().max(1000).optional(),
         location: z.string().min(1).optional(),
         properties: z.record(z.string(), z.string()).optional(),
@@ -50,7 +51,7 @@ export const tablesRouter = createTRPCRouter({
     .mutation(({ ctx, input }) => {
       const created = createTable(ctx.services.db, ctx.actor, {
         name: input.name,
-        columns: input.columns,
+        columns: parseColumns(input.columns),
         ...(input.comment === undefined ? {} : { comment: input.comment }),
         ...(input.location === undefined ? {} : { location: input.location }),
         ...(input.properties === undefined ? {} : { properties: input.properties }),
