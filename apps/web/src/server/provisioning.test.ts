@@ -1,0 +1,68 @@
+import { createServer, type Socket } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { connectAdmin } from './admin-client';
+import { createProvisioner } from './provisioning';
+
+const sockets: Socket[] = [];
+const closers: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const s of sockets.splice(0)) s.destroy();
+  for (const close of closers.splice(0)) await close();
+});
+
+describe('createProvisioner', () => {
+  it('counts a node that accepts connections but never answers as unreachable after the call timeout', async () => {
+    const silent = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    closers.push(() => new Promise((resolve) => silent.close(() => resolve())));
+    const port = (silent.address() as { port: number }).port;
+    const provisioner = createProvisioner({
+      nodes: [{ address: `127.0.0.1:${port}` }],
+      snapshot: () => ({
+        version: 3,
+        issuer: 'http://console',
+        audience: 'lakestream-ingest',
+        tables: [],
+        principals: [],
+        grants: [],
+        credentials: [],
+        tokenKeys: [],
+      }),
+      connect: connectAdmin,
+      callTimeoutMs: 300,
+    });
+    closers.push(() => provisioner.close());
+    const started = Date.now();
+    await provisioner.reconcile();
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(provisioner.states()[0]).toMatchObject({
+      reachable: false,
+      latestVersion: 3,
+      lastError: `GetStatus of 127.0.0.1:${port} did not answer within 300 ms`,
+    });
+    await provisioner.notifyChanged();
+    expect(provisioner.states()[0]?.lastError).toBe(
+      `PushCatalog to 127.0.0.1:${port} did not answer within 300 ms`,
+    );
+  });
+
+  it('reports a secret file that cannot be read', async () => {
+    const provisioner = createProvisioner({
+      nodes: [{ address: '127.0.0.1:1', secretFile: '/nonexistent/admin-secret' }],
+      snapshot: () => ({
+        version: 1,
+        issuer: 'i',
+        audience: 'a',
+        tables: [],
+        principals: [],
+        grants: [],
+        credentials: [],
+        tokenKeys: [],
+      }),
+      connect: connectAdmin,
+    });
+    closers.push(() => provisioner.close());
+    await provisioner.notifyChanged();
+    expect(provisioner.states()[0]?.lastError).toMatch(/ENOENT.*\/nonexistent\/admin-secret/);
+  });
+});
