@@ -51,6 +51,7 @@ async function main(argv: readonly string[]): Promise<void> {
     port: config.port,
     limits: {
       maxRequestBytes: config.limits.maxRequestBytes,
+      maxRecordBytes: config.limits.maxRecordBytes,
       streamInFlightBytes: config.limits.streamInflightBytes,
       maxStreams: config.limits.maxStreams,
     },

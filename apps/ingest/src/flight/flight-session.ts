@@ -10,8 +10,8 @@ import { NO_DESCRIPTOR } from '../stream/descriptor-store.js';
 import { type LiveStream, type LiveStreamInfo, StreamCounters } from '../stream/live-streams.js';
 import { MessageReader } from '../stream/message-reader.js';
 import type { StreamContext } from '../stream/stream-session.js';
+import { authorizeWrite, resolveWritableTable, TABLE_HEADER } from '../stream/table-access.js';
 import { checkBatchMessage, checkSchemaMessage, decodeArrowRequest, ipcStream } from './arrow-ipc.js';
-import { authorizeFlightWrite, resolveFlightTable, TABLE_HEADER } from './flight-auth.js';
 import { type FlightData, type MalformedFlightData, putResult } from './flight-proto.js';
 import { parseOffsetId } from './offset-metadata.js';
 
@@ -94,7 +94,12 @@ class FlightSession implements LiveStream {
       }
       this.ctx.live.add(this);
       this.principal = await this.ctx.authenticator.authenticate(this.header('authorization'));
-      this.table = resolveFlightTable(this.ctx.catalog.current(), this.principal, this.header(TABLE_HEADER));
+      this.table = resolveWritableTable(
+        this.ctx.catalog.current(),
+        this.principal,
+        this.header(TABLE_HEADER),
+        `set the ${TABLE_HEADER} header to catalog.schema.table`,
+      );
       const first = await this.reader.next(signal);
       if (first === null) {
         this.finishOk();
@@ -372,7 +377,7 @@ class FlightSession implements LiveStream {
           `table ${this.table.name} is no longer provisioned on this ingest node`,
         );
       }
-      authorizeFlightWrite(view, this.principal, this.table.name);
+      authorizeWrite(view, this.principal, this.table.name);
     } catch (err) {
       this.abort(err);
     }

@@ -62,6 +62,7 @@ export interface IngestServer extends AsyncDisposable {
 /** Default limits (spec: the client caps requests at 10 MiB − 64 KiB). */
 export const DEFAULT_LIMITS: StreamLimits = {
   maxRequestBytes: 10 * 1024 * 1024,
+  maxRecordBytes: 10 * 1024 * 1024,
   streamInFlightBytes: 64 * 1024 * 1024,
   maxStreams: 1024,
 };

@@ -74,7 +74,8 @@ export async function recover(parts: {
       let decoder = decoders.get(key);
       if (decoder === undefined) {
         const descriptor = format === 'proto' ? await parts.descriptors.get(rec.descriptorHash) : undefined;
-        decoder = createRecordDecoder(table, format, descriptor);
+        // No size limit on replay: these records were acked under the limit of their day, which may have been higher.
+        decoder = createRecordDecoder(table, format, descriptor, { maxRecordBytes: Number.MAX_SAFE_INTEGER });
         decoders.set(key, decoder);
       }
       const d = decoder;

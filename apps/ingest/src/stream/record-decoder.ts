@@ -41,6 +41,7 @@ export function createRecordDecoder(
   table: ProvisionedTable,
   format: RecordFormat,
   descriptor: Uint8Array | undefined,
+  limits: { maxRecordBytes: number },
 ): RecordDecoder {
   const target = tableArrowSchema(table);
   const name = table.name;
@@ -53,7 +54,10 @@ export function createRecordDecoder(
     }
     let parser: ReturnType<typeof createParser>;
     try {
-      parser = createParser(descriptor, { tableSchema: table.schema as TableStruct });
+      parser = createParser(descriptor, {
+        tableSchema: table.schema as TableStruct,
+        maxRecordBytes: limits.maxRecordBytes,
+      });
     } catch (err) {
       if (err instanceof SchemaError) {
         throw new IngestError(
@@ -75,7 +79,7 @@ export function createRecordDecoder(
       },
     };
   }
-  const parser = createJsonParser(target);
+  const parser = createJsonParser(target, { maxRecordBytes: limits.maxRecordBytes });
   return {
     format,
     decode(records, offset) {

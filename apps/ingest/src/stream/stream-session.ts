@@ -19,11 +19,15 @@ import { type LiveStream, type LiveStreamInfo, type LiveStreams, StreamCounters 
 import { MessageReader } from './message-reader.js';
 import { PersistentStreams } from './persistent-streams.js';
 import { createRecordDecoder, type RecordDecoder } from './record-decoder.js';
+import { authorizeWrite, resolveWritableTable, TABLE_HEADER } from './table-access.js';
 
 /** Limits of a node's streams (see `config.ts` for their flags). */
 export interface StreamLimits {
   /** Largest request message accepted (bytes). Default 10 MiB; larger ones fail with INVALID_ARGUMENT. */
   readonly maxRequestBytes: number;
+  /** Largest single record (bytes, or UTF-16 units of a JSON record). Default 10 MiB; larger ones fail with
+   * INVALID_ARGUMENT naming the record. */
+  readonly maxRecordBytes: number;
   /** Bytes one stream may have read and not yet acked; beyond it the stream is not read. Default 64 MiB. */
   readonly streamInFlightBytes: number;
   /** Live streams per node; more are refused with RESOURCE_EXHAUSTED. Default 1024. */
@@ -73,7 +77,6 @@ interface InFlight {
   ok: boolean;
 }
 
-const TABLE_HEADER = 'x-databricks-zerobus-table-name';
 const FORMAT_NAMES: Record<RecordFormat, string> = { proto: 'PROTO', json: 'JSON' };
 
 /**
@@ -195,34 +198,14 @@ class StreamSession implements LiveStream {
         `the ${TABLE_HEADER} header names table ${headerName} but create_stream.table_name is ${named}; they must agree`,
       );
     }
-    const name = named || headerName;
-    if (name === undefined || name === '') {
-      throw new IngestError(
-        'INVALID_ARGUMENT',
-        `no table named: set create_stream.table_name and the ${TABLE_HEADER} header to catalog.schema.table`,
-      );
-    }
     const view = this.ctx.catalog.current();
-    const table = view.table(name);
-    if (table === undefined) {
-      throw new IngestError('NOT_FOUND', `table ${name} is not provisioned on this ingest node`);
-    }
-    this.authorize(view, table.name);
+    const table = resolveWritableTable(
+      view,
+      this.principal!,
+      named || headerName,
+      `set create_stream.table_name and the ${TABLE_HEADER} header to catalog.schema.table`,
+    );
     return { table, view };
-  }
-
-  private authorize(view: CatalogView, tableName: string): void {
-    const principal = this.principal!;
-    if (view.isRevoked(principal.id, principal.credentialId)) {
-      throw new IngestError('UNAUTHENTICATED', `the credential ${principal.credentialId} was revoked`);
-    }
-    const decision = view.authorizeWrite(principal.id, tableName);
-    if (!decision.allowed) {
-      throw new IngestError(
-        'PERMISSION_DENIED',
-        `${principal.id} may not write to ${tableName}: ${decision.reason}`,
-      );
-    }
   }
 
   private async compile(
@@ -241,7 +224,9 @@ class StreamSession implements LiveStream {
         `table ${table.name}: record_type ${recordType === 0 ? 'RECORD_TYPE_UNSPECIFIED' : recordType} is not supported; use PROTO (1) or JSON (2)`,
       );
     }
-    this.decoder = createRecordDecoder(table, format, format === 'proto' ? descriptor : undefined);
+    this.decoder = createRecordDecoder(table, format, format === 'proto' ? descriptor : undefined, {
+      maxRecordBytes: this.ctx.limits.maxRecordBytes,
+    });
     this.descriptorHash =
       format === 'proto' ? await this.ctx.pipeline.descriptors.put(descriptor!) : NO_DESCRIPTOR;
   }
@@ -592,7 +577,7 @@ class StreamSession implements LiveStream {
           `table ${this.table.name} is no longer provisioned on this ingest node`,
         );
       }
-      this.authorize(view, this.table.name);
+      authorizeWrite(view, this.principal!, this.table.name);
     } catch (err) {
       this.abort(err);
     }
