@@ -1,16 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { status as grpcStatus, Metadata, type ServerDuplexStream } from '@grpc/grpc-js';
+import { Metadata, type ServerDuplexStream } from '@grpc/grpc-js';
 import type { RecordBatch } from 'apache-arrow';
 import type { Principal } from '../auth/authenticator.js';
 import type { CatalogView, ProvisionedTable } from '../catalog/catalog-view.js';
-import { IngestError, isIngestError } from '../errors.js';
-import { toGrpcStatus, toServiceError } from '../grpc/status.js';
+import { IngestError } from '../errors.js';
+import { endCallWithError, readHeader } from '../grpc/end-call.js';
 import { ByteBudget } from '../stream/byte-budget.js';
 import { NO_DESCRIPTOR } from '../stream/descriptor-store.js';
-import { type LiveStream, type LiveStreamInfo, StreamCounters } from '../stream/live-streams.js';
+import {
+  describeStream,
+  type LiveStream,
+  type LiveStreamInfo,
+  StreamCounters,
+} from '../stream/live-streams.js';
 import { MessageReader } from '../stream/message-reader.js';
 import type { StreamContext } from '../stream/stream-session.js';
-import { authorizeWrite, resolveWritableTable, TABLE_HEADER } from '../stream/table-access.js';
+import { assertStillWritable, resolveWritableTable, TABLE_HEADER } from '../stream/table-access.js';
 import { checkBatchMessage, checkSchemaMessage, decodeArrowRequest, ipcStream } from './arrow-ipc.js';
 import { type FlightData, type MalformedFlightData, putResult } from './flight-proto.js';
 import { parseOffsetId } from './offset-metadata.js';
@@ -304,21 +309,14 @@ class FlightSession implements LiveStream {
 
   private finishError(err: unknown): void {
     this.state = 'closing';
-    const cancelled = this.call.cancelled;
-    const status = toGrpcStatus(err);
-    const fields = {
-      streamId: this.streamId,
-      table: this.table?.name,
-      code: status.code,
-      details: status.details,
-    };
-    if (cancelled) this.ctx.log.debug(fields, 'flight DoPut cancelled by the client');
-    else if (isIngestError(err)) this.ctx.log.info(fields, 'flight DoPut ended with an error');
-    else this.ctx.log.error({ ...fields, err }, 'flight DoPut failed');
-    if (!cancelled) {
-      this.ctx.metrics?.errors.inc({ code: grpcStatus[status.code] ?? String(status.code) }, 1);
-      this.call.emit('error', toServiceError(status));
-    }
+    endCallWithError(
+      this.call,
+      err,
+      'flight DoPut',
+      { streamId: this.streamId, table: this.table?.name },
+      this.ctx.log,
+      this.ctx.metrics?.errors,
+    );
     this.close();
   }
 
@@ -332,29 +330,22 @@ class FlightSession implements LiveStream {
   }
 
   private header(name: string): string | undefined {
-    const v = this.call.metadata.get(name)[0];
-    return typeof v === 'string' ? v : v === undefined ? undefined : v.toString('utf8');
+    return readHeader(this.call.metadata, name);
   }
 
   info(): LiveStreamInfo {
-    const c = this.counters;
-    return {
-      streamId: this.streamId,
-      kind: 'ephemeral',
-      table: this.table?.name ?? '',
-      principalId: this.principal?.id ?? '',
-      peer: this.call.getPeer(),
-      startedAt: this.startedAt,
-      state: this.state,
-      requests: c.requests,
-      records: c.records,
-      bytes: c.bytes,
-      ackedOffset: c.ackedOffset,
-      ackLatencyP50Ms: c.ackLatency.quantile(0.5),
-      ackLatencyP99Ms: c.ackLatency.quantile(0.99),
-      errors: c.errors,
-      inFlightBytes: c.inFlightBytes,
-    };
+    return describeStream(
+      {
+        streamId: this.streamId,
+        kind: 'ephemeral',
+        table: this.table?.name,
+        principalId: this.principal?.id,
+        peer: this.call.getPeer(),
+        startedAt: this.startedAt,
+        state: this.state,
+      },
+      this.counters,
+    );
   }
 
   drain(durationMs: number): void {
@@ -371,13 +362,7 @@ class FlightSession implements LiveStream {
   recheck(view: CatalogView): void {
     if (this.principal === undefined || this.table === undefined || this.state === 'closing') return;
     try {
-      if (view.table(this.table.name) === undefined) {
-        throw new IngestError(
-          'NOT_FOUND',
-          `table ${this.table.name} is no longer provisioned on this ingest node`,
-        );
-      }
-      authorizeWrite(view, this.principal, this.table.name);
+      assertStillWritable(view, this.principal, this.table.name);
     } catch (err) {
       this.abort(err);
     }

@@ -49,6 +49,34 @@ export class StreamCounters {
   readonly ackLatency = new LatencyTracker(1024);
 }
 
+/** The identity and state a `LiveStreamInfo` reports besides the counters. */
+export interface StreamIdentity {
+  readonly streamId: string;
+  readonly kind: LiveStreamInfo['kind'];
+  readonly table: string | undefined;
+  readonly principalId: string | undefined;
+  readonly peer: string;
+  readonly startedAt: number;
+  readonly state: LiveStreamState;
+}
+
+/** What the admin API lists for one stream (shared by the Zerobus and Flight sessions). */
+export function describeStream(identity: StreamIdentity, c: StreamCounters): LiveStreamInfo {
+  return {
+    ...identity,
+    table: identity.table ?? '',
+    principalId: identity.principalId ?? '',
+    requests: c.requests,
+    records: c.records,
+    bytes: c.bytes,
+    ackedOffset: c.ackedOffset,
+    ackLatencyP50Ms: c.ackLatency.quantile(0.5),
+    ackLatencyP99Ms: c.ackLatency.quantile(0.99),
+    errors: c.errors,
+    inFlightBytes: c.inFlightBytes,
+  };
+}
+
 /**
  * The node's live streams: a stream-count limit, the list with counters for the admin API, drain (send
  * `close_stream_signal` to all, wait for them to end), revocation checks on every new catalog snapshot, and

@@ -1,25 +1,31 @@
 import { randomUUID } from 'node:crypto';
-import { status as grpcStatus, Metadata, type ServerDuplexStream } from '@grpc/grpc-js';
+import { Metadata, type ServerDuplexStream } from '@grpc/grpc-js';
 import type { Authenticator, Principal } from '../auth/authenticator.js';
 import type { CatalogSource, CatalogView, ProvisionedTable } from '../catalog/catalog-view.js';
-import { IngestError, isIngestError } from '../errors.js';
+import { IngestError } from '../errors.js';
 import type {
   CreateStreamRequest,
   RecordFormat,
   RecordsRequest,
   StreamRequest,
 } from '../grpc/decode-request.js';
+import { endCallWithError, readHeader } from '../grpc/end-call.js';
 import type { Log } from '../grpc/log.js';
 import { ackResponse, closeSignal } from '../grpc/responses.js';
-import { toGrpcStatus, toServiceError } from '../grpc/status.js';
 import { ByteBudget } from './byte-budget.js';
 import { NO_DESCRIPTOR } from './descriptor-store.js';
 import type { IngestPipeline } from './ingest-pipeline.js';
-import { type LiveStream, type LiveStreamInfo, type LiveStreams, StreamCounters } from './live-streams.js';
+import {
+  describeStream,
+  type LiveStream,
+  type LiveStreamInfo,
+  type LiveStreams,
+  StreamCounters,
+} from './live-streams.js';
 import { MessageReader } from './message-reader.js';
 import { PersistentStreams } from './persistent-streams.js';
 import { createRecordDecoder, type RecordDecoder } from './record-decoder.js';
-import { authorizeWrite, resolveWritableTable, TABLE_HEADER } from './table-access.js';
+import { assertStillWritable, resolveWritableTable, TABLE_HEADER } from './table-access.js';
 
 /** Limits of a node's streams (see `config.ts` for their flags). */
 export interface StreamLimits {
@@ -500,21 +506,14 @@ class StreamSession implements LiveStream {
 
   private finishError(err: unknown): void {
     this.state = 'closing';
-    const cancelled = this.call.cancelled;
-    const status = toGrpcStatus(err);
-    const fields = {
-      streamId: this.streamId,
-      table: this.table?.name,
-      code: status.code,
-      details: status.details,
-    };
-    if (cancelled) this.ctx.log.debug(fields, 'stream cancelled by the client');
-    else if (isIngestError(err)) this.ctx.log.info(fields, 'stream ended with an error');
-    else this.ctx.log.error({ ...fields, err }, 'stream failed');
-    if (!cancelled) {
-      this.ctx.metrics?.errors.inc({ code: grpcStatus[status.code] ?? String(status.code) }, 1);
-      this.call.emit('error', toServiceError(status));
-    }
+    endCallWithError(
+      this.call,
+      err,
+      'stream',
+      { streamId: this.streamId, table: this.table?.name },
+      this.ctx.log,
+      this.ctx.metrics?.errors,
+    );
     this.close();
   }
 
@@ -528,31 +527,24 @@ class StreamSession implements LiveStream {
   }
 
   private header(name: string): string | undefined {
-    const v = this.call.metadata.get(name)[0];
-    return typeof v === 'string' ? v : v === undefined ? undefined : v.toString('utf8');
+    return readHeader(this.call.metadata, name);
   }
 
   // 4. LiveStream ------------------------------------------------------------------------------------------
 
   info(): LiveStreamInfo {
-    const c = this.counters;
-    return {
-      streamId: this.streamId,
-      kind: this.kind,
-      table: this.table?.name ?? '',
-      principalId: this.principal?.id ?? '',
-      peer: this.call.getPeer(),
-      startedAt: this.startedAt,
-      state: this.state,
-      requests: c.requests,
-      records: c.records,
-      bytes: c.bytes,
-      ackedOffset: c.ackedOffset,
-      ackLatencyP50Ms: c.ackLatency.quantile(0.5),
-      ackLatencyP99Ms: c.ackLatency.quantile(0.99),
-      errors: c.errors,
-      inFlightBytes: c.inFlightBytes,
-    };
+    return describeStream(
+      {
+        streamId: this.streamId,
+        kind: this.kind,
+        table: this.table?.name,
+        principalId: this.principal?.id,
+        peer: this.call.getPeer(),
+        startedAt: this.startedAt,
+        state: this.state,
+      },
+      this.counters,
+    );
   }
 
   drain(durationMs: number): void {
@@ -571,13 +563,7 @@ class StreamSession implements LiveStream {
   recheck(view: CatalogView): void {
     if (this.principal === undefined || this.table === undefined || this.state === 'closing') return;
     try {
-      if (view.table(this.table.name) === undefined) {
-        throw new IngestError(
-          'NOT_FOUND',
-          `table ${this.table.name} is no longer provisioned on this ingest node`,
-        );
-      }
-      authorizeWrite(view, this.principal!, this.table.name);
+      assertStillWritable(view, this.principal, this.table.name);
     } catch (err) {
       this.abort(err);
     }

@@ -42,3 +42,14 @@ export function authorizeWrite(view: CatalogView, principal: Principal, tableNam
     );
   }
 }
+
+/**
+ * Re-checks a live stream against a new catalog snapshot: its table must still be provisioned and its
+ * principal still allowed (a revocation or a lost grant ends the stream within seconds).
+ */
+export function assertStillWritable(view: CatalogView, principal: Principal, tableName: string): void {
+  if (view.table(tableName) === undefined) {
+    throw new IngestError('NOT_FOUND', `table ${tableName} is no longer provisioned on this ingest node`);
+  }
+  authorizeWrite(view, principal, tableName);
+}
