@@ -7,6 +7,8 @@ import { ValueFailure } from './value-failure.js';
 
 /** The inclusive range of each 32-bit integer column, by the name errors use. */
 export const INT32_RANGES = {
+  int8: [-128, 127],
+  int16: [-32768, 32767],
   int32: [-2147483648, 2147483647],
   uint32: [0, 4294967295],
   date: [-2147483648, 2147483647],

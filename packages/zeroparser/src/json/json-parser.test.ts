@@ -4,6 +4,7 @@ import {
   DateDay,
   Float32,
   Float64,
+  Int8,
   Int16,
   Int32,
   Int64,
@@ -11,6 +12,7 @@ import {
   Schema,
   TimestampMicrosecond,
   TimestampMillisecond,
+  Uint16,
   Uint32,
   Uint64,
   Utf8,
@@ -112,6 +114,28 @@ describe('scalars round trip', () => {
       12345678901234567890n,
       null,
     ]);
+  });
+
+  it('short and byte columns (Delta smallint/tinyint), range-checked', () => {
+    const schema = new Schema([field('s', new Int16()), field('b', new Int8())]);
+    const batch = createJsonParser(schema).decodeBatch([
+      '{"s": -32768, "b": 127}',
+      '{"s": 32767, "b": -128}',
+    ]);
+    expect(values(batch, 's')).toEqual([-32768, 32767]);
+    expect(values(batch, 'b')).toEqual([127, -128]);
+    expectError(errorOf(schema, ['{"s": 1}', '{"s": 40000}']), {
+      code: 'OUT_OF_RANGE',
+      recordIndex: 1,
+      fieldPath: 's',
+      detail: /^40000 is out of range for int16 \(-32768 to 32767\)$/,
+    });
+    expectError(errorOf(schema, ['{"b": 1.5}', '{"b": 2}']), {
+      code: 'TYPE_MISMATCH',
+      recordIndex: 0,
+      fieldPath: 'b',
+      detail: /a byte/,
+    });
   });
 
   it('floats, with NaN and the infinities as strings', () => {
@@ -768,9 +792,9 @@ describe('batches', () => {
 describe('schemas and options', () => {
   it('rejects types the JSON parser does not support', () => {
     for (const [type, path] of [
-      [new Int16(), 'x'],
+      [new Uint16(), 'x'],
       [new TimestampMillisecond('UTC'), 'x'],
-      [structOf(field('y', new Int16())), 'x.y'],
+      [structOf(field('y', new Uint16())), 'x.y'],
       [mapOf(new Float64(), new Int32()), 'x.key'],
     ] as const) {
       const make = () => createJsonParser(new Schema([field('x', type)]));

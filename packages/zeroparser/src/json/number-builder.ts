@@ -4,6 +4,8 @@ import {
   type Field,
   type Float32,
   type Float64,
+  type Int8,
+  type Int16,
   type Int32,
   makeData,
   type Uint32,
@@ -12,12 +14,12 @@ import { ColumnBuilder, validityProps } from './column-builder.js';
 import { grownCapacity } from './growable.js';
 
 /** The Arrow types whose values are one JS number in a 32- or 64-bit typed array slot. */
-export type NumberType = Float64 | Float32 | Int32 | Uint32 | DateDay;
+export type NumberType = Float64 | Float32 | Int8 | Int16 | Int32 | Uint32 | DateDay;
 
-type NumberArray = Float64Array | Float32Array | Int32Array | Uint32Array;
+type NumberArray = Float64Array | Float32Array | Int8Array | Int16Array | Int32Array | Uint32Array;
 
 /**
- * Column builder of Float64, Float32, Int32, Uint32 and DateDay (days since the epoch, an Int32Array in
+ * Column builder of Float64, Float32, Int8, Int16, Int32, Uint32 and DateDay (days since the epoch, an Int32Array in
  * apache-arrow's layout). The converter has checked the range; the typed array stores the value as is.
  */
 export class NumberBuilder extends ColumnBuilder<NumberType> {

@@ -19,6 +19,8 @@ export interface ScalarConverter {
 }
 
 const EXPECTED = {
+  int8: 'a byte (a JSON integer, -128 to 127)',
+  int16: 'a short (a JSON integer, -32768 to 32767)',
   int32: 'an int32 (a JSON integer)',
   uint32: 'a uint32 (a JSON integer)',
   int64: 'an int64 (a JSON integer, or a string of decimal digits)',
@@ -163,9 +165,15 @@ function floatFromValue(value: unknown): number {
 
 function compileInteger(field: Field, path: string): ScalarConverter {
   const type = field.type as DataType & { bitWidth: number; isSigned: boolean };
-  if (type.bitWidth === 32) {
+  if (type.bitWidth === 32 || (type.isSigned && (type.bitWidth === 16 || type.bitWidth === 8))) {
     const builder = new NumberBuilder(field as Field<never>);
-    const kind = type.isSigned ? 'int32' : 'uint32';
+    const kind = !type.isSigned
+      ? 'uint32'
+      : type.bitWidth === 32
+        ? 'int32'
+        : type.bitWidth === 16
+          ? 'int16'
+          : 'int8';
     const expected = EXPECTED[kind];
     return { builder, write: (value) => builder.append(int32FromValue(value, kind, expected)) };
   }
