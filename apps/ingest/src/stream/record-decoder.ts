@@ -79,7 +79,18 @@ export function createRecordDecoder(
       },
     };
   }
-  const parser = createJsonParser(target, { maxRecordBytes: limits.maxRecordBytes });
+  let parser: ReturnType<typeof createJsonParser>;
+  try {
+    parser = createJsonParser(target, { maxRecordBytes: limits.maxRecordBytes });
+  } catch (err) {
+    if (err instanceof SchemaError) {
+      throw new IngestError(
+        'INVALID_ARGUMENT',
+        `table ${name}: JSON records cannot fill column '${err.fieldPath}': ${err.detail}; use record_type PROTO`,
+      );
+    }
+    throw err;
+  }
   return {
     format,
     decode(records, offset) {
