@@ -4,16 +4,10 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import * as grpc from '@grpc/grpc-js';
-import { fromArrowSchema, openTable } from '@lakestream/delta';
-import { createAuthenticator } from '@lakestream/ingest/dist/auth/create-authenticator.js';
+import { openTable } from '@lakestream/delta';
 import { createProducerToken } from '@lakestream/ingest/dist/auth/producer-token.js';
-import { createMemoryCatalogSource } from '@lakestream/ingest/dist/catalog/memory-catalog-source.js';
-import { decodeEphemeralRequest, type StreamRequest } from '@lakestream/ingest/dist/grpc/decode-request.js';
-import { zerobusService } from '@lakestream/ingest/dist/grpc/proto.js';
-import { openIngestNode } from '@lakestream/ingest/dist/server-node.js';
-import { generateNeowise, neowiseSchema } from '@lakestream/testkit';
-import { createParser } from '@lakestream/zeroparser';
-import protobuf from 'protobufjs';
+import { openBenchNode, startNullServer } from './bench-targets.js';
+import { batchRequest, encodeBatches, type IngestResponse, openBenchStream } from './request-encoding.js';
 
 /** Options of {@link runIngestBench}. */
 export interface IngestBenchOptions {
@@ -44,8 +38,6 @@ export interface IngestBenchRow {
   /** Records acked during the timed run. */
   recordsAcked: number;
 }
-
-const TABLE = 'bench.neowise.sources';
 
 interface LoadJob {
   role: 'ingest-load';
@@ -100,16 +92,11 @@ export async function runIngestBench(options: IngestBenchOptions = {}): Promise<
     : (['raised'] as const)) {
     const dir = mkdtempSync(join(tmpdir(), 'lakestream-ingest-bench-'));
     try {
-      const schema = fromArrowSchema(createParser(neowiseSchema().descriptorProto).schema);
-      const catalog = createMemoryCatalogSource(benchSnapshot(token.id, token.hash, schema));
-      const node = await openIngestNode({
-        dataDir: dir,
-        catalog,
-        authenticator: createAuthenticator(catalog),
-        limits: { streamInFlightBytes: 256 * 1024 * 1024 },
-        nodeBufferBytes: 1024 * 1024 * 1024,
-        ...(windows === '64 KiB' ? { streamWindowBytes: 65535, connectionWindowBytes: 65535 } : {}),
-      });
+      const node = await openBenchNode(
+        dir,
+        token,
+        windows === '64 KiB' ? { streamWindowBytes: 65535, connectionWindowBytes: 65535 } : {},
+      );
       const r = await runLoad({ ...job, port: node.port });
       await node.close(1000);
       const t = await openTable(join(dir, 'tables/bench/neowise/sources'));
@@ -159,63 +146,6 @@ function printTable(
   }
 }
 
-function benchSnapshot(tokenId: string, tokenHash: string, schema: unknown) {
-  const grant = (privilege: string, type: string, name: string) => ({
-    principalId: 'svc-bench',
-    privilege,
-    securable: { type, name },
-  });
-  return {
-    version: 1,
-    issuer: 'https://control-plane.lakestream.test',
-    audience: 'lakestream-ingest',
-    tables: [{ name: TABLE, location: 'tables/bench/neowise/sources', schema, properties: {} }],
-    principals: [{ id: 'svc-bench', name: 'svc-bench', kind: 'service' }],
-    grants: [
-      grant('USE_CATALOG', 'catalog', 'bench'),
-      grant('USE_SCHEMA', 'schema', 'bench.neowise'),
-      grant('MODIFY', 'table', TABLE),
-    ],
-    credentials: [{ id: tokenId, principalId: 'svc-bench', kind: 'producer_token', tokenHash }],
-    tokenKeys: [],
-  };
-}
-
-/** A server with the Zerobus proto that acks every request at once and keeps nothing. */
-async function startNullServer(): Promise<grpc.Server & { port: number }> {
-  const server = new grpc.Server({ 'grpc.max_receive_message_length': 32 * 1024 * 1024 });
-  const service = zerobusService();
-  server.addService(
-    {
-      ...service,
-      EphemeralStream: { ...service.EphemeralStream!, requestDeserialize: decodeEphemeralRequest },
-    },
-    {
-      EphemeralStream: (call: grpc.ServerDuplexStream<StreamRequest, object>) => {
-        call.sendMetadata(new grpc.Metadata());
-        call.on('data', (m: StreamRequest) => {
-          if (m.kind === 'create') call.write({ create_stream_response: { stream_id: 'null' } });
-          else if (m.kind === 'records') {
-            call.write({
-              ingest_record_response: { durability_ack_up_to_offset: String(m.records.offset ?? 0n) },
-            });
-          }
-        });
-        call.on('end', () => call.end());
-      },
-      PersistentStream: (call: grpc.ServerDuplexStream<unknown, object>) =>
-        call.emit('error', { code: grpc.status.UNIMPLEMENTED, details: 'null server' }),
-      RetireStream: (_call: unknown, cb: grpc.sendUnaryData<object>) => cb(null, {}),
-    },
-  );
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) =>
-      e ? reject(e) : resolve(p),
-    ),
-  );
-  return Object.assign(server, { port });
-}
-
 /** Runs the load generator in a worker thread and waits for its figures. */
 function runLoad(job: LoadJob): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
@@ -230,34 +160,8 @@ function runLoad(job: LoadJob): Promise<LoadResult> {
 
 // ─── The load generator (worker thread) ─────────────────────────────────────────────────────────────────────
 
-/** `EphemeralStreamRequest{ingest_record_batch{offset_id, proto_encoded_batch}}` around a pre-encoded batch. */
-function batchRequest(offset: number, encodedBatch: Uint8Array): Buffer {
-  const inner = protobuf.Writer.create()
-    .uint32(8)
-    .int64(offset)
-    .uint32(18)
-    .uint32(encodedBatch.length)
-    .finish();
-  const bodyLen = inner.length + encodedBatch.length;
-  const head = protobuf.Writer.create().uint32(26).uint32(bodyLen).finish();
-  return Buffer.concat([head, inner, encodedBatch]);
-}
-
 async function generateLoad(job: LoadJob): Promise<LoadResult> {
-  const records = generateNeowise(job.recordsPerRequest * 4, 42);
-  const batches: { bytes: Uint8Array; payload: number }[] = [];
-  for (let b = 0; b < 4; b++) {
-    const w = protobuf.Writer.create();
-    let payload = 0;
-    for (const r of records.slice(b * job.recordsPerRequest, (b + 1) * job.recordsPerRequest)) {
-      w.uint32(10).bytes(r);
-      payload += r.length;
-    }
-    batches.push({ bytes: w.finish(), payload });
-  }
-  const service = zerobusService();
-  const serializeCreate = service.EphemeralStream!.requestSerialize;
-  const descriptor = neowiseSchema().descriptorProto;
+  const batches = encodeBatches(job.recordsPerRequest);
   const latencies: number[] = [];
   let bytes = 0;
   let count = 0;
@@ -265,26 +169,14 @@ async function generateLoad(job: LoadJob): Promise<LoadResult> {
   let stop = false;
 
   const runStream = async (k: number): Promise<void> => {
-    const client = new grpc.Client(`127.0.0.1:${job.port}`, grpc.credentials.createInsecure(), {
-      'grpc.max_send_message_length': 32 * 1024 * 1024,
-      'grpc.http2.write_buffer_size': 1024 * 1024,
-    });
-    const md = new grpc.Metadata();
-    md.set('authorization', `Bearer ${job.token}`);
-    md.set('x-databricks-zerobus-table-name', TABLE);
-    const call = client.makeBidiStreamRequest(
-      '/databricks.zerobus.Zerobus/EphemeralStream',
-      (m: Buffer) => m,
-      service.EphemeralStream!.responseDeserialize as (b: Buffer) => Record<string, Record<string, string>>,
-      md,
-    );
+    const { client, call } = openBenchStream(job.port, job.token);
     const sentAt: number[] = [];
     const payloadOf: number[] = [];
     let acked = -1;
     let next = 0;
     let wake: (() => void) | undefined;
     let ended = false;
-    call.on('data', (r: Record<string, Record<string, string>>) => {
+    call.on('data', (r: IngestResponse) => {
       const ack = r.ingest_record_response?.durability_ack_up_to_offset;
       if (ack !== undefined) {
         const n = Number(ack);
@@ -306,9 +198,6 @@ async function generateLoad(job: LoadJob): Promise<LoadResult> {
       wake?.();
     });
     call.on('error', () => undefined);
-    call.write(
-      serializeCreate({ create_stream: { table_name: TABLE, record_type: 1, descriptor_proto: descriptor } }),
-    );
     while (!stop && !ended) {
       while (next - acked <= job.window && !stop) {
         const b = batches[(next + k) % batches.length]!;

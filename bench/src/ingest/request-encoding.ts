@@ -1,0 +1,74 @@
+import * as grpc from '@grpc/grpc-js';
+import { zerobusService } from '@lakestream/ingest/dist/grpc/proto.js';
+import { generateNeowise, neowiseSchema } from '@lakestream/testkit';
+import protobuf from 'protobufjs';
+import { BENCH_TABLE } from './bench-targets.js';
+
+/** One pre-encoded batch of records (`repeated bytes` body) and its record payload size. */
+export interface EncodedBatch {
+  bytes: Uint8Array;
+  payload: number;
+}
+
+/** `EphemeralStreamRequest{ingest_record_batch{offset_id, proto_encoded_batch}}` around a pre-encoded batch. */
+export function batchRequest(offset: number, encodedBatch: Uint8Array): Buffer {
+  const inner = protobuf.Writer.create()
+    .uint32(8)
+    .int64(offset)
+    .uint32(18)
+    .uint32(encodedBatch.length)
+    .finish();
+  const bodyLen = inner.length + encodedBatch.length;
+  const head = protobuf.Writer.create().uint32(26).uint32(bodyLen).finish();
+  return Buffer.concat([head, inner, encodedBatch]);
+}
+
+/** `count` batches of `recordsPerRequest` seeded NEOWISE-like records each (seed 42), encoded once. */
+export function encodeBatches(recordsPerRequest: number, count = 4): EncodedBatch[] {
+  const records = generateNeowise(recordsPerRequest * count, 42);
+  const batches: EncodedBatch[] = [];
+  for (let b = 0; b < count; b++) {
+    const w = protobuf.Writer.create();
+    let payload = 0;
+    for (const r of records.slice(b * recordsPerRequest, (b + 1) * recordsPerRequest)) {
+      w.uint32(10).bytes(r);
+      payload += r.length;
+    }
+    batches.push({ bytes: w.finish(), payload });
+  }
+  return batches;
+}
+
+/** An ingest response as the client deserializes it. */
+export type IngestResponse = Record<string, Record<string, string>>;
+
+/**
+ * Opens one EphemeralStream to the benchmark table on its own grpc-js channel and sends the create request
+ * (NEOWISE-like descriptor). The caller writes {@link batchRequest} buffers and closes `client`.
+ */
+export function openBenchStream(port: number, token: string) {
+  const service = zerobusService();
+  const client = new grpc.Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
+    'grpc.max_send_message_length': 32 * 1024 * 1024,
+    'grpc.http2.write_buffer_size': 1024 * 1024,
+  });
+  const md = new grpc.Metadata();
+  md.set('authorization', `Bearer ${token}`);
+  md.set('x-databricks-zerobus-table-name', BENCH_TABLE);
+  const call = client.makeBidiStreamRequest(
+    '/databricks.zerobus.Zerobus/EphemeralStream',
+    (m: Buffer) => m,
+    service.EphemeralStream!.responseDeserialize as (b: Buffer) => IngestResponse,
+    md,
+  );
+  call.write(
+    service.EphemeralStream!.requestSerialize({
+      create_stream: {
+        table_name: BENCH_TABLE,
+        record_type: 1,
+        descriptor_proto: neowiseSchema().descriptorProto,
+      },
+    }),
+  );
+  return { client, call };
+}
