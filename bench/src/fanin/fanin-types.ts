@@ -1,0 +1,112 @@
+/** A target of the fan-in load: the full service or the null server. */
+export type FaninTarget = 'full' | 'null';
+
+/** What a load worker is told to do (its `workerData`). */
+export interface LoadWorkerJob {
+  role: 'fanin-load';
+  port: number;
+  token: string;
+  /** Global indexes of the streams this worker drives. */
+  streamIndexes: number[];
+  /** All streams of the run (for the ramp). */
+  totalStreams: number;
+  recordsPerRequest: number;
+  /** Unacked requests per stream at most. */
+  inflight: number;
+  /** Epoch ms (with fractions) at which the run starts. */
+  startAt: number;
+  /** Stream `k` starts at `startAt + rampMs * k / totalStreams`. */
+  rampMs: number;
+  /** Epoch ms at which streams stop sending (they then wait for their last acks). */
+  stopAt: number;
+}
+
+/**
+ * A worker's report of the acks since its last one. `acks` is flat 5-tuples
+ * `[epochMs, offsets, records, wireBytes, payloadBytes]`; `latencies` flat pairs `[epochMs, sendToAckMs]`
+ * (one per acked offset); `errors` flat epoch ms of stream errors.
+ */
+export interface LoadWorkerTick {
+  type: 'tick';
+  acks: number[];
+  latencies: number[];
+  errors: number[];
+}
+
+/** A worker's last message, after every stream ended. */
+export interface LoadWorkerDone {
+  type: 'done';
+  /** Messages of the errors that ended streams (first few). */
+  errorMessages: string[];
+}
+
+/** A message from a load worker. */
+export type LoadWorkerMessage = LoadWorkerTick | LoadWorkerDone;
+
+/** One second of one target's run. */
+export interface FaninSample {
+  /** Seconds since the start of the run (the second `[second, second + 1)`). */
+  second: number;
+  recordsPerSecond: number;
+  /** MB/s (10^6 bytes) of acked request bytes as sent on the wire (gRPC message bodies). */
+  wireMBps: number;
+  /** MB/s of acked record payload (the records' own bytes). */
+  payloadMBps: number;
+  /** Offsets (requests) acked in this second, and since the start. */
+  offsetsAcked: number;
+  offsetsAckedTotal: number;
+  /** Send → ack of the offsets acked in this second, ms. */
+  ackP50: number;
+  ackP95: number;
+  ackP99: number;
+  errors: number;
+  /** Full service: records visible in the Delta table at the end of the second, and acked ones. */
+  visibleRecords?: number;
+  ackedRecordsTotal: number;
+  /** Full service: ack → visible of the records first seen visible in this second, ms. */
+  visibleP50?: number;
+  visibleP99?: number;
+  /** Process RSS at the end of the second, MB. */
+  rssMB: number;
+  /** Process CPU (all threads) in this second, in cores. */
+  processCores: number;
+  /** Event-loop utilisation of the main thread (gRPC server, decode, WAL) and the mean over load workers. */
+  mainElu: number;
+  workerElu: number;
+}
+
+/** The steady-state figures of one target. */
+export interface FaninSummary {
+  target: FaninTarget;
+  /** The seconds counted as steady: `[from, to)`. */
+  steadyFrom: number;
+  steadyTo: number;
+  wireMBps: number;
+  payloadMBps: number;
+  recordsPerSecond: number;
+  ackP50: number;
+  ackP95: number;
+  ackP99: number;
+  /** Ack → visible in Delta, over every acked record milestone that became visible (full service only). */
+  visibleP50?: number;
+  visibleP99?: number;
+  /** Milestones acked but never seen visible before the end of the drain. */
+  neverVisible?: number;
+  peakRssMB: number;
+  meanProcessCores: number;
+  meanMainElu: number;
+  meanWorkerElu: number;
+  errors: number;
+  recordsAcked: number;
+  /** Rows in the Delta table after the node closed (full service). */
+  rowsPublished?: number;
+}
+
+/** One target's run: every per-second sample, the summary, and the steady-state ack latencies (for the CDF). */
+export interface FaninTargetResult {
+  summary: FaninSummary;
+  samples: FaninSample[];
+  /** Sorted steady-state send → ack latencies, ms. */
+  ackLatencies: number[];
+  errorMessages: string[];
+}

@@ -1,0 +1,100 @@
+import { cpus, loadavg } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createProducerToken } from '@lakestream/ingest/dist/auth/producer-token.js';
+import { type FaninRun, summaryTable, writeFaninReport } from './fanin-report.js';
+import type { FaninTarget } from './fanin-types.js';
+import { runFaninTarget } from './run-target.js';
+
+/** Options of {@link runFaninBench}. */
+export interface FaninBenchOptions {
+  /** Concurrent streams (each its own grpc-js channel). Default 64. */
+  streams?: number;
+  /** Load worker threads sharing the streams. Default 2. */
+  threads?: number;
+  /** Seconds of load per target. Default 60. */
+  seconds?: number;
+  /** NEOWISE-like records per request. Default 1000 (~690 KB). */
+  recordsPerRequest?: number;
+  /** Unacked requests per stream at most. Default 4. */
+  inflight?: number;
+  /** Which targets. Default both (null server first, then the full service). */
+  target?: 'both' | FaninTarget;
+  /** Seconds over which the streams start. Default min(5, seconds / 4). */
+  rampSeconds?: number;
+}
+
+/**
+ * The fan-in benchmark (issue 6): many concurrent streams from worker threads against the full in-process
+ * ingest node (WAL fsync + Delta publishing to a temp dir) and/or the null server; per-second throughput,
+ * ack latency, errors and time to visible in Delta. Prints the summary table, writes
+ * `bench/results/fanin-<date>.{json,md}` and returns the run.
+ */
+export async function runFaninBench(options: FaninBenchOptions = {}): Promise<FaninRun> {
+  const seconds = options.seconds ?? 60;
+  const settings = {
+    streams: options.streams ?? 64,
+    threads: options.threads ?? 2,
+    seconds,
+    recordsPerRequest: options.recordsPerRequest ?? 1000,
+    inflight: options.inflight ?? 4,
+    rampSeconds: options.rampSeconds ?? Math.min(5, seconds / 4),
+  };
+  const targets: FaninTarget[] =
+    (options.target ?? 'both') === 'both' ? ['null', 'full'] : [options.target as FaninTarget];
+  const token = createProducerToken({ id: 'bench' });
+  const run: FaninRun = {
+    date: new Date().toISOString(),
+    machine: {
+      node: process.version,
+      cpus: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`,
+      loadAverage: loadavg(),
+    },
+    settings,
+    results: [],
+  };
+  for (const target of targets) {
+    console.log(`fan-in: ${target}, ${settings.streams} streams, ${seconds} s …`);
+    run.results.push(await runFaninTarget(target, { ...settings, token }));
+  }
+  const full = run.results.find((r) => r.summary.target === 'full')?.summary;
+  const nul = run.results.find((r) => r.summary.target === 'null')?.summary;
+  if (full !== undefined && nul !== undefined) run.fullOverNull = full.wireMBps / nul.wireMBps;
+  console.log(`\n## Fan-in\n\n${summaryTable(run)}\n`);
+  const files = writeFaninReport(run);
+  console.log(`results: ${files.json}\nreport: ${files.md}`);
+  return run;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const { values } = parseArgs({
+    options: {
+      streams: { type: 'string' },
+      threads: { type: 'string' },
+      seconds: { type: 'string' },
+      'records-per-request': { type: 'string' },
+      inflight: { type: 'string' },
+      target: { type: 'string' },
+      ramp: { type: 'string' },
+    },
+  });
+  const num = (v: string | undefined) => (v === undefined ? {} : { v: Number(v) });
+  const target = values.target ?? 'both';
+  if (!['both', 'full', 'null'].includes(target)) throw new Error(`--target both|full|null, not '${target}'`);
+  const opts: FaninBenchOptions = { target: target as 'both' | FaninTarget };
+  for (const [key, raw] of [
+    ['streams', values.streams],
+    ['threads', values.threads],
+    ['seconds', values.seconds],
+    ['recordsPerRequest', values['records-per-request']],
+    ['inflight', values.inflight],
+    ['rampSeconds', values.ramp],
+  ] as const) {
+    const n = num(raw);
+    if ('v' in n) {
+      if (!Number.isFinite(n.v) || n.v < 0) throw new Error(`bad --${key}: ${raw}`);
+      opts[key] = n.v;
+    }
+  }
+  await runFaninBench(opts);
+}
