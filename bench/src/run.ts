@@ -3,15 +3,17 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { runDecodeBench } from './decode-bench.js';
 import { runDeltaBench } from './delta/run-delta-bench.js';
+import { runFaninBench } from './fanin/fanin.js';
 import { runIngestBench } from './ingest/ingest-bench.js';
 import { runWalBench } from './wal/wal-bench.js';
 
 /**
  * `npm run bench` (from the repo root, after a build): every benchmark in one run, each with its baseline
  * side by side. Prints the Markdown tables as it goes and writes `bench/results/<date>.json` with every
- * figure and the machine it ran on. `--only decode,delta,wal,ingest` picks suites.
+ * figure and the machine it ran on. `--only decode,delta,wal,ingest,fanin` picks suites
+ * (fanin: 64 streams, 20 s per target; its own report goes to `bench/results/fanin-<date>.{json,md}`).
  */
-const SUITES = ['decode', 'delta', 'wal', 'ingest'] as const;
+const SUITES = ['decode', 'delta', 'wal', 'ingest', 'fanin'] as const;
 const { values } = parseArgs({ options: { only: { type: 'string' } } });
 const only = new Set(values.only?.split(',').map((s) => s.trim()) ?? SUITES);
 for (const name of only) {
@@ -38,6 +40,14 @@ if (only.has('ingest')) {
     ...(await runIngestBench({ streams: 1, seconds: 10 })),
     ...(await runIngestBench({ streams: 64, seconds: 10 })),
   ];
+}
+if (only.has('fanin')) {
+  const run = await runFaninBench({ streams: 64, seconds: 20 });
+  results.fanin = {
+    settings: run.settings,
+    summaries: run.results.map((r) => r.summary),
+    fullOverNull: run.fullOverNull,
+  };
 }
 
 const dir = new URL('../results/', import.meta.url);
