@@ -13,6 +13,7 @@ export interface FaninRun {
     recordsPerRequest: number;
     inflight: number;
     rampSeconds: number;
+    rateMBps: number;
   };
   results: FaninTargetResult[];
   /** Sustained wire MB/s of the full service over the null server's (when both ran). */
@@ -63,7 +64,7 @@ export function faninMarkdown(run: FaninRun): string {
   return [
     `# Fan-in benchmark — ${run.date}`,
     '',
-    `${st.streams} streams (ramped over ${st.rampSeconds} s) on ${st.threads} load worker threads, ${st.recordsPerRequest} NEOWISE-like records per request, at most ${st.inflight} requests in flight per stream, ${st.seconds} s per target. Node ${run.machine.node}, ${run.machine.cpus}, load average ${run.machine.loadAverage.map((l) => l.toFixed(2)).join(' ')}.`,
+    `${st.streams} streams (ramped over ${st.rampSeconds} s) on ${st.threads} load worker threads, ${st.recordsPerRequest} NEOWISE-like records per request, at most ${st.inflight} requests in flight per stream, ${st.rateMBps > 0 ? `offered load paced to ${st.rateMBps} MB/s in all` : 'unpaced'}, ${st.seconds} s per target. Node ${run.machine.node}, ${run.machine.cpus}, load average ${run.machine.loadAverage.map((l) => l.toFixed(2)).join(' ')}.`,
     '',
     summaryTable(run),
     '',

@@ -17,6 +17,8 @@ export interface LoadWorkerJob {
   startAt: number;
   /** Stream `k` starts at `startAt + rampMs * k / totalStreams`. */
   rampMs: number;
+  /** Paced load: wire bytes per ms each stream may send at most (0: as fast as the in-flight cap allows). */
+  bytesPerMsPerStream: number;
   /** Epoch ms at which streams stop sending (they then wait for their last acks). */
   stopAt: number;
 }

@@ -22,6 +22,8 @@ export interface FaninBenchOptions {
   target?: 'both' | FaninTarget;
   /** Seconds over which the streams start. Default min(5, seconds / 4). */
   rampSeconds?: number;
+  /** Paced total offered load in wire MB/s, spread evenly over the streams. Default 0: unpaced. */
+  rateMBps?: number;
 }
 
 /**
@@ -39,6 +41,7 @@ export async function runFaninBench(options: FaninBenchOptions = {}): Promise<Fa
     recordsPerRequest: options.recordsPerRequest ?? 1000,
     inflight: options.inflight ?? 4,
     rampSeconds: options.rampSeconds ?? Math.min(5, seconds / 4),
+    rateMBps: options.rateMBps ?? 0,
   };
   const targets: FaninTarget[] =
     (options.target ?? 'both') === 'both' ? ['null', 'full'] : [options.target as FaninTarget];
@@ -76,6 +79,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       inflight: { type: 'string' },
       target: { type: 'string' },
       ramp: { type: 'string' },
+      'rate-mbps': { type: 'string' },
     },
   });
   const num = (v: string | undefined) => (v === undefined ? {} : { v: Number(v) });
@@ -89,6 +93,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     ['recordsPerRequest', values['records-per-request']],
     ['inflight', values.inflight],
     ['rampSeconds', values.ramp],
+    ['rateMBps', values['rate-mbps']],
   ] as const) {
     const n = num(raw);
     if ('v' in n) {

@@ -70,19 +70,26 @@ export async function runLoadWorker(job: LoadWorkerJob, post: (m: LoadWorkerMess
     });
     call.on('error', () => undefined);
     const stopTimer = setTimeout(() => wake?.(), Math.max(0, job.stopAt - now()));
+    const pace = job.bytesPerMsPerStream;
+    let nextSendAt = now();
     while (now() < job.stopAt && !ended) {
-      while (next - acked - 1 < job.inflight && now() < job.stopAt) {
+      while (next - acked - 1 < job.inflight && now() < job.stopAt && (pace === 0 || now() >= nextSendAt)) {
         const b = requests[(next + k) % requests.length]!;
         const req = batchRequest(next, b.bytes);
-        sentAt[next] = now();
+        const t = now();
+        sentAt[next] = t;
         wireOf[next] = req.length;
         payloadOf[next] = b.payload;
         call.write(req);
         next++;
+        if (pace > 0) nextSendAt = Math.max(nextSendAt + req.length / pace, t);
       }
+      let paceTimer: NodeJS.Timeout | undefined;
       await new Promise<void>((resolve) => {
         wake = resolve;
+        if (pace > 0 && next - acked - 1 < job.inflight) paceTimer = setTimeout(resolve, nextSendAt - now());
       });
+      clearTimeout(paceTimer);
     }
     clearTimeout(stopTimer);
     while (acked < next - 1 && !ended) {

@@ -24,6 +24,8 @@ export interface FaninRunOptions {
   inflight: number;
   /** Seconds over which the streams start. */
   rampSeconds: number;
+  /** Paced total offered load in wire MB/s (0: unpaced, as fast as the in-flight cap allows). */
+  rateMBps: number;
   token: { token: string; id: string; hash: string };
 }
 
@@ -84,6 +86,7 @@ export async function runFaninTarget(target: FaninTarget, o: FaninRunOptions): P
         inflight: o.inflight,
         startAt,
         rampMs: o.rampSeconds * 1000,
+        bytesPerMsPerStream: (o.rateMBps * 1e6) / 1000 / o.streams,
         stopAt,
       };
       const worker = new Worker(new URL('./load-worker.js', import.meta.url), { workerData: job });

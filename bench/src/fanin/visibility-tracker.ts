@@ -1,8 +1,9 @@
-import { openTable, type Table } from '@lakestream/delta';
+import { Worker } from 'node:worker_threads';
+import type { VisibilityObservation, VisibilityPollerJob } from './visibility-poller.js';
 
 /** Ack → visible of one acked-records milestone. */
 export interface Visibility {
-  /** Epoch ms at which the snapshot that first held the milestone's records was read. */
+  /** Epoch ms at which the snapshot read that first held the milestone's records finished. */
   visibleAt: number;
   /** Ms from the ack to `visibleAt`. */
   ms: number;
@@ -10,12 +11,12 @@ export interface Visibility {
 
 /**
  * Time from ack to visible in the Delta table, attributed by record counts. Every ack event appends a
- * milestone `(cumulative acked records, ack time)`; every 250 ms the table's latest snapshot is read and its
- * `numRecords` (the sum of `numRecords` in the add actions' stats) taken as the visible count V; every
- * milestone whose cumulative count is ≤ V and not yet seen becomes visible at the time that snapshot read
- * finished. This assumes the table publishes records in ack order across streams (it is not exact when the
- * publishers of different streams commit out of ack order) and has the poll period (+ the snapshot read) as
- * resolution, so it errs high by up to ~250 ms.
+ * milestone `(cumulative acked records, ack time)`; a poller thread reads the table's latest snapshot every
+ * 250 ms and reports its `numRecords` (the sum of `numRecords` in the add actions' stats) as the visible count
+ * V; every milestone whose cumulative count is ≤ V and not yet seen becomes visible at the time that read
+ * finished. This assumes the table publishes records in ack order across streams (not exact when publishers
+ * of different streams commit out of ack order) and has the poll period (+ the read) as resolution, so it
+ * errs high by up to ~250 ms.
  */
 export class VisibilityTracker {
   readonly #milestones: { cumulative: number; ackedAt: number }[] = [];
@@ -23,10 +24,7 @@ export class VisibilityTracker {
   #acked = 0;
   #next = 0;
   #visible = 0;
-  #table: Table | undefined;
-  #timer: NodeJS.Timeout | undefined;
-  #polling: Promise<void> = Promise.resolve();
-  #stopped = false;
+  #worker: Worker | undefined;
   /** Snapshot reads that failed after the table existed. */
   pollErrors = 0;
 
@@ -38,37 +36,29 @@ export class VisibilityTracker {
     this.#milestones.push({ cumulative: this.#acked, ackedAt });
   }
 
-  /** Starts polling every `periodMs`. */
+  /** Starts the poller thread (a read every `periodMs`). */
   start(periodMs = 250): void {
-    this.#timer = setInterval(() => {
-      this.#polling = this.#polling.then(() => this.poll());
-    }, periodMs);
+    const job: VisibilityPollerJob = { role: 'fanin-visibility', location: this.location, periodMs };
+    this.#worker = new Worker(new URL('./visibility-poller.js', import.meta.url), { workerData: job });
+    this.#worker.on('message', (o: VisibilityObservation) => this.observe(o));
   }
 
-  /** Reads the latest snapshot once and marks what became visible. */
-  async poll(): Promise<void> {
-    if (this.#stopped) return;
-    try {
-      this.#table ??= await openTable(this.location);
-    } catch {
-      return; // not created yet
-    }
-    try {
-      const snap = await this.#table.snapshot();
-      const visibleAt = performance.timeOrigin + performance.now();
-      this.#visible = snap.numRecords ?? this.#visible;
-      while (this.#next < this.#milestones.length) {
-        const m = this.#milestones[this.#next]!;
-        if (m.cumulative > this.#visible) break;
-        this.#seen.push({ visibleAt, ms: visibleAt - m.ackedAt });
-        this.#next++;
-      }
-    } catch {
+  /** Marks what a snapshot read saw. */
+  observe(o: VisibilityObservation): void {
+    if (o.error === true || o.numRecords < 0) {
       this.pollErrors++;
+      return;
+    }
+    this.#visible = Math.max(this.#visible, o.numRecords);
+    while (this.#next < this.#milestones.length) {
+      const m = this.#milestones[this.#next]!;
+      if (m.cumulative > this.#visible) break;
+      this.#seen.push({ visibleAt: o.t, ms: o.t - m.ackedAt });
+      this.#next++;
     }
   }
 
-  /** Records visible at the last poll. */
+  /** Records visible at the last read. */
   get visibleRecords(): number {
     return this.#visible;
   }
@@ -83,7 +73,7 @@ export class VisibilityTracker {
     return this.#milestones.length - this.#next;
   }
 
-  /** Polls until every acked milestone is visible or `timeoutMs` passed, then stops polling. */
+  /** Waits until every acked milestone is visible or `timeoutMs` passed, then stops the poller. */
   async drain(timeoutMs: number): Promise<void> {
     const until = Date.now() + timeoutMs;
     while (this.pending > 0 && Date.now() < until) {
@@ -92,14 +82,13 @@ export class VisibilityTracker {
     await this.stop();
   }
 
-  /** Stops polling and closes the table handle. */
+  /** Stops the poller thread (idempotent). */
   async stop(): Promise<void> {
-    if (this.#timer !== undefined) clearInterval(this.#timer);
-    this.#timer = undefined;
-    await this.#polling;
-    const table = this.#table;
-    this.#table = undefined;
-    this.#stopped = true;
-    await table?.close();
+    const worker = this.#worker;
+    this.#worker = undefined;
+    if (worker === undefined) return;
+    const exited = new Promise((r) => worker.once('exit', r));
+    worker.postMessage('stop');
+    await exited;
   }
 }
