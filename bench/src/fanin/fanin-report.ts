@@ -73,7 +73,7 @@ export function faninMarkdown(run: FaninRun): string {
       r.errorMessages.length ? [`- ${r.summary.target} errors: ${r.errorMessages.join('; ')}`] : [],
     ),
     '',
-    "MB/s and records/s are over the steady seconds (after the ramp, without the last second); ack latency is send → cumulative ack of each request in those seconds. Time to visible: every 250 ms the Delta table's latest snapshot is read; its `numRecords` (sum of the add actions' stats) is matched against the cumulative acked records, and every ack whose cumulative count is covered counts as visible at the end of that read (resolution ~250 ms; assumes publishing in ack order). CPU is the whole process (all threads) in cores; ELU is event-loop utilisation.",
+    "MB/s and records/s are over the steady seconds (after the ramp, without the last second); ack latency is send → cumulative ack of each request in those seconds. Time to visible: every 250 ms a poller thread reads the Delta table's latest snapshot; its `numRecords` (sum of the add actions' stats) is matched against the cumulative acked records, and every ack whose cumulative count is covered counts as visible at the end of that read (resolution ~250 ms; assumes publishing in ack order). CPU is the whole process (all threads) in cores; ELU is event-loop utilisation.",
     '',
     '## Throughput over time',
     '',
