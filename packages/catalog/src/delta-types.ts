@@ -8,43 +8,21 @@ import { columnNameProblem, findDuplicateName } from './names.js';
  * refused: it needs a Delta table feature our writer does not implement.
  */
 
-/** A JSON value (field metadata). */
-export type JsonValue = z.core.util.JSONType;
+// The shapes are @lakestream/delta's (the writer's own definition of `schemaString`); the catalog adds the
+// validation of what users type in.
+import type {
+  DeltaArrayType,
+  DeltaMapType,
+  DeltaStructField,
+  DeltaStructType,
+  DeltaType,
+  JsonValue,
+} from '@lakestream/delta';
+
+export type { DeltaArrayType, DeltaMapType, DeltaStructField, DeltaStructType, DeltaType, JsonValue };
 
 /** A primitive type name, normalised (`decimal(10,2)`, `long`, …). */
 export type DeltaPrimitiveType = string;
-
-/** A Delta type: a primitive name or a struct, array or map. */
-export type DeltaType = DeltaPrimitiveType | DeltaStructType | DeltaArrayType | DeltaMapType;
-
-/** One field of a struct; `metadata` is free-form (`comment`, …). */
-export interface DeltaStructField {
-  name: string;
-  type: DeltaType;
-  nullable: boolean;
-  metadata: { [key: string]: JsonValue };
-}
-
-/** `{"type":"struct","fields":[…]}`. */
-export interface DeltaStructType {
-  type: 'struct';
-  fields: DeltaStructField[];
-}
-
-/** `{"type":"array","elementType":…,"containsNull":bool}`. */
-export interface DeltaArrayType {
-  type: 'array';
-  elementType: DeltaType;
-  containsNull: boolean;
-}
-
-/** `{"type":"map","keyType":…,"valueType":…,"valueContainsNull":bool}`. */
-export interface DeltaMapType {
-  type: 'map';
-  keyType: DeltaType;
-  valueType: DeltaType;
-  valueContainsNull: boolean;
-}
 
 /** The primitive type names Delta writes in `schemaString`, besides `decimal(p,s)`. */
 export const DELTA_PRIMITIVE_TYPES = [
