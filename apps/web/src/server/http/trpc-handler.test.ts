@@ -38,7 +38,7 @@ describe('the /api/trpc route handler', () => {
       { origin: 'https://evil.example' },
       {},
       { origin: 'http://127.0.0.1:3000', 'sec-fetch-site': 'cross-site' },
-      { origin: 'http://localhost:3000' },
+      { origin: 'http://localhost:3001' },
     ]) {
       const response = await signIn(headers);
       expect(response.status).toBe(403);
