@@ -1,6 +1,5 @@
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { startAdminServer } from '@lakestream/ingest/dist/admin/admin-server.js';
@@ -11,30 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { handleTokenRequest } from '../src/server/oauth/token-endpoint';
 import type { WebServices } from '../src/server/services';
 import { callerAs, openTestServices, seedUsers, type TestServices } from './support/services';
-
-/** The official Zerobus TypeScript SDK's native binding (as apps/ingest's sdk-compat test loads it). */
-interface SdkModule {
-  ZerobusSdk: new (
-    endpoint: string,
-    workspaceUrl: string,
-  ) => {
-    createStream(
-      table: { tableName: string },
-      clientId: string,
-      clientSecret: string,
-      options: Record<string, unknown>,
-      headers?: { getHeadersCallback: () => [string, string][] },
-    ): Promise<{
-      ingestRecordOffset(record: string): Promise<bigint>;
-      waitForOffset(offset: bigint): Promise<void>;
-      close(): Promise<void>;
-    }>;
-  };
-  RecordType: { Json: number };
-}
-const sdk = createRequire(import.meta.url)(
-  '@databricks/zerobus-ingest-sdk-linux-x64-gnu/zerobus-ingest-sdk.linux-x64-gnu.node',
-) as SdkModule;
+import { sdk } from './support/zerobus-sdk';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {
