@@ -152,6 +152,19 @@ message Orders {
     expect(() => protobuf.parse(proto)).not.toThrow();
   });
 
+  it("keeps protoc's map entry names free: a struct column named like one gets another name", () => {
+    const proto = protoFromSchema(
+      'c.s.t',
+      schemaOf([
+        { name: 'attrs', type: { type: 'map', keyType: 'string', valueType: 'long' } },
+        { name: 'attrs_entry', type: { type: 'struct', fields: [{ name: 'a', type: 'long' }] } },
+      ]),
+    );
+    // protoc names the entry of map `attrs` AttrsEntry; a nested message of that name would clash with it.
+    expect(proto).toContain('optional AttrsEntry2 attrs_entry = 2;');
+    expect(proto).toContain('message AttrsEntry2 {');
+  });
+
   it('refuses types without a protobuf form, naming the column', () => {
     const cases: [unknown, string][] = [
       [[{ name: 'price', type: 'decimal(10,2)' }], "column price: no protobuf type for 'decimal(10,2)'"],

@@ -36,10 +36,38 @@ function pascal(name: string): string {
   return /^[A-Za-z]/.test(out) ? out : `M${out}`;
 }
 
-interface Message {
+/** A field of a generated message: `label type name = number;`, or `map<mapKey, type> name = number;`. */
+export interface ProtoField {
   readonly name: string;
-  readonly lines: string[];
-  readonly nested: Message[];
+  /** Column position + 1. */
+  readonly number: number;
+  /** `repeated` for arrays and maps. */
+  readonly label: 'optional' | 'required' | 'repeated';
+  /** A scalar protobuf type (`int64`, `string`, …) or the name of a message nested in the field's message. */
+  readonly type: string;
+  /** For a map: its key's scalar type (the value's type is `type`) and the entry message protoc makes for it. */
+  readonly map?: { readonly keyType: string; readonly entryName: string };
+}
+
+/** A generated message: its fields in column order and the messages nested in it (for struct columns). */
+export interface ProtoMessage {
+  readonly name: string;
+  readonly fields: readonly ProtoField[];
+  readonly nested: readonly ProtoMessage[];
+}
+
+/** protoc's name for the entry message of map field `name`: `by_day` → `ByDayEntry`. */
+function mapEntryName(name: string): string {
+  let out = '';
+  let upper = true;
+  for (const c of name) {
+    if (c === '_') upper = true;
+    else {
+      out += upper ? c.toUpperCase() : c;
+      upper = false;
+    }
+  }
+  return `${out}Entry`;
 }
 
 function scalar(type: string, path: string): string {
@@ -51,9 +79,14 @@ function scalar(type: string, path: string): string {
   return proto;
 }
 
-function build(name: string, fields: readonly DeltaStructField[], path: string): Message {
-  const message: Message = { name, lines: [], nested: [] };
+function build(name: string, columns: readonly DeltaStructField[], path: string): ProtoMessage {
+  const fields: ProtoField[] = [];
+  const nested: ProtoMessage[] = [];
+  // Names in this message's scope: its own, its nested messages', and protoc's map entries'.
   const taken = new Set([name]);
+  for (const column of columns) {
+    if (typeof column.type !== 'string' && column.type.type === 'map') taken.add(mapEntryName(column.name));
+  }
   const nestedName = (field: string) => {
     let candidate = pascal(field);
     for (let i = 2; taken.has(candidate); i++) candidate = `${pascal(field)}${i}`;
@@ -64,26 +97,26 @@ function build(name: string, fields: readonly DeltaStructField[], path: string):
   const valueType = (type: DeltaType, fieldName: string, at: string, where: string): string => {
     if (typeof type === 'string') return scalar(type, at);
     if (type.type === 'struct') {
-      const nested = build(nestedName(fieldName), type.fields, at);
-      message.nested.push(nested);
-      return nested.name;
+      const message = build(nestedName(fieldName), type.fields, at);
+      nested.push(message);
+      return message.name;
     }
     throw new ProtoSchemaError(
       `column ${at}: ${where} cannot be ${type.type === 'array' ? 'an array' : 'a map'} in protobuf (no nested repeated fields); wrap it in a struct`,
     );
   };
-  fields.forEach((field, index) => {
-    const at = path === '' ? field.name : `${path}.${field.name}`;
-    if (!IDENTIFIER.test(field.name)) {
+  columns.forEach((column, index) => {
+    const at = path === '' ? column.name : `${path}.${column.name}`;
+    if (!IDENTIFIER.test(column.name)) {
       throw new ProtoSchemaError(
-        `column ${at}: '${field.name}' is not a protobuf field name (letters, digits and '_', not starting with a digit)`,
+        `column ${at}: '${column.name}' is not a protobuf field name (letters, digits and '_', not starting with a digit)`,
       );
     }
     const number = index + 1; // field numbers follow column position + 1 (spec: type conventions)
-    const type = field.type;
+    const type = column.type;
     if (typeof type !== 'string' && type.type === 'array') {
-      const element = valueType(type.elementType, field.name, `${at}.element`, 'an array element');
-      message.lines.push(`repeated ${element} ${field.name} = ${number};`);
+      const element = valueType(type.elementType, column.name, `${at}.element`, 'an array element');
+      fields.push({ name: column.name, number, label: 'repeated', type: element });
     } else if (typeof type !== 'string' && type.type === 'map') {
       const key = typeof type.keyType === 'string' ? scalar(type.keyType, `${at}.key`) : undefined;
       if (key === undefined || !MAP_KEYS.has(key)) {
@@ -91,24 +124,49 @@ function build(name: string, fields: readonly DeltaStructField[], path: string):
           `column ${at}.key: a protobuf map key must be a string, integer or boolean`,
         );
       }
-      const value = valueType(type.valueType, field.name, `${at}.value`, 'a map value');
-      message.lines.push(`map<${key}, ${value}> ${field.name} = ${number};`);
+      const value = valueType(type.valueType, column.name, `${at}.value`, 'a map value');
+      fields.push({
+        name: column.name,
+        number,
+        label: 'repeated',
+        type: value,
+        map: { keyType: key, entryName: mapEntryName(column.name) },
+      });
     } else {
-      const proto = valueType(type, field.name, at, 'a column');
-      message.lines.push(`${field.nullable ? 'optional' : 'required'} ${proto} ${field.name} = ${number};`);
+      const proto = valueType(type, column.name, at, 'a column');
+      fields.push({
+        name: column.name,
+        number,
+        label: column.nullable ? 'optional' : 'required',
+        type: proto,
+      });
     }
   });
-  return message;
+  return { name, fields, nested };
 }
 
-function render(message: Message, indent: string): string[] {
+function render(message: ProtoMessage, indent: string): string[] {
   const inner = `${indent}  `;
+  const line = (f: ProtoField) =>
+    f.map === undefined
+      ? `${inner}${f.label} ${f.type} ${f.name} = ${f.number};`
+      : `${inner}map<${f.map.keyType}, ${f.type}> ${f.name} = ${f.number};`;
   return [
     `${indent}message ${message.name} {`,
-    ...message.lines.map((l) => `${inner}${l}`),
+    ...message.fields.map(line),
     ...message.nested.flatMap((n) => ['', ...render(n, inner)]),
     `${indent}}`,
   ];
+}
+
+/**
+ * The record message of table `tableName` with schema `schema` under the Zerobus conventions (see
+ * `protoFromSchema`), as a model: `protoFromSchema` renders it as text, `descriptorFromSchema` as the
+ * DescriptorProto producers send. Throws `ProtoSchemaError` naming the column for a type without a protobuf form.
+ */
+export function protoMessageFromSchema(tableName: string, schema: DeltaStructType): ProtoMessage {
+  const last = tableName.split('.').at(-1) ?? tableName;
+  return build(pascal(last), schema.fields, '');
 }
 
 /**
@@ -120,8 +178,7 @@ function render(message: Message, indent: string): string[] {
  * non-scalar key, a column name that is no protobuf identifier.
  */
 export function protoFromSchema(tableName: string, schema: DeltaStructType): string {
-  const last = tableName.split('.').at(-1) ?? tableName;
-  const message = build(pascal(last), schema.fields, '');
+  const message = protoMessageFromSchema(tableName, schema);
   return [`syntax = "proto2";`, '', `// Records of table ${tableName}.`, ...render(message, ''), ''].join(
     '\n',
   );

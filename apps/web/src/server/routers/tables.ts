@@ -1,22 +1,38 @@
 import type { TableInfo } from '@lakestream/catalog';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { createTable, getTable, listTables, parseColumns } from '../catalog';
+import {
+  createTable,
+  formatTableName,
+  getTable,
+  listTables,
+  parseColumns,
+  parseTableName,
+  toDeltaSchema,
+} from '../catalog';
+import { descriptorFileName, descriptorFromSchema } from '../descriptor-from-schema';
 import { ProtoSchemaError, protoFromSchema } from '../proto-from-schema';
 import { sdkSnippets } from '../sdk-snippets';
 import { authedProcedure, createTRPCRouter, editorProcedure, provisionAfterChange } from '../trpc';
 
 const tableName = z.string().min(1).max(800);
+// Checked by the catalog's own rules, whose errors name the column path in words.
+const columns = z.array(z.unknown()).min(1, 'a table needs at least one column');
 
-/** The `.proto` of a table, or BAD_REQUEST saying which column has no protobuf form. */
-function protoOf(table: TableInfo): string {
+/** `make()` of a table's protobuf form, or BAD_REQUEST saying which column has none. */
+function protoForm<T>(make: () => T): T {
   try {
-    return protoFromSchema(table.name, table.deltaSchema);
+    return make();
   } catch (error) {
     if (error instanceof ProtoSchemaError)
       throw new TRPCError({ code: 'BAD_REQUEST', message: error.message });
     throw error;
   }
+}
+
+/** The `.proto` of a table, or BAD_REQUEST saying which column has no protobuf form. */
+function protoOf(table: TableInfo): string {
+  return protoForm(() => protoFromSchema(table.name, table.deltaSchema));
 }
 
 /** Tables: list and search, one with its schema, create (nested types), the `.proto` and SDK snippets. */
@@ -41,8 +57,7 @@ export const tablesRouter = createTRPCRouter({
     .input(
       z.object({
         name: tableName,
-        // Checked by the catalog's own rules, whose errors name the column path in words.
-        columns: z.array(z.unknown()).min(1, 'a table needs at least one column'),
+        columns,
         comment: z.string().max(1000).optional(),
         location: z.string().min(1).optional(),
         properties: z.record(z.string(), z.string()).optional(),
@@ -59,6 +74,35 @@ export const tablesRouter = createTRPCRouter({
       provisionAfterChange(ctx);
       return created;
     }),
+
+  /**
+   * What `create` would make of `name` and `columns`, without creating anything (the column editor's live
+   * preview; editor): the Delta schema and the `.proto`. A bad name or column is BAD_REQUEST with the
+   * catalog's words naming the column path. A schema without a protobuf form is still a valid table (JSON
+   * streams fill it): then `proto` is '' and `protoError` names the column. Whether the schema exists and the
+   * name is free is checked by `create` only.
+   */
+  schemaPreview: editorProcedure.input(z.object({ name: tableName, columns })).query(({ input }) => {
+    const name = formatTableName(parseTableName(input.name));
+    const deltaSchema = toDeltaSchema(parseColumns(input.columns));
+    try {
+      return { proto: protoFromSchema(name, deltaSchema), protoError: null, deltaSchema };
+    } catch (error) {
+      if (!(error instanceof ProtoSchemaError)) throw error;
+      return { proto: '', protoError: error.message, deltaSchema };
+    }
+  }),
+
+  /**
+   * The serialized `google.protobuf.DescriptorProto` of the table's record message, base64 — what the SDKs
+   * send as `descriptor_proto` — and a file name for it (`orders.desc`). BAD_REQUEST for a schema without a
+   * protobuf form (naming the column).
+   */
+  descriptor: authedProcedure.input(z.object({ name: tableName })).query(({ ctx, input }) => {
+    const table = getTable(ctx.services.db, input.name);
+    const bytes = protoForm(() => descriptorFromSchema(table.name, table.deltaSchema));
+    return { fileName: descriptorFileName(table.name), base64: Buffer.from(bytes).toString('base64') };
+  }),
 
   /** The proto2 definition producers send as their descriptor (Zerobus conventions). */
   proto: authedProcedure
