@@ -1,0 +1,116 @@
+'use client';
+
+import { useMutation, useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import { usePathname, useRouter } from 'next/navigation';
+import { type ReactNode, useEffect } from 'react';
+import { Button } from './button';
+import { ErrorMessage, Loading } from './feedback';
+import { Logo } from './logo';
+import { hasRole, SessionContext, type SignedInUser } from './session';
+import { Badge } from './table';
+import { ThemeToggle } from './theme';
+import { useTRPC } from './trpc';
+
+/** The console's sections, in the header's order; `admin` ones are shown to admins only. */
+const NAV = [
+  { href: '/tables', label: 'Tables' },
+  { href: '/streams', label: 'Streams' },
+  { href: '/principals', label: 'Principals & credentials' },
+  { href: '/grants', label: 'Grants' },
+  { href: '/nodes', label: 'Nodes' },
+  { href: '/audit', label: 'Audit', admin: true },
+] as const;
+
+function Header({ user }: { user: SignedInUser }) {
+  const trpc = useTRPC();
+  const pathname = usePathname();
+  const signOut = useMutation(
+    trpc.auth.signOut.mutationOptions({
+      // A full page load: every cached answer of this user is dropped with the page.
+      onSuccess: () => window.location.assign('/sign-in'),
+    }),
+  );
+  return (
+    <header className="sticky top-0 z-20 border-b border-zinc-200 bg-white/90 backdrop-blur dark:border-zinc-800 dark:bg-zinc-900/90">
+      <div className="mx-auto flex h-12 max-w-7xl items-center gap-6 px-4">
+        <Link href="/tables" className="shrink-0">
+          <Logo />
+        </Link>
+        <nav aria-label="Console" className="flex min-w-0 flex-1 gap-1 overflow-x-auto">
+          {NAV.filter((item) => !('admin' in item) || hasRole(user, 'admin')).map((item) => {
+            const active = pathname === item.href || pathname.startsWith(`${item.href}/`);
+            return (
+              <Link
+                key={item.href}
+                href={item.href}
+                aria-current={active ? 'page' : undefined}
+                className={`rounded-md px-2.5 py-1.5 text-[13px] font-medium whitespace-nowrap ${
+                  active
+                    ? 'bg-zinc-100 text-zinc-900 dark:bg-zinc-800 dark:text-zinc-50'
+                    : 'text-zinc-600 hover:bg-zinc-50 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800/60 dark:hover:text-zinc-100'
+                }`}
+              >
+                {item.label}
+              </Link>
+            );
+          })}
+        </nav>
+        <div className="flex shrink-0 items-center gap-2">
+          <span
+            className="hidden text-[13px] text-zinc-600 sm:inline dark:text-zinc-300"
+            data-testid="signed-in-user"
+          >
+            {user.name}
+          </span>
+          {user.role === null ? null : (
+            <Badge tone={user.role === 'admin' ? 'accent' : 'neutral'}>{user.role}</Badge>
+          )}
+          <ThemeToggle />
+          <Button size="sm" variant="ghost" onClick={() => signOut.mutate()} disabled={signOut.isPending}>
+            Sign out
+          </Button>
+        </div>
+      </div>
+      {signOut.error === null ? null : (
+        <div className="mx-auto max-w-7xl px-4 pb-2">
+          <ErrorMessage error={signOut.error} />
+        </div>
+      )}
+    </header>
+  );
+}
+
+/**
+ * The frame of every console page: asks `auth.status`, sends signed-out users to sign-in (and back here
+ * afterwards) and a fresh install to first-run setup, then shows the header (sections, user and role, theme,
+ * sign-out) and the page, which reads the user with `useSession()`.
+ */
+export function ConsoleShell({ children }: { children: ReactNode }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const pathname = usePathname();
+  const status = useQuery(trpc.auth.status.queryOptions());
+  const data = status.data;
+
+  useEffect(() => {
+    if (data === undefined) return;
+    if (data.needsSetup) router.replace('/setup');
+    else if (data.user === null) router.replace(`/sign-in?next=${encodeURIComponent(pathname)}`);
+  }, [data, pathname, router]);
+
+  if (status.error !== null) {
+    return (
+      <div className="mx-auto max-w-md px-4 py-24">
+        <ErrorMessage error={status.error} />
+      </div>
+    );
+  }
+  if (data === undefined || data.user === null) return <Loading what="the console" />;
+  return (
+    <SessionContext value={data.user}>
+      <Header user={data.user} />
+      <main className="mx-auto max-w-7xl px-4 py-6">{children}</main>
+    </SessionContext>
+  );
+}

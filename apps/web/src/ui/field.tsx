@@ -1,0 +1,83 @@
+'use client';
+
+import { type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, useId } from 'react';
+
+/** The classes of a text input or select, shared so that every form looks the same. */
+export const inputClass =
+  'block w-full rounded-md border border-zinc-300 bg-white px-2.5 py-1.5 text-sm text-zinc-900 shadow-xs placeholder:text-zinc-400 focus:border-sky-500 focus:outline-none focus:ring-2 focus:ring-sky-500/20 disabled:bg-zinc-50 disabled:text-zinc-500 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100 dark:placeholder:text-zinc-500 dark:focus:border-sky-400 dark:disabled:bg-zinc-800';
+
+const labelClass = 'mb-1 block text-xs font-medium text-zinc-600 dark:text-zinc-400';
+
+/**
+ * A labelled text input: the <label> is bound to the input (`htmlFor`), so a test or a screen reader finds
+ * the field by its label text. `hint` is a line of help under it.
+ */
+export function TextField({
+  label,
+  hint,
+  className = '',
+  ...props
+}: InputHTMLAttributes<HTMLInputElement> & { label: string; hint?: ReactNode }) {
+  const id = useId();
+  return (
+    <div className={className}>
+      <label htmlFor={id} className={labelClass}>
+        {label}
+      </label>
+      <input id={id} className={inputClass} {...props} />
+      {hint === undefined ? null : <p className="mt-1 text-xs text-zinc-500 dark:text-zinc-400">{hint}</p>}
+    </div>
+  );
+}
+
+/** One choice of a `SelectField`. */
+export interface SelectOption {
+  readonly value: string;
+  readonly label: string;
+}
+
+/** A labelled select over `options`. */
+export function SelectField({
+  label,
+  options,
+  className = '',
+  ...props
+}: SelectHTMLAttributes<HTMLSelectElement> & { label: string; options: readonly SelectOption[] }) {
+  const id = useId();
+  return (
+    <div className={className}>
+      <label htmlFor={id} className={labelClass}>
+        {label}
+      </label>
+      <select id={id} className={inputClass} {...props}>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/** A checkbox with its label beside it. */
+export function CheckboxField({
+  label,
+  className = '',
+  ...props
+}: Omit<InputHTMLAttributes<HTMLInputElement>, 'type'> & { label: string }) {
+  const id = useId();
+  return (
+    <div className={`flex items-center gap-1.5 ${className}`}>
+      <input
+        id={id}
+        type="checkbox"
+        className="size-3.5 rounded border-zinc-300 accent-sky-600 dark:border-zinc-600"
+        {...props}
+      />
+      <label htmlFor={id} className="text-xs text-zinc-700 dark:text-zinc-300">
+        {label}
+      </label>
+    </div>
+  );
+}
