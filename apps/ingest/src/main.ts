@@ -76,6 +76,7 @@ async function main(argv: readonly string[]): Promise<void> {
     secret: config.admin.secret,
     catalog,
     streams: node.live,
+    publishing: node.publishers,
     nodeId: config.nodeId,
     defaultDrainGraceMs: config.drainGraceMs,
     log,

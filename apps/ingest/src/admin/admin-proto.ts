@@ -71,9 +71,22 @@ export interface StreamInfoMessage {
   started_at_ms: number | string;
   inflight_bytes: number | string;
 }
+/** `TablePublishInfo` on the wire. */
+export interface TablePublishInfoMessage {
+  table: string;
+  oldest_unpublished_age_ms: number | string;
+  unpublished_records: number | string;
+  unpublished_bytes: number | string;
+  /** -1 before the node's first commit to the table. */
+  last_committed_version: number | string;
+  /** 0 before the first commit. */
+  last_commit_at_ms: number | string;
+}
 /** `ListStreamsResponse`. */
 export interface ListStreamsResponse {
   streams: StreamInfoMessage[];
+  /** Absent when read from a node older than this field: treat as empty. */
+  tables: TablePublishInfoMessage[];
 }
 /** `DrainRequest`. */
 export interface DrainRequest {

@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { status } from '@grpc/grpc-js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ORDERS } from '../../test/support/test-catalog.js';
+import { startTestNode, tempDir } from '../../test/support/test-node.js';
+import { openStream, req, zerobusClient } from '../../test/support/zerobus-client.js';
 import { type CatalogStore, openCatalogStore } from '../catalog/catalog-store.js';
 import { snapshotFixture } from '../catalog/snapshot-fixture.js';
 import { type AdminClient, createAdminClient } from './admin-client.js';
@@ -194,6 +197,7 @@ describe('admin server calls', () => {
       acked_offset: '-1',
     });
     expect(all.streams[1]?.ack_latency_p50_ms).toBeUndefined();
+    expect(all.tables).toEqual([]); // no publishers given
     const one = await client.listStreams('MAIN.Sales.Refunds');
     expect(one.streams.map((s) => s.stream_id)).toEqual(['s2']);
     expect((await client.listStreams('main.x.y')).streams).toEqual([]);
@@ -259,6 +263,83 @@ describe('admin server calls', () => {
     } finally {
       anonymous.close();
       await open.close();
+    }
+  });
+});
+
+describe('admin ListStreams: publishing of a real node', () => {
+  it('reports records acked but not yet in Delta, and their age, until the paused publisher commits them', async () => {
+    const { dir, cleanup } = await tempDir();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // The disk hangs: commits wait for the gate, so acked records stay unpublished.
+    const { node, cat } = await startTestNode(dir, { flushMs: 20, beforeCommit: () => gate });
+    const admin = await startAdminServer({
+      port: 0,
+      secret: SECRET,
+      catalog: store,
+      streams: node.live,
+      publishing: node.publishers,
+      nodeId: node.nodeId,
+      onDrain: async () => 0,
+    });
+    const nodeClient = createAdminClient(`127.0.0.1:${admin.port}`, SECRET);
+    const zerobus = zerobusClient(node.port);
+    try {
+      expect((await nodeClient.listStreams()).tables).toEqual([]);
+      const s = openStream(zerobus, 'EphemeralStream', cat.tokens.good.token, ORDERS);
+      s.send(req.create(ORDERS, 2));
+      await s.streamId();
+      for (let o = 0; o < 3; o++) {
+        s.send(
+          req.json(
+            o,
+            Array.from({ length: 10 }, (_, i) => JSON.stringify({ id: o * 10 + i, item: 'tea' })),
+          ),
+        );
+      }
+      await s.ackedAtLeast(2);
+      await new Promise((r) => setTimeout(r, 100));
+
+      const paused = await nodeClient.listStreams();
+      expect(paused.streams.map((x) => [x.table, x.records])).toEqual([[ORDERS, '30']]);
+      expect(paused.tables).toHaveLength(1);
+      const lagging = paused.tables[0]!;
+      expect(lagging).toMatchObject({
+        table: ORDERS,
+        unpublished_records: '30',
+        last_committed_version: '-1',
+        last_commit_at_ms: '0',
+      });
+      expect(Number(lagging.unpublished_bytes)).toBeGreaterThan(30 * 10);
+      expect(Number(lagging.oldest_unpublished_age_ms)).toBeGreaterThanOrEqual(100);
+      // The table filter applies to the tables too.
+      expect((await nodeClient.listStreams('main.sales.events')).tables).toEqual([]);
+
+      const releasedAt = Date.now();
+      release();
+      expect((await s.finish()).code).toBe(0);
+      await node.publishers.flushAll();
+      const published = (await nodeClient.listStreams(ORDERS.toUpperCase())).tables;
+      expect(published).toHaveLength(1);
+      expect(published[0]).toMatchObject({
+        table: ORDERS,
+        oldest_unpublished_age_ms: '0',
+        unpublished_records: '0',
+        unpublished_bytes: '0',
+        last_committed_version: '1', // version 0 created the table, 1 holds the 30 records
+      });
+      expect(Number(published[0]!.last_commit_at_ms)).toBeGreaterThanOrEqual(releasedAt);
+      expect(Number(published[0]!.last_commit_at_ms)).toBeLessThanOrEqual(Date.now());
+    } finally {
+      release();
+      zerobus.close();
+      nodeClient.close();
+      await admin.close();
+      await node.close(500);
+      await cleanup();
     }
   });
 });

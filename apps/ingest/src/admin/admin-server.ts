@@ -21,7 +21,9 @@ import {
   type PushCatalogRequest,
   type PushCatalogResponse,
   type StreamInfoMessage,
+  type TablePublishInfoMessage,
 } from './admin-proto.js';
+import type { PublishRegistry, TablePublishInfo } from './publish-registry.js';
 import type { DrainHandler, StreamInfo, StreamRegistry } from './stream-registry.js';
 
 /** The part of a pino logger the admin server uses. */
@@ -41,6 +43,8 @@ export interface AdminServerOptions {
   readonly secret: string | undefined;
   readonly catalog: Pick<CatalogStore, 'apply' | 'current'>;
   readonly streams: StreamRegistry;
+  /** The node's publishers (`ListStreamsResponse.tables`); none lists no tables. */
+  readonly publishing?: PublishRegistry | undefined;
   readonly onDrain: DrainHandler;
   /** For `GetStatus`. */
   readonly nodeId: string;
@@ -82,7 +86,7 @@ const STATES = {
  * Serves `lakestream.admin.v1.Admin` (proto/lakestream_admin.proto) with @grpc/grpc-js on its own port.
  * Every call must carry `authorization: Bearer <secret>` (compared in constant time), else UNAUTHENTICATED.
  * PushCatalog → `catalog.apply` (INVALID_ARGUMENT for a bad snapshot, FAILED_PRECONDITION for an old
- * version); GetStatus; ListStreams from `streams.list()`; Drain → `onDrain(grace)`. Internal faults reach
+ * version); GetStatus; ListStreams from `streams.list()` and `publishing.publishInfo()`; Drain → `onDrain(grace)`. Internal faults reach
  * the client as INTERNAL with a fixed message and go to the log. Rejects when the port cannot be bound.
  */
 export async function startAdminServer(options: AdminServerOptions): Promise<AdminServer> {
@@ -175,7 +179,10 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
     ListStreams: unary<ListStreamsRequest, ListStreamsResponse>('ListStreams', (request) => {
       const table = request.table?.trim().toLowerCase() ?? '';
       const streams = options.streams.list().filter((s) => table === '' || s.table === table);
-      return { streams: streams.map(toMessage) };
+      const tables = (options.publishing?.publishInfo() ?? []).filter(
+        (t) => table === '' || t.table === table,
+      );
+      return { streams: streams.map(toMessage), tables: tables.map(toTableMessage) };
     }),
     Drain: unary<DrainRequest, DrainResponse>('Drain', async (request) => {
       const defaultGrace = options.defaultDrainGraceMs ?? 30_000;
@@ -230,6 +237,17 @@ function toMessage(s: StreamInfo): StreamInfoMessage {
     errors: s.errors,
     started_at_ms: s.startedAt,
     inflight_bytes: s.inFlightBytes,
+  };
+}
+
+function toTableMessage(t: TablePublishInfo): TablePublishInfoMessage {
+  return {
+    table: t.table,
+    oldest_unpublished_age_ms: Math.round(t.oldestUnpublishedAgeMs),
+    unpublished_records: t.unpublishedRecords,
+    unpublished_bytes: t.unpublishedBytes,
+    last_committed_version: t.lastCommittedVersion ?? -1,
+    last_commit_at_ms: t.lastCommitAt ?? 0,
   };
 }
 

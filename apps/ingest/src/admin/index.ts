@@ -8,4 +8,5 @@ export {
   type AdminServerOptions,
   startAdminServer,
 } from './admin-server.js';
+export type { PublishRegistry, TablePublishInfo } from './publish-registry.js';
 export type { DrainHandler, StreamInfo, StreamRegistry, StreamState } from './stream-registry.js';

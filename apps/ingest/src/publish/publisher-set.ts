@@ -3,7 +3,12 @@ import type { ProvisionedTable } from '../catalog/catalog-view.js';
 import type { Wal } from '../wal/wal.js';
 import { Frontier } from './frontier.js';
 import { LatencyTracker } from './latency-tracker.js';
-import { createTablePublisher, type PendingBatch, type TablePublisher } from './table-publisher.js';
+import {
+  createTablePublisher,
+  type PendingBatch,
+  type PublishStats,
+  type TablePublisher,
+} from './table-publisher.js';
 
 /** Options of {@link createPublisherSet}. */
 export interface PublisherSetOptions {
@@ -43,6 +48,8 @@ export interface PublisherSet extends AsyncDisposable {
   readonly pendingBytes: number;
   /** Ack → visible latency (ms) over recent commits. */
   readonly visibleLatency: LatencyTracker;
+  /** Per table written since the node started: what waits to be published, the last commit (admin API). */
+  publishInfo(): PublishStats[];
   /** Publishes everything durable now, then trims the WAL. */
   flushAll(): Promise<void>;
   close(): Promise<void>;
@@ -133,6 +140,9 @@ export function createPublisherSet(options: PublisherSetOptions): PublisherSet {
       return n;
     },
     visibleLatency,
+    publishInfo() {
+      return [...publishers.values()].map((p) => p.stats());
+    },
     async flushAll() {
       await Promise.all([...publishers.values()].map((p) => p.flush()));
       trim();
