@@ -32,6 +32,13 @@ export interface WebEnv {
   readonly sessionSecret?: string | undefined;
   /** How often the reconciler compares node versions (ms). Default 5000. */
   readonly reconcileIntervalMs: number;
+  /**
+   * Where relative table locations of the catalog (`tables/main/sales/orders`) are, as the ingest nodes resolve
+   * them against their `--data-dir`. Default `dataDir` (the one-command setup shares `./data`).
+   */
+  readonly tablesDir: string;
+  /** How often the live-stream sampler asks every node its streams (ms). Default 1000. */
+  readonly streamSampleMs: number;
 }
 
 const nodeSchema = z.strictObject({
@@ -95,6 +102,8 @@ const envSchema = z
       z.string().min(32, 'the session secret needs at least 32 characters').optional(),
     ),
     LAKESTREAM_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).default(5000),
+    LAKESTREAM_TABLES_DIR: optionalText,
+    LAKESTREAM_STREAM_SAMPLE_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
   })
   .superRefine((e, ctx) => {
     if ((e.LAKESTREAM_ADMIN_EMAIL === undefined) !== (e.LAKESTREAM_ADMIN_PASSWORD === undefined)) {
@@ -140,6 +149,11 @@ export function parseEnv(source: Readonly<Record<string, string | undefined>>): 
     ingestNodes: e.LAKESTREAM_INGEST_NODES,
     sessionSecret: e.LAKESTREAM_SESSION_SECRET,
     reconcileIntervalMs: e.LAKESTREAM_RECONCILE_INTERVAL_MS,
+    tablesDir:
+      e.LAKESTREAM_TABLES_DIR === undefined
+        ? dataDir
+        : resolve(/* turbopackIgnore: true */ e.LAKESTREAM_TABLES_DIR),
+    streamSampleMs: e.LAKESTREAM_STREAM_SAMPLE_MS,
   };
 }
 

@@ -85,7 +85,7 @@ export interface TablePublishInfoMessage {
 /** `ListStreamsResponse`. */
 export interface ListStreamsResponse {
   streams: StreamInfoMessage[];
-  /** Absent when read from a node older than this field: treat as empty. */
+  /** Empty from a node older than this field (a client with these loader options reads it as []). */
   tables: TablePublishInfoMessage[];
 }
 /** `DrainRequest`. */

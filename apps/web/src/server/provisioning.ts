@@ -1,5 +1,6 @@
 import type { ProvisioningSnapshot } from '@lakestream/catalog';
 import type { IngestNodeConfig } from '../env';
+import { describeAdminError, withTimeout } from './admin-call';
 import type { AdminClient } from './admin-client';
 
 /** What the console knows of one ingest node, from its last GetStatus or push. */
@@ -52,22 +53,7 @@ interface NodeEntry {
   state: NodeState;
 }
 
-function describe(error: unknown): string {
-  const e = error as { details?: unknown; message?: unknown };
-  if (typeof e.details === 'string' && e.details !== '') return e.details;
-  return error instanceof Error ? error.message : String(error);
-}
-
 const FAILED_PRECONDITION = 9;
-
-/** `promise`, or a rejection after `ms` (grpc-js calls have no deadline by default). */
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 /**
  * A provisioner of `options.nodes`. Each push sends `snapshot()` as JSON through admin PushCatalog; a node
@@ -104,19 +90,19 @@ export function createProvisioner(options: ProvisionerOptions): Provisioner {
   const fail = (entry: NodeEntry, error: unknown, latestVersion: number) => {
     entry.client?.close();
     entry.client = undefined;
-    const changed = entry.state.reachable || entry.state.lastError !== describe(error);
+    const changed = entry.state.reachable || entry.state.lastError !== describeAdminError(error);
     entry.state = {
       ...entry.state,
       reachable: false,
       latestVersion,
-      lastError: describe(error),
+      lastError: describeAdminError(error),
       checkedAt: Date.now(),
     };
     // Logged when it starts failing or fails differently, not at every reconcile.
     if (changed) {
       log('ingest node unreachable or refused the catalog', {
         node: entry.config.address,
-        error: describe(error),
+        error: describeAdminError(error),
       });
     }
   };

@@ -5,6 +5,7 @@ import { credentialsRouter } from './routers/credentials';
 import { grantsRouter } from './routers/grants';
 import { nodesRouter } from './routers/nodes';
 import { principalsRouter } from './routers/principals';
+import { streamsRouter } from './routers/streams';
 import { tablesRouter } from './routers/tables';
 import { createCallerFactory, createTRPCRouter } from './trpc';
 
@@ -18,6 +19,7 @@ export const appRouter = createTRPCRouter({
   grants: grantsRouter,
   audit: auditRouter,
   nodes: nodesRouter,
+  streams: streamsRouter,
 });
 
 /** The API's type, for the tRPC client. */

@@ -10,6 +10,7 @@ import { setPassword } from './passwords';
 import { createProvisioner, type Provisioner, type ProvisionerOptions } from './provisioning';
 import { readOrCreateSecretFile } from './secret-file';
 import { createSignInThrottle, type SignInThrottle } from './sign-in-throttle';
+import { createStreamSampler, type StreamSampler } from './stream-sampler';
 import { ensureWebTables } from './web-store';
 
 /** Everything the console's procedures and routes share: the catalog, keys, provisioning. */
@@ -20,6 +21,8 @@ export interface WebServices extends AsyncDisposable {
   readonly signingKey: SigningKey;
   readonly sessionSecret: string;
   readonly provisioner: Provisioner;
+  /** Every node's live streams, sampled in the background (`streams.live`). */
+  readonly streamSampler: StreamSampler;
   /** Failed sign-ins per e-mail and address. */
   readonly signInThrottle: SignInThrottle;
   /** The snapshot ingest nodes get now (issuer, audience and public key included). */
@@ -31,6 +34,8 @@ export interface WebServices extends AsyncDisposable {
 export interface WebServicesOptions {
   /** Start the periodic reconciler. Default true. */
   readonly reconcile?: boolean;
+  /** Start the live-stream sampler's timer. Default true. */
+  readonly sampleStreams?: boolean;
   /** Replaces the admin-API connector (default: `connectAdmin`). */
   readonly connect?: ProvisionerOptions['connect'];
   /** A signing key instead of the one under the data directory. */
@@ -45,7 +50,7 @@ export function hasAdmin(db: CatalogDb): boolean {
 /**
  * Opens the console's services for `env`: the catalog (migrated), the console's own tables, the session
  * secret and signing key (generated under the data directory on first start), the provisioner (and its
- * reconciler). Creates the first admin from `LAKESTREAM_ADMIN_EMAIL`/`…_PASSWORD` when no admin exists.
+ * reconciler), the live-stream sampler (and its timer). Creates the first admin from `LAKESTREAM_ADMIN_EMAIL`/`…_PASSWORD` when no admin exists.
  * Throws when the data directory or catalog cannot be opened.
  */
 export async function openWebServices(env: WebEnv, options: WebServicesOptions = {}): Promise<WebServices> {
@@ -66,18 +71,28 @@ export async function openWebServices(env: WebEnv, options: WebServicesOptions =
         audience: env.tokenAudience,
         tokenKeys: [toSnapshotTokenKey(signingKey)],
       });
+    const warn = (message: string, details: Record<string, unknown>) =>
+      console.warn(JSON.stringify({ level: 'warn', message, ...details }));
     const provisioner = createProvisioner({
       nodes: env.ingestNodes,
       snapshot,
       connect: options.connect ?? connectAdmin,
-      log: (message, details) => console.warn(JSON.stringify({ level: 'warn', message, ...details })),
+      log: warn,
+    });
+    const streamSampler = createStreamSampler({
+      nodes: env.ingestNodes,
+      connect: options.connect ?? connectAdmin,
+      intervalMs: env.streamSampleMs,
+      log: warn,
     });
     if (env.adminEmail !== undefined && env.adminPassword !== undefined && !hasAdmin(db)) {
       const admin = createUser(db, SYSTEM_ACTOR, { name: env.adminEmail, role: 'admin' });
       await setPassword(db, admin.id, env.adminPassword);
     }
     if (options.reconcile ?? true) provisioner.start(env.reconcileIntervalMs);
+    if (options.sampleStreams ?? true) streamSampler.start();
     const close = async () => {
+      await streamSampler.close();
       await provisioner.close();
       catalog.close();
     };
@@ -88,6 +103,7 @@ export async function openWebServices(env: WebEnv, options: WebServicesOptions =
       signingKey,
       sessionSecret,
       provisioner,
+      streamSampler,
       signInThrottle: createSignInThrottle(),
       snapshot,
       close,

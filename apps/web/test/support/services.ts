@@ -15,7 +15,7 @@ export interface TestServices {
   close(): Promise<void>;
 }
 
-/** Opens services over a fresh temp data dir (catalog in `:memory:` unless `env` says otherwise). */
+/** Opens services over a fresh temp data dir (catalog in `:memory:` unless `env` says otherwise; no timers). */
 export async function openTestServices(
   env: Record<string, string> = {},
   options: WebServicesOptions = {},
@@ -23,7 +23,7 @@ export async function openTestServices(
   const dataDir = mkdtempSync(join(tmpdir(), 'lakestream-web-'));
   const services = await openWebServices(
     parseEnv({ LAKESTREAM_DATA_DIR: dataDir, LAKESTREAM_CATALOG_PATH: ':memory:', ...env }),
-    { reconcile: false, ...options },
+    { reconcile: false, sampleStreams: false, ...options },
   );
   return {
     services,

@@ -1,0 +1,205 @@
+import type {
+  ListStreamsResponse,
+  StreamInfoMessage,
+  TablePublishInfoMessage,
+} from '@lakestream/ingest/dist/admin/admin-proto.js';
+import type { IngestNodeConfig } from '../env';
+import { describeAdminError, withTimeout } from './admin-call';
+import type { AdminClient } from './admin-client';
+import { LIVE_WINDOWS, type LiveView, type LiveWindowSeconds, liveView } from './live-view';
+import {
+  computeTick,
+  type NodeSample,
+  type StreamSample,
+  type TablePublishSample,
+  type Tick,
+} from './stream-rates';
+
+/** Samples every ingest node's live streams in the background and keeps 15 minutes of rates. */
+export interface StreamSampler extends AsyncDisposable {
+  readonly intervalMs: number;
+  /** Samples every node once now (the timer's step; tests). Never throws: failures mark the node unreachable. */
+  sample(): Promise<void>;
+  /** The live view of the last `windowSeconds`, of every table or of `table`. */
+  view(windowSeconds: LiveWindowSeconds, table?: string): LiveView;
+  /** Samples every `intervalMs` until closed (the timer does not keep the process alive). */
+  start(): void;
+  /** Stops the timer, waits for a sampling under way, closes the admin clients. */
+  close(): Promise<void>;
+}
+
+/** What `createStreamSampler` needs. */
+export interface StreamSamplerOptions {
+  readonly nodes: readonly IngestNodeConfig[];
+  readonly connect: (node: IngestNodeConfig) => Promise<AdminClient>;
+  /** Time between samplings (ms). */
+  readonly intervalMs: number;
+  /** How long a node may take to answer before it counts as unreachable (ms). Default 5000. */
+  readonly callTimeoutMs?: number;
+  /** Where a failed sampling is reported (a bug: node failures are part of the samples). */
+  readonly log?: (message: string, details: Record<string, unknown>) => void;
+}
+
+/** The longest window kept. */
+const HISTORY_MS = Math.max(...LIVE_WINDOWS) * 1000;
+
+const KINDS: Record<string, StreamSample['kind']> = {
+  STREAM_KIND_EPHEMERAL: 'ephemeral',
+  STREAM_KIND_PERSISTENT: 'persistent',
+};
+
+/** `STREAM_STATE_OPEN` → `open`. */
+function stateName(state: string): string {
+  return state.replace(/^STREAM_STATE_/, '').toLowerCase();
+}
+
+function toStreamSample(s: StreamInfoMessage): StreamSample {
+  return {
+    streamId: s.stream_id,
+    table: s.table,
+    principalId: s.principal_id,
+    kind: KINDS[s.kind] ?? 'ephemeral',
+    state: stateName(s.state),
+    startedAt: Number(s.started_at_ms),
+    records: Number(s.records),
+    bytes: Number(s.bytes),
+    errors: Number(s.errors),
+    ackedOffset: String(s.acked_offset),
+    ackP50Ms: s.ack_latency_p50_ms ?? null,
+    ackP99Ms: s.ack_latency_p99_ms ?? null,
+    inFlightBytes: Number(s.inflight_bytes),
+  };
+}
+
+function toPublishSample(t: TablePublishInfoMessage): TablePublishSample {
+  const version = Number(t.last_committed_version);
+  const at = Number(t.last_commit_at_ms);
+  return {
+    table: t.table,
+    oldestUnpublishedAgeMs: Number(t.oldest_unpublished_age_ms),
+    unpublishedRecords: Number(t.unpublished_records),
+    unpublishedBytes: Number(t.unpublished_bytes),
+    lastCommittedVersion: version < 0 ? null : version,
+    lastCommitAt: at === 0 ? null : at,
+  };
+}
+
+/** A node's answer as a sample (an older node lists no `tables`). */
+export function toNodeSample(address: string, at: number, response: ListStreamsResponse): NodeSample {
+  return {
+    address,
+    at,
+    reachable: true,
+    error: null,
+    streams: response.streams.map(toStreamSample),
+    tables: response.tables.map(toPublishSample),
+  };
+}
+
+interface NodeEntry {
+  readonly config: IngestNodeConfig;
+  client: AdminClient | undefined;
+}
+
+/**
+ * A sampler of `options.nodes`: every `intervalMs` each node's admin `ListStreams` (all at once, each within
+ * `callTimeoutMs`), one `Tick` per sampling (see `computeTick`), kept in a ring of 15 minutes. Samplings never
+ * overlap: a slow node delays the next one, and rates divide by the real time between answers. A failed call
+ * marks the node unreachable with the error in words and drops its client (reconnected next time, re-reading
+ * its secret file). With no nodes configured it samples nothing.
+ */
+export function createStreamSampler(options: StreamSamplerOptions): StreamSampler {
+  const { intervalMs } = options;
+  const timeoutMs = options.callTimeoutMs ?? 5000;
+  const log = options.log ?? (() => {});
+  const entries: NodeEntry[] = options.nodes.map((config) => ({ config, client: undefined }));
+  // Enough ticks for the longest window at full speed, and one more for its first difference.
+  const capacity = Math.ceil(HISTORY_MS / intervalMs) + 1;
+  const ring: (Tick | undefined)[] = new Array(capacity);
+  let count = 0;
+  let next = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let closed = false;
+  /** Samplings run one after another, whoever asks for them. */
+  let queue = Promise.resolve();
+
+  const ticks = (): Tick[] => {
+    const out: Tick[] = [];
+    for (let i = count; i > 0; i--) out.push(ring[(next - i + capacity) % capacity]!);
+    return out;
+  };
+
+  const sampleNode = async (entry: NodeEntry): Promise<NodeSample> => {
+    const address = entry.config.address;
+    try {
+      entry.client ??= await options.connect(entry.config);
+      const response = await withTimeout(entry.client.listStreams(), timeoutMs, `ListStreams of ${address}`);
+      return toNodeSample(address, Date.now(), response);
+    } catch (error) {
+      entry.client?.close();
+      entry.client = undefined;
+      return {
+        address,
+        at: Date.now(),
+        reachable: false,
+        error: describeAdminError(error),
+        streams: [],
+        tables: [],
+      };
+    }
+  };
+
+  const sampleOnce = async (): Promise<void> => {
+    if (closed || entries.length === 0) return;
+    const t = Date.now();
+    const nodes = await Promise.all(entries.map(sampleNode));
+    if (closed) return;
+    const previous = count === 0 ? undefined : ring[(next - 1 + capacity) % capacity];
+    ring[next] = computeTick(previous, t, nodes);
+    next = (next + 1) % capacity;
+    count = Math.min(count + 1, capacity);
+  };
+
+  const sample = (): Promise<void> => {
+    queue = queue.then(sampleOnce).catch((error: unknown) => {
+      log('stream sampling failed', { error: describeAdminError(error) });
+    });
+    return queue;
+  };
+
+  const loop = () => {
+    const started = Date.now();
+    running = sample().finally(() => {
+      running = undefined;
+      if (closed) return;
+      timer = setTimeout(loop, Math.max(0, started + intervalMs - Date.now()));
+      timer.unref();
+    });
+  };
+
+  const sampler: StreamSampler = {
+    intervalMs,
+    sample,
+    view: (windowSeconds, table) =>
+      liveView(ticks(), {
+        windowSeconds,
+        table,
+        intervalMs,
+        nodes: entries.map((e) => e.config.address),
+        now: Date.now(),
+      }),
+    start() {
+      if (timer !== undefined || running !== undefined || closed || entries.length === 0) return;
+      loop();
+    },
+    async close() {
+      closed = true;
+      if (timer !== undefined) clearTimeout(timer);
+      await running;
+      for (const e of entries) e.client?.close();
+    },
+    [Symbol.asyncDispose]: () => sampler.close(),
+  };
+  return sampler;
+}
