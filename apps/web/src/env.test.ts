@@ -14,8 +14,18 @@ describe('parseEnv', () => {
       ingestEndpoint: 'http://127.0.0.1:50051',
       ingestNodes: [],
       reconcileIntervalMs: 5000,
+      tablesDir: resolve('data'),
+      streamSampleMs: 1000,
     });
     expect(env.adminEmail).toBeUndefined();
+  });
+
+  it('resolves relative table locations against the data dir unless LAKESTREAM_TABLES_DIR says otherwise', () => {
+    expect(parseEnv({ LAKESTREAM_DATA_DIR: '/var/lib/lakestream' }).tablesDir).toBe('/var/lib/lakestream');
+    expect(parseEnv({ LAKESTREAM_TABLES_DIR: 'node-data' }).tablesDir).toBe(resolve('node-data'));
+    expect(parseEnv({ LAKESTREAM_TABLES_DIR: '/srv/ingest' }).tablesDir).toBe('/srv/ingest');
+    expect(parseEnv({ LAKESTREAM_STREAM_SAMPLE_MS: '250' }).streamSampleMs).toBe(250);
+    expect(() => parseEnv({ LAKESTREAM_STREAM_SAMPLE_MS: '10' })).toThrow(/LAKESTREAM_STREAM_SAMPLE_MS/);
   });
 
   it('reads nodes as a comma list or JSON, and trims the public URL', () => {

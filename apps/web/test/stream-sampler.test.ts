@@ -1,0 +1,238 @@
+import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { startAdminServer } from '@lakestream/ingest/dist/admin/admin-server.js';
+import { createAuthenticator } from '@lakestream/ingest/dist/auth/create-authenticator.js';
+import { openCatalogStore } from '@lakestream/ingest/dist/catalog/catalog-store.js';
+import { openIngestNode } from '@lakestream/ingest/dist/server-node.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectAdmin } from '../src/server/admin-client';
+import { issueAccessToken } from '../src/server/oauth/issue-token';
+import { createStreamSampler } from '../src/server/stream-sampler';
+import { callerAs, openTestServices, seedUsers, type TestServices } from './support/services';
+import { type SdkStream, sdk } from './support/zerobus-sdk';
+
+const TABLE = 'main.sales.orders';
+const cleanups: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** A `host:port` nothing listens on (a port just freed). */
+async function deadAddress(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `127.0.0.1:${port}`;
+}
+
+let t: TestServices;
+let nodeAddress: string;
+let nodeDead: string;
+let ingestPort: number;
+let token: string;
+let releaseCommits!: () => void;
+
+beforeAll(async () => {
+  const scratch = await openTestServices();
+  cleanups.push(() => scratch.close());
+  const nodeDir = join(scratch.dataDir, 'node');
+  // A real ingest node whose commits wait for a gate (a slow disk), so acked records stay unpublished.
+  const gate = new Promise<void>((resolve) => {
+    releaseCommits = resolve;
+  });
+  const store = await openCatalogStore({ dataDir: nodeDir });
+  const node = await openIngestNode({
+    dataDir: nodeDir,
+    catalog: store,
+    authenticator: createAuthenticator(store),
+    flushMs: 50,
+    parquetWorkers: 1,
+    beforeCommit: () => gate,
+  });
+  cleanups.push(async () => {
+    releaseCommits();
+    await node.close(500);
+  });
+  const admin = await startAdminServer({
+    port: 0,
+    secret: 'sampler-admin-secret',
+    catalog: store,
+    streams: node.live,
+    publishing: node.publishers,
+    onDrain: async () => 0,
+    nodeId: node.nodeId,
+  });
+  cleanups.push(() => admin.close(100));
+  const secretFile = join(scratch.dataDir, 'admin-secret');
+  writeFileSync(secretFile, 'sampler-admin-secret');
+  nodeAddress = `127.0.0.1:${admin.port}`;
+  nodeDead = await deadAddress();
+  ingestPort = node.port;
+
+  t = await openTestServices({
+    LAKESTREAM_INGEST_NODES: `${nodeAddress}=${secretFile},${nodeDead}`,
+    LAKESTREAM_STREAM_SAMPLE_MS: '200',
+  });
+  cleanups.push(() => t.close());
+  await seedUsers(t.services);
+  const editor = callerAs(t.services, 'editor').caller;
+  const adminUser = callerAs(t.services, 'admin').caller;
+  await editor.catalogs.create({ name: 'main' });
+  await editor.catalogs.createSchema({ name: 'main.sales' });
+  await editor.tables.create({
+    name: TABLE,
+    columns: [
+      { name: 'id', type: 'long', nullable: false },
+      { name: 'item', type: 'string' },
+    ],
+  });
+  const producer = await adminUser.principals.createServicePrincipal({ name: 'orders-producer' });
+  await editor.grants.grant({
+    principalId: producer.id,
+    privilege: 'USE_CATALOG',
+    securable: { type: 'catalog', name: 'main' },
+  });
+  await editor.grants.grant({
+    principalId: producer.id,
+    privilege: 'USE_SCHEMA',
+    securable: { type: 'schema', name: 'main.sales' },
+  });
+  await editor.grants.grant({
+    principalId: producer.id,
+    privilege: 'MODIFY',
+    securable: { type: 'table', name: TABLE },
+  });
+  const { clientId } = await adminUser.credentials.create({ principalId: producer.id });
+  await t.services.provisioner.notifyChanged();
+  expect(store.current().version).toBe(t.services.snapshot().version);
+  const { env, signingKey } = t.services;
+  token = (
+    await issueAccessToken(
+      signingKey,
+      { issuer: env.publicUrl, audience: env.tokenAudience, ttlSeconds: 600 },
+      { principalId: producer.id, clientId, scope: undefined },
+    )
+  ).accessToken;
+});
+
+/** An SDK stream to the node with the console-issued token. */
+function openSdkStream(): Promise<SdkStream> {
+  const client = new sdk.ZerobusSdk(`http://127.0.0.1:${ingestPort}`, t.services.env.publicUrl);
+  return client.createStream(
+    { tableName: TABLE },
+    'unused-client-id',
+    'unused-secret',
+    { recordType: sdk.RecordType.Json },
+    {
+      getHeadersCallback: () => [
+        ['authorization', `Bearer ${token}`],
+        ['x-databricks-zerobus-table-name', TABLE],
+      ],
+    },
+  );
+}
+
+describe('streams.live over a real ingest node', () => {
+  it('sees a live stream’s records/s and its table’s publish lag; an ended stream drops out; a dead node is reported', async () => {
+    const viewer = callerAs(t.services, 'viewer').caller;
+    const sampler = t.services.streamSampler;
+    const stream = await openSdkStream();
+    let last = -1n;
+    for (let i = 0; i < 50; i++)
+      last = await stream.ingestRecordOffset(JSON.stringify({ id: i, item: `tea ${i}` }));
+    await stream.waitForOffset(last);
+    await sampler.sample();
+    await new Promise((r) => setTimeout(r, 100));
+    for (let i = 50; i < 200; i++)
+      last = await stream.ingestRecordOffset(JSON.stringify({ id: i, item: `tea ${i}` }));
+    await stream.waitForOffset(last);
+    await sampler.sample();
+
+    const live = await viewer.streams.live({ windowSeconds: 60 });
+    expect(live.intervalMs).toBe(200);
+    expect(live.nodes).toEqual([
+      { address: nodeAddress, reachable: true, error: null },
+      {
+        address: nodeDead,
+        reachable: false,
+        error: expect.stringMatching(/ECONNREFUSED|No connection established|UNAVAILABLE/),
+      },
+    ]);
+    expect(live.streams).toHaveLength(1);
+    const s = live.streams[0]!;
+    expect(s).toMatchObject({
+      node: nodeAddress,
+      table: TABLE,
+      kind: 'ephemeral',
+      state: 'open',
+      records: 200,
+      ackedOffset: '199',
+    });
+    expect(s.bytes).toBeGreaterThan(200 * 20);
+    // 150 records between the two samplings, at least 100 ms apart.
+    expect(s.current?.recordsPerSec).toBeGreaterThan(0);
+    expect(s.current?.recordsPerSec).toBeLessThanOrEqual(1500);
+    expect(s.current?.ackP99Ms).toBeGreaterThan(0);
+    expect(s.points).toHaveLength(1);
+    const table = live.tables.find((x) => x.table === TABLE);
+    expect(table?.streams).toBe(1);
+    expect(table?.current?.recordsPerSec).toBe(s.current?.recordsPerSec);
+    // Nothing is committed while the gate is closed: the records wait, and their age is the lag.
+    expect(table?.current?.publishLagMs).toBeGreaterThan(0);
+    expect(table?.publish).toMatchObject({
+      unpublishedRecords: 200,
+      lastCommittedVersion: null,
+      lastCommitAt: null,
+    });
+    expect(live.totals.at(-1)).toEqual(table?.current);
+
+    // The stream ends and the commits go through: the stream drops out, the lag goes to 0.
+    await stream.close();
+    releaseCommits();
+    for (let i = 0; i < 100; i++) {
+      await sampler.sample();
+      const now = await viewer.streams.live({ windowSeconds: 60, table: TABLE });
+      if (now.streams.length === 0 && now.tables[0]?.current?.publishLagMs === 0) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const after = await viewer.streams.live({ windowSeconds: 60, table: TABLE });
+    expect(after.streams).toEqual([]);
+    expect(after.tables).toHaveLength(1);
+    expect(after.tables[0]).toMatchObject({ table: TABLE, streams: 0, publish: { unpublishedRecords: 0 } });
+    // Version 0 created the table; the records went in one or two commits (one was waiting at the gate).
+    expect(after.tables[0]?.publish?.lastCommittedVersion).toBeGreaterThanOrEqual(1);
+    expect(after.tables[0]?.current?.publishLagMs).toBe(0);
+    expect(after.tables[0]?.points.some((p) => p.recordsPerSec > 0)).toBe(true);
+  });
+
+  it('refuses anonymous callers and windows it does not keep', async () => {
+    await expect(callerAs(t.services, null).caller.streams.live({ windowSeconds: 60 })).rejects.toMatchObject(
+      { code: 'UNAUTHORIZED' },
+    );
+    await expect(
+      callerAs(t.services, 'viewer').caller.streams.live({ windowSeconds: 120 as 60 }),
+    ).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+  });
+
+  it('samples on its own timer once started, and stops when closed', async () => {
+    const sampler = createStreamSampler({
+      nodes: [{ address: nodeDead }],
+      connect: connectAdmin,
+      intervalMs: 100,
+      callTimeoutMs: 1000,
+    });
+    sampler.start();
+    for (let i = 0; i < 50 && sampler.view(60).totals.length < 2; i++)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(sampler.view(60).totals.length).toBeGreaterThanOrEqual(2);
+    expect(sampler.view(60).nodes).toEqual([
+      { address: nodeDead, reachable: false, error: expect.any(String) },
+    ]);
+    await sampler.close();
+    const sampledAt = sampler.view(60).sampledAt;
+    await new Promise((r) => setTimeout(r, 300));
+    expect(sampler.view(60).sampledAt).toBe(sampledAt);
+  });
+});
