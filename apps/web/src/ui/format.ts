@@ -45,6 +45,13 @@ export function formatTime(ms: number | null | undefined): string {
   return ms === null || ms === undefined ? '—' : dateTime.format(ms);
 }
 
+const date = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+
+/** A day (ms since the epoch) in the browser's locale: `Jan 31, 2030`; `null` → `—`. */
+export function formatDate(ms: number | null | undefined): string {
+  return ms === null || ms === undefined ? '—' : date.format(ms);
+}
+
 /** How long ago `ms` was, relative to `now`: `just now`, `5 min ago`, `3 h ago`, `2 d ago`, or `in 4 d`. */
 export function formatAgo(ms: number | null | undefined, now = Date.now()): string {
   if (ms === null || ms === undefined) return '—';

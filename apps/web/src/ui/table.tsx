@@ -30,7 +30,7 @@ export function Th({ className = '', ...props }: ThHTMLAttributes<HTMLTableCellE
 export function Td({ className = '', ...props }: TdHTMLAttributes<HTMLTableCellElement>) {
   return (
     <td
-      className={`border-b border-zinc-100 px-3 py-1.5 align-top dark:border-zinc-800/70 ${className}`}
+      className={`border-b border-zinc-100 px-3 py-1.5 align-middle dark:border-zinc-800/70 ${className}`}
       {...props}
     />
   );

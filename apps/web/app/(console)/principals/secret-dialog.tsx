@@ -1,0 +1,64 @@
+'use client';
+
+import { Button } from '../../../src/ui/button';
+import { CopyButton } from '../../../src/ui/copy-button';
+import { Banner } from '../../../src/ui/feedback';
+import { formatTime } from '../../../src/ui/format';
+
+/** A secret just issued by `credentials.create` or `rotate`. */
+export interface IssuedSecret {
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly expiresAt: number | null;
+}
+
+/**
+ * The one time a secret is shown: the client id and secret, each with "Copy". Closing the dialog forgets the
+ * secret (the server keeps only a hash).
+ */
+export function SecretView({ issued, principalName }: { issued: IssuedSecret; principalName: string }) {
+  return (
+    <>
+      <Banner>
+        Copy the secret now: it is shown only this once. Store it where <strong>{principalName}</strong> runs
+        (e.g. as <code className="font-mono">ZEROBUS_CLIENT_SECRET</code>).
+      </Banner>
+      <div>
+        <p className="mb-1 text-xs font-medium text-zinc-600 dark:text-zinc-400">Client id</p>
+        <div className="flex items-center gap-2">
+          <code
+            data-testid="client-id"
+            className="flex-1 rounded-md bg-zinc-100 px-2.5 py-1.5 font-mono text-[13px] break-all dark:bg-zinc-800"
+          >
+            {issued.clientId}
+          </code>
+          <CopyButton text={issued.clientId} />
+        </div>
+      </div>
+      <div>
+        <p className="mb-1 text-xs font-medium text-zinc-600 dark:text-zinc-400">Client secret</p>
+        <div className="flex items-center gap-2">
+          <code
+            data-testid="secret-value"
+            className="flex-1 rounded-md bg-zinc-100 px-2.5 py-1.5 font-mono text-[13px] break-all dark:bg-zinc-800"
+          >
+            {issued.clientSecret}
+          </code>
+          <CopyButton text={issued.clientSecret} />
+        </div>
+      </div>
+      <p className="text-xs text-zinc-500 dark:text-zinc-400">
+        {issued.expiresAt === null ? 'Never expires.' : `Expires ${formatTime(issued.expiresAt)}.`}
+      </p>
+    </>
+  );
+}
+
+/** The footer of the secret dialog. */
+export function SecretDone({ onClose }: { onClose: () => void }) {
+  return (
+    <Button variant="primary" onClick={onClose}>
+      Done, I copied it
+    </Button>
+  );
+}
