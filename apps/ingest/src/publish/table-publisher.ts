@@ -53,7 +53,8 @@ export interface PublishStats {
 
 /**
  * Publishes one table: buffers decoded batches with their WAL positions and commits them, in WAL order, as
- * one Delta append with `txn = {appId, version: highest position}` — so a replayed publish is a no-op.
+ * Delta appends of at most `flushBytes` each with `txn = {appId, version: highest position}` — so a replayed
+ * publish is a no-op.
  * Only a prefix below the frontier is published: every entry of the table at or below `version` is then in
  * the table, which is what recovery relies on. A failed commit is retried (1 s, doubling to 30 s) with the
  * batches kept, so a slow or broken disk turns into backpressure, not loss.
@@ -137,9 +138,20 @@ export function createTablePublisher(options: TablePublisherOptions): TablePubli
       sorted = true;
     }
     const frontier = options.frontier();
+    // At most `flushBytes` per commit (at least one batch): a backlog is published in several commits, so the
+    // copies made while encoding (IPC bytes, the encoders' memory) stay bounded by it, not by the backlog.
     let n = 0;
-    while (n < pending.length && pending[n]!.position < frontier) n++;
+    let taking = 0;
+    while (
+      n < pending.length &&
+      pending[n]!.position < frontier &&
+      (n === 0 || taking < options.flushBytes)
+    ) {
+      taking += pending[n]!.bytes;
+      n++;
+    }
     if (n === 0) return false;
+    if (n < pending.length && pending[n]!.position < frontier) again = true;
     const take = pending.slice(0, n);
     const t = await open();
     if (options.beforeCommit !== undefined) await options.beforeCommit();
