@@ -10,9 +10,13 @@ import {
   parseTableName,
   toDeltaSchema,
 } from '../catalog';
+import { isDeltaError } from '../delta';
 import { descriptorFileName, descriptorFromSchema } from '../descriptor-from-schema';
 import { ProtoSchemaError, protoFromSchema } from '../proto-from-schema';
 import { sdkSnippets } from '../sdk-snippets';
+import { readTableHistory } from '../table-history';
+import { resolveTableLocation, TableLocationError } from '../table-location';
+import { readTablePreview } from '../table-preview';
 import { authedProcedure, createTRPCRouter, editorProcedure, provisionAfterChange } from '../trpc';
 
 const tableName = z.string().min(1).max(800);
@@ -33,6 +37,32 @@ function protoForm<T>(make: () => T): T {
 /** The `.proto` of a table, or BAD_REQUEST saying which column has no protobuf form. */
 function protoOf(table: TableInfo): string {
   return protoForm(() => protoFromSchema(table.name, table.deltaSchema));
+}
+
+/**
+ * `read(directory)` of table `table`'s Delta log, where the catalog's location resolves (relative ones under
+ * `tablesDir`, `LAKESTREAM_TABLES_DIR`). An object-store location is BAD_REQUEST; a log it cannot read is
+ * INTERNAL_SERVER_ERROR naming the table, with packages/delta's words (what is wrong, what to do).
+ */
+async function readDelta<T>(
+  table: TableInfo,
+  tablesDir: string,
+  read: (directory: string) => Promise<T>,
+): Promise<T> {
+  try {
+    return await read(resolveTableLocation(table.storageLocation, tablesDir));
+  } catch (error) {
+    if (error instanceof TableLocationError)
+      throw new TRPCError({ code: 'BAD_REQUEST', message: `table ${table.name}: ${error.message}` });
+    if (isDeltaError(error)) {
+      throw new TRPCError({
+        code: 'INTERNAL_SERVER_ERROR',
+        message: `table ${table.name}: ${error.message}`,
+        cause: error,
+      });
+    }
+    throw error;
+  }
 }
 
 /** Tables: list and search, one with its schema, create (nested types), the `.proto` and SDK snippets. */
@@ -103,6 +133,30 @@ export const tablesRouter = createTRPCRouter({
     const bytes = protoForm(() => descriptorFromSchema(table.name, table.deltaSchema));
     return { fileName: descriptorFileName(table.name), base64: Buffer.from(bytes).toString('base64') };
   }),
+
+  /**
+   * The table's Delta commits, newest first (`limit`, default 50): version, time, operation, data files,
+   * rows and bytes added, the writing node's txn appId. `exists: false` while it has no Delta log (nothing
+   * ingested yet); `location` is the directory looked at.
+   */
+  history: authedProcedure
+    .input(z.object({ name: tableName, limit: z.number().int().min(1).max(1000).default(50) }))
+    .query(({ ctx, input }) => {
+      const table = getTable(ctx.services.db, input.name);
+      return readDelta(table, ctx.services.env.tablesDir, (dir) => readTableHistory(dir, input.limit));
+    }),
+
+  /**
+   * The last `limit` rows (default 20, at most 200) of the table's latest version, newest last: top-level
+   * column names and one cell per column (int64 and decimals as decimal text, timestamps ISO-8601 UTC, dates
+   * `YYYY-MM-DD`, binary base64, nested values as JSON text). `exists: false` while it has no Delta log.
+   */
+  preview: authedProcedure
+    .input(z.object({ name: tableName, limit: z.number().int().min(1).max(200).default(20) }))
+    .query(({ ctx, input }) => {
+      const table = getTable(ctx.services.db, input.name);
+      return readDelta(table, ctx.services.env.tablesDir, (dir) => readTablePreview(dir, input.limit));
+    }),
 
   /** The proto2 definition producers send as their descriptor (Zerobus conventions). */
   proto: authedProcedure
