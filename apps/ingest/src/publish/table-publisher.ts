@@ -43,7 +43,7 @@ export interface PublishStats {
   readonly oldestUnpublishedAgeMs: number;
   /** Records acked and not yet in the table. */
   readonly unpublishedRecords: number;
-  /** Their bytes as logged in the WAL (what they hold of the node's budget). */
+  /** The bytes of memory they hold in the node's buffer until published (its in-flight budget). */
   readonly unpublishedBytes: number;
   /** The Delta version of this node's last commit to the table since it started; `undefined` before one. */
   readonly lastCommittedVersion: number | undefined;
