@@ -272,7 +272,7 @@ export const CONFIG_OPTIONS = {
     '--node-inflight-bytes',
     bytes(1, 1024 * GiB),
     GiB,
-    'Bytes read and not yet published, across the node; beyond it no stream is read.',
+    'Memory held by records read and not yet published, across the node (each request and its WAL copy until durable, its decoded columns until published); beyond it no stream is read.',
     { defaultDoc: '1GiB' },
   ),
   flushMs: option(
@@ -285,7 +285,7 @@ export const CONFIG_OPTIONS = {
     '--flush-bytes',
     bytes(1, 64 * GiB),
     128 * MiB,
-    'Publish a table once this many bytes wait.',
+    'Publish a table once this many bytes (decoded) wait; a backlog is published in commits of about this size.',
     { defaultDoc: '128MiB' },
   ),
   walDir: option(

@@ -26,7 +26,7 @@ export interface IngestNodeOptions {
   readonly host?: string | undefined;
   readonly port?: number | undefined;
   readonly limits?: Partial<StreamLimits> | undefined;
-  /** Bytes read and not yet published, across the node (default 256 MiB). */
+  /** Memory held by requests read and not yet published, across the node (see `RequestHolds`; default 256 MiB). */
   readonly nodeBufferBytes?: number | undefined;
   /** Publish a table once this many bytes wait (default 64 MiB)… */
   readonly flushBytes?: number | undefined;

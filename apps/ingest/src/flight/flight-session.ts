@@ -14,6 +14,7 @@ import {
   StreamCounters,
 } from '../stream/live-streams.js';
 import { MessageReader } from '../stream/message-reader.js';
+import { RequestHolds } from '../stream/request-hold.js';
 import type { StreamContext } from '../stream/stream-session.js';
 import { assertStillWritable, resolveWritableTable, TABLE_HEADER } from '../stream/table-access.js';
 import { checkBatchMessage, checkSchemaMessage, decodeArrowRequest, ipcStream } from './arrow-ipc.js';
@@ -50,6 +51,7 @@ class FlightSession implements LiveStream {
   private readonly counters = new StreamCounters();
   private readonly inFlight: InFlight[] = [];
   private readonly streamBudget: ByteBudget;
+  private readonly holds: RequestHolds;
   private readonly reader: MessageReader<FlightData | MalformedFlightData>;
   private readonly startedAt = Date.now();
   private readonly streamId = `flight-${randomUUID()}`;
@@ -75,6 +77,7 @@ class FlightSession implements LiveStream {
     private readonly ctx: StreamContext,
   ) {
     this.streamBudget = new ByteBudget(ctx.limits.streamInFlightBytes);
+    this.holds = new RequestHolds(ctx.pipeline.nodeBudget);
     this.reader = new MessageReader(call);
     call.on('cancelled', () =>
       this.controller.abort(new IngestError('UNAVAILABLE', 'the client cancelled the call')),
@@ -167,8 +170,9 @@ class FlightSession implements LiveStream {
     this.counters.requests++;
     const bytes = msg.size;
     await this.streamBudget.acquire(bytes, signal);
+    let reserved: number;
     try {
-      await this.ctx.pipeline.nodeBudget.acquire(bytes, signal);
+      reserved = await this.holds.reserve(bytes, signal);
     } catch (err) {
       this.streamBudget.release(bytes);
       throw err;
@@ -180,16 +184,17 @@ class FlightSession implements LiveStream {
       batch = decodeArrowRequest(table, ipc, offset);
     } catch (err) {
       this.streamBudget.release(bytes);
-      this.ctx.pipeline.nodeBudget.release(bytes);
+      this.holds.cancel(reserved);
       throw err;
     }
     const records = batch.numRows;
     if (records === 0) {
       this.streamBudget.release(bytes);
-      this.ctx.pipeline.nodeBudget.release(bytes);
+      this.holds.cancel(reserved);
       this.track({ offset, readAt, bytes: 0, records: 0, done: true, ok: true });
       return;
     }
+    const hold = this.holds.settle(reserved, bytes, batch);
     this.counters.records += records;
     this.counters.bytes += msg.dataBody.length;
     const m = this.ctx.metrics;
@@ -202,7 +207,7 @@ class FlightSession implements LiveStream {
       .appendRecords({
         table,
         batch,
-        bytes,
+        hold,
         entry: {
           kind: 'records',
           streamId: this.streamId,

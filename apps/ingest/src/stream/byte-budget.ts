@@ -44,6 +44,14 @@ export class ByteBudget {
     });
   }
 
+  /**
+   * Takes `bytes` at once, even past the capacity: for a reservation that turned out too small once the real
+   * size was known (a decoded batch). Later `acquire`s wait until the budget is back under its capacity.
+   */
+  take(bytes: number): void {
+    this.held += bytes;
+  }
+
   /** Gives `bytes` back and wakes waiters that now fit. */
   release(bytes: number): void {
     this.held -= bytes;

@@ -6,6 +6,7 @@ import type { Wal } from '../wal/wal.js';
 import type { ByteBudget } from './byte-budget.js';
 import type { DescriptorStore } from './descriptor-store.js';
 import type { PersistentStreams } from './persistent-streams.js';
+import type { RequestHold } from './request-hold.js';
 import { encodeWalRecord, type WalRecord } from './wal-entry.js';
 
 /** One accepted request on its way to the WAL and the table. */
@@ -13,8 +14,8 @@ export interface AcceptedRecords {
   readonly table: ProvisionedTable;
   readonly entry: WalRecord & { kind: 'records' };
   readonly batch: RecordBatch;
-  /** Bytes held in the node budget until the batch is published. */
-  readonly bytes: number;
+  /** What it holds in the node budget: released in part once durable, the rest once published. */
+  readonly hold: RequestHold;
 }
 
 /**
@@ -27,7 +28,7 @@ export interface IngestPipeline {
   readonly descriptors: DescriptorStore;
   readonly publishers: PublisherSet;
   readonly persistent: PersistentStreams;
-  /** Bytes read but not yet published, across the node. */
+  /** Memory held by requests read and not yet published, across the node (see `RequestHolds`). */
   readonly nodeBudget: ByteBudget;
   /** Logs records; resolves once durable. Rejects with `IngestError('UNAVAILABLE')` if the WAL failed. */
   appendRecords(accepted: AcceptedRecords): Promise<void>;
@@ -79,18 +80,20 @@ export function createIngestPipeline(parts: {
       return failure;
     },
     async appendRecords(accepted) {
+      const { hold } = accepted;
       let position: bigint;
       try {
         position = await append(encodeWalRecord(accepted.entry));
       } catch (err) {
-        parts.nodeBudget.release(accepted.bytes);
+        parts.nodeBudget.release(hold.untilDurable + hold.untilPublished);
         throw err;
       }
+      parts.nodeBudget.release(hold.untilDurable);
       if (accepted.entry.persistent) persistent.apply(accepted.entry);
       publishers.publish(accepted.table, {
         position,
         batch: accepted.batch,
-        bytes: accepted.bytes,
+        bytes: hold.untilPublished,
         ackedAt: performance.now(),
       });
       publishers.resolved([position]);

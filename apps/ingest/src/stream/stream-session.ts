@@ -25,6 +25,7 @@ import {
 import { MessageReader } from './message-reader.js';
 import { PersistentStreams } from './persistent-streams.js';
 import { createRecordDecoder, type RecordDecoder } from './record-decoder.js';
+import { RequestHolds } from './request-hold.js';
 import { assertStillWritable, resolveWritableTable, TABLE_HEADER } from './table-access.js';
 
 /** Limits of a node's streams (see `config.ts` for their flags). */
@@ -107,6 +108,7 @@ class StreamSession implements LiveStream {
   private readonly counters = new StreamCounters();
   private readonly inFlight: InFlight[] = [];
   private readonly streamBudget: ByteBudget;
+  private readonly holds: RequestHolds;
   private readonly reader: MessageReader<StreamRequest | MalformedRequest>;
   private readonly startedAt = Date.now();
   private endedResolve!: () => void;
@@ -135,6 +137,7 @@ class StreamSession implements LiveStream {
     private readonly ctx: StreamContext,
   ) {
     this.streamBudget = new ByteBudget(ctx.limits.streamInFlightBytes);
+    this.holds = new RequestHolds(ctx.pipeline.nodeBudget);
     this.reader = new MessageReader(call);
     call.on('cancelled', () =>
       this.controller.abort(new IngestError('UNAVAILABLE', 'the client cancelled the call')),
@@ -359,8 +362,9 @@ class StreamSession implements LiveStream {
     }
     const bytes = msg.size;
     await this.streamBudget.acquire(bytes, signal);
+    let reserved: number;
     try {
-      await this.ctx.pipeline.nodeBudget.acquire(bytes, signal);
+      reserved = await this.holds.reserve(bytes, signal);
     } catch (err) {
       this.streamBudget.release(bytes);
       throw err;
@@ -370,9 +374,10 @@ class StreamSession implements LiveStream {
       batch = this.decoder!.decode(req.records, offset);
     } catch (err) {
       this.streamBudget.release(bytes);
-      this.ctx.pipeline.nodeBudget.release(bytes);
+      this.holds.cancel(reserved);
       throw err;
     }
+    const hold = this.holds.settle(reserved, bytes, batch);
     this.counters.records += req.records.length;
     this.counters.bytes += req.bytes;
     const m = this.ctx.metrics;
@@ -387,7 +392,7 @@ class StreamSession implements LiveStream {
       .appendRecords({
         table,
         batch,
-        bytes,
+        hold,
         entry: {
           kind: 'records',
           streamId: this.streamId,
