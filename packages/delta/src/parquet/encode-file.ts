@@ -1,4 +1,4 @@
-import { type RecordBatch, type Schema, Table, tableFromIPC, tableToIPC } from 'apache-arrow';
+import { type Data, type RecordBatch, type Schema, Table, tableFromIPC, tableToIPC } from 'apache-arrow';
 import { Table as WasmTable, writeParquet } from 'parquet-wasm';
 import { DeltaError, isDeltaError } from '../errors.js';
 import { parseJson } from '../json.js';
@@ -39,6 +39,18 @@ function schemasOf(schemaString: string): { schema: DeltaSchema; arrowSchema: Sc
   return entry;
 }
 
+/** Whether two batches' struct data hold the very same column data. */
+function sameColumns(a: Data, b: Data | undefined): boolean {
+  return (
+    a === b ||
+    (b !== undefined &&
+      a.length === b.length &&
+      a.offset === b.offset &&
+      a.children.length === b.children.length &&
+      a.children.every((c, i) => c === b.children[i]))
+  );
+}
+
 /**
  * Conforms the batches to the table schema, computes the file statistics and writes parquet with
  * parquet-wasm. Pure and synchronous: runs inside a pool worker (or inline). Throws `DeltaError`
@@ -48,7 +60,9 @@ export function encodeFile(req: EncodeRequest): EncodedFile {
   const { schema, arrowSchema } = schemasOf(req.schemaString);
   const input = tableFromIPC(req.ipc);
   const batches: RecordBatch[] = input.batches.map((b) => conformBatch(b, arrowSchema));
-  const unchanged = batches.every((b, i) => b.data === input.batches[i]?.data);
+  // `conformBatch` re-wraps a batch that already fits under the table's schema object: same columns, so the
+  // IPC bytes as received are what parquet-wasm reads (no second serialisation of the file).
+  const unchanged = batches.every((b, i) => sameColumns(b.data, input.batches[i]?.data));
   const stats = computeFileStats(batches, schema, { numIndexedCols: req.numIndexedCols ?? 32 });
   try {
     const ipc = unchanged ? req.ipc : tableToIPC(new Table(arrowSchema, batches), 'stream');
