@@ -7,7 +7,7 @@ export const inputBaseClass =
   'block rounded-md border border-zinc-300 bg-white px-2.5 py-1.5 text-sm text-zinc-900 shadow-xs placeholder:text-zinc-400 focus:border-sky-500 focus:outline-none focus:ring-2 focus:ring-sky-500/20 disabled:bg-zinc-50 disabled:text-zinc-500 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100 dark:placeholder:text-zinc-500 dark:focus:border-sky-400 dark:disabled:bg-zinc-800';
 
 /** The classes of a full-width text input or select, shared so that every form looks the same. */
-export const inputClass = `${inputBaseClass} w-full`;
+export const inputClass = `${inputBaseClass} h-8 w-full`;
 
 const labelClass = 'mb-1 block text-xs font-medium text-zinc-600 dark:text-zinc-400';
 

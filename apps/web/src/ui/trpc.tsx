@@ -6,8 +6,11 @@ import { createTRPCContext } from '@trpc/tanstack-react-query';
 import { type ReactNode, useState } from 'react';
 import type { AppRouter } from '../server/root';
 
-/** `useTRPC()` gives the typed query/mutation options of every procedure (tRPC v11 with TanStack Query). */
-export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
+/**
+ * `useTRPC()` gives the typed query/mutation options of every procedure (tRPC v11 with TanStack Query);
+ * `useTRPCClient()` the plain client, for what the options do not cover (paging by `beforeId`).
+ */
+export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
 
 /** The tRPC error code of `error` (`UNAUTHORIZED`, `NOT_FOUND`, …), or undefined for other errors. */
 export function trpcErrorCode(error: unknown): string | undefined {

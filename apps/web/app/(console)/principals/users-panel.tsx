@@ -5,7 +5,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Button } from '../../../src/ui/button';
 import { EmptyState, ErrorMessage, Loading } from '../../../src/ui/feedback';
-import { inputClass, SelectField, TextField } from '../../../src/ui/field';
+import { inputBaseClass, SelectField, TextField } from '../../../src/ui/field';
 import { formatAgo } from '../../../src/ui/format';
 import { Panel } from '../../../src/ui/layout';
 import { useSession } from '../../../src/ui/session';
@@ -80,7 +80,7 @@ export function UsersPanel() {
                         </label>
                         <select
                           id={`role-${user.id}`}
-                          className={`${inputClass} w-28 py-0.5 text-xs`}
+                          className={`${inputBaseClass} h-7 w-28 py-0.5 text-xs`}
                           value={user.role ?? 'viewer'}
                           disabled={setRole.isPending}
                           onChange={(e) => setRole.mutate({ id: user.id, role: e.target.value as UserRole })}

@@ -25,7 +25,7 @@ const TYPE_LABELS: Partial<Record<TypeKind, string>> = { decimal: 'decimal(p,s)'
 const ROW_GRID =
   'grid grid-cols-[minmax(9rem,13rem)_minmax(13rem,17rem)_6rem_minmax(8rem,1fr)_auto] items-center gap-2';
 
-const smallInput = `${inputBaseClass} py-1 text-[13px]`;
+const smallInput = `${inputBaseClass} h-7 py-1 text-[13px]`;
 
 function SrLabel({ htmlFor, children }: { htmlFor: string; children: string }) {
   return (

@@ -1,0 +1,111 @@
+'use client';
+
+import type { PrincipalInfo, SecurableType } from '@lakestream/catalog';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Banner, ErrorMessage, Loading } from '../../../src/ui/feedback';
+import { Panel } from '../../../src/ui/layout';
+import { PrincipalSelect } from '../../../src/ui/principal-select';
+import { SecurableFields } from '../../../src/ui/securable-fields';
+import { Badge } from '../../../src/ui/table';
+import { useTRPC } from '../../../src/ui/trpc';
+import { useDebounced } from '../../../src/ui/use-debounced';
+
+/**
+ * "Effective permissions — and why": every privilege a principal holds on a securable, each with the grant it
+ * comes from and the reason in words (`grants.effective`); for a table also whether it may stream to it
+ * (`grants.canWrite`, what ingest nodes decide).
+ */
+export function EffectivePermissions({
+  principals,
+  initialType,
+  initialName,
+}: {
+  principals: readonly PrincipalInfo[];
+  initialType: SecurableType;
+  initialName: string;
+}) {
+  const trpc = useTRPC();
+  const [principalId, setPrincipalId] = useState('');
+  const [type, setType] = useState<SecurableType>(initialType);
+  const [name, setName] = useState(initialName);
+  const chosen =
+    principalId !== ''
+      ? principalId
+      : ((principals.find((p) => p.kind === 'service') ?? principals[0])?.id ?? '');
+  const settledName = useDebounced(name.trim().toLowerCase(), 300);
+  const ready = chosen !== '' && settledName !== '';
+  const effective = useQuery({
+    ...trpc.grants.effective.queryOptions({ principalId: chosen, securable: { type, name: settledName } }),
+    enabled: ready,
+  });
+  const canWrite = useQuery({
+    ...trpc.grants.canWrite.queryOptions({ principalId: chosen, table: settledName }),
+    enabled: ready && type === 'table',
+  });
+
+  return (
+    <Panel title="Effective permissions — and why">
+      <div className="flex flex-wrap items-end gap-3">
+        <PrincipalSelect
+          label="Principal to check"
+          className="w-64"
+          principals={principals}
+          value={chosen}
+          onChange={setPrincipalId}
+        />
+        <SecurableFields
+          typeLabel="Type to check"
+          nameLabel="Securable to check"
+          type={type}
+          name={name}
+          onChange={(t, n) => {
+            setType(t);
+            setName(n);
+          }}
+        />
+      </div>
+      <div className="mt-4" data-testid="effective-permissions">
+        {!ready ? (
+          <p className="text-sm text-zinc-500 dark:text-zinc-400">
+            Choose a principal and a securable to see what it may do there, and why.
+          </p>
+        ) : effective.error !== null ? (
+          <ErrorMessage error={effective.error} />
+        ) : effective.data === undefined ? (
+          <Loading what="permissions" />
+        ) : (
+          <div className="space-y-3">
+            {type === 'table' && canWrite.data !== undefined ? (
+              <Banner tone={canWrite.data.allowed ? 'success' : 'warning'}>
+                <strong>
+                  {canWrite.data.allowed ? 'May stream to this table.' : 'May not stream to this table.'}
+                </strong>{' '}
+                {canWrite.data.reason}
+              </Banner>
+            ) : null}
+            {effective.data.length === 0 ? (
+              <p className="text-sm text-zinc-600 dark:text-zinc-400">
+                No privileges here: no grant on {type} &apos;{settledName}&apos; or above it.
+              </p>
+            ) : (
+              <ul className="divide-y divide-zinc-100 rounded-md border border-zinc-200 dark:divide-zinc-800 dark:border-zinc-800">
+                {effective.data.map((p) => (
+                  <li key={`${p.privilege}-${p.grant.id}`} className="flex items-start gap-3 px-3 py-2">
+                    <span className="w-28 shrink-0">
+                      <Badge tone="accent">{p.privilege}</Badge>
+                    </span>
+                    <span className="flex-1 text-[13px]">{p.reason}</span>
+                    <span className="shrink-0 text-xs text-zinc-500">
+                      {p.inherited ? 'inherited' : 'granted here'}
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </div>
+        )}
+      </div>
+    </Panel>
+  );
+}

@@ -1,0 +1,129 @@
+'use client';
+
+import type { PrincipalInfo } from '@lakestream/catalog';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Button } from '../../../src/ui/button';
+import { EmptyState, ErrorMessage, Loading } from '../../../src/ui/feedback';
+import { TextField } from '../../../src/ui/field';
+import { formatAgo, formatTime } from '../../../src/ui/format';
+import { Panel } from '../../../src/ui/layout';
+import { PrincipalSelect } from '../../../src/ui/principal-select';
+import { useSession } from '../../../src/ui/session';
+import { Badge, DataTable, Td, Th } from '../../../src/ui/table';
+import { useTRPC } from '../../../src/ui/trpc';
+import { usePrincipalNames } from '../../../src/ui/use-principal-names';
+
+/** The grants, narrowed by principal and securable; editors revoke from here. */
+export function GrantsList({
+  principals,
+  initialSecurable,
+}: {
+  principals: readonly PrincipalInfo[];
+  initialSecurable: string;
+}) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const { canEdit } = useSession();
+  const nameOf = usePrincipalNames();
+  const [principalId, setPrincipalId] = useState('');
+  const [securable, setSecurable] = useState(initialSecurable);
+  const grants = useQuery({
+    ...trpc.grants.list.queryOptions(principalId === '' ? undefined : { principalId }),
+    placeholderData: keepPreviousData,
+  });
+  const revoke = useMutation(
+    trpc.grants.revoke.mutationOptions({
+      onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.grants.pathKey() }),
+    }),
+  );
+  const needle = securable.trim().toLowerCase();
+  const shown = (grants.data ?? []).filter((g) => needle === '' || g.securable.name.includes(needle));
+
+  return (
+    <Panel title="Grants" bodyClassName="">
+      <div className="flex flex-wrap items-end gap-3 border-b border-zinc-200 p-4 dark:border-zinc-800">
+        <PrincipalSelect
+          label="Show grants of"
+          emptyLabel="All principals"
+          className="w-64"
+          principals={principals}
+          value={principalId}
+          onChange={setPrincipalId}
+        />
+        <TextField
+          label="Securable contains"
+          type="search"
+          placeholder="main.sales"
+          className="w-64"
+          value={securable}
+          onChange={(e) => setSecurable(e.target.value)}
+        />
+      </div>
+      <ErrorMessage error={grants.error ?? revoke.error} className="m-3" />
+      {grants.isPending ? (
+        <Loading what="grants" />
+      ) : shown.length === 0 ? (
+        <div className="p-4">
+          <EmptyState title={grants.data?.length === 0 ? 'No grants yet' : 'No grants match'}>
+            {canEdit
+              ? 'Grant a privilege above. A producer writing to a table needs USE_CATALOG, USE_SCHEMA and MODIFY.'
+              : 'An editor grants privileges.'}
+          </EmptyState>
+        </div>
+      ) : (
+        <DataTable data-testid="grants-table">
+          <thead>
+            <tr>
+              <Th>Principal</Th>
+              <Th>Privilege</Th>
+              <Th>On</Th>
+              <Th>Granted by</Th>
+              <Th>Granted</Th>
+              {canEdit ? <Th className="text-right">Actions</Th> : null}
+            </tr>
+          </thead>
+          <tbody>
+            {shown.map((g) => (
+              <tr key={g.id}>
+                <Td className="font-medium">{nameOf(g.principalId)}</Td>
+                <Td>
+                  <Badge tone="accent">{g.privilege}</Badge>
+                </Td>
+                <Td>
+                  <span className="mr-1.5 text-xs text-zinc-500">{g.securable.type}</span>
+                  <span className="font-mono">{g.securable.name}</span>
+                </Td>
+                <Td className="text-zinc-600 dark:text-zinc-400">{nameOf(g.grantedBy)}</Td>
+                <Td
+                  className="whitespace-nowrap text-zinc-500 dark:text-zinc-400"
+                  title={formatTime(g.grantedAt)}
+                >
+                  {formatAgo(g.grantedAt)}
+                </Td>
+                {canEdit ? (
+                  <Td className="text-right">
+                    <Button
+                      size="sm"
+                      variant="danger"
+                      disabled={revoke.isPending}
+                      onClick={() =>
+                        revoke.mutate({
+                          principalId: g.principalId,
+                          privilege: g.privilege,
+                          securable: g.securable,
+                        })
+                      }
+                    >
+                      Revoke
+                    </Button>
+                  </Td>
+                ) : null}
+              </tr>
+            ))}
+          </tbody>
+        </DataTable>
+      )}
+    </Panel>
+  );
+}
