@@ -40,11 +40,13 @@ export interface StreamSample {
   readonly inFlightBytes: number;
 }
 
-/** Publishing of one table on one node. */
+/** Publishing of one table on one node (admin `TablePublishInfo`). */
 export interface TablePublishSample {
   readonly table: string;
+  /** Age of the oldest acked record not yet in the Delta table (ms); 0 when none. */
   readonly oldestUnpublishedAgeMs: number;
   readonly unpublishedRecords: number;
+  /** The memory those records hold in the node's buffer until published. */
   readonly unpublishedBytes: number;
   /** null before the node's first commit to the table since it started. */
   readonly lastCommittedVersion: number | null;

@@ -24,7 +24,7 @@ export interface StreamSampler extends AsyncDisposable {
   view(windowSeconds: LiveWindowSeconds, table?: string): LiveView;
   /** Samples every `intervalMs` until closed (the timer does not keep the process alive). */
   start(): void;
-  /** Stops the timer, waits for a sampling under way, closes the admin clients. */
+  /** Stops the timer, waits for a sampling under way (at most `callTimeoutMs`), closes the admin clients. */
   close(): Promise<void>;
 }
 
@@ -85,7 +85,7 @@ function toPublishSample(t: TablePublishInfoMessage): TablePublishSample {
 }
 
 /** A node's answer as a sample (an older node lists no `tables`). */
-export function toNodeSample(address: string, at: number, response: ListStreamsResponse): NodeSample {
+function toNodeSample(address: string, at: number, response: ListStreamsResponse): NodeSample {
   return {
     address,
     at,
@@ -196,7 +196,7 @@ export function createStreamSampler(options: StreamSamplerOptions): StreamSample
     async close() {
       closed = true;
       if (timer !== undefined) clearTimeout(timer);
-      await running;
+      await queue; // the sampling under way, the timer's or a caller's
       for (const e of entries) e.client?.close();
     },
     [Symbol.asyncDispose]: () => sampler.close(),

@@ -65,7 +65,10 @@ async function readDelta<T>(
   }
 }
 
-/** Tables: list and search, one with its schema, create (nested types), the `.proto` and SDK snippets. */
+/**
+ * Tables: list and search, one with its schema, create (nested types) and its live preview, the `.proto`,
+ * the descriptor and SDK snippets; the Delta history and newest rows of what was ingested.
+ */
 export const tablesRouter = createTRPCRouter({
   /** Tables (of catalog or schema `scope`), whose name contains `search` (case-insensitive), by name. */
   list: authedProcedure
