@@ -82,10 +82,6 @@ class FlightSession implements LiveStream {
     call.on('cancelled', () =>
       this.controller.abort(new IngestError('UNAVAILABLE', 'the client cancelled the call')),
     );
-    const onStop = (): void => this.abort(ctx.stopSignal.reason);
-    if (ctx.stopSignal.aborted) onStop();
-    else ctx.stopSignal.addEventListener('abort', onStop, { once: true });
-    void this.ended.then(() => ctx.stopSignal.removeEventListener('abort', onStop));
   }
 
   async run(): Promise<void> {

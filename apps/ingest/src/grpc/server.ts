@@ -77,7 +77,6 @@ export const DEFAULT_LIMITS: StreamLimits = {
 export async function startIngestServer(options: IngestServerOptions): Promise<IngestServer> {
   const limits: StreamLimits = { ...DEFAULT_LIMITS, ...stripUndefined(options.limits ?? {}) };
   const log = options.log ?? silentLog;
-  const stop = new AbortController();
   const live = new LiveStreams(options.catalog);
   const ctx = {
     pipeline: options.pipeline,
@@ -86,7 +85,6 @@ export async function startIngestServer(options: IngestServerOptions): Promise<I
     live,
     limits,
     log,
-    stopSignal: stop.signal,
     metrics: options.metrics,
   };
   const server = new grpc.Server({
@@ -143,7 +141,7 @@ export async function startIngestServer(options: IngestServerOptions): Promise<I
 
   let closing: Promise<void> | undefined;
   const forceClose = (): void => {
-    stop.abort(new IngestError('UNAVAILABLE', 'the ingest node is stopping; reconnect to another node'));
+    live.stop(new IngestError('UNAVAILABLE', 'the ingest node is stopping; reconnect to another node'));
     server.forceShutdown();
     live.close();
   };
@@ -151,7 +149,7 @@ export async function startIngestServer(options: IngestServerOptions): Promise<I
     closing ??= (async () => {
       const shutdown = new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
       await live.drain(drainMs);
-      stop.abort(new IngestError('UNAVAILABLE', 'the ingest node is stopping; reconnect to another node'));
+      live.stop(new IngestError('UNAVAILABLE', 'the ingest node is stopping; reconnect to another node'));
       const timer = setTimeout(() => server.forceShutdown(), 2000);
       await shutdown;
       clearTimeout(timer);

@@ -79,13 +79,14 @@ export function describeStream(identity: StreamIdentity, c: StreamCounters): Liv
 
 /**
  * The node's live streams: a stream-count limit, the list with counters for the admin API, drain (send
- * `close_stream_signal` to all, wait for them to end), revocation checks on every new catalog snapshot, and
+ * `close_stream_signal` to all, wait for them to end), forced stop, revocation checks on every new catalog snapshot, and
  * the owner of each persistent stream (a resume takes the stream over from an older connection).
  */
 export class LiveStreams {
   private readonly streams = new Set<LiveStream>();
   private readonly owners = new Map<string, LiveStream>();
   private draining: number | undefined;
+  private stopped: { reason: unknown } | undefined;
   private readonly unsubscribe: () => void;
 
   constructor(catalog: CatalogSource) {
@@ -111,7 +112,8 @@ export class LiveStreams {
       this.streams.delete(stream);
       for (const [id, owner] of this.owners) if (owner === stream) this.owners.delete(id);
     });
-    if (this.draining !== undefined) stream.drain(this.draining);
+    if (this.stopped !== undefined) stream.abort(this.stopped.reason);
+    else if (this.draining !== undefined) stream.drain(this.draining);
   }
 
   /** The connection currently serving persistent stream `id`. */
@@ -149,8 +151,13 @@ export class LiveStreams {
     }
   }
 
-  /** Aborts every stream (forced stop). */
-  abortAll(reason: unknown): void {
+  /**
+   * Forced stop: aborts every live stream with `reason`, and any stream added later at once. (The registry
+   * holds every call, so one loop here replaces an abort listener per call on a shared signal, which grew
+   * with the stream count and tripped Node's MaxListenersExceededWarning at 11 streams.)
+   */
+  stop(reason: unknown): void {
+    this.stopped ??= { reason };
     for (const s of this.streams) s.abort(reason);
   }
 

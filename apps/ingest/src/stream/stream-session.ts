@@ -49,8 +49,6 @@ export interface StreamContext {
   readonly live: LiveStreams;
   readonly limits: StreamLimits;
   readonly log: Log;
-  /** Fired on a forced stop: every call ends at once. */
-  readonly stopSignal: AbortSignal;
   /** Prometheus counters (optional: tests run without). */
   readonly metrics?: StreamMetrics | undefined;
 }
@@ -142,10 +140,6 @@ class StreamSession implements LiveStream {
     call.on('cancelled', () =>
       this.controller.abort(new IngestError('UNAVAILABLE', 'the client cancelled the call')),
     );
-    const onStop = (): void => this.abort(ctx.stopSignal.reason);
-    if (ctx.stopSignal.aborted) onStop();
-    else ctx.stopSignal.addEventListener('abort', onStop, { once: true });
-    void this.ended.then(() => ctx.stopSignal.removeEventListener('abort', onStop));
   }
 
   async run(): Promise<void> {
