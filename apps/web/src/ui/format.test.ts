@@ -6,11 +6,13 @@ describe('format', () => {
     expect(formatBytes(0)).toBe('0 B');
     expect(formatBytes(999)).toBe('999 B');
     expect(formatBytes(1_500_000)).toBe('1.5 MB');
+    expect(formatBytes(50_000)).toBe('50 KB');
     expect(formatBytes(250_000_000)).toBe('250 MB');
     expect(formatBytes(null)).toBe('—');
   });
 
   it('writes durations', () => {
+    expect(formatMs(0)).toBe('0 ms');
     expect(formatMs(3.25)).toBe('3.3 ms');
     expect(formatMs(850)).toBe('850 ms');
     expect(formatMs(4200)).toBe('4.2 s');

@@ -27,12 +27,14 @@ export function formatBytes(bytes: number | null | undefined): string {
     value /= 1000;
     unit++;
   }
-  return `${unit === 0 ? integer.format(value) : value.toFixed(value >= 100 ? 0 : 1)} ${BYTE_UNITS[unit]}`;
+  const digits = unit === 0 ? integer.format(value) : value.toFixed(value >= 100 ? 0 : 1).replace(/\.0$/, '');
+  return `${digits} ${BYTE_UNITS[unit]}`;
 }
 
 /** Milliseconds as a duration: `850` → `850 ms`, `4200` → `4.2 s`, `null` → `—`. */
 export function formatMs(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return '—';
+  if (ms === 0) return '0 ms';
   if (Math.abs(ms) < 1000) return `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`;
   if (Math.abs(ms) < 60_000) return `${(ms / 1000).toFixed(1)} s`;
   return `${(ms / 60_000).toFixed(1)} min`;

@@ -67,7 +67,7 @@ export function GrantsList({
         <div className="p-4">
           <EmptyState title={grants.data?.length === 0 ? 'No grants yet' : 'No grants match'}>
             {canEdit
-              ? 'Grant a privilege above. A producer writing to a table needs USE_CATALOG, USE_SCHEMA and MODIFY.'
+              ? 'Grant a privilege above. A producer writing to a table needs USE_CATALOG, USE_SCHEMA and MODIFY; the official SDKs also ask for SELECT when they fetch their token.'
               : 'An editor grants privileges.'}
           </EmptyState>
         </div>

@@ -60,7 +60,7 @@ export function ServicePrincipalsPanel({
         <div className="p-4">
           <EmptyState title="No service principals yet">
             {isAdmin
-              ? 'Create one for each producer application, then give it a secret and grant it MODIFY on its tables.'
+              ? 'Create one for each producer application, then give it a secret and grant it access to its tables (Grants).'
               : 'An admin creates one for each producer application.'}
           </EmptyState>
         </div>

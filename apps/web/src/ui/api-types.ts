@@ -1,0 +1,12 @@
+import type { inferRouterOutputs } from '@trpc/server';
+import type { AppRouter } from '../server/root';
+
+/** What each procedure answers, as the pages receive it (plain JSON). */
+export type Outputs = inferRouterOutputs<AppRouter>;
+
+/** `streams.live`'s answer. */
+export type LiveView = Outputs['streams']['live'];
+/** One sampling of rates (totals, a table or a stream). */
+export type LivePoint = LiveView['totals'][number];
+/** A live stream. */
+export type LiveStream = LiveView['streams'][number];
