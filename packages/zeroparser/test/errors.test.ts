@@ -35,9 +35,9 @@ interface Expectation {
   byteOffset: number;
 }
 
-function expectError(badHex: string, expected: Expectation, options: ParserOptions = {}): void {
+function expectError(bad: string | Uint8Array, expected: Expectation, options: ParserOptions = {}): void {
   const parser = createParser(schema.descriptorProto, options);
-  const records = [GOOD_BEFORE, bytes(badHex), GOOD_AFTER];
+  const records = [GOOD_BEFORE, typeof bad === 'string' ? bytes(bad) : bad, GOOD_AFTER];
   let thrown: unknown;
   try {
     parser.decodeBatch(records);
@@ -70,6 +70,32 @@ describe('DecodeError codes', () => {
 
   it('TRUNCATED: the record ends inside a fixed64', () => {
     expectError('08 05 21 01 02 03', { code: 'TRUNCATED', fieldPath: 'big', byteOffset: 3 });
+  });
+
+  // Fields in declaration order skip their bounds checks and test for an overrun after the value: the bytes
+  // that follow a record in its buffer, or a sub-message in its record, must still count as missing.
+  it('TRUNCATED: a record viewed inside a larger buffer ends inside a varint', () => {
+    expectError(bytes('08 05 08 05').subarray(0, 3), { code: 'TRUNCATED', fieldPath: 'id', byteOffset: 3 });
+  });
+
+  it('TRUNCATED: a record viewed inside a larger buffer ends inside a fixed64', () => {
+    expectError(bytes('08 05 21 01 02 03 04 05 06 07 08').subarray(0, 6), {
+      code: 'TRUNCATED',
+      fieldPath: 'big',
+      byteOffset: 3,
+    });
+  });
+
+  it('TRUNCATED: a sub-message ends inside a varint, the record goes on', () => {
+    expectError('08 05 2a 01 08 05', { code: 'TRUNCATED', fieldPath: 'main.x', byteOffset: 5 });
+  });
+
+  it('TRUNCATED: a repeated sub-message ends inside a varint, the record goes on', () => {
+    expectError('08 05 1a 02 08 01 1a 01 08 05', {
+      code: 'TRUNCATED',
+      fieldPath: 'points[1].x',
+      byteOffset: 9,
+    });
   });
 
   it('INVALID_WIRE_TYPE: wire type 7 on an unknown field with a two-byte tag', () => {

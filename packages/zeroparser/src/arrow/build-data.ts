@@ -1,23 +1,39 @@
 import { type Data, makeData, type Struct } from 'apache-arrow';
 import type { ColumnPlan, ScalarPlan } from './column-plan.js';
 import type { GroupStore } from './column-store.js';
+import { fillValidity, type PresenceSummary, summarizePresence } from './validity.js';
 
 /**
  * Builds the Arrow data of the root struct from the decoded row groups (`rows[g]`: rows used in group `g`).
  * Arrays are handed over as views into the arenas, not copied (string data only when a value was
- * overwritten or a failed record undone left unused bytes in it).
+ * overwritten or a failed record undone left unused bytes in it); validity bitmaps are written into their
+ * arena slots from the rows' presence words.
  */
 export function buildData(
   root: ColumnPlan,
   groups: readonly GroupStore[],
   rows: readonly number[],
 ): Data<Struct> {
+  // Each presence word slot is summarised once and shared by its (up to 32) columns.
+  const summaries = new Map<string, PresenceSummary>();
+  const validity = (plan: ColumnPlan, group: GroupStore, length: number): Uint8Array => {
+    const slot = group.layout.slots.get(plan.id)!;
+    const words = group.wordSlot(slot.presence, length);
+    const key = `${plan.group.id}:${slot.presence}`;
+    let summary = summaries.get(key);
+    if (summary === undefined) {
+      summary = summarizePresence(words);
+      summaries.set(key, summary);
+    }
+    const bitmap = group.bitmapSlot(slot.validity, length);
+    fillValidity(words, slot.presenceBit, summary, bitmap);
+    return bitmap;
+  };
   const build = (plan: ColumnPlan): Data => {
     const group = groups[plan.group.id]!;
     const slot = group.layout.slots.get(plan.id)!;
     const length = rows[plan.group.id]!;
-    const validitySlot = plan.kind === 'scalar' && plan.storage === 'bool' ? slot.validity : slot.bits;
-    const nullable = plan.field.nullable ? { nullBitmap: group.bitmapSlot(validitySlot, length) } : {};
+    const nullable = plan.field.nullable ? { nullBitmap: validity(plan, group, length) } : {};
     switch (plan.kind) {
       case 'struct':
         return makeData({ type: plan.field.type, length, ...nullable, children: plan.children.map(build) });

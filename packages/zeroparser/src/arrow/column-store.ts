@@ -63,7 +63,8 @@ export class GroupStore {
         move(slot.start, rows);
         move(slot.length, rows);
         move(slot.offsets, rows + 1);
-        for (const k of [slot.bits, slot.validity, slot.seen]) {
+        // Validity bitmaps are only built after decoding (from the presence words).
+        for (const k of [slot.bits, slot.seen]) {
           if (k >= 0)
             bitmaps.set(
               this.bitmaps.subarray(k * oldBitStride, k * oldBitStride + ((rows + 7) >>> 3)),
@@ -71,6 +72,8 @@ export class GroupStore {
             );
         }
       }
+      for (const k of this.layout.presenceSlots)
+        words.set(this.words.subarray(k * oldStride, k * oldStride + rows), k * stride);
     }
     this.words = words;
     this.bitmaps = bitmaps;
@@ -152,7 +155,7 @@ export class GroupStore {
         const from = slot.offsets * stride + 1;
         words.push({ slot: slot.offsets, perRow: 1, skip: 1, view: this.words.subarray(from, from + rows) });
       }
-      for (const k of [slot.bits, slot.validity, slot.seen]) {
+      for (const k of [slot.bits, slot.seen]) {
         if (k >= 0)
           bitmaps.push({
             slot: k,
@@ -162,6 +165,8 @@ export class GroupStore {
           });
       }
     }
+    for (const k of this.layout.presenceSlots)
+      words.push({ slot: k, perRow: 1, skip: 0, view: this.words.subarray(k * stride, k * stride + rows) });
     this.views = { words, bitmaps };
     return this.views;
   }
@@ -179,12 +184,13 @@ export class GroupStore {
         if (k >= 0) this.words.fill(0, k * stride + from, k * stride + to);
       if (slot.offsets >= 0)
         this.words.fill(0, slot.offsets * stride + from + 1, slot.offsets * stride + to + 1);
-      for (const k of [slot.bits, slot.validity, slot.seen]) {
+      for (const k of [slot.bits, slot.seen]) {
         if (k < 0) continue;
         const base = k * this.bitmapStride;
         for (let row = from; row < to; row++) this.bitmaps[base + (row >>> 3)]! &= ~(1 << (row & 7));
       }
     }
+    for (const k of this.layout.presenceSlots) this.words.fill(0, k * stride + from, k * stride + to);
   }
 }
 

@@ -12,9 +12,14 @@ export interface ColumnSlots {
   readonly length: number;
   /** Word slot of a list's offsets (`cap + 1` entries fit: a word stride is at least `cap + 2`). */
   readonly offsets: number;
-  /** Bitmap slot of the validity (or of a `bool` column's values). */
+  /** Bitmap slot of a `bool` column's values. */
   readonly bits: number;
-  /** Bitmap slot of a nullable `bool` column's validity. */
+  /**
+   * A nullable column's presence: decoders set bit `presenceBit` of the row's word in word slot `presence`
+   * (see `layoutGroup`), and the validity bitmap (bitmap slot `validity`) is built from it with the batch.
+   */
+  readonly presence: number;
+  readonly presenceBit: number;
   readonly validity: number;
   /** Bitmap slot recording that the field was seen (required fields and fields with defaults only). */
   readonly seen: number;
@@ -25,6 +30,8 @@ export interface GroupLayout {
   readonly wordSlots: number;
   readonly bitmapSlots: number;
   readonly slots: ReadonlyMap<number, ColumnSlots>;
+  /** Word slots of the presence words, in bit order (32 nullable columns per word). */
+  readonly presenceSlots: readonly number[];
 }
 
 /**
@@ -54,6 +61,8 @@ export function layoutGroup(group: RowGroup): GroupLayout {
       length: -1,
       offsets: -1,
       bits: -1,
+      presence: -1,
+      presenceBit: 0,
       validity: -1,
       seen: -1,
     };
@@ -68,17 +77,25 @@ export function layoutGroup(group: RowGroup): GroupLayout {
         slot.start = words++;
         slot.length = words++;
       }
-      if (column.storage === 'bool') {
-        slot.bits = bitmaps++;
-        if (column.field.nullable) slot.validity = bitmaps++;
-      }
+      if (column.storage === 'bool') slot.bits = bitmaps++;
     }
     if (column.kind === 'list' || column.kind === 'map') slot.offsets = words++;
-    if (column.field.nullable && slot.bits < 0) slot.bits = bitmaps++;
     if (tracked.has(column.id)) slot.seen = bitmaps++;
     slots.set(column.id, slot);
   }
-  return { wordSlots: words, bitmapSlots: bitmaps, slots };
+  // Presence bits in column order (a message's fields are consecutive columns), their words last.
+  const nullable = group.columns.filter((c) => c.field.nullable);
+  const presenceSlots = Array.from({ length: Math.ceil(nullable.length / 32) }, () => words++);
+  nullable.forEach((column, bit) => {
+    const slot = slots.get(column.id)!;
+    slots.set(column.id, {
+      ...slot,
+      presence: presenceSlots[bit >>> 5]!,
+      presenceBit: bit & 31,
+      validity: bitmaps++,
+    });
+  });
+  return { wordSlots: words, bitmapSlots: bitmaps, slots, presenceSlots };
 }
 
 /**

@@ -82,11 +82,30 @@ function readTag(slow: SlowPaths): string {
       tag = t;`;
 }
 
-/** One way a field can arrive: its wire type and the code that decodes it (`repeats`: may come again). */
+/**
+ * One way a field can arrive: its wire type and the code that decodes it (`repeats`: may come again).
+ * `fast` is the code the in-order chain runs instead, whose fixed-width and one-byte varint reads skip their
+ * bounds check: they may read up to `overrun` bytes past the message end (0: one byte of a varint), which
+ * the chain's end-of-message test catches right after the value (see `afterStep`).
+ */
 interface Alternative {
   readonly wire: number;
   readonly repeats: boolean;
   readonly code: string;
+  readonly fast?: string;
+  readonly overrun?: number | undefined;
+}
+
+/**
+ * What the in-order chain runs after a field's value: stop at the message end. A read whose bounds check was
+ * deferred (`overrun`) ran past the end exactly when `pos > end`: that is the TRUNCATED fault the checked
+ * read would have thrown, with the same offset (a fixed value's start; for a varint, the end). The value
+ * stored meanwhile belongs to a record that fails, whose row is undone.
+ */
+function afterStep(scan: string, overrun: number | undefined): string {
+  if (overrun === undefined) return `if (pos >= end) break ${scan};`;
+  const at = overrun === 0 ? 'end' : `pos - ${overrun}`;
+  return `if (pos >= end) { if (pos > end) throw trunc(${at}, ${overrun}); break ${scan}; }`;
 }
 
 /**
@@ -99,6 +118,12 @@ interface Arena {
   readonly stride: string | number;
   readonly bitmaps: string;
   readonly bitStride: string | number;
+}
+
+/** The presence words (by word slot) that a function's in-order chain sets bits of, in its own group. */
+interface PresenceScope {
+  readonly group: number;
+  readonly words: Set<number>;
 }
 
 const LOCAL: Arena = { words: 'A', stride: 'S', bitmaps: 'M', bitStride: 'SB' };
@@ -134,6 +159,34 @@ export function generateDecoder(plan: BatchPlan, recursionLimit: number): Genera
   const names: string[] = [];
   /** `ST<list id>`: the list's element count when its message started (for `aperture[3]` in errors). */
   const listStarts: string[] = [];
+  /**
+   * Where presence bits go while code is generated: into locals `p<group>_<slot>` of the function being
+   * written (the in-order chain), which it stores at its exits (`storePresence`), or, outside a scope (the
+   * out-of-order `switch`), straight into the row's presence word.
+   */
+  let scope: PresenceScope | undefined;
+  const inScope = <T>(next: PresenceScope | undefined, generate: () => T): T => {
+    const saved = scope;
+    scope = next;
+    try {
+      return generate();
+    } finally {
+      scope = saved;
+    }
+  };
+  const presenceLocal = (g: number, slot: number): string => `p${g}_${slot}`;
+  /** The row's presence word of `slot` in its own group's arena (`A`, or the tile). */
+  const presenceWord = (g: number, slot: number): string => word(ownArena(g), slot, 'row');
+  /** Stores a function's presence locals into the row's words (OR: other functions set bits there too). */
+  const storePresence = (own: PresenceScope, code: string): string =>
+    [...own.words]
+      .filter((slot) => code.includes(presenceLocal(own.group, slot)))
+      .map((slot) => `${presenceWord(own.group, slot)} |= ${presenceLocal(own.group, slot)};`)
+      .join(' ');
+  const presenceDeclarations = (own: PresenceScope, code: string): string[] =>
+    [...own.words]
+      .filter((slot) => code.includes(presenceLocal(own.group, slot)))
+      .map((slot) => `${presenceLocal(own.group, slot)} = 0`);
 
   /** `arena[slot * stride + row]`: one row of a word slot. */
   const word = (arena: Arena, slot: number, row: string): string =>
@@ -174,14 +227,20 @@ export function generateDecoder(plan: BatchPlan, recursionLimit: number): Genera
     }
   };
 
-  /** Sets the validity bit of `row` (own group, so `rb`/`rm` are the row's byte and bit). */
+  /** Marks `row` present in a nullable column (own group): a bit of a presence local, or of the word. */
   const setValid = (column: ColumnPlan): string => {
     if (!column.field.nullable) return '';
     const slot = slotOf(column);
-    const bits = column.kind === 'scalar' && column.storage === 'bool' ? slot.validity : slot.bits;
-    return `${rowBit(column, bits)} |= rm;`;
+    const g = column.group.id;
+    const mask = 1 << slot.presenceBit;
+    if (scope?.group === g) {
+      scope.words.add(slot.presence);
+      return `${presenceLocal(g, slot.presence)} |= ${mask};`;
+    }
+    return `${presenceWord(g, slot.presence)} |= ${mask};`;
   };
 
+  /** A oneof member arrived: the other members become absent (in the word: set by earlier pieces too). */
   const clearOtherMembers = (struct: StructPlan, index: number): string => {
     const oneof = struct.message.fields[index]!.oneof;
     return struct.message.fields
@@ -189,8 +248,13 @@ export function generateDecoder(plan: BatchPlan, recursionLimit: number): Genera
       .filter((c): c is ColumnPlan => c !== undefined)
       .map((c) => {
         const slot = slotOf(c);
-        const bits = c.kind === 'scalar' && c.storage === 'bool' ? slot.validity : slot.bits;
-        return `${rowBit(c, bits)} &= ~rm;`;
+        const g = c.group.id;
+        const keep = ~(1 << slot.presenceBit);
+        const local =
+          scope?.group === g && scope.words.has(slot.presence)
+            ? ` ${presenceLocal(g, slot.presence)} &= ${keep};`
+            : '';
+        return `${presenceWord(g, slot.presence)} &= ${keep};${local}`;
       })
       .join(' ');
   };
@@ -199,9 +263,16 @@ export function generateDecoder(plan: BatchPlan, recursionLimit: number): Genera
     const kind = element.scalar;
     const g = element.group.id;
     const arena = groupArena(g);
-    const single = `if (K${g} >= C${g}) grow${g}(K${g} + 1);
-        ${readValue(kind, 'end', slow)} ${convert(kind)} ${store(element, arena, `K${g}`, false)} K${g}++;`;
-    const unpacked = { wire: WIRE[kind], repeats: true, code: single };
+    const single = (checked: boolean) => `if (K${g} >= C${g}) grow${g}(K${g} + 1);
+        ${readValue(kind, 'end', slow, checked)} ${convert(kind)} ${store(element, arena, `K${g}`, false)} K${g}++;`;
+    const overrun = deferrable(element);
+    const unpacked: Alternative = {
+      wire: WIRE[kind],
+      repeats: true,
+      code: single(true),
+      fast: single(overrun === undefined),
+      overrun,
+    };
     if (WIRE[kind] === 2) return [unpacked];
     // Packed: at most one element per byte (varints), per 4 or 8 bytes (fixed).
     const most = WIRE[kind] === 0 ? 'x' : WIRE[kind] === 5 ? '(x >>> 2)' : '(x >>> 3)';
@@ -270,21 +341,35 @@ export function generateDecoder(plan: BatchPlan, recursionLimit: number): Genera
     const entry: string[] = [];
     const epilogue: string[] = [];
     const fieldNames: string[] = [];
+    // Presence bits set by this function's in-order chain (the out-of-order switch sets them in memory).
+    const own: PresenceScope = { group: g, words: new Set() };
+    /** A field's code twice: for the switch (checked reads, presence in memory) and for the chain. */
+    const twice = (code: (checked: boolean) => string): { code: string; chain: string } => ({
+      code: inScope(undefined, () => code(true)),
+      chain: inScope(own, () => code(false)),
+    });
     struct.message.fields.forEach((model, index) => {
       const column = struct.children[index]!;
       fieldNames[model.number] = JSON.stringify(model.name);
       const seen = needsPresenceCheck(model) ? `${rowBit(column, slotOf(column).seen)} |= rm; ` : '';
-      const oneofClear = model.oneof === undefined ? '' : clearOtherMembers(struct, index);
+      const present = () =>
+        `${setValid(column)} ${seen}${model.oneof === undefined ? '' : clearOtherMembers(struct, index)}`;
       let alternatives: Alternative[];
       if (column.kind === 'scalar') {
-        const code = `${readValue(column.scalar, 'end', slow)} ${convert(column.scalar)} ${store(column, ownArena(struct.group.id), 'row', true)} ${setValid(column)} ${seen}${oneofClear}`;
-        alternatives = [{ wire: WIRE[column.scalar], repeats: false, code }];
+        const overrun = deferrable(column);
+        const { code, chain } = twice(
+          (checked) =>
+            `${readValue(column.scalar, 'end', slow, checked || overrun === undefined)} ${convert(column.scalar)} ${store(column, ownArena(struct.group.id), 'row', true)} ${present()}`,
+        );
+        alternatives = [{ wire: WIRE[column.scalar], repeats: false, code, fast: chain, overrun }];
       } else if (column.kind === 'struct') {
-        const code = `${readLength('end', slow)} j = pos + x; ${setValid(column)} ${seen}${oneofClear}
+        const { code, chain } = twice(
+          () => `${readLength('end', slow)} j = pos + x; ${present()}
         try { m${column.id}(buf, pos, j, row); } catch (f) { nest(f, ${JSON.stringify(model.name)}, -1); }
-        pos = j;`;
-        alternatives = [{ wire: 2, repeats: false, code }];
-        emitMessage(column, depth + 1);
+        pos = j;`,
+        );
+        alternatives = [{ wire: 2, repeats: false, code, fast: chain }];
+        inScope(undefined, () => emitMessage(column, depth + 1));
       } else {
         const elementGroup = column.element.group.id;
         entry.push(`ST${column.id} = K${elementGroup};`);
@@ -299,9 +384,9 @@ export function generateDecoder(plan: BatchPlan, recursionLimit: number): Genera
           const struct = element as StructPlan;
           const code = isLeaf(struct)
             ? `${readLength('end', slow)} if (K${elementGroup} >= C${elementGroup}) grow${elementGroup}(K${elementGroup} + 1);
-        ${emitMessage(struct, depth + 1, { name: model.name, list: column })} K${elementGroup}++;`
+        ${inScope(undefined, () => emitMessage(struct, depth + 1, { name: model.name, list: column }))} K${elementGroup}++;`
             : repeatedMessage(column, struct, model.name);
-          if (!isLeaf(struct)) emitMessage(struct, depth + 1);
+          if (!isLeaf(struct)) inScope(undefined, () => emitMessage(struct, depth + 1));
           alternatives = [{ wire: 2, repeats: true, code }];
         }
       }
@@ -312,7 +397,7 @@ export function generateDecoder(plan: BatchPlan, recursionLimit: number): Genera
       cases.push(`case ${model.number}: ${dispatch} return pos;`);
       for (const alternative of alternatives) {
         const tag = model.number * 8 + alternative.wire;
-        const step = `{ ${alternative.code} if (pos >= end) break scan${struct.id}; ${readTag(slow)} }`;
+        const step = `{ ${alternative.fast ?? alternative.code} ${afterStep(`scan${struct.id}`, alternative.overrun)} ${readTag(slow)} }`;
         inOrder.push(alternative.repeats ? `while (t === ${tag}) ${step}` : `if (t === ${tag}) ${step}`);
       }
     });
@@ -321,22 +406,23 @@ export function generateDecoder(plan: BatchPlan, recursionLimit: number): Genera
     // o<id>, a separate function so that m<id> stays small enough for TurboFan to optimise. A very wide
     // message's chain is cut into chunk functions c<id>_<n> (each under the size limit); below that width
     // one function is faster (measured on NEOWISE: 515 vs 445 MB/s cut into chunks of 24).
-    const header = `var ${locals.join(', ')};`;
     const chunked = !inline && inOrder.length > CHUNK_ABOVE_STEPS;
     let chain = inOrder.join('\n      ');
     if (chunked) {
       const calls: string[] = [];
       for (let n = 0; n * CHUNK_STEPS < inOrder.length; n++) {
+        const steps = inOrder.slice(n * CHUNK_STEPS, (n + 1) * CHUNK_STEPS).join('\n      ');
+        const stored = storePresence(own, steps);
         functions.push(`function c${struct.id}_${n}(buf, pos, end, row, t, tp) {
-  var ${locals.filter((l) => !/^(t|tp|tag) =/.test(l)).join(', ')}, tag = t;
+  var ${[...locals.filter((l) => !/^(t|tp|tag) =/.test(l)), ...presenceDeclarations(own, steps)].join(', ')}, tag = t;
   try {
     scan${struct.id}: {
       if (A.length === 0 || M.length < 0) throw oob(pos, 0, 0);
-      ${inOrder.slice(n * CHUNK_STEPS, (n + 1) * CHUNK_STEPS).join('\n      ')}
-      T = t; TP = tp; return pos;
+      ${steps}
+      ${stored} T = t; TP = tp; return pos;
     }
   } catch (f) { claim(f, tag, N${struct.id}); }
-  T = -1; return pos;
+  ${stored} T = -1; return pos;
 }`);
         calls.push(
           `pos = c${struct.id}_${n}(buf, pos, end, row, t, tp); if (T < 0) break; t = tag = T; tp = TP;`,
@@ -344,6 +430,14 @@ export function generateDecoder(plan: BatchPlan, recursionLimit: number): Genera
       }
       chain = calls.join('\n      ');
     }
+    // The switch clears other oneof members in the words: the chain's bits must be there first.
+    const hasOneof = struct.message.fields.some((f) => f.oneof !== undefined);
+    const beforeOutOfOrder = hasOneof
+      ? `${storePresence(own, chain)} ${[...own.words]
+          .filter((slot) => chain.includes(presenceLocal(g, slot)))
+          .map((slot) => `${presenceLocal(g, slot)} = 0;`)
+          .join(' ')}`
+      : '';
     const outOfOrder = `function o${struct.id}(buf, pos, end, row, t, tp) {
   var ${locals.filter((l) => !/^(t|tp|tag) =/.test(l)).join(', ')}, tag = t;
   try {
@@ -360,20 +454,21 @@ export function generateDecoder(plan: BatchPlan, recursionLimit: number): Genera
       functions.push(outOfOrder);
       const g = struct.group.id;
       const fin = finalizes(struct) ? ` f${struct.id}(row, start);` : '';
-      const block = `{ let end = pos + x, start = pos, row = K${g}, rb = row >>> 3, rm = 1 << (row & 7), A = A${g}, S = S${g}, M = M${g}, SB = SB${g}, tag = 0, t = 0, tp = 0;
+      const block = `{ let ${['end = pos + x', 'start = pos', `row = K${g}`, 'rb = row >>> 3', 'rm = 1 << (row & 7)', `A = A${g}`, `S = S${g}`, `M = M${g}`, `SB = SB${g}`, 'tag = 0', 't = 0', 'tp = 0', ...presenceDeclarations(own, chain)].join(', ')};
         try {
           scan${struct.id}: while (pos < end) {
             if (A.length === 0 || M.length < 0) throw oob(pos, 0, 0);
             ${readTag(slow)}
             ${chain}
-            pos = o${struct.id}(buf, pos, end, row, t, tp);
-          }${fin}
+            ${beforeOutOfOrder} pos = o${struct.id}(buf, pos, end, row, t, tp);
+          }
+          ${storePresence(own, chain)}${fin}
         } catch (f) { nestClaimed(f, tag, N${struct.id}, ${JSON.stringify(inline.name)}, K${g} - ST${inline.list.id}); } }`;
       slow = outer;
       return block;
     }
     functions.push(`function m${struct.id}(buf, pos, end, row) {
-  ${header}
+  var ${[...locals, ...presenceDeclarations(own, chain)].join(', ')};
   ${entry.join(' ')}
   try {
     scan${struct.id}: while (pos < end) {
@@ -381,9 +476,10 @@ export function generateDecoder(plan: BatchPlan, recursionLimit: number): Genera
       if (A.length === 0 || M.length < 0) throw oob(pos, 0, 0);
       ${readTag(slow)}
       ${chain}
-      pos = o${struct.id}(buf, pos, end, row, t, tp);
+      ${beforeOutOfOrder} pos = o${struct.id}(buf, pos, end, row, t, tp);
     }
   } catch (f) { claim(f, tag, N${struct.id}); }
+  ${storePresence(own, chain)}
   ${epilogue.join('\n  ')}
 }
 ${outOfOrder}`);
@@ -426,7 +522,7 @@ ${outOfOrder}`);
       }
       if (model.cardinality === 'singular' && column.kind === 'struct' && finalizes(column)) {
         const present = column.field.nullable
-          ? `(${rowBit(column, slotOf(column).bits)} & rm) !== 0`
+          ? `(${presenceWord(g, slotOf(column).presence)} & ${1 << slotOf(column).presenceBit}) !== 0`
           : 'true';
         lines.push(`if (${present}) { try { f${column.id}(row, at); } catch (f) { nest(f, ${name}, -1); } }`);
         emitFinalize(column);
@@ -490,16 +586,20 @@ return {
   return { source, byteDefaults };
 }
 
-/** Reads of one value into `x` (and `y`, the high half of 64-bit values), bounded by the end variable `E`. */
-function readValue(kind: ScalarKind, E: string, slow: SlowPaths): string {
+/**
+ * Reads of one value into `x` (and `y`, the high half of 64-bit values), bounded by the end variable `E`.
+ * Unchecked (`checked` false, only where `afterStep` follows): fixed-width reads and the one-byte varint
+ * path do not test `E` first (a read past the buffer gives `undefined`, which the bit operations turn to 0).
+ */
+function readValue(kind: ScalarKind, E: string, slow: SlowPaths, checked = true): string {
+  const room = (n: number) => (checked ? `if (${E} - pos < ${n}) throw trunc(pos, ${n});\n        ` : '');
+  const first = checked ? `pos < ${E} && ` : '';
   switch (WIRE[kind]) {
     case 1:
-      return `if (${E} - pos < 8) throw trunc(pos, 8);
-        x = buf[pos] | (buf[pos + 1] << 8) | (buf[pos + 2] << 16) | (buf[pos + 3] << 24);
+      return `${room(8)}x = buf[pos] | (buf[pos + 1] << 8) | (buf[pos + 2] << 16) | (buf[pos + 3] << 24);
         y = buf[pos + 4] | (buf[pos + 5] << 8) | (buf[pos + 6] << 16) | (buf[pos + 7] << 24); pos += 8;`;
     case 5:
-      return `if (${E} - pos < 4) throw trunc(pos, 4);
-        x = buf[pos] | (buf[pos + 1] << 8) | (buf[pos + 2] << 16) | (buf[pos + 3] << 24); pos += 4;`;
+      return `${room(4)}x = buf[pos] | (buf[pos + 1] << 8) | (buf[pos + 2] << 16) | (buf[pos + 3] << 24); pos += 4;`;
     case 2:
       return readLength(E, slow);
     default:
@@ -507,21 +607,32 @@ function readValue(kind: ScalarKind, E: string, slow: SlowPaths): string {
         (kind === 'int64' || kind === 'uint64' || kind === 'sint64' || kind === 'bool') &&
         slow === 'call'
       ) {
-        return `if (pos < ${E} && (x = buf[pos]) < 128) { pos++; y = 0; } else { x = rv64(buf, pos, ${E}); y = P.hi; pos = P.pos; }`;
+        return `if (${first}(x = buf[pos]) < 128) { pos++; y = 0; } else { x = rv64(buf, pos, ${E}); y = P.hi; pos = P.pos; }`;
       }
       if (slow === 'call') {
-        return `if (pos < ${E} && (x = buf[pos]) < 128) pos++; else { x = rv32(buf, pos, ${E}); pos = P.pos; }`;
+        return `if (${first}(x = buf[pos]) < 128) pos++; else { x = rv32(buf, pos, ${E}); pos = P.pos; }`;
       }
       if (kind === 'int64' || kind === 'uint64' || kind === 'sint64' || kind === 'bool') {
-        return `if (pos < ${E} && (x = buf[pos]) < 128) { pos++; y = 0; }
+        return `if (${first}(x = buf[pos]) < 128) { pos++; y = 0; }
         else { q = pos; x = 0; y = 0; i = 0;
           do { if (pos >= ${E}) throw trunc(pos, 0); u = buf[pos++];
             if (i < 28) x |= (u & 127) << i; else if (i === 28) { x |= (u & 15) << 28; y = (u & 127) >>> 4; } else y |= (u & 127) << (i - 32);
             i += 7; } while (u > 127 && i < 70);
           if (u > 127) throw long(q); }`;
       }
-      return `if (pos < ${E} && (x = buf[pos]) < 128) pos++; else { q = pos; ${varint32(E, 'q')} }`;
+      return `if (${first}(x = buf[pos]) < 128) pos++; else { q = pos; ${varint32(E, 'q')} }`;
   }
+}
+
+/**
+ * How far an unchecked read of a scalar may run past its message's end (`Alternative.overrun`), or undefined
+ * when its reads stay checked: strings and bytes (their length is checked anyway) and range-checked columns,
+ * whose check must not see a value read past the end (it would fail first).
+ */
+function deferrable(column: ScalarPlan): number | undefined {
+  const wire = WIRE[column.scalar];
+  if (wire === 2 || column.range) return undefined;
+  return wire === 1 ? 8 : wire === 5 ? 4 : 0;
 }
 
 /** Reads a length prefix into `x` and checks it fits before `E` (`q`: the prefix's offset). */
