@@ -6,12 +6,16 @@ export function errorText(error: unknown): string {
   return String(error);
 }
 
-/** An error shown in words, e.g. a refused mutation or a failed query; nothing when `error` is null. */
+/**
+ * An error shown in words, e.g. a refused mutation or a failed query; nothing when `error` is null. Tests find
+ * it by `data-testid="error-message"` (Next.js has a `role="alert"` route announcer of its own).
+ */
 export function ErrorMessage({ error, className = '' }: { error: unknown; className?: string }) {
   if (error === null || error === undefined) return null;
   return (
     <p
       role="alert"
+      data-testid="error-message"
       className={`rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-900/60 dark:bg-red-950/40 dark:text-red-300 ${className}`}
     >
       {errorText(error)}

@@ -35,20 +35,20 @@ function SrLabel({ htmlFor, children }: { htmlFor: string; children: string }) {
   );
 }
 
-/** A type select (with precision and scale for decimals), labelled `${label}`. */
+/** A type select labelled `${place} type`, with `${place} precision` and `${place} scale` for decimals. */
 function TypeSelect({
   type,
-  label,
+  place,
   onChange,
 }: {
   type: TypeDraft;
-  label: string;
+  place: string;
   onChange: (type: TypeDraft) => void;
 }) {
   const id = useId();
   return (
     <div className="flex min-w-0 items-center gap-1">
-      <SrLabel htmlFor={`${id}-kind`}>{label}</SrLabel>
+      <SrLabel htmlFor={`${id}-kind`}>{`${place} type`}</SrLabel>
       <select
         id={`${id}-kind`}
         className={`${smallInput} w-full min-w-0 flex-1 font-mono`}
@@ -63,7 +63,7 @@ function TypeSelect({
       </select>
       {type.kind === 'decimal' ? (
         <>
-          <SrLabel htmlFor={`${id}-p`}>{`${label} precision`}</SrLabel>
+          <SrLabel htmlFor={`${id}-p`}>{`${place} precision`}</SrLabel>
           <input
             id={`${id}-p`}
             type="number"
@@ -74,7 +74,7 @@ function TypeSelect({
             value={type.precision}
             onChange={(e) => onChange({ ...type, precision: e.target.valueAsNumber || 0 })}
           />
-          <SrLabel htmlFor={`${id}-s`}>{`${label} scale`}</SrLabel>
+          <SrLabel htmlFor={`${id}-s`}>{`${place} scale`}</SrLabel>
           <input
             id={`${id}-s`}
             type="number"
@@ -209,7 +209,7 @@ function PartRow({
     <div>
       <div className={ROW_GRID}>
         <span className="font-mono text-xs text-zinc-500 italic dark:text-zinc-400">{word}</span>
-        <TypeSelect type={type} label={`${label} type`} onChange={onChange} />
+        <TypeSelect type={type} place={label} onChange={onChange} />
         <div className="col-span-2">{children}</div>
         <span />
       </div>
@@ -250,11 +250,7 @@ function FieldRow({
             onChange={(e) => onChange({ ...field, name: e.target.value })}
           />
         </div>
-        <TypeSelect
-          type={field.type}
-          label={`${place} type`}
-          onChange={(type) => onChange({ ...field, type })}
-        />
+        <TypeSelect type={field.type} place={place} onChange={(type) => onChange({ ...field, type })} />
         <PlacedCheckbox
           place={place}
           word="nullable"
