@@ -20,6 +20,9 @@ function cssVar(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 }
 
+// Whole-number tick steps (1, 2, 5, 10, 20, 50, …): an idle chart's 0…1 axis shows 0 and 1, not 0.2 bytes.
+const WHOLE_STEPS = Array.from({ length: 13 }, (_, e) => [1, 2, 5].map((m) => m * 10 ** e)).flat();
+
 const clock = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
 function toAligned(data: ChartData): uPlot.AlignedData {
@@ -100,6 +103,7 @@ export function TimeChart({
               ...axisStyle,
               size: 64,
               space: 28,
+              incrs: WHOLE_STEPS,
               values: (_u, splits) => splits.map((v) => latest.current.format(v)),
             },
           ],

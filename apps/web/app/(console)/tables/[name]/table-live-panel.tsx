@@ -47,16 +47,18 @@ export function TableLivePanel({ name }: { name: string }) {
               <UnreachableNodesBanner nodes={view.nodes} />
             </div>
           ) : null}
-          <div className="px-4 pt-3 pb-2">
-            <TimeChart
-              label={`Records per second of ${name}, last minute`}
-              height={120}
-              xRange={[view.sampledAt - WINDOW_SECONDS * 1000, view.sampledAt]}
-              data={seriesOf(table?.points ?? [], (p) => p.recordsPerSec)}
-              series={[{ label: 'records/s', color: 1 }]}
-              format={formatNumber}
-            />
-          </div>
+          {table === undefined ? null : (
+            <div className="px-4 pt-3 pb-2">
+              <TimeChart
+                label={`Records per second of ${name}, last minute`}
+                height={120}
+                xRange={[view.sampledAt - WINDOW_SECONDS * 1000, view.sampledAt]}
+                data={seriesOf(table.points, (p) => p.recordsPerSec)}
+                series={[{ label: 'records/s', color: 1 }]}
+                format={formatNumber}
+              />
+            </div>
+          )}
           {view.streams.length === 0 ? (
             <p className="border-t border-zinc-200 px-4 py-3 text-sm text-zinc-500 dark:border-zinc-800 dark:text-zinc-400">
               No stream is writing to this table now.
