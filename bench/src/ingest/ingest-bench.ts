@@ -7,7 +7,8 @@ import * as grpc from '@grpc/grpc-js';
 import { openTable } from '@lakestream/delta';
 import { createProducerToken } from '@lakestream/ingest/dist/auth/producer-token.js';
 import { openBenchNode, startNullServer } from './bench-targets.js';
-import { batchRequest, encodeBatches, type IngestResponse, openBenchStream } from './request-encoding.js';
+import { epochNow, pushStream } from './push-stream.js';
+import { encodeBatches } from './request-encoding.js';
 
 /** Options of {@link runIngestBench}. */
 export interface IngestBenchOptions {
@@ -17,7 +18,7 @@ export interface IngestBenchOptions {
   seconds?: number;
   /** NEOWISE-like records per request (one offset). Default 1000 (~690 KB). */
   recordsPerRequest?: number;
-  /** Requests in flight per stream (unacked). Default 32 for one stream, 4 per stream for many. */
+  /** Requests in flight per stream (unacked) at most. Default 32 for one stream, 4 per stream for many. */
   window?: number;
   /** Also measure the full service with Node's default 64 KiB HTTP/2 windows (grpc-js's), to show the gain. */
   compareWindows?: boolean;
@@ -165,73 +166,30 @@ async function generateLoad(job: LoadJob): Promise<LoadResult> {
   const latencies: number[] = [];
   let bytes = 0;
   let count = 0;
-  let measuring = false;
-  let stop = false;
-
-  const runStream = async (k: number): Promise<void> => {
-    const { client, call } = openBenchStream(job.port, job.token);
-    const sentAt: number[] = [];
-    const payloadOf: number[] = [];
-    let acked = -1;
-    let next = 0;
-    let wake: (() => void) | undefined;
-    let ended = false;
-    call.on('data', (r: IngestResponse) => {
-      const ack = r.ingest_record_response?.durability_ack_up_to_offset;
-      if (ack !== undefined) {
-        const n = Number(ack);
-        const now = performance.now();
-        for (let o = acked + 1; o <= n; o++) {
-          if (measuring) {
-            latencies.push(now - sentAt[o]!);
-            bytes += payloadOf[o]!;
-            count += job.recordsPerRequest;
-          }
-        }
-        acked = n;
-      }
-      wake?.();
+  // Warm up for a second (JIT, table creation), then measure the acks of `seconds`, then stop sending.
+  const measureFrom = epochNow() + 1000;
+  const measureTo = measureFrom + job.seconds * 1000;
+  const all = Array.from({ length: job.streams }, async (_, k) => {
+    const s = await pushStream({
+      port: job.port,
+      token: job.token,
+      batches,
+      first: k,
+      recordsPerRequest: job.recordsPerRequest,
+      inflight: job.window,
+      stopAt: measureTo,
+      bytesPerMs: 0,
+      onAck: (a) => {
+        if (a.ackedAt < measureFrom || a.ackedAt >= measureTo) return;
+        latencies.push(a.ackedAt - a.sentAt);
+        bytes += a.payloadBytes;
+        count += a.records;
+      },
     });
-    const status = new Promise<grpc.StatusObject>((resolve) => call.on('status', resolve));
-    void status.then(() => {
-      ended = true;
-      wake?.();
-    });
-    call.on('error', () => undefined);
-    while (!stop && !ended) {
-      while (next - acked <= job.window && !stop) {
-        const b = batches[(next + k) % batches.length]!;
-        sentAt[next] = performance.now();
-        payloadOf[next] = b.payload;
-        call.write(batchRequest(next, b.bytes));
-        next++;
-      }
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-      });
-    }
-    while (acked < next - 1 && !ended) {
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-      });
-    }
-    call.end();
-    const s = await status;
     if (s.code !== grpc.status.OK) throw new Error(`stream ${k} ended with ${s.code} ${s.details}`);
-    client.close();
-  };
-
-  const all = Array.from({ length: job.streams }, (_, k) => runStream(k));
-  // Warm up for a second (JIT, table creation), then measure.
-  await new Promise((r) => setTimeout(r, 1000));
-  measuring = true;
-  const t0 = performance.now();
-  await new Promise((r) => setTimeout(r, job.seconds * 1000));
-  measuring = false;
-  const elapsed = (performance.now() - t0) / 1000;
-  stop = true;
+  });
   await Promise.all(all);
-  return { bytes, records: count, seconds: elapsed, latencies };
+  return { bytes, records: count, seconds: job.seconds, latencies };
 }
 
 if (!isMainThread && (workerData as LoadJob | undefined)?.role === 'ingest-load') {

@@ -23,6 +23,25 @@ export function batchRequest(offset: number, encodedBatch: Uint8Array): Buffer {
   return Buffer.concat([head, inner, encodedBatch]);
 }
 
+/** The size of {@link batchRequest}`(offset, encodedBatch)` for a batch of `batchBytes`, without building it. */
+export function batchRequestBytes(offset: number, batchBytes: number): number {
+  const varint = (v: number) => (v < 2 ** 7 ? 1 : v < 2 ** 14 ? 2 : v < 2 ** 21 ? 3 : v < 2 ** 28 ? 4 : 5);
+  const body = 1 + varint(offset) + 1 + varint(batchBytes) + batchBytes;
+  return 1 + varint(body) + body;
+}
+
+/** The records of an encoded batch (`repeated bytes` body), as views. */
+export function splitBatch(encodedBatch: Uint8Array): Buffer[] {
+  const records: Buffer[] = [];
+  const r = protobuf.Reader.create(encodedBatch);
+  while (r.pos < r.len) {
+    r.uint32();
+    const bytes = r.bytes();
+    records.push(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  }
+  return records;
+}
+
 /** `count` batches of `recordsPerRequest` seeded NEOWISE-like records each (seed 42), encoded once. */
 export function encodeBatches(recordsPerRequest: number, count = 4): EncodedBatch[] {
   const records = generateNeowise(recordsPerRequest * count, 42);

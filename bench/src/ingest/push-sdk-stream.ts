@@ -1,0 +1,127 @@
+import { createRequire } from 'node:module';
+import { neowiseSchema } from '@lakestream/testkit';
+import { BENCH_TABLE } from './bench-targets.js';
+import { epochNow, type PushStreamOptions, sendWindow, Wakeup } from './push-stream.js';
+import { batchRequestBytes, splitBatch } from './request-encoding.js';
+
+/** The part of the official SDK's native binding (1.3.0) the benchmark drives. */
+interface SdkStream {
+  ingestRecordsOffset(records: Buffer[]): Promise<bigint>;
+  waitForOffset(offset: bigint): Promise<void>;
+  close(): Promise<void>;
+}
+interface SdkModule {
+  ZerobusSdk: new (
+    endpoint: string,
+    workspaceUrl: string,
+  ) => {
+    createStream(
+      table: { tableName: string; descriptorProto?: string },
+      clientId: string,
+      clientSecret: string,
+      options: { recordType: number },
+      headers: { getHeadersCallback: () => [string, string][] },
+    ): Promise<SdkStream>;
+  };
+  RecordType: { Json: number; Proto: number };
+}
+
+let sdk: SdkModule | undefined;
+
+/**
+ * The official Zerobus TypeScript SDK's native binding (Rust core), loaded from its platform package (the
+ * wrapper package in the registry is older; see shared/spec/zerobus-wire-protocol.md).
+ */
+function loadSdk(): SdkModule {
+  sdk ??= createRequire(import.meta.url)(
+    '@databricks/zerobus-ingest-sdk-linux-x64-gnu/zerobus-ingest-sdk.linux-x64-gnu.node',
+  ) as SdkModule;
+  return sdk;
+}
+
+const recordsOf = new WeakMap<Uint8Array, Buffer[]>();
+
+/**
+ * {@link pushStream}'s twin with the official SDK as the client: one SDK stream (PROTO, the NEOWISE-like
+ * descriptor, bearer token through the headers provider), `ingestRecordsOffset` of a batch while fewer than
+ * `inflight` are unacked and the pace allows, until `stopAt`; an offset counts as acked when `waitForOffset`
+ * resolves. Wire bytes are the size of the batch request the SDK sends. Resolves with `code` 0, or 2 and the
+ * SDK's message when the stream failed.
+ */
+export async function pushSdkStream(o: PushStreamOptions): Promise<{ code: number; details: string }> {
+  const { ZerobusSdk, RecordType } = loadSdk();
+  const endpoint = `http://127.0.0.1:${o.port}`;
+  const records = o.batches.map((b) => {
+    let r = recordsOf.get(b.bytes);
+    if (r === undefined) {
+      r = splitBatch(b.bytes);
+      recordsOf.set(b.bytes, r);
+    }
+    return r;
+  });
+  let stream: SdkStream | undefined;
+  let failure: unknown;
+  const sent: { sentAt: number; wire: number; batch: number }[] = [];
+  const wakeup = new Wakeup();
+  let acked = -1;
+  const ackUpTo = (offset: number): void => {
+    const t = epochNow();
+    for (let k = acked + 1; k <= offset; k++) {
+      const s = sent[k]!;
+      o.onAck({
+        offset: k,
+        sentAt: s.sentAt,
+        ackedAt: t,
+        wireBytes: s.wire,
+        payloadBytes: o.batches[s.batch]!.payload,
+        records: o.recordsPerRequest,
+      });
+    }
+    if (offset > acked) acked = offset;
+    wakeup.wake();
+  };
+  try {
+    stream = await new ZerobusSdk(endpoint, endpoint).createStream(
+      {
+        tableName: BENCH_TABLE,
+        descriptorProto: Buffer.from(neowiseSchema().descriptorProto).toString('base64'),
+      },
+      'bench',
+      'bench',
+      { recordType: RecordType.Proto },
+      {
+        getHeadersCallback: () => [
+          ['authorization', `Bearer ${o.token}`],
+          ['x-databricks-zerobus-table-name', BENCH_TABLE],
+        ],
+      },
+    );
+    const s = stream;
+    await sendWindow(o, {
+      send: async (next) => {
+        const batch = (next + o.first) % o.batches.length;
+        const wire = batchRequestBytes(next, o.batches[batch]!.bytes.length);
+        sent[next] = { sentAt: epochNow(), wire, batch };
+        const offset = Number(await s.ingestRecordsOffset(records[batch]!));
+        if (offset !== next) throw new Error(`the SDK gave offset ${offset} to request ${next}`);
+        s.waitForOffset(BigInt(offset)).then(
+          () => ackUpTo(offset),
+          (err: unknown) => {
+            failure ??= err;
+            wakeup.wake();
+          },
+        );
+        return wire;
+      },
+      acked: () => acked,
+      stopped: () => failure !== undefined,
+      wakeup,
+    });
+    if (failure !== undefined) throw failure;
+    await s.close();
+    return { code: 0, details: '' };
+  } catch (err) {
+    await stream?.close().catch(() => undefined);
+    return { code: 2, details: (err as Error).message ?? String(err) };
+  }
+}

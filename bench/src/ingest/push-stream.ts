@@ -1,0 +1,150 @@
+import type * as grpc from '@grpc/grpc-js';
+import { batchRequest, type EncodedBatch, type IngestResponse, openBenchStream } from './request-encoding.js';
+
+/** Wall-clock epoch ms with sub-ms precision, comparable across threads and processes. */
+export function epochNow(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+/** One request of a benchmark stream, acked. Times are epoch ms ({@link epochNow}). */
+export interface AckedRequest {
+  readonly offset: number;
+  readonly sentAt: number;
+  readonly ackedAt: number;
+  /** The request message's bytes (what goes on the wire in a gRPC message body). */
+  readonly wireBytes: number;
+  /** The records' own bytes. */
+  readonly payloadBytes: number;
+  readonly records: number;
+}
+
+/** Options of {@link pushStream}. */
+export interface PushStreamOptions {
+  readonly port: number;
+  readonly token: string;
+  /** Pre-encoded batches: request `o` carries `batches[(o + first) % batches.length]`. */
+  readonly batches: readonly EncodedBatch[];
+  readonly first: number;
+  readonly recordsPerRequest: number;
+  /** Unacked requests at most. */
+  readonly inflight: number;
+  /** Epoch ms after which no request is sent; the stream then waits for its last acks and half-closes. */
+  readonly stopAt: number;
+  /** Paced load: wire bytes per ms at most (0: as fast as `inflight` allows). */
+  readonly bytesPerMs: number;
+  /** Called for every acked request, in offset order. */
+  readonly onAck: (ack: AckedRequest) => void;
+}
+
+/** A promise-based wake-up: `wait` resolves on the next `wake` (or after `timeoutMs`). */
+export class Wakeup {
+  #wake: (() => void) | undefined;
+
+  wait(timeoutMs?: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = timeoutMs === undefined ? undefined : setTimeout(resolve, Math.max(0, timeoutMs));
+      this.#wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  wake(): void {
+    this.#wake?.();
+  }
+}
+
+/** The client side of a benchmark stream, as {@link sendWindow} drives it. */
+export interface StreamSender {
+  /** Sends request `offset`; returns its wire bytes (once the client took it). */
+  send(offset: number): number | Promise<number>;
+  /** The highest acked offset (-1: none). */
+  acked(): number;
+  /** Whether the stream ended or failed (stop sending, stop waiting). */
+  stopped(): boolean;
+  /** Woken on every ack and at the end. */
+  readonly wakeup: Wakeup;
+}
+
+/**
+ * The send loop every benchmark client shares: keeps at most `inflight` requests unacked, paces to
+ * `bytesPerMs` (0: unpaced), stops sending at `stopAt`, then waits until every sent request is acked or the
+ * stream stopped. Resolves with the number of requests sent.
+ */
+export async function sendWindow(
+  o: Pick<PushStreamOptions, 'inflight' | 'stopAt' | 'bytesPerMs'>,
+  s: StreamSender,
+): Promise<number> {
+  const stopTimer = setTimeout(() => s.wakeup.wake(), Math.max(0, o.stopAt - epochNow()));
+  let next = 0;
+  let nextSendAt = epochNow();
+  const mayAdd = () => next - s.acked() - 1 < o.inflight;
+  while (epochNow() < o.stopAt && !s.stopped()) {
+    while (mayAdd() && epochNow() < o.stopAt && (o.bytesPerMs === 0 || epochNow() >= nextSendAt)) {
+      const t = epochNow();
+      const wire = await s.send(next);
+      next++;
+      if (o.bytesPerMs > 0) nextSendAt = Math.max(nextSendAt + wire / o.bytesPerMs, t);
+    }
+    await s.wakeup.wait(o.bytesPerMs > 0 && mayAdd() ? nextSendAt - epochNow() : undefined);
+  }
+  clearTimeout(stopTimer);
+  while (s.acked() < next - 1 && !s.stopped()) await s.wakeup.wait();
+  return next;
+}
+
+/**
+ * One benchmark EphemeralStream over its own grpc-js channel (the NEOWISE-like table, PROTO records): sends
+ * batch requests through {@link sendWindow}, reports every acked request, then half-closes and resolves with
+ * the call's status.
+ */
+export async function pushStream(o: PushStreamOptions): Promise<grpc.StatusObject> {
+  const { client, call } = openBenchStream(o.port, o.token);
+  const sentAt: number[] = [];
+  const wireOf: number[] = [];
+  const wakeup = new Wakeup();
+  let acked = -1;
+  let ended = false;
+  call.on('data', (r: IngestResponse) => {
+    const ack = r.ingest_record_response?.durability_ack_up_to_offset;
+    if (ack !== undefined) {
+      const n = Number(ack);
+      const t = epochNow();
+      for (let offset = acked + 1; offset <= n; offset++) {
+        o.onAck({
+          offset,
+          sentAt: sentAt[offset]!,
+          ackedAt: t,
+          wireBytes: wireOf[offset]!,
+          payloadBytes: o.batches[(offset + o.first) % o.batches.length]!.payload,
+          records: o.recordsPerRequest,
+        });
+      }
+      if (n > acked) acked = n;
+    }
+    wakeup.wake();
+  });
+  const status = new Promise<grpc.StatusObject>((resolve) => call.on('status', resolve));
+  void status.then(() => {
+    ended = true;
+    wakeup.wake();
+  });
+  call.on('error', () => undefined);
+  await sendWindow(o, {
+    send: (offset) => {
+      const req = batchRequest(offset, o.batches[(offset + o.first) % o.batches.length]!.bytes);
+      sentAt[offset] = epochNow();
+      wireOf[offset] = req.length;
+      call.write(req);
+      return req.length;
+    },
+    acked: () => acked,
+    stopped: () => ended,
+    wakeup,
+  });
+  call.end();
+  const s = await status;
+  client.close();
+  return s;
+}
