@@ -11,7 +11,7 @@ import { runWalBench } from './wal/wal-bench.js';
  * `npm run bench` (from the repo root, after a build): every benchmark in one run, each with its baseline
  * side by side. Prints the Markdown tables as it goes and writes `bench/results/<date>.json` with every
  * figure and the machine it ran on. `--only decode,delta,wal,ingest,fanin` picks suites
- * (fanin: 64 streams, 20 s per target; its own report goes to `bench/results/fanin-<date>.{json,md}`).
+ * (fanin: 64 streams, 60 s per target; its own report goes to `bench/results/fanin-<date>.{json,md}`).
  */
 const SUITES = ['decode', 'delta', 'wal', 'ingest', 'fanin'] as const;
 const { values } = parseArgs({ options: { only: { type: 'string' } } });
@@ -42,7 +42,7 @@ if (only.has('ingest')) {
   ];
 }
 if (only.has('fanin')) {
-  const run = await runFaninBench({ streams: 64, seconds: 20 });
+  const run = await runFaninBench({ streams: 64, seconds: 60 });
   results.fanin = {
     settings: run.settings,
     summaries: run.results.map((r) => r.summary),

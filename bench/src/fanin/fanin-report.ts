@@ -1,20 +1,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { STAGES, type StageProfile } from './cpu-profile-stages.js';
 import type { FaninSummary, FaninTargetResult } from './fanin-types.js';
+import type { FaninRunOptions } from './run-target.js';
 import { cdfPoints, linePlotSvg, type PlotSeries } from './svg-plots.js';
 
 /** A whole fan-in run: its settings, the machine, and each target's result. */
 export interface FaninRun {
   date: string;
   machine: { node: string; cpus: string; loadAverage: number[] };
-  settings: {
-    streams: number;
-    threads: number;
-    seconds: number;
-    recordsPerRequest: number;
-    inflight: number;
-    rampSeconds: number;
-    rateMBps: number;
-  };
+  /** The run's options (every target ran with the same). */
+  settings: Omit<FaninRunOptions, 'token' | 'profileDir'>;
   results: FaninTargetResult[];
   /** Sustained wire MB/s of the full service over the null server's (when both ran). */
   fullOverNull?: number;
@@ -27,16 +22,46 @@ const int = (v: number) => Math.round(v).toLocaleString('en-US');
 /** The summary table (Markdown) of a run. */
 export function summaryTable(run: FaninRun): string {
   const lines = [
-    '| target | MB/s (wire) | records/s | ack p50 (ms) | ack p99 (ms) | visible p50 (ms) | visible p99 (ms) | peak RSS (MB) | CPU (cores) | main-thread ELU | load-worker ELU | errors |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| target | client | MB/s (wire) | records/s | ack p50 (ms) | ack p99 (ms) | visible p50 (ms) | visible p99 (ms) | node peak RSS (MB) | node budget peak (MB) | node CPU (cores) | load CPU (cores) | node main-thread ELU | load-worker ELU | errors |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const { summary: s } of run.results) {
     lines.push(
-      `| ${s.target === 'full' ? 'full service' : 'null server'} | ${f1(s.wireMBps)} | ${int(s.recordsPerSecond)} | ${f1(s.ackP50)} | ${f1(s.ackP99)} | ${f1(s.visibleP50)} | ${f1(s.visibleP99)} | ${int(s.peakRssMB)} | ${s.meanProcessCores.toFixed(2)} | ${s.meanMainElu.toFixed(2)} | ${s.meanWorkerElu.toFixed(2)} | ${s.errors} |`,
+      `| ${s.target === 'full' ? 'full service' : 'null server'} | ${run.settings.client} | ${f1(s.wireMBps)} | ${int(s.recordsPerSecond)} | ${f1(s.ackP50)} | ${f1(s.ackP99)} | ${f1(s.visibleP50)} | ${f1(s.visibleP99)} | ${int(s.peakNodeRssMB)} | ${s.peakBudgetMB === undefined ? '—' : int(s.peakBudgetMB)} | ${s.meanNodeCores.toFixed(2)} | ${s.meanLoadCores.toFixed(2)} | ${s.meanMainElu.toFixed(2)} | ${s.meanWorkerElu.toFixed(2)} | ${s.errors} |`,
     );
   }
   if (run.fullOverNull !== undefined)
     lines.push('', `full / null (sustained wire MB/s) = **${run.fullOverNull.toFixed(2)}×**`);
+  return lines.join('\n');
+}
+
+const STAGE_NAMES: Record<(typeof STAGES)[number], string> = {
+  receive: 'receive (gRPC, HTTP/2, request parsing, stream handling, acks)',
+  decode: 'decode (zeroparser, conform to the table schema)',
+  wal: 'WAL (entry encoding, CRC32C, group commit)',
+  parquet: 'Parquet (IPC for the encoders on the main thread; the encoder threads)',
+  commit: 'commit (data files, Delta log, WAL trim)',
+  gc: 'GC (main thread)',
+  other: 'other',
+};
+
+/**
+ * The CPU-by-stage table of a profiled target (Markdown): CPU seconds, share of the node's CPU, and CPU ms per
+ * MB of wire bytes acked (the cost of each stage per unit of work), plus the threads' busy shares.
+ */
+export function stageTable(p: StageProfile, wireMB: number): string {
+  const total = STAGES.reduce((a, s) => a + p.stages[s], 0);
+  const lines = [
+    '| stage | CPU (s) | share of node CPU | CPU ms per MB (wire) |',
+    '|---|---:|---:|---:|',
+    ...STAGES.map(
+      (s) =>
+        `| ${STAGE_NAMES[s]} | ${(p.stages[s] / 1000).toFixed(1)} | ${((100 * p.stages[s]) / total).toFixed(1)}% | ${(p.stages[s] / wireMB).toFixed(2)} |`,
+    ),
+    `| **all** | ${(total / 1000).toFixed(1)} | 100% | ${(total / wireMB).toFixed(2)} |`,
+    '',
+    `Over ${(p.wallMs / 1000).toFixed(1)} s profiled (${wireMB.toFixed(0)} MB acked): the node's main thread was busy ${((100 * p.mainBusyMs) / p.wallMs).toFixed(0)}% of the time, its ${p.encoders} Parquet encoder threads ${((100 * p.encoderBusyMs) / p.wallMs / Math.max(1, p.encoders)).toFixed(0)}% each on average.`,
+  ];
   return lines.join('\n');
 }
 
@@ -61,10 +86,36 @@ export function faninMarkdown(run: FaninRun): string {
     color: COLORS[r.summary.target],
     points: cdfPoints(r.ackLatencies),
   }));
+  const memory: PlotSeries[] = run.results.flatMap((r) => [
+    {
+      label: `${r.summary.target} node RSS`,
+      color: COLORS[r.summary.target],
+      points: r.samples.map((s) => [s.second + 1, s.nodeRssMB] as const),
+    },
+    ...(r.summary.target === 'full'
+      ? [
+          {
+            label: 'full node budget used',
+            color: '#2ca02c',
+            points: r.samples.map((s) => [s.second + 1, s.budgetMB ?? 0] as const),
+          },
+        ]
+      : []),
+  ]);
+  const profiled = run.results.filter((r) => r.summary.stages !== undefined);
+  const stageSections = profiled.flatMap((r) => {
+    const secs = r.summary.steadyTo - r.summary.steadyFrom;
+    return [
+      `## Where the CPU goes: ${r.summary.target === 'full' ? 'full service' : 'null server'} (steady seconds, profiled)`,
+      '',
+      stageTable(r.summary.stages!, r.summary.wireMBps * secs),
+      '',
+    ];
+  });
   return [
     `# Fan-in benchmark — ${run.date}`,
     '',
-    `${st.streams} streams (ramped over ${st.rampSeconds} s) on ${st.threads} load worker threads, ${st.recordsPerRequest} NEOWISE-like records per request, at most ${st.inflight} requests in flight per stream, ${st.rateMBps > 0 ? `offered load paced to ${st.rateMBps} MB/s in all` : 'unpaced'}, ${st.seconds} s per target. Node ${run.machine.node}, ${run.machine.cpus}, load average ${run.machine.loadAverage.map((l) => l.toFixed(2)).join(' ')}.`,
+    `${st.streams} streams (ramped over ${st.rampSeconds} s) from ${st.client === 'sdk' ? 'the official Zerobus SDK (native binding 1.3.0)' : 'grpc-js clients'} on ${st.threads} load worker threads, ${st.recordsPerRequest} NEOWISE-like records per request, at most ${st.inflight} requests in flight per stream, ${st.rateMBps > 0 ? `offered load paced to ${st.rateMBps} MB/s in all` : 'unpaced'}, ${st.seconds} s per target. Node ${run.machine.node}, ${run.machine.cpus}, load average ${run.machine.loadAverage.map((l) => l.toFixed(2)).join(' ')}.`,
     '',
     summaryTable(run),
     '',
@@ -73,11 +124,16 @@ export function faninMarkdown(run: FaninRun): string {
       r.errorMessages.length ? [`- ${r.summary.target} errors: ${r.errorMessages.join('; ')}`] : [],
     ),
     '',
-    "MB/s and records/s are over the steady seconds (after the ramp, without the last second); ack latency is send → cumulative ack of each request in those seconds. Time to visible: every 250 ms a poller thread reads the Delta table's latest snapshot; its `numRecords` (sum of the add actions' stats) is matched against the cumulative acked records, and every ack whose cumulative count is covered counts as visible at the end of that read (resolution ~250 ms; assumes publishing in ack order). CPU is the whole process (all threads) in cores; ELU is event-loop utilisation.",
+    "MB/s and records/s are over the steady seconds (after the ramp, without the last second); ack latency is send → cumulative ack of each request in those seconds. Time to visible: every 250 ms a poller thread reads the Delta table's latest snapshot; its `numRecords` (sum of the add actions' stats) is matched against the cumulative acked records, and every acked request whose cumulative count is covered counts as visible at the end of that read (resolution ~250 ms; assumes publishing in ack order). The target runs in a process of its own: node RSS and CPU are the node alone (all its threads: gRPC/decode/WAL and the Parquet encoders); load CPU is the bench process (load workers, poller, sampling). ELU is event-loop utilisation. The node budget is `--node-inflight-bytes` (1 GiB here) in use: requests until durable, decoded batches until published.",
     '',
+    ...stageSections,
     '## Throughput over time',
     '',
     linePlotSvg(throughput, { title: 'Acked wire MB/s per second', xLabel: 'second', yLabel: 'MB/s' }),
+    '',
+    '## Memory over time',
+    '',
+    linePlotSvg(memory, { title: 'Node RSS and node budget in use (MB)', xLabel: 'second', yLabel: 'MB' }),
     '',
     '## Ack latency CDF (steady seconds)',
     '',

@@ -1,9 +1,15 @@
+import type { StageProfile } from './cpu-profile-stages.js';
+
 /** A target of the fan-in load: the full service or the null server. */
 export type FaninTarget = 'full' | 'null';
+
+/** The load client: grpc-js streams built from our proto, or the official Zerobus SDK (native binding). */
+export type FaninClient = 'grpc-js' | 'sdk';
 
 /** What a load worker is told to do (its `workerData`). */
 export interface LoadWorkerJob {
   role: 'fanin-load';
+  client: FaninClient;
   port: number;
   token: string;
   /** Global indexes of the streams this worker drives. */
@@ -24,14 +30,12 @@ export interface LoadWorkerJob {
 }
 
 /**
- * A worker's report of the acks since its last one. `acks` is flat 5-tuples
- * `[epochMs, offsets, records, wireBytes, payloadBytes]`; `latencies` flat pairs `[epochMs, sendToAckMs]`
- * (one per acked offset); `errors` flat epoch ms of stream errors.
+ * A worker's report of the acks since its last one: `acks` is flat 5-tuples, one per acked request,
+ * `[ackedAtEpochMs, records, wireBytes, payloadBytes, sendToAckMs]`; `errors` flat epoch ms of stream errors.
  */
 export interface LoadWorkerTick {
   type: 'tick';
   acks: number[];
-  latencies: number[];
   errors: number[];
 }
 
@@ -68,13 +72,18 @@ export interface FaninSample {
   /** Full service: ack → visible of the records first seen visible in this second, ms. */
   visibleP50?: number;
   visibleP99?: number;
-  /** Process RSS at the end of the second, MB. */
-  rssMB: number;
-  /** Process CPU (all threads) in this second, in cores. */
-  processCores: number;
-  /** Event-loop utilisation of the main thread (gRPC server, decode, WAL) and the mean over load workers. */
+  /** RSS of the target process (the node alone) and of the bench process (load generator, poller), MB. */
+  nodeRssMB: number;
+  loadRssMB: number;
+  /** CPU in this second, in cores: the target process (all its threads) and the bench process. */
+  nodeCores: number;
+  loadCores: number;
+  /** Event-loop utilisation of the node's main thread (gRPC, decode, WAL) and the mean over load workers. */
   mainElu: number;
   workerElu: number;
+  /** Full service: MB held in the node budget, and waiting in its publishers, at the end of the second. */
+  budgetMB?: number;
+  unpublishedMB?: number;
 }
 
 /** The steady-state figures of one target. */
@@ -94,10 +103,17 @@ export interface FaninSummary {
   visibleP99?: number;
   /** Milestones acked but never seen visible before the end of the drain. */
   neverVisible?: number;
-  peakRssMB: number;
-  meanProcessCores: number;
+  /** Peak RSS of the target process (the node alone) and of the bench process (load generator). */
+  peakNodeRssMB: number;
+  peakLoadRssMB: number;
+  meanNodeCores: number;
+  meanLoadCores: number;
   meanMainElu: number;
   meanWorkerElu: number;
+  /** Full service: the peak of the node budget's use (MB). */
+  peakBudgetMB?: number;
+  /** CPU by stage of the target process, when the run was profiled (`--profile`). */
+  stages?: StageProfile;
   errors: number;
   recordsAcked: number;
   /** Rows in the Delta table after the node closed (full service). */

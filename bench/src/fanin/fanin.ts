@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createProducerToken } from '@lakestream/ingest/dist/auth/producer-token.js';
 import { type FaninRun, summaryTable, writeFaninReport } from './fanin-report.js';
-import type { FaninTarget } from './fanin-types.js';
+import type { FaninClient, FaninTarget } from './fanin-types.js';
 import { runFaninTarget } from './run-target.js';
 
 /** Options of {@link runFaninBench}. */
@@ -24,12 +24,19 @@ export interface FaninBenchOptions {
   rampSeconds?: number;
   /** Paced total offered load in wire MB/s, spread evenly over the streams. Default 0: unpaced. */
   rateMBps?: number;
+  /** The load client. Default grpc-js. */
+  client?: FaninClient;
+  /** Profile the target over the steady seconds and report its CPU by stage. Default false. */
+  profile?: boolean;
+  /** With `profile`: keep the raw `.cpuprofile` files (one per thread) in `<profileDir>/<target>/`. */
+  profileDir?: string;
 }
 
 /**
- * The fan-in benchmark (issue 6): many concurrent streams from worker threads against the full in-process
- * ingest node (WAL fsync + Delta publishing to a temp dir) and/or the null server; per-second throughput,
- * ack latency, errors and time to visible in Delta. Prints the summary table, writes
+ * The fan-in benchmark (issue 6): many concurrent streams (grpc-js or the official SDK) from worker threads
+ * against the full ingest node (WAL fsync + Delta publishing to a temp dir) and/or the null server, each in a
+ * process of its own; per-second throughput, ack latency, errors, time to visible in Delta, the node's RSS and
+ * budget, and (with `profile`) the node's CPU by stage. Prints the summary table, writes
  * `bench/results/fanin-<date>.{json,md}` and returns the run.
  */
 export async function runFaninBench(options: FaninBenchOptions = {}): Promise<FaninRun> {
@@ -42,6 +49,8 @@ export async function runFaninBench(options: FaninBenchOptions = {}): Promise<Fa
     inflight: options.inflight ?? 4,
     rampSeconds: options.rampSeconds ?? Math.min(5, seconds / 4),
     rateMBps: options.rateMBps ?? 0,
+    client: options.client ?? 'grpc-js',
+    profile: options.profile ?? false,
   };
   const targets: FaninTarget[] =
     (options.target ?? 'both') === 'both' ? ['null', 'full'] : [options.target as FaninTarget];
@@ -58,7 +67,7 @@ export async function runFaninBench(options: FaninBenchOptions = {}): Promise<Fa
   };
   for (const target of targets) {
     console.log(`fan-in: ${target}, ${settings.streams} streams, ${seconds} s …`);
-    run.results.push(await runFaninTarget(target, { ...settings, token }));
+    run.results.push(await runFaninTarget(target, { ...settings, profileDir: options.profileDir, token }));
   }
   const full = run.results.find((r) => r.summary.target === 'full')?.summary;
   const nul = run.results.find((r) => r.summary.target === 'null')?.summary;
@@ -80,12 +89,22 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       target: { type: 'string' },
       ramp: { type: 'string' },
       'rate-mbps': { type: 'string' },
+      client: { type: 'string' },
+      profile: { type: 'boolean' },
+      'profile-dir': { type: 'string' },
     },
   });
   const num = (v: string | undefined) => (v === undefined ? {} : { v: Number(v) });
   const target = values.target ?? 'both';
   if (!['both', 'full', 'null'].includes(target)) throw new Error(`--target both|full|null, not '${target}'`);
-  const opts: FaninBenchOptions = { target: target as 'both' | FaninTarget };
+  const client = values.client ?? 'grpc-js';
+  if (!['grpc-js', 'sdk'].includes(client)) throw new Error(`--client grpc-js|sdk, not '${client}'`);
+  const opts: FaninBenchOptions = {
+    target: target as 'both' | FaninTarget,
+    client: client as FaninClient,
+    profile: values.profile === true || values['profile-dir'] !== undefined,
+    ...(values['profile-dir'] === undefined ? {} : { profileDir: values['profile-dir'] }),
+  };
   for (const [key, raw] of [
     ['streams', values.streams],
     ['threads', values.threads],

@@ -1,11 +1,14 @@
+import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { openTable } from '@lakestream/delta';
-import { BENCH_TABLE_LOCATION, openBenchNode, startNullServer } from '../ingest/bench-targets.js';
+import { epochNow } from '../ingest/push-stream.js';
+import type { StageProfile } from './cpu-profile-stages.js';
 import type {
+  FaninClient,
   FaninSample,
   FaninTarget,
   FaninTargetResult,
@@ -13,6 +16,7 @@ import type {
   LoadWorkerMessage,
 } from './fanin-types.js';
 import { mean, quantile, sortedCopy } from './quantile.js';
+import type { TargetCommand, TargetReply, TargetSample } from './target-process.js';
 import { VisibilityTracker } from './visibility-tracker.js';
 
 /** Options of one target's fan-in run. */
@@ -26,6 +30,11 @@ export interface FaninRunOptions {
   rampSeconds: number;
   /** Paced total offered load in wire MB/s (0: unpaced, as fast as the in-flight cap allows). */
   rateMBps: number;
+  client: FaninClient;
+  /** Profile the target process over the steady seconds and attribute it to stages (`cpu-profile-stages.ts`). */
+  profile: boolean;
+  /** Also keep the raw profiles (one `.cpuprofile` per thread) in `<profileDir>/<target>/`. */
+  profileDir?: string | undefined;
   token: { token: string; id: string; hash: string };
 }
 
@@ -50,26 +59,80 @@ const emptyBucket = (): Bucket => ({
   visibleMs: [],
 });
 
+/** The target process and a request/reply channel to it. */
+class TargetProcess {
+  readonly exited: Promise<number | null>;
+  readonly #child: ChildProcess;
+  readonly #waiting: { type: TargetReply['type']; resolve: (r: TargetReply) => void }[] = [];
+
+  constructor() {
+    this.#child = fork(new URL('./target-process.js', import.meta.url), [], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    this.exited = new Promise((resolve) => this.#child.once('exit', (code) => resolve(code)));
+    this.#child.on('message', (r: TargetReply) => {
+      const i = this.#waiting.findIndex((w) => w.type === r.type);
+      if (i >= 0) this.#waiting.splice(i, 1)[0]!.resolve(r);
+    });
+  }
+
+  /** Sends `command` and waits for the reply of type `type`. */
+  ask<T extends TargetReply['type']>(
+    command: TargetCommand,
+    type: T,
+  ): Promise<Extract<TargetReply, { type: T }>> {
+    const reply = new Promise<TargetReply>((resolve, reject) => {
+      this.#waiting.push({ type, resolve });
+      void this.exited.then((code) =>
+        reject(new Error(`the target process exited (${code}) before '${type}'`)),
+      );
+    });
+    this.#child.send(command);
+    return reply as Promise<Extract<TargetReply, { type: T }>>;
+  }
+
+  kill(): void {
+    if (this.#child.exitCode === null) this.#child.kill('SIGKILL');
+  }
+}
+
 /**
- * Runs the fan-in load against one target for `seconds` (after which the streams stop by themselves):
- * `threads` worker threads share the streams; the main thread hosts the target (the full in-process node or
- * the null server), samples every second and, for the full service, polls the Delta table for visibility.
+ * Runs the fan-in load against one target for `seconds` (after which the streams stop by themselves). The
+ * target (the full ingest node or the null server) runs in a child process of its own; `threads` worker threads
+ * of this process share the streams; this thread samples both processes every second and, for the full
+ * service, a poller thread reads the Delta table for visibility.
  */
 export async function runFaninTarget(target: FaninTarget, o: FaninRunOptions): Promise<FaninTargetResult> {
-  const dir = target === 'full' ? mkdtempSync(join(tmpdir(), 'lakestream-fanin-')) : undefined;
-  const nullServer = target === 'null' ? await startNullServer() : undefined;
-  const node = dir === undefined ? undefined : await openBenchNode(dir, o.token);
-  let nodeClosed = false;
-  const port = node?.port ?? nullServer?.port ?? 0;
-  const tracker = dir === undefined ? undefined : new VisibilityTracker(join(dir, BENCH_TABLE_LOCATION));
+  const dir = mkdtempSync(join(tmpdir(), 'lakestream-fanin-'));
+  const child = new TargetProcess();
+  let tracker: VisibilityTracker | undefined;
+  let stopped = false;
   try {
-    const now = () => performance.timeOrigin + performance.now();
-    const startAt = now() + 500;
+    const started = await child.ask(
+      {
+        type: 'start',
+        target,
+        dataDir: dir,
+        token: { id: o.token.id, hash: o.token.hash },
+        profile: o.profile,
+      },
+      'started',
+    );
+    const location = started.tableLocation === undefined ? undefined : join(dir, started.tableLocation);
+    tracker = location === undefined ? undefined : new VisibilityTracker(location);
+    const startAt = epochNow() + 500;
     const stopAt = startAt + o.seconds * 1000;
     const buckets = Array.from({ length: o.seconds }, emptyBucket);
     const bucketOf = (t: number) =>
       buckets[Math.min(o.seconds - 1, Math.max(0, Math.floor((t - startAt) / 1000)))]!;
     const errorMessages: string[] = [];
+    // The summary is over the steady part: after the ramp (+1 s), without the last second.
+    let steadyFrom = Math.min(o.seconds - 1, Math.ceil(o.rampSeconds) + 1);
+    let steadyTo = o.seconds - 1;
+    if (steadyTo - steadyFrom < 2) {
+      steadyFrom = 0;
+      steadyTo = o.seconds;
+    }
 
     const workers: Worker[] = [];
     const finished: Promise<void>[] = [];
@@ -78,7 +141,8 @@ export async function runFaninTarget(target: FaninTarget, o: FaninRunOptions): P
       for (let k = w; k < o.streams; k += o.threads) streamIndexes.push(k);
       const job: LoadWorkerJob = {
         role: 'fanin-load',
-        port,
+        client: o.client,
+        port: started.port,
         token: o.token.token,
         streamIndexes,
         totalStreams: o.streams,
@@ -102,14 +166,12 @@ export async function runFaninTarget(target: FaninTarget, o: FaninRunOptions): P
             for (let i = 0; i + 4 < m.acks.length; i += 5) {
               const t = m.acks[i]!;
               const b = bucketOf(t);
-              b.offsets += m.acks[i + 1]!;
-              b.records += m.acks[i + 2]!;
-              b.wire += m.acks[i + 3]!;
-              b.payload += m.acks[i + 4]!;
-              tracker?.acked(m.acks[i + 2]!, t);
-            }
-            for (let i = 0; i + 1 < m.latencies.length; i += 2) {
-              bucketOf(m.latencies[i]!).latencies.push(m.latencies[i + 1]!);
+              b.offsets++;
+              b.records += m.acks[i + 1]!;
+              b.wire += m.acks[i + 2]!;
+              b.payload += m.acks[i + 3]!;
+              b.latencies.push(m.acks[i + 4]!);
+              tracker?.acked(m.acks[i + 1]!, t);
             }
             for (const t of m.errors) bucketOf(t).errors++;
           });
@@ -125,18 +187,34 @@ export async function runFaninTarget(target: FaninTarget, o: FaninRunOptions): P
     // Per-second process figures, sampled at the end of every second of the run.
     const samples: FaninSample[] = [];
     let cpu = process.cpuUsage();
-    let mainElu = performance.eventLoopUtilization();
+    let cpuAt = performance.now();
     let workerElu = workers.map((w) => w.performance.eventLoopUtilization());
     let offsetsTotal = 0;
     let ackedTotal = 0;
     let seenVisible = 0;
-    await new Promise((r) => setTimeout(r, startAt - now()));
+    await child.ask({ type: 'sample' }, 'sample');
+    await new Promise((r) => setTimeout(r, startAt - epochNow()));
+    let stages: StageProfile | undefined;
+    if (o.profile && steadyFrom === 0) await child.ask({ type: 'profile-start' }, 'profiling');
     for (let s = 0; s < o.seconds; s++) {
-      await new Promise((r) => setTimeout(r, startAt + (s + 1) * 1000 + 50 - now()));
+      await new Promise((r) => setTimeout(r, startAt + (s + 1) * 1000 + 50 - epochNow()));
+      const node: TargetSample = await child.ask({ type: 'sample' }, 'sample');
+      // The profile covers the steady seconds only (not start-up, the ramp or the drain).
+      if (o.profile && s + 1 === steadyFrom) await child.ask({ type: 'profile-start' }, 'profiling');
+      if (o.profile && s + 1 === steadyTo)
+        stages = (
+          await child.ask(
+            {
+              type: 'profile-stop',
+              ...(o.profileDir === undefined ? {} : { keepIn: join(o.profileDir, target) }),
+            },
+            'profile',
+          )
+        ).stages;
       const cpuNow = process.cpuUsage(cpu);
+      const elapsed = (performance.now() - cpuAt) / 1000;
       cpu = process.cpuUsage();
-      const mainNow = performance.eventLoopUtilization(mainElu);
-      mainElu = performance.eventLoopUtilization();
+      cpuAt = performance.now();
       const workerNow = workers.map((w, i) => w.performance.eventLoopUtilization(workerElu[i]));
       workerElu = workers.map((w) => w.performance.eventLoopUtilization());
       const b = buckets[s]!;
@@ -167,10 +245,14 @@ export async function runFaninTarget(target: FaninTarget, o: FaninRunOptions): P
               visibleP50: quantile(vis, 0.5),
               visibleP99: quantile(vis, 0.99),
             }),
-        rssMB: process.memoryUsage().rss / 1e6,
-        processCores: (cpuNow.user + cpuNow.system) / 1e6,
-        mainElu: mainNow.utilization,
+        nodeRssMB: node.rssMB,
+        loadRssMB: process.memoryUsage.rss() / 1e6,
+        nodeCores: node.cores,
+        loadCores: (cpuNow.user + cpuNow.system) / 1e6 / elapsed,
+        mainElu: node.mainElu,
         workerElu: mean(workerNow.map((e) => e.utilization)),
+        ...(node.budgetMB === undefined ? {} : { budgetMB: node.budgetMB }),
+        ...(node.unpublishedMB === undefined ? {} : { unpublishedMB: node.unpublishedMB }),
       });
     }
     await Promise.all(finished);
@@ -183,15 +265,11 @@ export async function runFaninTarget(target: FaninTarget, o: FaninRunOptions): P
       sample.payloadMBps = b.payload / 1e6;
       sample.errors = b.errors;
     }
-    await tracker?.drain(15_000);
+    await tracker?.drain(30_000);
+    await child.ask({ type: 'stop' }, 'stopped');
+    stopped = true;
+    await child.exited;
 
-    // Summary over the steady part: after the ramp (+1 s), without the last second.
-    let steadyFrom = Math.min(o.seconds - 1, Math.ceil(o.rampSeconds) + 1);
-    let steadyTo = o.seconds - 1;
-    if (steadyTo - steadyFrom < 2) {
-      steadyFrom = 0;
-      steadyTo = o.seconds;
-    }
     const steady = buckets.slice(steadyFrom, steadyTo);
     const secs = steady.length;
     const sum = (f: (b: Bucket) => number) => steady.reduce((a, b) => a + f(b), 0);
@@ -199,13 +277,12 @@ export async function runFaninTarget(target: FaninTarget, o: FaninRunOptions): P
     const steadySamples = samples.slice(steadyFrom, steadyTo);
     const visAll = tracker === undefined ? [] : sortedCopy(tracker.visibilities.map((v) => v.ms));
     let rowsPublished: number | undefined;
-    if (node !== undefined && dir !== undefined) {
-      await node.close(5000);
-      nodeClosed = true;
-      const t = await openTable(join(dir, BENCH_TABLE_LOCATION));
+    if (location !== undefined) {
+      const t = await openTable(location);
       rowsPublished = (await t.snapshot()).numRecords ?? -1;
       await t.close();
     }
+    const budgets = samples.flatMap((s) => (s.budgetMB === undefined ? [] : [s.budgetMB]));
     return {
       summary: {
         target,
@@ -224,13 +301,17 @@ export async function runFaninTarget(target: FaninTarget, o: FaninRunOptions): P
               visibleP99: quantile(visAll, 0.99),
               neverVisible: tracker.pending,
             }),
-        peakRssMB: Math.max(...samples.map((s) => s.rssMB)),
-        meanProcessCores: mean(steadySamples.map((s) => s.processCores)),
+        peakNodeRssMB: Math.max(...samples.map((s) => s.nodeRssMB)),
+        peakLoadRssMB: Math.max(...samples.map((s) => s.loadRssMB)),
+        meanNodeCores: mean(steadySamples.map((s) => s.nodeCores)),
+        meanLoadCores: mean(steadySamples.map((s) => s.loadCores)),
         meanMainElu: mean(steadySamples.map((s) => s.mainElu)),
         meanWorkerElu: mean(steadySamples.map((s) => s.workerElu)),
+        ...(budgets.length === 0 ? {} : { peakBudgetMB: Math.max(...budgets) }),
         errors: buckets.reduce((a, b) => a + b.errors, 0),
         recordsAcked: buckets.reduce((a, b) => a + b.records, 0),
         ...(rowsPublished === undefined ? {} : { rowsPublished }),
+        ...(stages === undefined ? {} : { stages }),
       },
       samples,
       ackLatencies,
@@ -238,8 +319,8 @@ export async function runFaninTarget(target: FaninTarget, o: FaninRunOptions): P
     };
   } finally {
     await tracker?.stop();
-    nullServer?.forceShutdown();
-    if (!nodeClosed) await node?.close(1000);
-    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+    if (!stopped) child.kill();
+    await child.exited;
+    rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -1,0 +1,143 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { BENCH_TABLE_LOCATION, openBenchNode, startNullServer } from '../ingest/bench-targets.js';
+import { profileStages, type StageProfile } from './cpu-profile-stages.js';
+import type { FaninTarget } from './fanin-types.js';
+import { ThreadProfiler } from './thread-profiler.js';
+
+/** What the bench tells the target process. */
+export type TargetCommand =
+  | {
+      type: 'start';
+      target: FaninTarget;
+      dataDir: string;
+      token: { id: string; hash: string };
+      /** Attach the profiler to the threads now (they are then ready for `profile-start`). */
+      profile: boolean;
+    }
+  | { type: 'sample' }
+  | { type: 'profile-start' }
+  /** `keepIn`: also write each thread's profile there as a `.cpuprofile` (for Chrome DevTools). */
+  | { type: 'profile-stop'; keepIn?: string }
+  | { type: 'stop' };
+
+/** The target process's figures since the previous sample. */
+export interface TargetSample {
+  type: 'sample';
+  rssMB: number;
+  /** CPU of the whole process (all its threads: gRPC/decode/WAL, Parquet encoders), in cores. */
+  cores: number;
+  /** Event-loop utilisation of its main thread. */
+  mainElu: number;
+  /** Full service: bytes held in the node budget and waiting in the publishers (MB). */
+  budgetMB?: number;
+  unpublishedMB?: number;
+}
+
+/** What the target process answers. */
+export type TargetReply =
+  | { type: 'started'; port: number; tableLocation?: string }
+  | TargetSample
+  | { type: 'profiling' }
+  | { type: 'profile'; stages: StageProfile }
+  | { type: 'stopped'; closeMs: number };
+
+/**
+ * The target of a fan-in run in a process of its own, so that its RSS, CPU and CPU profile are the node's
+ * alone (the load generator runs in the bench process): the null server, or the full in-process ingest node
+ * (WAL with fsync, Delta publishing into `dataDir`). Driven over the IPC channel: `start`, `sample` every
+ * second, `profile-start` / `profile-stop` around the window to profile (answered with its CPU by stage),
+ * then `stop` (the node drains, publishes and closes).
+ */
+export async function serveTarget(
+  send: (r: TargetReply) => void,
+  commands: AsyncIterable<TargetCommand>,
+): Promise<void> {
+  let close: (() => Promise<void>) | undefined;
+  let node: Awaited<ReturnType<typeof openBenchNode>> | undefined;
+  let cpu = process.cpuUsage();
+  let elu = performance.eventLoopUtilization();
+  let at = performance.now();
+  let profiler: ThreadProfiler | undefined;
+  for await (const c of commands) {
+    if (c.type === 'start') {
+      if (c.target === 'null') {
+        const server = await startNullServer();
+        close = async () => server.forceShutdown();
+        send({ type: 'started', port: server.port });
+      } else {
+        node = await openBenchNode(c.dataDir, c.token);
+        const n = node;
+        close = () => n.close(5000);
+        send({ type: 'started', port: n.port, tableLocation: BENCH_TABLE_LOCATION });
+      }
+      if (c.profile) profiler = await ThreadProfiler.attach();
+      cpu = process.cpuUsage();
+      elu = performance.eventLoopUtilization();
+      at = performance.now();
+    } else if (c.type === 'sample') {
+      const now = performance.now();
+      const used = process.cpuUsage(cpu);
+      const loop = performance.eventLoopUtilization(elu);
+      cpu = process.cpuUsage();
+      elu = performance.eventLoopUtilization();
+      const seconds = (now - at) / 1000;
+      at = now;
+      send({
+        type: 'sample',
+        rssMB: process.memoryUsage.rss() / 1e6,
+        cores: (used.user + used.system) / 1e6 / seconds,
+        mainElu: loop.utilization,
+        ...(node === undefined
+          ? {}
+          : {
+              budgetMB: node.pipeline.nodeBudget.used / 1e6,
+              unpublishedMB: node.publishers.pendingBytes / 1e6,
+            }),
+      });
+    } else if (c.type === 'profile-start') {
+      profiler ??= await ThreadProfiler.attach();
+      await profiler.start();
+      send({ type: 'profiling' });
+    } else if (c.type === 'profile-stop') {
+      const profiles = (await profiler?.stop()) ?? [];
+      if (c.keepIn !== undefined) {
+        mkdirSync(c.keepIn, { recursive: true });
+        profiles.forEach((p, i) => {
+          const name = i === 0 ? 'main' : `worker-${i}`;
+          writeFileSync(join(c.keepIn!, `${name}.cpuprofile`), JSON.stringify(p));
+        });
+      }
+      send({ type: 'profile', stages: profileStages(profiles) });
+    } else {
+      profiler?.close();
+      const t = performance.now();
+      await close?.();
+      send({ type: 'stopped', closeMs: performance.now() - t });
+      return;
+    }
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href && process.send !== undefined) {
+  const queue: TargetCommand[] = [];
+  let wake: (() => void) | undefined;
+  process.on('message', (c: TargetCommand) => {
+    queue.push(c);
+    wake?.();
+  });
+  async function* commands(): AsyncIterable<TargetCommand> {
+    for (;;) {
+      while (queue.length > 0) yield queue.shift()!;
+      await new Promise<void>((r) => {
+        wake = r;
+      });
+    }
+  }
+  await serveTarget((r) => process.send!(r), commands());
+  // Exit by itself once the IPC channel is closed, or soon.
+  process.disconnect();
+  setTimeout(() => process.exit(0), 5000).unref();
+}
