@@ -1,0 +1,254 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SdkStream, sdk } from '../support/zerobus-sdk';
+import { launchChromium, SCREENSHOT_DIR, screenshot } from './browser';
+import { type RunningProduct, startProduct } from './product';
+
+/**
+ * The data-platform engineer's journey in a real browser against the product as `npm start` runs it
+ * (scripts/start.mjs: `next start` + an ingest node on one data directory): first-run setup, sign out and in,
+ * create a table with the column editor, a service principal and its secret, grants, ingestion with the
+ * official Zerobus SDK through OAuth (client id and secret → the console's /oidc/v1/token), the throughput
+ * chart moving, the rows in the table's preview, then the credential revoked and ingestion refused.
+ * Each page's screenshot is saved under apps/web/test-artifacts/e2e/.
+ */
+
+const TABLE = 'main.sales.orders';
+const ADMIN = { email: 'admin@example.com', password: 'correct-horse-battery' };
+
+let product: RunningProduct;
+let browser: Browser;
+let page: Page;
+let shots = 0;
+
+/** Saves the current page as the next numbered screenshot. */
+async function shoot(name: string): Promise<void> {
+  shots += 1;
+  await screenshot(page, shots, name);
+}
+
+/** Follows a header link, then waits for the page's heading-level content to settle. */
+async function navigate(link: string, path: string): Promise<void> {
+  await page.getByRole('link', { name: link, exact: true }).first().click();
+  await page.waitForURL((url) => url.pathname === path);
+}
+
+/**
+ * Pushes JSON records on one SDK stream until `stop` is called: `batch` records every `everyMs`, so the
+ * console's per-second rates see a steady flow. Resolves with the last offset once the stream is closed.
+ */
+function produce(stream: SdkStream, batch = 25, everyMs = 100): { stop(): Promise<bigint> } {
+  let running = true;
+  let sent = 0;
+  const done = (async () => {
+    let last = -1n;
+    while (running) {
+      for (let i = 0; i < batch; i++, sent++) {
+        last = await stream.ingestRecordOffset(JSON.stringify({ id: sent, item: `tea ${sent}` }));
+      }
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+    await stream.waitForOffset(last);
+    await stream.close();
+    return last;
+  })();
+  return {
+    stop: () => {
+      running = false;
+      return done;
+    },
+  };
+}
+
+beforeAll(async () => {
+  product = await startProduct();
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (product === undefined) return;
+  // The launcher drains the node and exits 0 on SIGTERM; anything else is a failure worth seeing.
+  expect(await product.stop()).toBe(0);
+}, 60_000);
+
+describe(`the console journey (screenshots in ${SCREENSHOT_DIR})`, () => {
+  it('sets up, creates a table and a producer, ingests with the official SDK, shows it live, then revokes', async () => {
+    // First start: no admin yet, so every console page leads to /setup.
+    await page.goto(`${product.consoleUrl}/tables`);
+    await page.waitForURL((url) => url.pathname === '/setup');
+    await page.getByLabel('Admin email').fill(ADMIN.email);
+    await page.getByLabel('Password', { exact: true }).fill(ADMIN.password);
+    await page.getByLabel('Confirm password').fill(ADMIN.password);
+    await shoot('setup');
+    await page.getByRole('button', { name: 'Create admin' }).click();
+    await page.waitForURL((url) => url.pathname === '/tables');
+    await expect.poll(() => page.getByTestId('signed-in-user').textContent()).toContain(ADMIN.email);
+    await expect.poll(() => page.getByRole('link', { name: 'Create your first table' }).count()).toBe(1);
+    await shoot('tables-empty');
+
+    // Sign out, then sign in with the same account.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL((url) => url.pathname === '/sign-in');
+    await page.getByLabel('Email').fill(ADMIN.email);
+    await page.getByLabel('Password').fill('not-the-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByTestId('error-message').textContent()).toMatch(/password/i);
+    await page.getByLabel('Password').fill(ADMIN.password);
+    await shoot('sign-in');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((url) => url.pathname === '/tables');
+
+    // A table, with the column editor; the catalog and schema are created on the way.
+    await page.getByRole('link', { name: 'Create your first table' }).click();
+    await page.waitForURL((url) => url.pathname === '/tables/new');
+    await page.getByLabel('Catalog').fill('main');
+    await page.getByLabel('Schema').fill('sales');
+    await page.getByLabel('Table name').fill('orders');
+    if ((await page.getByTestId('column-row').count()) === 0) {
+      await page.getByRole('button', { name: 'Add column' }).click();
+    }
+    await page.getByLabel('Column 1 name').fill('id');
+    await page.getByLabel('Column 1 type').selectOption('long');
+    await page.getByLabel('Column 1 nullable').uncheck();
+    await page.getByRole('button', { name: 'Add column' }).click();
+    await page.getByLabel('Column 2 name').fill('item');
+    await page.getByLabel('Column 2 type').selectOption('string');
+    // A bad name is refused in words by the live preview, naming the column.
+    await page.getByLabel('Column 2 name').fill('item name');
+    await expect.poll(() => page.getByTestId('schema-preview-status').textContent()).toMatch(/item name/);
+    await page.getByLabel('Column 2 name').fill('item');
+    await expect
+      .poll(() => page.getByTestId('schema-preview-status').textContent())
+      .toContain('The catalog accepts these columns.');
+    await expect.poll(() => page.getByText('optional string item').count()).toBeGreaterThan(0);
+    await shoot('create-table');
+    await page.getByRole('button', { name: 'Create table' }).click();
+    await page.waitForURL((url) => url.pathname === `/tables/${TABLE}`);
+    await expect.poll(() => page.getByTestId('schema-tree').textContent()).toContain('item');
+
+    // A service principal and its secret, shown once.
+    await navigate('Principals & credentials', '/principals');
+    await page.getByLabel('Service principal name').fill('orders-producer');
+    await page.getByRole('button', { name: 'Create service principal' }).click();
+    await expect
+      .poll(() => page.getByTestId('service-principals-table').textContent())
+      .toContain('orders-producer');
+    await page.getByRole('button', { name: 'Create secret' }).click();
+    const clientId = (await page.getByTestId('client-id').textContent())?.trim() ?? '';
+    const clientSecret = (await page.getByTestId('secret-value').textContent())?.trim() ?? '';
+    expect(clientId).not.toBe('');
+    expect(clientSecret.length).toBeGreaterThanOrEqual(32);
+    await shoot('principals-secret-once');
+    await page.getByRole('button', { name: 'Done, I copied it' }).click();
+    await expect.poll(() => page.getByTestId('secret-value').count()).toBe(0);
+    await expect.poll(() => page.getByTestId('credentials-table').textContent()).toContain(clientId);
+    expect(await page.content()).not.toContain(clientSecret);
+
+    // Grants: what the SDK asks for when it fetches its token (USE CATALOG, USE SCHEMA, SELECT, MODIFY).
+    await navigate('Grants', '/grants');
+    for (const [type, name, privilege] of [
+      ['catalog', 'main', 'USE_CATALOG'],
+      ['schema', 'main.sales', 'USE_SCHEMA'],
+      ['table', TABLE, 'MODIFY'],
+      ['table', TABLE, 'SELECT'],
+    ] as const) {
+      await page.getByLabel('Principal', { exact: true }).selectOption({ label: 'orders-producer' });
+      await page.getByLabel('Securable type').selectOption(type);
+      await page.getByLabel('Securable', { exact: true }).fill(name);
+      await page.getByLabel('Privilege').selectOption(privilege);
+      await page.getByRole('button', { name: 'Grant', exact: true }).click();
+      await expect.poll(() => page.getByRole('status').first().textContent()).toContain('Granted');
+      await expect.poll(() => page.getByTestId('grants-table').textContent()).toContain(privilege);
+    }
+    await page.getByLabel('Principal to check').selectOption({ label: 'orders-producer' });
+    await page.getByLabel('Type to check').selectOption('table');
+    await page.getByLabel('Securable to check').fill(TABLE);
+    await expect
+      .poll(() => page.getByTestId('effective-permissions').textContent())
+      .toContain('May stream to this table.');
+    await shoot('grants');
+
+    // The node has the catalog: the console pushes each change; the Nodes page shows the versions.
+    await navigate('Nodes', '/nodes');
+    await expect
+      .poll(() => page.getByTestId('nodes-table').textContent(), { timeout: 20_000 })
+      .toMatch(/reachable|up to date|✓/i);
+    await shoot('nodes');
+
+    // The official SDK gets a token from the console with the client id and secret, and streams.
+    const client = new sdk.ZerobusSdk(product.ingestEndpoint, product.consoleUrl);
+    const stream = await client.createStream({ tableName: TABLE }, clientId, clientSecret, {
+      recordType: sdk.RecordType.Json,
+    });
+    const producer = produce(stream);
+    let lastOffset = -1n;
+    try {
+      await navigate('Streams', '/streams');
+      await expect
+        .poll(async () => Number(await page.getByTestId('current-records-per-sec').textContent()), {
+          timeout: 30_000,
+          interval: 500,
+        })
+        .toBeGreaterThan(0);
+      await expect.poll(() => page.getByTestId('live-tables').textContent()).toContain(TABLE);
+      await expect.poll(() => page.getByTestId('streams-table').textContent()).toContain(TABLE);
+      await expect
+        .poll(() => page.locator('[data-testid="throughput-chart"] canvas').count())
+        .toBeGreaterThan(0);
+      await shoot('streams-live');
+      await page.getByRole('button', { name: 'Switch to dark mode' }).click();
+      await expect
+        .poll(() => page.evaluate(() => document.documentElement.classList.contains('dark')))
+        .toBe(true);
+      await shoot('streams-live-dark');
+      await page.getByRole('button', { name: 'Switch to light mode' }).click();
+    } finally {
+      lastOffset = await producer.stop();
+    }
+    expect(lastOffset).toBeGreaterThan(0n);
+
+    // The rows reach the Delta table: the table page's preview (newest first) and history show them. Record
+    // n has offset n on this one stream, so the last acked offset names the newest row.
+    await page.goto(`${product.consoleUrl}/tables/${encodeURIComponent(TABLE)}`);
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          await page
+            .getByTestId('preview-table')
+            .waitFor({ timeout: 5_000 })
+            .catch(() => undefined);
+          return (
+            (await page
+              .getByTestId('preview-table')
+              .textContent()
+              .catch(() => '')) ?? ''
+          );
+        },
+        { timeout: 30_000, interval: 1_000 },
+      )
+      .toContain(`tea ${lastOffset}`);
+    await expect
+      .poll(() => page.getByTestId('history-table').textContent())
+      .toMatch(/WRITE|STREAMING UPDATE|APPEND/i);
+    await shoot('table-detail');
+
+    // Revoke the credential: the SDK can no longer get a token, so ingestion is refused.
+    await navigate('Principals & credentials', '/principals');
+    await page.getByRole('button', { name: 'orders-producer' }).first().click();
+    await page.getByRole('button', { name: 'Revoke', exact: true }).first().click();
+    await page.getByRole('button', { name: 'Revoke credential' }).click();
+    await expect.poll(() => page.getByTestId('credentials-table').textContent()).toMatch(/revoked/i);
+    await shoot('principals-revoked');
+    await expect(
+      client.createStream({ tableName: TABLE }, clientId, clientSecret, { recordType: sdk.RecordType.Json }),
+    ).rejects.toThrow();
+
+    // The audit log has every change, the revocation last.
+    await navigate('Audit', '/audit');
+    await expect.poll(() => page.getByTestId('audit-table').textContent()).toMatch(/revoke/i);
+    await shoot('audit');
+  }, 300_000);
+});
