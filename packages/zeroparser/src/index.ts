@@ -2,7 +2,7 @@
  * @lakestream/zeroparser: run-time protobuf (and JSON) records → Apache Arrow record batches.
  * See README.md for the type mapping, the errors and the figures.
  */
-export { createParser, type Parser } from './compile/create-parser.js';
+export { type BatchLease, createParser, type Parser } from './compile/create-parser.js';
 export type { DescriptorInput } from './descriptor/load.js';
 export { DecodeError, type DecodeErrorCode, SchemaError, type SchemaErrorCode } from './errors.js';
 export * from './json/index.js';

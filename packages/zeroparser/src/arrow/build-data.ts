@@ -79,7 +79,7 @@ function buildScalar(
     case 'bool':
       return makeData({ type, length, ...nullable, data: group.bitmapSlot(slot.bits, length) });
     case 'bytes': {
-      const starts = group.wordSlot(slot.start, length);
+      const starts = group.wordSlot(slot.start, length + 1);
       const lengths = group.wordSlot(slot.length, length);
       const appended = group.data.get(plan.id)!;
       const { valueOffsets, data } = packBytes(starts, lengths, appended, group.dataEnd.get(plan.id)!);
@@ -94,6 +94,7 @@ function buildScalar(
  * of the row before it.
  */
 function fillOffsets(offsets: Int32Array): Int32Array {
+  offsets[0] = 0;
   let end = 0;
   for (let row = 1; row < offsets.length; row++) {
     const value = offsets[row]!;
@@ -106,7 +107,8 @@ function fillOffsets(offsets: Int32Array): Int32Array {
 /**
  * Offsets and data of a string or binary column. Values were appended in row order, so the data is already
  * packed unless a value was overwritten (a field sent twice) or a failed record was undone: then it is
- * compacted.
+ * compacted. `starts` (the values' offsets into `appended`, with room for one more entry) becomes the
+ * offsets when the data is packed: they are the same numbers, except that a null row's start is 0.
  */
 function packBytes(
   starts: Int32Array,
@@ -114,17 +116,24 @@ function packBytes(
   appended: Uint8Array,
   used: number,
 ): { valueOffsets: Int32Array; data: Uint8Array } {
-  const valueOffsets = new Int32Array(lengths.length + 1);
   let total = 0;
-  for (let row = 0; row < lengths.length; row++) {
-    total += lengths[row]!;
-    valueOffsets[row + 1] = total;
+  for (let row = 0; row < lengths.length; row++) total += lengths[row]!;
+  if (total === used) {
+    let end = 0;
+    for (let row = 0; row < lengths.length; row++) {
+      starts[row] = end;
+      end += lengths[row]!;
+    }
+    starts[lengths.length] = end;
+    return { valueOffsets: starts, data: appended.subarray(0, total) };
   }
-  if (total === used) return { valueOffsets, data: appended.subarray(0, total) };
+  const valueOffsets = new Int32Array(lengths.length + 1);
   const data = new Uint8Array(total);
   for (let row = 0; row < lengths.length; row++) {
     const from = starts[row]!;
-    data.set(appended.subarray(from, from + lengths[row]!), valueOffsets[row]!);
+    const size = lengths[row]!;
+    valueOffsets[row + 1] = valueOffsets[row]! + size;
+    data.set(appended.subarray(from, from + size), valueOffsets[row]!);
   }
   return { valueOffsets, data };
 }

@@ -44,13 +44,10 @@ export class GroupStore {
   grow(rows: number): void {
     if (rows <= this.capacity) return;
     const capacity = Math.max(rows, this.capacity * 2, 8);
-    const { wordSlots, bitmapSlots } = this.layout;
-    const stride = wordStride(capacity);
-    const bitStride = bitmapStride(capacity);
-    const arena = new ArrayBuffer(wordSlots * stride * 4 + bitmapSlots * bitStride);
-    const words = new Int32Array(arena, 0, wordSlots * stride);
-    const bitmaps = new Uint8Array(arena, wordSlots * stride * 4, bitmapSlots * bitStride);
+    const { words, bitmaps } = this.allocate(capacity);
     if (this.capacity > 0) {
+      const stride = wordStride(capacity);
+      const bitStride = bitmapStride(capacity);
       // Move array by array: a 64-bit column's array spans two slots, so slots cannot be moved one by one.
       const oldStride = this.wordStride;
       const oldBitStride = this.bitmapStride;
@@ -78,6 +75,51 @@ export class GroupStore {
     this.words = words;
     this.bitmaps = bitmaps;
     this.capacity = capacity;
+  }
+
+  /** A zeroed arena for `capacity` rows (views of one new ArrayBuffer). */
+  private allocate(capacity: number): { words: Int32Array<ArrayBuffer>; bitmaps: Uint8Array<ArrayBuffer> } {
+    const { wordSlots, bitmapSlots } = this.layout;
+    const stride = wordStride(capacity);
+    const arena = new ArrayBuffer(wordSlots * stride * 4 + bitmapSlots * bitmapStride(capacity));
+    return {
+      words: new Int32Array(arena, 0, wordSlots * stride),
+      bitmaps: new Uint8Array(arena, wordSlots * stride * 4, bitmapSlots * bitmapStride(capacity)),
+    };
+  }
+
+  /**
+   * Takes this store's buffers back from the batch built over them, for `reuse`: each buffer is transferred
+   * to a new ArrayBuffer object (no copy), which detaches the old one, so every view the batch holds reads as
+   * empty from now on and nothing decoded later can be seen through it.
+   */
+  reclaim(): void {
+    // Lengths first: a detached view has none.
+    const { byteLength: wordBytes, length: words } = this.words;
+    const bitmaps = this.bitmaps.length;
+    const arena = detach(this.words.buffer);
+    this.words = new Int32Array(arena, 0, words);
+    this.bitmaps = new Uint8Array(arena, wordBytes, bitmaps);
+    for (const [column, data] of this.data)
+      this.data.set(column, new Uint8Array(detach(data.buffer as ArrayBuffer)));
+  }
+
+  /**
+   * Readies a reclaimed store for a batch of `rows` rows: a new arena when it is too small, else the same one,
+   * zeroed when `zero` (decoders write only what records hold, so a group decoded in place needs zeros; the
+   * top-level group, whose every row is written by tile flushes, does not).
+   */
+  reuse(rows: number, zero: boolean): void {
+    if (rows > this.capacity) {
+      const { words, bitmaps } = this.allocate(rows);
+      this.words = words;
+      this.bitmaps = bitmaps;
+      this.capacity = rows;
+    } else if (zero) {
+      this.words.fill(0);
+      this.bitmaps.fill(0);
+    }
+    for (const column of this.dataEnd.keys()) this.dataEnd.set(column, 0);
   }
 
   /** Makes room for `bytes` bytes in a `bytes` column's data buffer; returns the new buffer. */
@@ -192,6 +234,11 @@ export class GroupStore {
     }
     for (const k of this.layout.presenceSlots) this.words.fill(0, k * stride + from, k * stride + to);
   }
+}
+
+/** Moves `buffer`'s memory to a new ArrayBuffer and detaches `buffer` (structured clone with transfer). */
+function detach(buffer: ArrayBuffer): ArrayBuffer {
+  return structuredClone(buffer, { transfer: [buffer] });
 }
 
 interface SlotView {

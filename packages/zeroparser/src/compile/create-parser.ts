@@ -21,6 +21,20 @@ export interface Parser {
   decodeBatch(records: readonly Uint8Array[]): RecordBatch;
   /** Decodes every well-formed record (in order) and reports each malformed one, without stopping. */
   decodeBatchSettled(records: readonly Uint8Array[]): { batch: RecordBatch; errors: DecodeError[] };
+  /**
+   * `decodeBatch` into buffers the parser takes back when the lease is released, for callers that are done
+   * with a batch before they decode the next (no allocation, page faults or garbage collection per batch).
+   * After `release()` every buffer of the batch is detached: its columns read as empty, never as a later
+   * batch's values. A lease that is never released is simply garbage-collected. Throws like `decodeBatch`.
+   */
+  decodeBatchLeased(records: readonly Uint8Array[]): BatchLease;
+}
+
+/** A batch decoded into a parser's reusable buffers (see `Parser.decodeBatchLeased`). */
+export interface BatchLease {
+  readonly batch: RecordBatch;
+  /** Gives the buffers back to the parser; the batch must not be used afterwards. Idempotent. */
+  release(): void;
 }
 
 /** The generated functions' interface (see `generateDecoder`). */
@@ -34,6 +48,14 @@ interface Program {
 }
 
 const CACHE_LIMIT = 256;
+/** Released leases' stores a parser keeps for reuse. */
+const POOL_LIMIT = 2;
+
+/** The arenas one batch is decoded into: the top-level rows and each list's elements. */
+interface BatchStores {
+  readonly top: GroupStore;
+  readonly children: readonly GroupStore[];
+}
 const cache = new Map<string, Parser>();
 
 /**
@@ -76,14 +98,29 @@ function compileParser(descriptor: DescriptorInput, options: ParserOptions): Par
   // straight into a batch-sized arena spreads every record over one cache line per column and misses.
   const tile = new GroupStore(plan.groups[0]!, TILE_ROWS, sizing.dataBytes);
 
+  /** Fresh stores for a batch of `records` records. */
+  const allocate = (records: number): BatchStores => ({
+    top: new GroupStore(plan.groups[0]!, roundUp(records, TILE_ROWS), sizing.dataBytes),
+    children: plan.groups
+      .slice(1)
+      .map((g) => new GroupStore(g, sizing.capacity(g.id, records), sizing.dataBytes)),
+  });
+  /** Stores given back by released leases (a few: a caller holding more leases allocates for the rest). */
+  const free: BatchStores[] = [];
+  const reuse = (records: number): BatchStores => {
+    const stores = free.pop();
+    if (stores === undefined) return allocate(records);
+    stores.top.reuse(roundUp(records, TILE_ROWS), false);
+    stores.children.forEach((store, i) => store.reuse(sizing.capacity(i + 1, records), true));
+    return stores;
+  };
+
   const run = (
     records: readonly Uint8Array[],
     settle: boolean,
+    stores: BatchStores,
   ): { batch: RecordBatch; errors: DecodeError[] } => {
-    const top = new GroupStore(plan.groups[0]!, roundUp(records.length, TILE_ROWS), sizing.dataBytes);
-    const children = plan.groups
-      .slice(1)
-      .map((g) => new GroupStore(g, sizing.capacity(g.id, records.length), sizing.dataBytes));
+    const { top, children } = stores;
     // String data goes straight to the batch: it is appended sequentially, which caches handle well.
     for (const [column, data] of top.data) tile.data.set(column, data);
     const decoding = [tile, ...children];
@@ -137,8 +174,29 @@ function compileParser(descriptor: DescriptorInput, options: ParserOptions): Par
 
   return {
     schema,
-    decodeBatch: (records) => run(records, false).batch,
-    decodeBatchSettled: (records) => run(records, true),
+    decodeBatch: (records) => run(records, false, allocate(records.length)).batch,
+    decodeBatchSettled: (records) => run(records, true, allocate(records.length)),
+    decodeBatchLeased: (records) => {
+      const stores = reuse(records.length);
+      let batch: RecordBatch;
+      try {
+        batch = run(records, false, stores).batch;
+      } catch (error) {
+        free.push(stores);
+        throw error;
+      }
+      let released = false;
+      return {
+        batch,
+        release: () => {
+          if (released) return;
+          released = true;
+          stores.top.reclaim();
+          for (const store of stores.children) store.reclaim();
+          if (free.length < POOL_LIMIT) free.push(stores);
+        },
+      };
+    },
   };
 }
 
