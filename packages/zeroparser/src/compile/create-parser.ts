@@ -111,7 +111,9 @@ function compileParser(descriptor: DescriptorInput, options: ParserOptions): Par
     const stores = free.pop();
     if (stores === undefined) return allocate(records);
     stores.top.reuse(roundUp(records, TILE_ROWS), false);
-    stores.children.forEach((store, i) => store.reuse(sizing.capacity(i + 1, records), true));
+    stores.children.forEach((store, i) => {
+      store.reuse(sizing.capacity(i + 1, records), true);
+    });
     return stores;
   };
 
