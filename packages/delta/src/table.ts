@@ -17,7 +17,7 @@ import { applyActions, type LogState } from './log/log-state.js';
 import { assertCanRead, assertCanWrite } from './log/protocol.js';
 import { createParquetPool, type ParquetPool } from './parquet/parquet-pool.js';
 import type { ParquetWriteOptions } from './parquet/writer-properties.js';
-import { scanFiles } from './read/scan-files.js';
+import { scanFiles, scanLastRows } from './read/scan-files.js';
 import { fromArrowSchema, toArrowSchema } from './schema/arrow-schema.js';
 import {
   assertAdditiveEvolution,
@@ -75,8 +75,13 @@ export interface CommitResult {
 
 /** Options of `scan`. */
 export interface ScanOptions {
-  /** Stop after this many rows (the console preview). */
+  /** Stop after this many rows. */
   limit?: number;
+  /**
+   * With `limit`: the last rows of the table in log order instead of the first (the console's preview of the
+   * newest rows), reading only the newest data files that hold them.
+   */
+  tail?: boolean;
   /** Time travel: read this version instead of the latest. */
   version?: number;
 }
@@ -367,7 +372,9 @@ function tableHandle(storage: Storage, state: LogState, options: TableOptions): 
     },
     async scan(opts = {}) {
       const snap = await handle.snapshot(opts.version);
-      return scanFiles(storage, snap, opts.limit);
+      return opts.tail === true && opts.limit !== undefined
+        ? scanLastRows(storage, snap, opts.limit)
+        : scanFiles(storage, snap, opts.limit);
     },
     async evolveSchema(schema) {
       await exclusive(catchUp);

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   Field,
@@ -113,6 +113,21 @@ describe('create and open', () => {
 });
 
 describe('append, scan, history, time travel', () => {
+  it('reads the last rows from the newest files only', async () => {
+    const dir = tempDir();
+    await using table = await createTable(dir, { schema: simpleSchema, workers: 1 });
+    await table.append(simpleRows(0, 5));
+    await table.append(simpleRows(5, 5));
+    await table.append(simpleRows(10, 5));
+    // The oldest data file gone: a tail within the two newest files never opens it; a longer one does.
+    const oldest = (await table.snapshot(1)).files[0]!.path;
+    rmSync(join(dir, decodeURIComponent(oldest)));
+    expect(idsOf(await table.scan({ limit: 10, tail: true }))).toEqual([5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
+    const missing = await rejection(table.scan({ limit: 11, tail: true }));
+    expect(missing.code).toBe('CORRUPT_LOG');
+    expect(missing.message).toContain('is missing');
+  });
+
   it('appends, reads back, travels in time, limits rows', async () => {
     const dir = tempDir();
     await using table = await createTable(dir, { schema: simpleSchema, workers: 1 });
@@ -122,6 +137,11 @@ describe('append, scan, history, time travel', () => {
     expect(idsOf(await table.scan())).toEqual(Array.from({ length: 15 }, (_, i) => i));
     expect(idsOf(await table.scan({ version: 1 }))).toEqual([0, 1, 2, 3, 4]);
     expect((await table.scan({ limit: 7 })).numRows).toBe(7);
+    expect(idsOf(await table.scan({ limit: 7, tail: true }))).toEqual([8, 9, 10, 11, 12, 13, 14]);
+    expect(idsOf(await table.scan({ limit: 3, tail: true, version: 1 }))).toEqual([2, 3, 4]);
+    expect(idsOf(await table.scan({ limit: 40, tail: true }))).toEqual(
+      Array.from({ length: 15 }, (_, i) => i),
+    );
     expect((await rejection(table.snapshot(9))).code).toBe('VERSION_NOT_FOUND');
 
     const history = await table.history();
@@ -131,6 +151,14 @@ describe('append, scan, history, time travel', () => {
       [0, 'CREATE TABLE'],
     ]);
     expect(history[0]?.commitInfo.isBlindAppend).toBe(true);
+    // What each commit added, summed from its add actions; no txn on these appends.
+    expect(history.map((h) => [h.added.files, h.added.records, h.txnAppId])).toEqual([
+      [history[0]!.added.files, 10, undefined],
+      [1, 5, undefined],
+      [0, 0, undefined],
+    ]);
+    expect(history[0]!.added.files).toBeGreaterThanOrEqual(1);
+    expect(history[1]!.added.bytes).toBe((await table.snapshot(1)).files[0]!.size);
     // File names carry the codec; stats are a JSON string.
     const add = (await table.snapshot()).files[0]!;
     expect(add.path).toMatch(/^part-00000-[0-9a-f-]{36}-c000\.zstd\.parquet$/);
@@ -192,6 +220,7 @@ describe('append, scan, history, time travel', () => {
       `"version":${big}`,
     );
     const again = await table.append(simpleRows(100, 2), { txn: { appId: 'node-1/t', version: big } });
+    expect((await table.history({ limit: 1 }))[0]?.txnAppId).toBe('node-1/t');
     expect(again.committed).toBe(false);
     expect((await table.history())[0]?.operation).toBe('STREAMING UPDATE');
     await using reopened = await openTable(dir);

@@ -10,4 +10,4 @@ const delta: typeof DeltaModule = await import(
   /* turbopackIgnore: true */ /* webpackIgnore: true */ '@lakestream/delta'
 );
 
-export const { commitPath, isDeltaError, openTable, parseCommit, serializeCommit } = delta;
+export const { isDeltaError, openTable } = delta;

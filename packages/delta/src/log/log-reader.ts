@@ -159,6 +159,17 @@ export interface HistoryEntry {
   timestamp: number | undefined;
   operation: string | undefined;
   commitInfo: JsonObject;
+  /** The data files the commit added: how many, their bytes, and their rows (undefined when a file has no stats). */
+  added: { files: number; bytes: number; records: number | undefined };
+  /** The `txn.appId` of the commit (the writer that made it idempotent), if it has one. */
+  txnAppId: string | undefined;
+}
+
+/** `numRecords` of an add's statistics, undefined when it has none. */
+function recordsOf(stats: string | undefined): number | undefined {
+  if (stats === undefined) return undefined;
+  const n = (JSON.parse(stats) as { numRecords?: unknown }).numRecords;
+  return typeof n === 'number' ? n : undefined;
 }
 
 /**
@@ -177,13 +188,27 @@ export async function readHistory(storage: Storage, limit?: number): Promise<His
   const entries = await mapLimited(versions, READ_CONCURRENCY, async (version): Promise<HistoryEntry> => {
     const actions = (await readCommit(storage, version)) ?? [];
     let commitInfo: JsonObject = {};
-    for (const a of actions) if ('commitInfo' in a) commitInfo = a.commitInfo;
+    let txnAppId: string | undefined;
+    const added = { files: 0, bytes: 0, records: 0 as number | undefined };
+    for (const a of actions) {
+      if ('commitInfo' in a) commitInfo = a.commitInfo;
+      else if ('txn' in a) txnAppId = a.txn.appId;
+      else if ('add' in a) {
+        const records = recordsOf(a.add.stats);
+        added.files += 1;
+        added.bytes += a.add.size;
+        added.records =
+          records === undefined || added.records === undefined ? undefined : added.records + records;
+      }
+    }
     const ts = commitInfo.timestamp;
     return {
       version,
       timestamp: typeof ts === 'number' ? ts : undefined,
       operation: typeof commitInfo.operation === 'string' ? commitInfo.operation : undefined,
       commitInfo,
+      added,
+      txnAppId,
     };
   });
   return entries;

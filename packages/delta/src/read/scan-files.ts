@@ -49,6 +49,30 @@ function fileBatches(
   });
 }
 
+/** Reads one listed data file's rows, or throws `CORRUPT_LOG` naming the file when it is missing or unreadable. */
+async function readFile(
+  storage: Storage,
+  source: ScanSource,
+  add: AddAction,
+  limit: number | undefined,
+): Promise<RecordBatch[]> {
+  const path = dataFilePath(add.path);
+  const bytes = await storage.read(path);
+  if (bytes === undefined) {
+    throw new DeltaError('CORRUPT_LOG', `data file ${path} listed by table ${storage.location} is missing`);
+  }
+  try {
+    return fileBatches(bytes, add, source, limit);
+  } catch (cause) {
+    if (cause instanceof DeltaError) throw cause;
+    throw new DeltaError(
+      'CORRUPT_LOG',
+      `data file ${path} of table ${storage.location} is unreadable: ${(cause as Error).message}`,
+      { cause },
+    );
+  }
+}
+
 /**
  * Reads the rows of `source.files` (in log order) into one Arrow table with the table's schema, stopping after
  * `limit` rows. Files written before a column was added read it as nulls. Throws `CORRUPT_LOG` when a file the
@@ -59,24 +83,7 @@ export async function scanFiles(storage: Storage, source: ScanSource, limit?: nu
   let remaining = limit ?? Number.POSITIVE_INFINITY;
   for (const add of source.files) {
     if (remaining <= 0) break;
-    const path = dataFilePath(add.path);
-    const bytes = await storage.read(path);
-    if (bytes === undefined) {
-      throw new DeltaError('CORRUPT_LOG', `data file ${path} listed by table ${storage.location} is missing`);
-    }
-    let read: RecordBatch[];
-    try {
-      read = fileBatches(bytes, add, source, Number.isFinite(remaining) ? remaining : undefined);
-    } catch (cause) {
-      if (cause instanceof DeltaError) throw cause;
-      throw new DeltaError(
-        'CORRUPT_LOG',
-        `data file ${path} of table ${storage.location} is unreadable: ${(cause as Error).message}`,
-        {
-          cause,
-        },
-      );
-    }
+    const read = await readFile(storage, source, add, Number.isFinite(remaining) ? remaining : undefined);
     for (const b of read) {
       if (remaining <= 0) break;
       const kept = b.numRows > remaining ? b.slice(0, remaining) : b;
@@ -85,4 +92,23 @@ export async function scanFiles(storage: Storage, source: ScanSource, limit?: nu
     }
   }
   return new Table(source.arrowSchema, batches);
+}
+
+/**
+ * The last `limit` rows of `source.files` in log order (oldest of them first), reading files from the newest
+ * backwards and only as many as hold those rows. Same errors as {@link scanFiles}.
+ */
+export async function scanLastRows(storage: Storage, source: ScanSource, limit: number): Promise<Table> {
+  const newestFirst: RecordBatch[] = [];
+  let remaining = limit;
+  for (let f = source.files.length - 1; f >= 0 && remaining > 0; f--) {
+    const read = await readFile(storage, source, source.files[f]!, undefined);
+    for (let b = read.length - 1; b >= 0 && remaining > 0; b--) {
+      const batch = read[b]!;
+      const kept = batch.numRows > remaining ? batch.slice(batch.numRows - remaining) : batch;
+      newestFirst.push(kept);
+      remaining -= kept.numRows;
+    }
+  }
+  return new Table(source.arrowSchema, newestFirst.reverse());
 }
