@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 
 /** The message of an error, in words (a tRPC error carries the server's own message). */
-export function errorText(error: unknown): string {
+function errorText(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
 }

@@ -62,25 +62,3 @@ export function SelectField({
     </div>
   );
 }
-
-/** A checkbox with its label beside it. */
-export function CheckboxField({
-  label,
-  className = '',
-  ...props
-}: Omit<InputHTMLAttributes<HTMLInputElement>, 'type'> & { label: string }) {
-  const id = useId();
-  return (
-    <div className={`flex items-center gap-1.5 ${className}`}>
-      <input
-        id={id}
-        type="checkbox"
-        className="size-3.5 rounded border-zinc-300 accent-sky-600 dark:border-zinc-600"
-        {...props}
-      />
-      <label htmlFor={id} className="text-xs text-zinc-700 dark:text-zinc-300">
-        {label}
-      </label>
-    </div>
-  );
-}

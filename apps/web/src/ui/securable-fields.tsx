@@ -8,7 +8,7 @@ import { SECURABLE_TYPES } from './privileges';
 import { useTRPC } from './trpc';
 
 /** The names of every securable of `type` (catalogs, `catalog.schema`s, tables), for suggestions. */
-export function useSecurableNames(type: SecurableType): string[] {
+function useSecurableNames(type: SecurableType): string[] {
   const trpc = useTRPC();
   const catalogs = useQuery(trpc.catalogs.list.queryOptions());
   const schemas = useQueries({

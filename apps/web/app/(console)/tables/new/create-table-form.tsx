@@ -17,8 +17,17 @@ import {
   newField,
   toColumnsInput,
 } from '../../../../src/ui/tables/column-model';
-import { useTRPC } from '../../../../src/ui/trpc';
+import { trpcErrorCode, useTRPC, useTRPCClient } from '../../../../src/ui/trpc';
 import { useDebounced } from '../../../../src/ui/use-debounced';
+
+/** Waits for `creating`; a CONFLICT (it exists already) is as good as created. */
+async function alreadyThereIsFine(creating: Promise<unknown>): Promise<void> {
+  try {
+    await creating;
+  } catch (error) {
+    if (trpcErrorCode(error) !== 'CONFLICT') throw error;
+  }
+}
 
 /** A text input with suggestions (existing catalogs or schemas) that also takes a new name. */
 function NameWithSuggestions({
@@ -63,6 +72,7 @@ function NameWithSuggestions({
  */
 export function CreateTableForm() {
   const trpc = useTRPC();
+  const client = useTRPCClient();
   const router = useRouter();
   const queryClient = useQueryClient();
   const { canEdit } = useSession();
@@ -120,8 +130,11 @@ export function CreateTableForm() {
     setSubmitError(null);
     setSubmitting(true);
     try {
-      if (!catalogExists) await createCatalog.mutateAsync({ name: catalogName });
-      if (!schemaExists) await createSchema.mutateAsync({ name: schemaName });
+      // Lists still loading may not show a catalog or schema that exists: CONFLICT then means "already there".
+      // The plain client, so that these calls' errors show with the submit's, not under the inline buttons.
+      if (!catalogExists) await alreadyThereIsFine(client.catalogs.create.mutate({ name: catalogName }));
+      if (!schemaExists) await alreadyThereIsFine(client.catalogs.createSchema.mutate({ name: schemaName }));
+      await queryClient.invalidateQueries({ queryKey: trpc.catalogs.pathKey() });
       const created = await createTable.mutateAsync({
         name: fullName,
         columns: toColumnsInput(columns),
