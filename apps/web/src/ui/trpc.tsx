@@ -1,7 +1,7 @@
 'use client';
 
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
+import { createTRPCClient, httpBatchLink, httpLink, splitLink, TRPCClientError } from '@trpc/client';
 import { createTRPCContext } from '@trpc/tanstack-react-query';
 import { type ReactNode, useState } from 'react';
 import type { AppRouter } from '../server/root';
@@ -44,16 +44,26 @@ function createQueryClient(): QueryClient {
   });
 }
 
+/** Queries sent by POST: their input can outgrow a URL (Node refuses request heads over 16 KiB). */
+const LARGE_INPUT_QUERIES = new Set(['tables.schemaPreview']);
+
 /**
  * The console's data layer: one QueryClient and one tRPC client per browser tab. The server uses no
  * transformer (plain JSON: times are numbers of ms), so neither does the client. Queries go by GET, batched;
- * mutations by POST from the page's origin (the server's CSRF rule).
+ * mutations by POST from the page's origin (the server's CSRF rule); queries whose input may not fit in a URL
+ * (the create-table page's column list) go by POST too.
  */
 export function Providers({ children }: { children: ReactNode }) {
   const [queryClient] = useState(createQueryClient);
   const [trpcClient] = useState(() =>
     createTRPCClient<AppRouter>({
-      links: [httpBatchLink({ url: '/api/trpc', maxURLLength: 4000 })],
+      links: [
+        splitLink({
+          condition: (op) => LARGE_INPUT_QUERIES.has(op.path),
+          true: httpLink({ url: '/api/trpc', methodOverride: 'POST' }),
+          false: httpBatchLink({ url: '/api/trpc', maxURLLength: 4000 }),
+        }),
+      ],
     }),
   );
   return (

@@ -47,6 +47,29 @@ describe('the /api/trpc route handler', () => {
     }
   });
 
+  it('answers a query sent by POST (inputs too large for a URL) from the console only', async () => {
+    const cookie = (await signIn({ origin: 'http://127.0.0.1:3000' })).headers
+      .get('set-cookie')!
+      .split(';')[0]!;
+    const columns = Array.from({ length: 400 }, (_, i) => ({
+      name: `column_with_a_long_name_${i}`,
+      type: 'string',
+    }));
+    const preview = (origin: Record<string, string>) =>
+      handler(
+        new Request('http://127.0.0.1:3000/api/trpc/tables.schemaPreview', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', cookie, ...origin },
+          body: JSON.stringify({ name: 'main.sales.wide', columns }),
+        }),
+      );
+    const answered = await preview({ origin: 'http://127.0.0.1:3000' });
+    expect(answered.status).toBe(200);
+    const body = (await answered.json()) as { result: { data: { proto: string } } };
+    expect(body.result.data.proto).toContain('optional string column_with_a_long_name_399 = 400;');
+    expect((await preview({ origin: 'https://evil.example' })).status).toBe(403);
+  });
+
   it('refuses a mutation by GET and an anonymous query', async () => {
     const input = encodeURIComponent(JSON.stringify({ name: 'x' }));
     const byGet = await handler(

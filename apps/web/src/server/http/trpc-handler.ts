@@ -5,8 +5,9 @@ import { createContext } from '../trpc';
 import { crossOriginProblem } from './same-origin';
 
 /**
- * The handler of `/api/trpc/*`: queries by GET, mutations by POST only (tRPC's own rule), and every POST
- * from the console's own origin (`crossOriginProblem`), else 403 with the reason. Unexpected errors go to
+ * The handler of `/api/trpc/*`: queries by GET (or by POST, for inputs too large for a URL, such as the
+ * create-table page's column list), mutations by POST only, and every POST from the console's own origin
+ * (`crossOriginProblem`), else 403 with the reason. Unexpected errors go to
  * the log; the client gets tRPC's INTERNAL_SERVER_ERROR.
  */
 export function createTrpcHandler(
@@ -22,6 +23,7 @@ export function createTrpcHandler(
       endpoint: '/api/trpc',
       req: request,
       router: appRouter,
+      allowMethodOverride: true,
       createContext: ({ req, resHeaders }) => createContext(s, req, resHeaders),
       onError: ({ error, path }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR') {
