@@ -89,25 +89,9 @@ export class GroupStore {
   }
 
   /**
-   * Takes this store's buffers back from the batch built over them, for `reuse`: each buffer is transferred
-   * to a new ArrayBuffer object (no copy), which detaches the old one, so every view the batch holds reads as
-   * empty from now on and nothing decoded later can be seen through it.
-   */
-  reclaim(): void {
-    // Lengths first: a detached view has none.
-    const { byteLength: wordBytes, length: words } = this.words;
-    const bitmaps = this.bitmaps.length;
-    const arena = detach(this.words.buffer);
-    this.words = new Int32Array(arena, 0, words);
-    this.bitmaps = new Uint8Array(arena, wordBytes, bitmaps);
-    for (const [column, data] of this.data)
-      this.data.set(column, new Uint8Array(detach(data.buffer as ArrayBuffer)));
-  }
-
-  /**
-   * Readies a reclaimed store for a batch of `rows` rows: a new arena when it is too small, else the same one,
-   * zeroed when `zero` (decoders write only what records hold, so a group decoded in place needs zeros; the
-   * top-level group, whose every row is written by tile flushes, does not).
+   * Readies a store whose batch was released for a batch of `rows` rows: a new arena when it is too small,
+   * else the same one, zeroed when `zero` (decoders write only what records hold, so a group decoded in place
+   * needs zeros; the top-level group, whose every row is written by tile flushes, does not).
    */
   reuse(rows: number, zero: boolean): void {
     if (rows > this.capacity) {
@@ -234,11 +218,6 @@ export class GroupStore {
     }
     for (const k of this.layout.presenceSlots) this.words.fill(0, k * stride + from, k * stride + to);
   }
-}
-
-/** Moves `buffer`'s memory to a new ArrayBuffer and detaches `buffer` (structured clone with transfer). */
-function detach(buffer: ArrayBuffer): ArrayBuffer {
-  return structuredClone(buffer, { transfer: [buffer] });
 }
 
 interface SlotView {

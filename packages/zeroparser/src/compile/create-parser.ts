@@ -3,6 +3,7 @@ import { buildData } from '../arrow/build-data.js';
 import { type BatchPlan, planColumns } from '../arrow/column-plan.js';
 import { GroupStore } from '../arrow/column-store.js';
 import { TILE_ROWS } from '../arrow/group-layout.js';
+import { retireBatch } from '../arrow/retire-batch.js';
 import { type DescriptorInput, loadMessageModel } from '../descriptor/load.js';
 import { DecodeError } from '../errors.js';
 import { DEFAULT_MAX_RECORD_BYTES, DEFAULT_RECURSION_LIMIT, type ParserOptions } from '../options.js';
@@ -24,8 +25,10 @@ export interface Parser {
   /**
    * `decodeBatch` into buffers the parser takes back when the lease is released, for callers that are done
    * with a batch before they decode the next (no allocation, page faults or garbage collection per batch).
-   * After `release()` every buffer of the batch is detached: its columns read as empty, never as a later
-   * batch's values. A lease that is never released is simply garbage-collected. Throws like `decodeBatch`.
+   * After `release()` the batch is retired: reading it, its vectors or its rows throws a `TypeError`, so it
+   * never shows a later batch's values; typed arrays taken out of it before (`toArray()` of a number column,
+   * `data[0].values`) are views of the reused memory: copy what you keep. A lease that is never released is
+   * simply garbage-collected. Throws like `decodeBatch`.
    */
   decodeBatchLeased(records: readonly Uint8Array[]): BatchLease;
 }
@@ -193,8 +196,7 @@ function compileParser(descriptor: DescriptorInput, options: ParserOptions): Par
         release: () => {
           if (released) return;
           released = true;
-          stores.top.reclaim();
-          for (const store of stores.children) store.reclaim();
+          retireBatch(batch);
           if (free.length < POOL_LIMIT) free.push(stores);
         },
       };
