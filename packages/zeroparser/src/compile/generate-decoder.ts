@@ -65,6 +65,12 @@ type SlowPaths = 'inline' | 'call';
 const CHUNK_ABOVE_STEPS = 96;
 const CHUNK_STEPS = 48;
 
+/**
+ * First statement of every decode function: its arguments are small integers, and saying so once spares
+ * TurboFan a tag check and an untagging at each of their uses (seen in the machine code: per field).
+ */
+const INT32_ARGUMENTS = 'pos = pos | 0; end = end | 0; row = row | 0;';
+
 /** Messages with at most this many fields get inline slow paths. */
 const INLINE_SLOW_PATH_FIELDS = 16;
 
@@ -414,6 +420,7 @@ export function generateDecoder(plan: BatchPlan, recursionLimit: number): Genera
         const steps = inOrder.slice(n * CHUNK_STEPS, (n + 1) * CHUNK_STEPS).join('\n      ');
         const stored = storePresence(own, steps);
         functions.push(`function c${struct.id}_${n}(buf, pos, end, row, t, tp) {
+  ${INT32_ARGUMENTS}
   var ${[...locals.filter((l) => !/^(t|tp|tag) =/.test(l)), ...presenceDeclarations(own, steps)].join(', ')}, tag = t;
   try {
     scan${struct.id}: {
@@ -439,6 +446,7 @@ export function generateDecoder(plan: BatchPlan, recursionLimit: number): Genera
           .join(' ')}`
       : '';
     const outOfOrder = `function o${struct.id}(buf, pos, end, row, t, tp) {
+  ${INT32_ARGUMENTS}
   var ${locals.filter((l) => !/^(t|tp|tag) =/.test(l)).join(', ')}, tag = t;
   try {
     switch (t >>> 3) {
@@ -468,6 +476,7 @@ export function generateDecoder(plan: BatchPlan, recursionLimit: number): Genera
       return block;
     }
     functions.push(`function m${struct.id}(buf, pos, end, row) {
+  ${INT32_ARGUMENTS}
   var ${[...locals, ...presenceDeclarations(own, chain)].join(', ')};
   ${entry.join(' ')}
   try {
