@@ -93,13 +93,16 @@ function compileParser(descriptor: DescriptorInput, options: ParserOptions): Par
   const model = loadMessageModel(descriptor, options.syntax ?? 'proto2');
   const plan = planColumns(model, options.tableSchema, recursionLimit);
   const generated = generateDecoder(plan, recursionLimit);
-  const program = new Function('H', 'X', generated.source)(runtimeHelpers, generated.byteDefaults) as Program;
   const schema = new Schema(plan.root.children.map((c) => c.field));
   const sizing = new Sizing(plan);
-
   // Top-level rows are decoded into a small tile that stays in cache, then flushed to the batch: writing
   // straight into a batch-sized arena spreads every record over one cache line per column and misses.
   const tile = new GroupStore(plan.groups[0]!, TILE_ROWS, sizing.dataBytes);
+  const program = new Function('H', 'X', 'T', generated.source)(
+    runtimeHelpers,
+    generated.byteDefaults,
+    tile,
+  ) as Program;
 
   /** Fresh stores for a batch of `records` records. */
   const allocate = (records: number): BatchStores => ({
