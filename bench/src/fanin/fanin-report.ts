@@ -22,12 +22,12 @@ const int = (v: number) => Math.round(v).toLocaleString('en-US');
 /** The summary table (Markdown) of a run. */
 export function summaryTable(run: FaninRun): string {
   const lines = [
-    '| target | client | MB/s (wire) | records/s | ack p50 (ms) | ack p99 (ms) | visible p50 (ms) | visible p99 (ms) | node peak RSS (MB) | node budget peak (MB) | node CPU (cores) | load CPU (cores) | node main-thread ELU | load-worker ELU | errors |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| target | client | MB/s (wire) | records/s | ack p50 (ms) | ack p99 (ms) | visible p50 (ms) | visible p99 (ms) | node peak RSS (MB) | node budget peak (MB) | node CPU (cores) | node CPU ms per MB | load CPU (cores) | node main-thread ELU | load-worker ELU | errors |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const { summary: s } of run.results) {
     lines.push(
-      `| ${s.target === 'full' ? 'full service' : 'null server'} | ${run.settings.client} | ${f1(s.wireMBps)} | ${int(s.recordsPerSecond)} | ${f1(s.ackP50)} | ${f1(s.ackP99)} | ${f1(s.visibleP50)} | ${f1(s.visibleP99)} | ${int(s.peakNodeRssMB)} | ${s.peakBudgetMB === undefined ? '—' : int(s.peakBudgetMB)} | ${s.meanNodeCores.toFixed(2)} | ${s.meanLoadCores.toFixed(2)} | ${s.meanMainElu.toFixed(2)} | ${s.meanWorkerElu.toFixed(2)} | ${s.errors} |`,
+      `| ${s.target === 'full' ? 'full service' : 'null server'} | ${run.settings.client} | ${f1(s.wireMBps)} | ${int(s.recordsPerSecond)} | ${f1(s.ackP50)} | ${f1(s.ackP99)} | ${f1(s.visibleP50)} | ${f1(s.visibleP99)} | ${int(s.peakNodeRssMB)} | ${s.peakBudgetMB === undefined ? '—' : int(s.peakBudgetMB)} | ${s.meanNodeCores.toFixed(2)} | ${f1((1000 * s.meanNodeCores) / s.wireMBps)} | ${s.meanLoadCores.toFixed(2)} | ${s.meanMainElu.toFixed(2)} | ${s.meanWorkerElu.toFixed(2)} | ${s.errors} |`,
     );
   }
   if (run.fullOverNull !== undefined)
@@ -124,7 +124,7 @@ export function faninMarkdown(run: FaninRun): string {
       r.errorMessages.length ? [`- ${r.summary.target} errors: ${r.errorMessages.join('; ')}`] : [],
     ),
     '',
-    "MB/s and records/s are over the steady seconds (after the ramp, without the last second); ack latency is send → cumulative ack of each request in those seconds. Time to visible: every 250 ms a poller thread reads the Delta table's latest snapshot; its `numRecords` (sum of the add actions' stats) is matched against the cumulative acked records, and every acked request whose cumulative count is covered counts as visible at the end of that read (resolution ~250 ms; assumes publishing in ack order). The target runs in a process of its own: node RSS and CPU are the node alone (all its threads: gRPC/decode/WAL and the Parquet encoders); load CPU is the bench process (load workers, poller, sampling). ELU is event-loop utilisation. The node budget is `--node-inflight-bytes` (1 GiB here) in use: requests until durable, decoded batches until published.",
+    "MB/s and records/s are over the steady seconds (after the ramp, without the last second); ack latency is send → cumulative ack of each request in those seconds. Time to visible: every 250 ms a poller thread reads the Delta table's latest snapshot; its `numRecords` (sum of the add actions' stats) is matched against the cumulative acked records, and every acked request whose cumulative count is covered counts as visible at the end of that read (resolution ~250 ms; assumes publishing in ack order). The target runs in a process of its own: node RSS and CPU are the node alone (all its threads: gRPC/decode/WAL and the Parquet encoders); load CPU is the bench process (load workers, poller, sampling). ELU is event-loop utilisation. The node budget is `--node-inflight-bytes` (1 GiB here) in use: requests until durable, decoded batches until published. Node CPU ms per MB (node cores × 1000 / wire MB/s) is the work per byte, the figure least disturbed by other jobs on a shared machine.",
     '',
     ...stageSections,
     '## Throughput over time',
