@@ -1,14 +1,11 @@
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { startAdminServer } from '@lakestream/ingest/dist/admin/admin-server.js';
-import { createAuthenticator } from '@lakestream/ingest/dist/auth/create-authenticator.js';
-import { openCatalogStore } from '@lakestream/ingest/dist/catalog/catalog-store.js';
-import { openIngestNode } from '@lakestream/ingest/dist/server-node.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { handleTokenRequest } from '../src/server/oauth/token-endpoint';
 import type { WebServices } from '../src/server/services';
+import { setUpOrdersProducer, startTestIngestNode } from './support/ingest-node';
 import { callerAs, openTestServices, seedUsers, type TestServices } from './support/services';
 import { sdk } from './support/zerobus-sdk';
 
@@ -53,26 +50,13 @@ describe('end to end: console → provisioning → OAuth token → official SDK 
     const nodeDir = join(scratch.dataDir, 'node');
 
     // The ingest node, as its main.ts wires it: catalog store (provisioned by push), authenticator, admin API.
-    const store = await openCatalogStore({ dataDir: nodeDir });
-    const node = await openIngestNode({
+    const { store, node, adminAddress, secretFile, close } = await startTestIngestNode({
       dataDir: nodeDir,
-      catalog: store,
-      authenticator: createAuthenticator(store),
+      secretFile: join(scratch.dataDir, 'admin-secret'),
+      adminSecret: 'e2e-admin-secret',
       flushMs: 100,
-      parquetWorkers: 1,
     });
-    cleanups.push(() => node.close(500));
-    const admin = await startAdminServer({
-      port: 0,
-      secret: 'e2e-admin-secret',
-      catalog: store,
-      streams: node.live,
-      onDrain: async () => 0,
-      nodeId: node.nodeId,
-    });
-    cleanups.push(() => admin.close(100));
-    const secretFile = join(scratch.dataDir, 'admin-secret');
-    writeFileSync(secretFile, 'e2e-admin-secret');
+    cleanups.push(close);
 
     // The console, its token endpoint on HTTP.
     let t: TestServices | undefined;
@@ -80,35 +64,20 @@ describe('end to end: console → provisioning → OAuth token → official SDK 
     const consoleUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
     t = await openTestServices({
       LAKESTREAM_PUBLIC_URL: consoleUrl,
-      LAKESTREAM_INGEST_NODES: `127.0.0.1:${admin.port}=${secretFile}`,
+      LAKESTREAM_INGEST_NODES: `${adminAddress}=${secretFile}`,
       LAKESTREAM_INGEST_ENDPOINT: `http://127.0.0.1:${node.port}`,
     });
     cleanups.push(() => t!.close());
 
     // An editor creates the table and grants; an admin issues the producer's credential.
     await seedUsers(t.services);
-    const editor = callerAs(t.services, 'editor').caller;
     const adminUser = callerAs(t.services, 'admin').caller;
-    await editor.catalogs.create({ name: 'main' });
-    await editor.catalogs.createSchema({ name: 'main.sales' });
-    await editor.tables.create({
-      name: 'main.sales.orders',
-      columns: [
-        { name: 'id', type: 'long', nullable: false },
-        { name: 'item', type: 'string' },
-      ],
-    });
-    const producer = await adminUser.principals.createServicePrincipal({ name: 'orders-producer' });
-    const grant = (
-      privilege: 'USE_CATALOG' | 'USE_SCHEMA' | 'MODIFY' | 'SELECT',
-      type: 'catalog' | 'schema' | 'table',
-      name: string,
-    ) => editor.grants.grant({ principalId: producer.id, privilege, securable: { type, name } });
-    await grant('USE_CATALOG', 'catalog', 'main');
-    await grant('USE_SCHEMA', 'schema', 'main.sales');
-    await grant('MODIFY', 'table', 'main.sales.orders');
-    await grant('SELECT', 'table', 'main.sales.orders');
-    const { clientId, clientSecret } = await adminUser.credentials.create({ principalId: producer.id });
+    const { clientId, clientSecret } = await setUpOrdersProducer(t.services, 'main.sales.orders', [
+      'USE_CATALOG',
+      'USE_SCHEMA',
+      'MODIFY',
+      'SELECT',
+    ]);
     await t.services.provisioner.settled();
     expect(store.current().version).toBe(t.services.snapshot().version);
 

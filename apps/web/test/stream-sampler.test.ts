@@ -1,14 +1,10 @@
-import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { startAdminServer } from '@lakestream/ingest/dist/admin/admin-server.js';
-import { createAuthenticator } from '@lakestream/ingest/dist/auth/create-authenticator.js';
-import { openCatalogStore } from '@lakestream/ingest/dist/catalog/catalog-store.js';
-import { openIngestNode } from '@lakestream/ingest/dist/server-node.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectAdmin } from '../src/server/admin-client';
 import { issueAccessToken } from '../src/server/oauth/issue-token';
 import { createStreamSampler } from '../src/server/stream-sampler';
+import { setUpOrdersProducer, startTestIngestNode } from './support/ingest-node';
 import { callerAs, openTestServices, seedUsers, type TestServices } from './support/services';
 import { type SdkStream, sdk } from './support/zerobus-sdk';
 
@@ -37,82 +33,40 @@ let releaseCommits!: () => void;
 beforeAll(async () => {
   const scratch = await openTestServices();
   cleanups.push(() => scratch.close());
-  const nodeDir = join(scratch.dataDir, 'node');
   // A real ingest node whose commits wait for a gate (a slow disk), so acked records stay unpublished.
   const gate = new Promise<void>((resolve) => {
     releaseCommits = resolve;
   });
-  const store = await openCatalogStore({ dataDir: nodeDir });
-  const node = await openIngestNode({
-    dataDir: nodeDir,
-    catalog: store,
-    authenticator: createAuthenticator(store),
+  const ingest = await startTestIngestNode({
+    dataDir: join(scratch.dataDir, 'node'),
+    secretFile: join(scratch.dataDir, 'admin-secret'),
+    adminSecret: 'sampler-admin-secret',
     flushMs: 50,
-    parquetWorkers: 1,
     beforeCommit: () => gate,
   });
   cleanups.push(async () => {
     releaseCommits();
-    await node.close(500);
+    await ingest.close();
   });
-  const admin = await startAdminServer({
-    port: 0,
-    secret: 'sampler-admin-secret',
-    catalog: store,
-    streams: node.live,
-    publishing: node.publishers,
-    onDrain: async () => 0,
-    nodeId: node.nodeId,
-  });
-  cleanups.push(() => admin.close(100));
-  const secretFile = join(scratch.dataDir, 'admin-secret');
-  writeFileSync(secretFile, 'sampler-admin-secret');
-  nodeAddress = `127.0.0.1:${admin.port}`;
+  nodeAddress = ingest.adminAddress;
   nodeDead = await deadAddress();
-  ingestPort = node.port;
+  ingestPort = ingest.node.port;
 
   t = await openTestServices({
-    LAKESTREAM_INGEST_NODES: `${nodeAddress}=${secretFile},${nodeDead}`,
+    LAKESTREAM_INGEST_NODES: `${nodeAddress}=${ingest.secretFile},${nodeDead}`,
     LAKESTREAM_STREAM_SAMPLE_MS: '200',
   });
   cleanups.push(() => t.close());
   await seedUsers(t.services);
-  const editor = callerAs(t.services, 'editor').caller;
-  const adminUser = callerAs(t.services, 'admin').caller;
-  await editor.catalogs.create({ name: 'main' });
-  await editor.catalogs.createSchema({ name: 'main.sales' });
-  await editor.tables.create({
-    name: TABLE,
-    columns: [
-      { name: 'id', type: 'long', nullable: false },
-      { name: 'item', type: 'string' },
-    ],
-  });
-  const producer = await adminUser.principals.createServicePrincipal({ name: 'orders-producer' });
-  await editor.grants.grant({
-    principalId: producer.id,
-    privilege: 'USE_CATALOG',
-    securable: { type: 'catalog', name: 'main' },
-  });
-  await editor.grants.grant({
-    principalId: producer.id,
-    privilege: 'USE_SCHEMA',
-    securable: { type: 'schema', name: 'main.sales' },
-  });
-  await editor.grants.grant({
-    principalId: producer.id,
-    privilege: 'MODIFY',
-    securable: { type: 'table', name: TABLE },
-  });
-  const { clientId } = await adminUser.credentials.create({ principalId: producer.id });
+  const producer = await setUpOrdersProducer(t.services, TABLE, ['USE_CATALOG', 'USE_SCHEMA', 'MODIFY']);
   await t.services.provisioner.notifyChanged();
-  expect(store.current().version).toBe(t.services.snapshot().version);
+  expect(ingest.store.current().version).toBe(t.services.snapshot().version);
   const { env, signingKey } = t.services;
   token = (
     await issueAccessToken(
       signingKey,
       { issuer: env.publicUrl, audience: env.tokenAudience, ttlSeconds: 600 },
-      { principalId: producer.id, clientId, scope: undefined },
+      { principalId: producer.principalId, clientId: producer.clientId, scope: undefined },
     )
   ).accessToken;
 });
