@@ -4,6 +4,7 @@ import { createParser } from '@lakestream/zeroparser';
 import protobuf from 'protobufjs';
 import descriptor from 'protobufjs/ext/descriptor.js';
 import { describe, expect, it } from 'vitest';
+import { NESTED_ORDER_COLUMNS } from '../../test/support/nested-columns';
 import { descriptorFileName, descriptorFromSchema } from './descriptor-from-schema';
 import { ProtoSchemaError, protoFromSchema } from './proto-from-schema';
 
@@ -14,39 +15,7 @@ const schema = toDeltaSchema(
     { name: 'note', type: 'string' },
     { name: 'at', type: 'timestamp' },
     { name: 'u64', type: 'decimal(20,0)' },
-    {
-      name: 'customer',
-      type: {
-        type: 'struct',
-        fields: [
-          { name: 'name', type: 'string', nullable: false },
-          { name: 'address', type: { type: 'struct', fields: [{ name: 'zip', type: 'string' }] } },
-        ],
-      },
-    },
-    {
-      name: 'lines',
-      type: {
-        type: 'array',
-        elementType: {
-          type: 'struct',
-          fields: [
-            { name: 'sku', type: 'string' },
-            { name: 'qty', type: 'integer' },
-          ],
-        },
-      },
-    },
-    { name: 'tags', type: { type: 'array', elementType: 'string' } },
-    { name: 'attrs', type: { type: 'map', keyType: 'string', valueType: 'long' } },
-    {
-      name: 'by_day',
-      type: {
-        type: 'map',
-        keyType: 'integer',
-        valueType: { type: 'struct', fields: [{ name: 'total', type: 'double' }] },
-      },
-    },
+    ...NESTED_ORDER_COLUMNS,
   ]),
 );
 

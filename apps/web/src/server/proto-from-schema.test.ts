@@ -1,6 +1,7 @@
 import { parseColumns, toDeltaSchema } from '@lakestream/catalog';
 import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
+import { NESTED_ORDER_COLUMNS } from '../../test/support/nested-columns';
 import { ProtoSchemaError, protoFromSchema } from './proto-from-schema';
 
 const schemaOf = (columns: unknown) => toDeltaSchema(parseColumns(columns));
@@ -47,42 +48,7 @@ message AllTypes {
   it('nests structs, arrays of structs and maps (golden), and protobufjs parses the result', () => {
     const proto = protoFromSchema(
       'main.sales.orders',
-      schemaOf([
-        { name: 'id', type: 'long', nullable: false },
-        {
-          name: 'customer',
-          type: {
-            type: 'struct',
-            fields: [
-              { name: 'name', type: 'string', nullable: false },
-              { name: 'address', type: { type: 'struct', fields: [{ name: 'zip', type: 'string' }] } },
-            ],
-          },
-        },
-        {
-          name: 'lines',
-          type: {
-            type: 'array',
-            elementType: {
-              type: 'struct',
-              fields: [
-                { name: 'sku', type: 'string' },
-                { name: 'qty', type: 'integer' },
-              ],
-            },
-          },
-        },
-        { name: 'tags', type: { type: 'array', elementType: 'string' } },
-        { name: 'attrs', type: { type: 'map', keyType: 'string', valueType: 'long' } },
-        {
-          name: 'by_day',
-          type: {
-            type: 'map',
-            keyType: 'integer',
-            valueType: { type: 'struct', fields: [{ name: 'total', type: 'double' }] },
-          },
-        },
-      ]),
+      schemaOf([{ name: 'id', type: 'long', nullable: false }, ...NESTED_ORDER_COLUMNS]),
     );
     expect(proto).toBe(`syntax = "proto2";
 
