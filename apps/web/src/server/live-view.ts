@@ -1,4 +1,4 @@
-import type { LivePoint, StreamEntry, TablePublishState, Tick } from './stream-rates';
+import type { LivePoint, StreamEntry, StreamSample, TablePublishState, Tick } from './stream-rates';
 
 /** The windows `streams.live` offers (seconds). */
 export const LIVE_WINDOWS = [60, 300, 900] as const;
@@ -25,19 +25,16 @@ export interface LiveTable {
   readonly publish: TablePublishState | null;
 }
 
-/** A live stream in the live view. */
-export interface LiveStream {
-  readonly streamId: string;
+/** The fields of a node's stream sample that the live view passes on as they are. */
+type StreamIdentity = Pick<
+  StreamSample,
+  'streamId' | 'table' | 'principalId' | 'kind' | 'state' | 'startedAt' | 'records' | 'bytes' | 'ackedOffset'
+>;
+
+/** A live stream in the live view: its sample's identity and counters, its node and its series. */
+export interface LiveStream extends StreamIdentity {
   /** The admin address of its node. */
   readonly node: string;
-  readonly table: string;
-  readonly principalId: string;
-  readonly kind: 'ephemeral' | 'persistent';
-  readonly state: string;
-  readonly startedAt: number;
-  readonly records: number;
-  readonly bytes: number;
-  readonly ackedOffset: string;
   readonly current: LivePoint | null;
   readonly points: LivePoint[];
 }
