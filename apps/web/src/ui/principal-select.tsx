@@ -1,7 +1,7 @@
 'use client';
 
 import type { PrincipalInfo } from '@lakestream/catalog';
-import { useId } from 'react';
+import { useId, useState } from 'react';
 import { inputClass } from './field';
 
 /**
@@ -33,27 +33,35 @@ export function PrincipalSelect({
       </label>
       <select id={id} className={inputClass} value={value} onChange={(e) => onChange(e.target.value)}>
         {emptyLabel === undefined ? null : <option value="">{emptyLabel}</option>}
-        {services.length === 0 ? null : (
-          <optgroup label="Service principals">
-            {services.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-                {p.disabled ? ' (disabled)' : ''}
-              </option>
-            ))}
-          </optgroup>
-        )}
-        {users.length === 0 ? null : (
-          <optgroup label="Users">
-            {users.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-                {p.disabled ? ' (disabled)' : ''}
-              </option>
-            ))}
-          </optgroup>
-        )}
+        <PrincipalGroup label="Service principals" principals={services} />
+        <PrincipalGroup label="Users" principals={users} />
       </select>
     </div>
   );
+}
+
+/** An `<optgroup>` of principals (disabled ones say so); nothing when there are none. */
+function PrincipalGroup({ label, principals }: { label: string; principals: readonly PrincipalInfo[] }) {
+  if (principals.length === 0) return null;
+  return (
+    <optgroup label={label}>
+      {principals.map((p) => (
+        <option key={p.id} value={p.id}>
+          {p.name}
+          {p.disabled ? ' (disabled)' : ''}
+        </option>
+      ))}
+    </optgroup>
+  );
+}
+
+/**
+ * The principal a form acts on: the one picked, else the first service principal (who grants are mostly
+ * for), else the first principal, else `''` while there are none. Returns it and the setter for the select.
+ */
+export function usePrincipalChoice(principals: readonly PrincipalInfo[]): [string, (id: string) => void] {
+  const [picked, setPicked] = useState('');
+  const chosen =
+    picked !== '' ? picked : ((principals.find((p) => p.kind === 'service') ?? principals[0])?.id ?? '');
+  return [chosen, setPicked];
 }

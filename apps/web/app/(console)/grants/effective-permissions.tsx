@@ -5,7 +5,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Banner, ErrorMessage, Loading } from '../../../src/ui/feedback';
 import { Panel } from '../../../src/ui/layout';
-import { PrincipalSelect } from '../../../src/ui/principal-select';
+import { PrincipalSelect, usePrincipalChoice } from '../../../src/ui/principal-select';
 import { SecurableFields } from '../../../src/ui/securable-fields';
 import { Badge } from '../../../src/ui/table';
 import { useTRPC } from '../../../src/ui/trpc';
@@ -26,13 +26,9 @@ export function EffectivePermissions({
   initialName: string;
 }) {
   const trpc = useTRPC();
-  const [principalId, setPrincipalId] = useState('');
+  const [chosen, setPrincipalId] = usePrincipalChoice(principals);
   const [type, setType] = useState<SecurableType>(initialType);
   const [name, setName] = useState(initialName);
-  const chosen =
-    principalId !== ''
-      ? principalId
-      : ((principals.find((p) => p.kind === 'service') ?? principals[0])?.id ?? '');
   const settledName = useDebounced(name.trim().toLowerCase(), 300);
   const ready = chosen !== '' && settledName !== '';
   const effective = useQuery({

@@ -7,7 +7,7 @@ import { Button } from '../../../src/ui/button';
 import { Banner, ErrorMessage } from '../../../src/ui/feedback';
 import { SelectField } from '../../../src/ui/field';
 import { Panel } from '../../../src/ui/layout';
-import { PrincipalSelect } from '../../../src/ui/principal-select';
+import { PrincipalSelect, usePrincipalChoice } from '../../../src/ui/principal-select';
 import { PRIVILEGE_HINTS, privilegesFor } from '../../../src/ui/privileges';
 import { SecurableFields } from '../../../src/ui/securable-fields';
 import { useSession } from '../../../src/ui/session';
@@ -26,7 +26,7 @@ export function GrantForm({
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const { canEdit } = useSession();
-  const [principalId, setPrincipalId] = useState('');
+  const [chosenPrincipal, setPrincipalId] = usePrincipalChoice(principals);
   const [type, setType] = useState<SecurableType>(initialType);
   const [name, setName] = useState(initialName);
   const [privilege, setPrivilege] = useState<Privilege>('MODIFY');
@@ -39,10 +39,6 @@ export function GrantForm({
       },
     }),
   );
-  const chosenPrincipal =
-    principalId !== ''
-      ? principalId
-      : ((principals.find((p) => p.kind === 'service') ?? principals[0])?.id ?? '');
   const allowed = privilegesFor(type);
   const chosenPrivilege = allowed.includes(privilege) ? privilege : (allowed[0] ?? 'MODIFY');
 
