@@ -9,6 +9,7 @@ import { TextField } from '../../../src/ui/field';
 import { formatAgo, formatTime } from '../../../src/ui/format';
 import { Panel } from '../../../src/ui/layout';
 import { PrincipalSelect } from '../../../src/ui/principal-select';
+import { SecurableLabel } from '../../../src/ui/securable-label';
 import { useSession } from '../../../src/ui/session';
 import { Badge, DataTable, Td, Th } from '../../../src/ui/table';
 import { useTRPC } from '../../../src/ui/trpc';
@@ -91,8 +92,7 @@ export function GrantsList({
                   <Badge tone="accent">{g.privilege}</Badge>
                 </Td>
                 <Td>
-                  <span className="mr-1.5 text-xs text-zinc-500">{g.securable.type}</span>
-                  <span className="font-mono">{g.securable.name}</span>
+                  <SecurableLabel type={g.securable.type} name={g.securable.name} />
                 </Td>
                 <Td className="text-zinc-600 dark:text-zinc-400">{nameOf(g.grantedBy)}</Td>
                 <Td

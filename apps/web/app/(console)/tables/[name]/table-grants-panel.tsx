@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { ButtonLink } from '../../../../src/ui/button';
 import { EmptyState, ErrorMessage, Loading } from '../../../../src/ui/feedback';
 import { Panel } from '../../../../src/ui/layout';
+import { SecurableLabel } from '../../../../src/ui/securable-label';
 import { useSession } from '../../../../src/ui/session';
 import { Badge, DataTable, Td, Th } from '../../../../src/ui/table';
 import { useTRPC } from '../../../../src/ui/trpc';
@@ -66,10 +67,7 @@ export function TableGrantsPanel({ name }: { name: string }) {
                   {g.securable.name === name ? (
                     <span className="text-xs text-zinc-500">this table</span>
                   ) : (
-                    <>
-                      <span className="mr-1.5 text-xs text-zinc-500">{g.securable.type}</span>
-                      <span className="font-mono">{g.securable.name}</span>
-                    </>
+                    <SecurableLabel type={g.securable.type} name={g.securable.name} />
                   )}
                 </Td>
               </tr>
