@@ -1,4 +1,5 @@
-import type { ReactNode } from 'react';
+import type { FormEvent, ReactNode } from 'react';
+import { ErrorMessage } from './feedback';
 
 /** A page's title line: the title, a sentence of what it is for, and its main actions on the right. */
 export function PageHeader({
@@ -51,5 +52,29 @@ export function Panel({
       )}
       <div className={bodyClassName}>{children}</div>
     </section>
+  );
+}
+
+/**
+ * The "create one" form at the foot of a list panel: its fields and submit button in a wrapping row, and the
+ * mutation's refusal in words on a line of its own under them (nothing while `error` is null).
+ */
+export function PanelFooterForm({
+  onSubmit,
+  error,
+  children,
+}: {
+  onSubmit: (event: FormEvent) => void;
+  error: unknown;
+  children: ReactNode;
+}) {
+  return (
+    <form
+      onSubmit={onSubmit}
+      className="flex flex-wrap items-end gap-2 border-t border-zinc-200 p-4 dark:border-zinc-800"
+    >
+      {children}
+      <ErrorMessage error={error} className="w-full" />
+    </form>
   );
 }

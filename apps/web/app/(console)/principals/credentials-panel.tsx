@@ -9,7 +9,7 @@ import { Dialog } from '../../../src/ui/dialog';
 import { EmptyState, ErrorMessage, Loading } from '../../../src/ui/feedback';
 import { TextField } from '../../../src/ui/field';
 import { formatAgo, formatDate, formatTime } from '../../../src/ui/format';
-import { Panel } from '../../../src/ui/layout';
+import { Panel, PanelFooterForm } from '../../../src/ui/layout';
 import { useSession } from '../../../src/ui/session';
 import { Badge, DataTable, Td, Th } from '../../../src/ui/table';
 import { useTRPC } from '../../../src/ui/trpc';
@@ -169,10 +169,7 @@ export function CredentialsPanel({ principal }: { principal: PrincipalInfo }) {
         </DataTable>
       )}
       {isAdmin ? (
-        <form
-          onSubmit={submit}
-          className="flex flex-wrap items-end gap-2 border-t border-zinc-200 p-4 dark:border-zinc-800"
-        >
+        <PanelFooterForm onSubmit={submit} error={create.error}>
           <TextField
             label="Expires on (optional)"
             type="date"
@@ -188,8 +185,7 @@ export function CredentialsPanel({ principal }: { principal: PrincipalInfo }) {
               ? `${principal.name} is disabled.`
               : 'Leave the date empty for a secret that never expires.'}
           </span>
-          <ErrorMessage error={create.error} className="w-full" />
-        </form>
+        </PanelFooterForm>
       ) : null}
 
       <Dialog

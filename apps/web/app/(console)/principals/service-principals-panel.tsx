@@ -7,9 +7,10 @@ import { Button } from '../../../src/ui/button';
 import { EmptyState, ErrorMessage, Loading } from '../../../src/ui/feedback';
 import { TextField } from '../../../src/ui/field';
 import { formatAgo } from '../../../src/ui/format';
-import { Panel } from '../../../src/ui/layout';
+import { Panel, PanelFooterForm } from '../../../src/ui/layout';
+import { DisableToggle, PrincipalStatusBadge } from '../../../src/ui/principal-status';
 import { useSession } from '../../../src/ui/session';
-import { Badge, DataTable, Td, Th } from '../../../src/ui/table';
+import { DataTable, Td, Th } from '../../../src/ui/table';
 import { useTRPC } from '../../../src/ui/trpc';
 
 /**
@@ -92,21 +93,18 @@ export function ServicePrincipalsPanel({
                   </Td>
                   <Td className="font-mono text-xs text-zinc-500 dark:text-zinc-400">{sp.id}</Td>
                   <Td>
-                    {sp.disabled ? <Badge tone="bad">disabled</Badge> : <Badge tone="good">active</Badge>}
+                    <PrincipalStatusBadge disabled={sp.disabled} />
                   </Td>
                   <Td className="whitespace-nowrap text-zinc-500 dark:text-zinc-400">
                     {formatAgo(sp.createdAt)}
                   </Td>
                   {isAdmin ? (
                     <Td className="text-right">
-                      <Button
-                        size="sm"
-                        variant={sp.disabled ? 'secondary' : 'danger'}
-                        disabled={setDisabled.isPending}
-                        onClick={() => setDisabled.mutate({ id: sp.id, disabled: !sp.disabled })}
-                      >
-                        {sp.disabled ? 'Enable' : 'Disable'}
-                      </Button>
+                      <DisableToggle
+                        disabled={sp.disabled}
+                        busy={setDisabled.isPending}
+                        onToggle={(disabled) => setDisabled.mutate({ id: sp.id, disabled })}
+                      />
                     </Td>
                   ) : null}
                 </tr>
@@ -116,10 +114,7 @@ export function ServicePrincipalsPanel({
         </DataTable>
       )}
       {isAdmin ? (
-        <form
-          onSubmit={submit}
-          className="flex flex-wrap items-end gap-2 border-t border-zinc-200 p-4 dark:border-zinc-800"
-        >
+        <PanelFooterForm onSubmit={submit} error={create.error}>
           <TextField
             label="Service principal name"
             required
@@ -131,8 +126,7 @@ export function ServicePrincipalsPanel({
           <Button type="submit" variant="primary" disabled={create.isPending}>
             Create service principal
           </Button>
-          <ErrorMessage error={create.error} className="w-full" />
-        </form>
+        </PanelFooterForm>
       ) : null}
     </Panel>
   );

@@ -7,7 +7,8 @@ import { Button } from '../../../src/ui/button';
 import { EmptyState, ErrorMessage, Loading } from '../../../src/ui/feedback';
 import { inputBaseClass, SelectField, TextField } from '../../../src/ui/field';
 import { formatAgo } from '../../../src/ui/format';
-import { Panel } from '../../../src/ui/layout';
+import { Panel, PanelFooterForm } from '../../../src/ui/layout';
+import { DisableToggle, PrincipalStatusBadge } from '../../../src/ui/principal-status';
 import { useSession } from '../../../src/ui/session';
 import { Badge, DataTable, Td, Th } from '../../../src/ui/table';
 import { useTRPC } from '../../../src/ui/trpc';
@@ -97,7 +98,7 @@ export function UsersPanel() {
                     )}
                   </Td>
                   <Td>
-                    {user.disabled ? <Badge tone="bad">disabled</Badge> : <Badge tone="good">active</Badge>}
+                    <PrincipalStatusBadge disabled={user.disabled} />
                   </Td>
                   <Td className="whitespace-nowrap text-zinc-500 dark:text-zinc-400">
                     {formatAgo(user.createdAt)}
@@ -105,14 +106,11 @@ export function UsersPanel() {
                   {session.isAdmin ? (
                     <Td className="text-right">
                       {me ? null : (
-                        <Button
-                          size="sm"
-                          variant={user.disabled ? 'secondary' : 'danger'}
-                          disabled={setDisabled.isPending}
-                          onClick={() => setDisabled.mutate({ id: user.id, disabled: !user.disabled })}
-                        >
-                          {user.disabled ? 'Enable' : 'Disable'}
-                        </Button>
+                        <DisableToggle
+                          disabled={user.disabled}
+                          busy={setDisabled.isPending}
+                          onToggle={(disabled) => setDisabled.mutate({ id: user.id, disabled })}
+                        />
                       )}
                     </Td>
                   ) : null}
@@ -123,10 +121,7 @@ export function UsersPanel() {
         </DataTable>
       )}
       {session.isAdmin ? (
-        <form
-          onSubmit={submit}
-          className="flex flex-wrap items-end gap-2 border-t border-zinc-200 p-4 dark:border-zinc-800"
-        >
+        <PanelFooterForm onSubmit={submit} error={createUser.error}>
           <TextField
             label="User email"
             type="email"
@@ -155,8 +150,7 @@ export function UsersPanel() {
           <Button type="submit" variant="primary" disabled={createUser.isPending}>
             Create user
           </Button>
-          <ErrorMessage error={createUser.error} className="w-full" />
-        </form>
+        </PanelFooterForm>
       ) : null}
     </Panel>
   );
