@@ -1,6 +1,6 @@
 'use client';
 
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { type FormEvent, useEffect, useState } from 'react';
 import { AuthCard } from '../../src/ui/auth-card';
@@ -8,6 +8,7 @@ import { Button } from '../../src/ui/button';
 import { ErrorMessage, Loading } from '../../src/ui/feedback';
 import { TextField } from '../../src/ui/field';
 import { useTRPC } from '../../src/ui/trpc';
+import { useEnterConsole } from '../../src/ui/use-enter-console';
 
 /**
  * First-run setup: shown while `auth.status` says `needsSetup` (no admin yet); creates the first admin and
@@ -16,7 +17,7 @@ import { useTRPC } from '../../src/ui/trpc';
 export function SetupForm() {
   const trpc = useTRPC();
   const router = useRouter();
-  const queryClient = useQueryClient();
+  const enterConsole = useEnterConsole();
   const status = useQuery(trpc.auth.status.queryOptions());
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -29,10 +30,7 @@ export function SetupForm() {
 
   const setup = useMutation(
     trpc.auth.setup.mutationOptions({
-      onSuccess: () => {
-        queryClient.removeQueries();
-        router.replace('/tables');
-      },
+      onSuccess: () => enterConsole('/tables'),
     }),
   );
 

@@ -1,6 +1,6 @@
 'use client';
 
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { type FormEvent, useEffect, useState } from 'react';
 import { AuthCard } from '../../src/ui/auth-card';
@@ -9,6 +9,7 @@ import { ErrorMessage } from '../../src/ui/feedback';
 import { TextField } from '../../src/ui/field';
 import { nextPath } from '../../src/ui/next-path';
 import { useTRPC } from '../../src/ui/trpc';
+import { useEnterConsole } from '../../src/ui/use-enter-console';
 
 /**
  * The sign-in form. A fresh install (no admin yet) goes to first-run setup instead; a signed-in visitor goes
@@ -17,7 +18,7 @@ import { useTRPC } from '../../src/ui/trpc';
 export function SignInForm() {
   const trpc = useTRPC();
   const router = useRouter();
-  const queryClient = useQueryClient();
+  const enterConsole = useEnterConsole();
   const status = useQuery(trpc.auth.status.queryOptions());
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -29,11 +30,7 @@ export function SignInForm() {
 
   const signIn = useMutation(
     trpc.auth.signIn.mutationOptions({
-      onSuccess: () => {
-        // Answers cached while signed out (auth.status) must not outlive the sign-in.
-        queryClient.removeQueries();
-        router.replace(nextPath(window.location.search));
-      },
+      onSuccess: () => enterConsole(nextPath(window.location.search)),
     }),
   );
 
