@@ -12,6 +12,24 @@ export interface IssuedSecret {
   readonly expiresAt: number | null;
 }
 
+/** A value to copy (the client id, the secret): a caption, the value in monospace and its "Copy" button. */
+function CopyableValue({ label, value, testId }: { label: string; value: string; testId: string }) {
+  return (
+    <div>
+      <p className="mb-1 text-xs font-medium text-zinc-600 dark:text-zinc-400">{label}</p>
+      <div className="flex items-center gap-2">
+        <code
+          data-testid={testId}
+          className="flex-1 rounded-md bg-zinc-100 px-2.5 py-1.5 font-mono text-[13px] break-all dark:bg-zinc-800"
+        >
+          {value}
+        </code>
+        <CopyButton text={value} />
+      </div>
+    </div>
+  );
+}
+
 /**
  * The one time a secret is shown: the client id and secret, each with "Copy". Closing the dialog forgets the
  * secret (the server keeps only a hash).
@@ -23,30 +41,8 @@ export function SecretView({ issued, principalName }: { issued: IssuedSecret; pr
         Copy the secret now: it is shown only this once. Store it where <strong>{principalName}</strong> runs
         (e.g. as <code className="font-mono">ZEROBUS_CLIENT_SECRET</code>).
       </Banner>
-      <div>
-        <p className="mb-1 text-xs font-medium text-zinc-600 dark:text-zinc-400">Client id</p>
-        <div className="flex items-center gap-2">
-          <code
-            data-testid="client-id"
-            className="flex-1 rounded-md bg-zinc-100 px-2.5 py-1.5 font-mono text-[13px] break-all dark:bg-zinc-800"
-          >
-            {issued.clientId}
-          </code>
-          <CopyButton text={issued.clientId} />
-        </div>
-      </div>
-      <div>
-        <p className="mb-1 text-xs font-medium text-zinc-600 dark:text-zinc-400">Client secret</p>
-        <div className="flex items-center gap-2">
-          <code
-            data-testid="secret-value"
-            className="flex-1 rounded-md bg-zinc-100 px-2.5 py-1.5 font-mono text-[13px] break-all dark:bg-zinc-800"
-          >
-            {issued.clientSecret}
-          </code>
-          <CopyButton text={issued.clientSecret} />
-        </div>
-      </div>
+      <CopyableValue label="Client id" value={issued.clientId} testId="client-id" />
+      <CopyableValue label="Client secret" value={issued.clientSecret} testId="secret-value" />
       <p className="text-xs text-zinc-500 dark:text-zinc-400">
         {issued.expiresAt === null ? 'Never expires.' : `Expires ${formatTime(issued.expiresAt)}.`}
       </p>
