@@ -9,7 +9,30 @@ export const inputBaseClass =
 /** The classes of a full-width text input or select, shared so that every form looks the same. */
 export const inputClass = `${inputBaseClass} h-8 w-full`;
 
-const labelClass = 'mb-1 block text-xs font-medium text-zinc-600 dark:text-zinc-400';
+/**
+ * A form control under its label: the <label> is bound to the control whose id is `id` (`htmlFor`), so a test
+ * or a screen reader finds the control by the label's text. `TextField`, `SelectField` and `PrincipalSelect` are framed by it.
+ */
+export function LabelledField({
+  id,
+  label,
+  className = '',
+  children,
+}: {
+  id: string;
+  label: string;
+  className?: string;
+  children: ReactNode;
+}) {
+  return (
+    <div className={className}>
+      <label htmlFor={id} className="mb-1 block text-xs font-medium text-zinc-600 dark:text-zinc-400">
+        {label}
+      </label>
+      {children}
+    </div>
+  );
+}
 
 /**
  * A labelled text input: the <label> is bound to the input (`htmlFor`), so a test or a screen reader finds
@@ -23,13 +46,10 @@ export function TextField({
 }: InputHTMLAttributes<HTMLInputElement> & { label: string; hint?: ReactNode }) {
   const id = useId();
   return (
-    <div className={className}>
-      <label htmlFor={id} className={labelClass}>
-        {label}
-      </label>
+    <LabelledField id={id} label={label} className={className}>
       <input id={id} className={inputClass} {...props} />
       {hint === undefined ? null : <p className="mt-1 text-xs text-zinc-500 dark:text-zinc-400">{hint}</p>}
-    </div>
+    </LabelledField>
   );
 }
 
@@ -48,10 +68,7 @@ export function SelectField({
 }: SelectHTMLAttributes<HTMLSelectElement> & { label: string; options: readonly SelectOption[] }) {
   const id = useId();
   return (
-    <div className={className}>
-      <label htmlFor={id} className={labelClass}>
-        {label}
-      </label>
+    <LabelledField id={id} label={label} className={className}>
       <select id={id} className={inputClass} {...props}>
         {options.map((o) => (
           <option key={o.value} value={o.value}>
@@ -59,6 +76,6 @@ export function SelectField({
           </option>
         ))}
       </select>
-    </div>
+    </LabelledField>
   );
 }

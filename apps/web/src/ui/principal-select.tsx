@@ -2,7 +2,7 @@
 
 import type { PrincipalInfo } from '@lakestream/catalog';
 import { useId, useState } from 'react';
-import { inputClass } from './field';
+import { inputClass, LabelledField } from './field';
 
 /**
  * A labelled select of principals, service principals first (they are who grants are mostly for), then
@@ -27,16 +27,13 @@ export function PrincipalSelect({
   const services = principals.filter((p) => p.kind === 'service');
   const users = principals.filter((p) => p.kind === 'user');
   return (
-    <div className={className}>
-      <label htmlFor={id} className="mb-1 block text-xs font-medium text-zinc-600 dark:text-zinc-400">
-        {label}
-      </label>
+    <LabelledField id={id} label={label} className={className}>
       <select id={id} className={inputClass} value={value} onChange={(e) => onChange(e.target.value)}>
         {emptyLabel === undefined ? null : <option value="">{emptyLabel}</option>}
         <PrincipalGroup label="Service principals" principals={services} />
         <PrincipalGroup label="Users" principals={users} />
       </select>
-    </div>
+    </LabelledField>
   );
 }
 

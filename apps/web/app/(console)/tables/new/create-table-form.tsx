@@ -6,7 +6,7 @@ import { type FormEvent, useMemo, useState } from 'react';
 import { Button, ButtonLink } from '../../../../src/ui/button';
 import { CodeBlock } from '../../../../src/ui/code-block';
 import { Banner, EmptyState, ErrorMessage } from '../../../../src/ui/feedback';
-import { inputClass, TextField } from '../../../../src/ui/field';
+import { TextField } from '../../../../src/ui/field';
 import { PageHeader, Panel } from '../../../../src/ui/layout';
 import { tableHref } from '../../../../src/ui/links';
 import { useSession } from '../../../../src/ui/session';
@@ -229,21 +229,13 @@ export function CreateTableForm() {
             </div>
           )}
           <ErrorMessage error={createCatalog.error ?? createSchema.error} className="mt-3" />
-          <div className="mt-3">
-            <label
-              htmlFor="table-comment"
-              className="mb-1 block text-xs font-medium text-zinc-600 dark:text-zinc-400"
-            >
-              Table comment
-            </label>
-            <input
-              id="table-comment"
-              className={inputClass}
-              placeholder="what the table holds (optional)"
-              value={comment}
-              onChange={(e) => setComment(e.target.value)}
-            />
-          </div>
+          <TextField
+            label="Table comment"
+            className="mt-3"
+            placeholder="what the table holds (optional)"
+            value={comment}
+            onChange={(e) => setComment(e.target.value)}
+          />
         </Panel>
 
         <Panel
