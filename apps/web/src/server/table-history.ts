@@ -1,5 +1,4 @@
-import type { Table } from '@lakestream/delta';
-import { isDeltaError, openTable } from './delta';
+import { withDeltaTable } from './with-delta-table';
 
 /** One commit of a table, as the console lists it. */
 export interface TableVersion {
@@ -31,29 +30,23 @@ export interface TableHistory {
  * Throws `DeltaError` for a log it cannot read (`CORRUPT_LOG`, `UNSUPPORTED_FEATURE`, `STORAGE`).
  */
 export async function readTableHistory(location: string, limit: number): Promise<TableHistory> {
-  let table: Table;
-  try {
-    table = await openTable(location);
-  } catch (error) {
-    if (isDeltaError(error) && error.code === 'TABLE_NOT_FOUND')
-      return { exists: false, location, versions: [] };
-    throw error;
-  }
-  try {
-    const history = await table.history({ limit });
-    const versions = history.map(
-      (entry): TableVersion => ({
-        version: entry.version,
-        timestamp: entry.timestamp ?? 0,
-        operation: entry.operation ?? 'UNKNOWN',
-        numFiles: entry.added.files,
-        numRecords: entry.added.records ?? null,
-        numBytes: entry.added.bytes,
-        writer: entry.txnAppId ?? null,
-      }),
-    );
-    return { exists: true, location, versions };
-  } finally {
-    await table.close();
-  }
+  return withDeltaTable<TableHistory>(
+    location,
+    () => ({ exists: false, location, versions: [] }),
+    async (table) => {
+      const history = await table.history({ limit });
+      const versions = history.map(
+        (entry): TableVersion => ({
+          version: entry.version,
+          timestamp: entry.timestamp ?? 0,
+          operation: entry.operation ?? 'UNKNOWN',
+          numFiles: entry.added.files,
+          numRecords: entry.added.records ?? null,
+          numBytes: entry.added.bytes,
+          writer: entry.txnAppId ?? null,
+        }),
+      );
+      return { exists: true, location, versions };
+    },
+  );
 }

@@ -1,6 +1,5 @@
-import type { Table } from '@lakestream/delta';
-import { isDeltaError, openTable } from './delta';
 import { type PreviewCell, toPreviewCell } from './preview-cells';
+import { withDeltaTable } from './with-delta-table';
 
 /** The newest rows of a table. */
 export interface TablePreview {
@@ -21,27 +20,21 @@ export interface TablePreview {
  * (`CORRUPT_LOG`: a listed file missing or unreadable; `UNSUPPORTED_FEATURE`; `STORAGE`).
  */
 export async function readTablePreview(location: string, limit: number): Promise<TablePreview> {
-  let table: Table;
-  try {
-    table = await openTable(location);
-  } catch (error) {
-    if (isDeltaError(error) && error.code === 'TABLE_NOT_FOUND')
-      return { exists: false, version: null, columns: [], rows: [] };
-    throw error;
-  }
-  try {
-    const snapshot = await table.snapshot();
-    const fields = snapshot.schema.fields;
-    const columns = fields.map((f) => f.name);
-    if (limit === 0) return { exists: true, version: snapshot.version, columns, rows: [] };
-    const data = await table.scan({ version: snapshot.version, limit, tail: true });
-    const vectors = fields.map((f) => data.getChild(f.name));
-    const rows: PreviewCell[][] = [];
-    for (let i = 0; i < data.numRows; i++) {
-      rows.push(fields.map((f, c) => toPreviewCell(vectors[c]?.get(i), f.type)));
-    }
-    return { exists: true, version: snapshot.version, columns, rows };
-  } finally {
-    await table.close();
-  }
+  return withDeltaTable<TablePreview>(
+    location,
+    () => ({ exists: false, version: null, columns: [], rows: [] }),
+    async (table) => {
+      const snapshot = await table.snapshot();
+      const fields = snapshot.schema.fields;
+      const columns = fields.map((f) => f.name);
+      if (limit === 0) return { exists: true, version: snapshot.version, columns, rows: [] };
+      const data = await table.scan({ version: snapshot.version, limit, tail: true });
+      const vectors = fields.map((f) => data.getChild(f.name));
+      const rows: PreviewCell[][] = [];
+      for (let i = 0; i < data.numRows; i++) {
+        rows.push(fields.map((f, c) => toPreviewCell(vectors[c]?.get(i), f.type)));
+      }
+      return { exists: true, version: snapshot.version, columns, rows };
+    },
+  );
 }
