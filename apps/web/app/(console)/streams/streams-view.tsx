@@ -7,7 +7,6 @@ import { TimeChart } from '../../../src/ui/chart';
 import { Banner, EmptyState, ErrorMessage, Loading } from '../../../src/ui/feedback';
 import { formatBytes, formatMs, formatNumber } from '../../../src/ui/format';
 import { PageHeader, Panel } from '../../../src/ui/layout';
-import { tableHref } from '../../../src/ui/links';
 import {
   lastPoint,
   recordsPerSecText,
@@ -18,6 +17,7 @@ import { UnreachableNodesBanner } from '../../../src/ui/streams/node-banner';
 import { StreamsTable } from '../../../src/ui/streams/streams-table';
 import { WindowSelect } from '../../../src/ui/streams/window-select';
 import { DataTable, Td, Th } from '../../../src/ui/table';
+import { TableNameLink } from '../../../src/ui/table-name-link';
 import { useTRPC } from '../../../src/ui/trpc';
 import { usePrincipalNames } from '../../../src/ui/use-principal-names';
 
@@ -197,12 +197,7 @@ export function StreamsView() {
                     {view.tables.map((t) => (
                       <tr key={t.table}>
                         <Td>
-                          <Link
-                            href={tableHref(t.table)}
-                            className="font-mono text-sky-700 hover:underline dark:text-sky-400"
-                          >
-                            {t.table}
-                          </Link>
+                          <TableNameLink name={t.table} />
                         </Td>
                         <Td className="text-right tabular-nums">{t.streams}</Td>
                         <Td className="text-right tabular-nums">{formatNumber(t.current?.recordsPerSec)}</Td>

@@ -1,17 +1,16 @@
 'use client';
 
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import Link from 'next/link';
 import { useState } from 'react';
 import { ButtonLink } from '../../../src/ui/button';
 import { EmptyState, ErrorMessage, Loading } from '../../../src/ui/feedback';
 import { TextField } from '../../../src/ui/field';
 import { formatAgo } from '../../../src/ui/format';
 import { PageHeader, Panel } from '../../../src/ui/layout';
-import { tableHref } from '../../../src/ui/links';
 import { ScopeSelect } from '../../../src/ui/scope-select';
 import { useSession } from '../../../src/ui/session';
 import { DataTable, Td, Th } from '../../../src/ui/table';
+import { TableNameLink } from '../../../src/ui/table-name-link';
 import { useTRPC } from '../../../src/ui/trpc';
 import { useDebounced } from '../../../src/ui/use-debounced';
 
@@ -100,12 +99,7 @@ export function TablesList() {
               {tables.data.map((table) => (
                 <tr key={table.id} className="hover:bg-zinc-50 dark:hover:bg-zinc-800/40">
                   <Td>
-                    <Link
-                      href={tableHref(table.name)}
-                      className="font-mono font-medium text-sky-700 hover:underline dark:text-sky-400"
-                    >
-                      {table.name}
-                    </Link>
+                    <TableNameLink name={table.name} className="font-medium" />
                   </Td>
                   <Td className="text-right tabular-nums">{table.deltaSchema.fields.length}</Td>
                   <Td className="max-w-xs truncate text-zinc-600 dark:text-zinc-400">

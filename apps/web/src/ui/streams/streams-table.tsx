@@ -1,10 +1,9 @@
 'use client';
 
-import Link from 'next/link';
 import type { LiveStream } from '../api-types';
 import { formatAgo, formatBytes, formatInteger, formatMs, formatNumber, formatTime } from '../format';
-import { tableHref } from '../links';
 import { Badge, DataTable, Td, Th } from '../table';
+import { TableNameLink } from '../table-name-link';
 
 const STATE_TONE: Record<string, 'good' | 'warn' | 'neutral'> = {
   open: 'good',
@@ -48,12 +47,7 @@ export function StreamsTable({
             </Td>
             {showTable ? (
               <Td>
-                <Link
-                  href={tableHref(s.table)}
-                  className="font-mono text-sky-700 hover:underline dark:text-sky-400"
-                >
-                  {s.table}
-                </Link>
+                <TableNameLink name={s.table} />
               </Td>
             ) : null}
             <Td className="font-mono text-xs text-zinc-500 dark:text-zinc-400">{s.node}</Td>
