@@ -16,9 +16,9 @@ export interface DecodeBenchOptions {
   records?: number;
   /** Records per `decodeBatch` call of zeroparser (default 8,192). */
   batchSize?: number;
-  /** Timed repetitions per decoder (default 7); the median is reported. */
+  /** Timed repetitions per decoder (default 11: the machines are shared); the median is reported. */
   reps?: number;
-  /** Decoders to run (`zeroparser`, `protobufjs`, `bufbuild`, `bare walk`); default all. */
+  /** Decoders to run (`zeroparser`, `zeroparser leased`, `protobufjs`, `bufbuild`, `bare walk`); default all. */
   only?: readonly string[];
 }
 
@@ -37,10 +37,18 @@ export interface DatasetResult {
   decoders: DecoderResult[];
   zeroparserVsProtobufjs?: number;
   zeroparserVsBareWalk?: number;
+  leasedVsProtobufjs?: number;
+  leasedVsBareWalk?: number;
 }
 
 const SEED = 20_240_601;
-export const DECODER_NAMES = ['zeroparser', 'protobufjs', 'bufbuild', 'bare walk'] as const;
+export const DECODER_NAMES = [
+  'zeroparser',
+  'zeroparser leased',
+  'protobufjs',
+  'bufbuild',
+  'bare walk',
+] as const;
 
 /**
  * Decode throughput of zeroparser (RecordBatch built) against protobufjs, @bufbuild/protobuf (runtime
@@ -52,7 +60,7 @@ export const DECODER_NAMES = ['zeroparser', 'protobufjs', 'bufbuild', 'bare walk
 export async function runDecodeBench(options: DecodeBenchOptions = {}): Promise<DatasetResult[]> {
   const records = options.records ?? 200_000;
   const batchSize = options.batchSize ?? 8192;
-  const reps = options.reps ?? 7;
+  const reps = options.reps ?? 11;
   const only = new Set<string>(options.only ?? DECODER_NAMES);
   const datasets: { name: string; schema: LoadedSchema; records: Uint8Array[]; shape: WalkShape }[] = [
     {
@@ -102,13 +110,14 @@ async function createDecoders(
   only: ReadonlySet<string>,
 ): Promise<RecordDecoder[]> {
   const decoders: RecordDecoder[] = [];
-  if (only.has('zeroparser')) {
+  if (only.has('zeroparser') || only.has('zeroparser leased')) {
     const { createZeroparserDecoder } = await import('./decoders/zeroparser-decoder.js');
     const source =
       schema.syntax === 'proto2'
         ? { descriptorProto: schema.descriptorProto }
         : { fileDescriptorSet: schema.fileDescriptorSet, messageName: schema.messageName };
-    decoders.push(createZeroparserDecoder(source, batchSize));
+    if (only.has('zeroparser')) decoders.push(createZeroparserDecoder(source, batchSize));
+    if (only.has('zeroparser leased')) decoders.push(createZeroparserDecoder(source, batchSize, true));
   }
   if (only.has('protobufjs')) decoders.push(createProtobufjsDecoder(schema.type));
   if (only.has('bufbuild'))
@@ -120,10 +129,13 @@ async function createDecoders(
 function withRatios(result: DatasetResult): DatasetResult {
   const mb = (name: string) => result.decoders.find((d) => d.decoder === name)?.mbPerSec;
   const zp = mb('zeroparser');
+  const leased = mb('zeroparser leased');
   const pj = mb('protobufjs');
   const bw = mb('bare walk');
   if (zp !== undefined && pj !== undefined) result.zeroparserVsProtobufjs = zp / pj;
   if (zp !== undefined && bw !== undefined) result.zeroparserVsBareWalk = zp / bw;
+  if (leased !== undefined && pj !== undefined) result.leasedVsProtobufjs = leased / pj;
+  if (leased !== undefined && bw !== undefined) result.leasedVsBareWalk = leased / bw;
   return result;
 }
 
@@ -145,11 +157,15 @@ export function toMarkdown(results: readonly DatasetResult[]): string {
     }
   }
   for (const r of results) {
-    if (r.zeroparserVsProtobufjs !== undefined) {
-      lines.push('', `${r.dataset}: zeroparser / protobufjs = ${r.zeroparserVsProtobufjs.toFixed(2)}×`);
-    }
-    if (r.zeroparserVsBareWalk !== undefined) {
-      lines.push(`${r.dataset}: zeroparser / bare walk = ${r.zeroparserVsBareWalk.toFixed(2)}×`);
+    const ratios: [string, number | undefined][] = [
+      ['zeroparser / protobufjs', r.zeroparserVsProtobufjs],
+      ['zeroparser / bare walk', r.zeroparserVsBareWalk],
+      ['zeroparser leased / protobufjs', r.leasedVsProtobufjs],
+      ['zeroparser leased / bare walk', r.leasedVsBareWalk],
+    ];
+    lines.push('');
+    for (const [what, ratio] of ratios) {
+      if (ratio !== undefined) lines.push(`${r.dataset}: ${what} = ${ratio.toFixed(2)}×`);
     }
   }
   return lines.join('\n');
