@@ -1,4 +1,4 @@
-import { parseColumns, toDeltaSchema } from '@lakestream/catalog';
+import { DELTA_PRIMITIVE_TYPES, parseColumns, toDeltaSchema } from '@lakestream/catalog';
 import { describe, expect, it } from 'vitest';
 import {
   defaultType,
@@ -6,6 +6,7 @@ import {
   initialColumns,
   moveItem,
   newField,
+  PRIMITIVE_TYPES,
   toColumnsInput,
 } from './column-model';
 
@@ -88,6 +89,11 @@ describe('column editor model', () => {
     expect(() => parseColumns(toColumnsInput([newField('c', defaultType('timestamp_ntz'))]))).toThrow(
       /timestamp_ntz/,
     );
+  });
+
+  it('offers every primitive type the catalog accepts (its list is written out for the browser bundle)', () => {
+    const offered: readonly string[] = PRIMITIVE_TYPES;
+    expect(DELTA_PRIMITIVE_TYPES.filter((t) => !offered.includes(t))).toEqual([]);
   });
 
   it('moves columns up and down, and not past the ends', () => {

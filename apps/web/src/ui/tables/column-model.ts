@@ -5,7 +5,17 @@
  * the server's: the catalog's own rules answer with the bad column's path.
  */
 
-/** The Delta primitive types the editor offers (the catalog refuses timestamp_ntz, and says why). */
+// Types only: a value import of @lakestream/catalog would bundle SQLite (and delta) into the page.
+import type { ColumnInput, DELTA_PRIMITIVE_TYPES, DeltaTypeInput } from '@lakestream/catalog';
+
+/** A primitive the editor offers: the catalog's own, and `timestamp_ntz` (the catalog refuses it, saying why). */
+type OfferedPrimitive = (typeof DELTA_PRIMITIVE_TYPES)[number] | 'timestamp_ntz';
+
+/**
+ * The Delta primitive types the editor offers, in the type select's order: the catalog's
+ * `DELTA_PRIMITIVE_TYPES` written out (it cannot be imported as a value, see above; `satisfies` refuses a name
+ * the catalog does not know, and column-model.test.ts checks that none of the catalog's is missing).
+ */
 export const PRIMITIVE_TYPES = [
   'string',
   'long',
@@ -19,7 +29,7 @@ export const PRIMITIVE_TYPES = [
   'date',
   'timestamp',
   'timestamp_ntz',
-] as const;
+] as const satisfies readonly OfferedPrimitive[];
 
 /** What a type select offers: the primitives, `decimal` (with precision and scale) and the three nested kinds. */
 export type TypeKind = (typeof PRIMITIVE_TYPES)[number] | 'decimal' | 'struct' | 'array' | 'map';
@@ -91,8 +101,8 @@ export function moveItem<T>(list: readonly T[], index: number, delta: -1 | 1): T
   return out;
 }
 
-/** The Delta type JSON of a draft (a primitive name, `decimal(p,s)`, or a struct/array/map object). */
-export function toTypeInput(type: TypeDraft): unknown {
+/** The Delta type JSON of a draft (a primitive name, `decimal(p,s)`, or a struct/array/map object), as the catalog's `deltaTypeSchema` takes it. */
+export function toTypeInput(type: TypeDraft): DeltaTypeInput {
   switch (type.kind) {
     case 'decimal':
       return `decimal(${type.precision},${type.scale})`;
@@ -121,7 +131,7 @@ export function toTypeInput(type: TypeDraft): unknown {
 }
 
 /** The `columns` of `tables.create` / `tables.schemaPreview` for the editor's columns. */
-export function toColumnsInput(columns: readonly FieldDraft[]): unknown[] {
+export function toColumnsInput(columns: readonly FieldDraft[]): ColumnInput[] {
   return columns.map((c) => ({
     name: c.name,
     type: toTypeInput(c.type),
