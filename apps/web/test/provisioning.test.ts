@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { type AdminServer, startAdminServer } from '@lakestream/ingest/dist/admin/admin-server.js';
 import { type CatalogStore, openCatalogStore } from '@lakestream/ingest/dist/catalog/catalog-store.js';
 import { afterEach, describe, expect, it } from 'vitest';
+import { freePort } from './support/free-port';
 import { callerAs, openTestServices, seedUsers, type TestServices } from './support/services';
 
 const SECRET = 'admin-secret-for-tests';
@@ -25,15 +25,6 @@ async function startNode(dataDir: string, port = 0): Promise<{ server: AdminServ
   });
   cleanups.push(() => server.close(100));
   return { server, store };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {

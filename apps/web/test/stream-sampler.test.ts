@@ -1,9 +1,9 @@
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectAdmin } from '../src/server/admin-client';
 import { issueAccessToken } from '../src/server/oauth/issue-token';
 import { createStreamSampler } from '../src/server/stream-sampler';
+import { freePort } from './support/free-port';
 import { setUpOrdersProducer, startTestIngestNode } from './support/ingest-node';
 import { callerAs, openTestServices, seedUsers, type TestServices } from './support/services';
 import { type SdkStream, sdk } from './support/zerobus-sdk';
@@ -13,15 +13,6 @@ const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-/** A `host:port` nothing listens on (a port just freed). */
-async function deadAddress(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `127.0.0.1:${port}`;
-}
 
 let t: TestServices;
 let nodeAddress: string;
@@ -49,7 +40,7 @@ beforeAll(async () => {
     await ingest.close();
   });
   nodeAddress = ingest.adminAddress;
-  nodeDead = await deadAddress();
+  nodeDead = `127.0.0.1:${await freePort()}`; // nothing listens there
   ingestPort = ingest.node.port;
 
   t = await openTestServices({

@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../support/free-port';
 
 /** The repository root (this file is apps/web/test/e2e/product.ts). */
 const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../..');
@@ -18,16 +18,6 @@ export interface RunningProduct {
   output(): string;
   /** SIGTERM to the launcher (the node drains), then removes the data dir. Resolves with the exit code. */
   stop(): Promise<number | null>;
-}
-
-/** A port that was free a moment ago (the launcher's console port cannot be 0: `next start` needs one). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const address = server.address();
-  await new Promise<void>((done) => server.close(() => done()));
-  if (address === null || typeof address === 'string') throw new Error('no TCP port from listen(0)');
-  return address.port;
 }
 
 /**
