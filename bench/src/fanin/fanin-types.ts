@@ -98,10 +98,10 @@ export interface FaninSummary {
   ackP50: number;
   ackP95: number;
   ackP99: number;
-  /** Ack → visible in Delta, over every acked record milestone that became visible (full service only). */
+  /** Ack → visible in Delta of the requests acked in the steady seconds (full service only). */
   visibleP50?: number;
   visibleP99?: number;
-  /** Milestones acked but never seen visible before the end of the drain. */
+  /** Acked requests never seen visible before the end of the drain. */
   neverVisible?: number;
   /** Peak RSS of the target process (the node alone) and of the bench process (load generator). */
   peakNodeRssMB: number;

@@ -22,6 +22,8 @@ export interface FaninBenchOptions {
   target?: 'both' | FaninTarget;
   /** Seconds over which the streams start. Default min(5, seconds / 4). */
   rampSeconds?: number;
+  /** Seconds left out of the summary at the start (start-up, JIT). Default the ramp + 1 s. */
+  warmupSeconds?: number;
   /** Paced total offered load in wire MB/s, spread evenly over the streams. Default 0: unpaced. */
   rateMBps?: number;
   /** The load client. Default grpc-js. */
@@ -48,6 +50,7 @@ export async function runFaninBench(options: FaninBenchOptions = {}): Promise<Fa
     recordsPerRequest: options.recordsPerRequest ?? 1000,
     inflight: options.inflight ?? 4,
     rampSeconds: options.rampSeconds ?? Math.min(5, seconds / 4),
+    warmupSeconds: options.warmupSeconds,
     rateMBps: options.rateMBps ?? 0,
     client: options.client ?? 'grpc-js',
     profile: options.profile ?? false,
@@ -88,6 +91,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       inflight: { type: 'string' },
       target: { type: 'string' },
       ramp: { type: 'string' },
+      warmup: { type: 'string' },
       'rate-mbps': { type: 'string' },
       client: { type: 'string' },
       profile: { type: 'boolean' },
@@ -112,6 +116,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     ['recordsPerRequest', values['records-per-request']],
     ['inflight', values.inflight],
     ['rampSeconds', values.ramp],
+    ['warmupSeconds', values.warmup],
     ['rateMBps', values['rate-mbps']],
   ] as const) {
     const n = num(raw);

@@ -28,6 +28,8 @@ export interface FaninRunOptions {
   inflight: number;
   /** Seconds over which the streams start. */
   rampSeconds: number;
+  /** Seconds left out of the summary at the start (default the ramp + 1 s). */
+  warmupSeconds?: number | undefined;
   /** Paced total offered load in wire MB/s (0: unpaced, as fast as the in-flight cap allows). */
   rateMBps: number;
   client: FaninClient;
@@ -126,8 +128,8 @@ export async function runFaninTarget(target: FaninTarget, o: FaninRunOptions): P
     const bucketOf = (t: number) =>
       buckets[Math.min(o.seconds - 1, Math.max(0, Math.floor((t - startAt) / 1000)))]!;
     const errorMessages: string[] = [];
-    // The summary is over the steady part: after the ramp (+1 s), without the last second.
-    let steadyFrom = Math.min(o.seconds - 1, Math.ceil(o.rampSeconds) + 1);
+    // The summary is over the steady part: after the warm-up (default the ramp + 1 s), without the last second.
+    let steadyFrom = Math.min(o.seconds - 1, Math.ceil(o.warmupSeconds ?? o.rampSeconds + 1));
     let steadyTo = o.seconds - 1;
     if (steadyTo - steadyFrom < 2) {
       steadyFrom = 0;
@@ -275,7 +277,16 @@ export async function runFaninTarget(target: FaninTarget, o: FaninRunOptions): P
     const sum = (f: (b: Bucket) => number) => steady.reduce((a, b) => a + f(b), 0);
     const ackLatencies = sortedCopy(steady.flatMap((b) => b.latencies));
     const steadySamples = samples.slice(steadyFrom, steadyTo);
-    const visAll = tracker === undefined ? [] : sortedCopy(tracker.visibilities.map((v) => v.ms));
+    // Ack → visible of the requests acked in the steady seconds.
+    const steadyAcks = [startAt + steadyFrom * 1000, startAt + steadyTo * 1000] as const;
+    const visAll =
+      tracker === undefined
+        ? []
+        : sortedCopy(
+            tracker.visibilities
+              .filter((v) => v.visibleAt - v.ms >= steadyAcks[0] && v.visibleAt - v.ms < steadyAcks[1])
+              .map((v) => v.ms),
+          );
     let rowsPublished: number | undefined;
     if (location !== undefined) {
       const t = await openTable(location);
