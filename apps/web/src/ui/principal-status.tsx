@@ -7,8 +7,8 @@ export function PrincipalStatusBadge({ disabled }: { disabled: boolean }) {
 }
 
 /**
- * The admin's button that disables a principal (`Disable`, red) or re-enables it (`Enable`); `busy` while a
- * change is on its way.
+ * The admin's button that disables a principal (`Disable`, red) or re-enables it (`Enable`): `onToggle` gets
+ * the state to set (`!disabled`); `busy` while a change is on its way.
  */
 export function DisableToggle({
   disabled,
