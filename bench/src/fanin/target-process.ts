@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
+import { createLogger } from '@lakestream/ingest/dist/metrics/logger.js';
 import { BENCH_TABLE_LOCATION, openBenchNode, startNullServer } from '../ingest/bench-targets.js';
 import { profileStages, type StageProfile } from './cpu-profile-stages.js';
 import type { FaninTarget } from './fanin-types.js';
@@ -68,7 +69,10 @@ export async function serveTarget(
         close = async () => server.forceShutdown();
         send({ type: 'started', port: server.port });
       } else {
-        node = await openBenchNode(c.dataDir, c.token);
+        // The node's warnings and errors (a failed publish is retried silently otherwise) go to stderr.
+        node = await openBenchNode(c.dataDir, c.token, {
+          log: createLogger({ level: 'warn', destination: process.stderr }),
+        });
         const n = node;
         close = () => n.close(5000);
         send({ type: 'started', port: n.port, tableLocation: BENCH_TABLE_LOCATION });
