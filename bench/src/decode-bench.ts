@@ -53,8 +53,11 @@ export const DECODER_NAMES = [
 /**
  * Decode throughput of zeroparser (RecordBatch built) against protobufjs, @bufbuild/protobuf (runtime
  * descriptor) and a bare wire walk, on seeded NEOWISE-like and ClickBench records, single-threaded. Each
- * decoder is warmed up, then the reps run round-robin (so noise hits all alike); medians are reported in MB/s
- * (10^6 bytes of wire data) and records/s. Prints a Markdown table and returns the figures.
+ * decoder is warmed up, then the repetitions run round-robin, each decoder over all the records in turn
+ * (rotating who goes first), so that machine noise hits all alike.
+ * Reported: the median repetition in MB/s (10^6 bytes of wire data) and records/s, and each ratio as the
+ * median over repetitions of the ratio within the repetition (robust to load that changes between
+ * repetitions, where a ratio of medians is not). Prints a Markdown table and returns the figures.
  * zeroparser is imported only when selected, so the baselines run without its build.
  */
 export async function runDecodeBench(options: DecodeBenchOptions = {}): Promise<DatasetResult[]> {
@@ -97,7 +100,7 @@ export async function runDecodeBench(options: DecodeBenchOptions = {}): Promise<
       const seconds = median(times.get(d.name)!);
       return { decoder: d.name, mbPerSec: bytes / 1e6 / seconds, recordsPerSec: ds.records.length / seconds };
     });
-    results.push(withRatios({ dataset: ds.name, records: ds.records.length, bytes, decoders: rows }));
+    results.push(withRatios({ dataset: ds.name, records: ds.records.length, bytes, decoders: rows }, times));
   }
   console.log(toMarkdown(results));
   return results;
@@ -126,16 +129,22 @@ async function createDecoders(
   return decoders;
 }
 
-function withRatios(result: DatasetResult): DatasetResult {
-  const mb = (name: string) => result.decoders.find((d) => d.decoder === name)?.mbPerSec;
-  const zp = mb('zeroparser');
-  const leased = mb('zeroparser leased');
-  const pj = mb('protobufjs');
-  const bw = mb('bare walk');
-  if (zp !== undefined && pj !== undefined) result.zeroparserVsProtobufjs = zp / pj;
-  if (zp !== undefined && bw !== undefined) result.zeroparserVsBareWalk = zp / bw;
-  if (leased !== undefined && pj !== undefined) result.leasedVsProtobufjs = leased / pj;
-  if (leased !== undefined && bw !== undefined) result.leasedVsBareWalk = leased / bw;
+/** Speed ratios (`a` over `b`): the median over repetitions of b's time over a's in the same repetition. */
+function withRatios(result: DatasetResult, times: ReadonlyMap<string, number[]>): DatasetResult {
+  const ratio = (a: string, b: string): number | undefined => {
+    const ta = times.get(a);
+    const tb = times.get(b);
+    return ta && tb ? median(ta.map((t, i) => tb[i]! / t)) : undefined;
+  };
+  const ratios = {
+    zeroparserVsProtobufjs: ratio('zeroparser', 'protobufjs'),
+    zeroparserVsBareWalk: ratio('zeroparser', 'bare walk'),
+    leasedVsProtobufjs: ratio('zeroparser leased', 'protobufjs'),
+    leasedVsBareWalk: ratio('zeroparser leased', 'bare walk'),
+  };
+  for (const [key, value] of Object.entries(ratios)) {
+    if (value !== undefined) result[key as keyof typeof ratios] = value;
+  }
   return result;
 }
 
