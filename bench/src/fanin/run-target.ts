@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import { openTable } from '@lakestream/delta';
+import { isDeltaError, openTable } from '@lakestream/delta';
 import { epochNow } from '../ingest/push-stream.js';
 import type { StageProfile } from './cpu-profile-stages.js';
 import type {
@@ -268,6 +268,7 @@ export async function runFaninTarget(target: FaninTarget, o: FaninRunOptions): P
       sample.errors = b.errors;
     }
     await tracker?.drain(30_000);
+    if (tracker?.lastError !== undefined) errorMessages.push(`visibility poller: ${tracker.lastError}`);
     await child.ask({ type: 'stop' }, 'stopped');
     stopped = true;
     await child.exited;
@@ -289,9 +290,16 @@ export async function runFaninTarget(target: FaninTarget, o: FaninRunOptions): P
           );
     let rowsPublished: number | undefined;
     if (location !== undefined) {
-      const t = await openTable(location);
-      rowsPublished = (await t.snapshot()).numRecords ?? -1;
-      await t.close();
+      try {
+        const t = await openTable(location);
+        rowsPublished = (await t.snapshot()).numRecords ?? -1;
+        await t.close();
+      } catch (err) {
+        // No commit at all: the report says 0 rows (and the acks it did get) instead of losing the run.
+        if (!isDeltaError(err) || err.code !== 'TABLE_NOT_FOUND') throw err;
+        rowsPublished = 0;
+        errorMessages.push(`the table was never committed: ${err.message}`);
+      }
     }
     const budgets = samples.flatMap((s) => (s.budgetMB === undefined ? [] : [s.budgetMB]));
     return {

@@ -25,8 +25,11 @@ export class VisibilityTracker {
   #next = 0;
   #visible = 0;
   #worker: Worker | undefined;
-  /** Snapshot reads that failed after the table existed. */
+  #exited: Promise<void> = Promise.resolve();
+  /** Snapshot reads that failed after the table existed (and a crash of the poller thread). */
   pollErrors = 0;
+  /** The poller thread's crash, if it crashed. */
+  lastError: string | undefined;
 
   constructor(readonly location: string) {}
 
@@ -40,7 +43,14 @@ export class VisibilityTracker {
   start(periodMs = 250): void {
     const job: VisibilityPollerJob = { role: 'fanin-visibility', location: this.location, periodMs };
     this.#worker = new Worker(new URL('./visibility-poller.js', import.meta.url), { workerData: job });
-    this.#worker.on('message', (o: VisibilityObservation) => this.observe(o));
+    const worker = this.#worker;
+    this.#exited = new Promise((resolve) => worker.once('exit', () => resolve()));
+    worker.on('message', (o: VisibilityObservation) => this.observe(o));
+    // A poller that dies stops the visibility figures, not the run (the error is counted and shown).
+    worker.on('error', (err) => {
+      this.pollErrors++;
+      this.lastError = err.message;
+    });
   }
 
   /** Marks what a snapshot read saw. */
@@ -87,8 +97,7 @@ export class VisibilityTracker {
     const worker = this.#worker;
     this.#worker = undefined;
     if (worker === undefined) return;
-    const exited = new Promise((r) => worker.once('exit', r));
     worker.postMessage('stop');
-    await exited;
+    await this.#exited;
   }
 }
