@@ -207,6 +207,12 @@ describe('loadConfig: every refusal', () => {
       {},
       "--log-level: expected one of fatal, error, warn, info, debug, trace, silent, got 'verbose'",
     ],
+    [
+      'an unknown Parquet codec',
+      ['--parquet-compression', 'gzip'],
+      {},
+      "--parquet-compression: expected one of snappy, zstd, none, got 'gzip'",
+    ],
     ['zero streams', ['--max-streams', '0'], {}, "--max-streams: expected an integer 1–1000000, got '0'"],
     [
       'a bad byte size',

@@ -57,6 +57,7 @@ async function main(argv: readonly string[]): Promise<void> {
     },
     nodeBufferBytes: config.limits.nodeInflightBytes,
     flushBytes: config.publish.flushBytes,
+    parquetCompression: config.publish.parquetCompression,
     flushMs: config.publish.flushMs,
     log,
     metrics,

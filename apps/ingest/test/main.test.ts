@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createAdminClient } from '../src/admin/admin-client.js';
@@ -20,6 +20,8 @@ describe('lakestream-ingest (the built bin)', () => {
         '60000',
         '--drain-grace-ms',
         '3000',
+        '--parquet-compression',
+        'zstd',
       ]);
       const client = zerobusClient(node.port);
       const s = openStream(client, 'EphemeralStream', tokens.good.token, ORDERS);
@@ -51,6 +53,11 @@ describe('lakestream-ingest (the built bin)', () => {
       expect(await node.exited).toBe(0);
       client.close();
       expect((await readTable(dataDir, 'tables/main/sales/orders')).numRows).toBe(50);
+      // --parquet-compression reached the writer: the data file's name carries its codec.
+      const files = await readdir(join(dataDir, 'tables/main/sales/orders'));
+      expect(files.filter((f) => f.endsWith('.parquet'))).toEqual([
+        expect.stringMatching(/\.zstd\.parquet$/),
+      ]);
       expect(node.lines.some((l) => l.msg === 'ingest node stopped')).toBe(true);
     } finally {
       await cleanup();

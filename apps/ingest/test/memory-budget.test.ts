@@ -100,6 +100,10 @@ describe('node memory budget: it counts what the node holds, not the bytes it re
       try {
         const snapshot = await table.snapshot();
         expect(snapshot.numRecords).toBe(requests * perRequest);
+        // The node's default page compression is snappy (the file name carries the codec).
+        expect(snapshot.files.map((f) => f.path.replace(/^.*-c000\./, ''))).toEqual(
+          snapshot.files.map(() => 'snappy.parquet'),
+        );
         // The backlog that built up behind the stalled commit went out in commits of about flushBytes (each
         // commit's txn.version is its highest WAL position: one request per position on this stream).
         const versions = (await table.history())

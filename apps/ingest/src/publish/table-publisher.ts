@@ -1,5 +1,16 @@
 import { isAbsolute, join } from 'node:path';
-import { createTable, isDeltaError, openTable, type ParquetPool, type Table } from '@lakestream/delta';
+import {
+  createTable,
+  isDeltaError,
+  openTable,
+  type ParquetPool,
+  type ParquetWriteOptions,
+  type Table,
+} from '@lakestream/delta';
+
+/** Page compression of data files: `snappy` (fast; Spark's default), `zstd` (smaller, ~2.5× the CPU), `none`. */
+export type ParquetCompression = NonNullable<ParquetWriteOptions['compression']>;
+
 import type { RecordBatch } from 'apache-arrow';
 import type { ProvisionedTable } from '../catalog/catalog-view.js';
 
@@ -21,6 +32,8 @@ export interface TablePublisherOptions {
   /** `txn.appId` of this node's commits to the table: `${nodeId}:${table}`. */
   readonly appId: string;
   readonly pool: ParquetPool;
+  /** Page compression of the data files this node writes (see `--parquet-compression`). */
+  readonly compression: ParquetCompression;
   /** Publish once this many bytes wait… */
   readonly flushBytes: number;
   /** …or once the oldest waiting batch is this old (ms). */
@@ -92,23 +105,25 @@ export function createTablePublisher(options: TablePublisherOptions): TablePubli
   let backoffMs = 0;
   let lastCommit: { version: number; at: number } | undefined;
 
+  const parquet = { compression: options.compression };
   const open = (): Promise<Table> => {
     handle ??= (async () => {
       try {
-        return await openTable(location, { pool: options.pool });
+        return await openTable(location, { pool: options.pool, parquet });
       } catch (err) {
         if (!isDeltaError(err) || err.code !== 'TABLE_NOT_FOUND') throw err;
       }
       try {
         return await createTable(location, {
           pool: options.pool,
+          parquet,
           schema: JSON.parse(JSON.stringify(table.schema)),
           properties: { ...table.properties },
           name: table.name,
         });
       } catch (err) {
         if (isDeltaError(err) && err.code === 'TABLE_EXISTS')
-          return openTable(location, { pool: options.pool });
+          return openTable(location, { pool: options.pool, parquet });
         throw err;
       }
     })();
