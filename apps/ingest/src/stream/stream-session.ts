@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Metadata, type ServerDuplexStream } from '@grpc/grpc-js';
-import type { Authenticator, Principal } from '../auth/authenticator.js';
+import type { Authenticator } from '../auth/authenticator.js';
 import type { CatalogSource, CatalogView, ProvisionedTable } from '../catalog/catalog-view.js';
 import { IngestError } from '../errors.js';
 import type {
@@ -9,24 +9,15 @@ import type {
   RecordsRequest,
   StreamRequest,
 } from '../grpc/decode-request.js';
-import { endCallWithError, readHeader } from '../grpc/end-call.js';
 import type { Log } from '../grpc/log.js';
 import { ackResponse, closeSignal } from '../grpc/responses.js';
-import { ByteBudget } from './byte-budget.js';
 import { NO_DESCRIPTOR } from './descriptor-store.js';
 import type { IngestPipeline } from './ingest-pipeline.js';
-import {
-  describeStream,
-  type LiveStream,
-  type LiveStreamInfo,
-  type LiveStreams,
-  StreamCounters,
-} from './live-streams.js';
-import { MessageReader } from './message-reader.js';
+import { IngestSession } from './ingest-session.js';
+import type { LiveStreams } from './live-streams.js';
 import { PersistentStreams } from './persistent-streams.js';
 import { createRecordDecoder, type RecordDecoder } from './record-decoder.js';
-import { RequestHolds } from './request-hold.js';
-import { assertStillWritable, resolveWritableTable, TABLE_HEADER } from './table-access.js';
+import { resolveWritableTable, TABLE_HEADER } from './table-access.js';
 
 /** Limits of a node's streams (see `config.ts` for their flags). */
 export interface StreamLimits {
@@ -72,16 +63,6 @@ export interface MalformedRequest {
   readonly error: IngestError;
 }
 
-interface InFlight {
-  readonly offset: bigint;
-  readonly readAt: number;
-  readonly bytes: number;
-  readonly records: number;
-  done: boolean;
-  /** Whether it is durable (a failed append is never acked). */
-  ok: boolean;
-}
-
 const FORMAT_NAMES: Record<RecordFormat, string> = { proto: 'PROTO', json: 'JSON' };
 
 /**
@@ -101,86 +82,19 @@ export async function serveStream(
   await session.run();
 }
 
-class StreamSession implements LiveStream {
-  private readonly controller = new AbortController();
-  private readonly counters = new StreamCounters();
-  private readonly inFlight: InFlight[] = [];
-  private readonly streamBudget: ByteBudget;
-  private readonly holds: RequestHolds;
-  private readonly reader: MessageReader<StreamRequest | MalformedRequest>;
-  private readonly startedAt = Date.now();
-  private endedResolve!: () => void;
-  readonly ended = new Promise<void>((resolve) => {
-    this.endedResolve = resolve;
-  });
-  private state: LiveStreamInfo['state'] = 'opening';
-  private streamId = '';
-  private table: ProvisionedTable | undefined;
-  private principal: Principal | undefined;
+class StreamSession extends IngestSession<StreamRequest | MalformedRequest> {
   private decoder: RecordDecoder | undefined;
   private descriptorHash: Uint8Array = NO_DESCRIPTOR;
-  private expected = 0n;
   /** Persistent: offsets at or below it were durable before this connection (dropped, acked). */
   private resumedAt = -1n;
-  private acked = -1n;
-  private sentAck = -1n;
-  private ackScheduled = false;
-  private failure: unknown;
-  private settledWaiter: (() => void) | undefined;
-  private drainTimer: NodeJS.Timeout | undefined;
 
-  constructor(
-    private readonly call: StreamCall,
-    private readonly kind: 'ephemeral' | 'persistent',
-    private readonly ctx: StreamContext,
-  ) {
-    this.streamBudget = new ByteBudget(ctx.limits.streamInFlightBytes);
-    this.holds = new RequestHolds(ctx.pipeline.nodeBudget);
-    this.reader = new MessageReader(call);
-    call.on('cancelled', () =>
-      this.controller.abort(new IngestError('UNAVAILABLE', 'the client cancelled the call')),
-    );
-  }
-
-  async run(): Promise<void> {
-    const signal = this.controller.signal;
-    try {
-      if (this.ctx.live.isDraining) {
-        throw new IngestError('UNAVAILABLE', 'this ingest node is draining; reconnect to another node');
-      }
-      if (this.ctx.live.size >= this.ctx.limits.maxStreams) {
-        throw new IngestError(
-          'RESOURCE_EXHAUSTED',
-          `this ingest node already serves its limit of ${this.ctx.limits.maxStreams} streams; retry later or on another node`,
-        );
-      }
-      this.ctx.live.add(this);
-      this.principal = await this.ctx.authenticator.authenticate(this.header('authorization'));
-      const first = await this.reader.next(signal);
-      if (first === null) {
-        this.finishOk();
-        return;
-      }
-      await this.open(first, signal);
-      for (;;) {
-        const msg = await this.reader.next(signal);
-        if (msg === null) break;
-        await this.accept(msg, signal);
-      }
-      // Client half-close: finish after every accepted request is acked.
-      await this.settled();
-      this.throwIfFailed();
-      this.finishOk();
-    } catch (err) {
-      this.fail(err);
-      await this.settled();
-      this.finishError(this.failure);
-    }
+  constructor(call: StreamCall, kind: 'ephemeral' | 'persistent', ctx: StreamContext) {
+    super(call, ctx, kind, 'stream', '');
   }
 
   // 1. Opening: create_stream or resume_stream -------------------------------------------------------------
 
-  private async open(msg: StreamRequest | MalformedRequest, signal: AbortSignal): Promise<void> {
+  protected override async open(msg: StreamRequest | MalformedRequest, signal: AbortSignal): Promise<void> {
     if (msg.kind === 'malformed') throw msg.error;
     if (msg.kind === 'create') return this.create(msg.create, signal);
     if (msg.kind === 'resume' && this.kind === 'persistent') return this.resume(msg.resume, signal);
@@ -308,7 +222,7 @@ class StreamSession implements LiveStream {
 
   // 2. Records ---------------------------------------------------------------------------------------------
 
-  private async accept(msg: StreamRequest | MalformedRequest, signal: AbortSignal): Promise<void> {
+  protected override async accept(msg: StreamRequest | MalformedRequest, signal: AbortSignal): Promise<void> {
     if (msg.kind === 'malformed') throw msg.error;
     if (msg.kind === 'create' || msg.kind === 'resume') {
       throw new IngestError(
@@ -331,27 +245,15 @@ class StreamSession implements LiveStream {
     }
     if (this.kind === 'persistent' && offset <= this.resumedAt && offset >= 0n) {
       // Already durable before this connection: drop it, ack it (exactly-once across resumes).
-      this.track({ offset, readAt: performance.now(), bytes: 0, records: 0, done: true, ok: true });
+      this.ackWithoutAppend(offset, performance.now());
       return;
     }
-    if (offset !== this.expected) {
-      throw new IngestError(
-        'INVALID_ARGUMENT',
-        `table ${table.name}: expected offset ${this.expected}, got ${offset}`,
-      );
-    }
-    if (msg.size > this.ctx.limits.maxRequestBytes) {
-      throw new IngestError(
-        'INVALID_ARGUMENT',
-        `table ${table.name}, offset ${offset}: the request is ${msg.size} bytes, over the limit of ${this.ctx.limits.maxRequestBytes} bytes; send smaller batches`,
-      );
-    }
-    this.expected = offset + 1n;
+    this.takeOffset(table, offset, msg.size, 'the request');
     this.checkFormat(req, offset);
     const readAt = performance.now();
     this.counters.requests++;
     if (req.records.length === 0) {
-      this.track({ offset, readAt, bytes: 0, records: 0, done: true, ok: true });
+      this.ackWithoutAppend(offset, readAt);
       return;
     }
     const bytes = msg.size;
@@ -371,50 +273,17 @@ class StreamSession implements LiveStream {
       this.holds.cancel(reserved);
       throw err;
     }
-    const hold = this.holds.settle(reserved, bytes, batch);
-    this.counters.records += req.records.length;
-    this.counters.bytes += req.bytes;
-    const m = this.ctx.metrics;
-    if (m !== undefined) {
-      m.recordsReceived.inc({ table: table.name }, req.records.length);
-      m.bytesReceived.inc({ table: table.name }, req.bytes);
-    }
-    this.counters.inFlightBytes += bytes;
-    const item: InFlight = { offset, readAt, bytes, records: req.records.length, done: false, ok: false };
-    this.track(item);
-    this.ctx.pipeline
-      .appendRecords({
-        table,
-        batch,
-        hold,
-        entry: {
-          kind: 'records',
-          streamId: this.streamId,
-          persistent: this.kind === 'persistent',
-          table: table.name,
-          format: this.decoder!.format,
-          descriptorHash: this.descriptorHash,
-          offset,
-          records: req.records,
-        },
-      })
-      .then(
-        () => {
-          item.done = true;
-          item.ok = true;
-          this.advance();
-        },
-        (err: unknown) => {
-          item.done = true;
-          this.fail(err);
-          this.advance();
-          this.abortReading(err);
-        },
-      )
-      .finally(() => {
-        this.streamBudget.release(bytes);
-        this.counters.inFlightBytes -= bytes;
-      });
+    const entry = {
+      kind: 'records',
+      streamId: this.streamId,
+      persistent: this.kind === 'persistent',
+      table: table.name,
+      format: this.decoder!.format,
+      descriptorHash: this.descriptorHash,
+      offset,
+      records: req.records,
+    } as const;
+    this.appendRecords(table, entry, batch, reserved, readAt, bytes, req.records.length, req.bytes);
   }
 
   private checkFormat(req: RecordsRequest, offset: bigint): void {
@@ -427,149 +296,12 @@ class StreamSession implements LiveStream {
     }
   }
 
-  private track(item: InFlight): void {
-    this.inFlight.push(item);
-    if (item.done) this.advance();
+  protected override ackMessage(): object {
+    return { ingest_record_response: ackResponse(this.acked) };
   }
 
-  /** Pops the acked prefix and schedules one cumulative ack for it. */
-  private advance(): void {
-    const now = performance.now();
-    const m = this.ctx.metrics;
-    const labels = { table: this.table?.name ?? '' };
-    while (this.inFlight.length > 0 && this.inFlight[0]!.done) {
-      const item = this.inFlight.shift()!;
-      if (item.ok) {
-        if (item.offset > this.acked) this.acked = item.offset;
-        if (item.bytes > 0) {
-          this.counters.ackLatency.add(now - item.readAt);
-          m?.ackLatency.observe(labels, (now - item.readAt) / 1000);
-          m?.recordsAcked.inc(labels, item.records);
-        }
-      }
-    }
-    if (this.acked > this.sentAck && !this.ackScheduled) {
-      this.ackScheduled = true;
-      // Acks resolved by one fsync arrive as separate callbacks: send one message for all of them.
-      setImmediate(() => {
-        this.ackScheduled = false;
-        this.sendAck();
-      });
-    }
-    if (this.inFlight.length === 0) {
-      const w = this.settledWaiter;
-      this.settledWaiter = undefined;
-      w?.();
-    }
-  }
-
-  private sendAck(): void {
-    if (this.acked <= this.sentAck) return;
-    this.sentAck = this.acked;
-    this.counters.ackedOffset = this.acked;
-    this.ctx.metrics?.acks.inc({ table: this.table?.name ?? '' }, 1);
-    this.write({ ingest_record_response: ackResponse(this.acked) });
-  }
-
-  /** Resolves once every accepted request's append settled and the last ack was written. */
-  private async settled(): Promise<void> {
-    if (this.inFlight.length > 0) {
-      await new Promise<void>((resolve) => {
-        this.settledWaiter = resolve;
-      });
-    }
-    this.sendAck();
-  }
-
-  // 3. Ending ----------------------------------------------------------------------------------------------
-
-  private fail(err: unknown): void {
-    if (this.failure !== undefined) return;
-    this.failure = err;
-    this.counters.errors++;
-  }
-
-  private throwIfFailed(): void {
-    if (this.failure !== undefined) throw this.failure;
-  }
-
-  private abortReading(reason: unknown): void {
-    if (!this.controller.signal.aborted) this.controller.abort(reason);
-  }
-
-  private finishOk(): void {
-    this.state = 'closing';
-    this.call.end();
-    this.close();
-  }
-
-  private finishError(err: unknown): void {
-    this.state = 'closing';
-    endCallWithError(
-      this.call,
-      err,
-      'stream',
-      { streamId: this.streamId, table: this.table?.name },
-      this.ctx.log,
-      this.ctx.metrics?.errors,
-    );
-    this.close();
-  }
-
-  private close(): void {
-    if (this.drainTimer !== undefined) clearTimeout(this.drainTimer);
-    this.endedResolve();
-  }
-
-  private write(message: object): void {
-    if (!this.call.cancelled && this.call.writable) this.call.write(message);
-  }
-
-  private header(name: string): string | undefined {
-    return readHeader(this.call.metadata, name);
-  }
-
-  // 4. LiveStream ------------------------------------------------------------------------------------------
-
-  info(): LiveStreamInfo {
-    return describeStream(
-      {
-        streamId: this.streamId,
-        kind: this.kind,
-        table: this.table?.name,
-        principalId: this.principal?.id,
-        peer: this.call.getPeer(),
-        startedAt: this.startedAt,
-        state: this.state,
-      },
-      this.counters,
-    );
-  }
-
-  drain(durationMs: number): void {
-    if (this.state === 'closing' || this.state === 'draining') return;
-    this.state = 'draining';
+  protected override signalDrain(durationMs: number): void {
     const payload = closeSignal(durationMs);
     this.write({ close_stream_signal: payload });
-    // The client stops sending, reads its acks and reconnects; if it has not gone when the time is up, the
-    // call ends with UNAVAILABLE (retryable: it reconnects elsewhere).
-    this.drainTimer = setTimeout(() => {
-      this.abort(new IngestError('UNAVAILABLE', 'this ingest node is draining; reconnect to another node'));
-    }, durationMs);
-    this.drainTimer.unref();
-  }
-
-  recheck(view: CatalogView): void {
-    if (this.principal === undefined || this.table === undefined || this.state === 'closing') return;
-    try {
-      assertStillWritable(view, this.principal, this.table.name);
-    } catch (err) {
-      this.abort(err);
-    }
-  }
-
-  abort(reason: unknown): void {
-    this.fail(reason);
-    this.abortReading(reason);
   }
 }

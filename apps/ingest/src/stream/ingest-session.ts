@@ -1,0 +1,356 @@
+import type { ServerDuplexStream } from '@grpc/grpc-js';
+import type { RecordBatch } from 'apache-arrow';
+import type { Principal } from '../auth/authenticator.js';
+import type { CatalogView, ProvisionedTable } from '../catalog/catalog-view.js';
+import { IngestError } from '../errors.js';
+import { endCallWithError, readHeader } from '../grpc/end-call.js';
+import { ByteBudget } from './byte-budget.js';
+import { describeStream, type LiveStream, type LiveStreamInfo, StreamCounters } from './live-streams.js';
+import { MessageReader } from './message-reader.js';
+import { RequestHolds } from './request-hold.js';
+import type { StreamContext } from './stream-session.js';
+import { assertStillWritable } from './table-access.js';
+import type { WalRecord } from './wal-entry.js';
+
+/** One accepted request until its WAL append settled. */
+interface InFlight {
+  readonly offset: bigint;
+  readonly readAt: number;
+  readonly bytes: number;
+  readonly records: number;
+  done: boolean;
+  /** Whether it is durable (a failed append is never acked). */
+  ok: boolean;
+}
+
+/**
+ * What every ingest call (a Zerobus stream, a Flight DoPut) does the same way, start to end: admission
+ * (draining, stream limit), authentication, the read loop (one request at a time, so grpc-js applies HTTP/2
+ * flow control), the WAL append of each accepted request, cumulative acks in offset order once durable,
+ * failure (the first error wins; the acks of what was accepted before it still go out), ending (OK after the
+ * client half-closed and every ack is out, else the first error's status) and the `LiveStream` side (info,
+ * drain, grant recheck, abort). A protocol supplies how it opens, how it accepts a request, what its ack
+ * message and its drain signal look like.
+ */
+export abstract class IngestSession<Request extends object> implements LiveStream {
+  protected readonly controller = new AbortController();
+  protected readonly counters = new StreamCounters();
+  private readonly inFlight: InFlight[] = [];
+  protected readonly streamBudget: ByteBudget;
+  protected readonly holds: RequestHolds;
+  private readonly reader: MessageReader<Request>;
+  private readonly startedAt = Date.now();
+  private endedResolve!: () => void;
+  readonly ended = new Promise<void>((resolve) => {
+    this.endedResolve = resolve;
+  });
+  protected state: LiveStreamInfo['state'] = 'opening';
+  protected table: ProvisionedTable | undefined;
+  protected principal: Principal | undefined;
+  /** The next offset the client must send. */
+  protected expected = 0n;
+  /** The highest durable offset, and the records durable up to it (this connection's). */
+  protected acked = -1n;
+  protected ackedRecords = 0;
+  /** The offset of the last ack written. */
+  protected sentAck = -1n;
+  private ackScheduled = false;
+  private failure: unknown;
+  private settledWaiter: (() => void) | undefined;
+  private drainTimer: NodeJS.Timeout | undefined;
+
+  /**
+   * @param label names the call in the log line of a failed end ('stream', 'flight DoPut').
+   * @param kind what `info()` reports.
+   */
+  constructor(
+    protected readonly call: ServerDuplexStream<Request, object>,
+    protected readonly ctx: StreamContext,
+    protected readonly kind: 'ephemeral' | 'persistent',
+    private readonly label: string,
+    protected streamId: string,
+  ) {
+    this.streamBudget = new ByteBudget(ctx.limits.streamInFlightBytes);
+    this.holds = new RequestHolds(ctx.pipeline.nodeBudget);
+    this.reader = new MessageReader(call);
+    call.on('cancelled', () =>
+      this.controller.abort(new IngestError('UNAVAILABLE', 'the client cancelled the call')),
+    );
+  }
+
+  /** Serves the call to its end; never rejects (errors end the call with their status). */
+  async run(): Promise<void> {
+    const signal = this.controller.signal;
+    try {
+      if (this.ctx.live.isDraining) {
+        throw new IngestError('UNAVAILABLE', 'this ingest node is draining; reconnect to another node');
+      }
+      if (this.ctx.live.size >= this.ctx.limits.maxStreams) {
+        throw new IngestError(
+          'RESOURCE_EXHAUSTED',
+          `this ingest node already serves its limit of ${this.ctx.limits.maxStreams} streams; retry later or on another node`,
+        );
+      }
+      this.ctx.live.add(this);
+      this.principal = await this.ctx.authenticator.authenticate(this.header('authorization'));
+      this.authenticated();
+      const first = await this.reader.next(signal);
+      if (first === null) {
+        this.finishOk();
+        return;
+      }
+      await this.open(first, signal);
+      for (;;) {
+        const msg = await this.reader.next(signal);
+        if (msg === null) break;
+        await this.accept(msg, signal);
+      }
+      // Client half-close: finish after every accepted request is acked.
+      await this.settled();
+      this.throwIfFailed();
+      this.finishOk();
+    } catch (err) {
+      this.fail(err);
+      await this.settled();
+      this.finishError(this.failure);
+    }
+  }
+
+  // 1. What a protocol supplies ----------------------------------------------------------------------------
+
+  /** Runs once the principal is known, before the first message is read (default: nothing). */
+  protected authenticated(): void {}
+
+  /** Handles the first message (the stream's opening); throws to end the call with its status. */
+  protected abstract open(first: Request, signal: AbortSignal): Promise<void> | void;
+
+  /** Handles one later request: checks, budgets, decodes, then `appendRecords` or `track`. */
+  protected abstract accept(msg: Request, signal: AbortSignal): Promise<void>;
+
+  /** The ack message for `acked` (and `ackedRecords`); `closeStreamMs` is set when it carries a drain. */
+  protected abstract ackMessage(closeStreamMs: number | undefined): object;
+
+  /** Tells the client to go elsewhere within `durationMs`. */
+  protected abstract signalDrain(durationMs: number): void;
+
+  // 2. Requests --------------------------------------------------------------------------------------------
+
+  /** Throws `IngestError('INVALID_ARGUMENT')` unless `offset` is the next one and `size` is within the
+   * limit (`message` names what was too big); then expects the offset after it. */
+  protected takeOffset(table: ProvisionedTable, offset: bigint, size: number, message: string): void {
+    if (offset !== this.expected) {
+      throw new IngestError(
+        'INVALID_ARGUMENT',
+        `table ${table.name}: expected offset ${this.expected}, got ${offset}`,
+      );
+    }
+    if (size > this.ctx.limits.maxRequestBytes) {
+      throw new IngestError(
+        'INVALID_ARGUMENT',
+        `table ${table.name}, offset ${offset}: ${message} is ${size} bytes, over the limit of ${this.ctx.limits.maxRequestBytes} bytes; send smaller batches`,
+      );
+    }
+    this.expected = offset + 1n;
+  }
+
+  /**
+   * Appends a decoded request of `bytes` (holding `reserved` of the node budget and `bytes` of the stream's)
+   * to the WAL: counts it received, tracks it, and acks it in order once durable; a failed append fails the
+   * session and stops reading.
+   */
+  protected appendRecords(
+    table: ProvisionedTable,
+    entry: WalRecord & { kind: 'records' },
+    batch: RecordBatch,
+    reserved: number,
+    readAt: number,
+    bytes: number,
+    records: number,
+    payloadBytes: number,
+  ): void {
+    const hold = this.holds.settle(reserved, bytes, batch);
+    this.counters.records += records;
+    this.counters.bytes += payloadBytes;
+    const m = this.ctx.metrics;
+    if (m !== undefined) {
+      m.recordsReceived.inc({ table: table.name }, records);
+      m.bytesReceived.inc({ table: table.name }, payloadBytes);
+    }
+    this.counters.inFlightBytes += bytes;
+    const item: InFlight = { offset: entry.offset, readAt, bytes, records, done: false, ok: false };
+    this.track(item);
+    this.ctx.pipeline
+      .appendRecords({ table, batch, hold, entry })
+      .then(
+        () => {
+          item.done = true;
+          item.ok = true;
+          this.advance();
+        },
+        (err: unknown) => {
+          item.done = true;
+          this.fail(err);
+          this.advance();
+          this.abortReading(err);
+        },
+      )
+      .finally(() => {
+        this.streamBudget.release(bytes);
+        this.counters.inFlightBytes -= bytes;
+      });
+  }
+
+  /** Acks `offset` in order without appending anything (an empty request, or one durable before). */
+  protected ackWithoutAppend(offset: bigint, readAt: number): void {
+    this.track({ offset, readAt, bytes: 0, records: 0, done: true, ok: true });
+  }
+
+  private track(item: InFlight): void {
+    this.inFlight.push(item);
+    if (item.done) this.advance();
+  }
+
+  /** Pops the durable prefix and schedules one cumulative ack for it. */
+  private advance(): void {
+    const now = performance.now();
+    const m = this.ctx.metrics;
+    const labels = { table: this.table?.name ?? '' };
+    while (this.inFlight.length > 0 && this.inFlight[0]!.done) {
+      const item = this.inFlight.shift()!;
+      if (!item.ok) continue;
+      if (item.offset > this.acked) this.acked = item.offset;
+      this.ackedRecords += item.records;
+      if (item.bytes > 0) {
+        this.counters.ackLatency.add(now - item.readAt);
+        m?.ackLatency.observe(labels, (now - item.readAt) / 1000);
+        m?.recordsAcked.inc(labels, item.records);
+      }
+    }
+    if (this.acked > this.sentAck && !this.ackScheduled) {
+      this.ackScheduled = true;
+      // Acks resolved by one fsync arrive as separate callbacks: send one message for all of them.
+      setImmediate(() => {
+        this.ackScheduled = false;
+        this.sendAck(undefined);
+      });
+    }
+    if (this.inFlight.length === 0) {
+      const w = this.settledWaiter;
+      this.settledWaiter = undefined;
+      w?.();
+    }
+  }
+
+  /** Writes the ack if it moved, or always when it carries a drain (`closeStreamMs`). */
+  protected sendAck(closeStreamMs: number | undefined): void {
+    if (this.acked <= this.sentAck && closeStreamMs === undefined) return;
+    this.sentAck = this.acked;
+    this.counters.ackedOffset = this.acked;
+    this.ctx.metrics?.acks.inc({ table: this.table?.name ?? '' }, 1);
+    this.write(this.ackMessage(closeStreamMs));
+  }
+
+  /** Resolves once every accepted request's append settled and the last ack was written. */
+  private async settled(): Promise<void> {
+    if (this.inFlight.length > 0) {
+      await new Promise<void>((resolve) => {
+        this.settledWaiter = resolve;
+      });
+    }
+    this.sendAck(undefined);
+  }
+
+  // 3. Ending ----------------------------------------------------------------------------------------------
+
+  private fail(err: unknown): void {
+    if (this.failure !== undefined) return;
+    this.failure = err;
+    this.counters.errors++;
+  }
+
+  /** Throws the session's first error, if any (a request is not accepted after one). */
+  protected throwIfFailed(): void {
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  private abortReading(reason: unknown): void {
+    if (!this.controller.signal.aborted) this.controller.abort(reason);
+  }
+
+  private finishOk(): void {
+    this.state = 'closing';
+    this.call.end();
+    this.close();
+  }
+
+  private finishError(err: unknown): void {
+    this.state = 'closing';
+    endCallWithError(
+      this.call,
+      err,
+      this.label,
+      { streamId: this.streamId, table: this.table?.name },
+      this.ctx.log,
+      this.ctx.metrics?.errors,
+    );
+    this.close();
+  }
+
+  private close(): void {
+    if (this.drainTimer !== undefined) clearTimeout(this.drainTimer);
+    this.endedResolve();
+  }
+
+  /** Writes a response unless the call is gone. */
+  protected write(message: object): void {
+    if (!this.call.cancelled && this.call.writable) this.call.write(message);
+  }
+
+  /** The request header `name` (see `readHeader`). */
+  protected header(name: string): string | undefined {
+    return readHeader(this.call.metadata, name);
+  }
+
+  // 4. LiveStream ------------------------------------------------------------------------------------------
+
+  info(): LiveStreamInfo {
+    return describeStream(
+      {
+        streamId: this.streamId,
+        kind: this.kind,
+        table: this.table?.name,
+        principalId: this.principal?.id,
+        peer: this.call.getPeer(),
+        startedAt: this.startedAt,
+        state: this.state,
+      },
+      this.counters,
+    );
+  }
+
+  drain(durationMs: number): void {
+    if (this.state === 'closing' || this.state === 'draining') return;
+    this.state = 'draining';
+    this.signalDrain(durationMs);
+    // The client stops sending, reads its acks and reconnects; if it has not gone when the time is up, the
+    // call ends with UNAVAILABLE (retryable: it reconnects elsewhere).
+    this.drainTimer = setTimeout(() => {
+      this.abort(new IngestError('UNAVAILABLE', 'this ingest node is draining; reconnect to another node'));
+    }, durationMs);
+    this.drainTimer.unref();
+  }
+
+  recheck(view: CatalogView): void {
+    if (this.principal === undefined || this.table === undefined || this.state === 'closing') return;
+    try {
+      assertStillWritable(view, this.principal, this.table.name);
+    } catch (err) {
+      this.abort(err);
+    }
+  }
+
+  abort(reason: unknown): void {
+    this.fail(reason);
+    this.abortReading(reason);
+  }
+}
