@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { createRequire } from 'node:module';
+import { loadZerobusSdk, type ZerobusSdkArrowStream as SdkArrowStream } from '@lakestream/testkit';
 import {
   Field,
   Int32,
@@ -16,31 +16,7 @@ import type { IngestNode } from '../src/server-node.js';
 import { ORDERS, type testCatalog } from './support/test-catalog.js';
 import { readTable, rows, startTestNode, tempDir } from './support/test-node.js';
 
-/** The Arrow part of the official SDK's native binding 1.3.0 (OAuth only: no headers provider for Arrow). */
-interface SdkArrowStream {
-  ingestBatch(ipc: Buffer): Promise<bigint>;
-  waitForOffset(offset: bigint): Promise<void>;
-  flush(): Promise<void>;
-  close(): Promise<void>;
-}
-interface SdkModule {
-  ZerobusSdk: new (
-    endpoint: string,
-    workspaceUrl: string,
-  ) => {
-    createArrowStream(
-      table: { tableName: string; schemaFields: { name: string; dataType: number; nullable: boolean }[] },
-      clientId: string,
-      clientSecret: string,
-      options?: Record<string, unknown>,
-    ): Promise<SdkArrowStream>;
-  };
-  ArrowDataType: { Int64: number; Utf8: number; Int32: number };
-  IpcCompressionType: { Lz4Frame: number; Zstd: number };
-}
-const sdk = createRequire(import.meta.url)(
-  '@databricks/zerobus-ingest-sdk-linux-x64-gnu/zerobus-ingest-sdk.linux-x64-gnu.node',
-) as SdkModule;
+const sdk = loadZerobusSdk();
 
 let dir: string;
 let cleanup: () => Promise<void>;

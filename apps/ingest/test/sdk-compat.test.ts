@@ -1,35 +1,10 @@
-import { createRequire } from 'node:module';
+import { loadZerobusSdk, type ZerobusSdkStream as SdkStream } from '@lakestream/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { IngestNode } from '../src/server-node.js';
 import { ORDERS, orderSchema, type testCatalog } from './support/test-catalog.js';
 import { readTable, rows, startTestNode, tempDir } from './support/test-node.js';
 
-/** The official Zerobus TypeScript SDK's native binding (Rust core), loaded from its platform package. */
-interface SdkStream {
-  ingestRecordOffset(record: string | Buffer): Promise<bigint>;
-  ingestRecordsOffset(records: (string | Buffer)[]): Promise<bigint>;
-  waitForOffset(offset: bigint): Promise<void>;
-  flush(): Promise<void>;
-  close(): Promise<void>;
-}
-interface SdkModule {
-  ZerobusSdk: new (
-    endpoint: string,
-    workspaceUrl: string,
-  ) => {
-    createStream(
-      table: { tableName: string; descriptorProto?: string },
-      clientId: string,
-      clientSecret: string,
-      options: Record<string, unknown>,
-      headers: { getHeadersCallback: () => [string, string][] },
-    ): Promise<SdkStream>;
-  };
-  RecordType: { Json: number; Proto: number };
-}
-const sdk = createRequire(import.meta.url)(
-  '@databricks/zerobus-ingest-sdk-linux-x64-gnu/zerobus-ingest-sdk.linux-x64-gnu.node',
-) as SdkModule;
+const sdk = loadZerobusSdk();
 
 let dir: string;
 let cleanup: () => Promise<void>;

@@ -2,12 +2,14 @@ import { existsSync, readdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { loadZerobusSdk } from '@lakestream/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { handleTokenRequest } from '../src/server/oauth/token-endpoint';
 import type { WebServices } from '../src/server/services';
 import { setUpOrdersProducer, startTestIngestNode } from './support/ingest-node';
 import { callerAs, openTestServices, seedUsers, type TestServices } from './support/services';
-import { sdk } from './support/zerobus-sdk';
+
+const sdk = loadZerobusSdk();
 
 const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { loadZerobusSdk, type ZerobusSdkStream as SdkStream } from '@lakestream/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectAdmin } from '../src/server/admin-client';
 import { issueAccessToken } from '../src/server/oauth/issue-token';
@@ -6,7 +7,8 @@ import { createStreamSampler } from '../src/server/stream-sampler';
 import { freePort } from './support/free-port';
 import { setUpOrdersProducer, startTestIngestNode } from './support/ingest-node';
 import { callerAs, openTestServices, seedUsers, type TestServices } from './support/services';
-import { type SdkStream, sdk } from './support/zerobus-sdk';
+
+const sdk = loadZerobusSdk();
 
 const TABLE = 'main.sales.orders';
 const cleanups: (() => Promise<void>)[] = [];

@@ -1,43 +1,7 @@
-import { createRequire } from 'node:module';
-import { neowiseSchema } from '@lakestream/testkit';
+import { loadZerobusSdk, neowiseSchema, type ZerobusSdkStream } from '@lakestream/testkit';
 import { BENCH_TABLE } from './bench-targets.js';
 import { epochNow, type PushStreamOptions, sendWindow, Wakeup } from './push-stream.js';
 import { batchRequestBytes, splitBatch } from './request-encoding.js';
-
-/** The part of the official SDK's native binding (1.3.0) the benchmark drives. */
-interface SdkStream {
-  ingestRecordsOffset(records: Buffer[]): Promise<bigint>;
-  waitForOffset(offset: bigint): Promise<void>;
-  close(): Promise<void>;
-}
-interface SdkModule {
-  ZerobusSdk: new (
-    endpoint: string,
-    workspaceUrl: string,
-  ) => {
-    createStream(
-      table: { tableName: string; descriptorProto?: string },
-      clientId: string,
-      clientSecret: string,
-      options: { recordType: number },
-      headers: { getHeadersCallback: () => [string, string][] },
-    ): Promise<SdkStream>;
-  };
-  RecordType: { Json: number; Proto: number };
-}
-
-let sdk: SdkModule | undefined;
-
-/**
- * The official Zerobus TypeScript SDK's native binding (Rust core), loaded from its platform package (the
- * wrapper package in the registry is older; see shared/spec/zerobus-wire-protocol.md).
- */
-function loadSdk(): SdkModule {
-  sdk ??= createRequire(import.meta.url)(
-    '@databricks/zerobus-ingest-sdk-linux-x64-gnu/zerobus-ingest-sdk.linux-x64-gnu.node',
-  ) as SdkModule;
-  return sdk;
-}
 
 const recordsOf = new WeakMap<Uint8Array, Buffer[]>();
 
@@ -49,7 +13,7 @@ const recordsOf = new WeakMap<Uint8Array, Buffer[]>();
  * SDK's message when the stream failed.
  */
 export async function pushSdkStream(o: PushStreamOptions): Promise<{ code: number; details: string }> {
-  const { ZerobusSdk, RecordType } = loadSdk();
+  const { ZerobusSdk, RecordType } = loadZerobusSdk();
   const endpoint = `http://127.0.0.1:${o.port}`;
   const records = o.batches.map((b) => {
     let r = recordsOf.get(b.bytes);
@@ -59,7 +23,7 @@ export async function pushSdkStream(o: PushStreamOptions): Promise<{ code: numbe
     }
     return r;
   });
-  let stream: SdkStream | undefined;
+  let stream: ZerobusSdkStream | undefined;
   let failure: unknown;
   const sent: { sentAt: number; wire: number; batch: number }[] = [];
   const wakeup = new Wakeup();

@@ -11,3 +11,4 @@ export * from './neowise-proto.js';
 export * from './prng.js';
 export * from './records.js';
 export * from './schemas.js';
+export * from './zerobus-sdk.js';

@@ -1,8 +1,10 @@
+import { loadZerobusSdk, type ZerobusSdkStream as SdkStream } from '@lakestream/testkit';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SdkStream, sdk } from '../support/zerobus-sdk';
 import { launchChromium, SCREENSHOT_DIR, screenshot } from './browser';
 import { type RunningProduct, startProduct } from './product';
+
+const sdk = loadZerobusSdk();
 
 /**
  * The data-platform engineer's journey in a real browser against the product as `npm start` runs it
