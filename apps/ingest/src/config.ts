@@ -47,7 +47,11 @@ export interface IngestConfig {
   readonly publish: {
     readonly flushMs: number;
     readonly flushBytes: number;
-    readonly parquetCompression: (typeof PARQUET_COMPRESSIONS)[number];
+    /** How data files are encoded. */
+    readonly parquet: {
+      readonly compression: (typeof PARQUET_COMPRESSIONS)[number];
+      readonly statistics: (typeof PARQUET_STATISTICS)[number];
+    };
   };
   /** The WAL directory, and the WAL options that were set (the WAL's own defaults apply to the others). */
   readonly wal: { readonly dir: string } & Readonly<
@@ -147,6 +151,11 @@ const PARQUET_COMPRESSIONS = ['snappy', 'zstd', 'none'] as const;
 const COMPRESSION: Kind<(typeof PARQUET_COMPRESSIONS)[number]> = {
   schema: z.enum(PARQUET_COMPRESSIONS),
   expected: `one of ${PARQUET_COMPRESSIONS.join(', ')}`,
+};
+const PARQUET_STATISTICS = ['none', 'chunk'] as const;
+const STATISTICS: Kind<(typeof PARQUET_STATISTICS)[number]> = {
+  schema: z.enum(PARQUET_STATISTICS),
+  expected: `one of ${PARQUET_STATISTICS.join(', ')}`,
 };
 
 // ─── 2. The options ────────────────────────────────────────────────────────────────────────────────────────
@@ -302,6 +311,12 @@ export const CONFIG_OPTIONS = {
     COMPRESSION,
     'snappy',
     "Page compression of the Parquet files the node writes: snappy (Spark's default; ~2.5x less CPU per MB than zstd), zstd (smaller files) or none.",
+  ),
+  parquetStatistics: option(
+    '--parquet-statistics',
+    STATISTICS,
+    'none',
+    "Column statistics in the Parquet files' footers: none (Delta readers skip files by the min/max/null counts the node always writes into the Delta log; ~30% less Parquet encoding CPU) or chunk (also in each file, for readers of the bare Parquet files).",
   ),
   walDir: option(
     '--wal-dir',
@@ -540,7 +555,11 @@ export function loadConfig(
       streamInflightBytes: v.streamInflightBytes!,
       nodeInflightBytes: v.nodeInflightBytes!,
     },
-    publish: { flushMs: v.flushMs!, flushBytes: v.flushBytes!, parquetCompression: v.parquetCompression! },
+    publish: {
+      flushMs: v.flushMs!,
+      flushBytes: v.flushBytes!,
+      parquet: { compression: v.parquetCompression!, statistics: v.parquetStatistics! },
+    },
     wal: wal as IngestConfig['wal'],
     drainGraceMs: v.drainGraceMs!,
     notices,

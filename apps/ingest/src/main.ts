@@ -57,7 +57,7 @@ async function main(argv: readonly string[]): Promise<void> {
     },
     nodeBufferBytes: config.limits.nodeInflightBytes,
     flushBytes: config.publish.flushBytes,
-    parquetCompression: config.publish.parquetCompression,
+    parquet: config.publish.parquet,
     flushMs: config.publish.flushMs,
     log,
     metrics,

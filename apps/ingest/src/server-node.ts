@@ -8,7 +8,7 @@ import { type Log, silentLog } from './grpc/log.js';
 import { type IngestServer, startIngestServer } from './grpc/server.js';
 import { createPublisherSet, type PublisherSet } from './publish/publisher-set.js';
 import { type RecoveryReport, recover } from './publish/recovery.js';
-import type { ParquetCompression } from './publish/table-publisher.js';
+import type { DataFileOptions } from './publish/table-publisher.js';
 import { ByteBudget } from './stream/byte-budget.js';
 import { openDescriptorStore } from './stream/descriptor-store.js';
 import { createIngestPipeline, type IngestPipeline } from './stream/ingest-pipeline.js';
@@ -38,8 +38,8 @@ export interface IngestNodeOptions {
   readonly walDir?: string | undefined;
   /** Parquet encoder threads (default: available cores). */
   readonly parquetWorkers?: number | undefined;
-  /** Page compression of the data files (default `snappy`, see `--parquet-compression`). */
-  readonly parquetCompression?: ParquetCompression | undefined;
+  /** How the data files are encoded (default snappy, no footer statistics; see `--parquet-compression`). */
+  readonly parquet?: DataFileOptions | undefined;
   /** This node's id in `txn.appId` (default: kept in `<dataDir>/node-id`, created once). */
   readonly nodeId?: string | undefined;
   readonly log?: Log | undefined;
@@ -101,7 +101,7 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
     dataDir,
     nodeId,
     pool,
-    compression: options.parquetCompression,
+    parquet: options.parquet,
     flushBytes,
     flushMs: options.flushMs,
     beforeTrim: () => persistent.save(),

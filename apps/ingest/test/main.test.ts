@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createAdminClient } from '../src/admin/admin-client.js';
 import { startChildNode } from './support/child-node.js';
+import { hasFooterStatistics } from './support/parquet-footer.js';
 import { ORDERS, testSnapshot, testTokens } from './support/test-catalog.js';
 import { readTable, tempDir } from './support/test-node.js';
 import { openStream, req, zerobusClient } from './support/zerobus-client.js';
@@ -22,6 +23,8 @@ describe('lakestream-ingest (the built bin)', () => {
         '3000',
         '--parquet-compression',
         'zstd',
+        '--parquet-statistics',
+        'chunk',
       ]);
       const client = zerobusClient(node.port);
       const s = openStream(client, 'EphemeralStream', tokens.good.token, ORDERS);
@@ -53,11 +56,12 @@ describe('lakestream-ingest (the built bin)', () => {
       expect(await node.exited).toBe(0);
       client.close();
       expect((await readTable(dataDir, 'tables/main/sales/orders')).numRows).toBe(50);
-      // --parquet-compression reached the writer: the data file's name carries its codec.
+      // --parquet-compression reached the writer: the data file's name carries its codec; and
+      // --parquet-statistics: its footer has column statistics (the node's default writes none).
       const files = await readdir(join(dataDir, 'tables/main/sales/orders'));
-      expect(files.filter((f) => f.endsWith('.parquet'))).toEqual([
-        expect.stringMatching(/\.zstd\.parquet$/),
-      ]);
+      const parquet = files.filter((f) => f.endsWith('.parquet'));
+      expect(parquet).toEqual([expect.stringMatching(/\.zstd\.parquet$/)]);
+      expect(await hasFooterStatistics(join(dataDir, 'tables/main/sales/orders', parquet[0]!))).toBe(true);
       expect(node.lines.some((l) => l.msg === 'ingest node stopped')).toBe(true);
     } finally {
       await cleanup();

@@ -5,6 +5,7 @@ import { openTable } from '@lakestream/delta';
 import { createParser } from '@lakestream/zeroparser';
 import type { Data } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
+import { hasFooterStatistics } from './support/parquet-footer.js';
 import { ORDERS, orderSchema } from './support/test-catalog.js';
 import { startTestNode, tempDir } from './support/test-node.js';
 import { openStream, req, zerobusClient } from './support/zerobus-client.js';
@@ -100,10 +101,14 @@ describe('node memory budget: it counts what the node holds, not the bytes it re
       try {
         const snapshot = await table.snapshot();
         expect(snapshot.numRecords).toBe(requests * perRequest);
-        // The node's default page compression is snappy (the file name carries the codec).
+        // The node's default page compression is snappy (the file name carries the codec), and its files
+        // carry no footer statistics (the Delta log has them).
         expect(snapshot.files.map((f) => f.path.replace(/^.*-c000\./, ''))).toEqual(
           snapshot.files.map(() => 'snappy.parquet'),
         );
+        const dataFile = join(dir, 'tables/main/sales/orders', snapshot.files[0]!.path);
+        expect(await hasFooterStatistics(dataFile)).toBe(false);
+        expect(JSON.parse(snapshot.files[0]!.stats!)).toHaveProperty('minValues');
         // The backlog that built up behind the stalled commit went out in commits of about flushBytes (each
         // commit's txn.version is its highest WAL position: one request per position on this stream).
         const versions = (await table.history())

@@ -2,7 +2,10 @@ import { cpus, loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createProducerToken } from '@lakestream/ingest/dist/auth/producer-token.js';
-import type { ParquetCompression } from '@lakestream/ingest/dist/publish/table-publisher.js';
+import {
+  type DataFileOptions,
+  DEFAULT_DATA_FILE_OPTIONS,
+} from '@lakestream/ingest/dist/publish/table-publisher.js';
 import { type FaninRun, summaryTable, writeFaninReport } from './fanin-report.js';
 import type { FaninClient, FaninTarget } from './fanin-types.js';
 import { runFaninTarget } from './run-target.js';
@@ -29,8 +32,8 @@ export interface FaninBenchOptions {
   rateMBps?: number;
   /** The load client. Default grpc-js. */
   client?: FaninClient;
-  /** The full node's Parquet page compression. Default the node's own (snappy). */
-  parquetCompression?: ParquetCompression;
+  /** How the full node encodes its data files. Default the node's own (snappy, no footer statistics). */
+  parquet?: Partial<DataFileOptions>;
   /** Profile the target over the steady seconds and report its CPU by stage. Default false. */
   profile?: boolean;
   /** With `profile`: keep the raw `.cpuprofile` files (one per thread) in `<profileDir>/<target>/`. */
@@ -57,7 +60,7 @@ export async function runFaninBench(options: FaninBenchOptions = {}): Promise<Fa
     rateMBps: options.rateMBps ?? 0,
     client: options.client ?? 'grpc-js',
     profile: options.profile ?? false,
-    parquetCompression: options.parquetCompression ?? 'snappy',
+    parquet: { ...DEFAULT_DATA_FILE_OPTIONS, ...options.parquet },
   };
   const targets: FaninTarget[] =
     (options.target ?? 'both') === 'both' ? ['null', 'full'] : [options.target as FaninTarget];
@@ -101,6 +104,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       profile: { type: 'boolean' },
       'profile-dir': { type: 'string' },
       'parquet-compression': { type: 'string' },
+      'parquet-statistics': { type: 'string' },
     },
   });
   const num = (v: string | undefined) => (v === undefined ? {} : { v: Number(v) });
@@ -108,11 +112,17 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   if (!['both', 'full', 'null'].includes(target)) throw new Error(`--target both|full|null, not '${target}'`);
   const client = values.client ?? 'grpc-js';
   if (!['grpc-js', 'sdk'].includes(client)) throw new Error(`--client grpc-js|sdk, not '${client}'`);
-  const compression = values['parquet-compression'] ?? 'snappy';
+  const compression = values['parquet-compression'] ?? DEFAULT_DATA_FILE_OPTIONS.compression;
   if (!['snappy', 'zstd', 'none'].includes(compression))
     throw new Error(`--parquet-compression snappy|zstd|none, not '${compression}'`);
+  const statistics = values['parquet-statistics'] ?? DEFAULT_DATA_FILE_OPTIONS.statistics;
+  if (!['none', 'chunk'].includes(statistics))
+    throw new Error(`--parquet-statistics none|chunk, not '${statistics}'`);
   const opts: FaninBenchOptions = {
-    parquetCompression: compression as ParquetCompression,
+    parquet: {
+      compression: compression as DataFileOptions['compression'],
+      statistics: statistics as DataFileOptions['statistics'],
+    },
     target: target as 'both' | FaninTarget,
     client: client as FaninClient,
     profile: values.profile === true || values['profile-dir'] !== undefined,

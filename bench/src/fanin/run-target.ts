@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { isDeltaError, openTable } from '@lakestream/delta';
-import type { ParquetCompression } from '@lakestream/ingest/dist/publish/table-publisher.js';
+import type { DataFileOptions } from '@lakestream/ingest/dist/publish/table-publisher.js';
 import { epochNow } from '../ingest/push-stream.js';
 import type { StageProfile } from './cpu-profile-stages.js';
 import type {
@@ -36,8 +36,8 @@ export interface FaninRunOptions {
   client: FaninClient;
   /** Profile the target process over the steady seconds and attribute it to stages (`cpu-profile-stages.ts`). */
   profile: boolean;
-  /** The full node's Parquet page compression (its `--parquet-compression`). */
-  parquetCompression: ParquetCompression;
+  /** How the full node encodes its data files (its `--parquet-compression`, `--parquet-statistics`). */
+  parquet: DataFileOptions;
   /** Also keep the raw profiles (one `.cpuprofile` per thread) in `<profileDir>/<target>/`. */
   profileDir?: string | undefined;
   token: { token: string; id: string; hash: string };
@@ -120,7 +120,7 @@ export async function runFaninTarget(target: FaninTarget, o: FaninRunOptions): P
         dataDir: dir,
         token: { id: o.token.id, hash: o.token.hash },
         profile: o.profile,
-        parquetCompression: o.parquetCompression,
+        parquet: o.parquet,
       },
       'started',
     );

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { createLogger } from '@lakestream/ingest/dist/metrics/logger.js';
-import type { ParquetCompression } from '@lakestream/ingest/dist/publish/table-publisher.js';
+import type { DataFileOptions } from '@lakestream/ingest/dist/publish/table-publisher.js';
 import { BENCH_TABLE_LOCATION, openBenchNode, startNullServer } from '../ingest/bench-targets.js';
 import { profileStages, type StageProfile } from './cpu-profile-stages.js';
 import type { FaninTarget } from './fanin-types.js';
@@ -18,8 +18,8 @@ export type TargetCommand =
       token: { id: string; hash: string };
       /** Attach the profiler to the threads now (they are then ready for `profile-start`). */
       profile: boolean;
-      /** The full node's Parquet page compression. */
-      parquetCompression: ParquetCompression;
+      /** How the full node encodes its data files. */
+      parquet: DataFileOptions;
     }
   | { type: 'sample' }
   | { type: 'profile-start' }
@@ -74,7 +74,7 @@ export async function serveTarget(
       } else {
         // The node's warnings and errors (a failed publish is retried silently otherwise) go to stderr.
         node = await openBenchNode(c.dataDir, c.token, {
-          parquetCompression: c.parquetCompression,
+          parquet: c.parquet,
           log: createLogger({ level: 'warn', destination: process.stderr }),
         });
         const n = node;

@@ -1,7 +1,8 @@
 /**
  * The CRC32C loops the WAL's checksum is measured against (`crc32c-bench.ts`): a byte-at-a-time table loop
- * (the textbook baseline) and the slicing-by-8 loop with byte loads that `apps/ingest/src/wal/crc32c.ts` held
- * until 2026-11-24 (commit 2c44c84), copied here unchanged.
+ * (the textbook baseline), the slicing-by-8 loop with byte loads that `apps/ingest/src/wal/crc32c.ts` held
+ * until 2026-11-24 (commit 2c44c84), and the slicing-by-16 word loop that replaced it until the WAL moved to
+ * the native `@node-rs/crc32` (commit f3735c4 holds it), both copied here unchanged.
  */
 
 const POLY = 0x82f63b78;
@@ -59,5 +60,75 @@ export function crc32cSlicing8(bytes: Uint8Array, crc = 0): number {
     i += 8;
   }
   while (i < n) c = T0[(c ^ bytes[i++]!) & 0xff]! ^ (c >>> 8);
+  return ~c >>> 0;
+}
+
+const TABLES16: Int32Array[] = [Int32Array.from(T0)];
+for (let t = 1; t < 16; t++) {
+  const prev = TABLES16[t - 1]!;
+  const next = new Int32Array(256);
+  for (let n = 0; n < 256; n++) next[n] = (prev[n]! >>> 8) ^ TABLES16[0]![prev[n]! & 0xff]!;
+  TABLES16.push(next);
+}
+const [S0, S1, S2, S3, S4, S5, S6, S7, S8, S9, S10, S11, S12, S13, S14, S15] = TABLES16 as [
+  Int32Array,
+  Int32Array,
+  Int32Array,
+  Int32Array,
+  Int32Array,
+  Int32Array,
+  Int32Array,
+  Int32Array,
+  Int32Array,
+  Int32Array,
+  Int32Array,
+  Int32Array,
+  Int32Array,
+  Int32Array,
+  Int32Array,
+  Int32Array,
+];
+
+// The word loads read little-endian words; on a big-endian host every byte goes through the byte loop.
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/** CRC32C slicing-by-16 with 32-bit word loads: the WAL's loop from 2026-11-24 until it moved to the native
+ * `@node-rs/crc32` the same week. */
+export function crc32cSlicing16(bytes: Uint8Array, crc = 0): number {
+  let c = ~crc;
+  let i = 0;
+  const n = bytes.length;
+  // Bytes up to the first 4-byte-aligned address, so the words below are aligned views.
+  const head = LITTLE_ENDIAN ? Math.min(n, (4 - (bytes.byteOffset & 3)) & 3) : n;
+  while (i < head) c = S0[(c ^ bytes[i++]!) & 0xff]! ^ (c >>> 8);
+  const blocks = (n - i) >>> 4;
+  if (blocks > 0) {
+    const w = new Int32Array(bytes.buffer, bytes.byteOffset + i, blocks * 4);
+    for (let k = 0; k < w.length; k += 4) {
+      const a = c ^ w[k]!;
+      const b = w[k + 1]!;
+      const d = w[k + 2]!;
+      const e = w[k + 3]!;
+      c =
+        S15[a & 0xff]! ^
+        S14[(a >>> 8) & 0xff]! ^
+        S13[(a >>> 16) & 0xff]! ^
+        S12[a >>> 24]! ^
+        S11[b & 0xff]! ^
+        S10[(b >>> 8) & 0xff]! ^
+        S9[(b >>> 16) & 0xff]! ^
+        S8[b >>> 24]! ^
+        S7[d & 0xff]! ^
+        S6[(d >>> 8) & 0xff]! ^
+        S5[(d >>> 16) & 0xff]! ^
+        S4[d >>> 24]! ^
+        S3[e & 0xff]! ^
+        S2[(e >>> 8) & 0xff]! ^
+        S1[(e >>> 16) & 0xff]! ^
+        S0[e >>> 24]!;
+    }
+    i += blocks * 16;
+  }
+  while (i < n) c = S0[(c ^ bytes[i++]!) & 0xff]! ^ (c >>> 8);
   return ~c >>> 0;
 }

@@ -91,3 +91,46 @@ describe('DuckDB reads what we write', () => {
     }
   });
 });
+
+describe('Parquet footer statistics', () => {
+  it('are per column chunk by default and absent with statistics "none"; the Delta stats are there either way', async () => {
+    const db = await DuckDBInstance.create(':memory:');
+    const conn = await db.connect();
+    try {
+      for (const statistics of ['chunk', 'none'] as const) {
+        const dir = tempDir('delta-footer-stats-');
+        await using table = await createTable(dir, {
+          schema: fromArrowSchema(ingestSchema),
+          workers: 1,
+          ...(statistics === 'chunk' ? {} : { parquet: { statistics } }),
+        });
+        const rows = ingestRows(7, 400, 0);
+        await table.append(ingestBatch(rows));
+        const [file] = (await table.snapshot()).files;
+        const path = join(dir, dataFilePath(file!.path));
+        const footer = await conn.runAndReadAll(
+          `SELECT stats_min_value AS lo, stats_max_value AS hi, stats_null_count AS nulls
+             FROM parquet_metadata('${path}') WHERE path_in_schema = 'id'`,
+        );
+        const ids = rows.map((r) => r.id);
+        expect(footer.getRowObjectsJson()[0]).toEqual(
+          statistics === 'chunk'
+            ? { lo: String(Math.min(...ids)), hi: String(Math.max(...ids)), nulls: '0' }
+            : { lo: null, hi: null, nulls: null },
+        );
+        expect(JSON.parse(file!.stats!)).toMatchObject({
+          numRecords: 400,
+          minValues: { id: Math.min(...ids) },
+          maxValues: { id: Math.max(...ids) },
+        });
+        // DuckDB reads and filters the file the same without them.
+        const count = await conn.runAndReadAll(
+          `SELECT count(*)::INTEGER AS n FROM read_parquet('${path}') WHERE id >= 200`,
+        );
+        expect(count.getRowObjectsJson()[0]?.n).toBe(ids.filter((id) => id >= 200).length);
+      }
+    } finally {
+      conn.closeSync();
+    }
+  });
+});

@@ -29,6 +29,11 @@ export interface RecordsRequest {
   readonly records: Uint8Array[];
   /** Bytes of the record payloads. */
   readonly bytes: number;
+  /**
+   * For a batch request: the batch message as received (`repeated bytes|string records = 1`, see
+   * {@link splitRecordsMessage}), a view into the received buffer that the WAL logs in place.
+   */
+  readonly message?: Uint8Array;
 }
 
 /** One request of either bidi RPC, by payload. */
@@ -162,29 +167,37 @@ function decodeBatch(buf: Uint8Array): RecordsRequest {
   const r = new WireReader(buf);
   let offset: bigint | undefined;
   let format: RecordFormat | undefined;
-  let records: Uint8Array[] = [];
-  let bytes = 0;
+  let message: Uint8Array | undefined;
   while (r.more()) {
     const tag = r.uint();
     if (tag === 1 << 3) offset = r.int64();
     else if (tag === (2 << 3) + 2 || tag === (3 << 3) + 2) {
-      // Both batch messages hold `repeated (bytes|string) records = 1`.
       format = tag === (2 << 3) + 2 ? 'proto' : 'json';
-      records = [];
-      bytes = 0;
-      const inner = r.bytes();
-      const ir = new WireReader(inner);
-      while (ir.more()) {
-        const t = ir.uint();
-        if (t === (1 << 3) + 2) {
-          const rec = ir.bytes();
-          records.push(rec);
-          bytes += rec.length;
-        } else ir.skip(t & 7);
-      }
+      message = r.bytes();
     } else r.skip(tag & 7);
   }
-  return { offset, format, records, bytes };
+  if (message === undefined) return { offset, format, records: [], bytes: 0 };
+  return { offset, format, ...splitRecordsMessage(message), message };
+}
+
+/**
+ * The records of a batch message — both batch messages of the protocol hold `repeated (bytes|string) records
+ * = 1` — as views into `message`, and their total length; other fields are skipped. Throws
+ * `IngestError('INVALID_ARGUMENT')` for malformed bytes.
+ */
+export function splitRecordsMessage(message: Uint8Array): { records: Uint8Array[]; bytes: number } {
+  const records: Uint8Array[] = [];
+  let bytes = 0;
+  const r = new WireReader(message);
+  while (r.more()) {
+    const tag = r.uint();
+    if (tag === (1 << 3) + 2) {
+      const record = r.bytes();
+      records.push(record);
+      bytes += record.length;
+    } else r.skip(tag & 7);
+  }
+  return { records, bytes };
 }
 
 /** Decodes a `RetireStreamRequest`. */

@@ -5,7 +5,8 @@ import { Frontier } from './frontier.js';
 import { LatencyTracker } from './latency-tracker.js';
 import {
   createTablePublisher,
-  type ParquetCompression,
+  type DataFileOptions,
+  DEFAULT_DATA_FILE_OPTIONS,
   type PendingBatch,
   type PublishStats,
   type TablePublisher,
@@ -18,8 +19,8 @@ export interface PublisherSetOptions {
   /** Stable id of this node (its commits' `txn.appId` is `${nodeId}:${table}`). */
   readonly nodeId: string;
   readonly pool: ParquetPool;
-  /** Page compression of the data files (default `snappy`). */
-  readonly compression?: ParquetCompression | undefined;
+  /** How the data files are encoded (default {@link DEFAULT_DATA_FILE_OPTIONS}). */
+  readonly parquet?: DataFileOptions | undefined;
   /** Default 64 MiB. */
   readonly flushBytes?: number | undefined;
   /** Default 1000 ms. */
@@ -106,7 +107,7 @@ export function createPublisherSet(options: PublisherSetOptions): PublisherSet {
         dataDir: options.dataDir,
         appId: `${options.nodeId}:${table.name}`,
         pool: options.pool,
-        compression: options.compression ?? 'snappy',
+        parquet: options.parquet ?? DEFAULT_DATA_FILE_OPTIONS,
         flushBytes: options.flushBytes ?? 64 * 1024 * 1024,
         flushMs: options.flushMs ?? 1000,
         frontier: () => frontier.value,

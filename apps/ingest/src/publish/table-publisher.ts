@@ -11,6 +11,16 @@ import {
 /** Page compression of data files: `snappy` (fast; Spark's default), `zstd` (smaller, ~2.5× the CPU), `none`. */
 export type ParquetCompression = NonNullable<ParquetWriteOptions['compression']>;
 
+/** How this node encodes its data files (`--parquet-compression`, `--parquet-statistics`). */
+export interface DataFileOptions {
+  readonly compression: ParquetCompression;
+  /** Parquet footer statistics (`add.stats` in the Delta log are always written). */
+  readonly statistics: NonNullable<ParquetWriteOptions['statistics']>;
+}
+
+/** The node's defaults: snappy pages, no footer statistics (measured in bench/README.md, Fan-in). */
+export const DEFAULT_DATA_FILE_OPTIONS: DataFileOptions = { compression: 'snappy', statistics: 'none' };
+
 import type { RecordBatch } from 'apache-arrow';
 import type { ProvisionedTable } from '../catalog/catalog-view.js';
 
@@ -32,8 +42,8 @@ export interface TablePublisherOptions {
   /** `txn.appId` of this node's commits to the table: `${nodeId}:${table}`. */
   readonly appId: string;
   readonly pool: ParquetPool;
-  /** Page compression of the data files this node writes (see `--parquet-compression`). */
-  readonly compression: ParquetCompression;
+  /** How the data files are encoded. */
+  readonly parquet: DataFileOptions;
   /** Publish once this many bytes wait… */
   readonly flushBytes: number;
   /** …or once the oldest waiting batch is this old (ms). */
@@ -105,7 +115,7 @@ export function createTablePublisher(options: TablePublisherOptions): TablePubli
   let backoffMs = 0;
   let lastCommit: { version: number; at: number } | undefined;
 
-  const parquet = { compression: options.compression };
+  const parquet = { ...options.parquet };
   const open = (): Promise<Table> => {
     handle ??= (async () => {
       try {

@@ -2,7 +2,7 @@ import type { RecordBatch } from 'apache-arrow';
 import type { ProvisionedTable } from '../catalog/catalog-view.js';
 import { IngestError } from '../errors.js';
 import type { PublisherSet } from '../publish/publisher-set.js';
-import type { Wal } from '../wal/wal.js';
+import type { Wal, WalPayload } from '../wal/wal.js';
 import type { ByteBudget } from './byte-budget.js';
 import type { DescriptorStore } from './descriptor-store.js';
 import type { PersistentStreams } from './persistent-streams.js';
@@ -60,7 +60,7 @@ export function createIngestPipeline(parts: {
     });
   };
 
-  const append = async (payload: Uint8Array): Promise<bigint> => {
+  const append = async (payload: WalPayload): Promise<bigint> => {
     if (failure !== undefined) fail(failure);
     try {
       const [position] = await wal.append([payload]);

@@ -282,6 +282,7 @@ class StreamSession extends IngestSession<StreamRequest | MalformedRequest> {
       descriptorHash: this.descriptorHash,
       offset,
       records: req.records,
+      ...(req.message === undefined ? {} : { message: req.message }),
     } as const;
     this.appendRecords(table, entry, batch, reserved, readAt, bytes, req.records.length, req.bytes);
   }

@@ -1,4 +1,5 @@
-import type { RecordFormat } from '../grpc/decode-request.js';
+import { type RecordFormat, splitRecordsMessage } from '../grpc/decode-request.js';
+import type { WalPayload } from '../wal/wal.js';
 
 /**
  * How a `records` entry's bytes decode: PROTO / JSON records of a Zerobus stream, or `arrow`: one Arrow IPC
@@ -23,28 +24,42 @@ export type WalRecord =
       readonly descriptorHash: Uint8Array;
       readonly offset: bigint;
       readonly records: readonly Uint8Array[];
+      /**
+       * The records as the request carried them: a batch message (`repeated records = 1`) that holds exactly
+       * `records`. When present the entry logs these bytes in place, without copying the records.
+       */
+      readonly message?: Uint8Array;
     }
   | { readonly kind: 'stream-created'; readonly streamId: string; readonly table: string }
   | { readonly kind: 'stream-retired'; readonly streamId: string };
 
 const KIND = { records: 1, 'stream-created': 2, 'stream-retired': 3 } as const;
+/** A `records` entry whose records follow as a batch message (entries of this kind since 2026-11-24). */
+const RECORDS_MESSAGE = 4;
 const FORMAT = { proto: 1, json: 2, arrow: 3 } as const;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/** Serializes an entry (one copy of the record bytes). */
-export function encodeWalRecord(entry: WalRecord): Uint8Array {
+/**
+ * Serializes an entry: in two parts, a header and the request's batch message as it is, when the entry has
+ * one (no copy of the records); otherwise as one buffer (one copy of the record bytes).
+ */
+export function encodeWalRecord(entry: WalRecord): WalPayload {
   const id = encoder.encode(entry.streamId);
   const table = entry.kind === 'stream-retired' ? new Uint8Array(0) : encoder.encode(entry.table);
+  const message = entry.kind === 'records' ? entry.message : undefined;
   let size = 1 + 2 + id.length + 2 + table.length;
   if (entry.kind === 'records') {
-    size += 1 + 1 + 32 + 8 + 4;
-    for (const r of entry.records) size += 4 + r.length;
+    size += 1 + 1 + 32 + 8;
+    if (message === undefined) {
+      size += 4;
+      for (const r of entry.records) size += 4 + r.length;
+    }
   }
   const out = new Uint8Array(size);
   const view = new DataView(out.buffer);
   let p = 0;
-  out[p++] = KIND[entry.kind];
+  out[p++] = message === undefined ? KIND[entry.kind] : RECORDS_MESSAGE;
   view.setUint16(p, id.length, true);
   out.set(id, p + 2);
   p += 2 + id.length;
@@ -58,6 +73,7 @@ export function encodeWalRecord(entry: WalRecord): Uint8Array {
     p += 32;
     view.setBigInt64(p, entry.offset, true);
     p += 8;
+    if (message !== undefined) return [out, message];
     view.setUint32(p, entry.records.length, true);
     p += 4;
     for (const r of entry.records) {
@@ -69,7 +85,7 @@ export function encodeWalRecord(entry: WalRecord): Uint8Array {
   return out;
 }
 
-/** Parses an entry written by `encodeWalRecord`. Record bytes are views into `payload`. */
+/** Parses an entry written by `encodeWalRecord` (either layout). Record bytes are views into `payload`. */
 export function decodeWalRecord(payload: Uint8Array): WalRecord {
   const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
   let p = 0;
@@ -82,7 +98,7 @@ export function decodeWalRecord(payload: Uint8Array): WalRecord {
   p += 2 + tableLen;
   if (kind === KIND['stream-created']) return { kind: 'stream-created', streamId, table };
   if (kind === KIND['stream-retired']) return { kind: 'stream-retired', streamId };
-  if (kind !== KIND.records) throw new Error(`unknown WAL entry kind ${kind}`);
+  if (kind !== KIND.records && kind !== RECORDS_MESSAGE) throw new Error(`unknown WAL entry kind ${kind}`);
   const code = payload[p++];
   const format: WalRecordFormat = code === FORMAT.proto ? 'proto' : code === FORMAT.arrow ? 'arrow' : 'json';
   const persistent = payload[p++] === 1;
@@ -90,6 +106,11 @@ export function decodeWalRecord(payload: Uint8Array): WalRecord {
   p += 32;
   const offset = view.getBigInt64(p, true);
   p += 8;
+  const head = { kind: 'records', streamId, persistent, table, format, descriptorHash, offset } as const;
+  if (kind === RECORDS_MESSAGE) {
+    const message = payload.subarray(p);
+    return { ...head, records: splitRecordsMessage(message).records, message };
+  }
   const count = view.getUint32(p, true);
   p += 4;
   const records: Uint8Array[] = new Array(count);
@@ -98,5 +119,5 @@ export function decodeWalRecord(payload: Uint8Array): WalRecord {
     records[i] = payload.subarray(p + 4, p + 4 + len);
     p += 4 + len;
   }
-  return { kind: 'records', streamId, persistent, table, format, descriptorHash, offset, records };
+  return { ...head, records };
 }

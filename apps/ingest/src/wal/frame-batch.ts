@@ -1,4 +1,4 @@
-import { encodeFrameHeader, FRAME_HEADER_BYTES } from './frame.js';
+import { encodeFrameHeader, FRAME_HEADER_BYTES, payloadLength, type WalPayload } from './frame.js';
 
 /** Payloads at least this large are written from the caller's buffer; smaller ones are copied. */
 const COPY_BELOW = 16 * 1024;
@@ -21,15 +21,12 @@ export class FrameBatch {
     return this.#bytes;
   }
 
-  /** Adds one frame (header and payload). */
-  add(payload: Uint8Array): void {
+  /** Adds one frame (header and payload; a payload in parts is laid out part by part). */
+  add(payload: WalPayload): void {
     this.#stage(encodeFrameHeader(payload));
-    if (payload.length < COPY_BELOW) this.#stage(payload);
-    else {
-      this.#cut();
-      this.#buffers.push(payload);
-    }
-    this.#bytes += FRAME_HEADER_BYTES + payload.length;
+    if (payload instanceof Uint8Array) this.#addPart(payload);
+    else for (const part of payload) this.#addPart(part);
+    this.#bytes += FRAME_HEADER_BYTES + payloadLength(payload);
   }
 
   /** The buffers to write, in order; the batch may be reused after `clear`. */
@@ -45,6 +42,14 @@ export class FrameBatch {
     this.#stagingUsed = 0;
     this.#stagingFlushed = 0;
     this.#bytes = 0;
+  }
+
+  #addPart(part: Uint8Array): void {
+    if (part.length < COPY_BELOW) this.#stage(part);
+    else {
+      this.#cut();
+      this.#buffers.push(part);
+    }
   }
 
   #stage(bytes: Uint8Array): void {

@@ -2,7 +2,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { mkdir, open, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fsyncDir, writeAll } from './file-io.js';
-import { MAX_PAYLOAD_BYTES } from './frame.js';
+import { FRAME_HEADER_BYTES, MAX_PAYLOAD_BYTES, payloadLength, type WalPayload } from './frame.js';
 import { FrameBatch } from './frame-batch.js';
 import { type RecoveredSegment, recoverSegments, type WalRecovery } from './recover.js';
 import { replaySegments } from './replay.js';
@@ -84,7 +84,7 @@ interface ActiveSegment {
 /** One `append` call waiting for its fsync. */
 interface PendingAppend {
   readonly first: bigint;
-  readonly payloads: readonly Uint8Array[];
+  readonly payloads: readonly WalPayload[];
   readonly bytes: number;
   readonly at: number;
   readonly resolve: (positions: bigint[]) => void;
@@ -147,18 +147,17 @@ class GroupCommitWal implements Wal {
     };
   }
 
-  append(payloads: readonly Uint8Array[]): Promise<bigint[]> {
+  append(payloads: readonly WalPayload[]): Promise<bigint[]> {
     if (this.#poison) return Promise.reject(this.#poison);
     if (this.#closing) return Promise.reject(new WalError('CLOSED', `WAL in ${this.#dir} is closed`));
     let bytes = 0;
     for (const payload of payloads) {
-      if (payload.length > MAX_PAYLOAD_BYTES)
+      const length = payloadLength(payload);
+      if (length > MAX_PAYLOAD_BYTES)
         return Promise.reject(
-          new RangeError(
-            `WAL entry of ${payload.length} bytes exceeds the limit of ${MAX_PAYLOAD_BYTES} bytes`,
-          ),
+          new RangeError(`WAL entry of ${length} bytes exceeds the limit of ${MAX_PAYLOAD_BYTES} bytes`),
         );
-      bytes += payload.length + 8;
+      bytes += length + FRAME_HEADER_BYTES;
     }
     if (payloads.length === 0) return Promise.resolve([]);
     const first = this.#next;

@@ -1,4 +1,5 @@
 import type { WriteMode } from './file-io.js';
+import type { WalPayload } from './frame.js';
 import type { WalRecovery } from './recover.js';
 
 /**
@@ -7,6 +8,7 @@ import type { WalRecovery } from './recover.js';
  */
 
 export type { WriteMode } from './file-io.js';
+export type { WalPayload } from './frame.js';
 export type { WalRecovery } from './recover.js';
 
 /** One logged entry. `position` is global, grows by one per entry, and is never reused (not even after a
@@ -57,11 +59,12 @@ export interface WalStats {
 }
 
 export interface Wal extends AsyncDisposable {
-  /** Appends entries (in order, one frame each: length, CRC32C, payload); resolves with their positions once
-   * an fsync covers them. Rejects with `WalError` when the disk fails (`IO`: the node must stop acking) or
-   * the WAL is closed (`CLOSED`); with `RangeError` for a payload over 256 MiB. The payloads must not be
-   * changed until the promise settles (large ones are written from the caller's memory). */
-  append(payloads: readonly Uint8Array[]): Promise<bigint[]>;
+  /** Appends entries (in order, one frame each: length, CRC32C, payload — a payload in parts is one entry,
+   * replayed as one buffer); resolves with their positions once an fsync covers them. Rejects with `WalError`
+   * when the disk fails (`IO`: the node must stop acking) or the WAL is closed (`CLOSED`); with `RangeError`
+   * for a payload over 256 MiB. The payloads must not be changed until the promise settles (large ones and
+   * large parts are written from the caller's memory). */
+  append(payloads: readonly WalPayload[]): Promise<bigint[]>;
   /** Every durable entry still in the log at or after `from`, in order (recovery), read segment by segment
    * (never all in memory). A torn tail was cut at open. Throws `CORRUPT`/`IO` `WalError` while iterating. */
   replay(from: bigint): AsyncIterable<WalEntry>;

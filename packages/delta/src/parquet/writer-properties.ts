@@ -26,6 +26,12 @@ export interface ParquetWriteOptions {
    * Spark 3.2+, DuckDB 0.10+, arrow-rs, pyarrow) or `plain` for old readers.
    */
   floatEncoding?: 'byte-stream-split' | 'plain';
+  /**
+   * Column statistics in the Parquet footer: `chunk` (default: min/max/null count per column chunk, what
+   * readers of the bare files prune row groups with) or `none`. The Delta log's `add.stats` are written
+   * either way (they are what Delta readers skip files with); `none` saves ~30% of the encoding CPU.
+   */
+  statistics?: 'chunk' | 'none';
 }
 
 const SAMPLE = 256;
@@ -51,8 +57,8 @@ function dictionaryPays(batch: RecordBatch, index: number): boolean {
 }
 
 /**
- * parquet-wasm writer properties for one data file. Column statistics are kept per column chunk (what query
- * engines prune with), not per page (cheaper to write). `sample` is the first batch of the file: it names the
+ * parquet-wasm writer properties for one data file. Column statistics, unless turned off, are kept per column
+ * chunk (what query engines prune with), not per page (cheaper to write). `sample` is the first batch of the file: it names the
  * columns for the `auto` dictionary rule and the float encoding (parquet-wasm can only address top-level
  * columns; nested ones keep plain encoding without a dictionary).
  */
@@ -64,7 +70,7 @@ export function buildWriterProperties(
   let builder = new WriterPropertiesBuilder()
     .setCompression(CODECS[options.compression ?? 'zstd'])
     .setCreatedBy('lakestream-delta (parquet-wasm 0.8)')
-    .setStatisticsEnabled(EnabledStatistics.Chunk)
+    .setStatisticsEnabled(options.statistics === 'none' ? EnabledStatistics.None : EnabledStatistics.Chunk)
     .setDictionaryEnabled(dictionary === 'all');
   if (options.rowGroupRows !== undefined) builder = builder.setMaxRowGroupSize(options.rowGroupRows);
   if (options.dataPageBytes !== undefined) builder = builder.setDataPageSizeLimit(options.dataPageBytes);

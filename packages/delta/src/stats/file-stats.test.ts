@@ -141,3 +141,79 @@ describe('computeFileStats golden', () => {
     expect(stats(batch)).toBe('{"numRecords":3,"minValues":{},"maxValues":{},"nullCount":{"f":0}}');
   });
 });
+
+describe('min/max against a plain reference', () => {
+  // A seeded generator: values near the edges where a word-wise or typed comparison could go wrong.
+  let seed = 12345;
+  const next = (): number => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed;
+  };
+  const edgeLongs = [
+    0n,
+    -1n,
+    1n,
+    2n ** 32n,
+    -(2n ** 32n),
+    2n ** 31n,
+    -(2n ** 31n) - 1n,
+    2n ** 63n - 1n,
+    -(2n ** 63n),
+  ];
+  const randomLong = (): bigint =>
+    next() % 3 === 0
+      ? edgeLongs[next() % edgeLongs.length]!
+      : BigInt.asIntN(64, (BigInt(next()) << 32n) | BigInt(next()));
+
+  it('agrees on int64, double and string columns with nulls, over several chunks and a sliced one', () => {
+    for (let round = 0; round < 50; round++) {
+      const batches: RecordBatch[] = [];
+      const all = { big: [] as bigint[], x: [] as number[], s: [] as string[] };
+      let nulls = { big: 0, x: 0, s: 0 };
+      for (let b = 0; b < 3; b++) {
+        const n = 1 + (next() % 40);
+        const big = Array.from({ length: n }, () => (next() % 5 === 0 ? null : randomLong()));
+        const x = Array.from({ length: n }, () => (next() % 6 === 0 ? null : (next() - 2 ** 31) / 7));
+        const s = Array.from({ length: n }, () =>
+          next() % 7 === 0
+            ? null
+            : String.fromCharCode(...Array.from({ length: next() % 5 }, () => 97 + (next() % 4))),
+        );
+        let batch = batchOf({
+          big: vectorFromArray(big, new Int64()),
+          x: vectorFromArray(x, new Float64()),
+          s: vectorFromArray(s, new Utf8()),
+        });
+        const from = b === 1 ? Math.min(n - 1, next() % 3) : 0; // a sliced batch: data with an offset
+        batch = batch.slice(from);
+        batches.push(batch);
+        for (const [name, values] of [
+          ['big', big],
+          ['x', x],
+          ['s', s],
+        ] as const) {
+          for (const v of values.slice(from)) {
+            if (v === null) nulls = { ...nulls, [name]: nulls[name] + 1 };
+            else (all[name] as unknown[]).push(v);
+          }
+        }
+      }
+      const got = parseJson(computeFileStats(batches, fromArrowSchema(batches[0]!.schema))) as {
+        minValues: Record<string, unknown>;
+        maxValues: Record<string, unknown>;
+        nullCount: Record<string, number>;
+      };
+      const sortedBig = [...all.big].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      const sortedS = [...all.s].sort();
+      const exact = (v: bigint | undefined) =>
+        v === undefined ? undefined : Number.isSafeInteger(Number(v)) ? Number(v) : v;
+      expect(got.nullCount).toEqual(nulls);
+      expect(got.minValues.big).toEqual(exact(sortedBig[0]));
+      expect(got.maxValues.big).toEqual(exact(sortedBig.at(-1)));
+      expect(got.minValues.x).toBe(all.x.length === 0 ? undefined : Math.min(...all.x));
+      expect(got.maxValues.x).toBe(all.x.length === 0 ? undefined : Math.max(...all.x));
+      expect(got.minValues.s).toBe(sortedS[0]);
+      expect(got.maxValues.s).toBe(sortedS.at(-1));
+    }
+  });
+});
