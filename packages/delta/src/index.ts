@@ -16,13 +16,19 @@ export type {
 export { parseCommit, serializeCommit } from './log/actions.js';
 export { checkpointPath, commitPath } from './log/log-paths.js';
 export type { HistoryEntry } from './log/log-reader.js';
-export { type EncodedFile, type EncodeRequest, encodeFile } from './parquet/encode-file.js';
+export {
+  type EncodedFile,
+  type EncodeRequest,
+  type EncodeSettings,
+  encodeFile,
+} from './parquet/encode-file.js';
 export {
   createParquetPool,
   type ParquetPool,
   type ParquetPoolOptions,
   resolveWorkerUrl,
 } from './parquet/parquet-pool.js';
+export { type SharedBatches, shareBatches, unshareBatches } from './parquet/shared-batches.js';
 export { buildWriterProperties, type ParquetWriteOptions } from './parquet/writer-properties.js';
 export { fromArrowSchema, fromArrowType, toArrowSchema, toArrowType } from './schema/arrow-schema.js';
 export { conformBatch } from './schema/conform-batch.js';

@@ -16,6 +16,7 @@ import { type HistoryEntry, loadLogState, readCommit, readHistory } from './log/
 import { applyActions, type LogState } from './log/log-state.js';
 import { assertCanRead, assertCanWrite } from './log/protocol.js';
 import { createParquetPool, type ParquetPool } from './parquet/parquet-pool.js';
+import { shareBatches } from './parquet/shared-batches.js';
 import type { ParquetWriteOptions } from './parquet/writer-properties.js';
 import { scanFiles, scanLastRows } from './read/scan-files.js';
 import { fromArrowSchema, toArrowSchema } from './schema/arrow-schema.js';
@@ -329,9 +330,12 @@ function tableHandle(storage: Storage, state: LogState, options: TableOptions): 
       const commitId = randomUUID();
       const adds = await Promise.all(
         groups.map(async (group, index): Promise<AddAction> => {
-          const ipc = tableToIPC(new ArrowTable(group), 'stream');
+          // Batches in shared memory go to the encoder as they are; others as an IPC stream.
+          const shared = shareBatches(group);
+          const rows =
+            shared === undefined ? { ipc: tableToIPC(new ArrowTable(group), 'stream') } : { shared };
           const encoded = await p.encode({
-            ipc,
+            ...rows,
             schemaString: metadata.schemaString,
             numIndexedCols: Number.isNaN(numIndexedCols) ? 32 : numIndexedCols,
             ...(options.parquet === undefined ? {} : { parquet: options.parquet }),

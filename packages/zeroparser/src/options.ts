@@ -36,6 +36,11 @@ export interface ParserOptions {
    * `timestamp` becomes Timestamp(µs, "UTC"), an int32 field whose column is `date` becomes DateDay.
    */
   tableSchema?: TableStruct;
+  /**
+   * Build every array of the batches in `SharedArrayBuffer`s, so that a batch can be posted to worker threads
+   * without a copy (the ingest node's Parquet encoders read them in place). Default false: `ArrayBuffer`s.
+   */
+  sharedMemory?: boolean;
 }
 
 /** Options of `createJsonParser`. */

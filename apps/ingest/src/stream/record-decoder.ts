@@ -57,6 +57,9 @@ export function createRecordDecoder(
       parser = createParser(descriptor, {
         tableSchema: table.schema as TableStruct,
         maxRecordBytes: limits.maxRecordBytes,
+        // Batches in shared memory reach the Parquet encoder threads without being serialised or copied on
+        // this thread (the main thread is the node's busiest).
+        sharedMemory: true,
       });
     } catch (err) {
       if (err instanceof SchemaError) {

@@ -6,12 +6,24 @@ import { toArrowSchema } from '../schema/arrow-schema.js';
 import { conformBatch } from '../schema/conform-batch.js';
 import { type DeltaSchema, parseDeltaSchema } from '../schema/delta-schema.js';
 import { computeFileStats } from '../stats/file-stats.js';
+import { type SharedBatches, unshareBatches } from './shared-batches.js';
 import { buildWriterProperties, type ParquetWriteOptions } from './writer-properties.js';
 
-/** One data file to encode: the rows as an Arrow IPC stream plus what the table says about them. */
-export interface EncodeRequest {
-  /** Arrow IPC stream bytes of the file's record batches (any schema that conforms to the table's). */
-  ipc: Uint8Array;
+/**
+ * One data file to encode: its rows (any schema that conforms to the table's), as an Arrow IPC stream or as
+ * batches in shared memory, plus what the table says about them.
+ */
+export type EncodeRequest = EncodeSettings &
+  (
+    | { /** Arrow IPC stream bytes of the file's record batches. */ ipc: Uint8Array; shared?: undefined }
+    | {
+        /** The record batches, in shared memory (see `shareBatches`). */ shared: SharedBatches;
+        ipc?: undefined;
+      }
+  );
+
+/** What the table says about a data file's rows. */
+export interface EncodeSettings {
   /** The table's `schemaString`. */
   schemaString: string;
   /** `delta.dataSkippingNumIndexedCols` (default 32). */
@@ -58,19 +70,20 @@ function sameColumns(a: Data, b: Data | undefined): boolean {
  */
 export function encodeFile(req: EncodeRequest): EncodedFile {
   const { schema, arrowSchema } = schemasOf(req.schemaString);
-  const input = tableFromIPC(req.ipc);
-  const batches: RecordBatch[] = input.batches.map((b) => conformBatch(b, arrowSchema));
+  const input = req.ipc === undefined ? unshareBatches(req.shared) : tableFromIPC(req.ipc).batches;
+  const batches: RecordBatch[] = input.map((b) => conformBatch(b, arrowSchema));
   // `conformBatch` re-wraps a batch that already fits under the table's schema object: same columns, so the
   // IPC bytes as received are what parquet-wasm reads (no second serialisation of the file).
-  const unchanged = batches.every((b, i) => sameColumns(b.data, input.batches[i]?.data));
+  const unchanged = batches.every((b, i) => sameColumns(b.data, input[i]?.data));
   const stats = computeFileStats(batches, schema, { numIndexedCols: req.numIndexedCols ?? 32 });
   try {
-    const ipc = unchanged ? req.ipc : tableToIPC(new Table(arrowSchema, batches), 'stream');
+    const ipc =
+      unchanged && req.ipc !== undefined ? req.ipc : tableToIPC(new Table(arrowSchema, batches), 'stream');
     const parquet = writeParquet(
       WasmTable.fromIPCStream(ipc),
       buildWriterProperties(batches[0], req.parquet),
     );
-    return { parquet, stats, numRecords: input.numRows };
+    return { parquet, stats, numRecords: batches.reduce((n, b) => n + b.numRows, 0) };
   } catch (cause) {
     if (isDeltaError(cause)) throw cause;
     throw new DeltaError('ENCODE_FAILED', `parquet encoding failed: ${(cause as Error).message ?? cause}`, {

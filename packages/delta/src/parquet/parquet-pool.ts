@@ -123,8 +123,9 @@ export function createParquetPool(options: ParquetPoolOptions = {}): ParquetPool
       slot.pending.set(id, next);
       slot.worker.ref();
       const message: WorkerRequest = { id, request: next.request };
+      // IPC bytes that fill their own buffer are moved, not copied; shared batches are never copied.
       const buf = next.request.ipc;
-      const transfer = buf.byteOffset === 0 && buf.byteLength === buf.buffer.byteLength;
+      const transfer = buf !== undefined && buf.byteOffset === 0 && buf.byteLength === buf.buffer.byteLength;
       slot.worker.postMessage(message, transfer ? [buf.buffer as ArrayBuffer] : []);
     }
   }

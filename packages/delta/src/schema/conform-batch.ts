@@ -34,6 +34,14 @@ function nullData(type: DataType, length: number): Data {
   return vectorFromArray(new Array<null>(length).fill(null), type).data[0] as Data;
 }
 
+/**
+ * Zeroed memory for `bytes` of the same kind as `like`'s: a batch in shared memory stays in shared memory
+ * once conformed, so it can still be posted to a worker thread without a copy (see `shareBatches`).
+ */
+function memoryLike(like: ArrayBufferView, bytes: number): ArrayBuffer | SharedArrayBuffer {
+  return like.buffer instanceof SharedArrayBuffer ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
+}
+
 /** Converts leaf values whose Arrow type differs from the table's but converts exactly. */
 function convertLeaf(src: Data, target: DataType, path: string, mode: ConformMode): Data {
   const base = {
@@ -48,7 +56,6 @@ function convertLeaf(src: Data, target: DataType, path: string, mode: ConformMod
     if (to.isSigned && to.bitWidth > from.bitWidth) {
       if (to.bitWidth === 64) {
         // Widen to int64 without a BigInt per value: low words are the values, high words the sign.
-        const words = new Int32Array(src.length * 2);
         const values = src.values as
           | Int32Array
           | Uint32Array
@@ -56,6 +63,7 @@ function convertLeaf(src: Data, target: DataType, path: string, mode: ConformMod
           | Uint16Array
           | Int8Array
           | Uint8Array;
+        const words = new Int32Array(memoryLike(values, src.length * 8));
         for (let i = 0; i < src.length; i++) {
           const v = values[i]!;
           words[2 * i] = v | 0;
@@ -64,8 +72,11 @@ function convertLeaf(src: Data, target: DataType, path: string, mode: ConformMod
         }
         return makeData({ ...base, type: target, data: new BigInt64Array(words.buffer) } as never);
       }
-      const Ctor = to.bitWidth === 32 ? Int32Array : Int16Array;
-      return makeData({ ...base, type: target, data: Ctor.from(src.values as ArrayLike<number>) } as never);
+      const values = src.values as Int16Array | Uint16Array | Int8Array | Uint8Array;
+      const memory = memoryLike(values, values.length * (to.bitWidth / 8));
+      const data = to.bitWidth === 32 ? new Int32Array(memory) : new Int16Array(memory);
+      data.set(values);
+      return makeData({ ...base, type: target, data } as never);
     }
   }
   if (src.typeId === Type.Int && target.typeId === Type.Decimal) {
@@ -74,7 +85,7 @@ function convertLeaf(src: Data, target: DataType, path: string, mode: ConformMod
       // uint64 → decimal(20,0): the 128-bit value is the uint64 in the low two words.
       const values = src.values as BigUint64Array;
       const words = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
-      const out = new Uint32Array(src.length * 4);
+      const out = new Uint32Array(memoryLike(values, src.length * 16));
       for (let i = 0; i < src.length; i++) {
         out[4 * i] = words[2 * i]!;
         out[4 * i + 1] = words[2 * i + 1]!;
@@ -91,7 +102,7 @@ function convertLeaf(src: Data, target: DataType, path: string, mode: ConformMod
     const { mul, div } = microsPerUnit((src.type as Timestamp).unit);
     const values = src.values as BigInt64Array;
     if (mul === 1n && div === 1n) return makeData({ ...base, type: target, data: values } as never);
-    const out = new BigInt64Array(src.length);
+    const out = new BigInt64Array(memoryLike(values, src.length * 8));
     for (let i = 0; i < src.length; i++) {
       const v = values[i]! * mul;
       out[i] = div === 1n ? v : v / div - (v % div < 0n ? 1n : 0n);
@@ -103,7 +114,10 @@ function convertLeaf(src: Data, target: DataType, path: string, mode: ConformMod
     target.typeId === Type.Float &&
     (target as Float).precision === Precision.DOUBLE
   ) {
-    return makeData({ ...base, type: target, data: Float64Array.from(src.values as Float32Array) } as never);
+    const values = src.values as Float32Array;
+    const data = new Float64Array(memoryLike(values, values.length * 8));
+    data.set(values);
+    return makeData({ ...base, type: target, data } as never);
   }
   return mismatch(path, `has Arrow type ${src.type} but the table stores ${target}`);
 }

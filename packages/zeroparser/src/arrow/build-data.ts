@@ -1,6 +1,6 @@
 import { type Data, makeData, type Struct } from 'apache-arrow';
 import type { ColumnPlan, ScalarPlan } from './column-plan.js';
-import type { GroupStore } from './column-store.js';
+import type { BufferMaker, GroupStore } from './column-store.js';
 import { fillValidity, type PresenceSummary, summarizePresence } from './validity.js';
 
 /**
@@ -69,7 +69,9 @@ function buildScalar(
       const words = group.wordSlot(slot.words, length * slot.wordsPerRow);
       if (type.ArrayType === Int16Array || type.ArrayType === Int8Array) {
         // A narrow table column (values were range-checked while decoding): one copy into its width.
-        const data = (type.ArrayType as Int16ArrayConstructor).from(words);
+        const Narrow = type.ArrayType as Int16ArrayConstructor;
+        const data = new Narrow(group.newBuffer(length * Narrow.BYTES_PER_ELEMENT));
+        data.set(words);
         return makeData({ type, length, ...nullable, data });
       }
       // The same bytes, seen as the column's own element type (Float32Array, BigInt64Array, …).
@@ -82,7 +84,8 @@ function buildScalar(
       const starts = group.wordSlot(slot.start, length + 1);
       const lengths = group.wordSlot(slot.length, length);
       const appended = group.data.get(plan.id)!;
-      const { valueOffsets, data } = packBytes(starts, lengths, appended, group.dataEnd.get(plan.id)!);
+      const used = group.dataEnd.get(plan.id)!;
+      const { valueOffsets, data } = packBytes(starts, lengths, appended, used, group.newBuffer);
       return makeData({ type, length, ...nullable, valueOffsets, data });
     }
   }
@@ -115,6 +118,7 @@ function packBytes(
   lengths: Int32Array,
   appended: Uint8Array,
   used: number,
+  newBuffer: BufferMaker,
 ): { valueOffsets: Int32Array; data: Uint8Array } {
   let total = 0;
   for (let row = 0; row < lengths.length; row++) total += lengths[row]!;
@@ -127,8 +131,8 @@ function packBytes(
     starts[lengths.length] = end;
     return { valueOffsets: starts, data: appended.subarray(0, total) };
   }
-  const valueOffsets = new Int32Array(lengths.length + 1);
-  const data = new Uint8Array(total);
+  const valueOffsets = new Int32Array(newBuffer((lengths.length + 1) * 4));
+  const data = new Uint8Array(newBuffer(total));
   for (let row = 0; row < lengths.length; row++) {
     const from = starts[row]!;
     const size = lengths[row]!;

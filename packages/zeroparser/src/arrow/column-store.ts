@@ -1,6 +1,13 @@
 import type { RowGroup } from './column-plan.js';
 import { bitmapStride, type GroupLayout, layoutGroup, wordStride } from './group-layout.js';
 
+/** Makes the zeroed memory a batch is built in (see `ParserOptions.sharedMemory`). */
+export type BufferMaker = (bytes: number) => ArrayBuffer | SharedArrayBuffer;
+/** Plain `ArrayBuffer`s (the default). */
+export const plainBuffers: BufferMaker = (bytes) => new ArrayBuffer(bytes);
+/** `SharedArrayBuffer`s: a batch built in them can be posted to a worker thread without a copy. */
+export const sharedBuffers: BufferMaker = (bytes) => new SharedArrayBuffer(bytes);
+
 /**
  * The arena one row group is decoded into: `words` holds every Int32 array of the group, `bitmaps` every
  * bitmap, at the slots `layout` assigns (see `layoutGroup`). Both are views of one zeroed ArrayBuffer, and
@@ -10,23 +17,27 @@ import { bitmapStride, type GroupLayout, layoutGroup, wordStride } from './group
 export class GroupStore {
   readonly layout: GroupLayout;
   capacity = 0;
-  words = new Int32Array(0);
-  bitmaps = new Uint8Array(0);
+  words: Int32Array = new Int32Array(0);
+  bitmaps: Uint8Array = new Uint8Array(0);
   readonly data = new Map<number, Uint8Array>();
   readonly dataEnd = new Map<number, number>();
 
-  /** `dataBytesPerRow`: expected bytes per row of each `bytes` column, by column id (sizes `data`). */
+  /**
+   * `dataBytesPerRow`: expected bytes per row of each `bytes` column, by column id (sizes `data`);
+   * `newBuffer`: where every array of the store (and of the batch built from it) is allocated.
+   */
   constructor(
     readonly group: RowGroup,
     capacity: number,
     dataBytesPerRow: ReadonlyMap<number, number>,
+    readonly newBuffer: BufferMaker = plainBuffers,
   ) {
     this.layout = layoutGroup(group);
     this.grow(capacity);
     for (const column of group.columns) {
       if (column.kind === 'scalar' && column.storage === 'bytes') {
         const bytes = Math.ceil((dataBytesPerRow.get(column.id) ?? 16) * this.capacity) + 64;
-        this.data.set(column.id, new Uint8Array(bytes));
+        this.data.set(column.id, new Uint8Array(newBuffer(bytes)));
         this.dataEnd.set(column.id, 0);
       }
     }
@@ -78,10 +89,10 @@ export class GroupStore {
   }
 
   /** A zeroed arena for `capacity` rows (views of one new ArrayBuffer). */
-  private allocate(capacity: number): { words: Int32Array<ArrayBuffer>; bitmaps: Uint8Array<ArrayBuffer> } {
+  private allocate(capacity: number): { words: Int32Array; bitmaps: Uint8Array } {
     const { wordSlots, bitmapSlots } = this.layout;
     const stride = wordStride(capacity);
-    const arena = new ArrayBuffer(wordSlots * stride * 4 + bitmapSlots * bitmapStride(capacity));
+    const arena = this.newBuffer(wordSlots * stride * 4 + bitmapSlots * bitmapStride(capacity));
     return {
       words: new Int32Array(arena, 0, wordSlots * stride),
       bitmaps: new Uint8Array(arena, wordSlots * stride * 4, bitmapSlots * bitmapStride(capacity)),
@@ -109,7 +120,7 @@ export class GroupStore {
   /** Makes room for `bytes` bytes in a `bytes` column's data buffer; returns the new buffer. */
   growData(columnId: number, used: number, bytes: number): Uint8Array {
     const old = this.data.get(columnId)!;
-    const next = new Uint8Array(Math.max(bytes, old.length * 2));
+    const next = new Uint8Array(this.newBuffer(Math.max(bytes, old.length * 2)));
     next.set(old.subarray(0, used));
     this.data.set(columnId, next);
     return next;

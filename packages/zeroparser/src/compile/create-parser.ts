@@ -1,7 +1,7 @@
 import { RecordBatch, Schema } from 'apache-arrow';
 import { buildData } from '../arrow/build-data.js';
 import { type BatchPlan, planColumns } from '../arrow/column-plan.js';
-import { GroupStore } from '../arrow/column-store.js';
+import { GroupStore, plainBuffers, sharedBuffers } from '../arrow/column-store.js';
 import { TILE_ROWS } from '../arrow/group-layout.js';
 import { retireBatch } from '../arrow/retire-batch.js';
 import { type DescriptorInput, loadMessageModel } from '../descriptor/load.js';
@@ -95,9 +95,10 @@ function compileParser(descriptor: DescriptorInput, options: ParserOptions): Par
   const generated = generateDecoder(plan, recursionLimit);
   const schema = new Schema(plan.root.children.map((c) => c.field));
   const sizing = new Sizing(plan);
+  const newBuffer = options.sharedMemory === true ? sharedBuffers : plainBuffers;
   // Top-level rows are decoded into a small tile that stays in cache, then flushed to the batch: writing
   // straight into a batch-sized arena spreads every record over one cache line per column and misses.
-  const tile = new GroupStore(plan.groups[0]!, TILE_ROWS, sizing.dataBytes);
+  const tile = new GroupStore(plan.groups[0]!, TILE_ROWS, sizing.dataBytes, newBuffer);
   const program = new Function('H', 'X', 'T', generated.source)(
     runtimeHelpers,
     generated.byteDefaults,
@@ -106,10 +107,10 @@ function compileParser(descriptor: DescriptorInput, options: ParserOptions): Par
 
   /** Fresh stores for a batch of `records` records. */
   const allocate = (records: number): BatchStores => ({
-    top: new GroupStore(plan.groups[0]!, roundUp(records, TILE_ROWS), sizing.dataBytes),
+    top: new GroupStore(plan.groups[0]!, roundUp(records, TILE_ROWS), sizing.dataBytes, newBuffer),
     children: plan.groups
       .slice(1)
-      .map((g) => new GroupStore(g, sizing.capacity(g.id, records), sizing.dataBytes)),
+      .map((g) => new GroupStore(g, sizing.capacity(g.id, records), sizing.dataBytes, newBuffer)),
   });
   /** Stores given back by released leases (a few: a caller holding more leases allocates for the rest). */
   const free: BatchStores[] = [];
