@@ -21,7 +21,9 @@ function buffersOf(batch: RecordBatch): { path: string; buffer: ArrayBufferLike 
       if (view !== undefined && view !== null && view.byteLength > 0)
         out.push({ path: `${path}.${name}`, buffer: view.buffer });
     }
-    data.children.forEach((child, i) => visit(child, `${path}/${i}`));
+    data.children.forEach((child, i) => {
+      visit(child, `${path}/${i}`);
+    });
   };
   visit(batch.data, 'root');
   return out;
