@@ -26,6 +26,7 @@ export {
   createParquetPool,
   type ParquetPool,
   type ParquetPoolOptions,
+  type PooledFile,
   resolveWorkerUrl,
 } from './parquet/parquet-pool.js';
 export { type SharedBatches, shareBatches, unshareBatches } from './parquet/shared-batches.js';
@@ -43,8 +44,8 @@ export type {
 export { parseDeltaSchema } from './schema/delta-schema.js';
 export type { Snapshot } from './snapshot.js';
 export { computeFileStats, type FileStatsOptions } from './stats/file-stats.js';
-export { createLocalStorage, type LocalStorageOptions } from './storage/local-storage.js';
-export type { Storage } from './storage/storage.js';
+export { createLocalStorage, type LocalStorageOptions, writeLocalFileSync } from './storage/local-storage.js';
+export type { LocalFiles, Storage } from './storage/storage.js';
 export {
   type CommitOptions,
   type CommitResult,

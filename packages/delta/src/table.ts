@@ -334,19 +334,22 @@ function tableHandle(storage: Storage, state: LogState, options: TableOptions): 
           const shared = shareBatches(group);
           const rows =
             shared === undefined ? { ipc: tableToIPC(new ArrowTable(group), 'stream') } : { shared };
+          const ext = codec === 'none' ? '' : `.${codec}`;
+          const path = `part-${String(index).padStart(5, '0')}-${commitId}-c000${ext}.parquet`;
+          // A local table's data file is written by the encoder thread itself (no bytes back to this one).
+          const local = storage.local;
           const encoded = await p.encode({
             ...rows,
+            ...(local === undefined ? {} : { output: { file: local.file(path), fsync: local.fsync } }),
             schemaString: metadata.schemaString,
             numIndexedCols: Number.isNaN(numIndexedCols) ? 32 : numIndexedCols,
             ...(options.parquet === undefined ? {} : { parquet: options.parquet }),
           });
-          const ext = codec === 'none' ? '' : `.${codec}`;
-          const path = `part-${String(index).padStart(5, '0')}-${commitId}-c000${ext}.parquet`;
-          await storage.write(path, encoded.parquet);
+          if (encoded.parquet !== undefined) await storage.write(path, encoded.parquet);
           return {
             path,
             partitionValues: {},
-            size: encoded.parquet.byteLength,
+            size: encoded.size,
             modificationTime: Date.now(),
             dataChange: true,
             stats: encoded.stats,

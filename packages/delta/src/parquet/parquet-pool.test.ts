@@ -1,6 +1,9 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Int64, Table, tableFromIPC, tableToIPC, Utf8, vectorFromArray } from 'apache-arrow';
 import { readParquet } from 'parquet-wasm';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../test/support/temp-dir.js';
 import { DeltaError } from '../errors.js';
 import { createParquetPool } from './parquet-pool.js';
 
@@ -28,11 +31,32 @@ describe('parquet pool', () => {
     files.forEach((f, k) => {
       expect(f.numRecords).toBe(10);
       expect(JSON.parse(f.stats)).toMatchObject({ minValues: { id: k * 10 }, maxValues: { id: k * 10 + 9 } });
-      const ids = tableFromIPC(readParquet(f.parquet).intoIPCStream())
+      expect(f.size).toBe(f.parquet!.byteLength);
+      const ids = tableFromIPC(readParquet(f.parquet!).intoIPCStream())
         .getChild('id')!
         .toArray() as BigInt64Array;
       expect([...ids]).toEqual(Array.from({ length: 10 }, (_, i) => BigInt(k * 10 + i)));
     });
+  });
+
+  it('writes the file itself when asked (temp file, rename), returning only its size', async () => {
+    await using pool = createParquetPool({ workers: 1 });
+    const dir = tempDir('parquet-pool-output-');
+    const file = join(dir, 'nested', 'part-0.parquet');
+    const f = await pool.encode({ ipc: ipcOf(5, 3), schemaString, output: { file, fsync: true } });
+    expect(f.parquet).toBeUndefined();
+    const bytes = readFileSync(file);
+    expect(f.size).toBe(bytes.byteLength);
+    const ids = tableFromIPC(readParquet(bytes).intoIPCStream()).getChild('id')!.toArray() as BigInt64Array;
+    expect([...ids]).toEqual([5n, 6n, 7n]);
+    expect(readdirSync(join(dir, 'nested'))).toEqual(['part-0.parquet']); // no temp file left
+    // A file that cannot be written is a STORAGE error naming it.
+    const blocked = join(file, 'below-a-file.parquet');
+    const err = await pool
+      .encode({ ipc: ipcOf(0, 1), schemaString, output: { file: blocked, fsync: false } })
+      .catch((e: unknown) => e);
+    expect((err as DeltaError).code).toBe('STORAGE');
+    expect((err as DeltaError).message).toContain(blocked);
   });
 
   it('passes the worker error code through and refuses work after close', async () => {

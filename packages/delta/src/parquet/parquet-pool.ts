@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { DeltaError, type DeltaErrorCode } from '../errors.js';
-import type { EncodedFile, EncodeRequest } from './encode-file.js';
+import type { EncodeRequest } from './encode-file.js';
 import type { WorkerRequest, WorkerResponse } from './parquet-worker.js';
 
 /** Options of {@link createParquetPool}. */
@@ -12,6 +12,14 @@ export interface ParquetPoolOptions {
   workers?: number;
   /** Override the worker script (default: `parquet-worker.js` beside this module in `dist/`). */
   workerUrl?: URL;
+}
+
+/** An encoded data file: its bytes, or only its size when the request had the worker write it (`output`). */
+export interface PooledFile {
+  parquet: Uint8Array | undefined;
+  size: number;
+  stats: string;
+  numRecords: number;
 }
 
 /** A pool of worker threads that encode Parquet data files, so the event loop never blocks on encoding. */
@@ -23,7 +31,7 @@ export interface ParquetPool extends AsyncDisposable {
    * queue, so a worker that finishes early takes the next file). Rejects with the worker's `DeltaError` (`SCHEMA_MISMATCH`,
    * `ENCODE_FAILED`), `ENCODE_FAILED` if the worker dies (it is replaced), or `POOL_CLOSED`.
    */
-  encode(request: EncodeRequest): Promise<EncodedFile>;
+  encode(request: EncodeRequest): Promise<PooledFile>;
   /** Stops the workers; pending encodes reject with `POOL_CLOSED`. */
   close(): Promise<void>;
 }
@@ -50,7 +58,7 @@ export function resolveWorkerUrl(): URL {
 const IN_FLIGHT = 2;
 
 interface Pending {
-  resolve: (file: EncodedFile) => void;
+  resolve: (file: PooledFile) => void;
   reject: (err: DeltaError) => void;
 }
 
@@ -80,7 +88,8 @@ export function createParquetPool(options: ParquetPoolOptions = {}): ParquetPool
       const p = slot.pending.get(msg.id);
       if (p === undefined) return;
       slot.pending.delete(msg.id);
-      if (msg.ok) p.resolve({ parquet: msg.parquet, stats: msg.stats, numRecords: msg.numRecords });
+      if (msg.ok)
+        p.resolve({ parquet: msg.parquet, size: msg.size, stats: msg.stats, numRecords: msg.numRecords });
       else p.reject(new DeltaError(msg.code as DeltaErrorCode, msg.message));
       dispatch();
       if (slot.pending.size === 0) slot.worker.unref();
@@ -141,7 +150,7 @@ export function createParquetPool(options: ParquetPoolOptions = {}): ParquetPool
     size,
     encode(request) {
       if (closed) return Promise.reject(new DeltaError('POOL_CLOSED', 'the Parquet pool was closed'));
-      return new Promise<EncodedFile>((resolve, reject) => {
+      return new Promise<PooledFile>((resolve, reject) => {
         queue.push({ request, resolve, reject });
         dispatch();
       });

@@ -3,7 +3,8 @@
  * Loaded from `dist/` by `createParquetPool` (worker threads need built JavaScript).
  */
 import { parentPort } from 'node:worker_threads';
-import { isDeltaError } from '../errors.js';
+import { DeltaError, isDeltaError } from '../errors.js';
+import { writeLocalFileSync } from '../storage/local-storage.js';
 import { type EncodeRequest, encodeFile } from './encode-file.js';
 
 /** A message to the worker. */
@@ -12,19 +13,34 @@ export interface WorkerRequest {
   request: EncodeRequest;
 }
 
-/** The worker's answer: the file, or the error's code and message. */
+/** The worker's answer: the file (its bytes, unless it wrote them to the request's `output`), or the error. */
 export type WorkerResponse =
-  | { id: number; ok: true; parquet: Uint8Array; stats: string; numRecords: number }
+  | { id: number; ok: true; parquet: Uint8Array | undefined; size: number; stats: string; numRecords: number }
   | { id: number; ok: false; code: string; message: string };
+
+/** Writes the encoded file where the request says; a failure is a `STORAGE` error, as the storage's own. */
+function writeOutput(output: NonNullable<EncodeRequest['output']>, parquet: Uint8Array): void {
+  try {
+    writeLocalFileSync(output.file, parquet, output.fsync);
+  } catch (cause) {
+    throw new DeltaError('STORAGE', `writing ${output.file} failed: ${(cause as Error).message}`, { cause });
+  }
+}
 
 const port = parentPort;
 if (port !== null) {
   port.on('message', (msg: WorkerRequest) => {
     try {
       const file = encodeFile(msg.request);
-      const transfer =
-        file.parquet.byteOffset === 0 && file.parquet.byteLength === file.parquet.buffer.byteLength;
-      const response: WorkerResponse = { id: msg.id, ok: true, ...file };
+      const size = file.parquet.byteLength;
+      if (msg.request.output !== undefined) {
+        writeOutput(msg.request.output, file.parquet);
+        const response: WorkerResponse = { id: msg.id, ok: true, ...file, parquet: undefined, size };
+        port.postMessage(response);
+        return;
+      }
+      const transfer = file.parquet.byteOffset === 0 && size === file.parquet.buffer.byteLength;
+      const response: WorkerResponse = { id: msg.id, ok: true, ...file, size };
       port.postMessage(response, transfer ? [file.parquet.buffer as ArrayBuffer] : []);
     } catch (err) {
       const response: WorkerResponse = {

@@ -1,4 +1,4 @@
-import { Data, RecordBatch, type Schema, Struct, Table, tableFromIPC, tableToIPC } from 'apache-arrow';
+import { Data, RecordBatch, type Schema, Struct, Table, tableFromIPC, tableToIPC, util } from 'apache-arrow';
 
 /** One `Data` of a column tree as a worker thread receives it: its buffers are views of shared memory. */
 interface SharedData {
@@ -22,14 +22,20 @@ export interface SharedBatches {
 }
 
 const schemaBytes = new WeakMap<Schema, Uint8Array>();
+/** The schemas encoded lately: batches often carry equal schemas in distinct objects (a conformed batch does). */
+const recent: { schema: Schema; bytes: Uint8Array }[] = [];
 
-/** A schema as an IPC stream without batches (made once per schema object). */
+/** A schema as an IPC stream without batches, encoded once per distinct schema. */
 function ipcSchema(schema: Schema): Uint8Array {
   let bytes = schemaBytes.get(schema);
+  if (bytes !== undefined) return bytes;
+  bytes = recent.find((r) => util.compareSchemas(r.schema, schema))?.bytes;
   if (bytes === undefined) {
     bytes = tableToIPC(new Table(schema), 'stream');
-    schemaBytes.set(schema, bytes);
+    recent.unshift({ schema, bytes });
+    if (recent.length > 16) recent.pop();
   }
+  schemaBytes.set(schema, bytes);
   return bytes;
 }
 
@@ -65,7 +71,7 @@ export function shareBatches(batches: readonly RecordBatch[]): SharedBatches | u
     const data = describe(batch.data);
     if (data === undefined) return undefined;
     const bytes = ipcSchema(batch.schema);
-    let index = schemas.findIndex((s) => s === bytes || Buffer.compare(s, bytes) === 0);
+    let index = schemas.indexOf(bytes);
     if (index < 0) index = schemas.push(bytes) - 1;
     out.push({ schema: index, data });
   }

@@ -22,4 +22,17 @@ export interface Storage {
   putIfAbsent(path: string, data: Uint8Array): Promise<boolean>;
   /** Removes an object; no error when it is already gone. */
   delete(path: string): Promise<void>;
+  /**
+   * Only for storage on the local file system: where the object at `path` lives, so that another thread (a
+   * Parquet encoder) can `write` it itself with {@link writeLocalFileSync}, the same way this storage would.
+   */
+  readonly local?: LocalFiles;
+}
+
+/** The local files behind a storage's objects. */
+export interface LocalFiles {
+  /** The absolute file of the object at `path`. */
+  file(path: string): string;
+  /** Whether writes fsync the file and its directory. */
+  readonly fsync: boolean;
 }
