@@ -59,6 +59,24 @@ describe('parquet pool', () => {
     expect((err as DeltaError).message).toContain(blocked);
   });
 
+  it.skipIf(process.platform !== 'linux')(
+    'runs its workers at the niceness asked for, the calling thread unchanged',
+    async () => {
+      const niceOf = (stat: string): number => Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+      const threads = () =>
+        readdirSync('/proc/self/task').map((tid) =>
+          niceOf(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8')),
+        );
+      const mainNice = () => niceOf(readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8'));
+      const mainBefore = mainNice();
+      const before = threads().filter((n) => n === 13).length;
+      await using pool = createParquetPool({ workers: 2, niceness: 13 });
+      await Promise.all([0, 1, 2, 3].map((k) => pool.encode({ ipc: ipcOf(k, 2), schemaString })));
+      expect(threads().filter((n) => n === 13).length - before).toBe(2);
+      expect(mainNice()).toBe(mainBefore);
+    },
+  );
+
   it('passes the worker error code through and refuses work after close', async () => {
     const pool = createParquetPool({ workers: 1 });
     const wrong = tableToIPC(new Table({ id: vectorFromArray(['x'], new Utf8()) }), 'stream');

@@ -12,6 +12,12 @@ export interface ParquetPoolOptions {
   workers?: number;
   /** Override the worker script (default: `parquet-worker.js` beside this module in `dist/`). */
   workerUrl?: URL;
+  /**
+   * Scheduling niceness of the worker threads (Linux; 0–19, default 10): encoding yields the CPU to the
+   * threads of the caller's process that run at normal priority (an ingest node's main thread: receiving,
+   * decoding and acking) whenever both want it, and takes every idle cycle otherwise. 0 leaves them as is.
+   */
+  niceness?: number;
 }
 
 /** An encoded data file: its bytes, or only its size when the request had the worker write it (`output`). */
@@ -82,7 +88,10 @@ export function createParquetPool(options: ParquetPoolOptions = {}): ParquetPool
   let closed = false;
 
   const spawn = (): Slot => {
-    const slot: Slot = { worker: new Worker(url), pending: new Map() };
+    const slot: Slot = {
+      worker: new Worker(url, { workerData: { niceness: options.niceness ?? 10 } }),
+      pending: new Map(),
+    };
     slot.worker.unref();
     slot.worker.on('message', (msg: WorkerResponse) => {
       const p = slot.pending.get(msg.id);

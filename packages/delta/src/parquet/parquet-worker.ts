@@ -2,7 +2,9 @@
  * The worker-thread entry of the Parquet pool: receives {@link EncodeRequest}s, answers with encoded files.
  * Loaded from `dist/` by `createParquetPool` (worker threads need built JavaScript).
  */
-import { parentPort } from 'node:worker_threads';
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
+import { parentPort, workerData } from 'node:worker_threads';
 import { DeltaError, isDeltaError } from '../errors.js';
 import { writeLocalFileSync } from '../storage/local-storage.js';
 import { type EncodeRequest, encodeFile } from './encode-file.js';
@@ -26,6 +28,23 @@ function writeOutput(output: NonNullable<EncodeRequest['output']>, parquet: Uint
     throw new DeltaError('STORAGE', `writing ${output.file} failed: ${(cause as Error).message}`, { cause });
   }
 }
+
+/**
+ * Lowers this thread's priority: on Linux a thread's own id (from `/proc/thread-self`) names it alone to
+ * `setpriority`, so the process's other threads keep theirs. Best effort: elsewhere, or when refused, the
+ * thread keeps the process's priority.
+ */
+function lowerPriority(niceness: number): void {
+  if (niceness === 0) return;
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(tid) && tid > 0) setPriority(tid, niceness);
+  } catch {
+    // Not Linux, or not permitted: encode at normal priority.
+  }
+}
+
+lowerPriority((workerData as { niceness?: number } | null)?.niceness ?? 0);
 
 const port = parentPort;
 if (port !== null) {
