@@ -41,6 +41,13 @@ export interface ParserOptions {
    * without a copy (the ingest node's Parquet encoders read them in place). Default false: `ArrayBuffer`s.
    */
   sharedMemory?: boolean;
+  /**
+   * How many released leases' buffers the parser keeps for reuse by `decodeBatchLeased`. Default 2: a caller
+   * that releases each batch before decoding the next. A caller that holds many batches and releases them in
+   * bursts (the ingest node, once a commit publishes them) keeps more; the memory kept is at most this many
+   * batches' buffers.
+   */
+  leasePool?: number;
 }
 
 /** Options of `createJsonParser`. */

@@ -112,4 +112,25 @@ describe('decodeBatchLeased', () => {
     );
     after.release();
   });
+
+  it('keeps up to leasePool released buffers for reuse, in shared memory when asked', () => {
+    const parser = createParser(neowiseSchema().descriptorProto, { leasePool: 4, sharedMemory: true });
+    const arenaOf = (batch: RecordBatch) => batch.getChild('cntr')!.data[0]!.values.buffer;
+    const first = Array.from({ length: 6 }, (_, i) => parser.decodeBatchLeased(generateNeowise(100, 10 + i)));
+    const firstArenas = new Set(first.map((l) => arenaOf(l.batch)));
+    expect(firstArenas.size).toBe(6);
+    for (const lease of first) lease.release();
+    const second = Array.from({ length: 6 }, (_, i) =>
+      parser.decodeBatchLeased(generateNeowise(100, 20 + i)),
+    );
+    const reused = second.filter((l) => firstArenas.has(arenaOf(l.batch)));
+    expect(reused).toHaveLength(4);
+    for (const lease of second) {
+      expect(arenaOf(lease.batch)).toBeInstanceOf(SharedArrayBuffer);
+      expect(valuesOf(lease.batch, 'ra')).toBe(
+        valuesOf(parser.decodeBatch(generateNeowise(100, 20 + second.indexOf(lease))), 'ra'),
+      );
+      lease.release();
+    }
+  });
 });

@@ -3,6 +3,7 @@ import { Metadata, type ServerDuplexStream } from '@grpc/grpc-js';
 import type { RecordBatch } from 'apache-arrow';
 import { NO_DESCRIPTOR } from '../stream/descriptor-store.js';
 import { IngestSession } from '../stream/ingest-session.js';
+import { unleased } from '../stream/record-decoder.js';
 import type { StreamContext } from '../stream/stream-session.js';
 import { resolveWritableTable, TABLE_HEADER } from '../stream/table-access.js';
 import { checkBatchMessage, checkSchemaMessage, decodeArrowRequest, ipcStream } from './arrow-ipc.js';
@@ -104,7 +105,7 @@ class FlightSession extends IngestSession<FlightData | MalformedFlightData> {
       offset,
       records: [ipc],
     } as const;
-    this.appendRecords(table, entry, batch, reserved, readAt, bytes, records, msg.dataBody.length);
+    this.appendRecords(table, entry, unleased(batch), reserved, readAt, bytes, records, msg.dataBody.length);
   }
 
   protected override ackMessage(closeStreamMs: number | undefined): object {

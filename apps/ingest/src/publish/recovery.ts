@@ -3,7 +3,12 @@ import { decodeArrowRequest } from '../flight/arrow-ipc.js';
 import type { Log } from '../grpc/log.js';
 import type { DescriptorStore } from '../stream/descriptor-store.js';
 import type { PersistentStreams } from '../stream/persistent-streams.js';
-import { createRecordDecoder, type RecordDecoder } from '../stream/record-decoder.js';
+import {
+  createRecordDecoder,
+  type DecodedRecords,
+  type RecordDecoder,
+  unleased,
+} from '../stream/record-decoder.js';
 import { decodeWalRecord } from '../stream/wal-entry.js';
 import type { Wal } from '../wal/wal.js';
 import type { PublisherSet } from './publisher-set.js';
@@ -67,7 +72,7 @@ export async function recover(parts: {
     let decode: () => ReturnType<RecordDecoder['decode']>;
     if (format === 'arrow') {
       // A Flight DoPut request: one IPC stream (schema + batch), decoded and conformed again.
-      decode = () => decodeArrowRequest(table, rec.records[0] ?? new Uint8Array(0), rec.offset);
+      decode = () => unleased(decodeArrowRequest(table, rec.records[0] ?? new Uint8Array(0), rec.offset));
     } else {
       const hashHex = Buffer.from(rec.descriptorHash).toString('hex');
       const key = `${table.name}|${format}|${hashHex}`;
@@ -81,9 +86,9 @@ export async function recover(parts: {
       const d = decoder;
       decode = () => d.decode(rec.records, rec.offset);
     }
-    let batch: ReturnType<RecordDecoder['decode']>;
+    let decoded: DecodedRecords;
     try {
-      batch = decode();
+      decoded = decode();
     } catch (err) {
       log.error(
         { err, position: e.position.toString(), table: table.name },
@@ -91,7 +96,7 @@ export async function recover(parts: {
       );
       continue;
     }
-    publisher.add({ position: e.position, batch, bytes: e.payload.length, ackedAt: undefined });
+    publisher.add({ position: e.position, ...decoded, bytes: e.payload.length, ackedAt: undefined });
     republished++;
     if (publisher.pendingBytes >= parts.flushBytes) await publisher.flush();
   }

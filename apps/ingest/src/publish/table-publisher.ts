@@ -28,6 +28,8 @@ import type { ProvisionedTable } from '../catalog/catalog-view.js';
 export interface PendingBatch {
   readonly position: bigint;
   readonly batch: RecordBatch;
+  /** Gives the batch's memory back for reuse once it is published (see `DecodedRecords`). */
+  readonly release: () => void;
   /** Bytes it holds against the node's memory budget (released once published). */
   readonly bytes: number;
   /** When it was acked (ms, `performance.now()`), for the ack → visible latency; `undefined` at recovery. */
@@ -194,6 +196,7 @@ export function createTablePublisher(options: TablePublisherOptions): TablePubli
     for (const p of take) {
       bytes += p.bytes;
       if (p.ackedAt !== undefined) latencies.push(now - p.ackedAt);
+      p.release();
     }
     pendingBytes -= bytes;
     oldestAt = now;

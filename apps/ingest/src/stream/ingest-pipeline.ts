@@ -1,4 +1,3 @@
-import type { RecordBatch } from 'apache-arrow';
 import type { ProvisionedTable } from '../catalog/catalog-view.js';
 import { IngestError } from '../errors.js';
 import type { PublisherSet } from '../publish/publisher-set.js';
@@ -6,6 +5,7 @@ import type { Wal, WalPayload } from '../wal/wal.js';
 import type { ByteBudget } from './byte-budget.js';
 import type { DescriptorStore } from './descriptor-store.js';
 import type { PersistentStreams } from './persistent-streams.js';
+import type { DecodedRecords } from './record-decoder.js';
 import type { RequestHold } from './request-hold.js';
 import { encodeWalRecord, type WalRecord } from './wal-entry.js';
 
@@ -13,7 +13,7 @@ import { encodeWalRecord, type WalRecord } from './wal-entry.js';
 export interface AcceptedRecords {
   readonly table: ProvisionedTable;
   readonly entry: WalRecord & { kind: 'records' };
-  readonly batch: RecordBatch;
+  readonly decoded: DecodedRecords;
   /** What it holds in the node budget: released in part once durable, the rest once published. */
   readonly hold: RequestHold;
 }
@@ -92,7 +92,7 @@ export function createIngestPipeline(parts: {
       if (accepted.entry.persistent) persistent.apply(accepted.entry);
       publishers.publish(accepted.table, {
         position,
-        batch: accepted.batch,
+        ...accepted.decoded,
         bytes: hold.untilPublished,
         ackedAt: performance.now(),
       });

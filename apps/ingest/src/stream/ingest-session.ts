@@ -1,5 +1,4 @@
 import type { ServerDuplexStream } from '@grpc/grpc-js';
-import type { RecordBatch } from 'apache-arrow';
 import type { Principal } from '../auth/authenticator.js';
 import type { CatalogView, ProvisionedTable } from '../catalog/catalog-view.js';
 import { IngestError } from '../errors.js';
@@ -7,6 +6,7 @@ import { endCallWithError, readHeader } from '../grpc/end-call.js';
 import { ByteBudget } from './byte-budget.js';
 import { describeStream, type LiveStream, type LiveStreamInfo, StreamCounters } from './live-streams.js';
 import { MessageReader } from './message-reader.js';
+import type { DecodedRecords } from './record-decoder.js';
 import { RequestHolds } from './request-hold.js';
 import type { StreamContext } from './stream-session.js';
 import { assertStillWritable } from './table-access.js';
@@ -161,14 +161,14 @@ export abstract class IngestSession<Request extends object> implements LiveStrea
   protected appendRecords(
     table: ProvisionedTable,
     entry: WalRecord & { kind: 'records' },
-    batch: RecordBatch,
+    decoded: DecodedRecords,
     reserved: number,
     readAt: number,
     bytes: number,
     records: number,
     payloadBytes: number,
   ): void {
-    const hold = this.holds.settle(reserved, bytes, batch);
+    const hold = this.holds.settle(reserved, bytes, decoded.batch);
     this.counters.records += records;
     this.counters.bytes += payloadBytes;
     const m = this.ctx.metrics;
@@ -180,7 +180,7 @@ export abstract class IngestSession<Request extends object> implements LiveStrea
     const item: InFlight = { offset: entry.offset, readAt, bytes, records, done: false, ok: false };
     this.track(item);
     this.ctx.pipeline
-      .appendRecords({ table, batch, hold, entry })
+      .appendRecords({ table, decoded, hold, entry })
       .then(
         () => {
           item.done = true;

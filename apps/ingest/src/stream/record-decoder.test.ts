@@ -1,3 +1,5 @@
+import { loadSchema } from '@lakestream/testkit';
+import type { RecordBatch } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import type { ProvisionedTable } from '../catalog/catalog-view.js';
 import { isIngestError } from '../errors.js';
@@ -37,8 +39,31 @@ describe('createRecordDecoder', () => {
       undefined,
       { maxRecordBytes: 1024 },
     );
-    const batch = decoder.decode([new TextEncoder().encode('{"id": 7}')], 0n);
+    const { batch } = decoder.decode([new TextEncoder().encode('{"id": 7}')], 0n);
     expect(batch.numRows).toBe(1);
     expect(batch.getChild('id')!.get(0)).toBe(7n);
+  });
+
+  it('decodes PROTO records into reused memory: a released batch, also one refused by the table, is reused', () => {
+    const proto = loadSchema('syntax = "proto2"; package t; message P { optional int64 id = 1; }', 't.P');
+    const ids = {
+      ...table,
+      schema: { type: 'struct', fields: [table.schema.fields[0]!] },
+    } as ProvisionedTable;
+    const decoder = createRecordDecoder(ids, 'proto', proto.descriptorProto, { maxRecordBytes: 1024 });
+    const records = (from: number) => [from, from + 1].map((id) => proto.type.encode({ id }).finish());
+    const memoryOf = (batch: RecordBatch) => batch.getChild('id')!.data[0]!.values.buffer;
+
+    const first = decoder.decode(records(1), 0n);
+    expect([...first.batch.getChild('id')!]).toEqual([1n, 2n]);
+    const memory = memoryOf(first.batch);
+    expect(memory).toBeInstanceOf(SharedArrayBuffer); // postable to the Parquet encoders without a copy
+    first.release();
+    // A record without the NOT NULL id is refused after decoding; its lease goes back all the same.
+    expect(() => decoder.decode([proto.type.encode({}).finish()], 1n)).toThrow(/offset 1/);
+    const second = decoder.decode(records(3), 2n);
+    expect(memoryOf(second.batch)).toBe(memory);
+    expect([...second.batch.getChild('id')!]).toEqual([3n, 4n]);
+    second.release();
   });
 });

@@ -18,8 +18,32 @@ import { jsonRecordText, type RecordFormat } from '../grpc/decode-request.js';
  */
 export interface RecordDecoder {
   readonly format: RecordFormat;
-  decode(records: readonly Uint8Array[], offset: bigint): RecordBatch;
+  decode(records: readonly Uint8Array[], offset: bigint): DecodedRecords;
 }
+
+/** A request's decoded rows, and how to give their memory back. */
+export interface DecodedRecords {
+  readonly batch: RecordBatch;
+  /**
+   * Returns the batch's buffers to its parser for the next requests (PROTO: zeroparser leases); call once the
+   * rows are published. The batch must not be read afterwards. A no-op for other formats.
+   */
+  readonly release: () => void;
+}
+
+const keep = (): void => undefined;
+
+/** Rows whose memory is not reused (JSON, Arrow): releasing them does nothing. */
+export function unleased(batch: RecordBatch): DecodedRecords {
+  return { batch, release: keep };
+}
+
+/**
+ * Released batches' buffers each PROTO parser keeps for reuse: a commit publishes (and releases) many requests
+ * at once, and the next requests decode into their memory instead of new allocations. At most this many
+ * batches' worth of memory (about 1.2 MB for 1,000 NEOWISE-like records) per descriptor in use.
+ */
+const LEASE_POOL = 32;
 
 const arrowSchemas = new WeakMap<object, Schema>();
 
@@ -60,6 +84,7 @@ export function createRecordDecoder(
         // Batches in shared memory reach the Parquet encoder threads without being serialised or copied on
         // this thread (the main thread is the node's busiest).
         sharedMemory: true,
+        leasePool: LEASE_POOL,
       });
     } catch (err) {
       if (err instanceof SchemaError) {
@@ -73,12 +98,13 @@ export function createRecordDecoder(
     return {
       format,
       decode(records, offset) {
-        return conform(
-          wrap(() => parser.decodeBatch(records), name, offset),
-          target,
-          name,
-          offset,
-        );
+        const lease = wrap(() => parser.decodeBatchLeased(records), name, offset);
+        try {
+          return { batch: conform(lease.batch, target, name, offset), release: lease.release };
+        } catch (err) {
+          lease.release();
+          throw err;
+        }
       },
     };
   }
@@ -100,17 +126,19 @@ export function createRecordDecoder(
       const texts = records.map((r, i) =>
         jsonRecordText(r, `table ${name}, offset ${offset}, record ${i}: the JSON record`),
       );
-      return conform(
-        wrap(() => parser.decodeBatch(texts), name, offset),
-        target,
-        name,
-        offset,
+      return unleased(
+        conform(
+          wrap(() => parser.decodeBatch(texts), name, offset),
+          target,
+          name,
+          offset,
+        ),
       );
     },
   };
 }
 
-function wrap(decode: () => RecordBatch, table: string, offset: bigint): RecordBatch {
+function wrap<T>(decode: () => T, table: string, offset: bigint): T {
   try {
     return decode();
   } catch (err) {

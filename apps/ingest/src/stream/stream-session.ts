@@ -16,7 +16,7 @@ import type { IngestPipeline } from './ingest-pipeline.js';
 import { IngestSession } from './ingest-session.js';
 import type { LiveStreams } from './live-streams.js';
 import { PersistentStreams } from './persistent-streams.js';
-import { createRecordDecoder, type RecordDecoder } from './record-decoder.js';
+import { createRecordDecoder, type DecodedRecords, type RecordDecoder } from './record-decoder.js';
 import { resolveWritableTable, TABLE_HEADER } from './table-access.js';
 
 /** Limits of a node's streams (see `config.ts` for their flags). */
@@ -265,9 +265,9 @@ class StreamSession extends IngestSession<StreamRequest | MalformedRequest> {
       this.streamBudget.release(bytes);
       throw err;
     }
-    let batch: ReturnType<RecordDecoder['decode']>;
+    let decoded: DecodedRecords;
     try {
-      batch = this.decoder!.decode(req.records, offset);
+      decoded = this.decoder!.decode(req.records, offset);
     } catch (err) {
       this.streamBudget.release(bytes);
       this.holds.cancel(reserved);
@@ -284,7 +284,7 @@ class StreamSession extends IngestSession<StreamRequest | MalformedRequest> {
       records: req.records,
       ...(req.message === undefined ? {} : { message: req.message }),
     } as const;
-    this.appendRecords(table, entry, batch, reserved, readAt, bytes, req.records.length, req.bytes);
+    this.appendRecords(table, entry, decoded, reserved, readAt, bytes, req.records.length, req.bytes);
   }
 
   private checkFormat(req: RecordsRequest, offset: bigint): void {

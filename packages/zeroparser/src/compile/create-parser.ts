@@ -51,8 +51,8 @@ interface Program {
 }
 
 const CACHE_LIMIT = 256;
-/** Released leases' stores a parser keeps for reuse. */
-const POOL_LIMIT = 2;
+/** Released leases' stores a parser keeps for reuse, unless `ParserOptions.leasePool` says otherwise. */
+const DEFAULT_LEASE_POOL = 2;
 
 /** The arenas one batch is decoded into: the top-level rows and each list's elements. */
 interface BatchStores {
@@ -96,6 +96,7 @@ function compileParser(descriptor: DescriptorInput, options: ParserOptions): Par
   const schema = new Schema(plan.root.children.map((c) => c.field));
   const sizing = new Sizing(plan);
   const newBuffer = options.sharedMemory === true ? sharedBuffers : plainBuffers;
+  const leasePool = options.leasePool ?? DEFAULT_LEASE_POOL;
   // Top-level rows are decoded into a small tile that stays in cache, then flushed to the batch: writing
   // straight into a batch-sized arena spreads every record over one cache line per column and misses.
   const tile = new GroupStore(plan.groups[0]!, TILE_ROWS, sizing.dataBytes, newBuffer);
@@ -191,7 +192,7 @@ function compileParser(descriptor: DescriptorInput, options: ParserOptions): Par
       try {
         batch = run(records, false, stores).batch;
       } catch (error) {
-        free.push(stores);
+        if (free.length < leasePool) free.push(stores);
         throw error;
       }
       let released = false;
@@ -201,7 +202,7 @@ function compileParser(descriptor: DescriptorInput, options: ParserOptions): Par
           if (released) return;
           released = true;
           retireBatch(batch);
-          if (free.length < POOL_LIMIT) free.push(stores);
+          if (free.length < leasePool) free.push(stores);
         },
       };
     },
