@@ -20,6 +20,8 @@ export {
   type EncodedFile,
   type EncodeRequest,
   type EncodeSettings,
+  type IpcRows,
+  type SharedRows,
   encodeFile,
 } from './parquet/encode-file.js';
 export {

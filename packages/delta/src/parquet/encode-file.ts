@@ -9,18 +9,24 @@ import { computeFileStats } from '../stats/file-stats.js';
 import { type SharedBatches, unshareBatches } from './shared-batches.js';
 import { buildWriterProperties, type ParquetWriteOptions } from './writer-properties.js';
 
+/** A data file's rows as an Arrow IPC stream. */
+export interface IpcRows {
+  /** Arrow IPC stream bytes of the file's record batches. */
+  ipc: Uint8Array;
+  shared?: undefined;
+}
+
+/** A data file's rows as record batches in shared memory (see `shareBatches`). */
+export interface SharedRows {
+  shared: SharedBatches;
+  ipc?: undefined;
+}
+
 /**
  * One data file to encode: its rows (any schema that conforms to the table's), as an Arrow IPC stream or as
  * batches in shared memory, plus what the table says about them.
  */
-export type EncodeRequest = EncodeSettings &
-  (
-    | { /** Arrow IPC stream bytes of the file's record batches. */ ipc: Uint8Array; shared?: undefined }
-    | {
-        /** The record batches, in shared memory (see `shareBatches`). */ shared: SharedBatches;
-        ipc?: undefined;
-      }
-  );
+export type EncodeRequest = EncodeSettings & (IpcRows | SharedRows);
 
 /** What the table says about a data file's rows. */
 export interface EncodeSettings {

@@ -22,7 +22,11 @@ export interface SharedBatches {
 }
 
 const schemaBytes = new WeakMap<Schema, Uint8Array>();
-/** The schemas encoded lately: batches often carry equal schemas in distinct objects (a conformed batch does). */
+/**
+ * The schemas encoded lately: batches often carry equal schemas in distinct objects (a conformed batch does).
+ * Equal means equal fields; schema metadata may differ, which is harmless: the worker conforms every batch to
+ * the table's schema.
+ */
 const recent: { schema: Schema; bytes: Uint8Array }[] = [];
 
 /** A schema as an IPC stream without batches, encoded once per distinct schema. */
