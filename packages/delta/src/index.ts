@@ -20,9 +20,9 @@ export {
   type EncodedFile,
   type EncodeRequest,
   type EncodeSettings,
+  encodeFile,
   type IpcRows,
   type SharedRows,
-  encodeFile,
 } from './parquet/encode-file.js';
 export {
   createParquetPool,
