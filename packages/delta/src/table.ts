@@ -279,8 +279,14 @@ function tableHandle(storage: Storage, state: LogState, options: TableOptions): 
     const outcome = await commitActions(storage, state, req);
     let checkpointed = false;
     if (outcome.committed && outcome.version > 0 && outcome.version % checkpointInterval(state) === 0) {
-      // Best effort: a failed checkpoint costs readers time, never correctness.
-      checkpointed = await writeCheckpoint(storage, state).then(
+      // Best effort: a failed checkpoint costs readers time, never correctness. A local table's is written by
+      // a pool worker from the log on disk (with many files it is a large Parquet file; not on this thread).
+      const local = storage.local;
+      const written =
+        local === undefined
+          ? writeCheckpoint(storage, state)
+          : pool().checkpoint(local.root, outcome.version, local.fsync);
+      checkpointed = await written.then(
         () => true,
         () => false,
       );

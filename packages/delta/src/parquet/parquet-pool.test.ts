@@ -5,6 +5,8 @@ import { readParquet } from 'parquet-wasm';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/support/temp-dir.js';
 import { DeltaError } from '../errors.js';
+import type { DeltaSchema } from '../schema/delta-schema.js';
+import { createTable, openTable } from '../table.js';
 import { createParquetPool } from './parquet-pool.js';
 
 const schemaString = JSON.stringify({
@@ -76,6 +78,25 @@ describe('parquet pool', () => {
       expect(mainNice()).toBe(mainBefore);
     },
   );
+
+  it('writes the checkpoint of a local table on a worker from its log on disk, and reports a log it cannot read', async () => {
+    const dir = tempDir('parquet-pool-checkpoint-');
+    await using pool = createParquetPool({ workers: 1 });
+    const schema = JSON.parse(schemaString) as DeltaSchema;
+    await using table = await createTable(dir, { schema, pool });
+    await table.append(new Table({ id: vectorFromArray([1n, 2n], new Int64()) }));
+    await pool.checkpoint(dir, 1, true);
+    const last = JSON.parse(readFileSync(join(dir, '_delta_log', '_last_checkpoint'), 'utf8')) as {
+      version: number;
+    };
+    expect(last.version).toBe(1);
+    expect(readdirSync(join(dir, '_delta_log'))).toContain('00000000000000000001.checkpoint.parquet');
+    await using reopened = await openTable(dir);
+    expect((await reopened.snapshot()).numRecords).toBe(2);
+    const missing = await pool.checkpoint(join(dir, 'no-such-table'), 3, false).catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(DeltaError);
+    expect((missing as DeltaError).code).toBe('TABLE_NOT_FOUND');
+  });
 
   it('passes the worker error code through and refuses work after close', async () => {
     const pool = createParquetPool({ workers: 1 });

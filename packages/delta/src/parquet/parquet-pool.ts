@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { DeltaError, type DeltaErrorCode } from '../errors.js';
 import type { EncodeRequest } from './encode-file.js';
-import type { WorkerRequest, WorkerResponse } from './parquet-worker.js';
+import type { WorkerRequest, WorkerResponse, WorkerTask } from './parquet-worker.js';
 
 /** Options of {@link createParquetPool}. */
 export interface ParquetPoolOptions {
@@ -38,6 +38,12 @@ export interface ParquetPool extends AsyncDisposable {
    * `ENCODE_FAILED`), `ENCODE_FAILED` if the worker dies (it is replaced), or `POOL_CLOSED`.
    */
   encode(request: EncodeRequest): Promise<PooledFile>;
+  /**
+   * Writes the classic checkpoint of the local table at `root` as of `version` (and `_last_checkpoint`) on a
+   * worker, which reads the log back from disk: the caller's thread does none of the work, however many files
+   * the table has. Rejects with the worker's `DeltaError` (`STORAGE`, `CORRUPT_LOG`, …) or `POOL_CLOSED`.
+   */
+  checkpoint(root: string, version: number, fsync: boolean): Promise<void>;
   /** Stops the workers; pending encodes reject with `POOL_CLOSED`. */
   close(): Promise<void>;
 }
@@ -64,12 +70,12 @@ export function resolveWorkerUrl(): URL {
 const IN_FLIGHT = 2;
 
 interface Pending {
-  resolve: (file: PooledFile) => void;
+  resolve: (file: PooledFile | undefined) => void;
   reject: (err: DeltaError) => void;
 }
 
 interface Queued extends Pending {
-  request: EncodeRequest;
+  task: WorkerTask;
 }
 
 interface Slot {
@@ -97,8 +103,7 @@ export function createParquetPool(options: ParquetPoolOptions = {}): ParquetPool
       const p = slot.pending.get(msg.id);
       if (p === undefined) return;
       slot.pending.delete(msg.id);
-      if (msg.ok)
-        p.resolve({ parquet: msg.parquet, size: msg.size, stats: msg.stats, numRecords: msg.numRecords });
+      if (msg.ok) p.resolve(msg.file);
       else p.reject(new DeltaError(msg.code as DeltaErrorCode, msg.message));
       dispatch();
       if (slot.pending.size === 0) slot.worker.unref();
@@ -140,9 +145,9 @@ export function createParquetPool(options: ParquetPoolOptions = {}): ParquetPool
       const id = nextId++;
       slot.pending.set(id, next);
       slot.worker.ref();
-      const message: WorkerRequest = { id, request: next.request };
+      const message: WorkerRequest = { id, ...next.task };
       // IPC bytes that fill their own buffer are moved, not copied; shared batches are never copied.
-      const buf = next.request.ipc;
+      const buf = next.task.request?.ipc;
       const transfer = buf !== undefined && buf.byteOffset === 0 && buf.byteLength === buf.buffer.byteLength;
       slot.worker.postMessage(message, transfer ? [buf.buffer as ArrayBuffer] : []);
     }
@@ -155,14 +160,21 @@ export function createParquetPool(options: ParquetPoolOptions = {}): ParquetPool
     await Promise.all(slots.map((s) => s.worker.terminate()));
   };
 
+  const submit = (task: WorkerTask): Promise<PooledFile | undefined> => {
+    if (closed) return Promise.reject(new DeltaError('POOL_CLOSED', 'the Parquet pool was closed'));
+    return new Promise((resolve, reject) => {
+      queue.push({ task, resolve, reject });
+      dispatch();
+    });
+  };
+
   return {
     size,
-    encode(request) {
-      if (closed) return Promise.reject(new DeltaError('POOL_CLOSED', 'the Parquet pool was closed'));
-      return new Promise<PooledFile>((resolve, reject) => {
-        queue.push({ request, resolve, reject });
-        dispatch();
-      });
+    async encode(request) {
+      return (await submit({ request }))!;
+    },
+    async checkpoint(root, version, fsync) {
+      await submit({ checkpoint: { root, version, fsync } });
     },
     close,
     [Symbol.asyncDispose]: close,

@@ -1,23 +1,36 @@
 /**
- * The worker-thread entry of the Parquet pool: receives {@link EncodeRequest}s, answers with encoded files.
+ * The worker-thread entry of the Parquet pool: receives {@link EncodeRequest}s, answers with encoded files;
+ * and writes local tables' checkpoints, so that neither runs on the caller's thread.
  * Loaded from `dist/` by `createParquetPool` (worker threads need built JavaScript).
  */
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { DeltaError, isDeltaError } from '../errors.js';
-import { writeLocalFileSync } from '../storage/local-storage.js';
+import { writeCheckpoint } from '../log/checkpoint.js';
+import { loadLogState } from '../log/log-reader.js';
+import { createLocalStorage, writeLocalFileSync } from '../storage/local-storage.js';
 import { type EncodeRequest, encodeFile } from './encode-file.js';
+import type { PooledFile } from './parquet-pool.js';
 
-/** A message to the worker. */
-export interface WorkerRequest {
-  id: number;
-  request: EncodeRequest;
+/** A message to the worker: encode a data file, or write a local table's checkpoint. */
+export type WorkerRequest = { id: number } & WorkerTask;
+
+/** What the worker is asked to do. */
+export type WorkerTask =
+  | { request: EncodeRequest; checkpoint?: undefined }
+  | { checkpoint: CheckpointRequest; request?: undefined };
+
+/** The classic checkpoint of the local table at `root` as of `version`, from its log on disk. */
+export interface CheckpointRequest {
+  root: string;
+  version: number;
+  fsync: boolean;
 }
 
-/** The worker's answer: the file (its bytes, unless it wrote them to the request's `output`), or the error. */
+/** The worker's answer: the encoded file (none for a checkpoint), or the error's code and message. */
 export type WorkerResponse =
-  | { id: number; ok: true; parquet: Uint8Array | undefined; size: number; stats: string; numRecords: number }
+  | { id: number; ok: true; file: PooledFile | undefined }
   | { id: number; ok: false; code: string; message: string };
 
 /** Writes the encoded file where the request says; a failure is a `STORAGE` error, as the storage's own. */
@@ -46,29 +59,49 @@ function lowerPriority(niceness: number): void {
 
 lowerPriority((workerData as { niceness?: number } | null)?.niceness ?? 0);
 
+/** Encodes a data file; its bytes are written to the request's `output`, or sent back (transferred). */
+function encode(request: EncodeRequest): { file: PooledFile; transfer: ArrayBuffer[] } {
+  const { parquet, stats, numRecords } = encodeFile(request);
+  const size = parquet.byteLength;
+  if (request.output !== undefined) {
+    writeOutput(request.output, parquet);
+    return { file: { parquet: undefined, size, stats, numRecords }, transfer: [] };
+  }
+  const whole = parquet.byteOffset === 0 && size === parquet.buffer.byteLength;
+  return {
+    file: { parquet, size, stats, numRecords },
+    transfer: whole ? [parquet.buffer as ArrayBuffer] : [],
+  };
+}
+
+/** Reads a local table's log as of a version and writes its checkpoint (what `Table.append` asks every N commits). */
+async function checkpoint(c: CheckpointRequest): Promise<void> {
+  const storage = createLocalStorage(c.root, { fsync: c.fsync });
+  await writeCheckpoint(storage, await loadLogState(storage, c.version));
+}
+
 const port = parentPort;
 if (port !== null) {
   port.on('message', (msg: WorkerRequest) => {
-    try {
-      const file = encodeFile(msg.request);
-      const size = file.parquet.byteLength;
-      if (msg.request.output !== undefined) {
-        writeOutput(msg.request.output, file.parquet);
-        const response: WorkerResponse = { id: msg.id, ok: true, ...file, parquet: undefined, size };
+    const work = async (): Promise<{ file: PooledFile | undefined; transfer: ArrayBuffer[] }> => {
+      if (msg.checkpoint === undefined) return encode(msg.request);
+      await checkpoint(msg.checkpoint);
+      return { file: undefined, transfer: [] };
+    };
+    work().then(
+      ({ file, transfer }) => {
+        const response: WorkerResponse = { id: msg.id, ok: true, file };
+        port.postMessage(response, transfer);
+      },
+      (err: unknown) => {
+        const response: WorkerResponse = {
+          id: msg.id,
+          ok: false,
+          code: isDeltaError(err) ? err.code : msg.checkpoint === undefined ? 'ENCODE_FAILED' : 'STORAGE',
+          message: (err as Error).message ?? String(err),
+        };
         port.postMessage(response);
-        return;
-      }
-      const transfer = file.parquet.byteOffset === 0 && size === file.parquet.buffer.byteLength;
-      const response: WorkerResponse = { id: msg.id, ok: true, ...file, size };
-      port.postMessage(response, transfer ? [file.parquet.buffer as ArrayBuffer] : []);
-    } catch (err) {
-      const response: WorkerResponse = {
-        id: msg.id,
-        ok: false,
-        code: isDeltaError(err) ? err.code : 'ENCODE_FAILED',
-        message: (err as Error).message ?? String(err),
-      };
-      port.postMessage(response);
-    }
+      },
+    );
   });
 }

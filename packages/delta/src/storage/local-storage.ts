@@ -67,7 +67,7 @@ export function createLocalStorage(dir: string, options: LocalStorageOptions = {
 
   return {
     location: root,
-    local: { file: abs, fsync: sync },
+    local: { root, file: abs, fsync: sync },
     async list(prefix, listOptions) {
       const slash = prefix.lastIndexOf('/');
       const dirPart = slash < 0 ? '' : prefix.slice(0, slash + 1);

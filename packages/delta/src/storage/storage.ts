@@ -31,6 +31,8 @@ export interface Storage {
 
 /** The local files behind a storage's objects. */
 export interface LocalFiles {
+  /** The directory the objects' paths are relative to. */
+  readonly root: string;
   /** The absolute file of the object at `path`. */
   file(path: string): string;
   /** Whether writes fsync the file and its directory. */
