@@ -6,6 +6,7 @@ import {
   type AddAction,
   buildWriterProperties,
   conformBatch,
+  createLocalStorage,
   createParquetPool,
   createTable,
   encodeFile,
@@ -63,6 +64,12 @@ export interface DeltaBenchResult {
     rowsPerAppend: number;
   };
   snapshot: { commits: number; files: number; buildSeconds: number; loadP50: number; timeTravelP50: number };
+  /**
+   * Writing the checkpoint of that table (medians of 5 interleaved repetitions, no fsync): the longest the
+   * caller's event loop was blocked meanwhile, and the time to completion, written on the caller's thread (any
+   * storage) vs by a pool worker (a local table).
+   */
+  checkpoint: { inPlaceSyncMs: number; inPlaceTotalMs: number; poolSyncMs: number; poolTotalMs: number };
   /** 1-minute load average before and after: other processes on the machine skew every figure. */
   loadAverage: [number, number];
   /** CPU seconds other processes used during the run (Linux); large values make the run worthless. */
@@ -282,7 +289,45 @@ async function measure(
       travels.push(performance.now() - t);
     }
 
+    // The longest the event loop went without turning while `write` ran (a setImmediate chain measures it).
+    const timed = async (write: () => Promise<void>): Promise<{ sync: number; total: number }> => {
+      let last = performance.now();
+      let longest = 0;
+      let running = true;
+      const turn = (): void => {
+        const now = performance.now();
+        longest = Math.max(longest, now - last);
+        last = now;
+        if (running) setImmediate(turn);
+      };
+      setImmediate(turn);
+      const t = performance.now();
+      await write();
+      running = false;
+      return { sync: longest, total: performance.now() - t };
+    };
+    // The same table opened twice: through its local storage (the checkpoint is written by a pool worker) and
+    // through a storage that hides that it is local (written on this thread, as for any other storage).
+    const inPlace: { sync: number; total: number }[] = [];
+    const viaPool: { sync: number; total: number }[] = [];
+    {
+      const local = createLocalStorage(dir, { fsync: false });
+      await using pooled = await openTable(local, { workers: 1 });
+      const { local: _hidden, ...notLocal } = local;
+      await using here = await openTable(notLocal);
+      for (let i = 0; i < 5; i++) {
+        inPlace.push(await timed(() => here.checkpoint()));
+        viaPool.push(await timed(() => pooled.checkpoint()));
+      }
+    }
+
     return {
+      checkpoint: {
+        inPlaceSyncMs: median(inPlace.map((x) => x.sync)),
+        inPlaceTotalMs: median(inPlace.map((x) => x.total)),
+        poolSyncMs: median(viaPool.map((x) => x.sync)),
+        poolTotalMs: median(viaPool.map((x) => x.total)),
+      },
       records: raw.reduce((n, b) => n + b.numRows, 0),
       inputMB: inputBytes / 1e6,
       encode: {
@@ -341,6 +386,7 @@ function toMarkdown(r: Omit<DeltaBenchResult, 'markdown'>): string {
     `| append of ${r.commit.rowsPerAppend} records (encode + write + commit, fsync) | | p50 ${ms(r.commit.appendP50)}, p99 ${ms(r.commit.appendP99)} | |`,
     `| one-file commit (log only, fsync) | | p50 ${ms(r.commit.commitP50)}, p99 ${ms(r.commit.commitP99)} | |`,
     `| snapshot load, ${r.snapshot.commits.toLocaleString('en-US')} commits, ${r.snapshot.files.toLocaleString('en-US')} files, checkpoint every 10 | | ${ms(r.snapshot.loadP50)} (time travel to latest − 5: ${ms(r.snapshot.timeTravelP50)}) | |`,
+    `| checkpoint of that table: longest event-loop block (time to done) | written in place ${ms(r.checkpoint.inPlaceSyncMs)} (${ms(r.checkpoint.inPlaceTotalMs)}) | by a pool worker ${ms(r.checkpoint.poolSyncMs)} (${ms(r.checkpoint.poolTotalMs)}) | |`,
     '',
     `(building the ${r.snapshot.commits.toLocaleString('en-US')}-commit table took ${r.snapshot.buildSeconds.toFixed(1)} s; ` +
       `1-minute load average ${r.loadAverage[0].toFixed(2)} before, ${r.loadAverage[1].toFixed(2)} after; ` +

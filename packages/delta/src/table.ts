@@ -236,6 +236,16 @@ function tableHandle(storage: Storage, state: LogState, options: TableOptions): 
     }
   };
   const current = (): Snapshot => snapshotOf(location, state);
+  /**
+   * Writes the checkpoint of the current version: a local table's by a pool worker from the log on disk
+   * (building it is synchronous work that grows with the table's files), other tables' on this thread.
+   */
+  const writeCheckpointNow = (): Promise<void> => {
+    const local = storage.local;
+    return local === undefined
+      ? writeCheckpoint(storage, state)
+      : pool().checkpoint(local.root, state.version, local.fsync);
+  };
 
   const commitLocked = async (actions: readonly Action[], opts: CommitOptions, files: AddAction[]) => {
     const txn = normalizeTxn(opts.txn);
@@ -279,14 +289,8 @@ function tableHandle(storage: Storage, state: LogState, options: TableOptions): 
     const outcome = await commitActions(storage, state, req);
     let checkpointed = false;
     if (outcome.committed && outcome.version > 0 && outcome.version % checkpointInterval(state) === 0) {
-      // Best effort: a failed checkpoint costs readers time, never correctness. A local table's is written by
-      // a pool worker from the log on disk (with many files it is a large Parquet file; not on this thread).
-      const local = storage.local;
-      const written =
-        local === undefined
-          ? writeCheckpoint(storage, state)
-          : pool().checkpoint(local.root, outcome.version, local.fsync);
-      checkpointed = await written.then(
+      // Best effort: a failed checkpoint costs readers time, never correctness.
+      checkpointed = await writeCheckpointNow().then(
         () => true,
         () => false,
       );
@@ -398,7 +402,7 @@ function tableHandle(storage: Storage, state: LogState, options: TableOptions): 
       return handle.commit([{ metaData }], { operation: 'ADD COLUMNS' });
     },
     checkpoint() {
-      return exclusive(() => writeCheckpoint(storage, state));
+      return exclusive(writeCheckpointNow);
     },
     async close() {
       if (closed) return;
