@@ -100,10 +100,13 @@ export abstract class IngestSession<Request extends object> implements LiveStrea
         return;
       }
       await this.open(first, signal);
-      for (;;) {
-        const msg = await this.reader.next(signal);
-        if (msg === null) break;
+      let msg: Request | null = await this.reader.next(signal);
+      while (msg !== null) {
         await this.accept(msg, signal);
+        // Let go of the request (its buffer and a view per record) before waiting for the next one: kept in
+        // this suspended function, every stream's last request stayed alive until the next one arrived.
+        msg = null;
+        msg = await this.reader.next(signal);
       }
       // Client half-close: finish after every accepted request is acked.
       await this.settled();
