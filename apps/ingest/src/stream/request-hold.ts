@@ -4,7 +4,10 @@ import { heldBytes } from './held-bytes.js';
 
 /** What one accepted request holds against the node budget, and until when. */
 export interface RequestHold {
-  /** The received message and its WAL payload (a copy of its records): released once the append settled. */
+  /**
+   * The received message and its WAL payload (a copy of its records for a single-record request; a batch request
+   * is logged from the message itself, so this counts it twice): released once the append settled.
+   */
   readonly untilDurable: number;
   /** The decoded batch: released once it is published. */
   readonly untilPublished: number;
