@@ -38,6 +38,11 @@ export interface FaninBenchOptions {
   profile?: boolean;
   /** With `profile`: keep the raw `.cpuprofile` files (one per thread) in `<profileDir>/<target>/`. */
   profileDir?: string;
+  /**
+   * Write a heap snapshot of each target's main thread halfway through its steady seconds, as
+   * `<heapSnapshotDir>/<target>.heapsnapshot` (a diagnostic: the run stalls while it is written).
+   */
+  heapSnapshotDir?: string;
 }
 
 /**
@@ -77,7 +82,14 @@ export async function runFaninBench(options: FaninBenchOptions = {}): Promise<Fa
   };
   for (const target of targets) {
     console.log(`fan-in: ${target}, ${settings.streams} streams, ${seconds} s …`);
-    run.results.push(await runFaninTarget(target, { ...settings, profileDir: options.profileDir, token }));
+    run.results.push(
+      await runFaninTarget(target, {
+        ...settings,
+        profileDir: options.profileDir,
+        heapSnapshotDir: options.heapSnapshotDir,
+        token,
+      }),
+    );
   }
   const full = run.results.find((r) => r.summary.target === 'full')?.summary;
   const nul = run.results.find((r) => r.summary.target === 'null')?.summary;
@@ -103,6 +115,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       client: { type: 'string' },
       profile: { type: 'boolean' },
       'profile-dir': { type: 'string' },
+      'heap-snapshot-dir': { type: 'string' },
       'parquet-compression': { type: 'string' },
       'parquet-statistics': { type: 'string' },
     },
@@ -127,6 +140,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     client: client as FaninClient,
     profile: values.profile === true || values['profile-dir'] !== undefined,
     ...(values['profile-dir'] === undefined ? {} : { profileDir: values['profile-dir'] }),
+    ...(values['heap-snapshot-dir'] === undefined ? {} : { heapSnapshotDir: values['heap-snapshot-dir'] }),
   };
   for (const [key, raw] of [
     ['streams', values.streams],

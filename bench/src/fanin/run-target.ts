@@ -40,6 +40,8 @@ export interface FaninRunOptions {
   parquet: DataFileOptions;
   /** Also keep the raw profiles (one `.cpuprofile` per thread) in `<profileDir>/<target>/`. */
   profileDir?: string | undefined;
+  /** Write a heap snapshot of the node's main thread halfway through the steady seconds, into this directory. */
+  heapSnapshotDir?: string | undefined;
   token: { token: string; id: string; hash: string };
 }
 
@@ -217,6 +219,13 @@ export async function runFaninTarget(target: FaninTarget, o: FaninRunOptions): P
             'profile',
           )
         ).stages;
+      if (o.heapSnapshotDir !== undefined && s + 1 === Math.floor((steadyFrom + steadyTo) / 2)) {
+        const path = join(o.heapSnapshotDir, `${target}.heapsnapshot`);
+        await child.ask({ type: 'heap-snapshot', path }, 'heap-snapshot');
+        console.log(
+          `heap snapshot of the ${target} node: ${path} (second ${s + 1}; the run stalled while it was written)`,
+        );
+      }
       const cpuNow = process.cpuUsage(cpu);
       const elapsed = (performance.now() - cpuAt) / 1000;
       cpu = process.cpuUsage();

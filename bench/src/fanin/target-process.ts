@@ -1,7 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
+import { writeHeapSnapshot } from 'node:v8';
 import { createLogger } from '@lakestream/ingest/dist/metrics/logger.js';
 import type { DataFileOptions } from '@lakestream/ingest/dist/publish/table-publisher.js';
 import { BENCH_TABLE_LOCATION, openBenchNode, startNullServer } from '../ingest/bench-targets.js';
@@ -23,6 +24,8 @@ export type TargetCommand =
     }
   | { type: 'sample' }
   | { type: 'profile-start' }
+  /** Write a V8 heap snapshot of the node's main thread to `path` (Chrome DevTools opens it). */
+  | { type: 'heap-snapshot'; path: string }
   /** `keepIn`: also write each thread's profile there as a `.cpuprofile` (for Chrome DevTools). */
   | { type: 'profile-stop'; keepIn?: string }
   | { type: 'stop' };
@@ -46,6 +49,7 @@ export type TargetReply =
   | TargetSample
   | { type: 'profiling' }
   | { type: 'profile'; stages: StageProfile }
+  | { type: 'heap-snapshot'; path: string }
   | { type: 'stopped'; closeMs: number };
 
 /**
@@ -105,6 +109,9 @@ export async function serveTarget(
               unpublishedMB: node.publishers.pendingBytes / 1e6,
             }),
       });
+    } else if (c.type === 'heap-snapshot') {
+      mkdirSync(dirname(c.path), { recursive: true });
+      send({ type: 'heap-snapshot', path: writeHeapSnapshot(c.path) });
     } else if (c.type === 'profile-start') {
       profiler ??= await ThreadProfiler.attach();
       await profiler.start();
