@@ -1,9 +1,7 @@
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startChildNode } from './support/child-node.js';
-import { EVENTS, testSnapshot, testTokens } from './support/test-catalog.js';
-import { readTable, rows, tempDir } from './support/test-node.js';
+import { childNodeDir, startChildNode } from './support/child-node.js';
+import { EVENTS } from './support/test-catalog.js';
+import { readTable, rows } from './support/test-node.js';
 import { openStream, req, zerobusClient } from './support/zerobus-client.js';
 
 const RECORDS_PER_REQUEST = 25;
@@ -77,12 +75,8 @@ class Producer {
 
 describe('crash: SIGKILL at random moments under concurrent persistent streams', () => {
   it('keeps every acked record, none twice, in order per stream, after ≥ 10 kills', async () => {
-    const { dir, cleanup } = await tempDir();
+    const { tokens, provisioning, dataDir, cleanup } = await childNodeDir();
     try {
-      const tokens = testTokens();
-      const provisioning = join(dir, 'provisioning.json');
-      await writeFile(provisioning, JSON.stringify(testSnapshot(tokens)));
-      const dataDir = join(dir, 'data');
       const producers = Array.from({ length: 4 }, (_, k) => new Producer(`p${k}`, tokens.good.token));
       const target = 1500n; // requests per stream: 37,500 records each
       let seed = 12345;

@@ -1,5 +1,3 @@
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { status } from '@grpc/grpc-js';
 import {
@@ -15,9 +13,9 @@ import {
 import { BodyCompression, RecordBatch as RecordBatchHeader } from 'apache-arrow/ipc/metadata/message';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { IngestNode } from '../src/server-node.js';
-import { startChildNode } from './support/child-node.js';
+import { childNodeDir, startChildNode } from './support/child-node.js';
 import { arrowMessages, flightClient, flightData, openDoPut } from './support/flight-client.js';
-import { ORDERS, SECRET, testCatalog, testSnapshot, testTokens } from './support/test-catalog.js';
+import { ORDERS, SECRET, testCatalog } from './support/test-catalog.js';
 import { readTable, rows, startTestNode, tempDir } from './support/test-node.js';
 
 let dir: string;
@@ -220,12 +218,8 @@ function withZstd(header: Uint8Array): Uint8Array {
 
 describe('Arrow Flight DoPut crash safety', () => {
   it('acked Arrow rows survive a SIGKILL before publishing and are published exactly once', async () => {
-    const { dir: root, cleanup: clean } = await tempDir();
+    const { tokens, provisioning, dataDir, cleanup: clean } = await childNodeDir();
     try {
-      const tokens = testTokens();
-      const provisioning = join(root, 'provisioning.json');
-      await writeFile(provisioning, JSON.stringify(testSnapshot(tokens)));
-      const dataDir = join(root, 'data');
       // Publishing held off for 10 minutes: everything acked lives only in the WAL when the node dies.
       const child = await startChildNode(dataDir, provisioning, ['--flush-ms', '600000']);
       const c = flightClient(child.port);

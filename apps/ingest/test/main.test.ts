@@ -1,21 +1,17 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createAdminClient } from '../src/admin/admin-client.js';
-import { startChildNode } from './support/child-node.js';
+import { childNodeDir, startChildNode } from './support/child-node.js';
 import { hasFooterStatistics } from './support/parquet-footer.js';
-import { ORDERS, testSnapshot, testTokens } from './support/test-catalog.js';
-import { readTable, tempDir } from './support/test-node.js';
+import { ORDERS } from './support/test-catalog.js';
+import { readTable } from './support/test-node.js';
 import { openStream, req, zerobusClient } from './support/zerobus-client.js';
 
 describe('lakestream-ingest (the built bin)', () => {
   it('serves, exports metrics, and on SIGTERM drains with close_stream_signal, acks, publishes, exits 0', async () => {
-    const { dir, cleanup } = await tempDir();
+    const { tokens, provisioning, dataDir, cleanup } = await childNodeDir();
     try {
-      const tokens = testTokens();
-      const provisioning = join(dir, 'provisioning.json');
-      await writeFile(provisioning, JSON.stringify(testSnapshot(tokens)));
-      const dataDir = join(dir, 'data');
       const node = await startChildNode(dataDir, provisioning, [
         '--flush-ms',
         '60000',

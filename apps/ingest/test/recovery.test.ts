@@ -1,19 +1,13 @@
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startChildNode } from './support/child-node.js';
-import { ORDERS, orderSchema, testSnapshot, testTokens } from './support/test-catalog.js';
-import { readTable, rows, tempDir } from './support/test-node.js';
+import { childNodeDir, startChildNode } from './support/child-node.js';
+import { ORDERS, orderSchema } from './support/test-catalog.js';
+import { readTable, rows } from './support/test-node.js';
 import { openStream, req, zerobusClient } from './support/zerobus-client.js';
 
 describe('recovery of acked, unpublished PROTO batches', () => {
   it('replays batch requests logged in place (WAL entry kind 4) into the table after a SIGKILL, each row once', async () => {
-    const { dir, cleanup } = await tempDir();
+    const { tokens, provisioning, dataDir, cleanup } = await childNodeDir();
     try {
-      const tokens = testTokens();
-      const provisioning = join(dir, 'provisioning.json');
-      await writeFile(provisioning, JSON.stringify(testSnapshot(tokens)));
-      const dataDir = join(dir, 'data');
       // Nothing is published before the kill: every acked row must come back from the WAL.
       const first = await startChildNode(dataDir, provisioning, ['--flush-ms', '60000']);
       const schema = orderSchema();

@@ -1,7 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { testSnapshot, testTokens } from './test-catalog.js';
+import { tempDir } from './test-node.js';
 
 const MAIN = join(import.meta.dirname, '../../dist/main.js');
 
@@ -73,4 +76,21 @@ export async function startChildNode(
     lines,
     exited,
   };
+}
+
+/**
+ * A fresh directory for child nodes: the test catalog (with new tokens) as its provisioning file, and the path
+ * of the nodes' data directory in it. `cleanup` removes it all.
+ */
+export async function childNodeDir(): Promise<{
+  tokens: ReturnType<typeof testTokens>;
+  provisioning: string;
+  dataDir: string;
+  cleanup: () => Promise<void>;
+}> {
+  const { dir, cleanup } = await tempDir();
+  const tokens = testTokens();
+  const provisioning = join(dir, 'provisioning.json');
+  await writeFile(provisioning, JSON.stringify(testSnapshot(tokens)));
+  return { tokens, provisioning, dataDir: join(dir, 'data'), cleanup };
 }
