@@ -46,7 +46,7 @@ export type {
 export { parseDeltaSchema } from './schema/delta-schema.js';
 export type { Snapshot } from './snapshot.js';
 export { computeFileStats, type FileStatsOptions } from './stats/file-stats.js';
-export { createLocalStorage, type LocalStorageOptions, writeLocalFileSync } from './storage/local-storage.js';
+export { createLocalStorage, type LocalStorageOptions } from './storage/local-storage.js';
 export type { LocalFiles, Storage } from './storage/storage.js';
 export {
   type CommitOptions,

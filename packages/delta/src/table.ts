@@ -242,9 +242,7 @@ function tableHandle(storage: Storage, state: LogState, options: TableOptions): 
    */
   const writeCheckpointNow = (): Promise<void> => {
     const local = storage.local;
-    return local === undefined
-      ? writeCheckpoint(storage, state)
-      : pool().checkpoint(local.root, state.version, local.fsync);
+    return local === undefined ? writeCheckpoint(storage, state) : pool().checkpoint(local, state.version);
   };
 
   const commitLocked = async (actions: readonly Action[], opts: CommitOptions, files: AddAction[]) => {
@@ -346,15 +344,15 @@ function tableHandle(storage: Storage, state: LogState, options: TableOptions): 
             shared === undefined ? { ipc: tableToIPC(new ArrowTable(group), 'stream') } : { shared };
           const ext = codec === 'none' ? '' : `.${codec}`;
           const path = `part-${String(index).padStart(5, '0')}-${commitId}-c000${ext}.parquet`;
-          // A local table's data file is written by the encoder thread itself (no bytes back to this one).
-          const local = storage.local;
-          const encoded = await p.encode({
+          const request = {
             ...rows,
-            ...(local === undefined ? {} : { output: { file: local.file(path), fsync: local.fsync } }),
             schemaString: metadata.schemaString,
             numIndexedCols: Number.isNaN(numIndexedCols) ? 32 : numIndexedCols,
             ...(options.parquet === undefined ? {} : { parquet: options.parquet }),
-          });
+          };
+          // A local table's data file is written by the encoder thread itself (no bytes back to this one).
+          const local = storage.local;
+          const encoded = await p.encode(request, local === undefined ? undefined : { ...local, path });
           if (encoded.parquet !== undefined) await storage.write(path, encoded.parquet);
           return {
             path,

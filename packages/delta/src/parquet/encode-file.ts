@@ -35,11 +35,6 @@ export interface EncodeSettings {
   /** `delta.dataSkippingNumIndexedCols` (default 32). */
   numIndexedCols?: number;
   parquet?: ParquetWriteOptions;
-  /**
-   * For the pool's workers: write the file here (a local table's object, see `writeLocalFileSync`) instead of
-   * sending its bytes back. `encodeFile` itself ignores it.
-   */
-  output?: { file: string; fsync: boolean };
 }
 
 /** An encoded data file: parquet bytes and the `add.stats` JSON string. */

@@ -41,21 +41,21 @@ describe('parquet pool', () => {
     });
   });
 
-  it('writes the file itself when asked (temp file, rename), returning only its size', async () => {
+  it('writes the file itself into a local storage when asked (temp file, rename), returning only its size', async () => {
     await using pool = createParquetPool({ workers: 1 });
     const dir = tempDir('parquet-pool-output-');
-    const file = join(dir, 'nested', 'part-0.parquet');
-    const f = await pool.encode({ ipc: ipcOf(5, 3), schemaString, output: { file, fsync: true } });
+    const path = 'nested/part-0.parquet';
+    const f = await pool.encode({ ipc: ipcOf(5, 3), schemaString }, { root: dir, fsync: true, path });
     expect(f.parquet).toBeUndefined();
-    const bytes = readFileSync(file);
+    const bytes = readFileSync(join(dir, path));
     expect(f.size).toBe(bytes.byteLength);
     const ids = tableFromIPC(readParquet(bytes).intoIPCStream()).getChild('id')!.toArray() as BigInt64Array;
     expect([...ids]).toEqual([5n, 6n, 7n]);
     expect(readdirSync(join(dir, 'nested'))).toEqual(['part-0.parquet']); // no temp file left
     // A file that cannot be written is a STORAGE error naming it.
-    const blocked = join(file, 'below-a-file.parquet');
+    const blocked = `${path}/below-a-file.parquet`;
     const err = await pool
-      .encode({ ipc: ipcOf(0, 1), schemaString, output: { file: blocked, fsync: false } })
+      .encode({ ipc: ipcOf(0, 1), schemaString }, { root: dir, fsync: false, path: blocked })
       .catch((e: unknown) => e);
     expect((err as DeltaError).code).toBe('STORAGE');
     expect((err as DeltaError).message).toContain(blocked);
@@ -85,7 +85,7 @@ describe('parquet pool', () => {
     const schema = JSON.parse(schemaString) as DeltaSchema;
     await using table = await createTable(dir, { schema, pool });
     await table.append(new Table({ id: vectorFromArray([1n, 2n], new Int64()) }));
-    await pool.checkpoint(dir, 1, true);
+    await pool.checkpoint({ root: dir, fsync: true }, 1);
     const last = JSON.parse(readFileSync(join(dir, '_delta_log', '_last_checkpoint'), 'utf8')) as {
       version: number;
     };
@@ -93,7 +93,9 @@ describe('parquet pool', () => {
     expect(readdirSync(join(dir, '_delta_log'))).toContain('00000000000000000001.checkpoint.parquet');
     await using reopened = await openTable(dir);
     expect((await reopened.snapshot()).numRecords).toBe(2);
-    const missing = await pool.checkpoint(join(dir, 'no-such-table'), 3, false).catch((e: unknown) => e);
+    const missing = await pool
+      .checkpoint({ root: join(dir, 'no-such-table'), fsync: false }, 3)
+      .catch((e: unknown) => e);
     expect(missing).toBeInstanceOf(DeltaError);
     expect((missing as DeltaError).code).toBe('TABLE_NOT_FOUND');
   });

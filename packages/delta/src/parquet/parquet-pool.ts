@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { DeltaError, type DeltaErrorCode } from '../errors.js';
+import type { LocalFiles } from '../storage/storage.js';
 import type { EncodeRequest } from './encode-file.js';
 import type { WorkerRequest, WorkerResponse, WorkerTask } from './parquet-worker.js';
 
@@ -20,7 +21,7 @@ export interface ParquetPoolOptions {
   niceness?: number;
 }
 
-/** An encoded data file: its bytes, or only its size when the request had the worker write it (`output`). */
+/** An encoded data file: its bytes, or only its size when the worker wrote it (`encode`'s `output`). */
 export interface PooledFile {
   parquet: Uint8Array | undefined;
   size: number;
@@ -37,13 +38,13 @@ export interface ParquetPool extends AsyncDisposable {
    * queue, so a worker that finishes early takes the next file). Rejects with the worker's `DeltaError` (`SCHEMA_MISMATCH`,
    * `ENCODE_FAILED`), `ENCODE_FAILED` if the worker dies (it is replaced), or `POOL_CLOSED`.
    */
-  encode(request: EncodeRequest): Promise<PooledFile>;
+  encode(request: EncodeRequest, output?: LocalFiles & { path: string }): Promise<PooledFile>;
   /**
-   * Writes the classic checkpoint of the local table at `root` as of `version` (and `_last_checkpoint`) on a
+   * Writes the classic checkpoint of the local table in `table` as of `version` (and `_last_checkpoint`) on a
    * worker, which reads the log back from disk: the caller's thread does none of the work, however many files
    * the table has. Rejects with the worker's `DeltaError` (`STORAGE`, `CORRUPT_LOG`, …) or `POOL_CLOSED`.
    */
-  checkpoint(root: string, version: number, fsync: boolean): Promise<void>;
+  checkpoint(table: LocalFiles, version: number): Promise<void>;
   /** Stops the workers; pending encodes reject with `POOL_CLOSED`. */
   close(): Promise<void>;
 }
@@ -170,11 +171,11 @@ export function createParquetPool(options: ParquetPoolOptions = {}): ParquetPool
 
   return {
     size,
-    async encode(request) {
-      return (await submit({ request }))!;
+    async encode(request, output) {
+      return (await submit(output === undefined ? { request } : { request, output }))!;
     },
-    async checkpoint(root, version, fsync) {
-      await submit({ checkpoint: { root, version, fsync } });
+    async checkpoint(table, version) {
+      await submit({ checkpoint: { root: table.root, fsync: table.fsync, version } });
     },
     close,
     [Symbol.asyncDispose]: close,

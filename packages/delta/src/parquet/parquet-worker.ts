@@ -6,41 +6,29 @@
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
-import { DeltaError, isDeltaError } from '../errors.js';
+import { isDeltaError } from '../errors.js';
 import { writeCheckpoint } from '../log/checkpoint.js';
 import { loadLogState } from '../log/log-reader.js';
-import { createLocalStorage, writeLocalFileSync } from '../storage/local-storage.js';
+import { createLocalStorage } from '../storage/local-storage.js';
+import type { LocalFiles } from '../storage/storage.js';
 import { type EncodeRequest, encodeFile } from './encode-file.js';
 import type { PooledFile } from './parquet-pool.js';
 
 /** A message to the worker: encode a data file, or write a local table's checkpoint. */
 export type WorkerRequest = { id: number } & WorkerTask;
 
-/** What the worker is asked to do. */
+/**
+ * What the worker is asked to do: encode a data file (and, with `output`, write it into that local storage
+ * at `path` instead of sending its bytes back), or write the checkpoint of the local table as of `version`.
+ */
 export type WorkerTask =
-  | { request: EncodeRequest; checkpoint?: undefined }
-  | { checkpoint: CheckpointRequest; request?: undefined };
-
-/** The classic checkpoint of the local table at `root` as of `version`, from its log on disk. */
-export interface CheckpointRequest {
-  root: string;
-  version: number;
-  fsync: boolean;
-}
+  | { request: EncodeRequest; output?: LocalFiles & { path: string }; checkpoint?: undefined }
+  | { checkpoint: LocalFiles & { version: number }; request?: undefined };
 
 /** The worker's answer: the encoded file (none for a checkpoint), or the error's code and message. */
 export type WorkerResponse =
   | { id: number; ok: true; file: PooledFile | undefined }
   | { id: number; ok: false; code: string; message: string };
-
-/** Writes the encoded file where the request says; a failure is a `STORAGE` error, as the storage's own. */
-function writeOutput(output: NonNullable<EncodeRequest['output']>, parquet: Uint8Array): void {
-  try {
-    writeLocalFileSync(output.file, parquet, output.fsync);
-  } catch (cause) {
-    throw new DeltaError('STORAGE', `writing ${output.file} failed: ${(cause as Error).message}`, { cause });
-  }
-}
 
 /**
  * Lowers this thread's priority: on Linux a thread's own id (from `/proc/thread-self`) names it alone to
@@ -59,12 +47,15 @@ function lowerPriority(niceness: number): void {
 
 lowerPriority((workerData as { niceness?: number } | null)?.niceness ?? 0);
 
-/** Encodes a data file; its bytes are written to the request's `output`, or sent back (transferred). */
-function encode(request: EncodeRequest): { file: PooledFile; transfer: ArrayBuffer[] } {
+/** Encodes a data file; its bytes are written as `output` says (as that storage's `write` does), or sent back. */
+async function encode(
+  request: EncodeRequest,
+  output: (LocalFiles & { path: string }) | undefined,
+): Promise<{ file: PooledFile; transfer: ArrayBuffer[] }> {
   const { parquet, stats, numRecords } = encodeFile(request);
   const size = parquet.byteLength;
-  if (request.output !== undefined) {
-    writeOutput(request.output, parquet);
+  if (output !== undefined) {
+    await createLocalStorage(output.root, { fsync: output.fsync }).write(output.path, parquet);
     return { file: { parquet: undefined, size, stats, numRecords }, transfer: [] };
   }
   const whole = parquet.byteOffset === 0 && size === parquet.buffer.byteLength;
@@ -75,7 +66,7 @@ function encode(request: EncodeRequest): { file: PooledFile; transfer: ArrayBuff
 }
 
 /** Reads a local table's log as of a version and writes its checkpoint (what `Table.append` asks every N commits). */
-async function checkpoint(c: CheckpointRequest): Promise<void> {
+async function checkpoint(c: LocalFiles & { version: number }): Promise<void> {
   const storage = createLocalStorage(c.root, { fsync: c.fsync });
   await writeCheckpoint(storage, await loadLogState(storage, c.version));
 }
@@ -84,7 +75,7 @@ const port = parentPort;
 if (port !== null) {
   port.on('message', (msg: WorkerRequest) => {
     const work = async (): Promise<{ file: PooledFile | undefined; transfer: ArrayBuffer[] }> => {
-      if (msg.checkpoint === undefined) return encode(msg.request);
+      if (msg.checkpoint === undefined) return encode(msg.request, msg.output);
       await checkpoint(msg.checkpoint);
       return { file: undefined, transfer: [] };
     };

@@ -1,14 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import {
-  closeSync,
-  fdatasyncSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  renameSync,
-  unlinkSync,
-  writeSync,
-} from 'node:fs';
 import { link, mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { dirname, join, posix, resolve } from 'node:path';
 import { DeltaError } from '../errors.js';
@@ -67,7 +57,7 @@ export function createLocalStorage(dir: string, options: LocalStorageOptions = {
 
   return {
     location: root,
-    local: { root, file: abs, fsync: sync },
+    local: { root, fsync: sync },
     async list(prefix, listOptions) {
       const slash = prefix.lastIndexOf('/');
       const dirPart = slash < 0 ? '' : prefix.slice(0, slash + 1);
@@ -127,34 +117,4 @@ export function createLocalStorage(dir: string, options: LocalStorageOptions = {
       }
     },
   };
-}
-
-/**
- * What `write` of a local storage does, synchronously, for a thread of its own (a Parquet encoder writing its
- * data file): temp file, fsync, rename over `file`, fsync of the directory (both fsyncs only when `fsync`).
- * Throws the file system's error.
- */
-export function writeLocalFileSync(file: string, data: Uint8Array, fsync: boolean): void {
-  const dir = dirname(file);
-  mkdirSync(dir, { recursive: true });
-  const tmp = join(dir, `.${randomUUID()}.tmp`);
-  const fd = openSync(tmp, 'wx');
-  try {
-    for (let at = 0; at < data.length; ) at += writeSync(fd, data, at, data.length - at);
-    if (fsync) fdatasyncSync(fd);
-  } catch (err) {
-    closeSync(fd);
-    unlinkSync(tmp);
-    throw err;
-  }
-  closeSync(fd);
-  renameSync(tmp, file);
-  if (fsync) {
-    const dirFd = openSync(dir, 'r');
-    try {
-      fsyncSync(dirFd);
-    } finally {
-      closeSync(dirFd);
-    }
-  }
 }

@@ -23,18 +23,16 @@ export interface Storage {
   /** Removes an object; no error when it is already gone. */
   delete(path: string): Promise<void>;
   /**
-   * Only for storage on the local file system: where the object at `path` lives, so that another thread (a
-   * Parquet encoder) can `write` it itself with {@link writeLocalFileSync}, the same way this storage would.
+   * Only for storage on the local file system: its directory, so that another thread (a Parquet encoder) can
+   * open the same storage (`createLocalStorage(root, { fsync })`) and write an object itself.
    */
   readonly local?: LocalFiles;
 }
 
-/** The local files behind a storage's objects. */
+/** Where a local storage's objects live, and how they are written. */
 export interface LocalFiles {
   /** The directory the objects' paths are relative to. */
   readonly root: string;
-  /** The absolute file of the object at `path`. */
-  file(path: string): string;
   /** Whether writes fsync the file and its directory. */
   readonly fsync: boolean;
 }
