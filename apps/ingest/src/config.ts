@@ -138,7 +138,11 @@ const NODE_ID: Kind<string> = {
   schema: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/),
   expected: 'an id of 1–63 letters, digits, dots, dashes or underscores',
 };
-const LEVEL: Kind<LogLevel> = { schema: z.enum(LOG_LEVELS), expected: `one of ${LOG_LEVELS.join(', ')}` };
+/** One of a fixed list of words. */
+function oneOf<const T extends readonly [string, ...string[]]>(values: T): Kind<T[number]> {
+  return { schema: z.enum(values), expected: `one of ${values.join(', ')}` };
+}
+const LEVEL = oneOf(LOG_LEVELS);
 const BOOLEAN: Kind<boolean> = {
   schema: z
     .string()
@@ -148,15 +152,9 @@ const BOOLEAN: Kind<boolean> = {
 };
 const PORT = integer(0, 65535);
 const PARQUET_COMPRESSIONS = ['snappy', 'zstd', 'none'] as const;
-const COMPRESSION: Kind<(typeof PARQUET_COMPRESSIONS)[number]> = {
-  schema: z.enum(PARQUET_COMPRESSIONS),
-  expected: `one of ${PARQUET_COMPRESSIONS.join(', ')}`,
-};
+const COMPRESSION = oneOf(PARQUET_COMPRESSIONS);
 const PARQUET_STATISTICS = ['none', 'chunk'] as const;
-const STATISTICS: Kind<(typeof PARQUET_STATISTICS)[number]> = {
-  schema: z.enum(PARQUET_STATISTICS),
-  expected: `one of ${PARQUET_STATISTICS.join(', ')}`,
-};
+const STATISTICS = oneOf(PARQUET_STATISTICS);
 
 // ─── 2. The options ────────────────────────────────────────────────────────────────────────────────────────
 
