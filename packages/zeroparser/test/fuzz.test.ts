@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createParser, DecodeError, type Parser } from '../src/index.js';
 import { mutateBytes, randomBytes } from './support/byte-mutation.js';
 import { randomMessage } from './support/random-message.js';
+import { parserFor } from './support/schema-parser.js';
 import { NEOWISE, PROTO2_ALL, PROTO3_ALL, PROTO3_DEEP } from './support/test-schemas.js';
 
 // Fuzz: ~104,000 corrupted or random inputs. The only allowed outcomes are a batch with one row per record
@@ -61,10 +62,7 @@ function culprit(parser: Parser, inputs: readonly Uint8Array[]): string {
 
 function fuzzSchema(proto: string, messageName: string, seed: number, inputs: number): void {
   const s = loadSchema(proto, messageName);
-  const parser =
-    s.syntax === 'proto2'
-      ? createParser(s.descriptorProto)
-      : createParser({ fileDescriptorSet: s.fileDescriptorSet, messageName: s.messageName });
+  const parser = parserFor(s);
   const rng: Prng = createPrng(seed);
   const pool = Array.from({ length: 200 }, () => s.type.encode(randomMessage(rng, s.type)).finish());
   for (let done = 0; done < inputs; done += BATCH) {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createParser, DecodeError } from '../src/index.js';
 import { compareBatch } from './support/compare-row.js';
 import { type DifferentialCase, generateCases } from './support/differential.js';
+import { parserFor } from './support/schema-parser.js';
 import { NEOWISE, PROTO2_ALL, PROTO3_DEEP } from './support/test-schemas.js';
 
 // decodeBatchLeased: batches decoded into buffers that a released lease gives back. Reused memory is not
@@ -15,10 +16,7 @@ const SIZES = [300, 17, 500, 128, 1, 257, 64, 129];
 /** Decodes the cases in leased batches of cycling sizes, releasing each; returns the mismatches. */
 function leasedMismatches(proto: string, name: string, seed: number, count: number): string[] {
   const s = loadSchema(proto, name);
-  const parser =
-    s.syntax === 'proto2'
-      ? createParser(s.descriptorProto)
-      : createParser({ fileDescriptorSet: s.fileDescriptorSet, messageName: s.messageName });
+  const parser = parserFor(s);
   const cases: DifferentialCase[] = generateCases(createPrng(seed), s.type, s.syntax, count);
   const found: string[] = [];
   for (let start = 0, k = 0; start < cases.length; start += SIZES[k++ % SIZES.length]!) {

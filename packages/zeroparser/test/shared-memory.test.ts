@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createParser, type TableStruct } from '../src/index.js';
 import { compareBatch } from './support/compare-row.js';
 import { generateCases } from './support/differential.js';
+import { parserFor } from './support/schema-parser.js';
 import { NEOWISE, PROTO2_ALL, PROTO3_DEEP } from './support/test-schemas.js';
 
 // `sharedMemory: true`: every array of a batch lives in a SharedArrayBuffer (the ingest node posts batches to
@@ -31,13 +32,7 @@ function buffersOf(batch: RecordBatch): { path: string; buffer: ArrayBufferLike 
 
 function sharedMismatches(proto: string, name: string, seed: number, count: number): string[] {
   const s = loadSchema(proto, name);
-  const parser =
-    s.syntax === 'proto2'
-      ? createParser(s.descriptorProto, { sharedMemory: true })
-      : createParser(
-          { fileDescriptorSet: s.fileDescriptorSet, messageName: s.messageName },
-          { sharedMemory: true },
-        );
+  const parser = parserFor(s, { sharedMemory: true });
   const cases = generateCases(createPrng(seed), s.type, s.syntax, count);
   const found: string[] = [];
   for (let start = 0; start < cases.length; start += 250) {
