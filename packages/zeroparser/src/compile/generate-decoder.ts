@@ -75,13 +75,16 @@ const INT32_ARGUMENTS = 'pos = pos | 0; end = end | 0; row = row | 0;';
 /** Messages with at most this many fields get inline slow paths. */
 const INLINE_SLOW_PATH_FIELDS = 16;
 
-/** Reads the next tag into `t` (and `tag`, which names the field if decoding it fails). */
-function readTag(slow: SlowPaths): string {
+/**
+ * Decodes the tag at `tp` into `t` (and `tag`, which names the field if decoding it fails), `pos` after it:
+ * what a message's loop does with a tag its in-order chain did not expect.
+ */
+function decodeTag(slow: SlowPaths): string {
   const rest =
     slow === 'inline'
       ? `pos = tp; ${varint32('end', 'tp')} t = x; if (t >>> 3 === 0) throw zero(tp);`
       : 't = rtag(buf, tp, end); pos = P.pos;';
-  return `tag = 0; tp = pos; t = buf[pos++];
+  return `tag = 0; pos = tp; t = buf[pos++];
       if (t > 127) {
         if (pos < end && (x = buf[pos]) < 128) { t = (t & 127) | (x << 7); pos++; }
         else { ${rest} }
@@ -90,30 +93,60 @@ function readTag(slow: SlowPaths): string {
 }
 
 /**
+ * The in-order chain compares tags undecoded: `w` holds the two bytes at the tag's offset `tp` (one byte, the
+ * high one zero, when only one is left before `end`), and a step matches its expected tag's own encoding, one
+ * byte or two. Tags of three bytes or more (field numbers from 2048) are left to the out-of-order switch.
+ */
+function loadTagWord(): string {
+  return 'tp = pos; w = pos < end - 1 ? dv.getUint16(o + pos, true) : buf[pos];';
+}
+
+/** The test that the undecoded tag word `w` starts with `tag` (see `loadTagWord`), or undefined past 2 bytes. */
+function tagMatch(tag: number): string | undefined {
+  if (tag < 0x80) return `(w & 255) === ${tag}`;
+  if (tag < 0x4000) return `w === ${(tag & 0x7f) | 0x80 | ((tag >>> 7) << 8)}`;
+  return undefined;
+}
+
+/** Bytes of a tag's varint encoding. */
+function tagBytes(tag: number): number {
+  return tag < 0x80 ? 1 : 2;
+}
+
+/**
  * One way a field can arrive: its wire type and the code that decodes it (`repeats`: may come again).
  * `fast` is the code the in-order chain runs instead, whose fixed-width and one-byte varint reads skip their
  * bounds check: they may read up to `overrun` bytes past the message end (0: one byte of a varint), which
- * the chain's end-of-message test catches right after the value (see `afterStep`).
+ * the chain's end-of-message test catches right after the value (see `afterStep`). The chain gives it the
+ * value's first byte when it already holds it (`w >>> 8` after a one-byte tag), else undefined.
  */
 interface Alternative {
   readonly wire: number;
   readonly repeats: boolean;
   readonly code: string;
-  readonly fast?: string;
+  readonly fast?: (firstByte: string | undefined) => string;
   readonly overrun?: number | undefined;
 }
 
 /**
- * What the in-order chain runs after a field's value: stop at the message end. A read whose bounds check was
- * deferred (`overrun`) ran past the end exactly when `pos > end`: that is the TRUNCATED fault the checked
- * read would have thrown, with the same offset (a fixed value's start; for a varint, the end). The value
- * stored meanwhile belongs to a record that fails, whose row is undone.
+ * What the in-order chain runs after a field's value: stop at the message end, else load the next tag word
+ * (see `loadTagWord`). A read whose bounds check was deferred (`overrun`) ran past the end exactly when
+ * `pos > end`: that is the TRUNCATED fault the checked read would have thrown, with the same offset (a fixed
+ * value's start; for a varint, the end). The value stored meanwhile belongs to a record that fails, whose row
+ * is undone. Reads past the end stay inside the record's buffer: `record` guarantees `PADDING` bytes there.
  */
 function afterStep(scan: string, overrun: number | undefined): string {
-  if (overrun === undefined) return `if (pos >= end) break ${scan};`;
-  const at = overrun === 0 ? 'end' : `pos - ${overrun}`;
-  return `if (pos >= end) { if (pos > end) throw trunc(${at}, ${overrun}); break ${scan}; }`;
+  const truncated =
+    overrun === undefined ? '' : `if (pos > end) throw trunc(${overrun === 0 ? 'end' : `pos - ${overrun}`}, ${overrun}); `;
+  return `if (pos >= end - 1) { ${truncated}if (pos === end) break ${scan}; tp = pos; w = buf[pos]; }
+      else { tp = pos; w = dv.getUint16(o + pos, true); }`;
 }
+
+/**
+ * Bytes a record's buffer must hold past its end for the chain's unchecked reads (a two-byte tag, then an
+ * eight-byte value, read from just before the end): a record closer to its buffer's end is copied first.
+ */
+const PADDING = 16;
 
 /**
  * How generated code reaches a row group's arena: the message's own group through locals loaded at entry
@@ -270,14 +303,14 @@ export function generateDecoder(plan: BatchPlan, recursionLimit: number): Genera
     const kind = element.scalar;
     const g = element.group.id;
     const arena = groupArena(g);
-    const single = (checked: boolean) => `if (K${g} >= C${g}) grow${g}(K${g} + 1);
-        ${readValue(kind, 'end', slow, checked)} ${convert(kind)} ${store(element, arena, `K${g}`, false)} K${g}++;`;
+    const single = (checked: boolean, firstByte?: string) => `if (K${g} >= C${g}) grow${g}(K${g} + 1);
+        ${readValue(kind, 'end', slow, checked, firstByte)} ${convert(kind)} ${store(element, arena, `K${g}`, false)} K${g}++;`;
     const overrun = deferrable(element);
     const unpacked: Alternative = {
       wire: WIRE[kind],
       repeats: true,
       code: single(true),
-      fast: single(overrun === undefined),
+      fast: (firstByte) => single(overrun === undefined, firstByte),
       overrun,
     };
     if (WIRE[kind] === 2) return [unpacked];
@@ -342,6 +375,9 @@ export function generateDecoder(plan: BatchPlan, recursionLimit: number): Genera
       'q = 0',
       'u = 0',
       'd = null',
+      'w = 0',
+      'dv = DV',
+      'o = OFF',
     ];
     const cases: string[] = [];
     const inOrder: string[] = [];
@@ -351,9 +387,11 @@ export function generateDecoder(plan: BatchPlan, recursionLimit: number): Genera
     // Presence bits set by this function's in-order chain (the out-of-order switch sets them in memory).
     const own: PresenceScope = { group: g, words: new Set() };
     /** A field's code twice: for the switch (checked reads, presence in memory) and for the chain. */
-    const twice = (code: (checked: boolean) => string): { code: string; chain: string } => ({
+    const twice = (
+      code: (checked: boolean, firstByte?: string) => string,
+    ): { code: string; chain: (firstByte: string | undefined) => string } => ({
       code: inScope(undefined, () => code(true)),
-      chain: inScope(own, () => code(false)),
+      chain: (firstByte) => inScope(own, () => code(false, firstByte)),
     });
     struct.message.fields.forEach((model, index) => {
       const column = struct.children[index]!;
@@ -365,8 +403,8 @@ export function generateDecoder(plan: BatchPlan, recursionLimit: number): Genera
       if (column.kind === 'scalar') {
         const overrun = deferrable(column);
         const { code, chain } = twice(
-          (checked) =>
-            `${readValue(column.scalar, 'end', slow, checked || overrun === undefined)} ${convert(column.scalar)} ${store(column, ownArena(struct.group.id), 'row', true)} ${present()}`,
+          (checked, firstByte) =>
+            `${readValue(column.scalar, 'end', slow, checked || overrun === undefined, firstByte)} ${convert(column.scalar)} ${store(column, ownArena(struct.group.id), 'row', true)} ${present()}`,
         );
         alternatives = [{ wire: WIRE[column.scalar], repeats: false, code, fast: chain, overrun }];
       } else if (column.kind === 'struct') {
@@ -404,8 +442,13 @@ export function generateDecoder(plan: BatchPlan, recursionLimit: number): Genera
       cases.push(`case ${model.number}: ${dispatch} return pos;`);
       for (const alternative of alternatives) {
         const tag = model.number * 8 + alternative.wire;
-        const step = `{ ${alternative.fast ?? alternative.code} ${afterStep(`scan${struct.id}`, alternative.overrun)} ${readTag(slow)} }`;
-        inOrder.push(alternative.repeats ? `while (t === ${tag}) ${step}` : `if (t === ${tag}) ${step}`);
+        const match = tagMatch(tag);
+        if (match === undefined) continue;
+        // After a one-byte tag, `w` already holds a varint's first byte.
+        const firstByte = tag < 0x80 && alternative.wire === 0 ? 'w >>> 8' : undefined;
+        const body = alternative.fast ? alternative.fast(firstByte) : alternative.code;
+        const step = `{ tag = ${tag}; pos = tp + ${tagBytes(tag)}; ${body} ${afterStep(`scan${struct.id}`, alternative.overrun)} }`;
+        inOrder.push(alternative.repeats ? `while (${match}) ${step}` : `if (${match}) ${step}`);
       }
     });
     names.push(`var N${struct.id} = [${fieldNames.map((n) => n ?? '').join(',')}];`);
@@ -420,21 +463,21 @@ export function generateDecoder(plan: BatchPlan, recursionLimit: number): Genera
       for (let n = 0; n * CHUNK_STEPS < inOrder.length; n++) {
         const steps = inOrder.slice(n * CHUNK_STEPS, (n + 1) * CHUNK_STEPS).join('\n      ');
         const stored = storePresence(own, steps);
-        functions.push(`function c${struct.id}_${n}(buf, pos, end, row, t, tp) {
-  ${INT32_ARGUMENTS}
-  var ${[...locals.filter((l) => !/^(t|tp|tag) =/.test(l)), ...presenceDeclarations(own, steps)].join(', ')}, tag = t;
+        // A chunk takes the chain's state (`tp`, `w`) and hands it back (`W`, the returned `tp`), or -1 at
+        // the message end.
+        functions.push(`function c${struct.id}_${n}(buf, end, row, tp, w) {
+  end = end | 0; row = row | 0; tp = tp | 0; w = w | 0;
+  var ${[...locals.filter((l) => !/^(tp|w) =/.test(l)), ...presenceDeclarations(own, steps)].join(', ')}, pos = tp;
   try {
     scan${struct.id}: {
-      if (A.length === 0 || M.length < 0) throw oob(pos, 0, 0);
+      if (A.length === 0 || M.length < 0) throw oob(tp, 0, 0);
       ${steps}
-      ${stored} T = t; TP = tp; return pos;
+      ${stored} W = w; return tp;
     }
   } catch (f) { claim(f, tag, N${struct.id}); }
-  ${stored} T = -1; return pos;
+  ${stored} return -1;
 }`);
-        calls.push(
-          `pos = c${struct.id}_${n}(buf, pos, end, row, t, tp); if (T < 0) break; t = tag = T; tp = TP;`,
-        );
+        calls.push(`tp = c${struct.id}_${n}(buf, end, row, tp, w); if (tp < 0) break; w = W;`);
       }
       chain = calls.join('\n      ');
     }
@@ -467,8 +510,9 @@ export function generateDecoder(plan: BatchPlan, recursionLimit: number): Genera
         try {
           scan${struct.id}: while (pos < end) {
             if (A.length === 0 || M.length < 0) throw oob(pos, 0, 0);
-            ${readTag(slow)}
+            ${loadTagWord()}
             ${chain}
+            ${decodeTag(slow)}
             ${beforeOutOfOrder} pos = o${struct.id}(buf, pos, end, row, t, tp);
           }
           ${storePresence(own, chain)}${fin}
@@ -484,8 +528,9 @@ export function generateDecoder(plan: BatchPlan, recursionLimit: number): Genera
     scan${struct.id}: while (pos < end) {
       // One check of the arena per iteration, dominating every store below (see the note on slow paths).
       if (A.length === 0 || M.length < 0) throw oob(pos, 0, 0);
-      ${readTag(slow)}
+      ${loadTagWord()}
       ${chain}
+      ${decodeTag(slow)}
       ${beforeOutOfOrder} pos = o${struct.id}(buf, pos, end, row, t, tp);
     }
   } catch (f) { claim(f, tag, N${struct.id}); }
@@ -561,8 +606,7 @@ ${outOfOrder}`);
   const groupIds = plan.groups.map((g) => g.id);
   const childIds = groupIds.slice(1);
   const vars = [
-    'T = 0',
-    'TP = 0',
+    'W = 0',
     ...childIds.flatMap((g) => [`A${g} = null`, `S${g} = 0`, `M${g} = null`, `SB${g} = 0`]),
     ...childIds.flatMap((g) => [`K${g} = 0`, `C${g} = 0`]),
     ...bytes.flatMap((c) => [`D${c.id} = null`, `DP${c.id} = 0`]),
@@ -576,11 +620,13 @@ const P = H.cursor, rv32 = H.readVarint32, rv64 = H.readVarint64, rlen = H.readL
 // The top-level tile never changes: as constants of a closure created once, TurboFan embeds its arrays in
 // the code, with no map check or reload per store (measured: +14% on NEOWISE over variables).
 const A0 = T.words, S0 = T.wordStride, M0 = T.bitmaps, SB0 = T.bitmapStride;
-var GS = null, REC = 0, ${vars.join(', ')};
+var GS = null, REC = 0, DV = null, DVB = null, OFF = 0, PB = new Uint8Array(0), ${vars.join(', ')};
 ${names.join('\n')}
 ${childIds.map((g) => `function bind${g}() { var s = GS[${g}]; A${g} = s.words; S${g} = s.wordStride; M${g} = s.bitmaps; SB${g} = s.bitmapStride; C${g} = s.capacity; }`).join('\n')}
 ${childIds.map((g) => `function grow${g}(rows) { GS[${g}].grow(rows); bind${g}(); }`).join('\n')}
 ${bytes.map((c) => `function gd${c.id}(size) { D${c.id} = GS[${c.group.id}].growData(${c.id}, DP${c.id}, size); }`).join('\n')}
+/** The record copied where ${PADDING} bytes follow it (see \`PADDING\`). */
+function pad(buf) { if (PB.length < buf.length + ${PADDING}) PB = new Uint8Array(2 * buf.length + ${PADDING}); PB.set(buf); return PB; }
 ${functions.join('\n')}
 return {
   begin: function (groups) {
@@ -589,30 +635,46 @@ return {
   },
   record: function (buf, rec, row) {
     REC = rec;
-    ${bytes.map((c) => `if (DP${c.id} + buf.length > D${c.id}.length) gd${c.id}(DP${c.id} + buf.length);`).join('\n    ')}
-    m${plan.root.id}(buf, 0, buf.length, row);${finalizes(plan.root) ? ` f${plan.root.id}(row, 0);` : ''} },
+    var n = buf.length, b = buf.buffer, at = buf.byteOffset;
+    if (b.byteLength - at - n < ${PADDING}) { buf = pad(buf); b = buf.buffer; at = buf.byteOffset; }
+    if (b !== DVB) { DVB = b; DV = new DataView(b); }
+    OFF = at;
+    ${bytes.map((c) => `if (DP${c.id} + n > D${c.id}.length) gd${c.id}(DP${c.id} + n);`).join('\n    ')}
+    m${plan.root.id}(buf, 0, n, row);${finalizes(plan.root) ? ` f${plan.root.id}(row, 0);` : ''} },
   counts: function (out) { ${childIds.map((g) => `out[${g}] = K${g};`).join(' ')} },
   restore: function (counts) { ${childIds.map((g) => `K${g} = counts[${g}];`).join(' ')} },
   finish: function () { ${bytes.map((c) => `GS[${c.group.id}].dataEnd.set(${c.id}, DP${c.id});`).join(' ')} },
-  end: function () { GS = null; ${childIds.map((g) => `A${g} = null; M${g} = null;`).join(' ')} ${bytes.map((c) => `D${c.id} = null;`).join(' ')} }
+  end: function () { GS = null; DV = null; DVB = null; ${childIds.map((g) => `A${g} = null; M${g} = null;`).join(' ')} ${bytes.map((c) => `D${c.id} = null;`).join(' ')} }
 };`;
   return { source, byteDefaults };
 }
 
 /**
  * Reads of one value into `x` (and `y`, the high half of 64-bit values), bounded by the end variable `E`.
- * Unchecked (`checked` false, only where `afterStep` follows): fixed-width reads and the one-byte varint
- * path do not test `E` first (a read past the buffer gives `undefined`, which the bit operations turn to 0).
+ * Unchecked (`checked` false, only where `afterStep` follows): fixed-width values are read whole through the
+ * record's DataView (`dv`, at `o + pos`) and the one-byte varint path does not test `E` first; either may
+ * read a few bytes past the end, which `record`'s padding keeps inside the buffer. `firstByte`: an expression
+ * holding the varint's first byte, when the caller has it.
  */
-function readValue(kind: ScalarKind, E: string, slow: SlowPaths, checked = true): string {
+function readValue(
+  kind: ScalarKind,
+  E: string,
+  slow: SlowPaths,
+  checked = true,
+  firstByte = 'buf[pos]',
+): string {
   const room = (n: number) => (checked ? `if (${E} - pos < ${n}) throw trunc(pos, ${n});\n        ` : '');
   const first = checked ? `pos < ${E} && ` : '';
   switch (WIRE[kind]) {
     case 1:
-      return `${room(8)}x = buf[pos] | (buf[pos + 1] << 8) | (buf[pos + 2] << 16) | (buf[pos + 3] << 24);
-        y = buf[pos + 4] | (buf[pos + 5] << 8) | (buf[pos + 6] << 16) | (buf[pos + 7] << 24); pos += 8;`;
+      return checked
+        ? `${room(8)}x = buf[pos] | (buf[pos + 1] << 8) | (buf[pos + 2] << 16) | (buf[pos + 3] << 24);
+        y = buf[pos + 4] | (buf[pos + 5] << 8) | (buf[pos + 6] << 16) | (buf[pos + 7] << 24); pos += 8;`
+        : 'x = dv.getInt32(o + pos, true); y = dv.getInt32(o + pos + 4, true); pos += 8;';
     case 5:
-      return `${room(4)}x = buf[pos] | (buf[pos + 1] << 8) | (buf[pos + 2] << 16) | (buf[pos + 3] << 24); pos += 4;`;
+      return checked
+        ? `${room(4)}x = buf[pos] | (buf[pos + 1] << 8) | (buf[pos + 2] << 16) | (buf[pos + 3] << 24); pos += 4;`
+        : 'x = dv.getInt32(o + pos, true); pos += 4;';
     case 2:
       return readLength(E, slow);
     default:
@@ -620,20 +682,20 @@ function readValue(kind: ScalarKind, E: string, slow: SlowPaths, checked = true)
         (kind === 'int64' || kind === 'uint64' || kind === 'sint64' || kind === 'bool') &&
         slow === 'call'
       ) {
-        return `if (${first}(x = buf[pos]) < 128) { pos++; y = 0; } else { x = rv64(buf, pos, ${E}); y = P.hi; pos = P.pos; }`;
+        return `if (${first}(x = ${firstByte}) < 128) { pos++; y = 0; } else { x = rv64(buf, pos, ${E}); y = P.hi; pos = P.pos; }`;
       }
       if (slow === 'call') {
-        return `if (${first}(x = buf[pos]) < 128) pos++; else { x = rv32(buf, pos, ${E}); pos = P.pos; }`;
+        return `if (${first}(x = ${firstByte}) < 128) pos++; else { x = rv32(buf, pos, ${E}); pos = P.pos; }`;
       }
       if (kind === 'int64' || kind === 'uint64' || kind === 'sint64' || kind === 'bool') {
-        return `if (${first}(x = buf[pos]) < 128) { pos++; y = 0; }
+        return `if (${first}(x = ${firstByte}) < 128) { pos++; y = 0; }
         else { q = pos; x = 0; y = 0; i = 0;
           do { if (pos >= ${E}) throw trunc(pos, 0); u = buf[pos++];
             if (i < 28) x |= (u & 127) << i; else if (i === 28) { x |= (u & 15) << 28; y = (u & 127) >>> 4; } else y |= (u & 127) << (i - 32);
             i += 7; } while (u > 127 && i < 70);
           if (u > 127) throw long(q); }`;
       }
-      return `if (${first}(x = buf[pos]) < 128) pos++; else { q = pos; ${varint32(E, 'q')} }`;
+      return `if (${first}(x = ${firstByte}) < 128) pos++; else { q = pos; ${varint32(E, 'q')} }`;
   }
 }
 

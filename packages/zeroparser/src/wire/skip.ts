@@ -62,7 +62,7 @@ export function readTag(buf: Uint8Array, pos: number, end: number): number {
 
 function skipFixed(pos: number, end: number, size: number): number {
   if (end - pos < size) {
-    throw new WireFault('TRUNCATED', pos, `the record ends inside a ${size * 8}-bit fixed value`);
+    throw new WireFault('TRUNCATED', pos, `the message ends inside a ${size * 8}-bit fixed value`);
   }
   return pos + size;
 }

@@ -77,5 +77,5 @@ function finish(lo: number, hi: number, pos: number): number {
 }
 
 function truncatedVarint(pos: number): WireFault {
-  return new WireFault('TRUNCATED', pos, 'the record ends inside a varint');
+  return new WireFault('TRUNCATED', pos, 'the message ends inside a varint');
 }
