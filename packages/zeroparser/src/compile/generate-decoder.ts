@@ -137,7 +137,9 @@ interface Alternative {
  */
 function afterStep(scan: string, overrun: number | undefined): string {
   const truncated =
-    overrun === undefined ? '' : `if (pos > end) throw trunc(${overrun === 0 ? 'end' : `pos - ${overrun}`}, ${overrun}); `;
+    overrun === undefined
+      ? ''
+      : `if (pos > end) throw trunc(${overrun === 0 ? 'end' : `pos - ${overrun}`}, ${overrun}); `;
   return `if (pos >= end - 1) { ${truncated}if (pos === end) break ${scan}; tp = pos; w = buf[pos]; }
       else { tp = pos; w = dv.getUint16(o + pos, true); }`;
 }
