@@ -84,8 +84,7 @@ function buildScalar(
       const starts = group.wordSlot(slot.start, length + 1);
       const lengths = group.wordSlot(slot.length, length);
       const appended = group.data.get(plan.id)!;
-      const used = group.dataEnd.get(plan.id)!;
-      const { valueOffsets, data } = packBytes(starts, lengths, appended, used, group.newBuffer);
+      const { valueOffsets, data } = packBytes(starts, lengths, appended, group.newBuffer);
       return makeData({ type, length, ...nullable, valueOffsets, data });
     }
   }
@@ -117,27 +116,37 @@ function packBytes(
   starts: Int32Array,
   lengths: Int32Array,
   appended: Uint8Array,
-  used: number,
   newBuffer: BufferMaker,
 ): { valueOffsets: Int32Array; data: Uint8Array } {
-  let total = 0;
-  for (let row = 0; row < lengths.length; row++) total += lengths[row]!;
-  if (total === used) {
-    let end = 0;
-    for (let row = 0; row < lengths.length; row++) {
-      starts[row] = end;
-      end += lengths[row]!;
-    }
-    starts[lengths.length] = end;
-    return { valueOffsets: starts, data: appended.subarray(0, total) };
+  // One pass turns starts into offsets while the values prove packed (each starts where the one before
+  // ended; an empty value's start does not matter). Rows already passed were packed, so their starts were
+  // their offsets: a row that breaks the run is compacted with the rest from there on.
+  const rows = lengths.length;
+  let end = 0;
+  let row = 0;
+  for (; row < rows; row++) {
+    const size = lengths[row]!;
+    if (size !== 0 && starts[row] !== end) break;
+    starts[row] = end;
+    end += size;
   }
-  const valueOffsets = new Int32Array(newBuffer((lengths.length + 1) * 4));
+  if (row === rows) {
+    starts[rows] = end;
+    return { valueOffsets: starts, data: appended.subarray(0, end) };
+  }
+  let total = end;
+  for (let rest = row; rest < rows; rest++) total += lengths[rest]!;
+  const valueOffsets = new Int32Array(newBuffer((rows + 1) * 4));
   const data = new Uint8Array(newBuffer(total));
-  for (let row = 0; row < lengths.length; row++) {
+  valueOffsets.set(starts.subarray(0, row));
+  data.set(appended.subarray(0, end));
+  for (; row < rows; row++) {
     const from = starts[row]!;
     const size = lengths[row]!;
-    valueOffsets[row + 1] = valueOffsets[row]! + size;
-    data.set(appended.subarray(from, from + size), valueOffsets[row]!);
+    valueOffsets[row] = end;
+    data.set(appended.subarray(from, from + size), end);
+    end += size;
   }
+  valueOffsets[rows] = end;
   return { valueOffsets, data };
 }
