@@ -684,21 +684,39 @@ function readValue(
         (kind === 'int64' || kind === 'uint64' || kind === 'sint64' || kind === 'bool') &&
         slow === 'call'
       ) {
-        return `if (${first}(x = ${firstByte}) < 128) { pos++; y = 0; } else { x = rv64(buf, pos, ${E}); y = P.hi; pos = P.pos; }`;
+        const call = `x = rv64(buf, pos, ${E}); y = P.hi; pos = P.pos;`;
+        return `if (${first}(x = ${firstByte}) < 128) { pos++; y = 0; } else { ${checked ? call : varint64Of5(call)} }`;
       }
       if (slow === 'call') {
         return `if (${first}(x = ${firstByte}) < 128) pos++; else { x = rv32(buf, pos, ${E}); pos = P.pos; }`;
       }
       if (kind === 'int64' || kind === 'uint64' || kind === 'sint64' || kind === 'bool') {
-        return `if (${first}(x = ${firstByte}) < 128) { pos++; y = 0; }
-        else { q = pos; x = 0; y = 0; i = 0;
+        const loop = `q = pos; x = 0; y = 0; i = 0;
           do { if (pos >= ${E}) throw trunc(pos, 0); u = buf[pos++];
             if (i < 28) x |= (u & 127) << i; else if (i === 28) { x |= (u & 15) << 28; y = (u & 127) >>> 4; } else y |= (u & 127) << (i - 32);
             i += 7; } while (u > 127 && i < 70);
-          if (u > 127) throw long(q); }`;
+          if (u > 127) throw long(q);`;
+        return `if (${first}(x = ${firstByte}) < 128) { pos++; y = 0; }
+        else { ${checked ? loop : varint64Of5(loop)} }`;
       }
       return `if (${first}(x = ${firstByte}) < 128) pos++; else { q = pos; ${varint32(E, 'q')} }`;
   }
+}
+
+/**
+ * An unchecked 64-bit varint of two to five bytes (its first byte is over 127) from one four-byte read and
+ * one byte: the 7-bit groups of the four bytes moved together at once, cut to the varint's length. Int64
+ * columns hold values past 2^28 (ids, counters) whose varints take five bytes; longer ones run `slower`.
+ * Like the other unchecked reads it may read past the message end, which the chain's `pos > end` catches.
+ */
+function varint64Of5(slower: string): string {
+  return `u = dv.getInt32(o + pos, true);
+        x = (u & 127) | ((u >>> 1) & 0x3f80) | ((u >>> 2) & 0x1fc000) | ((u >>> 3) & 0xfe00000); y = 0;
+        if ((u & 0x8000) === 0) { x &= 0x3fff; pos += 2; }
+        else if ((u & 0x800000) === 0) { x &= 0x1fffff; pos += 3; }
+        else if (u >= 0) pos += 4;
+        else if ((j = buf[pos + 4]) < 128) { x |= j << 28; y = j >>> 4; pos += 5; }
+        else { ${slower} }`;
 }
 
 /**
