@@ -16,6 +16,10 @@ export const runtimeHelpers = {
   readLength,
   readTag,
   nestFault,
+  /** \`TypedArray.prototype.buffer\`'s getter: called directly, not looked up per record. */
+  bufferOf: Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), 'buffer')!.get as (
+    this: Uint8Array,
+  ) => ArrayBufferLike,
 
   /** Skips an unknown field whose tag starts at `tagOffset`, refusing field number 0. */
   skipUnknown(
