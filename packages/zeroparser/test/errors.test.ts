@@ -147,6 +147,15 @@ describe('DecodeError codes', () => {
     expectError('08 05 12 03 61 ff 62', { code: 'INVALID_UTF8', fieldPath: 'name', byteOffset: 5 });
   });
 
+  it('INVALID_UTF8: a lone 0xff at each position of an 11-byte string (strings are copied four bytes a step)', () => {
+    for (let at = 0; at < 11; at++) {
+      const value = Buffer.from('abcdefghijk');
+      value[at] = 0xff;
+      const record = Uint8Array.from([0x08, 0x05, 0x12, value.length, ...value]);
+      expectError(record, { code: 'INVALID_UTF8', fieldPath: 'name', byteOffset: 4 + at });
+    }
+  });
+
   it('INVALID_UTF8: an overlong encoding of NUL', () => {
     expectError('08 05 12 02 c0 80', { code: 'INVALID_UTF8', fieldPath: 'name', byteOffset: 4 });
   });

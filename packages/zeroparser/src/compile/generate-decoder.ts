@@ -258,12 +258,13 @@ export function generateDecoder(plan: BatchPlan, recursionLimit: number): Genera
           : `if (x !== 0) ${bitByte(arena, slot.bits, row)} |= 1 << (${row} & 7);`;
       case 'bytes': {
         const id = column.id;
-        // Copy the value into the column's buffer while the bytes are hot, OR-ing them together: only a
-        // value with a byte over 0x7F needs the full UTF-8 check.
-        const utf8 = column.scalar === 'string' ? ' if (u > 127) utf(buf, j - x, j);' : '';
+        // Copy the value into the column's buffer while the bytes are hot, four at a time through DataViews,
+        // OR-ing them together: only a value with a byte over 0x7F needs the full UTF-8 check.
+        const utf8 = column.scalar === 'string' ? ' if ((u & 0x80808080) !== 0) utf(buf, j - x, j);' : '';
         // No growth check here: `record` reserved room for a whole record's bytes (a value cannot be longer).
-        return `i = DP${id}; d = D${id};
+        return `i = DP${id}; d = D${id}; dd = DD${id};
         ${word(arena, slot.start, row)} = i; ${word(arena, slot.length, row)} = x; DP${id} = i + x; j = pos + x; u = 0;
+        for (; pos + 4 <= j; pos += 4, i += 4) { y = dv.getInt32(o + pos, true); u |= y; dd.setInt32(i, y, true); }
         while (pos < j) { y = buf[pos++]; u |= y; d[i++] = y; }${utf8}`;
       }
     }
@@ -377,6 +378,7 @@ export function generateDecoder(plan: BatchPlan, recursionLimit: number): Genera
       'q = 0',
       'u = 0',
       'd = null',
+      'dd = null',
       'w = 0',
       'dv = DV',
       'o = OFF',
@@ -611,7 +613,7 @@ ${outOfOrder}`);
     'W = 0',
     ...childIds.flatMap((g) => [`A${g} = null`, `S${g} = 0`, `M${g} = null`, `SB${g} = 0`]),
     ...childIds.flatMap((g) => [`K${g} = 0`, `C${g} = 0`]),
-    ...bytes.flatMap((c) => [`D${c.id} = null`, `DP${c.id} = 0`]),
+    ...bytes.flatMap((c) => [`D${c.id} = null`, `DD${c.id} = null`, `DP${c.id} = 0`]),
     ...listStarts,
   ];
   const source = `"use strict";
@@ -628,7 +630,7 @@ var GS = null, REC = 0, DV = null, DVB = null, OFF = 0, BUF = null, BUFLEN = 0, 
 ${names.join('\n')}
 ${childIds.map((g) => `function bind${g}() { var s = GS[${g}]; A${g} = s.words; S${g} = s.wordStride; M${g} = s.bitmaps; SB${g} = s.bitmapStride; C${g} = s.capacity; }`).join('\n')}
 ${childIds.map((g) => `function grow${g}(rows) { GS[${g}].grow(rows); bind${g}(); }`).join('\n')}
-${bytes.map((c) => `function gd${c.id}(size) { D${c.id} = GS[${c.group.id}].growData(${c.id}, DP${c.id}, size); }`).join('\n')}
+${bytes.map((c) => `function gd${c.id}(size) { D${c.id} = GS[${c.group.id}].growData(${c.id}, DP${c.id}, size); DD${c.id} = new DataView(D${c.id}.buffer, D${c.id}.byteOffset, D${c.id}.byteLength); }`).join('\n')}
 /** The record copied where ${PADDING} bytes follow it (see \`PADDING\`). */
 function pad(buf) {
   if (PB.length < buf.length + ${PADDING}) { PB = new Uint8Array(2 * buf.length + ${PADDING}); PBB = PB.buffer; }
@@ -638,7 +640,7 @@ ${functions.join('\n')}
 return {
   begin: function (groups) {
     GS = groups; ${childIds.map((g) => `bind${g}(); K${g} = 0;`).join(' ')}
-    ${bytes.map((c) => `D${c.id} = GS[${c.group.id}].data.get(${c.id}); DP${c.id} = 0;`).join(' ')}
+    ${bytes.map((c) => `D${c.id} = GS[${c.group.id}].data.get(${c.id}); DD${c.id} = new DataView(D${c.id}.buffer, D${c.id}.byteOffset, D${c.id}.byteLength); DP${c.id} = 0;`).join(' ')}
   },
   record: function (buf, rec, row) {
     REC = rec;
@@ -653,7 +655,7 @@ return {
   counts: function (out) { ${childIds.map((g) => `out[${g}] = K${g};`).join(' ')} },
   restore: function (counts) { ${childIds.map((g) => `K${g} = counts[${g}];`).join(' ')} },
   finish: function () { ${bytes.map((c) => `GS[${c.group.id}].dataEnd.set(${c.id}, DP${c.id});`).join(' ')} },
-  end: function () { GS = null; DV = null; DVB = null; BUF = null; ${childIds.map((g) => `A${g} = null; M${g} = null;`).join(' ')} ${bytes.map((c) => `D${c.id} = null;`).join(' ')} }
+  end: function () { GS = null; DV = null; DVB = null; BUF = null; ${childIds.map((g) => `A${g} = null; M${g} = null;`).join(' ')} ${bytes.map((c) => `D${c.id} = null; DD${c.id} = null;`).join(' ')} }
 };`;
   return { source, byteDefaults };
 }
