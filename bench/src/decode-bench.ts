@@ -1,5 +1,3 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import {
   clickbenchSchema,
   generateClickbench,
@@ -11,6 +9,7 @@ import { createBareWalkDecoder, createWalkShape, type WalkShape } from './decode
 import { createBufbuildDecoder } from './decoders/bufbuild-decoder.js';
 import { createProtobufjsDecoder } from './decoders/protobufjs-decoder.js';
 import type { RecordDecoder } from './decoders/record-decoder.js';
+import { fullGarbageCollection } from './full-gc.js';
 
 /** Options of `runDecodeBench`; every field has a default. */
 export interface DecodeBenchOptions {
@@ -134,16 +133,6 @@ async function createDecoders(
     decoders.push(createBufbuildDecoder(schema.fileDescriptorSet, schema.messageName));
   if (only.has('bare walk')) decoders.push(createBareWalkDecoder(shape));
   return decoders;
-}
-
-/** V8's full garbage collection (`global.gc`), made available without starting node with `--expose-gc`. */
-function fullGarbageCollection(): () => void {
-  setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as () => void;
-  return () => {
-    gc();
-    gc();
-  };
 }
 
 /** Speed ratios (`a` over `b`): the median over repetitions of b's time over a's in the same repetition. */

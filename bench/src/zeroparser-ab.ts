@@ -1,0 +1,95 @@
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import {
+  clickbenchSchema,
+  generateClickbench,
+  generateNeowise,
+  type LoadedSchema,
+  neowiseSchema,
+} from '@lakestream/testkit';
+import { createBareWalkDecoder, createWalkShape } from './decoders/bare-walk.js';
+import { fullGarbageCollection } from './full-gc.js';
+
+/**
+ * CLI: `node bench/dist/zeroparser-ab.js --a DIR --b DIR [--reps N] [--dataset neowise|clickbench]`.
+ * Two builds of zeroparser side by side in one process (`DIR`: a build's `dist` directory, e.g. a copy of
+ * `packages/zeroparser/dist` made before a change), each in both modes (`decodeBatch`, `decodeBatchLeased`),
+ * with the bare walk, in interleaved rounds over the same records (batches of 8,192; the first decoder
+ * rotates). Prints MB/s (median round), each against the walk, and B over A per mode as the median of the
+ * per-round ratios: how a change is measured on a shared, noisy machine (two identical builds read
+ * 0.98–1.02).
+ */
+const { values } = parseArgs({
+  options: {
+    a: { type: 'string' },
+    b: { type: 'string' },
+    reps: { type: 'string', default: '25' },
+    dataset: { type: 'string', default: 'neowise' },
+  },
+});
+if (!values.a || !values.b) throw new Error('--a and --b name two zeroparser builds (dist directories)');
+if (values.dataset !== 'neowise' && values.dataset !== 'clickbench')
+  throw new Error(`--dataset must be neowise or clickbench, got ${values.dataset}`);
+const reps = Number(values.reps);
+if (!Number.isInteger(reps) || reps <= 0)
+  throw new Error(`--reps must be a positive integer, got ${values.reps}`);
+
+type Zeroparser = typeof import('@lakestream/zeroparser');
+const load = async (dir: string): Promise<Zeroparser> =>
+  (await import(pathToFileURL(resolve(dir, 'index.js')).href)) as Zeroparser;
+const [a, b] = await Promise.all([load(values.a), load(values.b)]);
+
+const neowise = values.dataset === 'neowise';
+const schema: LoadedSchema = neowise ? neowiseSchema() : clickbenchSchema();
+const records = neowise ? generateNeowise(200_000, 20_240_601) : generateClickbench(100_000, 20_240_601);
+const bytes = records.reduce((sum, r) => sum + r.length, 0);
+const batches: Uint8Array[][] = [];
+for (let i = 0; i < records.length; i += 8192) batches.push(records.slice(i, i + 8192));
+const source =
+  schema.syntax === 'proto2'
+    ? schema.descriptorProto
+    : { fileDescriptorSet: schema.fileDescriptorSet, messageName: schema.messageName };
+const walk = createBareWalkDecoder(neowise ? createWalkShape({ 63: createWalkShape() }) : createWalkShape());
+
+const runs: Record<string, () => void> = { walk: () => walk.decodeAll(records) };
+for (const [name, zp] of [
+  ['A', a],
+  ['B', b],
+] as const) {
+  const parser = zp.createParser(source);
+  runs[`${name} plain`] = () => {
+    for (const batch of batches) parser.decodeBatch(batch);
+  };
+  runs[`${name} leased`] = () => {
+    for (const batch of batches) parser.decodeBatchLeased(batch).release();
+  };
+}
+fullGarbageCollection()();
+const names = Object.keys(runs);
+const times = new Map<string, number[]>(names.map((n) => [n, []]));
+for (let warm = 0; warm < 2; warm++) for (const n of names) runs[n]!();
+for (let rep = 0; rep < reps; rep++) {
+  for (let k = 0; k < names.length; k++) {
+    const name = names[(k + rep) % names.length]!;
+    const start = process.hrtime.bigint();
+    runs[name]!();
+    times.get(name)!.push(Number(process.hrtime.bigint() - start) / 1e9);
+  }
+}
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((x, y) => x - y);
+  return s.length % 2 === 1 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+/** Median over rounds of `over`'s time / `of`'s time: how many times faster `of` is. */
+const ratio = (of: string, over: string): number =>
+  median(times.get(of)!.map((t, i) => times.get(over)![i]! / t));
+for (const name of names) {
+  const mbs = bytes / 1e6 / median(times.get(name)!);
+  console.log(
+    `${name.padEnd(9)} ${mbs.toFixed(0).padStart(5)} MB/s  ${ratio(name, 'walk').toFixed(3)}× the walk`,
+  );
+}
+for (const mode of ['plain', 'leased'])
+  console.log(`B/A ${mode}: ${ratio(`B ${mode}`, `A ${mode}`).toFixed(3)}`);
