@@ -43,7 +43,7 @@ export interface BatchLease {
 /** The generated functions' interface (see `generateDecoder`). */
 interface Program {
   begin(groups: GroupStore[]): void;
-  record(buf: Uint8Array, rec: number, row: number): void;
+  record(buf: Uint8Array, row: number): void;
   counts(out: Int32Array): void;
   finish(): void;
   restore(counts: Int32Array): void;
@@ -152,7 +152,7 @@ function compileParser(descriptor: DescriptorInput, options: ParserOptions): Par
             );
           }
           if (settle) program.counts(before);
-          program.record(record, index, row - flushed);
+          program.record(record, row - flushed);
           row++;
           if (row - flushed === TILE_ROWS) {
             tile.flushTo(top, flushed);

@@ -7,10 +7,11 @@ import { type StoredDefault, toStoredDefault } from './default-values.js';
  * JavaScript source of a decoder specialised to one schema, and the constants it needs.
  *
  * Every message occurrence gets its own function `m<column id>(buf, pos, end, row)` that decodes one message
- * into row `row` of its row group. Fields are first tried in declaration order, one compare of the whole tag
- * each (the order encoders write), and otherwise dispatched by a `switch` on the field number. Varints,
- * lengths and tags have inline one-byte fast paths; values are stored as raw wire bits into the row group's
- * arena (`A[slot * S + row]`, see `layoutGroup`), held in locals. The source is evaluated once per schema
+ * into row `row` of its row group. Fields are first tried in declaration order, one compare of the tag's
+ * undecoded bytes each (the order encoders write; see `loadTagWord`), and otherwise dispatched by a `switch`
+ * on the field number. Varints, lengths and tags have inline one-byte fast paths, fixed-width values and
+ * string bytes are read through a DataView of the record's buffer; values are stored as raw wire bits into
+ * the row group's arena (`A[slot * S + row]`, see `layoutGroup`), held in locals. The source is evaluated once per schema
  * with `new Function('H', 'X', 'T', source)`: `H` the runtime helpers, `X` the default bytes of string
  * columns, `T` the top-level tile (the `GroupStore` of `TILE_ROWS` rows that `begin` must be given first).
  */
@@ -626,7 +627,7 @@ const P = H.cursor, rv32 = H.readVarint32, rv64 = H.readVarint64, rlen = H.readL
 const A0 = T.words, S0 = T.wordStride, M0 = T.bitmaps, SB0 = T.bitmapStride;
 // DV: the DataView the decode functions read the record through (of buffer DVB, at OFF); BUF: the last record's
 // buffer and BUFLEN its length; PB: where a record too close to its buffer's end is copied (PBB its buffer).
-var GS = null, REC = 0, DV = null, DVB = null, OFF = 0, BUF = null, BUFLEN = 0, PB = new Uint8Array(0), PBB = PB.buffer, ${vars.join(', ')};
+var GS = null, DV = null, DVB = null, OFF = 0, BUF = null, BUFLEN = 0, PB = new Uint8Array(0), PBB = PB.buffer, ${vars.join(', ')};
 ${names.join('\n')}
 ${childIds.map((g) => `function bind${g}() { var s = GS[${g}]; A${g} = s.words; S${g} = s.wordStride; M${g} = s.bitmaps; SB${g} = s.bitmapStride; C${g} = s.capacity; }`).join('\n')}
 ${childIds.map((g) => `function grow${g}(rows) { GS[${g}].grow(rows); bind${g}(); }`).join('\n')}
@@ -642,8 +643,7 @@ return {
     GS = groups; ${childIds.map((g) => `bind${g}(); K${g} = 0;`).join(' ')}
     ${bytes.map((c) => `D${c.id} = GS[${c.group.id}].data.get(${c.id}); DD${c.id} = new DataView(D${c.id}.buffer, D${c.id}.byteOffset, D${c.id}.byteLength); DP${c.id} = 0;`).join(' ')}
   },
-  record: function (buf, rec, row) {
-    REC = rec;
+  record: function (buf, row) {
     var n = buf.length, b = bufferOf.call(buf), at = buf.byteOffset;
     if (b !== BUF) { BUF = b; BUFLEN = b.byteLength; }
     if (BUFLEN - at - n < ${PADDING}) { buf = pad(buf); b = PBB; at = 0; }
