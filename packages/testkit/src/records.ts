@@ -8,11 +8,12 @@ export function encodeAll(type: protobuf.Type, objects: readonly Record<string, 
 /**
  * Copies records into one ArrayBuffer and returns plain `Uint8Array` views of it, as records sliced out of a
  * network batch look. (protobufjs returns Node `Buffer`s; mixing those with plain arrays would make element
- * access polymorphic and distort the comparison between decoders.)
+ * access polymorphic and distort the comparison between decoders.) `gap`: bytes written after each record,
+ * outside its view (none by default).
  */
-export function packContiguous(records: readonly Uint8Array[]): Uint8Array[] {
+export function packContiguous(records: readonly Uint8Array[], gap: readonly number[] = []): Uint8Array[] {
   let total = 0;
-  for (const r of records) total += r.length;
+  for (const r of records) total += r.length + gap.length;
   const all = new Uint8Array(total);
   const views: Uint8Array[] = [];
   let offset = 0;
@@ -20,6 +21,8 @@ export function packContiguous(records: readonly Uint8Array[]): Uint8Array[] {
     all.set(r, offset);
     views.push(all.subarray(offset, offset + r.length));
     offset += r.length;
+    all.set(gap, offset);
+    offset += gap.length;
   }
   return views;
 }

@@ -1,4 +1,4 @@
-import { createPrng, loadSchema, type Prng } from '@lakestream/testkit';
+import { createPrng, loadSchema, type Prng, packContiguous } from '@lakestream/testkit';
 import { type RecordBatch, Table, tableToIPC } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import type { DecodeError, Parser } from '../src/index.js';
@@ -25,22 +25,6 @@ const LURE = [0x01, 0x8d, 0x01, 0x80, 0x80, 0x88, 0x01, 0xff, 0xff, 0x0d, 0x10, 
 
 function alone(records: readonly Uint8Array[]): Uint8Array[] {
   return records.map((r) => new Uint8Array(r));
-}
-
-/** The records as views of one buffer, `gap` (repeated) after each one. */
-function packed(records: readonly Uint8Array[], gap: readonly number[]): Uint8Array[] {
-  const size = records.reduce((sum, r) => sum + r.length + gap.length, 0);
-  const all = new Uint8Array(size);
-  const views: Uint8Array[] = [];
-  let at = 0;
-  for (const record of records) {
-    all.set(record, at);
-    views.push(all.subarray(at, at + record.length));
-    at += record.length;
-    all.set(gap, at);
-    at += gap.length;
-  }
-  return views;
 }
 
 /** What a settled decode produced, comparable with `toEqual`: the batch as Arrow IPC bytes, and the errors. */
@@ -86,9 +70,9 @@ describe('what follows a record in its buffer never changes its outcome', () => 
         const expected = outcome(parser, alone(batch));
         // A batch with no error would not test much: the corrupted records must have failed.
         expect(expected.errors.length).toBeGreaterThan(50);
-        expect(outcome(parser, packed(batch, []))).toEqual(expected);
-        expect(outcome(parser, packed(batch, LURE))).toEqual(expected);
-        expect(outcome(parser, packed(batch, ZEROS))).toEqual(expected);
+        expect(outcome(parser, packContiguous(batch))).toEqual(expected);
+        expect(outcome(parser, packContiguous(batch, LURE))).toEqual(expected);
+        expect(outcome(parser, packContiguous(batch, ZEROS))).toEqual(expected);
       }
     });
   }
