@@ -631,7 +631,9 @@ var GS = null, DV = null, DVB = null, OFF = 0, BUF = null, BUFLEN = 0, PB = new 
 ${names.join('\n')}
 ${childIds.map((g) => `function bind${g}() { var s = GS[${g}]; A${g} = s.words; S${g} = s.wordStride; M${g} = s.bitmaps; SB${g} = s.bitmapStride; C${g} = s.capacity; }`).join('\n')}
 ${childIds.map((g) => `function grow${g}(rows) { GS[${g}].grow(rows); bind${g}(); }`).join('\n')}
-${bytes.map((c) => `function gd${c.id}(size) { D${c.id} = GS[${c.group.id}].growData(${c.id}, DP${c.id}, size); DD${c.id} = new DataView(D${c.id}.buffer, D${c.id}.byteOffset, D${c.id}.byteLength); }`).join('\n')}
+${bytes.map((c) => `function gd${c.id}(size) { D${c.id} = GS[${c.group.id}].growData(${c.id}, DP${c.id}, size); DD${c.id} = viewOf(D${c.id}); }`).join('\n')}
+/** A DataView of exactly the bytes of \`d\` (a string column's buffer, written four bytes a step). */
+function viewOf(d) { return new DataView(d.buffer, d.byteOffset, d.byteLength); }
 /** The record copied where ${PADDING} bytes follow it (see \`PADDING\`). */
 function pad(buf) {
   if (PB.length < buf.length + ${PADDING}) { PB = new Uint8Array(2 * buf.length + ${PADDING}); PBB = PB.buffer; }
@@ -641,7 +643,7 @@ ${functions.join('\n')}
 return {
   begin: function (groups) {
     GS = groups; ${childIds.map((g) => `bind${g}(); K${g} = 0;`).join(' ')}
-    ${bytes.map((c) => `D${c.id} = GS[${c.group.id}].data.get(${c.id}); DD${c.id} = new DataView(D${c.id}.buffer, D${c.id}.byteOffset, D${c.id}.byteLength); DP${c.id} = 0;`).join(' ')}
+    ${bytes.map((c) => `D${c.id} = GS[${c.group.id}].data.get(${c.id}); DD${c.id} = viewOf(D${c.id}); DP${c.id} = 0;`).join(' ')}
   },
   record: function (buf, row) {
     var n = buf.length, b = bufferOf.call(buf), at = buf.byteOffset;

@@ -16,7 +16,7 @@ export const runtimeHelpers = {
   readLength,
   readTag,
   nestFault,
-  /** \`TypedArray.prototype.buffer\`'s getter: called directly, not looked up per record. */
+  /** `TypedArray.prototype.buffer`'s getter: called directly, not looked up per record. */
   bufferOf: Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), 'buffer')!.get as (
     this: Uint8Array,
   ) => ArrayBufferLike,

@@ -39,15 +39,6 @@ const long = (rng: Prng, unsigned: boolean): LongBits => {
   switch (rng.int(0, 6)) {
     case 0: // small
       return { low: rng.int(0, 1000), high: 0, unsigned };
-    case 5: {
-      // 1 to 64 significant bits: varints of every length
-      const bits = rng.int(1, 64);
-      const top = (n: number) =>
-        n >= 32 ? rng.u32() | 0 : n <= 0 ? 0 : (rng.u32() >>> (32 - n)) | (1 << (n - 1));
-      return bits > 32
-        ? { low: rng.u32() | 0, high: top(bits - 32), unsigned }
-        : { low: top(bits), high: 0, unsigned };
-    }
     case 1: // above 2^53
       return { low: rng.u32() | 0, high: rng.int(0x200000, 0x7fffffff), unsigned };
     case 2: // negative (signed) or above 2^63 (unsigned): 10-byte varints
@@ -58,6 +49,15 @@ const long = (rng: Prng, unsigned: boolean): LongBits => {
         : { low: -1, high: unsigned ? -1 : 0x7fffffff, unsigned };
     case 4: // small negative / just below 2^64
       return { low: -rng.int(1, 1000) | 0, high: -1, unsigned };
+    case 5: {
+      // 1 to 64 significant bits: varints of every length
+      const bits = rng.int(1, 64);
+      const top = (n: number) =>
+        n >= 32 ? rng.u32() | 0 : n <= 0 ? 0 : (rng.u32() >>> (32 - n)) | (1 << (n - 1));
+      return bits > 32
+        ? { low: rng.u32() | 0, high: top(bits - 32), unsigned }
+        : { low: top(bits), high: 0, unsigned };
+    }
     default:
       return { low: rng.u32() | 0, high: rng.u32() | 0, unsigned };
   }
