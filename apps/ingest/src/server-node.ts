@@ -6,9 +6,12 @@ import type { Authenticator } from './auth/authenticator.js';
 import type { CatalogSource } from './catalog/catalog-view.js';
 import { type Log, silentLog } from './grpc/log.js';
 import { type IngestServer, startIngestServer } from './grpc/server.js';
+import { assessHealth, type NodeHealth } from './node-health.js';
 import { createPublisherSet, type PublisherSet } from './publish/publisher-set.js';
-import { type RecoveryReport, recover } from './publish/recovery.js';
 import type { DataFileOptions } from './publish/table-publisher.js';
+import { HeldEntries } from './recovery/held-entries.js';
+import { type BacklogReplay, startBacklogReplay } from './recovery/replay-backlog.js';
+import { restoreStreams, type WalBacklog } from './recovery/restore-streams.js';
 import { ByteBudget } from './stream/byte-budget.js';
 import { openDescriptorStore } from './stream/descriptor-store.js';
 import { createIngestPipeline, type IngestPipeline } from './stream/ingest-pipeline.js';
@@ -31,6 +34,8 @@ export interface IngestNodeOptions {
   readonly nodeBufferBytes?: number | undefined;
   /** Publish a table once this many bytes wait (default 64 MiB)… */
   readonly flushBytes?: number | undefined;
+  /** Decoded bytes the WAL replay at start may hold unpublished, beside `nodeBufferBytes` (default 2 × flushBytes). */
+  readonly recoveryBufferBytes?: number | undefined;
   /** …or its oldest batch is this old (default 1000 ms). */
   readonly flushMs?: number | undefined;
   readonly wal?: WalOptions | undefined;
@@ -67,7 +72,14 @@ export interface IngestNode extends AsyncDisposable {
   readonly live: LiveStreams;
   readonly pipeline: IngestPipeline;
   readonly publishers: PublisherSet;
-  readonly recovery: RecoveryReport;
+  /** What the WAL held at start (replayed while the node serves). */
+  readonly backlog: WalBacklog;
+  /** The replay of that backlog: `recovery.done` resolves once every entry of it was handed on. */
+  readonly recovery: BacklogReplay;
+  /** Acked entries recovery could not publish, kept in the WAL until an operator decides. */
+  readonly held: HeldEntries;
+  /** `ok`, `degraded` (serving, but something needs attention: the reasons say what) or `failed`. */
+  health(): NodeHealth;
   /**
    * Stops in order: drain the streams (`close_stream_signal{drainMs}`), last acks, publish what is durable,
    * fsync and close the WAL, stop the encoders.
@@ -77,7 +89,9 @@ export interface IngestNode extends AsyncDisposable {
 
 /**
  * Opens the data path of an ingest node: WAL (recovering a torn tail), descriptor store, persistent-stream
- * state, publishers; replays what the tables do not hold yet (see `recover`), then starts the gRPC server.
+ * state brought up to date from the WAL (`restoreStreams`), publishers; starts the gRPC server, and replays
+ * the WAL backlog into the tables while serving (`startBacklogReplay`): a node whose table store is down
+ * still starts, acks from the WAL and reports itself degraded until it can publish again.
  */
 export async function openIngestNode(options: IngestNodeOptions): Promise<IngestNode> {
   const log = options.log ?? silentLog;
@@ -91,11 +105,30 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
   });
   const descriptors = await openDescriptorStore(join(dataDir, 'descriptors'));
   const persistent = await PersistentStreams.load(join(dataDir, 'streams.json'));
+  const held = await HeldEntries.load(join(dataDir, 'held.json'));
   const nodeBudget = new ByteBudget(options.nodeBufferBytes ?? 256 * 1024 * 1024);
+  const flushBytes = options.flushBytes ?? 64 * 1024 * 1024;
+  let backlog: WalBacklog;
+  try {
+    backlog = await restoreStreams(wal, persistent);
+  } catch (err) {
+    await wal.close();
+    throw err;
+  }
+  log.info(
+    {
+      nodeId,
+      ...backlog,
+      from: backlog.from.toString(),
+      to: backlog.to.toString(),
+      held: held.size,
+      walRecovery: wal.recovery,
+    },
+    'WAL read: persistent streams restored; replaying the backlog while serving',
+  );
   const pool: ParquetPool = createParquetPool(
     options.parquetWorkers === undefined ? {} : { workers: options.parquetWorkers },
   );
-  const flushBytes = options.flushBytes ?? 64 * 1024 * 1024;
   const publishers = createPublisherSet({
     wal,
     dataDir,
@@ -104,8 +137,8 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
     parquet: options.parquet,
     flushBytes,
     flushMs: options.flushMs,
+    held,
     beforeTrim: () => persistent.save(),
-    onReleased: (bytes) => nodeBudget.release(bytes),
     onError: (table, err) => log.error({ table, err }, 'publishing failed; retrying'),
     beforeCommit: options.beforeCommit,
     onCommitted: (table, latenciesMs) => {
@@ -115,24 +148,6 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
       for (const ms of latenciesMs) m.publishLag.observe({ table }, ms / 1000);
     },
   });
-  let recovery: RecoveryReport;
-  try {
-    recovery = await recover({
-      wal,
-      descriptors,
-      persistent,
-      publishers,
-      catalog: options.catalog,
-      flushBytes,
-      log,
-    });
-  } catch (err) {
-    await publishers.close();
-    await pool.close();
-    await wal.close();
-    throw err;
-  }
-  log.info({ nodeId, ...recovery, nextPosition: wal.nextPosition.toString() }, 'recovery done');
   const pipeline = createIngestPipeline({
     wal,
     descriptors,
@@ -141,22 +156,41 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
     nodeBudget,
     onWalFailure: (err) => log.error({ err }, 'the WAL failed: no more acks; restart the node'),
   });
-  const server = await startIngestServer({
-    pipeline,
+  let server: IngestServer;
+  try {
+    server = await startIngestServer({
+      pipeline,
+      catalog: options.catalog,
+      authenticator: options.authenticator,
+      host: options.host,
+      port: options.port,
+      limits: options.limits,
+      log,
+      metrics: options.metrics,
+      streamWindowBytes: options.streamWindowBytes,
+      connectionWindowBytes: options.connectionWindowBytes,
+    });
+  } catch (err) {
+    await publishers.close();
+    await pool.close();
+    await wal.close();
+    throw err;
+  }
+  const recovery = startBacklogReplay({
+    wal,
+    backlog,
+    descriptors,
+    publishers,
+    held,
     catalog: options.catalog,
-    authenticator: options.authenticator,
-    host: options.host,
-    port: options.port,
-    limits: options.limits,
+    memoryBytes: options.recoveryBufferBytes ?? 2 * flushBytes,
     log,
-    metrics: options.metrics,
-    streamWindowBytes: options.streamWindowBytes,
-    connectionWindowBytes: options.connectionWindowBytes,
   });
   let closing: Promise<void> | undefined;
   const close = (drainMs = 5000): Promise<void> => {
     closing ??= (async () => {
       await server.close(drainMs);
+      await recovery.close();
       try {
         if (pipeline.failure === undefined) await publishers.flushAll();
       } catch (err) {
@@ -177,7 +211,16 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
     live: server.live,
     pipeline,
     publishers,
+    backlog,
     recovery,
+    held,
+    health: () =>
+      assessHealth({
+        walFailure: pipeline.failure,
+        replay: recovery.report(),
+        publishing: publishers.publishInfo(),
+        held: held.list(),
+      }),
     close,
     async [Symbol.asyncDispose]() {
       await close(1000);

@@ -99,6 +99,7 @@ describe('crash: SIGKILL at random moments under concurrent persistent streams',
       // Last run: every producer finishes, then a graceful stop publishes what is left.
       const node = await startChildNode(dataDir, provisioning);
       await Promise.all(producers.map((p) => p.session(node.port, target, true)));
+      await node.recovered;
       node.process.kill('SIGTERM');
       expect(await node.exited).toBe(0);
 

@@ -1,3 +1,5 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { childNodeDir, startChildNode } from './support/child-node.js';
 import { ORDERS, orderSchema } from './support/test-catalog.js';
@@ -31,6 +33,7 @@ describe('recovery of acked, unpublished PROTO batches', () => {
 
       const second = await startChildNode(dataDir, provisioning);
       try {
+        await second.recovered;
         const table = rows(await readTable(dataDir, 'tables/main/sales/orders'));
         const expected = [0, 1, 2, 3, 4, 5].flatMap((o) =>
           ids(o).map((id) => ({ id: BigInt(id), item: `item ${id}`, qty: o })),
@@ -40,6 +43,59 @@ describe('recovery of acked, unpublished PROTO batches', () => {
         second.process.kill('SIGTERM');
         await second.exited;
       }
+    } finally {
+      await cleanup();
+    }
+  });
+});
+
+describe('recovery of a backlog spanning many WAL segments', () => {
+  it('publishes every acked record once even when commits during the replay trim the WAL', async () => {
+    const { tokens, provisioning, dataDir, cleanup } = await childNodeDir();
+    try {
+      // Nothing is published before the kill, and the backlog spans ~30 sealed segments of 64 KiB.
+      const first = await startChildNode(dataDir, provisioning, [
+        '--flush-ms',
+        '3600000',
+        '--flush-bytes',
+        '1GiB',
+        '--wal-segment-bytes',
+        '64KiB',
+      ]);
+      const client = zerobusClient(first.port);
+      const s = openStream(client, 'EphemeralStream', tokens.good.token, ORDERS);
+      s.send(req.create(ORDERS, 2));
+      await s.streamId();
+      const requests = 200;
+      const perRequest = 50;
+      for (let o = 0; o < requests; o++) {
+        const records = Array.from({ length: perRequest }, (_, k) =>
+          JSON.stringify({ id: o * perRequest + k, item: `item ${o * perRequest + k}`.padEnd(120, '.') }),
+        );
+        s.send(req.json(o, records));
+      }
+      await s.ackedAtLeast(requests - 1);
+      first.process.kill('SIGKILL');
+      await first.exited;
+      client.close();
+      const segments = (await readdir(join(dataDir, 'wal'))).filter((f) => f.endsWith('.wal'));
+      expect(segments.length).toBeGreaterThan(10);
+
+      // The restart replays it with commits of ~256 KiB: each one used to trim segments not yet replayed.
+      const second = await startChildNode(dataDir, provisioning, [
+        '--flush-bytes',
+        '256KiB',
+        '--flush-ms',
+        '100',
+        '--wal-segment-bytes',
+        '64KiB',
+      ]);
+      await second.recovered;
+      second.process.kill('SIGTERM');
+      expect(await second.exited).toBe(0);
+      const ids = rows(await readTable(dataDir, 'tables/main/sales/orders')).map((r) => Number(r.id));
+      expect(ids.length).toBe(requests * perRequest);
+      expect(new Set(ids).size).toBe(requests * perRequest);
     } finally {
       await cleanup();
     }

@@ -1,5 +1,6 @@
 import type { ParquetPool } from '@lakestream/delta';
 import type { ProvisionedTable } from '../catalog/catalog-view.js';
+import { IngestError } from '../errors.js';
 import type { Wal } from '../wal/wal.js';
 import { Frontier } from './frontier.js';
 import { LatencyTracker } from './latency-tracker.js';
@@ -11,6 +12,12 @@ import {
   type PublishStats,
   type TablePublisher,
 } from './table-publisher.js';
+
+/** WAL positions that must stay in the log though no publisher holds them (see `HeldEntries`). */
+export interface TrimBarrier {
+  /** The lowest such position, or `undefined` when there is none. */
+  lowest(): bigint | undefined;
+}
 
 /** Options of {@link createPublisherSet}. */
 export interface PublisherSetOptions {
@@ -25,10 +32,10 @@ export interface PublisherSetOptions {
   readonly flushBytes?: number | undefined;
   /** Default 1000 ms. */
   readonly flushMs?: number | undefined;
+  /** Entries kept in the WAL for an operator to decide on (held at recovery); none when absent. */
+  readonly held?: TrimBarrier | undefined;
   /** Called before the WAL is trimmed below `upTo`: persist whatever state the trimmed entries carried. */
   readonly beforeTrim: (upTo: bigint) => Promise<void>;
-  /** Bytes of published batches, to release from the node's budget. */
-  readonly onReleased: (bytes: number) => void;
   /** Logged failures (publishing is retried). */
   readonly onError: (table: string, error: unknown) => void;
   /** After each commit of a table: the ack → visible latencies (ms) of its batches (metrics). */
@@ -43,17 +50,24 @@ export interface PublisherSet extends AsyncDisposable {
   publisher(table: ProvisionedTable): TablePublisher;
   /** Hands a durable entry's rows to its table's publisher (call before `resolved` for its position). */
   publish(table: ProvisionedTable, batch: PendingBatch): void;
-  /** Marks WAL positions as durable and handed on (records or not): moves the frontier. */
+  /**
+   * Marks WAL positions as handed on — durable, and their rows (if any) given to a publisher, or the entry
+   * held, or found published already — which moves the frontier over every gap-free run. The frontier starts
+   * at the WAL's oldest position: entries recovered at start are resolved one by one by the replay.
+   */
   resolved(positions: readonly bigint[]): void;
-  /** Sets the frontier's start (the WAL's next position once recovery is done). */
-  startFrontier(position: bigint): void;
+  /** Every WAL position below it is resolved (see `resolved`). */
   readonly frontier: bigint;
   /** Bytes waiting in all publishers. */
   readonly pendingBytes: number;
+  /** The lowest WAL position waiting in any publisher, `undefined` when none waits. */
+  lowestPending(): bigint | undefined;
   /** Ack → visible latency (ms) over recent commits. */
   readonly visibleLatency: LatencyTracker;
   /** Per table written since the node started: what waits to be published, the last commit (admin API). */
   publishInfo(): PublishStats[];
+  /** Starts publishing every table's waiting batches now (recovery, when its memory is full). */
+  publishSoon(): void;
   /** Publishes everything durable now, then trims the WAL. */
   flushAll(): Promise<void>;
   close(): Promise<void>;
@@ -61,20 +75,47 @@ export interface PublisherSet extends AsyncDisposable {
 
 /** Creates the publisher set. */
 export function createPublisherSet(options: PublisherSetOptions): PublisherSet {
+  const { wal } = options;
   const publishers = new Map<string, TablePublisher>();
-  let frontier = new Frontier(options.wal.nextPosition);
+  const frontier = new Frontier(wal.oldestPosition);
   let trimmedTo = -1n;
   let trimming: Promise<void> | undefined;
   let trimAgain = false;
   const visibleLatency = new LatencyTracker();
 
+  /**
+   * THE INVARIANT: the WAL is never trimmed past an entry whose records are not in a committed Delta version.
+   * Below the frontier every entry was handed on: to a publisher (then it is published, or still pending
+   * there), or to the held entries, or it carried no records, or its table holds it already. So the trim
+   * point is the lowest of the frontier, every publisher's lowest pending position and the lowest held one.
+   * A position recovered at start is resolved only once the replay handed it on, never before.
+   */
   const trimPoint = (): bigint => {
     let upTo = frontier.value;
     for (const p of publishers.values()) {
       const low = p.lowestPending;
       if (low !== undefined && low < upTo) upTo = low;
     }
+    const held = options.held?.lowest();
+    if (held !== undefined && held < upTo) upTo = held;
     return upTo;
+  };
+
+  /** Checks the invariant again from each part's own state before anything is deleted (fails safe: no trim). */
+  const assertTrimmable = (upTo: bigint): void => {
+    const broken: string[] = [];
+    if (upTo > frontier.value) broken.push(`the frontier is at ${frontier.value}`);
+    for (const p of publishers.values()) {
+      const low = p.lowestPending;
+      if (low !== undefined && upTo > low) broken.push(`table ${p.name} still waits to publish ${low}`);
+    }
+    const held = options.held?.lowest();
+    if (held !== undefined && upTo > held) broken.push(`position ${held} is held`);
+    if (broken.length > 0)
+      throw new IngestError(
+        'INTERNAL',
+        `refusing to trim the WAL to position ${upTo}: ${broken.join('; ')} (a bug: nothing was deleted)`,
+      );
   };
 
   const trim = (): void => {
@@ -86,9 +127,11 @@ export function createPublisherSet(options: PublisherSetOptions): PublisherSet {
       do {
         trimAgain = false;
         const upTo = trimPoint();
-        if (upTo <= trimmedTo) continue;
+        // Only when a segment can go: saving state before a trim that deletes nothing is an fsync for nothing.
+        if (upTo <= trimmedTo || wal.trimmable(upTo) === 0) continue;
         await options.beforeTrim(upTo);
-        await options.wal.trim(upTo);
+        assertTrimmable(upTo);
+        await wal.trim(upTo);
         trimmedTo = upTo;
       } while (trimAgain);
     })()
@@ -111,10 +154,9 @@ export function createPublisherSet(options: PublisherSetOptions): PublisherSet {
         flushBytes: options.flushBytes ?? 64 * 1024 * 1024,
         flushMs: options.flushMs ?? 1000,
         frontier: () => frontier.value,
-        onPublished: (bytes, latencies) => {
+        onPublished: (latencies) => {
           for (const l of latencies) visibleLatency.add(l);
           options.onCommitted?.(table.name, latencies);
-          options.onReleased(bytes);
           trim();
         },
         onError: (err) => options.onError(table.name, err),
@@ -131,10 +173,8 @@ export function createPublisherSet(options: PublisherSetOptions): PublisherSet {
       publisher(table).add(batch);
     },
     resolved(positions) {
-      frontier.resolve(positions);
-    },
-    startFrontier(position) {
-      frontier = new Frontier(position);
+      // Entries without records (or found published) move the frontier only: trim past them too.
+      if (frontier.resolve(positions) && wal.trimmable(trimPoint()) > 0) trim();
     },
     get frontier() {
       return frontier.value;
@@ -144,9 +184,20 @@ export function createPublisherSet(options: PublisherSetOptions): PublisherSet {
       for (const p of publishers.values()) n += p.pendingBytes;
       return n;
     },
+    lowestPending() {
+      let low: bigint | undefined;
+      for (const p of publishers.values()) {
+        const l = p.lowestPending;
+        if (l !== undefined && (low === undefined || l < low)) low = l;
+      }
+      return low;
+    },
     visibleLatency,
     publishInfo() {
       return [...publishers.values()].map((p) => p.stats());
+    },
+    publishSoon() {
+      for (const p of publishers.values()) if (p.lowestPending !== undefined) p.publishSoon();
     },
     async flushAll() {
       await Promise.all([...publishers.values()].map((p) => p.flush()));

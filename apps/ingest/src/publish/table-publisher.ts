@@ -28,9 +28,12 @@ import type { ProvisionedTable } from '../catalog/catalog-view.js';
 export interface PendingBatch {
   readonly position: bigint;
   readonly batch: RecordBatch;
-  /** Gives the batch's memory back for reuse once it is published (see `DecodedRecords`). */
+  /**
+   * Called once the rows are in the table (or found there already): gives the batch's memory back for reuse
+   * (see `DecodedRecords`) and its bytes back to the budget that admitted it.
+   */
   readonly release: () => void;
-  /** Bytes it holds against the node's memory budget (released once published). */
+  /** Bytes of memory it holds until then (what a commit's size is counted in). */
   readonly bytes: number;
   /** When it was acked (ms, `performance.now()`), for the ack → visible latency; `undefined` at recovery. */
   readonly ackedAt: number | undefined;
@@ -52,8 +55,8 @@ export interface TablePublisherOptions {
   readonly flushMs: number;
   /** Every WAL position below it is durable and was handed to its publisher (only those are published). */
   readonly frontier: () => bigint;
-  /** After each commit: the bytes released and the ack → visible latencies (ms). */
-  readonly onPublished: (bytes: number, latenciesMs: readonly number[]) => void;
+  /** After each commit (or batches found in the table already): the ack → visible latencies (ms). */
+  readonly onPublished: (latenciesMs: readonly number[]) => void;
   /** A failed attempt (it is retried with backoff). */
   readonly onError: (error: unknown) => void;
   /** Test hook: awaited before every commit (a stalled disk, a slow encoder). */
@@ -74,6 +77,15 @@ export interface PublishStats {
   readonly lastCommittedVersion: number | undefined;
   /** When that commit was made (ms since the epoch). */
   readonly lastCommitAt: number | undefined;
+  /** Set while publishing fails: the last error in words, since when (ms since the epoch), attempts so far. */
+  readonly failing: PublishFailure | undefined;
+}
+
+/** Why a table's publishing is failing (it is retried with backoff; the WAL keeps the records). */
+export interface PublishFailure {
+  readonly error: string;
+  readonly since: number;
+  readonly attempts: number;
 }
 
 /**
@@ -81,8 +93,10 @@ export interface PublishStats {
  * Delta appends of at most `flushBytes` each with `txn = {appId, version: highest position}` — so a replayed
  * publish is a no-op.
  * Only a prefix below the frontier is published: every entry of the table at or below `version` is then in
- * the table, which is what recovery relies on. A failed commit is retried (1 s, doubling to 30 s) with the
- * batches kept, so a slow or broken disk turns into backpressure, not loss.
+ * the table, which is what recovery relies on — and what the publisher itself checks before every commit:
+ * batches at or below the table's `txn.version` for this node (entries replayed after a crash that a commit
+ * just before it had published) are settled without being committed again. A failed commit is retried
+ * (1 s, doubling to 30 s) with the batches kept, so a slow or broken disk turns into backpressure, not loss.
  */
 export interface TablePublisher extends AsyncDisposable {
   readonly name: string;
@@ -93,10 +107,16 @@ export interface TablePublisher extends AsyncDisposable {
   readonly pendingBytes: number;
   /** What waits and the last commit; walks the waiting batches (no I/O), meant for an admin call per second. */
   stats(): PublishStats;
-  /** The table's latest published `txn.version` of this node (opens or creates the table). */
-  latestVersion(): Promise<bigint | undefined>;
+  /**
+   * The highest WAL position of this node's commits to the table (its latest `txn.version`; `-1n` before the
+   * first), or `undefined` when the table cannot be read now (the cause is in `stats().failing`). Cached once
+   * read; never throws.
+   */
+  publishedThrough(): Promise<bigint | undefined>;
   /** Publishes everything below the frontier now; resolves when it is committed. */
   flush(): Promise<void>;
+  /** Starts publishing what waits below the frontier now, without waiting for it (failures are retried). */
+  publishSoon(): void;
   /** Stops the timer; does not publish (call `flush` first for that). */
   close(): Promise<void>;
 }
@@ -116,6 +136,9 @@ export function createTablePublisher(options: TablePublisherOptions): TablePubli
   let handle: Promise<Table> | undefined;
   let backoffMs = 0;
   let lastCommit: { version: number; at: number } | undefined;
+  let failing: { error: string; since: number; attempts: number } | undefined;
+  /** This node's latest `txn.version` in the table (-1n: none), once read; every entry at or below it is in. */
+  let through: bigint | undefined;
 
   const parquet = { ...options.parquet };
   const open = (): Promise<Table> => {
@@ -145,6 +168,12 @@ export function createTablePublisher(options: TablePublisherOptions): TablePubli
     return handle;
   };
 
+  /** Reads `through` from the table when not known yet. */
+  const readThrough = async (t: Table): Promise<bigint> => {
+    through ??= (await t.latestTxnVersion(appId)) ?? -1n;
+    return through;
+  };
+
   const schedule = (): void => {
     if (closed || timer !== undefined || pending.length === 0) return;
     const due =
@@ -158,6 +187,21 @@ export function createTablePublisher(options: TablePublisherOptions): TablePubli
     );
   };
 
+  /** Takes the first `n` pending batches out (they are in the table now) and gives their memory back. */
+  const settle = (n: number): void => {
+    const take = pending.slice(0, n);
+    pending = pending.slice(n);
+    const now = performance.now();
+    const latencies: number[] = [];
+    for (const p of take) {
+      pendingBytes -= p.bytes;
+      if (p.ackedAt !== undefined) latencies.push(now - p.ackedAt);
+      p.release();
+    }
+    oldestAt = now;
+    options.onPublished(latencies);
+  };
+
   /** Publishes the prefix below the frontier; `false` when there was none. */
   const publishOnce = async (): Promise<boolean> => {
     if (!sorted) {
@@ -165,6 +209,14 @@ export function createTablePublisher(options: TablePublisherOptions): TablePubli
       sorted = true;
     }
     const frontier = options.frontier();
+    if (pending.length === 0 || pending[0]!.position >= frontier) return false;
+    const t = await open();
+    // Entries replayed after a crash may be in the table already (a commit made just before it): never
+    // commit those twice. Every entry of this table at or below `through` is in it (see the interface).
+    const known = await readThrough(t);
+    let inTable = 0;
+    while (inTable < pending.length && pending[inTable]!.position <= known) inTable++;
+    if (inTable > 0) settle(inTable);
     // At most `flushBytes` per commit (at least one batch): a backlog is published in several commits, so the
     // copies made while encoding (IPC bytes, the encoders' memory) stay bounded by it, not by the backlog.
     let n = 0;
@@ -177,10 +229,9 @@ export function createTablePublisher(options: TablePublisherOptions): TablePubli
       taking += pending[n]!.bytes;
       n++;
     }
-    if (n === 0) return false;
+    if (n === 0) return inTable > 0;
     if (n < pending.length && pending[n]!.position < frontier) again = true;
     const take = pending.slice(0, n);
-    const t = await open();
     if (options.beforeCommit !== undefined) await options.beforeCommit();
     const version = take[take.length - 1]!.position;
     const committed = await t.append(
@@ -189,18 +240,8 @@ export function createTablePublisher(options: TablePublisherOptions): TablePubli
     );
     // A replayed txn (committed: false) names the commit that already holds these rows.
     lastCommit = { version: committed.version, at: Date.now() };
-    pending = pending.slice(n);
-    let bytes = 0;
-    const now = performance.now();
-    const latencies: number[] = [];
-    for (const p of take) {
-      bytes += p.bytes;
-      if (p.ackedAt !== undefined) latencies.push(now - p.ackedAt);
-      p.release();
-    }
-    pendingBytes -= bytes;
-    oldestAt = now;
-    options.onPublished(bytes, latencies);
+    through = version;
+    settle(n);
     return true;
   };
 
@@ -215,8 +256,14 @@ export function createTablePublisher(options: TablePublisherOptions): TablePubli
         try {
           // Nothing below the frontier yet (an earlier WAL append is still in flight): look again shortly.
           backoffMs = (await publishOnce()) ? 0 : 10;
+          failing = undefined;
         } catch (err) {
           backoffMs = Math.min(30_000, Math.max(1000, backoffMs * 2));
+          failing = {
+            error: err instanceof Error ? err.message : String(err),
+            since: failing?.since ?? Date.now(),
+            attempts: (failing?.attempts ?? 0) + 1,
+          };
           options.onError(err);
           throw err;
         }
@@ -267,10 +314,16 @@ export function createTablePublisher(options: TablePublisherOptions): TablePubli
         unpublishedBytes: pendingBytes,
         lastCommittedVersion: lastCommit?.version,
         lastCommitAt: lastCommit?.at,
+        failing,
       };
     },
-    async latestVersion() {
-      return (await open()).latestTxnVersion(appId);
+    async publishedThrough() {
+      if (through !== undefined) return through;
+      try {
+        return await readThrough(await open());
+      } catch {
+        return undefined;
+      }
     },
     async flush() {
       if (timer !== undefined) {
@@ -279,6 +332,12 @@ export function createTablePublisher(options: TablePublisherOptions): TablePubli
       }
       if (running !== undefined) await running.catch(() => undefined);
       await run();
+    },
+    publishSoon() {
+      if (closed || running !== undefined || backoffMs > 10) return;
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+      run().catch(() => undefined);
     },
     async close() {
       closed = true;

@@ -90,11 +90,16 @@ export function createIngestPipeline(parts: {
       }
       parts.nodeBudget.release(hold.untilDurable);
       if (accepted.entry.persistent) persistent.apply(accepted.entry);
+      const { batch, release } = accepted.decoded;
       publishers.publish(accepted.table, {
         position,
-        ...accepted.decoded,
+        batch,
         bytes: hold.untilPublished,
         ackedAt: performance.now(),
+        release: () => {
+          release();
+          parts.nodeBudget.release(hold.untilPublished);
+        },
       });
       publishers.resolved([position]);
     },

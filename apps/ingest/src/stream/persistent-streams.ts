@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { WalRecord } from './wal-entry.js';
+import type { WalRecord, WalRecordHead } from './wal-entry.js';
 
 /** What the node remembers of one persistent stream. */
 export interface PersistentStreamState {
@@ -55,8 +55,8 @@ export class PersistentStreams {
     return `ps-${randomUUID()}`;
   }
 
-  /** Applies one logged entry (idempotent: replaying an entry twice changes nothing). */
-  apply(entry: WalRecord): void {
+  /** Applies one logged entry, or its head (idempotent: replaying an entry twice changes nothing). */
+  apply(entry: WalRecord | WalRecordHead): void {
     if (entry.kind === 'stream-created') {
       if (!this.streams.has(entry.streamId)) {
         this.streams.set(entry.streamId, {

@@ -85,8 +85,16 @@ export function encodeWalRecord(entry: WalRecord): WalPayload {
   return out;
 }
 
-/** Parses an entry written by `encodeWalRecord` (either layout). Record bytes are views into `payload`. */
-export function decodeWalRecord(payload: Uint8Array): WalRecord {
+/** What an entry says about itself without its records: enough to restore persistent-stream state. */
+export type WalRecordHead =
+  | (Omit<WalRecord & { kind: 'records' }, 'records' | 'message'> & { readonly recordsAt: number })
+  | (WalRecord & { kind: 'stream-created' | 'stream-retired' });
+
+/**
+ * Parses an entry's header (either layout), leaving the records where they are: `recordsAt` is the byte of
+ * `payload` where they start. Throws a `RangeError`/`Error` for bytes no version of `encodeWalRecord` wrote.
+ */
+export function decodeWalRecordHead(payload: Uint8Array): WalRecordHead {
   const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
   let p = 0;
   const kind = payload[p++];
@@ -106,11 +114,20 @@ export function decodeWalRecord(payload: Uint8Array): WalRecord {
   p += 32;
   const offset = view.getBigInt64(p, true);
   p += 8;
-  const head = { kind: 'records', streamId, persistent, table, format, descriptorHash, offset } as const;
-  if (kind === RECORDS_MESSAGE) {
-    const message = payload.subarray(p);
-    return { ...head, records: splitRecordsMessage(message).records, message };
+  return { kind: 'records', streamId, persistent, table, format, descriptorHash, offset, recordsAt: p };
+}
+
+/** Parses an entry written by `encodeWalRecord` (either layout). Record bytes are views into `payload`. */
+export function decodeWalRecord(payload: Uint8Array): WalRecord {
+  const head = decodeWalRecordHead(payload);
+  if (head.kind !== 'records') return head;
+  const { recordsAt, ...entry } = head;
+  if (payload[0] === RECORDS_MESSAGE) {
+    const message = payload.subarray(recordsAt);
+    return { ...entry, records: splitRecordsMessage(message).records, message };
   }
+  const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
+  let p = recordsAt;
   const count = view.getUint32(p, true);
   p += 4;
   const records: Uint8Array[] = new Array(count);
@@ -119,5 +136,5 @@ export function decodeWalRecord(payload: Uint8Array): WalRecord {
     records[i] = payload.subarray(p + 4, p + 4 + len);
     p += 4 + len;
   }
-  return { ...head, records };
+  return { ...entry, records };
 }

@@ -150,10 +150,15 @@ describe('openWal', () => {
       // upTo equal to a segment's end deletes it, exactly.
       await wal.trim(firsts[3]!);
       expect(segmentFiles(dir)).toEqual(before.slice(3));
+      // Past the durable position: refused (nothing there can be published), nothing deleted.
+      await expect(wal.trim(31n)).rejects.toThrow(/only positions below 30 are durable/);
+      expect(segmentFiles(dir)).toEqual(before.slice(3));
       // Everything published: only the active segment is left.
-      await wal.trim(1000n);
+      expect(wal.oldestPosition).toBe(firsts[3]);
+      await wal.trim(30n);
       expect(segmentFiles(dir)).toEqual(before.slice(-1));
       expect(wal.stats().segments).toBe(1);
+      expect(wal.oldestPosition).toBe(firsts.at(-1));
     }
     await using wal = await openWal(dir, options);
     expect(wal.nextPosition).toBe(30n);

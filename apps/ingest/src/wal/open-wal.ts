@@ -130,6 +130,10 @@ class GroupCommitWal implements Wal {
     this.recovery = recovery;
   }
 
+  get oldestPosition(): bigint {
+    return this.#sealed[0]?.firstPosition ?? this.#active.firstPosition;
+  }
+
   get nextPosition(): bigint {
     return this.#next;
   }
@@ -336,7 +340,21 @@ class GroupCommitWal implements Wal {
     );
   }
 
+  trimmable(upTo: bigint): number {
+    let n = 0;
+    for (const s of this.#sealed) {
+      if (s.firstPosition + BigInt(s.entries) > upTo) break;
+      n++;
+    }
+    return n;
+  }
+
   async trim(upTo: bigint): Promise<void> {
+    const durable = this.#active.firstPosition + BigInt(this.#active.durableEntries);
+    if (upTo > durable)
+      throw new RangeError(
+        `WAL trim to position ${upTo} refused: only positions below ${durable} are durable, so nothing past it can be published`,
+      );
     if (upTo > this.#trimmedBelow) this.#trimmedBelow = upTo;
     let deleted = 0;
     while (this.#sealed.length > 0) {

@@ -69,10 +69,16 @@ export interface Wal extends AsyncDisposable {
    * (never all in memory). A torn tail was cut at open. Throws `CORRUPT`/`IO` `WalError` while iterating. */
   replay(from: bigint): AsyncIterable<WalEntry>;
   /** Deletes segments whose entries are all below `upTo` (they are published); never the active segment.
-   * Throws an `IO` `WalError` when a delete fails. */
+   * Throws an `IO` `WalError` when a delete fails, a `RangeError` when `upTo` is past the durable position
+   * (nothing there can have been published: a caller's bug, refused rather than acted on). */
   trim(upTo: bigint): Promise<void>;
+  /** How many segment files `trim(upTo)` would delete now (0: trimming would do nothing). */
+  trimmable(upTo: bigint): number;
   /** The position the next entry will get. */
   readonly nextPosition: bigint;
+  /** The position of the first entry of the oldest segment still on disk: where a replay of everything starts.
+   * Entries from here to `nextPosition` at open are what recovery must hand on before any of them is trimmed. */
+  readonly oldestPosition: bigint;
   /** Bytes appended but not yet covered by an fsync (for backpressure and metrics). */
   readonly pendingBytes: number;
   /** What recovery found at open (segments, entries, any torn tail cut). */

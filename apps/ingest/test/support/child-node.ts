@@ -18,6 +18,8 @@ export interface ChildNode {
   readonly lines: Record<string, unknown>[];
   /** Resolves with the exit code (or the signal name). */
   readonly exited: Promise<number | string>;
+  /** Resolves once the node logged that its WAL backlog is replayed ("recovery done"). */
+  readonly recovered: Promise<void>;
 }
 
 /** Starts the node on free ports and waits for its "ready" line. */
@@ -47,6 +49,10 @@ export async function startChildNode(
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const lines: Record<string, unknown>[] = [];
+  let onRecovered: () => void = () => undefined;
+  const recovered = new Promise<void>((resolve) => {
+    onRecovered = resolve;
+  });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => {
     stderr += d.toString();
@@ -59,6 +65,7 @@ export async function startChildNode(
         const obj = JSON.parse(line) as Record<string, unknown>;
         lines.push(obj);
         if (obj.msg === 'lakestream-ingest ready') resolve(obj);
+        if (obj.msg === 'recovery done') onRecovered();
       } catch {
         lines.push({ raw: line });
       }
@@ -75,6 +82,7 @@ export async function startChildNode(
     process: child,
     lines,
     exited,
+    recovered,
   };
 }
 

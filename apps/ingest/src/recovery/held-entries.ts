@@ -1,0 +1,127 @@
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../catalog/write-file-atomic.js';
+import type { TrimBarrier } from '../publish/publisher-set.js';
+
+/** One acked WAL entry that recovery could not publish: it stays in the WAL until an operator decides. */
+export interface HeldEntry {
+  /** Its WAL position. */
+  readonly position: bigint;
+  /** The table it was acked for (three-part name). */
+  readonly table: string;
+  readonly streamId: string;
+  /** The stream offset of its request. */
+  readonly offset: bigint;
+  /** `proto`, `json` or `arrow` (`unknown` when the entry itself cannot be read). */
+  readonly format: string;
+  /** How many records it holds (0 when the entry cannot be read). */
+  readonly records: number;
+  /** Why it cannot be published, in words (the table is gone, a column changed type, …). */
+  readonly reason: string;
+  /** When it was first held (ms since the epoch). */
+  readonly heldAt: number;
+}
+
+interface HeldFile {
+  version: 1;
+  entries: (Omit<HeldEntry, 'position' | 'offset'> & { position: string; offset: string })[];
+}
+
+/**
+ * The held entries of a node, in `<dataDir>/held.json` (rewritten atomically, fsync'd, mode 0600). An entry is
+ * written here before its WAL position is resolved, so no later commit of its table can be mistaken for
+ * having published it; the WAL is never trimmed past the lowest held position (`TrimBarrier`). Entries leave
+ * only by an operator's decision: discarded, or published into the quarantine table.
+ */
+export class HeldEntries implements TrimBarrier {
+  private readonly entries = new Map<bigint, HeldEntry>();
+  private low: bigint | undefined;
+
+  private constructor(private readonly file: string) {}
+
+  /** Loads the file (absent → none held). Throws when it exists but cannot be read or parsed. */
+  static async load(file: string): Promise<HeldEntries> {
+    const held = new HeldEntries(file);
+    let text: string | undefined;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+    if (text !== undefined) {
+      const parsed = JSON.parse(text) as HeldFile;
+      for (const e of parsed.entries) {
+        const entry = { ...e, position: BigInt(e.position), offset: BigInt(e.offset) };
+        held.entries.set(entry.position, entry);
+      }
+      held.recomputeLowest();
+    }
+    return held;
+  }
+
+  /** Whether the entry at `position` is held. */
+  has(position: bigint): boolean {
+    return this.entries.has(position);
+  }
+
+  /** The lowest held position (the WAL is kept from there on), `undefined` when none is held. */
+  lowest(): bigint | undefined {
+    return this.low;
+  }
+
+  /** Every held entry, by position. */
+  list(): HeldEntry[] {
+    return [...this.entries.values()].sort((a, b) => (a.position < b.position ? -1 : 1));
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Holds an entry; resolves once the file that says so is durable. */
+  async add(entry: HeldEntry): Promise<void> {
+    this.entries.set(entry.position, entry);
+    this.recomputeLowest();
+    try {
+      await this.save();
+    } catch (err) {
+      this.entries.delete(entry.position);
+      this.recomputeLowest();
+      throw err;
+    }
+  }
+
+  /** Lets entries go (an operator's decision); resolves once the file is durable. Unknown positions are ignored. */
+  async remove(positions: readonly bigint[]): Promise<void> {
+    const gone = positions.flatMap((p) => {
+      const e = this.entries.get(p);
+      return e === undefined ? [] : [e];
+    });
+    for (const e of gone) this.entries.delete(e.position);
+    this.recomputeLowest();
+    try {
+      await this.save();
+    } catch (err) {
+      for (const e of gone) this.entries.set(e.position, e);
+      this.recomputeLowest();
+      throw err;
+    }
+  }
+
+  private recomputeLowest(): void {
+    let low: bigint | undefined;
+    for (const p of this.entries.keys()) if (low === undefined || p < low) low = p;
+    this.low = low;
+  }
+
+  private async save(): Promise<void> {
+    const body: HeldFile = {
+      version: 1,
+      entries: this.list().map((e) => ({
+        ...e,
+        position: e.position.toString(),
+        offset: e.offset.toString(),
+      })),
+    };
+    await writeFileAtomic(this.file, `${JSON.stringify(body, null, 1)}\n`, 0o600);
+  }
+}
