@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { writeHeapSnapshot } from 'node:v8';
 import { createLogger } from '@lakestream/ingest/dist/metrics/logger.js';
 import type { DataFileOptions } from '@lakestream/ingest/dist/publish/table-publisher.js';
+import type { NodeMetrics, openIngestNode } from '@lakestream/ingest/dist/server-node.js';
 import { BENCH_TABLE_LOCATION, openBenchNode, startNullServer } from '../ingest/bench-targets.js';
 import { profileStages, type StageProfile } from './cpu-profile-stages.js';
 import type { FaninTarget } from './fanin-types.js';
@@ -21,6 +22,11 @@ export type TargetCommand =
       profile: boolean;
       /** How the full node encodes its data files. */
       parquet: DataFileOptions;
+      /**
+       * Run the full node from another build of `apps/ingest/dist` (a copy of the code before a change, kept
+       * inside the repository so that its imports resolve to the same `node_modules`); default this workspace's.
+       */
+      ingestDist?: string | undefined;
     }
   | { type: 'sample' }
   | { type: 'profile-start' }
@@ -41,6 +47,12 @@ export interface TargetSample {
   /** Full service: bytes held in the node budget and waiting in the publishers (MB). */
   budgetMB?: number;
   unpublishedMB?: number;
+  /** The main thread's V8 heap in use and the process's `ArrayBuffer`s (MB). */
+  heapMB: number;
+  arrayBuffersMB: number;
+  /** Full service: Delta commits so far, and when the first one was made (epoch ms). */
+  commits?: number;
+  firstCommitAt?: number;
 }
 
 /** What the target process answers. */
@@ -69,6 +81,7 @@ export async function serveTarget(
   let elu = performance.eventLoopUtilization();
   let at = performance.now();
   let profiler: ThreadProfiler | undefined;
+  const commits = commitCounter();
   for await (const c of commands) {
     if (c.type === 'start') {
       if (c.target === 'null') {
@@ -77,10 +90,24 @@ export async function serveTarget(
         send({ type: 'started', port: server.port });
       } else {
         // The node's warnings and errors (a failed publish is retried silently otherwise) go to stderr.
-        node = await openBenchNode(c.dataDir, c.token, {
-          parquet: c.parquet,
-          log: createLogger({ level: 'warn', destination: process.stderr }),
-        });
+        const open =
+          c.ingestDist === undefined
+            ? undefined
+            : (
+                (await import(pathToFileURL(join(c.ingestDist, 'server-node.js')).href)) as {
+                  openIngestNode: typeof openIngestNode;
+                }
+              ).openIngestNode;
+        node = await openBenchNode(
+          c.dataDir,
+          c.token,
+          {
+            parquet: c.parquet,
+            log: createLogger({ level: 'warn', destination: process.stderr }),
+            metrics: commits.metrics,
+          },
+          open,
+        );
         const n = node;
         close = () => n.close(5000);
         send({ type: 'started', port: n.port, tableLocation: BENCH_TABLE_LOCATION });
@@ -97,9 +124,12 @@ export async function serveTarget(
       elu = performance.eventLoopUtilization();
       const seconds = (now - at) / 1000;
       at = now;
+      const memory = process.memoryUsage();
       send({
         type: 'sample',
-        rssMB: process.memoryUsage.rss() / 1e6,
+        rssMB: memory.rss / 1e6,
+        heapMB: memory.heapUsed / 1e6,
+        arrayBuffersMB: memory.arrayBuffers / 1e6,
         cores: (used.user + used.system) / 1e6 / seconds,
         mainElu: loop.utilization,
         ...(node === undefined
@@ -107,6 +137,8 @@ export async function serveTarget(
           : {
               budgetMB: node.pipeline.nodeBudget.used / 1e6,
               unpublishedMB: node.publishers.pendingBytes / 1e6,
+              commits: commits.count,
+              ...(commits.firstAt === undefined ? {} : { firstCommitAt: commits.firstAt }),
             }),
       });
     } else if (c.type === 'heap-snapshot') {
@@ -134,6 +166,32 @@ export async function serveTarget(
       return;
     }
   }
+}
+
+/** Node metrics that only count the Delta commits (and note when the first was made); the rest do nothing. */
+function commitCounter(): { metrics: NodeMetrics; count: number; firstAt: number | undefined } {
+  const none = { inc: () => undefined, observe: () => undefined };
+  const counter = {
+    count: 0,
+    firstAt: undefined as number | undefined,
+    metrics: {
+      recordsReceived: none,
+      bytesReceived: none,
+      acks: none,
+      recordsAcked: none,
+      ackLatency: none,
+      errors: none,
+      publishLag: none,
+      walFsyncLatency: none,
+      commits: {
+        inc: () => {
+          counter.firstAt ??= performance.timeOrigin + performance.now();
+          counter.count++;
+        },
+      },
+    },
+  };
+  return counter;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href && process.send !== undefined) {
