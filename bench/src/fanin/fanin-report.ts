@@ -22,12 +22,12 @@ const int = (v: number) => Math.round(v).toLocaleString('en-US');
 /** The summary table (Markdown) of a run. */
 export function summaryTable(run: FaninRun): string {
   const lines = [
-    '| target | client | MB/s (wire) | records/s | ack p50 (ms) | ack p99 (ms) | visible p50 (ms) | visible p99 (ms) | first commit (s) | commits/s | rows published/s | node peak RSS (MB) | node budget peak (MB) | node CPU (cores) | node CPU ms per MB | load CPU (cores) | node main-thread ELU | load-worker ELU | errors |',
+    '| target | client | MB/s (wire) | records/s | ack p50 (ms) | ack p99 (ms) | visible p50 (ms) | visible p99 (ms) | first records → first commit (s) | commits/s | rows published/s | node peak RSS (MB) | node budget peak (MB) | node CPU (cores) | node CPU ms per MB | load CPU (cores) | node main-thread ELU | load-worker ELU | errors |',
     '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const { summary: s } of run.results) {
     lines.push(
-      `| ${s.target === 'full' ? 'full service' : 'null server'} | ${run.settings.client} | ${f1(s.wireMBps)} | ${int(s.recordsPerSecond)} | ${f1(s.ackP50)} | ${f1(s.ackP99)} | ${f1(s.visibleP50)} | ${f1(s.visibleP99)} | ${s.firstCommitMs === undefined ? '—' : (s.firstCommitMs / 1000).toFixed(1)} | ${f1(s.commitsPerSecond)} | ${s.visibleRecordsPerSecond === undefined ? '—' : int(s.visibleRecordsPerSecond)} | ${int(s.peakNodeRssMB)} | ${s.peakBudgetMB === undefined ? '—' : int(s.peakBudgetMB)} | ${s.meanNodeCores.toFixed(2)} | ${f1((1000 * s.meanNodeCores) / s.wireMBps)} | ${s.meanLoadCores.toFixed(2)} | ${s.meanMainElu.toFixed(2)} | ${s.meanWorkerElu.toFixed(2)} | ${s.errors} |`,
+      `| ${s.target === 'full' ? 'full service' : 'null server'} | ${run.settings.client} | ${f1(s.wireMBps)} | ${int(s.recordsPerSecond)} | ${f1(s.ackP50)} | ${f1(s.ackP99)} | ${f1(s.visibleP50)} | ${f1(s.visibleP99)} | ${s.firstCommitMs === undefined || s.firstReceivedMs === undefined ? '—' : ((s.firstCommitMs - s.firstReceivedMs) / 1000).toFixed(1)} | ${f1(s.commitsPerSecond)} | ${s.visibleRecordsPerSecond === undefined ? '—' : int(s.visibleRecordsPerSecond)} | ${int(s.peakNodeRssMB)} | ${s.peakBudgetMB === undefined ? '—' : int(s.peakBudgetMB)} | ${s.meanNodeCores.toFixed(2)} | ${f1((1000 * s.meanNodeCores) / s.wireMBps)} | ${s.meanLoadCores.toFixed(2)} | ${s.meanMainElu.toFixed(2)} | ${s.meanWorkerElu.toFixed(2)} | ${s.errors} |`,
     );
   }
   if (run.fullOverNull !== undefined)

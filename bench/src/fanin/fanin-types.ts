@@ -120,6 +120,10 @@ export interface FaninSummary {
   meanWorkerElu: number;
   /** Full service: the peak of the node budget's use (MB). */
   peakBudgetMB?: number;
+  /** Ms from the start of the run to the first ack (the load workers' start-up comes first). */
+  firstAckMs?: number;
+  /** Full service: ms from the start of the run to the node's first records received (accepted). */
+  firstReceivedMs?: number;
   /** Full service: ms from the start of the run to the node's first Delta commit (`undefined`: none). */
   firstCommitMs?: number;
   /** Full service: commits per second and rows seen published per second over the steady seconds. */

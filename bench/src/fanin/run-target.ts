@@ -148,6 +148,7 @@ export async function runFaninTarget(target: FaninTarget, o: FaninRunOptions): P
       steadyTo = o.seconds;
     }
 
+    let firstAckAt: number | undefined;
     const workers: Worker[] = [];
     const finished: Promise<void>[] = [];
     for (let w = 0; w < o.threads; w++) {
@@ -186,6 +187,7 @@ export async function runFaninTarget(target: FaninTarget, o: FaninRunOptions): P
               b.wire += m.acks[i + 2]!;
               b.payload += m.acks[i + 3]!;
               b.latencies.push(m.acks[i + 4]!);
+              if (firstAckAt === undefined || t < firstAckAt) firstAckAt = t;
               tracker?.acked(m.acks[i + 1]!, t);
             }
             for (const t of m.errors) bucketOf(t).errors++;
@@ -211,11 +213,13 @@ export async function runFaninTarget(target: FaninTarget, o: FaninRunOptions): P
     await new Promise((r) => setTimeout(r, startAt - epochNow()));
     let stages: StageProfile | undefined;
     let firstCommitAt: number | undefined;
+    let firstReceivedAt: number | undefined;
     if (o.profile && steadyFrom === 0) await child.ask({ type: 'profile-start' }, 'profiling');
     for (let s = 0; s < o.seconds; s++) {
       await new Promise((r) => setTimeout(r, startAt + (s + 1) * 1000 + 50 - epochNow()));
       const node: TargetSample = await child.ask({ type: 'sample' }, 'sample');
       firstCommitAt ??= node.firstCommitAt;
+      firstReceivedAt ??= node.firstReceivedAt;
       // The profile covers the steady seconds only (not start-up, the ramp or the drain).
       if (o.profile && s + 1 === steadyFrom) await child.ask({ type: 'profile-start' }, 'profiling');
       if (o.profile && s + 1 === steadyTo)
@@ -295,7 +299,9 @@ export async function runFaninTarget(target: FaninTarget, o: FaninRunOptions): P
     }
     await tracker?.drain(30_000);
     // A first commit after the last second (publishing that only started in the drain) counts too.
-    firstCommitAt ??= (await child.ask({ type: 'sample' }, 'sample')).firstCommitAt;
+    const last = await child.ask({ type: 'sample' }, 'sample');
+    firstCommitAt ??= last.firstCommitAt;
+    firstReceivedAt ??= last.firstReceivedAt;
     if (tracker?.lastError !== undefined) errorMessages.push(`visibility poller: ${tracker.lastError}`);
     await child.ask({ type: 'stop' }, 'stopped');
     stopped = true;
@@ -363,6 +369,8 @@ export async function runFaninTarget(target: FaninTarget, o: FaninRunOptions): P
         meanMainElu: mean(steadySamples.map((s) => s.mainElu)),
         meanWorkerElu: mean(steadySamples.map((s) => s.workerElu)),
         ...(budgets.length === 0 ? {} : { peakBudgetMB: Math.max(...budgets) }),
+        ...(firstAckAt === undefined ? {} : { firstAckMs: firstAckAt - startAt }),
+        ...(firstReceivedAt === undefined ? {} : { firstReceivedMs: firstReceivedAt - startAt }),
         ...(target === 'full' && firstCommitAt !== undefined
           ? { firstCommitMs: firstCommitAt - startAt }
           : {}),

@@ -50,9 +50,11 @@ export interface TargetSample {
   /** The main thread's V8 heap in use and the process's `ArrayBuffer`s (MB). */
   heapMB: number;
   arrayBuffersMB: number;
-  /** Full service: Delta commits so far, and when the first one was made (epoch ms). */
+  /** Full service: Delta commits so far, when the first one was made and when the node took its first records
+   * (epoch ms). */
   commits?: number;
   firstCommitAt?: number;
+  firstReceivedAt?: number;
 }
 
 /** What the target process answers. */
@@ -139,6 +141,7 @@ export async function serveTarget(
               unpublishedMB: node.publishers.pendingBytes / 1e6,
               commits: commits.count,
               ...(commits.firstAt === undefined ? {} : { firstCommitAt: commits.firstAt }),
+              ...(commits.firstReceivedAt === undefined ? {} : { firstReceivedAt: commits.firstReceivedAt }),
             }),
       });
     } else if (c.type === 'heap-snapshot') {
@@ -168,14 +171,27 @@ export async function serveTarget(
   }
 }
 
-/** Node metrics that only count the Delta commits (and note when the first was made); the rest do nothing. */
-function commitCounter(): { metrics: NodeMetrics; count: number; firstAt: number | undefined } {
+/**
+ * Node metrics that only count the Delta commits and note when the first was made and when the first records were
+ * received (accepted); the rest do nothing.
+ */
+function commitCounter(): {
+  metrics: NodeMetrics;
+  count: number;
+  firstAt: number | undefined;
+  firstReceivedAt: number | undefined;
+} {
   const none = { inc: () => undefined, observe: () => undefined };
   const counter = {
     count: 0,
     firstAt: undefined as number | undefined,
+    firstReceivedAt: undefined as number | undefined,
     metrics: {
-      recordsReceived: none,
+      recordsReceived: {
+        inc: () => {
+          counter.firstReceivedAt ??= performance.timeOrigin + performance.now();
+        },
+      },
       bytesReceived: none,
       acks: none,
       recordsAcked: none,
