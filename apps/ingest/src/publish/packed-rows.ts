@@ -33,10 +33,11 @@ export interface PackedRows {
 /**
  * Memory one packed request keeps besides its bytes until it is published: the `PackedRows` and its view, the
  * publisher's `PendingBatch`, its WAL position (a bigint), its release closure and budget hold, the queue slot.
- * Measured as the growth of V8 heap + array buffers (after a full GC) per request of a node holding thousands
- * of one-record requests with its publishing stalled, less the records' bytes: 571 B with 737-byte
- * NEOWISE-like records (13,947 requests), 735 B with 10-byte ones (5,374 requests, `test/tiny-requests.test.ts`
- * prints it). Counted as 768.
+ * Measured as the growth of V8 heap + array buffers (after a full GC) of a node holding one-record requests
+ * with its publishing stalled, less the records' bytes: 370 B per request between 11,498 and 34,502 requests of
+ * 737-byte NEOWISE-like records (446-596 B per request at those counts, the stream's fixed costs included),
+ * 735 B per request with 10-byte records (5,374 requests: `test/tiny-requests.test.ts` prints it). Counted as
+ * 768.
  */
 export const PACKED_ROWS_OVERHEAD_BYTES = 768;
 

@@ -7,9 +7,10 @@ import { heldBytes } from './held-bytes.js';
  * Memory every accepted request holds until its WAL append settled, whatever its size: grpc-js's message
  * objects and the decoded request, the session's in-flight entry, the WAL entry's header and frame, the pending
  * append, and the ~16 promises and closures chaining them. Measured on a node whose WAL group commit was held
- * back (`groupCommitMs` 600 s) with 3,607 one-record requests (737-byte NEOWISE-like records) waiting: V8 heap
- * + array buffers grew by 5.7 KB per request, of which 2 × the message (1.5 KB) and the packed rows (1.3 KB)
- * are counted apart: 2.9 KB. Counted as 3 KiB (apps/ingest/README.md, Memory).
+ * back (`groupCommitMs` 600 s), one-record requests of 737-byte NEOWISE-like records waiting: V8 heap + array
+ * buffers grew by 5.1 KB per request between 2,829 and 8,487 requests (5.3-5.9 KB per request at those counts),
+ * of which 2 × the message (1.5 KB) and the packed rows (~1.1 KB) are counted apart: 2.5-2.9 KB. Counted as
+ * 3 KiB (apps/ingest/README.md, Memory).
  */
 export const REQUEST_OVERHEAD_BYTES = 3072;
 
