@@ -119,6 +119,7 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
   const descriptors = await openDescriptorStore(join(dataDir, 'descriptors'));
   const persistent = await PersistentStreams.load(join(dataDir, 'streams.json'));
   const held = await HeldEntries.load(join(dataDir, 'held.json'));
+  await held.forgetBelow(wal.oldestPosition);
   const quarantineDir = options.quarantineDir ?? join(dataDir, 'quarantine');
   const nodeBudget = new ByteBudget(options.nodeBufferBytes ?? 256 * 1024 * 1024);
   const flushBytes = options.flushBytes ?? 64 * 1024 * 1024;

@@ -149,6 +149,8 @@ export function startBacklogReplay(options: BacklogReplayOptions): BacklogReplay
       counts.held++;
       return;
     }
+    // Discarded or quarantined by an operator, not yet trimmed away: never held or published again.
+    if (held.decided(e.position) !== undefined) return;
     const table = options.catalog.current().table(head.table);
     if (table === undefined) {
       await hold(e, head, `table ${head.table} is not provisioned on this node any more`);

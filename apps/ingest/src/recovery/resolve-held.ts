@@ -58,7 +58,10 @@ export async function resolveHeld(
       chosen.map((held) => ({ held, payload: payloads.get(held.position)! })),
     );
   }
-  await parts.held.remove(chosen.map((h) => h.position));
+  await parts.held.decide(
+    chosen.map((h) => h.position),
+    action,
+  );
   parts.log.warn(
     {
       action,
