@@ -5,6 +5,7 @@ import { openTable } from '@lakestream/delta';
 import { BENCH_TABLE_LOCATION } from '../ingest/bench-targets.js';
 import type { Backlog } from './fill-backlog.js';
 import { IngestProcess, type LogLine } from './ingest-process.js';
+import { readProcStats } from './proc-stats.js';
 
 /** The node's log lines that mark recovery's steps (`server-node.ts`, `recovery/replay-backlog.ts`, `main.ts`). */
 export const WAL_READ = 'WAL read: persistent streams restored; replaying the backlog while serving';
@@ -38,9 +39,13 @@ export interface RecoveryMeasurement {
   readonly cpuToReadyS: number;
   readonly cpuToRecoveredS: number;
   readonly cpuSPerWalGB: number;
+  /** The node's mean CPU use over the replay (ready → recovered), in cores. */
+  readonly replayCores: number;
   /** RSS at ready, and the peak up to recovered, MB. */
   readonly readyRssMB: number;
   readonly peakRssMB: number;
+  /** Every 250 ms from the spawn to recovered: `[seconds since the spawn, RSS MB, CPU s so far]`. */
+  readonly timeline: [number, number, number][];
   /** Delta commits the node made (its `lakestream_commits_total`), the table's data files and rows after. */
   readonly commits: number;
   readonly dataFiles: number;
@@ -81,11 +86,17 @@ export async function recoverBacklog(o: RecoverOptions): Promise<RecoveryMeasure
     provisioningFile: o.provisioningFile,
     nodeArgs: o.cpuProfDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', o.cpuProfDir],
   });
+  const timeline: [number, number, number][] = [];
+  const sampler = setInterval(() => {
+    const s = readProcStats(node.pid);
+    if (s !== undefined) timeline.push([(Date.now() - node.spawnedAt) / 1000, s.rssMB, s.cpuSeconds]);
+  }, 250);
   try {
     const { line: ready, metricsPort } = await node.ready();
     const atReady = node.stats();
     const done = await node.waitFor(RECOVERY_DONE);
     const atDone = node.stats();
+    clearInterval(sampler);
     const walRead = await node.waitFor(WAL_READ);
     const commits = await scrapeCounter(metricsPort, 'lakestream_commits_total');
     const exit = await node.stop('SIGTERM');
@@ -112,8 +123,10 @@ export async function recoverBacklog(o: RecoverOptions): Promise<RecoveryMeasure
       cpuToReadyS: atReady.cpuSeconds,
       cpuToRecoveredS: atDone.cpuSeconds,
       cpuSPerWalGB: atDone.cpuSeconds / (o.backlog.walBytes / 1e9),
+      replayCores: (atDone.cpuSeconds - atReady.cpuSeconds) / replayS,
       readyRssMB: atReady.rssMB,
       peakRssMB: atDone.peakRssMB,
+      timeline,
       commits,
       dataFiles: snapshot.files.length,
       rows,
@@ -126,6 +139,7 @@ export async function recoverBacklog(o: RecoverOptions): Promise<RecoveryMeasure
       },
     };
   } finally {
+    clearInterval(sampler);
     await node.stop('SIGKILL');
   }
 }

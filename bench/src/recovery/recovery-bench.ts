@@ -208,6 +208,7 @@ function liveOf(r: FaninTargetResult): LiveMeasurement {
     errors: s.errors,
     recordsAcked: s.recordsAcked,
     rowsPublished: s.rowsPublished,
+    visibleBySecond: r.samples.map((x) => x.visibleRecords ?? 0),
   };
 }
 

@@ -17,6 +17,8 @@ export interface LiveMeasurement {
   errors: number;
   recordsAcked: number;
   rowsPublished: number | undefined;
+  /** Records visible in Delta at the end of each second of the run. */
+  visibleBySecond: number[];
 }
 
 /** One repetition: an empty start, a backlog filled and recovered, the live path. */
@@ -64,12 +66,23 @@ const ROWS: Row[] = [
     fixed(2),
     (r) => r.recovery.walReadS - r.recovery.headerPassS,
   ],
+  [
+    '… of which the WAL open beyond the empty node (every frame read, CRC-checked) (s)',
+    fixed(2),
+    (r) => r.recovery.walReadS - r.recovery.headerPassS - r.empty.walReadS,
+  ],
   ['… header pass (restoreStreams) (s)', fixed(2), (r) => r.recovery.headerPassS],
   ['… encoders and servers started (s)', fixed(2), (r) => r.recovery.readyS - r.recovery.walReadS],
   ['**time to recovered (s)**', fixed(1), (r) => r.recovery.recoveredS],
   ['**replay: WAL MB/s** (recovered − ready)', fixed(1), (r) => r.recovery.replayMBps],
   ['replay: records/s', int, (r) => r.recovery.replayRecordsPerS],
+  ['replay: node CPU in use (cores)', fixed(2), (r) => r.recovery.replayCores],
   ['**node CPU s per WAL GB** (spawn → recovered, all threads)', fixed(1), (r) => r.recovery.cpuSPerWalGB],
+  [
+    'node CPU s per WAL GB, the replay alone (ready → recovered)',
+    fixed(1),
+    (r) => (r.recovery.cpuToRecoveredS - r.recovery.cpuToReadyS) / (r.backlog.walBytes / 1e9),
+  ],
   ['node CPU s to ready (empty node)', fixed(2), (r) => r.empty.cpuToReadyS],
   ['node CPU s to ready', fixed(2), (r) => r.recovery.cpuToReadyS],
   ['**node peak RSS (MB)**', int, (r) => r.recovery.peakRssMB],
