@@ -5,7 +5,7 @@ import { openTable } from '@lakestream/delta';
 import { BENCH_TABLE_LOCATION } from '../ingest/bench-targets.js';
 import type { Backlog } from './fill-backlog.js';
 import { IngestProcess, type LogLine } from './ingest-process.js';
-import { readProcStats } from './proc-stats.js';
+import { readProcStats, readThreadSched, type SchedTime, type ThreadSched } from './proc-stats.js';
 
 /** The node's log lines that mark recovery's steps (`server-node.ts`, `recovery/replay-backlog.ts`, `main.ts`). */
 export const WAL_READ = 'WAL read: persistent streams restored; replaying the backlog while serving';
@@ -44,6 +44,9 @@ export interface RecoveryMeasurement {
   /** RSS at ready, and the peak up to recovered, MB. */
   readonly readyRssMB: number;
   readonly peakRssMB: number;
+  /** Scheduler time of the node's threads from the spawn to ready, and over the replay (ready → recovered). */
+  readonly schedToReady: ThreadSched;
+  readonly schedReplay: ThreadSched;
   /** Every 250 ms from the spawn to recovered: `[seconds since the spawn, RSS MB, CPU s so far]`. */
   readonly timeline: [number, number, number][];
   /** Delta commits the node made (its `lakestream_commits_total`), the table's data files and rows after. */
@@ -94,8 +97,12 @@ export async function recoverBacklog(o: RecoverOptions): Promise<RecoveryMeasure
   try {
     const { line: ready, metricsPort } = await node.ready();
     const atReady = node.stats();
+    const schedAtReady = readThreadSched(node.pid);
     const done = await node.waitFor(RECOVERY_DONE);
     const atDone = node.stats();
+    const schedAtDone = readThreadSched(node.pid);
+    if (schedAtReady === undefined || schedAtDone === undefined)
+      throw new Error(`lakestream-ingest (pid ${node.pid}) is gone`);
     clearInterval(sampler);
     const walRead = await node.waitFor(WAL_READ);
     const commits = await scrapeCounter(metricsPort, 'lakestream_commits_total');
@@ -126,6 +133,8 @@ export async function recoverBacklog(o: RecoverOptions): Promise<RecoveryMeasure
       replayCores: (atDone.cpuSeconds - atReady.cpuSeconds) / replayS,
       readyRssMB: atReady.rssMB,
       peakRssMB: atDone.peakRssMB,
+      schedToReady: schedAtReady,
+      schedReplay: schedSince(schedAtReady, schedAtDone),
       timeline,
       commits,
       dataFiles: snapshot.files.length,
@@ -142,6 +151,12 @@ export async function recoverBacklog(o: RecoverOptions): Promise<RecoveryMeasure
     clearInterval(sampler);
     await node.stop('SIGKILL');
   }
+}
+
+/** `to − from`, thread kind by thread kind. */
+function schedSince(from: ThreadSched, to: ThreadSched): ThreadSched {
+  const d = (a: SchedTime, b: SchedTime): SchedTime => ({ runS: b.runS - a.runS, waitS: b.waitS - a.waitS });
+  return { main: d(from.main, to.main), niced: d(from.niced, to.niced), other: d(from.other, to.other) };
 }
 
 /** The sum of a Prometheus counter over its labels, from the node's `/metrics`. */

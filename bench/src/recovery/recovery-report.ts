@@ -77,6 +77,20 @@ const ROWS: Row[] = [
   ['**replay: WAL MB/s** (recovered − ready)', fixed(1), (r) => r.recovery.replayMBps],
   ['replay: records/s', int, (r) => r.recovery.replayRecordsPerS],
   ['replay: node CPU in use (cores)', fixed(2), (r) => r.recovery.replayCores],
+  ['replay: main thread on a CPU (s)', fixed(1), (r) => r.recovery.schedReplay.main.runS],
+  ['replay: main thread runnable, waiting for a CPU (s)', fixed(1), (r) => r.recovery.schedReplay.main.waitS],
+  [
+    'replay: encoder threads (niceness 10) on a CPU (s, summed)',
+    fixed(1),
+    (r) => r.recovery.schedReplay.niced.runS,
+  ],
+  [
+    'replay: encoder threads runnable, waiting for a CPU (s, summed)',
+    fixed(1),
+    (r) => r.recovery.schedReplay.niced.waitS,
+  ],
+  ['to ready: main thread on a CPU (s)', fixed(2), (r) => r.recovery.schedToReady.main.runS],
+  ['to ready: main thread waiting for a CPU (s)', fixed(2), (r) => r.recovery.schedToReady.main.waitS],
   ['**node CPU s per WAL GB** (spawn → recovered, all threads)', fixed(1), (r) => r.recovery.cpuSPerWalGB],
   [
     'node CPU s per WAL GB, the replay alone (ready → recovered)',
