@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { median } from '../fanin/quantile.js';
 import type { Backlog } from './fill-backlog.js';
 import type { EmptyStart, RecoveryMeasurement } from './recover-backlog.js';
 import { RECOVERY_CATEGORIES, RECOVERY_WINDOWS, type RecoveryProfile } from './recovery-profile.js';
@@ -42,14 +43,6 @@ export interface RecoveryRun {
   reps: RecoveryRep[];
 }
 
-/** The median (the mean of the middle two for an even count); `NaN` when empty. */
-export function median(values: readonly number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  if (s.length === 0) return Number.NaN;
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
 const fixed = (digits: number) => (v: number) => (Number.isFinite(v) ? v.toFixed(digits) : '—');
 const int = (v: number) => (Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') : '—');
 
@@ -88,6 +81,11 @@ const ROWS: Row[] = [
     'replay: encoder threads runnable, waiting for a CPU (s, summed)',
     fixed(1),
     (r) => r.recovery.schedReplay.niced.waitS,
+  ],
+  [
+    'replay: other threads (libuv pool, V8 GC and compiler) on a CPU (s, summed)',
+    fixed(1),
+    (r) => r.recovery.schedReplay.other.runS,
   ],
   ['to ready: main thread on a CPU (s)', fixed(2), (r) => r.recovery.schedToReady.main.runS],
   ['to ready: main thread waiting for a CPU (s)', fixed(2), (r) => r.recovery.schedToReady.main.waitS],
