@@ -15,6 +15,14 @@ export type LogLine = { readonly msg: string; readonly time: string; readonly ep
   Record<string, unknown>
 >;
 
+/** Every node this process started that has not exited yet (see {@link killIngestProcesses}). */
+const running = new Set<ChildProcess>();
+
+/** SIGKILLs every node still running (a benchmark interrupted by a signal leaves none behind). */
+export function killIngestProcesses(): void {
+  for (const child of running) child.kill('SIGKILL');
+}
+
 /** Options of {@link IngestProcess.start}. */
 export interface IngestProcessOptions {
   readonly dataDir: string;
@@ -48,7 +56,11 @@ export class IngestProcess {
     this.spawnedAtMonoUs = Number(process.hrtime.bigint() / 1000n);
     this.spawnedAt = Date.now();
     this.#child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    this.exited = once(this.#child, 'exit').then(([code, signal]) => (code ?? signal) as number | string);
+    running.add(this.#child);
+    this.exited = once(this.#child, 'exit').then(([code, signal]) => {
+      running.delete(this.#child);
+      return (code ?? signal) as number | string;
+    });
     this.#child.stderr!.on('data', (d: Buffer) => {
       this.#stderr = (this.#stderr + d.toString()).slice(-4000);
     });

@@ -10,6 +10,7 @@ import type { FaninTargetResult } from '../fanin/fanin-types.js';
 import { runFaninTarget } from '../fanin/run-target.js';
 import { benchSnapshot, benchTableSchema } from '../ingest/bench-targets.js';
 import { fillBacklog } from './fill-backlog.js';
+import { killIngestProcesses } from './ingest-process.js';
 import { measureEmptyStart, recoverBacklog } from './recover-backlog.js';
 import { analyseRecoveryProfile } from './recovery-profile.js';
 import {
@@ -80,6 +81,7 @@ export async function runRecoveryBench(options: RecoveryBenchOptions = {}): Prom
   }
   const removeRoot = () => rmSync(root, { recursive: true, force: true });
   const onSignal = () => {
+    killIngestProcesses();
     removeRoot();
     process.exit(130);
   };
