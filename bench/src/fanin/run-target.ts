@@ -38,6 +38,8 @@ export interface FaninRunOptions {
   profile: boolean;
   /** How the full node encodes its data files (its `--parquet-compression`, `--parquet-statistics`). */
   parquet: DataFileOptions;
+  /** The full node's `--flush-bytes` (default `openIngestNode`'s, 64 MiB; the bin's is 128 MiB). */
+  flushBytes?: number | undefined;
   /** Also keep the raw profiles (one `.cpuprofile` per thread) in `<profileDir>/<target>/`. */
   profileDir?: string | undefined;
   /** Write a heap snapshot of the node's main thread halfway through the steady seconds, into this directory. */
@@ -123,6 +125,7 @@ export async function runFaninTarget(target: FaninTarget, o: FaninRunOptions): P
         token: { id: o.token.id, hash: o.token.hash },
         profile: o.profile,
         parquet: o.parquet,
+        ...(o.flushBytes === undefined ? {} : { flushBytes: o.flushBytes }),
       },
       'started',
     );

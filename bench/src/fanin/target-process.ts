@@ -21,6 +21,8 @@ export type TargetCommand =
       profile: boolean;
       /** How the full node encodes its data files. */
       parquet: DataFileOptions;
+      /** The full node's `--flush-bytes` (default the library's, `openIngestNode`'s 64 MiB). */
+      flushBytes?: number;
     }
   | { type: 'sample' }
   | { type: 'profile-start' }
@@ -79,6 +81,7 @@ export async function serveTarget(
         // The node's warnings and errors (a failed publish is retried silently otherwise) go to stderr.
         node = await openBenchNode(c.dataDir, c.token, {
           parquet: c.parquet,
+          ...(c.flushBytes === undefined ? {} : { flushBytes: c.flushBytes }),
           log: createLogger({ level: 'warn', destination: process.stderr }),
         });
         const n = node;
