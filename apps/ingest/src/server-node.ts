@@ -112,24 +112,22 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
   await mkdir(dataDir, { recursive: true });
   const nodeId = options.nodeId ?? (await loadNodeId(dataDir));
   const fsyncLatency = options.metrics?.walFsyncLatency;
+  const persistent = await PersistentStreams.load(join(dataDir, 'streams.json'));
+  const restorer = restoreStreams(persistent);
+  const opening = performance.now();
   const wal = await openWal(options.walDir ?? join(dataDir, 'wal'), {
     ...options.wal,
     ...(fsyncLatency && { onFsync: (seconds: number) => fsyncLatency.observe(seconds) }),
+    onRecoveredEntry: restorer.onRecoveredEntry,
   });
+  const backlog = restorer.backlog(wal);
+  const openMs = Math.round(performance.now() - opening);
   const descriptors = await openDescriptorStore(join(dataDir, 'descriptors'));
-  const persistent = await PersistentStreams.load(join(dataDir, 'streams.json'));
   const held = await HeldEntries.load(join(dataDir, 'held.json'));
   await held.forgetBelow(wal.oldestPosition);
   const quarantineDir = options.quarantineDir ?? join(dataDir, 'quarantine');
   const nodeBudget = new ByteBudget(options.nodeBufferBytes ?? 256 * 1024 * 1024);
   const flushBytes = options.flushBytes ?? 64 * 1024 * 1024;
-  let backlog: WalBacklog;
-  try {
-    backlog = await restoreStreams(wal, persistent);
-  } catch (err) {
-    await wal.close();
-    throw err;
-  }
   log.info(
     {
       nodeId,
@@ -138,6 +136,7 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
       to: backlog.to.toString(),
       held: held.size,
       walRecovery: wal.recovery,
+      openMs,
     },
     'WAL read: persistent streams restored; replaying the backlog while serving',
   );

@@ -25,9 +25,10 @@ export interface RecoverOptions {
 
 /** One restart of the node on a backlog, measured. Times are seconds from the spawn. */
 export interface RecoveryMeasurement {
-  /** Spawn → the log line that ends the header pass ("WAL read: …"), and that pass's own duration. */
+  /** Spawn → the log line after the WAL is open ("WAL read: …"), and the open's own duration (every frame
+   * CRC-checked, every entry header applied to persistent-stream state in the same pass). */
   readonly walReadS: number;
-  readonly headerPassS: number;
+  readonly walOpenS: number;
   /** Spawn → "lakestream-ingest ready" (serving): time to ready. */
   readonly readyS: number;
   /** Spawn → "recovery done" (every backlog entry in its table): time to recovered. */
@@ -114,7 +115,7 @@ export async function recoverBacklog(o: RecoverOptions): Promise<RecoveryMeasure
     const rows = snapshot.numRecords ?? -1;
     if (rows !== o.backlog.records)
       throw new Error(`the table holds ${rows} rows after recovery, ${o.backlog.records} were acked`);
-    const headerPassS = (walRead.ms as number) / 1000;
+    const walOpenS = (walRead.openMs as number) / 1000;
     const readyS = node.secondsTo(ready);
     const recoveredS = node.secondsTo(done);
     const replayS = recoveredS - readyS;
@@ -122,7 +123,7 @@ export async function recoverBacklog(o: RecoverOptions): Promise<RecoveryMeasure
     const mono = (l: LogLine) => node.monoUsOf(l);
     return {
       walReadS: node.secondsTo(walRead),
-      headerPassS,
+      walOpenS,
       readyS,
       recoveredS,
       replayMBps: o.backlog.walBytes / 1e6 / replayS,

@@ -19,7 +19,7 @@ export const WAL_DEFAULTS = {
   groupCommitMs: 0,
   writeMode: 'async',
   firstPosition: 0n,
-} as const satisfies Required<Omit<WalOptions, 'onFsync'>>;
+} as const satisfies Required<Omit<WalOptions, 'onFsync' | 'onRecoveredEntry'>>;
 
 /**
  * Opens (creating when absent) the WAL in `dir`: recovers its segments (`recoverSegments`: a torn tail of
@@ -28,13 +28,17 @@ export const WAL_DEFAULTS = {
  * directory at a time (not enforced here: the node owns its data directory).
  */
 export async function openWal(dir: string, options: WalOptions = {}): Promise<Wal> {
-  const settings: WalSettings = { ...WAL_DEFAULTS, ...options, onFsync: options.onFsync };
+  const { onRecoveredEntry, ...rest } = options;
+  const settings: WalSettings = { ...WAL_DEFAULTS, ...rest, onFsync: options.onFsync };
   try {
     await mkdir(dir, { recursive: true });
   } catch (cause) {
     throw ioError('mkdir', dir, cause);
   }
-  const { segments, recovery } = await recoverSegments(dir);
+  const { segments, recovery } = await recoverSegments(
+    dir,
+    onRecoveredEntry && ((position, payload) => onRecoveredEntry({ position, payload })),
+  );
   let last = segments.pop();
   if (last === undefined) {
     const handle = await createSegment(dir, settings.firstPosition);
@@ -95,7 +99,9 @@ interface PendingAppend {
 // its frames, fdatasyncs (rolling segments on the way) and resolves it. A step starts when the queue holds
 // `groupCommitBytes` or its oldest entry is `groupCommitMs` old; appends arriving meanwhile wait for the next.
 /** The options with their defaults; `onFsync` stays optional. */
-type WalSettings = Required<Omit<WalOptions, 'onFsync'>> & { onFsync: WalOptions['onFsync'] };
+type WalSettings = Required<Omit<WalOptions, 'onFsync' | 'onRecoveredEntry'>> & {
+  onFsync: WalOptions['onFsync'];
+};
 
 class GroupCommitWal implements Wal {
   readonly #dir: string;
