@@ -6,6 +6,12 @@ import type { Authenticator } from './auth/authenticator.js';
 import type { CatalogSource } from './catalog/catalog-view.js';
 import { type Log, silentLog } from './grpc/log.js';
 import { type IngestServer, startIngestServer } from './grpc/server.js';
+import { removeNodeTempFiles } from './maintenance/node-temp-files.js';
+import {
+  type OrphanCleanupMetrics,
+  type OrphanCleanupOptions,
+  startOrphanCleanup,
+} from './maintenance/orphan-cleanup.js';
 import { createPublisherSet, type PublisherSet } from './publish/publisher-set.js';
 import { type RecoveryReport, recover } from './publish/recovery.js';
 import type { DataFileOptions } from './publish/table-publisher.js';
@@ -50,10 +56,12 @@ export interface IngestNodeOptions {
   readonly connectionWindowBytes?: number | undefined;
   /** Prometheus metrics of the data path (`createMetrics()`); optional. */
   readonly metrics?: NodeMetrics | undefined;
+  /** Removing crash leftovers from the tables published to (`startOrphanCleanup`; default hourly, 7 days old). */
+  readonly orphanCleanup?: OrphanCleanupOptions | undefined;
 }
 
 /** The metrics the data path updates: the stream counters plus publishing. */
-export interface NodeMetrics extends StreamMetrics {
+export interface NodeMetrics extends StreamMetrics, OrphanCleanupMetrics {
   readonly publishLag: { observe(labels: { table: string }, value: number): void };
   readonly commits: { inc(labels: { table: string }, value: number): void };
   readonly walFsyncLatency: { observe(value: number): void };
@@ -76,13 +84,16 @@ export interface IngestNode extends AsyncDisposable {
 }
 
 /**
- * Opens the data path of an ingest node: WAL (recovering a torn tail), descriptor store, persistent-stream
- * state, publishers; replays what the tables do not hold yet (see `recover`), then starts the gRPC server.
+ * Opens the data path of an ingest node: removes the temp files a crash left among its state files, opens the
+ * WAL (recovering a torn tail), descriptor store, persistent-stream state, publishers; replays what the tables
+ * do not hold yet (see `recover`), starts the gRPC server, then the background removal of crash leftovers from
+ * the tables it publishes to (`startOrphanCleanup`).
  */
 export async function openIngestNode(options: IngestNodeOptions): Promise<IngestNode> {
   const log = options.log ?? silentLog;
   const dataDir = options.dataDir;
   await mkdir(dataDir, { recursive: true });
+  await removeNodeTempFiles(dataDir, log, options.metrics);
   const nodeId = options.nodeId ?? (await loadNodeId(dataDir));
   const fsyncLatency = options.metrics?.walFsyncLatency;
   const wal = await openWal(options.walDir ?? join(dataDir, 'wal'), {
@@ -153,9 +164,18 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
     streamWindowBytes: options.streamWindowBytes,
     connectionWindowBytes: options.connectionWindowBytes,
   });
+  const cleanup = startOrphanCleanup({
+    dataDir,
+    catalog: options.catalog,
+    tables: () => publishers.publishInfo().map((p) => p.table),
+    log,
+    metrics: options.metrics,
+    options: options.orphanCleanup,
+  });
   let closing: Promise<void> | undefined;
   const close = (drainMs = 5000): Promise<void> => {
     closing ??= (async () => {
+      await cleanup.close();
       await server.close(drainMs);
       try {
         if (pipeline.failure === undefined) await publishers.flushAll();
