@@ -46,6 +46,7 @@ describe('loadConfig: defaults and the data directory', () => {
       publish: { flushMs: 1000, flushBytes: 128 * 1024 * 1024 },
       wal: { dir: join(dir, 'wal') },
       drainGraceMs: 30_000,
+      orphanCleanup: { minAgeMs: 7 * 24 * 3_600_000, intervalMs: 3_600_000 },
     });
     expect(Object.keys(config.wal)).toEqual(['dir']);
     expect(config.nodeId).toMatch(/^node-[0-9a-f-]{36}$/);
@@ -133,6 +134,13 @@ describe('loadConfig: flags, variables and precedence', () => {
     expect(fromFlag.logLevel).toBe('warn');
   });
 
+  it('takes the orphan cleanup options (an interval of 0 turns it off)', () => {
+    const config = loadConfig(['--data-dir', dir, '--orphan-file-age-ms', '60000'], {
+      LAKESTREAM_ORPHAN_CLEANUP_INTERVAL_MS: '0',
+    });
+    expect(config.orphanCleanup).toEqual({ minAgeMs: 60_000, intervalMs: 0 });
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig(['--data-dir', dir], { LAKESTREAM_PORT: '' }).port).toBe(50051);
   });
@@ -188,6 +196,12 @@ describe('loadConfig: every refusal', () => {
       ['--metrics-port', '-1'],
       {},
       "--metrics-port: expected an integer 0–65535, got '-1'",
+    ],
+    [
+      'an orphan-file age under a minute (what the node itself may take from a data file to its commit)',
+      ['--orphan-file-age-ms', '1000'],
+      {},
+      "--orphan-file-age-ms: expected a duration in ms, an integer 60000–31536000000, got '1000'",
     ],
     [
       'a bad port in the environment',

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { ORPHAN_CLEANUP_DEFAULTS } from './maintenance/orphan-cleanup.js';
 import type { WalOptions } from './wal/wal.js';
 
 /*
@@ -59,6 +60,8 @@ export interface IngestConfig {
   >;
   /** How long a drain (admin `Drain` with grace 0, or SIGTERM) lets streams finish. */
   readonly drainGraceMs: number;
+  /** Removing crash leftovers from the tables (see `startOrphanCleanup`); `intervalMs` 0: off. */
+  readonly orphanCleanup: { readonly minAgeMs: number; readonly intervalMs: number };
   /** Things worth one log line at start (a generated admin secret and where it is). Never the secret. */
   readonly notices: readonly string[];
 }
@@ -350,6 +353,24 @@ export const CONFIG_OPTIONS = {
     30_000,
     'How long a drain (SIGTERM, admin Drain with grace 0) lets streams finish their acks.',
   ),
+  orphanFileAgeMs: option(
+    '--orphan-file-age-ms',
+    integer(60_000, 365 * 24 * 3_600_000, 'a duration in ms, an integer'),
+    ORPHAN_CLEANUP_DEFAULTS.minAgeMs,
+    "Crash leftovers in the node's tables (temp files, data files no table version references) are removed once this old. The default is what Delta's VACUUM keeps of untracked files: another engine's job (Spark OPTIMIZE, MERGE) writing the same table commits its files only when it ends. Lower it only when nothing but ingest nodes write the tables, and keep it well above the longest encode + commit under load.",
+    {
+      defaultDoc: `${ORPHAN_CLEANUP_DEFAULTS.minAgeMs} (${ORPHAN_CLEANUP_DEFAULTS.minAgeMs / 86_400_000} days)`,
+    },
+  ),
+  orphanCleanupIntervalMs: option(
+    '--orphan-cleanup-interval-ms',
+    integer(0, 7 * 24 * 3_600_000, 'a duration in ms, an integer'),
+    ORPHAN_CLEANUP_DEFAULTS.intervalMs,
+    'How often the node removes crash leftovers from the tables it publishes to (first right after start, in the background); each run reads only the log written since the last. 0: never.',
+    {
+      defaultDoc: `${ORPHAN_CLEANUP_DEFAULTS.intervalMs} (${ORPHAN_CLEANUP_DEFAULTS.intervalMs / 3_600_000} hour)`,
+    },
+  ),
 } as const;
 
 type Options = typeof CONFIG_OPTIONS;
@@ -560,6 +581,7 @@ export function loadConfig(
     },
     wal: wal as IngestConfig['wal'],
     drainGraceMs: v.drainGraceMs!,
+    orphanCleanup: { minAgeMs: v.orphanFileAgeMs!, intervalMs: v.orphanCleanupIntervalMs! },
     notices,
   };
   return deepFreeze(config);

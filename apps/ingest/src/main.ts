@@ -74,6 +74,7 @@ async function main(argv: readonly string[]): Promise<void> {
     flushMs: config.publish.flushMs,
     log,
     metrics,
+    orphanCleanup: config.orphanCleanup,
   });
   metrics.attachStreams(node.live);
   metrics.attachCatalog(catalog);

@@ -6,6 +6,12 @@ import type { Authenticator } from './auth/authenticator.js';
 import type { CatalogSource } from './catalog/catalog-view.js';
 import { type Log, silentLog } from './grpc/log.js';
 import { type IngestServer, startIngestServer } from './grpc/server.js';
+import { removeNodeTempFiles } from './maintenance/node-temp-files.js';
+import {
+  type OrphanCleanupMetrics,
+  type OrphanCleanupOptions,
+  startOrphanCleanup,
+} from './maintenance/orphan-cleanup.js';
 import { assessHealth, type NodeHealth } from './node-health.js';
 import { createPublisherSet, type PublisherSet } from './publish/publisher-set.js';
 import type { DataFileOptions } from './publish/table-publisher.js';
@@ -63,10 +69,12 @@ export interface IngestNodeOptions {
   readonly connectionWindowBytes?: number | undefined;
   /** Prometheus metrics of the data path (`createMetrics()`); optional. */
   readonly metrics?: NodeMetrics | undefined;
+  /** Removing crash leftovers from the tables published to (`startOrphanCleanup`; default hourly, 7 days old). */
+  readonly orphanCleanup?: OrphanCleanupOptions | undefined;
 }
 
 /** The metrics the data path updates: the stream counters plus publishing. */
-export interface NodeMetrics extends StreamMetrics {
+export interface NodeMetrics extends StreamMetrics, OrphanCleanupMetrics {
   readonly publishLag: { observe(labels: { table: string }, value: number): void };
   readonly commits: { inc(labels: { table: string }, value: number): void };
   readonly publishFailures: { inc(labels: { table: string }, value: number): void };
@@ -101,15 +109,18 @@ export interface IngestNode extends AsyncDisposable {
 }
 
 /**
- * Opens the data path of an ingest node: WAL (recovering a torn tail), descriptor store, persistent-stream
- * state brought up to date from the WAL (`restoreStreams`), publishers; starts the gRPC server, and replays
- * the WAL backlog into the tables while serving (`startBacklogReplay`): a node whose table store is down
- * still starts, acks from the WAL and reports itself degraded until it can publish again.
+ * Opens the data path of an ingest node: removes the temp files a crash left among its state files, opens the
+ * WAL (recovering a torn tail) with persistent-stream state brought up to date from it (`restoreStreams`),
+ * descriptor store, publishers; starts the gRPC server, then replays the WAL backlog into the tables while
+ * serving (`startBacklogReplay`: a node whose table store is down still starts, acks from the WAL and reports
+ * itself degraded until it can publish again) and removes crash leftovers from the tables it publishes to in
+ * the background (`startOrphanCleanup`).
  */
 export async function openIngestNode(options: IngestNodeOptions): Promise<IngestNode> {
   const log = options.log ?? silentLog;
   const dataDir = options.dataDir;
   await mkdir(dataDir, { recursive: true });
+  await removeNodeTempFiles(dataDir, log, options.metrics);
   const nodeId = options.nodeId ?? (await loadNodeId(dataDir));
   const fsyncLatency = options.metrics?.walFsyncLatency;
   const persistent = await PersistentStreams.load(join(dataDir, 'streams.json'));
@@ -203,9 +214,18 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
     memoryBytes: options.recoveryBufferBytes ?? 2 * flushBytes,
     log,
   });
+  const cleanup = startOrphanCleanup({
+    dataDir,
+    catalog: options.catalog,
+    tables: () => publishers.publishInfo().map((p) => p.table),
+    log,
+    metrics: options.metrics,
+    options: options.orphanCleanup,
+  });
   let closing: Promise<void> | undefined;
   const close = (drainMs = 5000): Promise<void> => {
     closing ??= (async () => {
+      await cleanup.close();
       await server.close(drainMs);
       await recovery.close();
       try {

@@ -46,6 +46,10 @@ export interface IngestMetrics {
   readonly inflightBytes: Gauge;
   /** Version of the catalog snapshot in force (read at each scrape once a catalog is attached). */
   readonly catalogVersion: Gauge;
+  /** Crash leftovers removed, by kind: `data`, `temp` (tables'), `state_temp` (the node's own state files). */
+  readonly orphanFilesRemoved: Counter<'kind'>;
+  /** Their bytes. */
+  readonly orphanBytesRemoved: Counter<'kind'>;
   /** Reads the live streams at each scrape: `lakestream_streams` and the `lakestream_stream_*` series. */
   attachStreams(streams: StreamRegistry): void;
   /** Failed publish attempts (each is retried with backoff; the WAL keeps the records). */
@@ -229,6 +233,16 @@ export function createMetrics(options: MetricsOptions = {}): IngestMetrics {
       registers,
     }),
     catalogVersion,
+    orphanFilesRemoved: counter(
+      'lakestream_orphan_files_removed_total',
+      'Crash leftovers removed: data files no table version references, temp files of tables and of the node.',
+      ['kind'],
+    ),
+    orphanBytesRemoved: counter(
+      'lakestream_orphan_bytes_removed_total',
+      'Bytes of the crash leftovers removed.',
+      ['kind'],
+    ),
     attachStreams(registryOfStreams) {
       streamRegistry = registryOfStreams;
     },

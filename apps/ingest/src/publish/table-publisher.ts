@@ -1,4 +1,3 @@
-import { isAbsolute, join } from 'node:path';
 import {
   createTable,
   isDeltaError,
@@ -23,6 +22,7 @@ export const DEFAULT_DATA_FILE_OPTIONS: DataFileOptions = { compression: 'snappy
 
 import type { RecordBatch } from 'apache-arrow';
 import type { ProvisionedTable } from '../catalog/catalog-view.js';
+import { tableLocation } from '../catalog/table-location.js';
 
 /** One durable WAL entry's decoded rows, waiting to be published. */
 export interface PendingBatch {
@@ -124,7 +124,7 @@ export interface TablePublisher extends AsyncDisposable {
 /** Creates the publisher of one table (the Delta table is opened, or created from the catalog, lazily). */
 export function createTablePublisher(options: TablePublisherOptions): TablePublisher {
   const { table, appId } = options;
-  const location = isAbsolute(table.location) ? table.location : join(options.dataDir, table.location);
+  const location = tableLocation(options.dataDir, table);
   let pending: PendingBatch[] = [];
   let sorted = true;
   let pendingBytes = 0;

@@ -46,6 +46,12 @@ export async function openDescriptorStore(dir: string): Promise<DescriptorStore>
   };
 }
 
+/** Whether `name` is the temp file of a descriptor write a crash interrupted (`<sha256>.desc.tmp`). */
+export function isDescriptorTempFile(name: string): boolean {
+  return /^[0-9a-f]{64}\.desc\.tmp$/.test(name);
+}
+
+/** Writes `<sha256>.desc` as `<sha256>.desc.tmp`, fsync, rename, fsync of the directory. */
 async function writeDurably(path: string, bytes: Uint8Array): Promise<void> {
   const tmp = `${path}.tmp`;
   const fh = await open(tmp, 'w');

@@ -3,6 +3,11 @@ import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { WalRecord, WalRecordHead } from './wal-entry.js';
 
+/** The temp file `save` writes and renames over `file`; a crash in between leaves it (see `removeNodeTempFiles`). */
+export function stateTempFile(file: string): string {
+  return `${file}.tmp`;
+}
+
 /** What the node remembers of one persistent stream. */
 export interface PersistentStreamState {
   readonly streamId: string;
@@ -99,7 +104,7 @@ export class PersistentStreams {
       })),
     };
     await mkdir(dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.tmp`;
+    const tmp = stateTempFile(this.file);
     const fh = await open(tmp, 'w');
     try {
       await fh.writeFile(JSON.stringify(body));
