@@ -221,6 +221,7 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
     log,
     metrics: options.metrics,
     options: options.orphanCleanup,
+    startAfter: recovery.done,
   });
   let closing: Promise<void> | undefined;
   const close = (drainMs = 5000): Promise<void> => {

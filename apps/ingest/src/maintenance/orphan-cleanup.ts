@@ -71,6 +71,9 @@ export function startOrphanCleanup(parts: {
   readonly log: Log;
   readonly metrics?: OrphanCleanupMetrics | undefined;
   readonly options?: OrphanCleanupOptions | undefined;
+  /** The first run waits for it (the node's WAL replay: only then has every table it holds records of a
+   * publisher, so `tables()` names them). Default: start at once. */
+  readonly startAfter?: Promise<unknown> | undefined;
 }): OrphanCleanup {
   const { log, metrics } = parts;
   const minAgeMs = parts.options?.minAgeMs ?? ORPHAN_CLEANUP_DEFAULTS.minAgeMs;
@@ -161,7 +164,7 @@ export function startOrphanCleanup(parts: {
     }, delayMs);
     timer.unref();
   };
-  if (intervalMs > 0) schedule(0);
+  if (intervalMs > 0) void (parts.startAfter ?? Promise.resolve()).then(() => schedule(0));
 
   const close = async (): Promise<void> => {
     closed = true;
