@@ -38,6 +38,8 @@ describe('loadConfig: defaults and the data directory', () => {
       logLevel: 'info',
       limits: {
         maxStreams: 1024,
+        streamHandshakeTimeoutMs: 10_000,
+        streamIdleTimeoutMs: 600_000,
         maxRecordBytes: 10 * 1024 * 1024,
         maxRequestBytes: 10 * 1024 * 1024 + 64 * 1024,
         streamInflightBytes: 64 * 1024 * 1024,

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { ABUSE_TIMEOUTS } from './stream/abuse-limits.js';
 import type { WalOptions } from './wal/wal.js';
 
 /*
@@ -39,6 +40,9 @@ export interface IngestConfig {
   readonly logLevel: LogLevel;
   readonly limits: {
     readonly maxStreams: number;
+    readonly streamHandshakeTimeoutMs: number;
+    /** 0: never. */
+    readonly streamIdleTimeoutMs: number;
     readonly maxRecordBytes: number;
     readonly maxRequestBytes: number;
     readonly streamInflightBytes: number;
@@ -262,6 +266,18 @@ export const CONFIG_OPTIONS = {
     integer(1, 1_000_000),
     1024,
     'Live streams per node; more are refused with RESOURCE_EXHAUSTED.',
+  ),
+  streamHandshakeTimeoutMs: option(
+    '--stream-handshake-timeout-ms',
+    integer(1, 3_600_000, 'a duration in ms, an integer'),
+    ABUSE_TIMEOUTS.streamHandshakeMs,
+    'A stream that sends no create_stream / resume_stream (Flight: no schema) within this long ends with DEADLINE_EXCEEDED: it held a stream slot without starting.',
+  ),
+  streamIdleTimeoutMs: option(
+    '--stream-idle-timeout-ms',
+    integer(0, 86_400_000, 'a duration in ms, an integer'),
+    ABUSE_TIMEOUTS.streamIdleMs,
+    'An open stream that sends no request for this long is closed (close_stream_signal, then status OK: the SDK reconnects when it has records); 0: never.',
   ),
   maxRecordBytes: option(
     '--max-record-bytes',
@@ -548,6 +564,8 @@ export function loadConfig(
     logLevel: v.logLevel!,
     limits: {
       maxStreams: v.maxStreams!,
+      streamHandshakeTimeoutMs: v.streamHandshakeTimeoutMs!,
+      streamIdleTimeoutMs: v.streamIdleTimeoutMs!,
       maxRecordBytes: v.maxRecordBytes!,
       maxRequestBytes: v.maxRequestBytes!,
       streamInflightBytes: v.streamInflightBytes!,

@@ -54,6 +54,8 @@ async function main(argv: readonly string[]): Promise<void> {
       maxRecordBytes: config.limits.maxRecordBytes,
       streamInFlightBytes: config.limits.streamInflightBytes,
       maxStreams: config.limits.maxStreams,
+      handshakeTimeoutMs: config.limits.streamHandshakeTimeoutMs,
+      idleTimeoutMs: config.limits.streamIdleTimeoutMs,
     },
     nodeBufferBytes: config.limits.nodeInflightBytes,
     flushBytes: config.publish.flushBytes,

@@ -27,6 +27,7 @@ export async function serveDoPut(call: FlightCall, ctx: StreamContext): Promise<
 }
 
 class FlightSession extends IngestSession<FlightData | MalformedFlightData> {
+  protected override readonly opening = 'schema FlightData';
   private schemaFrame: Uint8Array | undefined;
 
   constructor(call: FlightCall, ctx: StreamContext) {

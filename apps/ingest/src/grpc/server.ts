@@ -5,6 +5,7 @@ import type { CatalogSource } from '../catalog/catalog-view.js';
 import { IngestError } from '../errors.js';
 import { flightServerService } from '../flight/flight-proto.js';
 import { type FlightCall, serveDoPut } from '../flight/flight-session.js';
+import { ABUSE_TIMEOUTS } from '../stream/abuse-limits.js';
 import type { IngestPipeline } from '../stream/ingest-pipeline.js';
 import { LiveStreams } from '../stream/live-streams.js';
 import { retireStream } from '../stream/retire-stream.js';
@@ -59,12 +60,14 @@ export interface IngestServer extends AsyncDisposable {
   forceClose(): void;
 }
 
-/** Default limits (spec: the client caps requests at 10 MiB − 64 KiB). */
+/** Default limits (spec: the client caps requests at 10 MiB − 64 KiB; timeouts: see `abuse-limits.ts`). */
 export const DEFAULT_LIMITS: StreamLimits = {
   maxRequestBytes: 10 * 1024 * 1024,
   maxRecordBytes: 10 * 1024 * 1024,
   streamInFlightBytes: 64 * 1024 * 1024,
   maxStreams: 1024,
+  handshakeTimeoutMs: ABUSE_TIMEOUTS.streamHandshakeMs,
+  idleTimeoutMs: ABUSE_TIMEOUTS.streamIdleMs,
 };
 
 /**

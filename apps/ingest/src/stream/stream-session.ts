@@ -30,6 +30,10 @@ export interface StreamLimits {
   readonly streamInFlightBytes: number;
   /** Live streams per node; more are refused with RESOURCE_EXHAUSTED. Default 1024. */
   readonly maxStreams: number;
+  /** A stream that sends no first message (`create_stream`, …) within this long ends with DEADLINE_EXCEEDED. */
+  readonly handshakeTimeoutMs: number;
+  /** An open stream that sends no request for this long is closed (status OK, see `IngestSession`); 0: never. */
+  readonly idleTimeoutMs: number;
 }
 
 /** Everything a stream handler uses. */
@@ -93,6 +97,10 @@ class StreamSession extends IngestSession<StreamRequest | MalformedRequest> {
   }
 
   // 1. Opening: create_stream or resume_stream -------------------------------------------------------------
+
+  protected override get opening(): string {
+    return this.kind === 'persistent' ? 'create_stream or resume_stream' : 'create_stream';
+  }
 
   protected override async open(msg: StreamRequest | MalformedRequest, signal: AbortSignal): Promise<void> {
     if (msg.kind === 'malformed') throw msg.error;

@@ -1,0 +1,92 @@
+import * as grpc from '@grpc/grpc-js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { IngestNode } from '../src/server-node.js';
+import { flightClient, openDoPut } from './support/flight-client.js';
+import { ORDERS, type testCatalog } from './support/test-catalog.js';
+import { startTestNode, tempDir } from './support/test-node.js';
+import { openStream, req, zerobusClient } from './support/zerobus-client.js';
+
+// Bounded under abuse: a client cannot hold the node's streams, connections or memory for nothing.
+
+const HANDSHAKE_MS = 400;
+const IDLE_MS = 1500;
+
+let dir: string;
+let cleanup: () => Promise<void>;
+let node: IngestNode;
+let cat: ReturnType<typeof testCatalog>;
+let client: ReturnType<typeof zerobusClient>;
+let flight: ReturnType<typeof flightClient>;
+
+beforeAll(async () => {
+  ({ dir, cleanup } = await tempDir());
+  ({ node, cat } = await startTestNode(dir, {
+    limits: { handshakeTimeoutMs: HANDSHAKE_MS, idleTimeoutMs: IDLE_MS },
+  }));
+  client = zerobusClient(node.port);
+  flight = flightClient(node.port);
+});
+
+afterAll(async () => {
+  client.close();
+  flight.close();
+  await node.close(500);
+  await cleanup();
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('streams that do not start, or go quiet', () => {
+  it('a stream that never sends create_stream ends with DEADLINE_EXCEEDED saying what to send', async () => {
+    const ephemeral = openStream(client, 'EphemeralStream', cat.tokens.good.token, ORDERS);
+    const persistent = openStream(client, 'PersistentStream', cat.tokens.good.token, ORDERS);
+    const doPut = openDoPut(flight, cat.tokens.good.token, ORDERS);
+    const hint = `within ${HANDSHAKE_MS} ms of opening the stream, so this ingest node ended it`;
+    expect(await ephemeral.ended).toEqual({
+      code: grpc.status.DEADLINE_EXCEEDED,
+      details: `table ${ORDERS}: no create_stream ${hint}; send create_stream as the first message, as soon as the response headers arrive`,
+    });
+    expect(await persistent.ended).toEqual({
+      code: grpc.status.DEADLINE_EXCEEDED,
+      details: `table ${ORDERS}: no create_stream or resume_stream ${hint}; send create_stream or resume_stream as the first message, as soon as the response headers arrive`,
+    });
+    expect(await doPut.ended).toEqual({
+      code: grpc.status.DEADLINE_EXCEEDED,
+      details: `table ${ORDERS}: no schema FlightData ${hint}; send schema FlightData as the first message, as soon as the response headers arrive`,
+    });
+    expect(node.live.size).toBe(0);
+  }, 20_000);
+
+  it('the handshake timeout ends with create_stream: an open stream may wait longer before its records', async () => {
+    const s = openStream(client, 'EphemeralStream', cat.tokens.good.token, ORDERS);
+    s.send(req.create(ORDERS, 2));
+    await s.streamId();
+    await sleep(HANDSHAKE_MS * 2);
+    s.send(req.json(0, ['{"id":1}']));
+    await s.ackedAtLeast(0);
+    expect((await s.finish()).code).toBe(grpc.status.OK);
+  }, 20_000);
+
+  it('a stream that keeps sending is not idle; one that stops is closed: close_stream_signal, acks, OK', async () => {
+    const busy = openStream(client, 'EphemeralStream', cat.tokens.good.token, ORDERS);
+    busy.send(req.create(ORDERS, 2));
+    await busy.streamId();
+    const quiet = openStream(client, 'PersistentStream', cat.tokens.good.token, ORDERS);
+    quiet.send(req.persistentCreate(ORDERS, 2));
+    await quiet.streamId();
+    quiet.send(req.json(0, ['{"id":2}']));
+    // The busy stream sends a request every 50 ms for longer than the idle timeout.
+    const started = Date.now();
+    for (let o = 0; Date.now() - started < IDLE_MS * 1.5; o++) {
+      busy.send(req.json(o, [JSON.stringify({ id: 10 + o })]));
+      await busy.ackedAtLeast(o);
+      await sleep(50);
+    }
+    // The quiet one was closed the protocol's way: its ack, then close_stream_signal (duration 0), then OK.
+    expect(await quiet.ended).toEqual({ code: grpc.status.OK, details: 'OK' });
+    expect(quiet.acked).toBe(0n);
+    expect(quiet.responses.at(-1)?.close_stream_signal).toEqual({ duration: { seconds: '0', nanos: 0 } });
+    expect(node.live.list().map((s) => s.kind)).toEqual(['ephemeral']);
+    expect((await busy.finish()).code).toBe(grpc.status.OK);
+  }, 20_000);
+});
