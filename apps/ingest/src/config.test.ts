@@ -32,6 +32,7 @@ describe('loadConfig: defaults and the data directory', () => {
       dataDir: dir,
       host: '127.0.0.1',
       port: 50051,
+      connectionPrefaceTimeoutMs: 10_000,
       admin: { host: '127.0.0.1', port: 50052, secretFile: join(dir, 'admin-secret'), insecure: false },
       metrics: { host: '127.0.0.1', port: 9464 },
       provisioningFile: undefined,

@@ -25,6 +25,8 @@ export interface IngestConfig {
   /** The Zerobus gRPC endpoint. */
   readonly host: string;
   readonly port: number;
+  /** A connection to it that sends no HTTP/2 preface within this long is closed. */
+  readonly connectionPrefaceTimeoutMs: number;
   readonly admin: {
     readonly host: string;
     readonly port: number;
@@ -212,6 +214,12 @@ export const CONFIG_OPTIONS = {
     'Address of the Zerobus gRPC endpoint. Use 0.0.0.0 to serve other machines.',
   ),
   port: option('--port', PORT, 50051, 'Port of the Zerobus gRPC endpoint (0: any free port).'),
+  connectionPrefaceTimeoutMs: option(
+    '--connection-preface-timeout-ms',
+    integer(1, 3_600_000, 'a duration in ms, an integer'),
+    ABUSE_TIMEOUTS.connectionPrefaceMs,
+    'A TCP connection to the gRPC endpoint that sends no HTTP/2 preface within this long (silent, or not HTTP/2) is closed.',
+  ),
   adminHost: option(
     '--admin-host',
     HOST,
@@ -552,6 +560,7 @@ export function loadConfig(
     nodeId,
     host: v.host!,
     port: v.port!,
+    connectionPrefaceTimeoutMs: v.connectionPrefaceTimeoutMs!,
     admin: {
       host: v.adminHost!,
       port: v.adminPort!,

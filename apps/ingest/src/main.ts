@@ -49,6 +49,7 @@ async function main(argv: readonly string[]): Promise<void> {
     authenticator: createAuthenticator(catalog),
     host: config.host,
     port: config.port,
+    connectionPrefaceTimeoutMs: config.connectionPrefaceTimeoutMs,
     limits: {
       maxRequestBytes: config.limits.maxRequestBytes,
       maxRecordBytes: config.limits.maxRecordBytes,

@@ -48,6 +48,8 @@ export interface IngestNodeOptions {
   /** HTTP/2 receive windows (see `IngestServerOptions`; default 8 MiB per stream, 32 MiB per connection). */
   readonly streamWindowBytes?: number | undefined;
   readonly connectionWindowBytes?: number | undefined;
+  /** Connections silent for this long without the HTTP/2 preface are closed (see `IngestServerOptions`). */
+  readonly connectionPrefaceTimeoutMs?: number | undefined;
   /** Prometheus metrics of the data path (`createMetrics()`); optional. */
   readonly metrics?: NodeMetrics | undefined;
 }
@@ -152,6 +154,7 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
     metrics: options.metrics,
     streamWindowBytes: options.streamWindowBytes,
     connectionWindowBytes: options.connectionWindowBytes,
+    connectionPrefaceTimeoutMs: options.connectionPrefaceTimeoutMs,
   });
   let closing: Promise<void> | undefined;
   const close = (drainMs = 5000): Promise<void> => {

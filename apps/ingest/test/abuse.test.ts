@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IngestNode } from '../src/server-node.js';
@@ -10,6 +11,7 @@ import { openStream, req, zerobusClient } from './support/zerobus-client.js';
 
 const HANDSHAKE_MS = 400;
 const IDLE_MS = 1500;
+const PREFACE_MS = 400;
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -22,6 +24,7 @@ beforeAll(async () => {
   ({ dir, cleanup } = await tempDir());
   ({ node, cat } = await startTestNode(dir, {
     limits: { handshakeTimeoutMs: HANDSHAKE_MS, idleTimeoutMs: IDLE_MS },
+    connectionPrefaceTimeoutMs: PREFACE_MS,
   }));
   client = zerobusClient(node.port);
   flight = flightClient(node.port);
@@ -88,5 +91,51 @@ describe('streams that do not start, or go quiet', () => {
     expect(quiet.responses.at(-1)?.close_stream_signal).toEqual({ duration: { seconds: '0', nanos: 0 } });
     expect(node.live.list().map((s) => s.kind)).toEqual(['ephemeral']);
     expect((await busy.finish()).code).toBe(grpc.status.OK);
+  }, 20_000);
+});
+
+/** A raw TCP connection to the node that sends `bytes` (or nothing); `closed` says whether the node closed it
+ * within 10 s. */
+async function rawConnection(port: number, bytes?: string): Promise<{ closed: Promise<boolean> }> {
+  const socket = connect(port, '127.0.0.1');
+  await new Promise<void>((resolve) => socket.once('connect', resolve));
+  socket.on('data', () => undefined);
+  socket.on('error', () => undefined);
+  if (bytes !== undefined) socket.write(bytes);
+  const closed = new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), 10_000);
+    socket.once('close', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  }).finally(() => socket.destroy());
+  return { closed };
+}
+
+describe('connections that never speak HTTP/2', () => {
+  it('a silent TCP connection, one that sends half the preface and one that sends garbage are closed', async () => {
+    const silent = await rawConnection(node.port);
+    const halfPreface = await rawConnection(node.port, 'PRI * HTTP/2.0\r\n');
+    const wholePrefaceNoSettings = await rawConnection(node.port, 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
+    const garbage = await rawConnection(node.port, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+    expect(await silent.closed).toBe(true);
+    expect(await halfPreface.closed).toBe(true);
+    expect(await wholePrefaceNoSettings.closed).toBe(true);
+    expect(await garbage.closed).toBe(true);
+  }, 20_000);
+
+  it('the connection of a gRPC client stays open past the preface timeout', async () => {
+    const fresh = zerobusClient(node.port);
+    try {
+      const s = openStream(fresh, 'EphemeralStream', cat.tokens.good.token, ORDERS);
+      s.send(req.create(ORDERS, 2));
+      await s.streamId();
+      await sleep(PREFACE_MS * 3);
+      s.send(req.json(0, ['{"id":3}']));
+      await s.ackedAtLeast(0);
+      expect((await s.finish()).code).toBe(grpc.status.OK);
+    } finally {
+      fresh.close();
+    }
   }, 20_000);
 });

@@ -23,6 +23,7 @@ import {
   type StreamRequest,
 } from './decode-request.js';
 import { type Log, silentLog } from './log.js';
+import { closeSilentConnections } from './preface-timeout.js';
 import { zerobusService } from './proto.js';
 import { toGrpcStatus, toServiceError } from './status.js';
 
@@ -42,6 +43,11 @@ export interface IngestServerOptions {
    */
   readonly streamWindowBytes?: number | undefined;
   readonly connectionWindowBytes?: number | undefined;
+  /**
+   * A connection that has not sent the HTTP/2 preface within this long is closed (see
+   * `closeSilentConnections`; default 10 s).
+   */
+  readonly connectionPrefaceTimeoutMs?: number | undefined;
   readonly log?: Log | undefined;
   readonly metrics?: StreamMetrics | undefined;
 }
@@ -140,6 +146,11 @@ export async function startIngestServer(options: IngestServerOptions): Promise<I
     );
   });
   raiseConnectionWindows(server, options.connectionWindowBytes ?? 32 * 1024 * 1024);
+  closeSilentConnections(
+    server,
+    options.connectionPrefaceTimeoutMs ?? ABUSE_TIMEOUTS.connectionPrefaceMs,
+    log,
+  );
   log.info({ host, port, limits }, 'ingest server listening');
 
   let closing: Promise<void> | undefined;
