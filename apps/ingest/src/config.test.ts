@@ -39,6 +39,7 @@ describe('loadConfig: defaults and the data directory', () => {
       logLevel: 'info',
       limits: {
         maxStreams: 1024,
+        maxStreamsPerPrincipal: 256,
         streamHandshakeTimeoutMs: 10_000,
         streamIdleTimeoutMs: 600_000,
         maxRecordBytes: 10 * 1024 * 1024,
@@ -105,6 +106,13 @@ describe('loadConfig: defaults and the data directory', () => {
       'the admin API has no authentication (--insecure-dev-admin); never use this outside development',
     );
     expect(loadConfig(['--data-dir', dir], { LAKESTREAM_INSECURE_DEV_ADMIN: '1' }).admin.insecure).toBe(true);
+  });
+
+  it('limits each principal to a quarter of --max-streams unless --max-streams-per-principal says otherwise', () => {
+    const limits = (argv: string[]) => loadConfig(['--data-dir', dir, ...argv], {}).limits;
+    expect(limits(['--max-streams', '100']).maxStreamsPerPrincipal).toBe(25);
+    expect(limits(['--max-streams', '3']).maxStreamsPerPrincipal).toBe(1);
+    expect(limits(['--max-streams-per-principal', '7']).maxStreamsPerPrincipal).toBe(7);
   });
 
   it('passes only the WAL options that were set', () => {

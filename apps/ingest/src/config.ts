@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { ABUSE_TIMEOUTS } from './stream/abuse-limits.js';
+import { ABUSE_TIMEOUTS, defaultStreamsPerPrincipal } from './stream/abuse-limits.js';
 import type { WalOptions } from './wal/wal.js';
 
 /*
@@ -42,6 +42,7 @@ export interface IngestConfig {
   readonly logLevel: LogLevel;
   readonly limits: {
     readonly maxStreams: number;
+    readonly maxStreamsPerPrincipal: number;
     readonly streamHandshakeTimeoutMs: number;
     /** 0: never. */
     readonly streamIdleTimeoutMs: number;
@@ -162,6 +163,9 @@ const COMPRESSION = oneOf(PARQUET_COMPRESSIONS);
 const PARQUET_STATISTICS = ['none', 'chunk'] as const;
 const STATISTICS = oneOf(PARQUET_STATISTICS);
 
+/** `--max-streams`'s default, which the per-principal limit's default follows. */
+const MAX_STREAMS = 1024;
+
 // ─── 2. The options ────────────────────────────────────────────────────────────────────────────────────────
 
 /** One option: its flag, its variable, its kind, its default and what it is for. */
@@ -272,8 +276,15 @@ export const CONFIG_OPTIONS = {
   maxStreams: option(
     '--max-streams',
     integer(1, 1_000_000),
-    1024,
+    MAX_STREAMS,
     'Live streams per node; more are refused with RESOURCE_EXHAUSTED.',
+  ),
+  maxStreamsPerPrincipal: option(
+    '--max-streams-per-principal',
+    integer(1, 1_000_000),
+    undefined,
+    'Live streams (Zerobus and Flight) of one principal per node; more are refused with RESOURCE_EXHAUSTED, so one producer cannot take every slot.',
+    { defaultDoc: `a quarter of --max-streams (${defaultStreamsPerPrincipal(MAX_STREAMS)})` },
   ),
   streamHandshakeTimeoutMs: option(
     '--stream-handshake-timeout-ms',
@@ -573,6 +584,7 @@ export function loadConfig(
     logLevel: v.logLevel!,
     limits: {
       maxStreams: v.maxStreams!,
+      maxStreamsPerPrincipal: v.maxStreamsPerPrincipal ?? defaultStreamsPerPrincipal(v.maxStreams!),
       streamHandshakeTimeoutMs: v.streamHandshakeTimeoutMs!,
       streamIdleTimeoutMs: v.streamIdleTimeoutMs!,
       maxRecordBytes: v.maxRecordBytes!,

@@ -55,6 +55,7 @@ async function main(argv: readonly string[]): Promise<void> {
       maxRecordBytes: config.limits.maxRecordBytes,
       streamInFlightBytes: config.limits.streamInflightBytes,
       maxStreams: config.limits.maxStreams,
+      maxStreamsPerPrincipal: config.limits.maxStreamsPerPrincipal,
       handshakeTimeoutMs: config.limits.streamHandshakeTimeoutMs,
       idleTimeoutMs: config.limits.streamIdleTimeoutMs,
     },

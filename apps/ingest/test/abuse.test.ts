@@ -1,8 +1,9 @@
 import { connect } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
+import { Table as ArrowTable, Int32, Int64, Utf8, vectorFromArray } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IngestNode } from '../src/server-node.js';
-import { flightClient, openDoPut } from './support/flight-client.js';
+import { arrowMessages, flightClient, flightData, openDoPut } from './support/flight-client.js';
 import { ORDERS, type testCatalog } from './support/test-catalog.js';
 import { startTestNode, tempDir } from './support/test-node.js';
 import { openStream, req, zerobusClient } from './support/zerobus-client.js';
@@ -139,3 +140,59 @@ describe('connections that never speak HTTP/2', () => {
     }
   }, 20_000);
 });
+
+describe('one principal cannot take every stream slot', () => {
+  it('refuses a principal its third stream (Zerobus or Flight) at a limit of 2, in words; others still get in', async () => {
+    const limited = await tempDir();
+    const { node: small, cat: c } = await startTestNode(limited.dir, {
+      limits: { maxStreams: 8, maxStreamsPerPrincipal: 2 },
+    });
+    const zb = zerobusClient(small.port);
+    const fl = flightClient(small.port);
+    try {
+      const refusal = {
+        code: grpc.status.RESOURCE_EXHAUSTED,
+        details:
+          "principal 'svc-orders' already has 2 streams open on this ingest node, its limit per principal; close streams it no longer uses, or retry later or on another node",
+      };
+      const a = openStream(zb, 'EphemeralStream', c.tokens.good.token, ORDERS);
+      a.send(req.create(ORDERS, 2));
+      await a.streamId();
+      const b = openDoPut(fl, c.tokens.good.token, ORDERS);
+      b.send(flightData.schema(orderSchemaMessage()));
+      await b.acked(-1);
+      // Both kinds count: a third stream of either kind is refused.
+      const third = openStream(zb, 'EphemeralStream', c.tokens.good.token, ORDERS);
+      third.send(req.create(ORDERS, 2));
+      expect(await third.ended).toEqual(refusal);
+      const fourth = openDoPut(fl, c.tokens.good.token, ORDERS);
+      expect(await fourth.ended).toEqual(refusal);
+      // Another principal is not held back by svc-orders' streams.
+      const partner = openStream(zb, 'PersistentStream', c.tokens.partner.token, ORDERS);
+      partner.send(req.persistentCreate(ORDERS, 2));
+      await partner.streamId();
+      // A slot of svc-orders frees when one of its streams ends.
+      expect((await a.finish()).code).toBe(grpc.status.OK);
+      const again = openStream(zb, 'EphemeralStream', c.tokens.good.token, ORDERS);
+      again.send(req.create(ORDERS, 2));
+      await again.streamId();
+      for (const s of [again, partner]) expect((await s.finish()).code).toBe(grpc.status.OK);
+      expect((await b.finish()).code).toBe(grpc.status.OK);
+    } finally {
+      zb.close();
+      fl.close();
+      await small.close(500);
+      await limited.cleanup();
+    }
+  }, 30_000);
+});
+
+/** The schema message of an Arrow stream of the orders table's columns. */
+function orderSchemaMessage() {
+  const table = new ArrowTable({
+    id: vectorFromArray([1n], new Int64()),
+    item: vectorFromArray(['x'], new Utf8()),
+    qty: vectorFromArray([1], new Int32()),
+  });
+  return arrowMessages(table).schema;
+}

@@ -5,7 +5,7 @@ import type { CatalogSource } from '../catalog/catalog-view.js';
 import { IngestError } from '../errors.js';
 import { flightServerService } from '../flight/flight-proto.js';
 import { type FlightCall, serveDoPut } from '../flight/flight-session.js';
-import { ABUSE_TIMEOUTS } from '../stream/abuse-limits.js';
+import { ABUSE_TIMEOUTS, defaultStreamsPerPrincipal } from '../stream/abuse-limits.js';
 import type { IngestPipeline } from '../stream/ingest-pipeline.js';
 import { LiveStreams } from '../stream/live-streams.js';
 import { retireStream } from '../stream/retire-stream.js';
@@ -66,8 +66,11 @@ export interface IngestServer extends AsyncDisposable {
   forceClose(): void;
 }
 
-/** Default limits (spec: the client caps requests at 10 MiB − 64 KiB; timeouts: see `abuse-limits.ts`). */
-export const DEFAULT_LIMITS: StreamLimits = {
+/**
+ * Default limits (spec: the client caps requests at 10 MiB − 64 KiB; timeouts: see `abuse-limits.ts`). The
+ * per-principal stream limit follows `maxStreams` (`defaultStreamsPerPrincipal`).
+ */
+export const DEFAULT_LIMITS: Omit<StreamLimits, 'maxStreamsPerPrincipal'> = {
   maxRequestBytes: 10 * 1024 * 1024,
   maxRecordBytes: 10 * 1024 * 1024,
   streamInFlightBytes: 64 * 1024 * 1024,
@@ -84,7 +87,13 @@ export const DEFAULT_LIMITS: StreamLimits = {
  * client would retry forever).
  */
 export async function startIngestServer(options: IngestServerOptions): Promise<IngestServer> {
-  const limits: StreamLimits = { ...DEFAULT_LIMITS, ...stripUndefined(options.limits ?? {}) };
+  const given = stripUndefined(options.limits ?? {});
+  const maxStreams = given.maxStreams ?? DEFAULT_LIMITS.maxStreams;
+  const limits: StreamLimits = {
+    ...DEFAULT_LIMITS,
+    maxStreamsPerPrincipal: defaultStreamsPerPrincipal(maxStreams),
+    ...given,
+  };
   const log = options.log ?? silentLog;
   const live = new LiveStreams(options.catalog);
   const ctx = {

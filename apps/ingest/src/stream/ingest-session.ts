@@ -93,6 +93,7 @@ export abstract class IngestSession<Request extends object> implements LiveStrea
       }
       this.ctx.live.add(this);
       this.principal = await this.ctx.authenticator.authenticate(this.header('authorization'));
+      this.admitPrincipal(this.principal);
       this.authenticated();
       const first = await this.reader.next(signal, this.ctx.limits.handshakeTimeoutMs);
       if (first === null) {
@@ -123,6 +124,22 @@ export abstract class IngestSession<Request extends object> implements LiveStrea
       await this.settled();
       this.finishError(this.failure);
     }
+  }
+
+  /**
+   * Counts this call against its principal, or refuses it (RESOURCE_EXHAUSTED) when the principal already holds
+   * `maxStreamsPerPrincipal` streams, Zerobus and Flight alike: one principal cannot take every stream slot of
+   * the node. RESOURCE_EXHAUSTED is retried by the SDKs, which is right: a slot frees when a stream ends.
+   */
+  private admitPrincipal(principal: Principal): void {
+    const limit = this.ctx.limits.maxStreamsPerPrincipal;
+    if (this.ctx.live.streamsOf(principal.id) >= limit) {
+      throw new IngestError(
+        'RESOURCE_EXHAUSTED',
+        `principal '${principal.id}' already has ${limit} streams open on this ingest node, its limit per principal; close streams it no longer uses, or retry later or on another node`,
+      );
+    }
+    this.ctx.live.attribute(this, principal.id);
   }
 
   // 1. What a protocol supplies ----------------------------------------------------------------------------

@@ -30,6 +30,11 @@ export interface StreamLimits {
   readonly streamInFlightBytes: number;
   /** Live streams per node; more are refused with RESOURCE_EXHAUSTED. Default 1024. */
   readonly maxStreams: number;
+  /**
+   * Live streams (Zerobus and Flight) of one principal per node; more are refused with RESOURCE_EXHAUSTED.
+   * Default a quarter of `maxStreams` (`defaultStreamsPerPrincipal`).
+   */
+  readonly maxStreamsPerPrincipal: number;
   /** A stream that sends no first message (`create_stream`, …) within this long ends with DEADLINE_EXCEEDED. */
   readonly handshakeTimeoutMs: number;
   /** An open stream that sends no request for this long is closed (status OK, see `IngestSession`); 0: never. */
