@@ -174,7 +174,7 @@ describe('bad input is contained: exact status and words, other streams undistur
     await expectEnd(
       s,
       grpc.status.INVALID_ARGUMENT,
-      /^table main\.sales\.orders, offset 0: the request is \d+ bytes, over the limit of 10485760 bytes; send smaller batches$/,
+      /^table main\.sales\.orders: the request is \d+ bytes, over the limit of 10485760 bytes; send smaller batches or records$/,
     );
   });
 

@@ -23,6 +23,7 @@ import {
   type StreamRequest,
 } from './decode-request.js';
 import { type Log, silentLog } from './log.js';
+import { oversizeInWords } from './oversize-status.js';
 import { closeSilentConnections } from './preface-timeout.js';
 import { zerobusService } from './proto.js';
 import { toGrpcStatus, toServiceError } from './status.js';
@@ -82,9 +83,9 @@ export const DEFAULT_LIMITS: Omit<StreamLimits, 'maxStreamsPerPrincipal'> = {
 /**
  * Starts the Zerobus gRPC server (`databricks.zerobus.Zerobus`: EphemeralStream, PersistentStream,
  * RetireStream). Requests are decoded by hand (record bytes stay views of the message; JSON is checked as
- * strict UTF-8); responses use the proto. grpc-js accepts messages up to twice `maxRequestBytes` so that an
- * oversize request gets our INVALID_ARGUMENT in words rather than grpc-js's RESOURCE_EXHAUSTED (which the
- * client would retry forever).
+ * strict UTF-8); responses use the proto. grpc-js refuses a message over `maxRequestBytes` from its header,
+ * before reading it, and `oversizeInWords` turns its RESOURCE_EXHAUSTED (which the client would retry forever)
+ * into our INVALID_ARGUMENT in words.
  */
 export async function startIngestServer(options: IngestServerOptions): Promise<IngestServer> {
   const given = stripUndefined(options.limits ?? {});
@@ -106,10 +107,11 @@ export async function startIngestServer(options: IngestServerOptions): Promise<I
     metrics: options.metrics,
   };
   const server = new grpc.Server({
-    'grpc.max_receive_message_length': limits.maxRequestBytes * 2 + 64 * 1024,
+    'grpc.max_receive_message_length': limits.maxRequestBytes,
     'grpc.max_send_message_length': 16 * 1024 * 1024,
     'grpc.keepalive_permit_without_calls': 1,
     'grpc.http2.min_ping_interval_without_data_ms': 5000,
+    interceptors: [oversizeInWords(limits.maxRequestBytes, log)],
   });
   raiseHttp2Windows(server, options.streamWindowBytes ?? 8 * 1024 * 1024);
 

@@ -164,19 +164,16 @@ export abstract class IngestSession<Request extends object> implements LiveStrea
 
   // 2. Requests --------------------------------------------------------------------------------------------
 
-  /** Throws `IngestError('INVALID_ARGUMENT')` unless `offset` is the next one and `size` is within the
-   * limit (`message` names what was too big); then expects the offset after it. */
-  protected takeOffset(table: ProvisionedTable, offset: bigint, size: number, message: string): void {
+  /**
+   * Throws `IngestError('INVALID_ARGUMENT')` unless `offset` is the next one; then expects the offset after it.
+   * (The request's size needs no check here: grpc-js refused anything over `maxRequestBytes` unread, see
+   * `oversizeInWords`.)
+   */
+  protected takeOffset(table: ProvisionedTable, offset: bigint): void {
     if (offset !== this.expected) {
       throw new IngestError(
         'INVALID_ARGUMENT',
         `table ${table.name}: expected offset ${this.expected}, got ${offset}`,
-      );
-    }
-    if (size > this.ctx.limits.maxRequestBytes) {
-      throw new IngestError(
-        'INVALID_ARGUMENT',
-        `table ${table.name}, offset ${offset}: ${message} is ${size} bytes, over the limit of ${this.ctx.limits.maxRequestBytes} bytes; send smaller batches`,
       );
     }
     this.expected = offset + 1n;

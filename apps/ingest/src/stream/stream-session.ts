@@ -261,7 +261,7 @@ class StreamSession extends IngestSession<StreamRequest | MalformedRequest> {
       this.ackWithoutAppend(offset, performance.now());
       return;
     }
-    this.takeOffset(table, offset, msg.size, 'the request');
+    this.takeOffset(table, offset);
     this.checkFormat(req, offset);
     const readAt = performance.now();
     this.counters.requests++;
