@@ -15,7 +15,7 @@ import { NO_DESCRIPTOR } from './descriptor-store.js';
 import type { IngestPipeline } from './ingest-pipeline.js';
 import { IngestSession } from './ingest-session.js';
 import type { LiveStreams } from './live-streams.js';
-import { PersistentStreams } from './persistent-streams.js';
+import { assertStreamOwner, PersistentStreams } from './persistent-streams.js';
 import { createRecordDecoder, type DecodedRecords, type RecordDecoder } from './record-decoder.js';
 import { resolveWritableTable, TABLE_HEADER } from './table-access.js';
 
@@ -171,6 +171,7 @@ class StreamSession extends IngestSession<StreamRequest | MalformedRequest> {
         kind: 'stream-created',
         streamId: this.streamId,
         table: table.name,
+        principalId: this.principal!.id,
       });
       this.ctx.live.setOwner(this.streamId, this);
       this.write({ create_stream_response: { stream_id: this.streamId } });
@@ -207,6 +208,7 @@ class StreamSession extends IngestSession<StreamRequest | MalformedRequest> {
       throw new IngestError('NOT_FOUND', `persistent stream ${id} is not known to this ingest node`);
     if (st.retired) throw new IngestError('NOT_FOUND', `persistent stream ${id} was retired`);
     const { table } = this.resolveTable(st.table);
+    assertStreamOwner(st, this.principal!.id, 'resume');
     this.table = table;
     await this.compile(table, req.recordType, req.descriptorProto);
     // Take the stream over from an older connection (a client that lost it may not have been noticed yet):
