@@ -270,10 +270,27 @@ describe('catalog changes reach live streams', () => {
     cat.catalog.replace({ ...snapshot, version: 2, credentials });
     expect(await s.ended).toEqual({
       code: grpc.status.UNAUTHENTICATED,
-      details: `the credential ${cat.tokens.good.id} was revoked`,
+      details: `the credential ${cat.tokens.good.id} was revoked; get a new one`,
     });
     cat.catalog.replace({ ...snapshot, version: 3 });
     await node.publishers.flushAll();
     expect(rows(await readTable(dir, 'tables/main/sales/orders')).some((r) => r.id === 900n)).toBe(true);
+  });
+
+  it('a disabled principal ends its live stream saying it was disabled (not that a credential was revoked)', async () => {
+    const s = openStream(client, 'EphemeralStream', cat.tokens.partner.token, ORDERS);
+    s.send(req.create(ORDERS, 2));
+    await s.streamId();
+    const snapshot = testSnapshot(cat.tokens);
+    const principals = snapshot.principals.map((p) =>
+      p.id === 'svc-partner' ? { ...p, disabled: true } : p,
+    );
+    cat.catalog.replace({ ...snapshot, version: 4, principals });
+    expect(await s.ended).toEqual({
+      code: grpc.status.UNAUTHENTICATED,
+      details:
+        "principal 'svc-partner' was disabled; ask a catalog admin to enable it, or use another principal's credential",
+    });
+    cat.catalog.replace({ ...snapshot, version: 5 });
   });
 });
