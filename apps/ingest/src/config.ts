@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { formatMode, isOpenToOthers, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './file-modes.js';
 import { ABUSE_TIMEOUTS, defaultStreamsPerPrincipal } from './stream/abuse-limits.js';
 import type { WalOptions } from './wal/wal.js';
 
@@ -68,6 +69,8 @@ export interface IngestConfig {
   readonly drainGraceMs: number;
   /** Things worth one log line at start (a generated admin secret and where it is). Never the secret. */
   readonly notices: readonly string[];
+  /** Things worth a warning at start (a data directory other users can read, and the command to close it). */
+  readonly warnings: readonly string[];
 }
 
 /** Thrown by `loadConfig`: `problems` has one line per bad option, the message all of them. */
@@ -208,7 +211,7 @@ export const CONFIG_OPTIONS = {
     '--data-dir',
     PATH,
     undefined,
-    'Data directory: WAL, catalog snapshot, node id, admin secret, relative table locations.',
+    'Data directory: WAL, catalog snapshot, node id, admin secret, relative table locations. Created 0700 (an existing one open to other users gets a warning with the chmod to run).',
     { defaultDoc: '(required)' },
   ),
   host: option(
@@ -242,7 +245,7 @@ export const CONFIG_OPTIONS = {
     '--admin-secret-file',
     PATH,
     undefined,
-    'File holding the admin secret. When absent at the default path, a random secret is generated there (mode 0600) on first start.',
+    'File holding the admin secret. When absent at the default path, a random secret is generated there (mode 0600) on first start. A file other users may read is refused (exit code 2).',
     { defaultDoc: '<data-dir>/admin-secret' },
   ),
   insecureDevAdmin: option(
@@ -451,8 +454,10 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost', '[::1]']);
 /**
  * Reads the node's configuration from `argv` (without node and script: `process.argv.slice(2)`) and `env`.
  * Validates everything first and throws `ConfigError` listing every bad option ("--port: expected a port, an
- * integer 0–65535, got 'abc'"); then prepares the data directory: creates it, reads or creates
- * `<data-dir>/node-id`, and reads or generates the admin secret file (mode 0600; a notice says where).
+ * integer 0–65535, got 'abc'"); then prepares the data directory: creates it (mode 0700; one that exists and
+ * is open to other users is left as it is, with a warning saying how to close it), reads or creates
+ * `<data-dir>/node-id` (0600), and reads or generates the admin secret file (0600; a notice says where), which
+ * is refused (`ConfigError`) when other users may read it.
  * `--help` is not handled here: check for it first and print `formatConfigHelp()`.
  */
 export function loadConfig(
@@ -514,10 +519,18 @@ export function loadConfig(
 
   const dataDir = v.dataDir!;
   const notices: string[] = [];
+  const warnings: string[] = [];
   try {
-    mkdirSync(dataDir, { recursive: true });
+    mkdirSync(dataDir, { recursive: true, mode: PRIVATE_DIR_MODE });
   } catch (error) {
     throw new ConfigError([`--data-dir: cannot create '${dataDir}': ${describe(error)}`]);
+  }
+  // A directory the node creates is its user's alone; one that was there is left as it is, with a warning.
+  const dataDirMode = statSync(dataDir).mode;
+  if (isOpenToOthers(dataDirMode)) {
+    warnings.push(
+      `the data directory ${dataDir} is open to other users (mode ${formatMode(dataDirMode)}), and it holds every acked record (the WAL), the catalog and the admin secret: run chmod 700 ${dataDir}`,
+    );
   }
   const nodeId =
     v.nodeId ??
@@ -525,7 +538,7 @@ export function loadConfig(
       join(dataDir, 'node-id'),
       '--node-id',
       () => `node-${randomUUID()}`,
-      0o644,
+      PRIVATE_FILE_MODE,
       NODE_ID,
       notices,
     );
@@ -540,6 +553,7 @@ export function loadConfig(
     secret = v.adminSecret;
   } else if (v.adminSecretFile !== undefined) {
     secretFile = v.adminSecretFile;
+    refuseIfOpenToOthers(secretFile);
     secret = readExisting(secretFile, '--admin-secret-file', SECRET);
   } else {
     secretFile = join(dataDir, 'admin-secret');
@@ -547,18 +561,11 @@ export function loadConfig(
       secretFile,
       '--admin-secret-file',
       () => randomBytes(32).toString('base64url'),
-      0o600,
+      PRIVATE_FILE_MODE,
       SECRET,
       notices,
     );
-  }
-  if (secretFile !== undefined) {
-    const mode = statSync(secretFile).mode & 0o777;
-    if ((mode & 0o077) !== 0) {
-      notices.push(
-        `the admin secret file ${secretFile} is readable by others (mode 0${mode.toString(8)}); chmod 600 it`,
-      );
-    }
+    refuseIfOpenToOthers(secretFile);
   }
 
   const wal: Record<string, unknown> = { dir: v.walDir ?? join(dataDir, 'wal') };
@@ -600,11 +607,30 @@ export function loadConfig(
     wal: wal as IngestConfig['wal'],
     drainGraceMs: v.drainGraceMs!,
     notices,
+    warnings,
   };
   return deepFreeze(config);
 }
 
 // ─── 5. Files of the data directory ────────────────────────────────────────────────────────────────────────
+
+/**
+ * Throws `ConfigError` when the admin secret file may be read (or written) by other users: anyone who reads
+ * it controls the node (catalog pushes, drains). The message names the file, its mode and the command.
+ */
+function refuseIfOpenToOthers(file: string): void {
+  let mode: number;
+  try {
+    mode = statSync(file).mode;
+  } catch (error) {
+    throw new ConfigError([`--admin-secret-file: cannot read '${file}': ${describe(error)}`]);
+  }
+  if (isOpenToOthers(mode)) {
+    throw new ConfigError([
+      `--admin-secret-file: ${file} is open to other users (mode ${formatMode(mode)}), and it holds the admin API's secret: run chmod 600 ${file}`,
+    ]);
+  }
+}
 
 /** Reads a one-line value file; throws `ConfigError` when it is missing or not of `kind`. */
 function readExisting(path: string, flag: string, kind: Kind<string>): string {
@@ -642,7 +668,7 @@ function readOrCreate(
   } finally {
     closeSync(fd);
   }
-  notices.push(`created ${path} (mode 0${mode.toString(8)})`);
+  notices.push(`created ${path} (mode ${formatMode(mode)})`);
   return value;
 }
 

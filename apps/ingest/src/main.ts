@@ -31,6 +31,7 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   const log = createLogger({ level: config.logLevel, nodeId: config.nodeId });
   for (const notice of config.notices) log.info({}, notice);
+  for (const warning of config.warnings) log.warn({}, warning);
   const catalog = await openCatalogStore({
     dataDir: config.dataDir,
     provisioningFile: config.provisioningFile,

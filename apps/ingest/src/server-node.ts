@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createParquetPool, type ParquetPool } from '@lakestream/delta';
 import type { Authenticator } from './auth/authenticator.js';
 import type { CatalogSource } from './catalog/catalog-view.js';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './file-modes.js';
 import { type Log, silentLog } from './grpc/log.js';
 import { type IngestServer, startIngestServer } from './grpc/server.js';
 import { createPublisherSet, type PublisherSet } from './publish/publisher-set.js';
@@ -84,7 +85,7 @@ export interface IngestNode extends AsyncDisposable {
 export async function openIngestNode(options: IngestNodeOptions): Promise<IngestNode> {
   const log = options.log ?? silentLog;
   const dataDir = options.dataDir;
-  await mkdir(dataDir, { recursive: true });
+  await mkdir(dataDir, { recursive: true, mode: PRIVATE_DIR_MODE });
   const nodeId = options.nodeId ?? (await loadNodeId(dataDir));
   const fsyncLatency = options.metrics?.walFsyncLatency;
   const wal = await openWal(options.walDir ?? join(dataDir, 'wal'), {
@@ -197,6 +198,6 @@ async function loadNodeId(dataDir: string): Promise<string> {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
   const id = `node-${randomUUID()}`;
-  await writeFile(file, `${id}\n`, { flush: true });
+  await writeFile(file, `${id}\n`, { flush: true, mode: PRIVATE_FILE_MODE });
   return id;
 }
