@@ -299,7 +299,7 @@ export const CONFIG_OPTIONS = {
     '--stream-idle-timeout-ms',
     integer(0, 86_400_000, 'a duration in ms, an integer'),
     ABUSE_TIMEOUTS.streamIdleMs,
-    'An open stream that sends no request for this long is closed (close_stream_signal, then status OK: the SDK reconnects when it has records); 0: never.',
+    'An open stream that sends no request for this long is closed (close_stream_signal, then status OK: the SDK reconnects, nothing is lost); 0: never.',
   ),
   maxRecordBytes: option(
     '--max-record-bytes',

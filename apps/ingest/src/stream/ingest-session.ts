@@ -305,8 +305,8 @@ export abstract class IngestSession<Request extends object> implements LiveStrea
    * Closes a stream that sent no request for `idleMs`: it says so with the protocol's drain signal
    * (`close_stream_signal` with duration 0; Flight: `close_stream_duration_ms` 0 on an ack), and the call then
    * ends with status OK once its acks are out. That is how a Zerobus server rotates a stream: an SDK takes it as
-   * "reconnect", not as an error, and opens a new stream when it next has records (spec: "a server that ends
-   * the call with status OK … makes the client reconnect"), while a peer that is gone no longer holds a slot.
+   * "reconnect", not as an error (spec: "a server that ends the call with status OK … makes the client
+   * reconnect"; what it sent is acked first), while a peer that is gone no longer holds a slot.
    * An error status would be wrong here: nothing failed, and the SDKs would log an error and count a retry.
    */
   private closeIdle(idleMs: number): void {
@@ -318,7 +318,7 @@ export abstract class IngestSession<Request extends object> implements LiveStrea
         peer: this.call.getPeer(),
         idleMs,
       },
-      'stream idle: closed (status OK after close_stream_signal; the client reconnects when it has records)',
+      'stream idle: closed (close_stream_signal, then status OK once acked; the client reconnects)',
     );
     if (this.state === 'open') {
       this.state = 'draining';
