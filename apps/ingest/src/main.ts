@@ -44,6 +44,7 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   const log = createLogger({ level: config.logLevel, nodeId: config.nodeId });
   for (const notice of config.notices) log.info({}, notice);
+  for (const warning of config.warnings) log.warn({}, warning);
   const catalog = await openCatalogStore({
     dataDir: config.dataDir,
     provisioningFile: config.provisioningFile,
@@ -62,11 +63,15 @@ async function main(argv: readonly string[]): Promise<void> {
     authenticator: createAuthenticator(catalog),
     host: config.host,
     port: config.port,
+    connectionPrefaceTimeoutMs: config.connectionPrefaceTimeoutMs,
     limits: {
       maxRequestBytes: config.limits.maxRequestBytes,
       maxRecordBytes: config.limits.maxRecordBytes,
       streamInFlightBytes: config.limits.streamInflightBytes,
       maxStreams: config.limits.maxStreams,
+      maxStreamsPerPrincipal: config.limits.maxStreamsPerPrincipal,
+      handshakeTimeoutMs: config.limits.streamHandshakeTimeoutMs,
+      idleTimeoutMs: config.limits.streamIdleTimeoutMs,
     },
     nodeBufferBytes: config.limits.nodeInflightBytes,
     flushBytes: config.publish.flushBytes,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createParquetPool, type ParquetPool } from '@lakestream/delta';
 import type { Authenticator } from './auth/authenticator.js';
 import type { CatalogSource } from './catalog/catalog-view.js';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './file-modes.js';
 import { type Log, silentLog } from './grpc/log.js';
 import { type IngestServer, startIngestServer } from './grpc/server.js';
 import { removeNodeTempFiles } from './maintenance/node-temp-files.js';
@@ -67,6 +68,8 @@ export interface IngestNodeOptions {
   /** HTTP/2 receive windows (see `IngestServerOptions`; default 8 MiB per stream, 32 MiB per connection). */
   readonly streamWindowBytes?: number | undefined;
   readonly connectionWindowBytes?: number | undefined;
+  /** Connections silent for this long without the HTTP/2 preface are closed (see `IngestServerOptions`). */
+  readonly connectionPrefaceTimeoutMs?: number | undefined;
   /** Prometheus metrics of the data path (`createMetrics()`); optional. */
   readonly metrics?: NodeMetrics | undefined;
   /** Removing crash leftovers from the tables published to (`startOrphanCleanup`; default hourly, 7 days old). */
@@ -119,7 +122,7 @@ export interface IngestNode extends AsyncDisposable {
 export async function openIngestNode(options: IngestNodeOptions): Promise<IngestNode> {
   const log = options.log ?? silentLog;
   const dataDir = options.dataDir;
-  await mkdir(dataDir, { recursive: true });
+  await mkdir(dataDir, { recursive: true, mode: PRIVATE_DIR_MODE });
   await removeNodeTempFiles(dataDir, log, options.metrics);
   const nodeId = options.nodeId ?? (await loadNodeId(dataDir));
   const fsyncLatency = options.metrics?.walFsyncLatency;
@@ -197,6 +200,7 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
       metrics: options.metrics,
       streamWindowBytes: options.streamWindowBytes,
       connectionWindowBytes: options.connectionWindowBytes,
+      connectionPrefaceTimeoutMs: options.connectionPrefaceTimeoutMs,
     });
   } catch (err) {
     await publishers.close();
@@ -282,6 +286,6 @@ async function loadNodeId(dataDir: string): Promise<string> {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
   const id = `node-${randomUUID()}`;
-  await writeFile(file, `${id}\n`, { flush: true });
+  await writeFile(file, `${id}\n`, { flush: true, mode: PRIVATE_FILE_MODE });
   return id;
 }

@@ -1,5 +1,8 @@
 import type { Readable } from 'node:stream';
 
+/** What `MessageReader.next` returns when no message came within its timeout. */
+export const TIMED_OUT: unique symbol = Symbol('timed out');
+
 /**
  * Pulls one message at a time from a grpc-js call. The call's readable buffer is cut to one message, so a
  * message is only read from HTTP/2 when the handler asks for it: a handler that waits (for budget, for the
@@ -15,11 +18,7 @@ export class MessageReader<T> {
     // grpc-js makes the call an object-mode Readable with the default high-water mark (16 messages of up to
     // 10 MiB each); one message is enough read-ahead.
     (stream as unknown as { _readableState: { highWaterMark: number } })._readableState.highWaterMark = 1;
-    const notify = (): void => {
-      const w = this.wake;
-      this.wake = undefined;
-      w?.();
-    };
+    const notify = (): void => this.wakeUp();
     stream.on('readable', notify);
     stream.on('end', () => {
       this.ended = true;
@@ -35,23 +34,40 @@ export class MessageReader<T> {
     });
   }
 
-  /** The next message, or `null` once the client half-closed (or the call ended); rejects on abort. */
-  async next(signal: AbortSignal): Promise<T | null> {
+  private wakeUp(): void {
+    const w = this.wake;
+    this.wake = undefined;
+    w?.();
+  }
+
+  /**
+   * The next message, or `null` once the client half-closed (or the call ended); rejects on abort. With
+   * `timeoutMs` > 0, `TIMED_OUT` when no message came within that long (time spent waiting for the client
+   * only: a handler that is busy between two calls is not counted).
+   */
+  async next(signal: AbortSignal, timeoutMs = 0): Promise<T | null | typeof TIMED_OUT> {
+    const deadline = timeoutMs > 0 ? performance.now() + timeoutMs : Number.POSITIVE_INFINITY;
     for (;;) {
       signal.throwIfAborted();
       const msg = this.stream.read() as T | null;
       if (msg !== null) return msg;
       if (this.ended || this.error !== undefined) return null;
+      const left = deadline - performance.now();
+      if (left <= 0) return TIMED_OUT;
       await new Promise<void>((resolve, reject) => {
+        let timer: NodeJS.Timeout | undefined;
         const onAbort = (): void => {
+          clearTimeout(timer);
           this.wake = undefined;
           reject(signal.reason);
         };
         signal.addEventListener('abort', onAbort, { once: true });
         this.wake = () => {
+          clearTimeout(timer);
           signal.removeEventListener('abort', onAbort);
           resolve();
         };
+        if (left !== Number.POSITIVE_INFINITY) timer = setTimeout(() => this.wakeUp(), left);
       });
     }
   }

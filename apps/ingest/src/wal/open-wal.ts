@@ -1,6 +1,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import { mkdir, open, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../file-modes.js';
 import { fsyncDir, writeAll } from './file-io.js';
 import { FRAME_HEADER_BYTES, MAX_PAYLOAD_BYTES, payloadLength, type WalPayload } from './frame.js';
 import { FrameBatch } from './frame-batch.js';
@@ -31,7 +32,7 @@ export async function openWal(dir: string, options: WalOptions = {}): Promise<Wa
   const { onRecoveredEntry, ...rest } = options;
   const settings: WalSettings = { ...WAL_DEFAULTS, ...rest, onFsync: options.onFsync };
   try {
-    await mkdir(dir, { recursive: true });
+    await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
   } catch (cause) {
     throw ioError('mkdir', dir, cause);
   }
@@ -65,7 +66,7 @@ async function createSegment(dir: string, firstPosition: bigint): Promise<FileHa
   const file = join(dir, segmentFileName(firstPosition));
   let handle: FileHandle | undefined;
   try {
-    handle = await open(file, 'wx');
+    handle = await open(file, 'wx', PRIVATE_FILE_MODE);
     await handle.write(encodeSegmentHeader(firstPosition), 0, SEGMENT_HEADER_BYTES, 0);
     return handle;
   } catch (cause) {

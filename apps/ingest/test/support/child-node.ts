@@ -6,7 +6,8 @@ import { createInterface } from 'node:readline';
 import { testSnapshot, testTokens } from './test-catalog.js';
 import { tempDir } from './test-node.js';
 
-const MAIN = join(import.meta.dirname, '../../dist/main.js');
+/** The built `lakestream-ingest` bin. */
+export const INGEST_BIN = join(import.meta.dirname, '../../dist/main.js');
 
 /** A `lakestream-ingest` child process (the built `dist/main.js`). */
 export interface ChildNode {
@@ -22,32 +23,38 @@ export interface ChildNode {
   readonly recovered: Promise<void>;
 }
 
-/** Starts the node on free ports and waits for its "ready" line. */
+/**
+ * Starts the node on free ports and waits for its "ready" line. `umask` (octal, e.g. '000') runs it under that
+ * umask, through `sh`.
+ */
 export async function startChildNode(
   dataDir: string,
   provisioningFile: string,
   extra: string[] = [],
+  options: { umask?: string } = {},
 ): Promise<ChildNode> {
-  const child = spawn(
-    process.execPath,
-    [
-      MAIN,
-      '--data-dir',
-      dataDir,
-      '--provisioning-file',
-      provisioningFile,
-      '--port',
-      '0',
-      '--admin-port',
-      '0',
-      '--metrics-port',
-      '0',
-      '--flush-ms',
-      '200',
-      ...extra,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const args = [
+    INGEST_BIN,
+    '--data-dir',
+    dataDir,
+    '--provisioning-file',
+    provisioningFile,
+    '--port',
+    '0',
+    '--admin-port',
+    '0',
+    '--metrics-port',
+    '0',
+    '--flush-ms',
+    '200',
+    ...extra,
+  ];
+  const child =
+    options.umask === undefined
+      ? spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn('/bin/sh', ['-c', `umask ${options.umask} && exec "$0" "$@"`, process.execPath, ...args], {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
   const lines: Record<string, unknown>[] = [];
   let onRecovered: () => void = () => undefined;
   const recovered = new Promise<void>((resolve) => {
