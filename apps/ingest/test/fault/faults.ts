@@ -73,6 +73,13 @@ export async function healthz(metricsPort: number): Promise<{ status: number; bo
   return { status: res.status, body: await res.text() };
 }
 
+/** A metric's value from a node's `GET /metrics` (the first sample of that name), `undefined` when absent. */
+export async function scrapeMetric(metricsPort: number, name: string): Promise<number | undefined> {
+  const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+  const m = new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text);
+  return m === null ? undefined : Number(m[1]);
+}
+
 /** Resolves like `promise`, or rejects with "timed out waiting for <what>" after `ms`. */
 export async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

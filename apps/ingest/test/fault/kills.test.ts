@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { childNodeDir, type SpawnedNode, spawnChildNode } from '../support/child-node.js';
-import { type AuditReport, auditRun, TABLE_DIRS } from './audit.js';
+import { type AuditReport, TABLE_DIRS } from './audit.js';
 import { within } from './faults.js';
 import {
   type FiredKill,
@@ -12,6 +12,7 @@ import {
   killAsPlanned,
   planKills,
 } from './kill-scheduler.js';
+import { finishAndAudit, stopIfRunning } from './last-run.js';
 import { Fleet, type Load, SMALL_LOAD } from './producers.js';
 import { createRandom, faultSeed } from './random.js';
 
@@ -157,41 +158,20 @@ describe(`fault injection: SIGKILL at random moments under 16 producers (seed ${
           kills.push(fired);
         }
 
-        // Last run: every producer re-sends what it must and finishes; the backlog is replayed; a graceful stop.
-        // Whatever goes wrong here, the audit still runs: what it finds is the diagnosis.
+        // Last run: every producer finishes, the backlog is replayed, a graceful stop; then the audit.
         const node = spawnChildNode(dataDir, provisioning, [...config.flags]);
         current = node;
-        const lastRun: string[] = [];
-        try {
-          const { port } = await node.ready;
-          await fleet.finish(port, SMALL_LOAD, 10, AbortSignal.timeout(120_000));
-          await within(node.recovered, 180_000, 'the last node to log "recovery done"');
-        } catch (err) {
-          lastRun.push(`the last run failed: ${(err as Error).message}`);
-        }
-        node.process.kill('SIGTERM');
-        const exit = await within(node.exited, 60_000, 'the last node to stop').catch((err: Error) => {
-          node.process.kill('SIGKILL');
-          return err.message;
-        });
-        if (exit !== 0)
-          lastRun.push(`the last node did not stop cleanly on SIGTERM: ${exit}\n${node.stderr()}`);
-
-        const report = await auditRun(dataDir, fleet);
+        const { report, failures } = await finishAndAudit(node, fleet, dataDir);
         const seconds = (performance.now() - started) / 1000;
         results.push({ config: config.name, kills, report, seconds });
         console.log(`fault suite ${config.name}, seed ${seed}: ${summary(kills, report, seconds)}`);
         expect(kills.length).toBe(plan.length);
-        const failures = [...lastRun, ...report.failures];
         expect(
           failures,
           `seed ${seed}, ${config.name}: ${failures.length} failures; kills in order:\n  ${kills.map((k, n) => `${n + 1}. ${k.kind}: ${k.detail}`).join('\n  ')}\nfailures:\n  ${failures.slice(0, 60).join('\n  ')}`,
         ).toEqual([]);
       } finally {
-        if (current?.process.exitCode === null && current.process.signalCode === null) {
-          current.process.kill('SIGKILL');
-          await current.exited;
-        }
+        await stopIfRunning(current);
         await cleanup();
       }
     }, 600_000);
