@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, statfs } from 'node:fs/promises';
 import { promisify } from 'node:util';
 
 /*
@@ -48,9 +48,19 @@ export async function mountTmpfs(dir: string, size: string, cleanup: FaultCleanu
   cleanup.add(`umount ${dir}`, () => run('umount', [dir]).catch(() => run('umount', ['-l', dir])));
 }
 
-/** Gives a mounted tmpfs a new size (the disk is "back" with room). */
+/** Gives a mounted tmpfs a new size (e.g. `512m`: the disk is "back" with room). */
 export async function resizeTmpfs(dir: string, size: string): Promise<void> {
   await run('mount', ['-o', `remount,size=${size}`, dir]);
+}
+
+/**
+ * Shrinks a mounted tmpfs to what it holds now plus `headroom` bytes: the next writes fill it (ENOSPC), at a
+ * moment the test chose. `resizeTmpfs` gives it room again.
+ */
+export async function fillTmpfs(dir: string, headroom: number): Promise<void> {
+  const s = await statfs(dir);
+  const used = (s.blocks - s.bfree) * s.bsize;
+  await resizeTmpfs(dir, `${Math.ceil((used + headroom) / 1024)}k`);
 }
 
 /**

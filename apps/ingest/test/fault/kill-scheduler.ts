@@ -2,6 +2,7 @@ import { type FSWatcher, watch } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SpawnedNode } from '../support/child-node.js';
+import { within } from './faults.js';
 import type { Random } from './random.js';
 
 /**
@@ -12,7 +13,9 @@ import type { Random } from './random.js';
  * - `data-file`: between a data file and its commit (a new `part-*.parquet` in a table directory);
  * - `checkpoint`: right after a checkpoint file appeared, before `_last_checkpoint` names it;
  * - `backlog`: publishing held back (`HOLD_FLAGS`) until the WAL spans several sealed segments;
- * - `startup`: 20–400 ms after spawn, after a run that left a backlog;
+ * - `startup`: 20–400 ms after spawn or after the node's first log line (it has opened its WAL then: the
+ *   node takes ~0.5–3 s to load its modules, so a kill counted from spawn often lands before it touches its
+ *   data), after a run that left a backlog;
  * - `replay`: once the node serves, while it still replays a backlog (at its first commit or a random moment).
  */
 export type KillKind =
@@ -44,10 +47,12 @@ export const HOLD_FLAGS = ['--flush-ms', '3600000', '--flush-bytes', '64GiB'];
 export interface PlannedKill {
   readonly kind: KillKind;
   /**
-   * `random`: ms after ready; file triggers: ms after ready before watching; `startup`: ms after spawn;
+   * `random`: ms after ready; file triggers: ms after ready before watching; `startup`: ms after `from`;
    * `replay`: the latest ms after ready.
    */
   readonly delayMs: number;
+  /** `startup`: counted from the spawn, or from the node's first log line. */
+  readonly from?: 'spawn' | 'first log line';
   /** File triggers: matching files to let pass before the kill. */
   readonly skip: number;
 }
@@ -69,7 +74,12 @@ export function planKills(random: Random, mix: KillMix): PlannedKill[] {
   const draw = (kind: KillKind): PlannedKill => {
     switch (kind) {
       case 'startup':
-        return { kind, delayMs: random.int(20, 400), skip: 0 };
+        return {
+          kind,
+          delayMs: random.int(20, 400),
+          skip: 0,
+          from: random.pick(['spawn', 'first log line'] as const),
+        };
       case 'replay':
         return { kind, delayMs: random.int(50, 1500), skip: 0 };
       case 'random':
@@ -111,15 +121,17 @@ const FILE_TRIGGERS: Partial<Record<KillKind, { dir: 'log' | 'table'; name: RegE
   'data-file': { dir: 'table', name: /^part-.*\.parquet$/ },
 };
 
+/** A node not ready in this long fails the run. */
+const READY_TIMEOUT_MS = 120_000;
 /** A file trigger that saw nothing for this long kills anyway (and says so). */
 const FILE_TRIGGER_TIMEOUT_MS = 10_000;
 /** A backlog that does not reach its size in this long is killed anyway (and says so). */
 const BACKLOG_TIMEOUT_MS = 120_000;
 
 /**
- * Kills `node` (SIGKILL) as `plan` says, once it is ready (`startup`: counted from now, the spawn). Resolves
- * with what fired once the signal is sent. Bounded: a file trigger falls back to a plain kill after 10 s, a
- * backlog after 2 min.
+ * Kills `node` (SIGKILL) as `plan` says, once it is ready (`startup`: counted from now, the spawn, or from its
+ * first log line). Resolves with what fired once the signal is sent; rejects when the node exits or is not
+ * ready within 2 min. Bounded: a file trigger falls back to a plain kill after 10 s, a backlog after 2 min.
  */
 export async function killAsPlanned(
   node: SpawnedNode,
@@ -128,12 +140,17 @@ export async function killAsPlanned(
 ): Promise<FiredKill> {
   const kill = () => node.process.kill('SIGKILL');
   if (plan.kind === 'startup') {
+    if (plan.from === 'first log line')
+      await within(firstLine(node), READY_TIMEOUT_MS, "the node's first log line");
     await sleep(plan.delayMs);
     const ready = node.lines.some((l) => l.msg === 'lakestream-ingest ready');
     kill();
-    return { kind: 'startup', detail: `${plan.delayMs} ms after spawn${ready ? ' (already ready)' : ''}` };
+    return {
+      kind: 'startup',
+      detail: `${plan.delayMs} ms after ${plan.from ?? 'spawn'}${ready ? ' (it was ready already)' : ''}`,
+    };
   }
-  await node.ready;
+  await within(node.ready, READY_TIMEOUT_MS, 'the node to be ready');
   if (plan.kind === 'random') {
     await sleep(plan.delayMs);
     kill();
@@ -210,6 +227,12 @@ function firstFile(
       }
     }
   });
+}
+
+/** Resolves at the node's first line on stdout (or when it exits: then there is nothing to wait for). */
+async function firstLine(node: SpawnedNode): Promise<void> {
+  while (node.lines.length === 0 && node.process.exitCode === null && node.process.signalCode === null)
+    await sleep(5);
 }
 
 /** Waits until the WAL has `backlogSegments` segment files, then kills. */

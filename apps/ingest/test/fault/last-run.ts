@@ -24,7 +24,7 @@ export async function finishAndAudit(
 ): Promise<RunVerdict> {
   const lastRun: string[] = [];
   try {
-    const { port } = await node.ready;
+    const { port } = await within(node.ready, 120_000, 'the last node to be ready');
     await fleet.finish(port, SMALL_LOAD, requests, AbortSignal.timeout(120_000));
     await within(node.recovered, 180_000, 'the last node to log "recovery done"');
   } catch (err) {

@@ -7,6 +7,7 @@ import { TABLE_DIRS } from './audit.js';
 import {
   eventually,
   FaultCleanup,
+  fillTmpfs,
   healthz,
   makeImmutable,
   makeWritable,
@@ -43,7 +44,7 @@ const FLAGS = [
   String(BUDGET_BYTES),
 ];
 /** Records of ~600 bytes, random (Parquet cannot compress them: they fill a small table store). */
-const LOAD: Load = { maxBatch: 40, window: 8, padBytes: 512, randomPad: true };
+const LOAD: Load = { maxBatch: 20, window: 4, padBytes: 512, randomPad: true };
 
 const seed = faultSeed();
 const skip = rootOnly();
@@ -55,6 +56,34 @@ function summary(name: string, r: AuditReport, seconds: number): string {
     `versions ${r.versions}, checkpoints checked ${r.checkpointsChecked}, ${seconds.toFixed(1)} s`
   );
 }
+
+/** A fault of the table store: how it strikes, how it heals, what the node logs meanwhile. */
+interface TableStoreFault {
+  readonly name: string;
+  strike(dataDir: string, cleanup: FaultCleanup): Promise<void>;
+  heal(dataDir: string): Promise<void>;
+  /** What the node's "publishing failed" log line says. */
+  readonly error: RegExp;
+}
+
+/** The tables' directories and their `_delta_log/`: what `chattr +i` freezes. */
+const frozenDirs = (dataDir: string) =>
+  Object.values(TABLE_DIRS).flatMap((d) => [join(dataDir, d), join(dataDir, d, '_delta_log')]);
+
+const TABLE_STORE_FAULTS: readonly TableStoreFault[] = [
+  {
+    name: 'unwritable (chattr +i)',
+    strike: (dataDir, cleanup) => makeImmutable(frozenDirs(dataDir), cleanup),
+    heal: (dataDir) => makeWritable(frozenDirs(dataDir)),
+    error: /EPERM|not permitted/i,
+  },
+  {
+    name: 'full (tmpfs shrunk to its use + 1 MiB)',
+    strike: (dataDir) => fillTmpfs(join(dataDir, 'tables'), 2 ** 20),
+    heal: (dataDir) => resizeTmpfs(join(dataDir, 'tables'), '512m'),
+    error: /ENOSPC|no space/i,
+  },
+];
 
 /** Both tables exist with a first commit after their creation. */
 async function tablesCommitted(dataDir: string): Promise<true | undefined> {
@@ -88,125 +117,90 @@ async function expectServingDegraded(metricsPort: number): Promise<void> {
 describe.skipIf(skip !== undefined)(
   `real faults (seed ${seed})${skip === undefined ? '' : ` — skipped: ${skip}`}`,
   () => {
-    it('keeps acking from the WAL while the table store is unwritable (chattr +i), restarts while it is, and publishes everything once it is back', async () => {
-      const started = performance.now();
-      const faults = new FaultCleanup();
-      const { tokens, provisioning, dataDir, cleanup } = await childNodeDir();
-      const fleet = new Fleet(tokens.good.token, createRandom(seed).fork('unwritable'));
-      const tableDirs = Object.values(TABLE_DIRS).map((d) => join(dataDir, d));
-      const frozen = tableDirs.flatMap((d) => [d, join(d, '_delta_log')]);
-      let node: SpawnedNode | undefined;
-      try {
-        // The table store on its own tmpfs: chattr +i works there whatever the file system of the temp dir.
-        await mountTmpfs(join(dataDir, 'tables'), '512m', faults);
-        node = spawnChildNode(dataDir, provisioning, FLAGS);
-        const first = await node.ready;
-        const stop = new AbortController();
-        let producing = fleet.run(first.port, LOAD, stop.signal);
-        await eventually(() => tablesCommitted(dataDir), 60_000, 'a first commit to each table');
+    for (const fault of TABLE_STORE_FAULTS) {
+      it(`keeps acking from the WAL while the table store is ${fault.name}, restarts while it is, and publishes everything once it is back`, async () => {
+        const started = performance.now();
+        const faults = new FaultCleanup();
+        const { tokens, provisioning, dataDir, cleanup } = await childNodeDir();
+        const fleet = new Fleet(tokens.good.token, createRandom(seed).fork(fault.name));
+        const tables = join(dataDir, 'tables');
+        let node: SpawnedNode | undefined;
+        try {
+          // The table store on its own tmpfs: it can fill, and chattr +i works there whatever the temp dir's
+          // file system.
+          await mountTmpfs(tables, '512m', faults);
+          node = spawnChildNode(dataDir, provisioning, FLAGS);
+          const first = await within(node.ready, 120_000, 'the node to be ready');
+          const stop = new AbortController();
+          let producing = fleet.run(first.port, LOAD, stop.signal);
+          await eventually(() => tablesCommitted(dataDir), 60_000, 'a first commit to each table');
+          // The fault strikes while the node has room in its budget: it must go on acking from its WAL.
+          await eventually(
+            async () =>
+              ((await scrapeMetric(first.metricsPort, 'lakestream_inflight_bytes')) ?? 0) <
+                0.5 * BUDGET_BYTES || undefined,
+            60_000,
+            'the node to hold less than half its memory budget',
+          );
+          const failingFrom = node.lines.length;
+          const ackedAtFault = fleet.stats().ackedRecords;
+          await fault.strike(dataDir, faults);
+          await eventually(
+            () =>
+              node!.lines
+                .slice(failingFrom)
+                .find((l) => l.msg === 'publishing failed; retrying' && fault.error.test(JSON.stringify(l))),
+            60_000,
+            `the node to log that publishing fails (${fault.error})`,
+          );
+          await moreAcks(fleet, ackedAtFault, 1000, `acks while the table store is ${fault.name}`);
+          await eventually(
+            async () =>
+              ((await scrapeMetric(first.metricsPort, 'lakestream_inflight_bytes')) ?? 0) >=
+                0.9 * BUDGET_BYTES || undefined,
+            120_000,
+            'the memory budget to fill while nothing can be published',
+          );
+          await expectServingDegraded(first.metricsPort);
 
-        await makeImmutable(frozen, faults);
-        const failingFrom = node.lines.length;
-        const ackedAtFreeze = fleet.stats().ackedRecords;
-        await eventually(
-          () => node!.lines.slice(failingFrom).find((l) => l.msg === 'publishing failed; retrying'),
-          60_000,
-          'the node to log that publishing fails',
-        );
-        await moreAcks(fleet, ackedAtFreeze, 2000, 'acks while the table store is unwritable');
-        await eventually(
-          async () =>
-            ((await scrapeMetric(first.metricsPort, 'lakestream_inflight_bytes')) ?? 0) >=
-              0.9 * BUDGET_BYTES || undefined,
-          60_000,
-          'the memory budget to fill while nothing can be published',
-        );
-        await expectServingDegraded(first.metricsPort);
+          // A restart while the store is still down must start and serve.
+          node.process.kill('SIGKILL');
+          await node.exited;
+          stop.abort();
+          await within(producing, 60_000, 'the producers to notice the kill');
+          node = spawnChildNode(dataDir, provisioning, FLAGS);
+          const second = await within(
+            node.ready,
+            60_000,
+            `the node to start while the table store is ${fault.name}`,
+          );
+          const restart = new AbortController();
+          const ackedAtRestart = fleet.stats().ackedRecords;
+          producing = fleet.run(second.port, LOAD, restart.signal);
+          await moreAcks(
+            fleet,
+            ackedAtRestart,
+            1000,
+            `acks after a restart while the table store is ${fault.name}`,
+          );
+          await expectServingDegraded(second.metricsPort);
+          expect(node.lines.some((l) => l.msg === 'recovery done')).toBe(false); // its backlog cannot be in a table
 
-        // A restart while the store is still unwritable must start and serve.
-        node.process.kill('SIGKILL');
-        await node.exited;
-        stop.abort();
-        await within(producing, 60_000, 'the producers to notice the kill');
-        node = spawnChildNode(dataDir, provisioning, FLAGS);
-        const second = await within(
-          node.ready,
-          60_000,
-          'the node to start while the table store is unwritable',
-        );
-        const restart = new AbortController();
-        const ackedAtRestart = fleet.stats().ackedRecords;
-        producing = fleet.run(second.port, LOAD, restart.signal);
-        await moreAcks(
-          fleet,
-          ackedAtRestart,
-          1000,
-          'acks after a restart while the table store is unwritable',
-        );
-        await expectServingDegraded(second.metricsPort);
-        expect(node.lines.some((l) => l.msg === 'recovery done')).toBe(false); // its backlog cannot be in a table
-
-        await makeWritable(frozen);
-        restart.abort();
-        await within(producing, 60_000, 'the producers to stop');
-        const verdict = await finishAndAudit(node, fleet, dataDir);
-        console.log(summary('table store unwritable', verdict.report, (performance.now() - started) / 1000));
-        expect(verdict.failures, verdict.failures.slice(0, 60).join('\n')).toEqual([]);
-      } finally {
-        await stopIfRunning(node);
-        await faults.run();
-        await cleanup();
-      }
-    }, 300_000);
-
-    it('keeps acking from the WAL while the table store is full (8 MiB tmpfs), restarts while it is, and publishes everything once it has room', async () => {
-      const started = performance.now();
-      const faults = new FaultCleanup();
-      const { tokens, provisioning, dataDir, cleanup } = await childNodeDir();
-      const fleet = new Fleet(tokens.good.token, createRandom(seed).fork('full'));
-      const tables = join(dataDir, 'tables');
-      let node: SpawnedNode | undefined;
-      try {
-        await mountTmpfs(tables, '8m', faults);
-        node = spawnChildNode(dataDir, provisioning, FLAGS);
-        const first = await node.ready;
-        const stop = new AbortController();
-        let producing = fleet.run(first.port, LOAD, stop.signal);
-        await eventually(
-          () =>
-            node!.lines.find(
-              (l) => l.msg === 'publishing failed; retrying' && /ENOSPC|no space/i.test(JSON.stringify(l)),
-            ),
-          120_000,
-          'the table store to fill (ENOSPC)',
-        );
-        await moreAcks(fleet, fleet.stats().ackedRecords, 2000, 'acks while the table store is full');
-        await expectServingDegraded(first.metricsPort);
-
-        node.process.kill('SIGKILL');
-        await node.exited;
-        stop.abort();
-        await within(producing, 60_000, 'the producers to notice the kill');
-        node = spawnChildNode(dataDir, provisioning, FLAGS);
-        const second = await within(node.ready, 60_000, 'the node to start while the table store is full');
-        const restart = new AbortController();
-        const ackedAtRestart = fleet.stats().ackedRecords;
-        producing = fleet.run(second.port, LOAD, restart.signal);
-        await moreAcks(fleet, ackedAtRestart, 1000, 'acks after a restart while the table store is full');
-        await expectServingDegraded(second.metricsPort);
-
-        await resizeTmpfs(tables, '512m');
-        restart.abort();
-        await within(producing, 60_000, 'the producers to stop');
-        const verdict = await finishAndAudit(node, fleet, dataDir);
-        console.log(summary('table store full', verdict.report, (performance.now() - started) / 1000));
-        expect(verdict.failures, verdict.failures.slice(0, 60).join('\n')).toEqual([]);
-      } finally {
-        await stopIfRunning(node);
-        await faults.run();
-        await cleanup();
-      }
-    }, 300_000);
+          await fault.heal(dataDir);
+          restart.abort();
+          await within(producing, 60_000, 'the producers to stop');
+          const verdict = await finishAndAudit(node, fleet, dataDir);
+          console.log(
+            summary(`table store ${fault.name}`, verdict.report, (performance.now() - started) / 1000),
+          );
+          expect(verdict.failures, verdict.failures.slice(0, 60).join('\n')).toEqual([]);
+        } finally {
+          await stopIfRunning(node);
+          await faults.run();
+          await cleanup();
+        }
+      }, 300_000);
+    }
 
     it('stops acking when the WAL disk is full, and after a restart with room every acked record is in the tables', async () => {
       const started = performance.now();
@@ -220,7 +214,7 @@ describe.skipIf(skip !== undefined)(
         await mountTmpfs(walDisk, '2m', faults);
         // Nothing is published (so nothing is trimmed): the WAL fills its 2 MiB disk.
         node = spawnChildNode(dataDir, provisioning, [...walFlags, ...HOLD_FLAGS]);
-        const first = await node.ready;
+        const first = await within(node.ready, 120_000, 'the node to be ready');
         await within(
           fleet.run(first.port, LOAD, AbortSignal.timeout(150_000)),
           180_000,
