@@ -32,6 +32,31 @@ export interface AuditReport {
   readonly failures: readonly string[];
 }
 
+/** Adds reports up (a total over configurations); failures are concatenated. */
+export function sumReports(reports: readonly AuditReport[]): AuditReport {
+  const sum = (f: (r: AuditReport) => number) => reports.reduce((n, r) => n + f(r), 0);
+  return {
+    ackedRecords: sum((r) => r.ackedRecords),
+    rows: sum((r) => r.rows),
+    lost: sum((r) => r.lost),
+    duplicated: sum((r) => r.duplicated),
+    resentDuplicates: sum((r) => r.resentDuplicates),
+    resumes: sum((r) => r.resumes),
+    versions: sum((r) => r.versions),
+    checkpointsChecked: sum((r) => r.checkpointsChecked),
+    failures: reports.flatMap((r) => r.failures),
+  };
+}
+
+/** A report's figures on one line: acked, rows, lost, duplicated, re-sent duplicates, resumes, versions, checkpoints. */
+export function formatReport(r: AuditReport): string {
+  return (
+    `acked ${r.ackedRecords}, rows ${r.rows}, lost ${r.lost}, duplicated ${r.duplicated}, ` +
+    `re-sent duplicates ${r.resentDuplicates}, resumes ${r.resumes}, versions ${r.versions}, ` +
+    `checkpoints checked ${r.checkpointsChecked}`
+  );
+}
+
 /** One row as the audit sees it: its tag and where it sits in its table's log order. */
 interface AuditRow {
   readonly tag: RowTag;

@@ -243,7 +243,7 @@ async function killAtBacklog(node: SpawnedNode, targets: KillTargets): Promise<F
     const enough = segments >= targets.backlogSegments;
     if (enough || Date.now() > deadline || node.process.exitCode !== null) {
       node.process.kill('SIGKILL');
-      const size = `${segments} WAL segments, ${(bytes / 2 ** 20).toFixed(1)} MiB unpublished`;
+      const size = `${segments} WAL segments, ${(bytes / 2 ** 20).toFixed(1)} MiB`;
       return enough
         ? { kind: 'backlog', detail: size }
         : { kind: 'random', detail: `backlog planned, but only ${size} within ${BACKLOG_TIMEOUT_MS} ms` };

@@ -123,8 +123,10 @@ export class Producer {
   streamId: string | undefined;
   /** Persistent: the highest offset acked across connections (-1: none). */
   acked = -1n;
-  /** Persistent: records of the request at each offset (fixed once drawn). */
-  private readonly counts: number[] = [];
+  /** Persistent: the first seq of the request at each offset, and one past the last (fixed once drawn). */
+  private readonly firstSeqs: number[] = [0];
+  /** Persistent: why the stream cannot go on (a resume answered below the ack held), once it happened. */
+  private broken: string | undefined;
   /** Ephemeral: the next new seq, and seq groups to re-send first on the next connection. */
   private nextSeq = 0;
   private requeue: number[][] = [];
@@ -168,9 +170,12 @@ export class Producer {
 
   /** Persistent: how many records offsets 0..acked hold (the table must hold seqs 0..n-1, exactly). */
   persistentRecords(): number {
-    let n = 0;
-    for (let o = 0; o <= Number(this.acked); o++) n += this.counts[o] ?? 0;
-    return n;
+    return this.firstSeqs[Number(this.acked) + 1] ?? 0;
+  }
+
+  /** Persistent: offsets sent so far (0..n-1). */
+  private get offsetsSent(): number {
+    return this.firstSeqs.length - 1;
   }
 
   /**
@@ -188,6 +193,10 @@ export class Producer {
     };
     this.connections.push(log);
     const { spec } = this;
+    if (this.broken !== undefined) {
+      log.ended = this.broken;
+      return log;
+    }
     const client = zerobusClient(port);
     const s = openStream(
       client,
@@ -211,8 +220,13 @@ export class Producer {
         );
         log.streamId = this.streamId;
         const got = r.last_committed_offset === undefined ? -1n : BigInt(r.last_committed_offset);
-        const sentUpTo = BigInt(this.counts.length - 1);
+        const sentUpTo = BigInt(this.offsetsSent - 1);
         this.resumes.push({ conn: log.conn, held: this.acked, got, sentUpTo });
+        if (got < this.acked) {
+          // The node lost what it acked: a client cannot go on (its records up to the ack are gone from it).
+          this.broken = `resume_stream answered ${got} below the ack ${this.acked} held: the stream stops`;
+          throw new Error(this.broken);
+        }
         // Re-send from our own last ack: the node must drop (and ack) what it holds already.
         next = this.acked + 1n;
         if (got > this.acked) this.acked = got;
@@ -228,8 +242,7 @@ export class Producer {
         next = 0n;
       }
       const start = next;
-      const last =
-        finish === undefined ? undefined : this.lastOffsetToFinish(start, finish, ephemeralGroups.length);
+      const last = finish === undefined ? undefined : this.lastOffsetToFinish(finish, ephemeralGroups.length);
       for (;;) {
         while (
           (last === undefined || next <= last) &&
@@ -265,7 +278,7 @@ export class Producer {
     // An ack covers only what was sent: on this connection (ephemeral), on the stream so far (persistent).
     const sentUpTo =
       spec.kind === 'persistent'
-        ? BigInt(this.counts.length - 1)
+        ? BigInt(this.offsetsSent - 1)
         : [...log.sent.keys()].reduce((a, b) => (b > a ? b : a), -1n);
     if (log.acked > sentUpTo)
       this.violations.push({
@@ -282,11 +295,9 @@ export class Producer {
   }
 
   /** The last offset of a finishing connection that sends `more` requests after the re-sends. */
-  private lastOffsetToFinish(start: bigint, more: number, requeued: number): bigint {
-    if (this.spec.kind === 'ephemeral') return BigInt(requeued + more - 1);
-    // Persistent: re-sends up to what was sent before, then `more` new offsets.
-    const sentBefore = BigInt(this.counts.length);
-    return (sentBefore > start ? sentBefore : start) + BigInt(more) - 1n;
+  private lastOffsetToFinish(more: number, requeued: number): bigint {
+    // Ephemeral: the re-sends, then `more`; persistent: re-sends up to what was sent before, then `more`.
+    return BigInt((this.spec.kind === 'ephemeral' ? requeued : this.offsetsSent) + more - 1);
   }
 
   /** The seqs of the request at `offset` (the `index`-th sent on this connection). */
@@ -294,10 +305,9 @@ export class Producer {
     const size = () => (this.spec.shape === 'single' ? 1 : this.random.int(1, load.maxBatch));
     if (this.spec.kind === 'persistent') {
       const o = Number(offset);
-      while (this.counts.length <= o) this.counts.push(size());
-      let base = 0;
-      for (let i = 0; i < o; i++) base += this.counts[i]!;
-      return Array.from({ length: this.counts[o]! }, (_, i) => base + i);
+      while (this.offsetsSent <= o) this.firstSeqs.push(this.firstSeqs[this.offsetsSent]! + size());
+      const first = this.firstSeqs[o]!;
+      return Array.from({ length: this.firstSeqs[o + 1]! - first }, (_, i) => first + i);
     }
     const again = requeued[index];
     if (again !== undefined) return again;
@@ -325,14 +335,6 @@ export class Producer {
   }
 }
 
-/** What the fleet did so far. */
-export interface FleetStats {
-  readonly connections: number;
-  readonly resumes: number;
-  readonly ackedRecords: number;
-  readonly requestsSent: number;
-}
-
 /** The producers of a run, all connected to the same node at once. */
 export class Fleet {
   readonly producers: Producer[];
@@ -358,17 +360,11 @@ export class Fleet {
     if (failed.length > 0) throw new Error(`producers did not finish:\n  ${failed.join('\n  ')}`);
   }
 
-  stats(): FleetStats {
-    let connections = 0;
-    let resumes = 0;
-    let ackedRecords = 0;
-    let requestsSent = 0;
-    for (const p of this.producers) {
-      connections += p.connections.length;
-      resumes += p.resumes.length;
-      ackedRecords += p.spec.kind === 'persistent' ? p.persistentRecords() : p.ackedSeqs().size;
-      for (const c of p.connections) requestsSent += c.sent.size;
-    }
-    return { connections, resumes, ackedRecords, requestsSent };
+  /** Records acked so far over every producer (each once). */
+  ackedRecords(): number {
+    let n = 0;
+    for (const p of this.producers)
+      n += p.spec.kind === 'persistent' ? p.persistentRecords() : p.ackedSeqs().size;
+    return n;
   }
 }

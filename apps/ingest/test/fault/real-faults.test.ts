@@ -2,8 +2,7 @@ import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { childNodeDir, type SpawnedNode, spawnChildNode } from '../support/child-node.js';
-import type { AuditReport } from './audit.js';
-import { TABLE_DIRS } from './audit.js';
+import { type AuditReport, formatReport, TABLE_DIRS } from './audit.js';
 import {
   eventually,
   FaultCleanup,
@@ -50,11 +49,7 @@ const seed = faultSeed();
 const skip = rootOnly();
 
 function summary(name: string, r: AuditReport, seconds: number): string {
-  return (
-    `real fault "${name}" (seed ${seed}): acked ${r.ackedRecords}, rows ${r.rows}, lost ${r.lost}, ` +
-    `duplicated ${r.duplicated}, re-sent duplicates ${r.resentDuplicates}, resumes ${r.resumes}, ` +
-    `versions ${r.versions}, checkpoints checked ${r.checkpointsChecked}, ${seconds.toFixed(1)} s`
-  );
+  return `real fault "${name}" (seed ${seed}): ${formatReport(r)}, ${seconds.toFixed(1)} s`;
 }
 
 /** A fault of the table store: how it strikes, how it heals, what the node logs meanwhile. */
@@ -99,7 +94,7 @@ async function tablesCommitted(dataDir: string): Promise<true | undefined> {
 
 /** Waits until the fleet holds acks for `more` records beyond `from` (the node acks from its WAL). */
 function moreAcks(fleet: Fleet, from: number, more: number, what: string): Promise<true> {
-  return eventually(() => (fleet.stats().ackedRecords >= from + more ? true : undefined), 60_000, what);
+  return eventually(() => (fleet.ackedRecords() >= from + more ? true : undefined), 60_000, what);
 }
 
 /**
@@ -143,7 +138,7 @@ describe.skipIf(skip !== undefined)(
             'the node to hold less than half its memory budget',
           );
           const failingFrom = node.lines.length;
-          const ackedAtFault = fleet.stats().ackedRecords;
+          const ackedAtFault = fleet.ackedRecords();
           await fault.strike(dataDir, faults);
           await eventually(
             () =>
@@ -175,7 +170,7 @@ describe.skipIf(skip !== undefined)(
             `the node to start while the table store is ${fault.name}`,
           );
           const restart = new AbortController();
-          const ackedAtRestart = fleet.stats().ackedRecords;
+          const ackedAtRestart = fleet.ackedRecords();
           producing = fleet.run(second.port, LOAD, restart.signal);
           await moreAcks(
             fleet,
