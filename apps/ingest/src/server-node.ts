@@ -11,6 +11,12 @@ import { createPublisherSet, type PublisherSet } from './publish/publisher-set.j
 import type { DataFileOptions } from './publish/table-publisher.js';
 import { HeldEntries } from './recovery/held-entries.js';
 import { type BacklogReplay, startBacklogReplay } from './recovery/replay-backlog.js';
+import {
+  type HeldAction,
+  type HeldDecision,
+  type HeldSelection,
+  resolveHeld,
+} from './recovery/resolve-held.js';
 import { restoreStreams, type WalBacklog } from './recovery/restore-streams.js';
 import { ByteBudget } from './stream/byte-budget.js';
 import { openDescriptorStore } from './stream/descriptor-store.js';
@@ -39,6 +45,8 @@ export interface IngestNodeOptions {
   /** …or its oldest batch is this old (default 1000 ms). */
   readonly flushMs?: number | undefined;
   readonly wal?: WalOptions | undefined;
+  /** The quarantine Delta table for held entries an operator keeps (default `<dataDir>/quarantine`). */
+  readonly quarantineDir?: string | undefined;
   /** WAL directory (default `<dataDir>/wal`). */
   readonly walDir?: string | undefined;
   /** Parquet encoder threads (default: available cores). */
@@ -61,6 +69,7 @@ export interface IngestNodeOptions {
 export interface NodeMetrics extends StreamMetrics {
   readonly publishLag: { observe(labels: { table: string }, value: number): void };
   readonly commits: { inc(labels: { table: string }, value: number): void };
+  readonly publishFailures: { inc(labels: { table: string }, value: number): void };
   readonly walFsyncLatency: { observe(value: number): void };
 }
 
@@ -78,6 +87,10 @@ export interface IngestNode extends AsyncDisposable {
   readonly recovery: BacklogReplay;
   /** Acked entries recovery could not publish, kept in the WAL until an operator decides. */
   readonly held: HeldEntries;
+  /** An operator's decision on held entries: discard them, or publish them to the quarantine table. */
+  resolveHeld(selection: HeldSelection, action: HeldAction): Promise<HeldDecision>;
+  /** Where the quarantine table lives. */
+  readonly quarantineDir: string;
   /** `ok`, `degraded` (serving, but something needs attention: the reasons say what) or `failed`. */
   health(): NodeHealth;
   /**
@@ -106,6 +119,8 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
   const descriptors = await openDescriptorStore(join(dataDir, 'descriptors'));
   const persistent = await PersistentStreams.load(join(dataDir, 'streams.json'));
   const held = await HeldEntries.load(join(dataDir, 'held.json'));
+  await held.forgetBelow(wal.oldestPosition);
+  const quarantineDir = options.quarantineDir ?? join(dataDir, 'quarantine');
   const nodeBudget = new ByteBudget(options.nodeBufferBytes ?? 256 * 1024 * 1024);
   const flushBytes = options.flushBytes ?? 64 * 1024 * 1024;
   let backlog: WalBacklog;
@@ -139,7 +154,10 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
     flushMs: options.flushMs,
     held,
     beforeTrim: () => persistent.save(),
-    onError: (table, err) => log.error({ table, err }, 'publishing failed; retrying'),
+    onError: (table, err) => {
+      options.metrics?.publishFailures.inc({ table }, 1);
+      log.error({ table, err }, 'publishing failed; retrying with backoff (the WAL keeps the records)');
+    },
     beforeCommit: options.beforeCommit,
     onCommitted: (table, latenciesMs) => {
       const m = options.metrics;
@@ -214,6 +232,13 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
     backlog,
     recovery,
     held,
+    quarantineDir,
+    resolveHeld: (selection, action) =>
+      resolveHeld(
+        { wal, held, publishers, pool, nodeId, quarantineLocation: quarantineDir, log },
+        selection,
+        action,
+      ),
     health: () =>
       assessHealth({
         walFailure: pipeline.failure,
