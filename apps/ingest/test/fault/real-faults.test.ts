@@ -143,7 +143,9 @@ describe.skipIf(skip !== undefined)(
             () =>
               node!.lines
                 .slice(failingFrom)
-                .find((l) => l.msg === 'publishing failed; retrying' && fault.error.test(JSON.stringify(l))),
+                .find(
+                  (l) => String(l.msg).startsWith('publishing failed') && fault.error.test(JSON.stringify(l)),
+                ),
             60_000,
             `the node to log that publishing fails (${fault.error})`,
           );
