@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import type { CatalogSnapshotInput } from '../../src/catalog/snapshot-schema.js';
 import { EVENTS, ORDERS } from '../support/test-catalog.js';
 import { type Fleet, orderId, type Producer, parseTag, type RowTag } from './producers.js';
 import { readDeltaLog, readLiveRows } from './read-delta.js';
@@ -9,6 +10,20 @@ export const TABLE_DIRS: Readonly<Record<string, string>> = {
   [ORDERS]: 'tables/main/sales/orders',
   [EVENTS]: 'tables/main/sales/events',
 };
+
+/**
+ * The test catalog with a checkpoint every 4 commits in both tables (Delta's default is 10): the checkpoint
+ * kills find one sooner, and the audit compares more checkpoints with the JSON log.
+ */
+export function faultCatalog(snapshot: CatalogSnapshotInput): CatalogSnapshotInput {
+  return {
+    ...snapshot,
+    tables: snapshot.tables.map((t) => ({
+      ...t,
+      properties: { ...t.properties, 'delta.checkpointInterval': '4' },
+    })),
+  };
+}
 
 /** What the audit found: the figures for the run's summary line, and every failure in words. */
 export interface AuditReport {

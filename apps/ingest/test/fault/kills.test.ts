@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { childNodeDir, type SpawnedNode, spawnChildNode } from '../support/child-node.js';
-import { type AuditReport, formatReport, sumReports, TABLE_DIRS } from './audit.js';
+import { type AuditReport, faultCatalog, formatReport, sumReports, TABLE_DIRS } from './audit.js';
 import { within } from './faults.js';
 import {
   type FiredKill,
@@ -96,7 +96,7 @@ describe(`fault injection: SIGKILL at random moments under 16 producers (seed ${
       const started = performance.now();
       const random = createRandom(seed).fork(config.name);
       const plan = planKills(random.fork('plan'), config.kills);
-      const { tokens, provisioning, dataDir, cleanup } = await childNodeDir();
+      const { tokens, provisioning, dataDir, cleanup } = await childNodeDir(faultCatalog);
       const fleet = new Fleet(tokens.good.token, random.fork('producers'));
       const targets = {
         tableDirs: Object.values(TABLE_DIRS).map((d) => join(dataDir, d)),

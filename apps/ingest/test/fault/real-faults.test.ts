@@ -2,7 +2,7 @@ import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { childNodeDir, type SpawnedNode, spawnChildNode } from '../support/child-node.js';
-import { type AuditReport, formatReport, TABLE_DIRS } from './audit.js';
+import { type AuditReport, faultCatalog, formatReport, TABLE_DIRS } from './audit.js';
 import {
   eventually,
   FaultCleanup,
@@ -115,7 +115,7 @@ describe.skipIf(skip !== undefined)(
       it(`keeps acking from the WAL while the table store is ${fault.name}, restarts while it is, and publishes everything once it is back`, async () => {
         const started = performance.now();
         const faults = new FaultCleanup();
-        const { tokens, provisioning, dataDir, cleanup } = await childNodeDir();
+        const { tokens, provisioning, dataDir, cleanup } = await childNodeDir(faultCatalog);
         const fleet = new Fleet(tokens.good.token, createRandom(seed).fork(fault.name));
         const tables = join(dataDir, 'tables');
         let node: SpawnedNode | undefined;
@@ -201,7 +201,7 @@ describe.skipIf(skip !== undefined)(
     it('stops acking when the WAL disk is full, and after a restart with room every acked record is in the tables', async () => {
       const started = performance.now();
       const faults = new FaultCleanup();
-      const { tokens, provisioning, dataDir, cleanup } = await childNodeDir();
+      const { tokens, provisioning, dataDir, cleanup } = await childNodeDir(faultCatalog);
       const fleet = new Fleet(tokens.good.token, createRandom(seed).fork('wal-full'));
       const walDisk = join(dataDir, 'wal-disk');
       const walFlags = [...FLAGS, '--wal-dir', join(walDisk, 'wal')];

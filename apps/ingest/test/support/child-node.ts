@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import type { CatalogSnapshotInput } from '../../src/catalog/snapshot-schema.js';
 import { testSnapshot, testTokens } from './test-catalog.js';
 import { tempDir } from './test-node.js';
 
@@ -117,9 +118,12 @@ export async function startChildNode(
 
 /**
  * A fresh directory for child nodes: the test catalog (with new tokens) as its provisioning file, and the path
- * of the nodes' data directory in it. `cleanup` removes it all.
+ * of the nodes' data directory in it. `edit` may change the snapshot first (e.g. table properties). `cleanup`
+ * removes it all.
  */
-export async function childNodeDir(): Promise<{
+export async function childNodeDir(
+  edit: (snapshot: CatalogSnapshotInput) => CatalogSnapshotInput = (snapshot) => snapshot,
+): Promise<{
   tokens: ReturnType<typeof testTokens>;
   provisioning: string;
   dataDir: string;
@@ -128,6 +132,6 @@ export async function childNodeDir(): Promise<{
   const { dir, cleanup } = await tempDir();
   const tokens = testTokens();
   const provisioning = join(dir, 'provisioning.json');
-  await writeFile(provisioning, JSON.stringify(testSnapshot(tokens)));
+  await writeFile(provisioning, JSON.stringify(edit(testSnapshot(tokens))));
   return { tokens, provisioning, dataDir: join(dir, 'data'), cleanup };
 }
