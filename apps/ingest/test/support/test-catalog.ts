@@ -24,6 +24,20 @@ message Order {
 }
 `;
 
+/**
+ * The events table's proto: `at` is µs since the epoch (an int64 under a timestamp column), `tags` a repeated
+ * string for the array column.
+ */
+export const EVENTS_PROTO = `syntax = "proto2";
+package test;
+message Event {
+  optional string stream = 1;
+  optional int64 seq = 2;
+  optional int64 at = 3;
+  repeated string tags = 4;
+}
+`;
+
 /** A descriptor that does not fit the orders table (`id` as string). */
 export const WRONG_PROTO = `syntax = "proto2";
 package test;
@@ -36,6 +50,11 @@ message Order {
 /** Loads a test proto: protobufjs type plus descriptor bytes. */
 export function orderSchema(text = ORDERS_PROTO) {
   return loadSchema(text, 'test.Order');
+}
+
+/** Loads {@link EVENTS_PROTO}: protobufjs type plus descriptor bytes. */
+export function eventSchema() {
+  return loadSchema(EVENTS_PROTO, 'test.Event');
 }
 
 const tableSchema = (fields: { name: string; type: unknown; nullable: boolean }[]) => ({
