@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from '../catalog/write-file-atomic.js';
 import type { TrimBarrier } from '../publish/publisher-set.js';
+import { readOptionalFile } from '../read-optional-file.js';
 
 /** One acked WAL entry that recovery could not publish: it stays in the WAL until an operator decides. */
 export interface HeldEntry {
@@ -48,12 +48,7 @@ export class HeldEntries implements TrimBarrier {
   /** Loads the file (absent → none held). Throws when it exists but cannot be read or parsed. */
   static async load(file: string): Promise<HeldEntries> {
     const held = new HeldEntries(file);
-    let text: string | undefined;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    }
+    const text = await readOptionalFile(file);
     if (text !== undefined) {
       const parsed = JSON.parse(text) as HeldFile;
       for (const e of parsed.entries) {

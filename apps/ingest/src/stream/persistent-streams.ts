@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { mkdir, open, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { IngestError } from '../errors.js';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../file-modes.js';
+import { readOptionalFile } from '../read-optional-file.js';
 import type { WalRecord, WalRecordHead } from './wal-entry.js';
 
 /** The temp file `save` writes and renames over `file`; a crash in between leaves it (see `removeNodeTempFiles`). */
@@ -67,12 +68,7 @@ export class PersistentStreams {
   /** Loads the state file (absent → empty). */
   static async load(file: string): Promise<PersistentStreams> {
     const s = new PersistentStreams(file);
-    let text: string | undefined;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    }
+    const text = await readOptionalFile(file);
     if (text !== undefined) {
       const parsed = JSON.parse(text) as StateFile;
       for (const st of parsed.streams) {
