@@ -5,15 +5,18 @@ import { runDecodeBench } from './decode-bench.js';
 import { runDeltaBench } from './delta/run-delta-bench.js';
 import { runFaninBench } from './fanin/fanin.js';
 import { runIngestBench } from './ingest/ingest-bench.js';
+import { runRecoveryBench } from './recovery/recovery-bench.js';
 import { runWalBench } from './wal/wal-bench.js';
 
 /**
  * `npm run bench` (from the repo root, after a build): every benchmark in one run, each with its baseline
  * side by side. Prints the Markdown tables as it goes and writes `bench/results/<date>.json` with every
- * figure and the machine it ran on. `--only decode,delta,wal,ingest,fanin` picks suites
- * (fanin: 64 streams, 60 s per target; its own report goes to `bench/results/fanin-<date>.{json,md}`).
+ * figure and the machine it ran on. `--only decode,delta,wal,ingest,fanin,recovery` picks suites
+ * (fanin: 64 streams, 60 s per target; its own report goes to `bench/results/fanin-<date>.{json,md}`;
+ * recovery: a 1 GiB WAL backlog replayed 3 times beside a 30 s fan-in run each, ~10 min, its own report in
+ * `bench/results/recovery-<date>.{json,md}`).
  */
-const SUITES = ['decode', 'delta', 'wal', 'ingest', 'fanin'] as const;
+const SUITES = ['decode', 'delta', 'wal', 'ingest', 'fanin', 'recovery'] as const;
 const { values } = parseArgs({ options: { only: { type: 'string' } } });
 const only = new Set(values.only?.split(',').map((s) => s.trim()) ?? SUITES);
 for (const name of only) {
@@ -48,6 +51,10 @@ if (only.has('fanin')) {
     summaries: run.results.map((r) => r.summary),
     fullOverNull: run.fullOverNull,
   };
+}
+if (only.has('recovery')) {
+  const run = await runRecoveryBench({ command: 'node bench/dist/run.js --only recovery' });
+  results.recovery = { settings: run.settings, reps: run.reps };
 }
 
 const dir = new URL('../results/', import.meta.url);

@@ -32,12 +32,16 @@ describe('loadConfig: defaults and the data directory', () => {
       dataDir: dir,
       host: '127.0.0.1',
       port: 50051,
+      connectionPrefaceTimeoutMs: 10_000,
       admin: { host: '127.0.0.1', port: 50052, secretFile: join(dir, 'admin-secret'), insecure: false },
       metrics: { host: '127.0.0.1', port: 9464 },
       provisioningFile: undefined,
       logLevel: 'info',
       limits: {
         maxStreams: 1024,
+        maxStreamsPerPrincipal: 256,
+        streamHandshakeTimeoutMs: 10_000,
+        streamIdleTimeoutMs: 600_000,
         maxRecordBytes: 10 * 1024 * 1024,
         maxRequestBytes: 10 * 1024 * 1024 + 64 * 1024,
         streamInflightBytes: 64 * 1024 * 1024,
@@ -46,6 +50,7 @@ describe('loadConfig: defaults and the data directory', () => {
       publish: { flushMs: 1000, flushBytes: 128 * 1024 * 1024 },
       wal: { dir: join(dir, 'wal') },
       drainGraceMs: 30_000,
+      orphanCleanup: { minAgeMs: 7 * 24 * 3_600_000, intervalMs: 3_600_000 },
     });
     expect(Object.keys(config.wal)).toEqual(['dir']);
     expect(config.nodeId).toMatch(/^node-[0-9a-f-]{36}$/);
@@ -54,9 +59,10 @@ describe('loadConfig: defaults and the data directory', () => {
     expect(readFileSync(join(dir, 'admin-secret'), 'utf8').trim()).toBe(config.admin.secret);
     expect(statSync(join(dir, 'admin-secret')).mode & 0o777).toBe(0o600);
     expect(config.notices).toEqual([
-      `created ${join(dir, 'node-id')} (mode 0644)`,
+      `created ${join(dir, 'node-id')} (mode 0600)`,
       `created ${join(dir, 'admin-secret')} (mode 0600)`,
     ]);
+    expect(config.warnings).toEqual([]);
     expect(config.notices.join(' ')).not.toContain(config.admin.secret);
     expect(Object.isFrozen(config) && Object.isFrozen(config.limits) && Object.isFrozen(config.notices)).toBe(
       true,
@@ -85,14 +91,49 @@ describe('loadConfig: defaults and the data directory', () => {
     expect(loadConfig(['--data-dir', dir], { LAKESTREAM_ADMIN_SECRET: SECRET }).admin.secret).toBe(SECRET);
     expect(() => statSync(join(dir, 'admin-secret'))).toThrow();
     const file = join(dir, 'secret.txt');
-    writeFileSync(file, `${SECRET}\n`, { mode: 0o644 });
+    writeFileSync(file, `${SECRET}\n`, { mode: 0o600 });
     const config = loadConfig(['--data-dir', dir, '--admin-secret-file', file], {});
     expect(config.admin).toMatchObject({ secret: SECRET, secretFile: file });
-    expect(config.notices).toContain(
-      `the admin secret file ${file} is readable by others (mode 0644); chmod 600 it`,
-    );
-    chmodSync(file, 0o600);
-    expect(loadConfig(['--data-dir', dir, '--admin-secret-file', file], {}).notices).toEqual([]);
+    expect(config.notices).toEqual([]);
+  });
+
+  it('creates the data directory 0700 and its files 0600 whatever the umask', () => {
+    const umask = process.umask(0);
+    try {
+      const dataDir = join(dir, 'new', 'data');
+      loadConfig(['--data-dir', dataDir], {});
+      expect(statSync(dataDir).mode & 0o777).toBe(0o700);
+      expect(statSync(join(dataDir, 'node-id')).mode & 0o777).toBe(0o600);
+      expect(statSync(join(dataDir, 'admin-secret')).mode & 0o777).toBe(0o600);
+    } finally {
+      process.umask(umask);
+    }
+  });
+
+  it('warns of an existing data directory open to other users, with the command, and leaves it as it is', () => {
+    chmodSync(dir, 0o755);
+    const config = loadConfig(['--data-dir', dir], {});
+    expect(config.warnings).toEqual([
+      `the data directory ${dir} is open to other users (mode 0755), and it holds every acked record (the WAL), the catalog and the admin secret: run chmod 700 ${dir}`,
+    ]);
+    expect(statSync(dir).mode & 0o777).toBe(0o755);
+    chmodSync(dir, 0o700);
+    expect(loadConfig(['--data-dir', dir], {}).warnings).toEqual([]);
+  });
+
+  it('refuses an admin secret file other users may read, naming it, its mode and the chmod to run', () => {
+    const file = join(dir, 'secret.txt');
+    writeFileSync(file, `${SECRET}\n`, { mode: 0o644 });
+    chmodSync(file, 0o644);
+    const refusal = (f: string) =>
+      `--admin-secret-file: ${f} is open to other users (mode 0644), and it holds the admin API's secret: run chmod 600 ${f}`;
+    expect(problems(['--data-dir', dir, '--admin-secret-file', file])).toEqual([refusal(file)]);
+    chmodSync(file, 0o640);
+    expect(problems(['--data-dir', dir, '--admin-secret-file', file])[0]).toContain('(mode 0640)');
+    // The generated one at the default path too, once someone opened it up.
+    loadConfig(['--data-dir', dir], {});
+    chmodSync(join(dir, 'admin-secret'), 0o644);
+    expect(problems(['--data-dir', dir])).toEqual([refusal(join(dir, 'admin-secret'))]);
   });
 
   it('turns admin authentication off with --insecure-dev-admin, and says so', () => {
@@ -102,6 +143,13 @@ describe('loadConfig: defaults and the data directory', () => {
       'the admin API has no authentication (--insecure-dev-admin); never use this outside development',
     );
     expect(loadConfig(['--data-dir', dir], { LAKESTREAM_INSECURE_DEV_ADMIN: '1' }).admin.insecure).toBe(true);
+  });
+
+  it('limits each principal to a quarter of --max-streams unless --max-streams-per-principal says otherwise', () => {
+    const limits = (argv: string[]) => loadConfig(['--data-dir', dir, ...argv], {}).limits;
+    expect(limits(['--max-streams', '100']).maxStreamsPerPrincipal).toBe(25);
+    expect(limits(['--max-streams', '3']).maxStreamsPerPrincipal).toBe(1);
+    expect(limits(['--max-streams-per-principal', '7']).maxStreamsPerPrincipal).toBe(7);
   });
 
   it('passes only the WAL options that were set', () => {
@@ -131,6 +179,13 @@ describe('loadConfig: flags, variables and precedence', () => {
     const fromFlag = loadConfig(['--port', '7000', '--log-level=warn'], env);
     expect(fromFlag.port).toBe(7000);
     expect(fromFlag.logLevel).toBe('warn');
+  });
+
+  it('takes the orphan cleanup options (an interval of 0 turns it off)', () => {
+    const config = loadConfig(['--data-dir', dir, '--orphan-file-age-ms', '60000'], {
+      LAKESTREAM_ORPHAN_CLEANUP_INTERVAL_MS: '0',
+    });
+    expect(config.orphanCleanup).toEqual({ minAgeMs: 60_000, intervalMs: 0 });
   });
 
   it('treats an empty variable as unset', () => {
@@ -188,6 +243,12 @@ describe('loadConfig: every refusal', () => {
       ['--metrics-port', '-1'],
       {},
       "--metrics-port: expected an integer 0–65535, got '-1'",
+    ],
+    [
+      'an orphan-file age under a minute (what the node itself may take from a data file to its commit)',
+      ['--orphan-file-age-ms', '1000'],
+      {},
+      "--orphan-file-age-ms: expected a duration in ms, an integer 60000–31536000000, got '1000'",
     ],
     [
       'a bad port in the environment',
@@ -333,7 +394,7 @@ describe('loadConfig: every refusal', () => {
     expect(problems(['--data-dir', dir, '--admin-secret-file', join(dir, 'nope')])[0]).toMatch(
       new RegExp(`^--admin-secret-file: cannot read '${join(dir, 'nope')}': ENOENT`),
     );
-    writeFileSync(join(dir, 'short'), 'abc\n');
+    writeFileSync(join(dir, 'short'), 'abc\n', { mode: 0o600 });
     expect(problems(['--data-dir', dir, '--admin-secret-file', join(dir, 'short')])).toEqual([
       `--admin-secret-file: the file '${join(dir, 'short')}' should hold a secret of at least 16 characters without spaces`,
     ]);

@@ -2,6 +2,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { formatMode, isOpenToOthers, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './file-modes.js';
+import { ORPHAN_CLEANUP_DEFAULTS } from './maintenance/orphan-cleanup.js';
+import { ABUSE_TIMEOUTS, defaultStreamsPerPrincipal } from './stream/abuse-limits.js';
 import type { WalOptions } from './wal/wal.js';
 
 /*
@@ -24,6 +27,8 @@ export interface IngestConfig {
   /** The Zerobus gRPC endpoint. */
   readonly host: string;
   readonly port: number;
+  /** A connection to it that sends no HTTP/2 preface within this long is closed. */
+  readonly connectionPrefaceTimeoutMs: number;
   readonly admin: {
     readonly host: string;
     readonly port: number;
@@ -39,6 +44,10 @@ export interface IngestConfig {
   readonly logLevel: LogLevel;
   readonly limits: {
     readonly maxStreams: number;
+    readonly maxStreamsPerPrincipal: number;
+    readonly streamHandshakeTimeoutMs: number;
+    /** 0: never. */
+    readonly streamIdleTimeoutMs: number;
     readonly maxRecordBytes: number;
     readonly maxRequestBytes: number;
     readonly streamInflightBytes: number;
@@ -59,8 +68,12 @@ export interface IngestConfig {
   >;
   /** How long a drain (admin `Drain` with grace 0, or SIGTERM) lets streams finish. */
   readonly drainGraceMs: number;
+  /** Removing crash leftovers from the tables (see `startOrphanCleanup`); `intervalMs` 0: off. */
+  readonly orphanCleanup: { readonly minAgeMs: number; readonly intervalMs: number };
   /** Things worth one log line at start (a generated admin secret and where it is). Never the secret. */
   readonly notices: readonly string[];
+  /** Things worth a warning at start (a data directory other users can read, and the command to close it). */
+  readonly warnings: readonly string[];
 }
 
 /** Thrown by `loadConfig`: `problems` has one line per bad option, the message all of them. */
@@ -156,6 +169,9 @@ const COMPRESSION = oneOf(PARQUET_COMPRESSIONS);
 const PARQUET_STATISTICS = ['none', 'chunk'] as const;
 const STATISTICS = oneOf(PARQUET_STATISTICS);
 
+/** `--max-streams`'s default, which the per-principal limit's default follows. */
+const MAX_STREAMS = 1024;
+
 // ─── 2. The options ────────────────────────────────────────────────────────────────────────────────────────
 
 /** One option: its flag, its variable, its kind, its default and what it is for. */
@@ -198,7 +214,7 @@ export const CONFIG_OPTIONS = {
     '--data-dir',
     PATH,
     undefined,
-    'Data directory: WAL, catalog snapshot, node id, admin secret, relative table locations.',
+    'Data directory: WAL, catalog snapshot, node id, admin secret, relative table locations. Created 0700 (an existing one open to other users gets a warning with the chmod to run).',
     { defaultDoc: '(required)' },
   ),
   host: option(
@@ -208,6 +224,12 @@ export const CONFIG_OPTIONS = {
     'Address of the Zerobus gRPC endpoint. Use 0.0.0.0 to serve other machines.',
   ),
   port: option('--port', PORT, 50051, 'Port of the Zerobus gRPC endpoint (0: any free port).'),
+  connectionPrefaceTimeoutMs: option(
+    '--connection-preface-timeout-ms',
+    integer(1, 3_600_000, 'a duration in ms, an integer'),
+    ABUSE_TIMEOUTS.connectionPrefaceMs,
+    'A TCP connection to the gRPC endpoint that sends no HTTP/2 preface within this long (silent, or not HTTP/2) is closed.',
+  ),
   adminHost: option(
     '--admin-host',
     HOST,
@@ -226,7 +248,7 @@ export const CONFIG_OPTIONS = {
     '--admin-secret-file',
     PATH,
     undefined,
-    'File holding the admin secret. When absent at the default path, a random secret is generated there (mode 0600) on first start.',
+    'File holding the admin secret. When absent at the default path, a random secret is generated there (mode 0600) on first start. A file other users may read is refused (exit code 2).',
     { defaultDoc: '<data-dir>/admin-secret' },
   ),
   insecureDevAdmin: option(
@@ -260,8 +282,27 @@ export const CONFIG_OPTIONS = {
   maxStreams: option(
     '--max-streams',
     integer(1, 1_000_000),
-    1024,
+    MAX_STREAMS,
     'Live streams per node; more are refused with RESOURCE_EXHAUSTED.',
+  ),
+  maxStreamsPerPrincipal: option(
+    '--max-streams-per-principal',
+    integer(1, 1_000_000),
+    undefined,
+    'Live streams (Zerobus and Flight) of one principal per node; more are refused with RESOURCE_EXHAUSTED, so one producer cannot take every slot.',
+    { defaultDoc: `a quarter of --max-streams (${defaultStreamsPerPrincipal(MAX_STREAMS)})` },
+  ),
+  streamHandshakeTimeoutMs: option(
+    '--stream-handshake-timeout-ms',
+    integer(1, 3_600_000, 'a duration in ms, an integer'),
+    ABUSE_TIMEOUTS.streamHandshakeMs,
+    'A stream that sends no create_stream / resume_stream (Flight: no schema) within this long ends with DEADLINE_EXCEEDED: it held a stream slot without starting.',
+  ),
+  streamIdleTimeoutMs: option(
+    '--stream-idle-timeout-ms',
+    integer(0, 86_400_000, 'a duration in ms, an integer'),
+    ABUSE_TIMEOUTS.streamIdleMs,
+    'An open stream that sends no request for this long is closed (close_stream_signal, then status OK: the SDK reconnects, nothing is lost); 0: never.',
   ),
   maxRecordBytes: option(
     '--max-record-bytes',
@@ -350,6 +391,24 @@ export const CONFIG_OPTIONS = {
     30_000,
     'How long a drain (SIGTERM, admin Drain with grace 0) lets streams finish their acks.',
   ),
+  orphanFileAgeMs: option(
+    '--orphan-file-age-ms',
+    integer(60_000, 365 * 24 * 3_600_000, 'a duration in ms, an integer'),
+    ORPHAN_CLEANUP_DEFAULTS.minAgeMs,
+    "Crash leftovers in the node's tables (temp files, data files no table version references) are removed once this old. The default is what Delta's VACUUM keeps of untracked files: another engine's job (Spark OPTIMIZE, MERGE) writing the same table commits its files only when it ends. Lower it only when nothing but ingest nodes write the tables, and keep it well above the longest encode + commit under load.",
+    {
+      defaultDoc: `${ORPHAN_CLEANUP_DEFAULTS.minAgeMs} (${ORPHAN_CLEANUP_DEFAULTS.minAgeMs / 86_400_000} days)`,
+    },
+  ),
+  orphanCleanupIntervalMs: option(
+    '--orphan-cleanup-interval-ms',
+    integer(0, 7 * 24 * 3_600_000, 'a duration in ms, an integer'),
+    ORPHAN_CLEANUP_DEFAULTS.intervalMs,
+    'How often the node removes crash leftovers from the tables it publishes to (first right after start, in the background); each run reads only the log written since the last. 0: never.',
+    {
+      defaultDoc: `${ORPHAN_CLEANUP_DEFAULTS.intervalMs} (${ORPHAN_CLEANUP_DEFAULTS.intervalMs / 3_600_000} hour)`,
+    },
+  ),
 } as const;
 
 type Options = typeof CONFIG_OPTIONS;
@@ -416,8 +475,10 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost', '[::1]']);
 /**
  * Reads the node's configuration from `argv` (without node and script: `process.argv.slice(2)`) and `env`.
  * Validates everything first and throws `ConfigError` listing every bad option ("--port: expected a port, an
- * integer 0–65535, got 'abc'"); then prepares the data directory: creates it, reads or creates
- * `<data-dir>/node-id`, and reads or generates the admin secret file (mode 0600; a notice says where).
+ * integer 0–65535, got 'abc'"); then prepares the data directory: creates it (mode 0700; one that exists and
+ * is open to other users is left as it is, with a warning saying how to close it), reads or creates
+ * `<data-dir>/node-id` (0600), and reads or generates the admin secret file (0600; a notice says where), which
+ * is refused (`ConfigError`) when other users may read it.
  * `--help` is not handled here: check for it first and print `formatConfigHelp()`.
  */
 export function loadConfig(
@@ -479,10 +540,18 @@ export function loadConfig(
 
   const dataDir = v.dataDir!;
   const notices: string[] = [];
+  const warnings: string[] = [];
   try {
-    mkdirSync(dataDir, { recursive: true });
+    mkdirSync(dataDir, { recursive: true, mode: PRIVATE_DIR_MODE });
   } catch (error) {
     throw new ConfigError([`--data-dir: cannot create '${dataDir}': ${describe(error)}`]);
+  }
+  // A directory the node creates is its user's alone; one that was there is left as it is, with a warning.
+  const dataDirMode = statSync(dataDir).mode;
+  if (isOpenToOthers(dataDirMode)) {
+    warnings.push(
+      `the data directory ${dataDir} is open to other users (mode ${formatMode(dataDirMode)}), and it holds every acked record (the WAL), the catalog and the admin secret: run chmod 700 ${dataDir}`,
+    );
   }
   const nodeId =
     v.nodeId ??
@@ -490,7 +559,7 @@ export function loadConfig(
       join(dataDir, 'node-id'),
       '--node-id',
       () => `node-${randomUUID()}`,
-      0o644,
+      PRIVATE_FILE_MODE,
       NODE_ID,
       notices,
     );
@@ -505,6 +574,7 @@ export function loadConfig(
     secret = v.adminSecret;
   } else if (v.adminSecretFile !== undefined) {
     secretFile = v.adminSecretFile;
+    refuseIfOpenToOthers(secretFile);
     secret = readExisting(secretFile, '--admin-secret-file', SECRET);
   } else {
     secretFile = join(dataDir, 'admin-secret');
@@ -512,18 +582,11 @@ export function loadConfig(
       secretFile,
       '--admin-secret-file',
       () => randomBytes(32).toString('base64url'),
-      0o600,
+      PRIVATE_FILE_MODE,
       SECRET,
       notices,
     );
-  }
-  if (secretFile !== undefined) {
-    const mode = statSync(secretFile).mode & 0o777;
-    if ((mode & 0o077) !== 0) {
-      notices.push(
-        `the admin secret file ${secretFile} is readable by others (mode 0${mode.toString(8)}); chmod 600 it`,
-      );
-    }
+    refuseIfOpenToOthers(secretFile);
   }
 
   const wal: Record<string, unknown> = { dir: v.walDir ?? join(dataDir, 'wal') };
@@ -536,6 +599,7 @@ export function loadConfig(
     nodeId,
     host: v.host!,
     port: v.port!,
+    connectionPrefaceTimeoutMs: v.connectionPrefaceTimeoutMs!,
     admin: {
       host: v.adminHost!,
       port: v.adminPort!,
@@ -548,6 +612,9 @@ export function loadConfig(
     logLevel: v.logLevel!,
     limits: {
       maxStreams: v.maxStreams!,
+      maxStreamsPerPrincipal: v.maxStreamsPerPrincipal ?? defaultStreamsPerPrincipal(v.maxStreams!),
+      streamHandshakeTimeoutMs: v.streamHandshakeTimeoutMs!,
+      streamIdleTimeoutMs: v.streamIdleTimeoutMs!,
       maxRecordBytes: v.maxRecordBytes!,
       maxRequestBytes: v.maxRequestBytes!,
       streamInflightBytes: v.streamInflightBytes!,
@@ -560,12 +627,32 @@ export function loadConfig(
     },
     wal: wal as IngestConfig['wal'],
     drainGraceMs: v.drainGraceMs!,
+    orphanCleanup: { minAgeMs: v.orphanFileAgeMs!, intervalMs: v.orphanCleanupIntervalMs! },
     notices,
+    warnings,
   };
   return deepFreeze(config);
 }
 
 // ─── 5. Files of the data directory ────────────────────────────────────────────────────────────────────────
+
+/**
+ * Throws `ConfigError` when the admin secret file may be read (or written) by other users: anyone who reads
+ * it controls the node (catalog pushes, drains). The message names the file, its mode and the command.
+ */
+function refuseIfOpenToOthers(file: string): void {
+  let mode: number;
+  try {
+    mode = statSync(file).mode;
+  } catch (error) {
+    throw new ConfigError([`--admin-secret-file: cannot read '${file}': ${describe(error)}`]);
+  }
+  if (isOpenToOthers(mode)) {
+    throw new ConfigError([
+      `--admin-secret-file: ${file} is open to other users (mode ${formatMode(mode)}), and it holds the admin API's secret: run chmod 600 ${file}`,
+    ]);
+  }
+}
 
 /** Reads a one-line value file; throws `ConfigError` when it is missing or not of `kind`. */
 function readExisting(path: string, flag: string, kind: Kind<string>): string {
@@ -603,7 +690,7 @@ function readOrCreate(
   } finally {
     closeSync(fd);
   }
-  notices.push(`created ${path} (mode 0${mode.toString(8)})`);
+  notices.push(`created ${path} (mode ${formatMode(mode)})`);
   return value;
 }
 

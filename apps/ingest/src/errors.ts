@@ -11,6 +11,7 @@ export type IngestErrorCode =
   | 'OUT_OF_RANGE'
   | 'RESOURCE_EXHAUSTED'
   | 'FAILED_PRECONDITION'
+  | 'DEADLINE_EXCEEDED'
   | 'UNAVAILABLE'
   | 'ABORTED'
   | 'INTERNAL';

@@ -2,6 +2,7 @@
 import { startAdminServer } from './admin/admin-server.js';
 import { createAuthenticator } from './auth/create-authenticator.js';
 import { openCatalogStore } from './catalog/catalog-store.js';
+import { runHeldCommand } from './cli/held-command.js';
 import { ConfigError, formatConfigHelp, type IngestConfig, loadConfig } from './config.js';
 import { createMetrics } from './metrics/create-metrics.js';
 import { createLogger } from './metrics/logger.js';
@@ -14,8 +15,20 @@ import { openIngestNode } from './server-node.js';
  * `close_stream_signal` to every stream, last acks, publish, fsync) and exit 0; a second signal forces.
  */
 async function main(argv: readonly string[]): Promise<void> {
+  if (argv[0] === 'held') {
+    const write = (stream: NodeJS.WriteStream) => (text: string) => void stream.write(text);
+    process.exitCode = await runHeldCommand(
+      argv.slice(1),
+      process.env,
+      write(process.stdout),
+      write(process.stderr),
+    );
+    return;
+  }
   if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(`${formatConfigHelp()}\n`);
+    process.stdout.write(
+      `${formatConfigHelp()}\n\nOperator commands (against a running node's admin API):\n  lakestream-ingest held list|discard|quarantine   acked WAL entries that cannot be published (held --help)\n`,
+    );
     return;
   }
   let config: IngestConfig;
@@ -31,6 +44,7 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   const log = createLogger({ level: config.logLevel, nodeId: config.nodeId });
   for (const notice of config.notices) log.info({}, notice);
+  for (const warning of config.warnings) log.warn({}, warning);
   const catalog = await openCatalogStore({
     dataDir: config.dataDir,
     provisioningFile: config.provisioningFile,
@@ -49,11 +63,15 @@ async function main(argv: readonly string[]): Promise<void> {
     authenticator: createAuthenticator(catalog),
     host: config.host,
     port: config.port,
+    connectionPrefaceTimeoutMs: config.connectionPrefaceTimeoutMs,
     limits: {
       maxRequestBytes: config.limits.maxRequestBytes,
       maxRecordBytes: config.limits.maxRecordBytes,
       streamInFlightBytes: config.limits.streamInflightBytes,
       maxStreams: config.limits.maxStreams,
+      maxStreamsPerPrincipal: config.limits.maxStreamsPerPrincipal,
+      handshakeTimeoutMs: config.limits.streamHandshakeTimeoutMs,
+      idleTimeoutMs: config.limits.streamIdleTimeoutMs,
     },
     nodeBufferBytes: config.limits.nodeInflightBytes,
     flushBytes: config.publish.flushBytes,
@@ -61,15 +79,17 @@ async function main(argv: readonly string[]): Promise<void> {
     flushMs: config.publish.flushMs,
     log,
     metrics,
+    orphanCleanup: config.orphanCleanup,
   });
   metrics.attachStreams(node.live);
   metrics.attachCatalog(catalog);
+  metrics.attachHealth(node.health);
   setInterval(() => metrics.inflightBytes.set(node.pipeline.nodeBudget.used), 1000).unref();
   const metricsServer = await startMetricsServer({
     host: config.metrics.host,
     port: config.metrics.port,
     registry: metrics.registry,
-    health: () => (node.pipeline.failure === undefined ? true : 'the WAL failed; restart the node'),
+    health: node.health,
   });
   const admin = await startAdminServer({
     host: config.admin.host,
@@ -80,6 +100,8 @@ async function main(argv: readonly string[]): Promise<void> {
     publishing: node.publishers,
     nodeId: config.nodeId,
     defaultDrainGraceMs: config.drainGraceMs,
+    health: node.health,
+    held: { list: () => node.held.list(), quarantineDir: node.quarantineDir, resolve: node.resolveHeld },
     log,
     onDrain: async (graceMs) => {
       const signalled = node.live.size;
@@ -96,6 +118,17 @@ async function main(argv: readonly string[]): Promise<void> {
     },
     'lakestream-ingest ready',
   );
+
+  // Health changes go to the log once each (the reasons, when degraded or failed).
+  let lastHealth = '';
+  setInterval(() => {
+    const health = node.health();
+    const key = `${health.state}|${health.reasons.join('|')}`;
+    if (key === lastHealth) return;
+    lastHealth = key;
+    if (health.state === 'ok') log.info({ health: health.state }, 'node healthy');
+    else log.warn({ health: health.state, reasons: health.reasons }, `node ${health.state}`);
+  }, 2000).unref();
 
   let stopping = false;
   const stop = (signal: string): void => {

@@ -5,10 +5,16 @@ import type { ReplayReport } from './recovery/replay-backlog.js';
 /** `ok`; `degraded`: serving and acking, but something needs attention; `failed`: no more acks (restart). */
 export type HealthState = 'ok' | 'degraded' | 'failed';
 
-/** The node's health and why, in words (for `/healthz`, admin `GetStatus` and the log). */
+/** The node's health and why, in words (for `/healthz`, admin `GetStatus` and the log), and in figures (metrics). */
 export interface NodeHealth {
   readonly state: HealthState;
   readonly reasons: readonly string[];
+  /** Entries of the WAL backlog the replay has still to hand on (0 once it has). */
+  readonly recoveryRemaining: number;
+  /** Held entries per table. */
+  readonly held: Readonly<Record<string, number>>;
+  /** Tables whose publishing fails now (retried with backoff). */
+  readonly failingTables: readonly string[];
 }
 
 /**
@@ -22,9 +28,17 @@ export function assessHealth(parts: {
   readonly publishing: readonly PublishStats[];
   readonly held: readonly HeldEntry[];
 }): NodeHealth {
+  const held: Record<string, number> = {};
+  for (const h of parts.held) held[h.table] = (held[h.table] ?? 0) + 1;
+  const failingTables = parts.publishing.filter((t) => t.failing !== undefined).map((t) => t.table);
+  const figures = { recoveryRemaining: parts.replay.remaining, held, failingTables };
   if (parts.walFailure !== undefined) {
     const why = parts.walFailure instanceof Error ? parts.walFailure.message : String(parts.walFailure);
-    return { state: 'failed', reasons: [`the WAL failed (${why}); nothing more is acked: restart the node`] };
+    return {
+      state: 'failed',
+      reasons: [`the WAL failed (${why}); nothing more is acked: restart the node`],
+      ...figures,
+    };
   }
   const reasons: string[] = [];
   const { replay } = parts;
@@ -39,10 +53,10 @@ export function assessHealth(parts: {
     );
   }
   if (parts.held.length > 0) {
-    const tables = [...new Set(parts.held.map((h) => h.table))].join(', ');
+    const tables = Object.keys(held).join(', ');
     reasons.push(
       `${parts.held.length} acked WAL entries (tables ${tables}) cannot be published and are held: see \`lakestream-ingest held list\``,
     );
   }
-  return { state: reasons.length === 0 ? 'ok' : 'degraded', reasons };
+  return { state: reasons.length === 0 ? 'ok' : 'degraded', reasons, ...figures };
 }

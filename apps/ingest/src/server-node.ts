@@ -4,13 +4,26 @@ import { join } from 'node:path';
 import { createParquetPool, type ParquetPool } from '@lakestream/delta';
 import type { Authenticator } from './auth/authenticator.js';
 import type { CatalogSource } from './catalog/catalog-view.js';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './file-modes.js';
 import { type Log, silentLog } from './grpc/log.js';
 import { type IngestServer, startIngestServer } from './grpc/server.js';
+import { removeNodeTempFiles } from './maintenance/node-temp-files.js';
+import {
+  type OrphanCleanupMetrics,
+  type OrphanCleanupOptions,
+  startOrphanCleanup,
+} from './maintenance/orphan-cleanup.js';
 import { assessHealth, type NodeHealth } from './node-health.js';
 import { createPublisherSet, type PublisherSet } from './publish/publisher-set.js';
 import type { DataFileOptions } from './publish/table-publisher.js';
 import { HeldEntries } from './recovery/held-entries.js';
 import { type BacklogReplay, startBacklogReplay } from './recovery/replay-backlog.js';
+import {
+  type HeldAction,
+  type HeldDecision,
+  type HeldSelection,
+  resolveHeld,
+} from './recovery/resolve-held.js';
 import { restoreStreams, type WalBacklog } from './recovery/restore-streams.js';
 import { ByteBudget } from './stream/byte-budget.js';
 import { openDescriptorStore } from './stream/descriptor-store.js';
@@ -39,6 +52,8 @@ export interface IngestNodeOptions {
   /** …or its oldest batch is this old (default 1000 ms). */
   readonly flushMs?: number | undefined;
   readonly wal?: WalOptions | undefined;
+  /** The quarantine Delta table for held entries an operator keeps (default `<dataDir>/quarantine`). */
+  readonly quarantineDir?: string | undefined;
   /** WAL directory (default `<dataDir>/wal`). */
   readonly walDir?: string | undefined;
   /** Parquet encoder threads (default: available cores). */
@@ -53,14 +68,19 @@ export interface IngestNodeOptions {
   /** HTTP/2 receive windows (see `IngestServerOptions`; default 8 MiB per stream, 32 MiB per connection). */
   readonly streamWindowBytes?: number | undefined;
   readonly connectionWindowBytes?: number | undefined;
+  /** Connections silent for this long without the HTTP/2 preface are closed (see `IngestServerOptions`). */
+  readonly connectionPrefaceTimeoutMs?: number | undefined;
   /** Prometheus metrics of the data path (`createMetrics()`); optional. */
   readonly metrics?: NodeMetrics | undefined;
+  /** Removing crash leftovers from the tables published to (`startOrphanCleanup`; default hourly, 7 days old). */
+  readonly orphanCleanup?: OrphanCleanupOptions | undefined;
 }
 
 /** The metrics the data path updates: the stream counters plus publishing. */
-export interface NodeMetrics extends StreamMetrics {
+export interface NodeMetrics extends StreamMetrics, OrphanCleanupMetrics {
   readonly publishLag: { observe(labels: { table: string }, value: number): void };
   readonly commits: { inc(labels: { table: string }, value: number): void };
+  readonly publishFailures: { inc(labels: { table: string }, value: number): void };
   readonly walFsyncLatency: { observe(value: number): void };
 }
 
@@ -78,6 +98,10 @@ export interface IngestNode extends AsyncDisposable {
   readonly recovery: BacklogReplay;
   /** Acked entries recovery could not publish, kept in the WAL until an operator decides. */
   readonly held: HeldEntries;
+  /** An operator's decision on held entries: discard them, or publish them to the quarantine table. */
+  resolveHeld(selection: HeldSelection, action: HeldAction): Promise<HeldDecision>;
+  /** Where the quarantine table lives. */
+  readonly quarantineDir: string;
   /** `ok`, `degraded` (serving, but something needs attention: the reasons say what) or `failed`. */
   health(): NodeHealth;
   /**
@@ -88,33 +112,36 @@ export interface IngestNode extends AsyncDisposable {
 }
 
 /**
- * Opens the data path of an ingest node: WAL (recovering a torn tail), descriptor store, persistent-stream
- * state brought up to date from the WAL (`restoreStreams`), publishers; starts the gRPC server, and replays
- * the WAL backlog into the tables while serving (`startBacklogReplay`): a node whose table store is down
- * still starts, acks from the WAL and reports itself degraded until it can publish again.
+ * Opens the data path of an ingest node: removes the temp files a crash left among its state files, opens the
+ * WAL (recovering a torn tail) with persistent-stream state brought up to date from it (`restoreStreams`),
+ * descriptor store, publishers; starts the gRPC server, then replays the WAL backlog into the tables while
+ * serving (`startBacklogReplay`: a node whose table store is down still starts, acks from the WAL and reports
+ * itself degraded until it can publish again) and removes crash leftovers from the tables it publishes to in
+ * the background (`startOrphanCleanup`).
  */
 export async function openIngestNode(options: IngestNodeOptions): Promise<IngestNode> {
   const log = options.log ?? silentLog;
   const dataDir = options.dataDir;
-  await mkdir(dataDir, { recursive: true });
+  await mkdir(dataDir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  await removeNodeTempFiles(dataDir, log, options.metrics);
   const nodeId = options.nodeId ?? (await loadNodeId(dataDir));
   const fsyncLatency = options.metrics?.walFsyncLatency;
+  const persistent = await PersistentStreams.load(join(dataDir, 'streams.json'));
+  const restorer = restoreStreams(persistent);
+  const opening = performance.now();
   const wal = await openWal(options.walDir ?? join(dataDir, 'wal'), {
     ...options.wal,
     ...(fsyncLatency && { onFsync: (seconds: number) => fsyncLatency.observe(seconds) }),
+    onRecoveredEntry: restorer.onRecoveredEntry,
   });
+  const backlog = restorer.backlog(wal);
+  const openMs = Math.round(performance.now() - opening);
   const descriptors = await openDescriptorStore(join(dataDir, 'descriptors'));
-  const persistent = await PersistentStreams.load(join(dataDir, 'streams.json'));
   const held = await HeldEntries.load(join(dataDir, 'held.json'));
+  await held.forgetBelow(wal.oldestPosition);
+  const quarantineDir = options.quarantineDir ?? join(dataDir, 'quarantine');
   const nodeBudget = new ByteBudget(options.nodeBufferBytes ?? 256 * 1024 * 1024);
   const flushBytes = options.flushBytes ?? 64 * 1024 * 1024;
-  let backlog: WalBacklog;
-  try {
-    backlog = await restoreStreams(wal, persistent);
-  } catch (err) {
-    await wal.close();
-    throw err;
-  }
   log.info(
     {
       nodeId,
@@ -123,6 +150,7 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
       to: backlog.to.toString(),
       held: held.size,
       walRecovery: wal.recovery,
+      openMs,
     },
     'WAL read: persistent streams restored; replaying the backlog while serving',
   );
@@ -139,7 +167,10 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
     flushMs: options.flushMs,
     held,
     beforeTrim: () => persistent.save(),
-    onError: (table, err) => log.error({ table, err }, 'publishing failed; retrying'),
+    onError: (table, err) => {
+      options.metrics?.publishFailures.inc({ table }, 1);
+      log.error({ table, err }, 'publishing failed; retrying with backoff (the WAL keeps the records)');
+    },
     beforeCommit: options.beforeCommit,
     onCommitted: (table, latenciesMs) => {
       const m = options.metrics;
@@ -169,6 +200,7 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
       metrics: options.metrics,
       streamWindowBytes: options.streamWindowBytes,
       connectionWindowBytes: options.connectionWindowBytes,
+      connectionPrefaceTimeoutMs: options.connectionPrefaceTimeoutMs,
     });
   } catch (err) {
     await publishers.close();
@@ -186,9 +218,19 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
     memoryBytes: options.recoveryBufferBytes ?? 2 * flushBytes,
     log,
   });
+  const cleanup = startOrphanCleanup({
+    dataDir,
+    catalog: options.catalog,
+    tables: () => publishers.publishInfo().map((p) => p.table),
+    log,
+    metrics: options.metrics,
+    options: options.orphanCleanup,
+    startAfter: recovery.done,
+  });
   let closing: Promise<void> | undefined;
   const close = (drainMs = 5000): Promise<void> => {
     closing ??= (async () => {
+      await cleanup.close();
       await server.close(drainMs);
       await recovery.close();
       try {
@@ -214,6 +256,13 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
     backlog,
     recovery,
     held,
+    quarantineDir,
+    resolveHeld: (selection, action) =>
+      resolveHeld(
+        { wal, held, publishers, pool, nodeId, quarantineLocation: quarantineDir, log },
+        selection,
+        action,
+      ),
     health: () =>
       assessHealth({
         walFailure: pipeline.failure,
@@ -237,6 +286,6 @@ async function loadNodeId(dataDir: string): Promise<string> {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
   const id = `node-${randomUUID()}`;
-  await writeFile(file, `${id}\n`, { flush: true });
+  await writeFile(file, `${id}\n`, { flush: true, mode: PRIVATE_FILE_MODE });
   return id;
 }

@@ -151,6 +151,16 @@ describe('bad input is contained: exact status and words, other streams undistur
       grpc.status.INVALID_ARGUMENT,
       /^table main\.sales\.orders: the descriptor does not fit the table at field 'color': .*\(TABLE_SCHEMA_MISMATCH\)$/,
     );
+    // No field for the NOT NULL column id: every record would be refused, so the stream is.
+    const noId = openStream(client, 'EphemeralStream', cat.tokens.good.token, ORDERS);
+    const noIdProto =
+      'syntax = "proto2"; package test; message Order { optional string item = 2; optional int32 qty = 3; }';
+    noId.send(req.create(ORDERS, 1, orderSchema(noIdProto).descriptorProto));
+    await expectEnd(
+      noId,
+      grpc.status.INVALID_ARGUMENT,
+      'table main.sales.orders: the descriptor does not fit the table: column id is missing and the table says it is NOT NULL; every record would be refused: give the message a field for each NOT NULL column (field number = column position + 1)',
+    );
     const none = openStream(client, 'EphemeralStream', cat.tokens.good.token, ORDERS);
     none.send(req.create(ORDERS, 1));
     await expectEnd(
@@ -174,7 +184,7 @@ describe('bad input is contained: exact status and words, other streams undistur
     await expectEnd(
       s,
       grpc.status.INVALID_ARGUMENT,
-      /^table main\.sales\.orders, offset 0: the request is \d+ bytes, over the limit of 10485760 bytes; send smaller batches$/,
+      /^table main\.sales\.orders: the request is \d+ bytes, over the limit of 10485760 bytes; send smaller batches or records$/,
     );
   });
 

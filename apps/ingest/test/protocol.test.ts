@@ -1,3 +1,5 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { zerobusService } from '../src/grpc/proto.js';
@@ -170,6 +172,90 @@ describe('PersistentStream and RetireStream', () => {
   });
 });
 
+describe('a persistent stream belongs to the principal that created it', () => {
+  const retire = (streamId: string, token: string) =>
+    new Promise<grpc.ServiceError | null>((resolve) => {
+      const md = new grpc.Metadata();
+      md.set('authorization', `Bearer ${token}`);
+      (
+        client.RetireStream as (
+          r: object,
+          md: grpc.Metadata,
+          cb: (e: grpc.ServiceError | null) => void,
+        ) => void
+      )({ stream_id: streamId }, md, (err) => resolve(err));
+    });
+  const denied = (id: string, action: string) =>
+    `persistent stream ${id} (table main.sales.orders) belongs to another principal: only the principal that created it may ${action} it, not 'svc-partner'; ${action} it with that principal's credential, or create a new stream`;
+
+  it('another principal, even with MODIFY on the table, can neither resume it nor retire it (PERMISSION_DENIED)', async () => {
+    const a = openStream(client, 'PersistentStream', cat.tokens.good.token, ORDERS);
+    a.send(req.persistentCreate(ORDERS, 2));
+    const id = await a.streamId();
+    a.send(req.json(0, ['{"id":800}']));
+    await a.ackedAtLeast(0);
+
+    const other = openStream(client, 'PersistentStream', cat.tokens.partner.token, ORDERS);
+    other.send(req.resume(id, 2));
+    expect(await other.ended).toEqual({ code: grpc.status.PERMISSION_DENIED, details: denied(id, 'resume') });
+    const refused = await retire(id, cat.tokens.partner.token);
+    expect({ code: refused?.code, details: refused?.details }).toEqual({
+      code: grpc.status.PERMISSION_DENIED,
+      details: denied(id, 'retire'),
+    });
+    // The owner's live connection was not taken over: it carries on.
+    a.send(req.json(1, ['{"id":801}']));
+    await a.ackedAtLeast(1);
+    expect((await a.finish()).code).toBe(0);
+
+    // After a restart (the creator comes back from the WAL and streams.json) it is still the owner's only.
+    client.close();
+    await node.close(500);
+    ({ node } = await startTestNode(dir, { cat }));
+    client = zerobusClient(node.port);
+    const again = openStream(client, 'PersistentStream', cat.tokens.partner.token, ORDERS);
+    again.send(req.resume(id, 2));
+    expect(await again.ended).toEqual({ code: grpc.status.PERMISSION_DENIED, details: denied(id, 'resume') });
+    const owner = openStream(client, 'PersistentStream', cat.tokens.good.token, ORDERS);
+    owner.send(req.resume(id, 2));
+    const r = await owner.until(
+      () => owner.responses.find((x) => x.resume_stream_response)?.resume_stream_response,
+      'resume',
+    );
+    expect(r.last_committed_offset).toBe('1');
+    expect((await owner.finish()).code).toBe(0);
+    expect(await retire(id, cat.tokens.good.token)).toBeNull();
+  });
+
+  it('a stream created before the creator was recorded stays resumable by any principal with the grant', async () => {
+    // streams.json as the node wrote it before: no principalId.
+    const legacy = await tempDir();
+    await writeFile(
+      join(legacy.dir, 'streams.json'),
+      JSON.stringify({
+        version: 1,
+        streams: [{ streamId: 'ps-legacy', table: ORDERS, lastDurable: '4', retired: false }],
+      }),
+    );
+    const { node: old } = await startTestNode(legacy.dir, { cat });
+    const c = zerobusClient(old.port);
+    try {
+      const s = openStream(c, 'PersistentStream', cat.tokens.partner.token, ORDERS);
+      s.send(req.resume('ps-legacy', 2));
+      const r = await s.until(
+        () => s.responses.find((x) => x.resume_stream_response)?.resume_stream_response,
+        'resume',
+      );
+      expect(r.last_committed_offset).toBe('4');
+      expect((await s.finish()).code).toBe(0);
+    } finally {
+      c.close();
+      await old.close(500);
+      await legacy.cleanup();
+    }
+  });
+});
+
 describe('catalog changes reach live streams', () => {
   it('a revoked credential ends its live stream (UNAUTHENTICATED); acked rows stay', async () => {
     const s = openStream(client, 'EphemeralStream', cat.tokens.good.token, ORDERS);
@@ -184,10 +270,27 @@ describe('catalog changes reach live streams', () => {
     cat.catalog.replace({ ...snapshot, version: 2, credentials });
     expect(await s.ended).toEqual({
       code: grpc.status.UNAUTHENTICATED,
-      details: `the credential ${cat.tokens.good.id} was revoked`,
+      details: `the credential ${cat.tokens.good.id} was revoked; get a new one`,
     });
     cat.catalog.replace({ ...snapshot, version: 3 });
     await node.publishers.flushAll();
     expect(rows(await readTable(dir, 'tables/main/sales/orders')).some((r) => r.id === 900n)).toBe(true);
+  });
+
+  it('a disabled principal ends its live stream saying it was disabled (not that a credential was revoked)', async () => {
+    const s = openStream(client, 'EphemeralStream', cat.tokens.partner.token, ORDERS);
+    s.send(req.create(ORDERS, 2));
+    await s.streamId();
+    const snapshot = testSnapshot(cat.tokens);
+    const principals = snapshot.principals.map((p) =>
+      p.id === 'svc-partner' ? { ...p, disabled: true } : p,
+    );
+    cat.catalog.replace({ ...snapshot, version: 4, principals });
+    expect(await s.ended).toEqual({
+      code: grpc.status.UNAUTHENTICATED,
+      details:
+        "principal 'svc-partner' was disabled; ask a catalog admin to enable it, or use another principal's credential",
+    });
+    cat.catalog.replace({ ...snapshot, version: 5 });
   });
 });

@@ -13,7 +13,11 @@ afterEach(async () => {
 });
 
 /** A real ingest admin server over a real on-disk catalog store, as a node runs it. */
-async function startNode(dataDir: string, port = 0): Promise<{ server: AdminServer; store: CatalogStore }> {
+async function startNode(
+  dataDir: string,
+  port = 0,
+  health?: Parameters<typeof startAdminServer>[0]['health'],
+): Promise<{ server: AdminServer; store: CatalogStore }> {
   const store = await openCatalogStore({ dataDir });
   const server = await startAdminServer({
     port,
@@ -22,6 +26,7 @@ async function startNode(dataDir: string, port = 0): Promise<{ server: AdminServ
     streams: { list: () => [] },
     onDrain: async () => 0,
     nodeId: 'test-node',
+    health,
   });
   cleanups.push(() => server.close(100));
   return { server, store };
@@ -75,6 +80,26 @@ describe('provisioning', () => {
         latestVersion: t.services.snapshot().version,
         lastError: null,
       }),
+    ]);
+  });
+
+  it("a degraded node's health and its reasons reach the nodes list", async () => {
+    const nodeDir = await openTestServices();
+    cleanups.push(() => nodeDir.close());
+    const reasons = ['publishing to table main.sales.orders fails since 2026-12-07T08:00:00.000Z: ENOSPC'];
+    const { server } = await startNode(nodeDir.dataDir, 0, () => ({
+      state: 'degraded',
+      reasons,
+      recoveryRemaining: 0,
+      held: {},
+      failingTables: ['main.sales.orders'],
+    }));
+    const t = await open(`127.0.0.1:${server.port}=SECRET_FILE`, nodeDir.dataDir);
+    await seedUsers(t.services);
+    await t.services.provisioner.reconcile();
+    const nodes = await callerAs(t.services, 'viewer').caller.nodes.list();
+    expect(nodes.nodes).toEqual([
+      expect.objectContaining({ reachable: true, health: 'degraded', healthReasons: reasons }),
     ]);
   });
 

@@ -41,6 +41,8 @@ export interface FaninRunOptions {
   profile: boolean;
   /** How the full node encodes its data files (its `--parquet-compression`, `--parquet-statistics`). */
   parquet: DataFileOptions;
+  /** The full node's `--flush-bytes` (default `openIngestNode`'s, 64 MiB; the bin's is 128 MiB). */
+  flushBytes?: number | undefined;
   /** Also keep the raw profiles (one `.cpuprofile` per thread) in `<profileDir>/<target>/`. */
   profileDir?: string | undefined;
   /** Write a heap snapshot of the node's main thread halfway through the steady seconds, into this directory. */
@@ -129,6 +131,7 @@ export async function runFaninTarget(target: FaninTarget, o: FaninRunOptions): P
         profile: o.profile,
         parquet: o.parquet,
         ...(o.ingestDist === undefined ? {} : { ingestDist: o.ingestDist }),
+        ...(o.flushBytes === undefined ? {} : { flushBytes: o.flushBytes }),
       },
       'started',
     );

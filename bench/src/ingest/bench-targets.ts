@@ -36,6 +36,11 @@ export function benchSnapshot(tokenId: string, tokenHash: string, schema: unknow
   };
 }
 
+/** The benchmark table's Delta schema: the NEOWISE-like record as zeroparser maps it to Arrow. */
+export function benchTableSchema() {
+  return fromArrowSchema(createParser(neowiseSchema().descriptorProto).schema);
+}
+
 /**
  * An in-process full ingest node (WAL with fsync, Delta publishing) in `dataDir`, serving the NEOWISE-like
  * benchmark table to the given producer token; `extra` overrides node options (e.g. HTTP/2 windows); `open`
@@ -47,8 +52,7 @@ export function openBenchNode(
   extra: Partial<IngestNodeOptions> = {},
   open: typeof openIngestNode = openIngestNode,
 ) {
-  const schema = fromArrowSchema(createParser(neowiseSchema().descriptorProto).schema);
-  const catalog = createMemoryCatalogSource(benchSnapshot(token.id, token.hash, schema));
+  const catalog = createMemoryCatalogSource(benchSnapshot(token.id, token.hash, benchTableSchema()));
   return open({
     dataDir,
     catalog,

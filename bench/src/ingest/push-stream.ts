@@ -47,6 +47,8 @@ export interface PushStreamOptions {
   readonly stopAt: number;
   /** Paced load: wire bytes per ms at most (0: as fast as `inflight` allows). */
   readonly bytesPerMs: number;
+  /** Requests to send at most (then the stream waits for their acks as at `stopAt`); default no limit. */
+  readonly maxRequests?: number | undefined;
   /** Called for every acked request, in offset order. */
   readonly onAck: (ack: AckedRequest) => void;
 }
@@ -84,18 +86,19 @@ export interface StreamSender {
 
 /**
  * The send loop every benchmark client shares: keeps at most `inflight` requests unacked, paces to
- * `bytesPerMs` (0: unpaced), stops sending at `stopAt`, then waits until every sent request is acked or the
- * stream stopped. Resolves with the number of requests sent.
+ * `bytesPerMs` (0: unpaced), stops sending at `stopAt` or after `maxRequests`, then waits until every sent
+ * request is acked or the stream stopped. Resolves with the number of requests sent.
  */
 export async function sendWindow(
-  o: Pick<PushStreamOptions, 'inflight' | 'stopAt' | 'bytesPerMs'>,
+  o: Pick<PushStreamOptions, 'inflight' | 'stopAt' | 'bytesPerMs' | 'maxRequests'>,
   s: StreamSender,
 ): Promise<number> {
   const stopTimer = setTimeout(() => s.wakeup.wake(), Math.max(0, o.stopAt - epochNow()));
+  const max = o.maxRequests ?? Number.POSITIVE_INFINITY;
   let next = 0;
   let nextSendAt = epochNow();
-  const mayAdd = () => o.inflight === 0 || next - s.acked() - 1 < o.inflight;
-  while (epochNow() < o.stopAt && !s.stopped()) {
+  const mayAdd = () => (o.inflight === 0 || next - s.acked() - 1 < o.inflight) && next < max;
+  while (epochNow() < o.stopAt && !s.stopped() && next < max) {
     while (mayAdd() && epochNow() < o.stopAt && (o.bytesPerMs === 0 || epochNow() >= nextSendAt)) {
       const t = epochNow();
       const wire = await s.send(next);

@@ -1,8 +1,16 @@
 /**
  * @lakestream/delta — Delta Lake tables for streaming ingest: storage adapters, the Delta log (commit with
  * txn and conflict retry, checkpoints, snapshots, time travel), Parquet data files encoded in worker threads
- * with exact per-file statistics, and a reader into Apache Arrow.
+ * with exact per-file statistics, a reader into Apache Arrow, and removal of what crashed writers leave behind.
  */
+export { createReferenceCache, type ReferenceCache } from './cleanup/log-references.js';
+export {
+  DEFAULT_ORPHAN_MIN_AGE_MS,
+  type OrphanFilesReport,
+  type RemovedFile,
+  type RemoveOrphanFilesOptions,
+  removeOrphanFiles,
+} from './cleanup/orphan-files.js';
 export { DeltaError, type DeltaErrorCode, isDeltaError } from './errors.js';
 export { type JsonObject, type JsonValue, parseJson, stringifyJson } from './json.js';
 export type {
@@ -47,7 +55,7 @@ export { parseDeltaSchema } from './schema/delta-schema.js';
 export type { Snapshot } from './snapshot.js';
 export { computeFileStats, type FileStatsOptions } from './stats/file-stats.js';
 export { createLocalStorage, type LocalStorageOptions } from './storage/local-storage.js';
-export type { LocalFiles, Storage } from './storage/storage.js';
+export type { LocalFiles, ObjectInfo, Storage } from './storage/storage.js';
 export {
   type CommitOptions,
   type CommitResult,

@@ -3,8 +3,11 @@ import {
   type AdminStatus,
   adminServiceDefinition,
   type DrainResponse,
+  type HeldActionName,
+  type ListHeldResponse,
   type ListStreamsResponse,
   type PushCatalogResponse,
+  type ResolveHeldResponse,
 } from './admin-proto.js';
 
 /** A promise-based client of `lakestream.admin.v1.Admin` (int64 fields arrive as decimal strings). */
@@ -13,6 +16,12 @@ export interface AdminClient {
   getStatus(): Promise<AdminStatus>;
   listStreams(table?: string): Promise<ListStreamsResponse>;
   drain(graceMs: number): Promise<DrainResponse>;
+  listHeld(): Promise<ListHeldResponse>;
+  /** Exactly one of `positions`, `table`, `all`. */
+  resolveHeld(
+    action: HeldActionName,
+    which: { positions?: readonly bigint[]; table?: string; all?: boolean },
+  ): Promise<ResolveHeldResponse>;
   close(): void;
 }
 
@@ -44,6 +53,14 @@ export function createAdminClient(address: string, secret: string | undefined): 
     getStatus: () => call('GetStatus', {}),
     listStreams: (table) => call('ListStreams', table === undefined ? {} : { table }),
     drain: (graceMs) => call('Drain', { grace_ms: graceMs }),
+    listHeld: () => call('ListHeld', {}),
+    resolveHeld: (action, which) =>
+      call('ResolveHeld', {
+        action,
+        positions: (which.positions ?? []).map(String),
+        table: which.table ?? '',
+        all: which.all ?? false,
+      }),
     close: () => client.close(),
   };
 }

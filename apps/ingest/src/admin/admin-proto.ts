@@ -45,6 +45,11 @@ export interface AdminStatus {
   draining: boolean;
   uptime_ms: number | string;
   stream_count: number;
+  /** `ok`, `degraded`, `failed` (empty from a node older than this field). */
+  health: string;
+  health_reasons: string[];
+  held_entries: number;
+  recovery_remaining_entries: number | string;
 }
 /** `ListStreamsRequest`. */
 export interface ListStreamsRequest {
@@ -81,6 +86,9 @@ export interface TablePublishInfoMessage {
   last_committed_version: number | string;
   /** 0 before the first commit. */
   last_commit_at_ms: number | string;
+  /** Empty unless publishing to the table fails now. */
+  publish_error: string;
+  publish_failing_since_ms: number | string;
 }
 /** `ListStreamsResponse`. */
 export interface ListStreamsResponse {
@@ -95,4 +103,35 @@ export interface DrainRequest {
 /** `DrainResponse`. */
 export interface DrainResponse {
   streams_signalled: number;
+}
+/** `HeldEntry` on the wire. */
+export interface HeldEntryMessage {
+  position: number | string;
+  table: string;
+  stream_id: string;
+  offset: number | string;
+  format: string;
+  records: number;
+  reason: string;
+  held_at_ms: number | string;
+}
+/** `ListHeldResponse`. */
+export interface ListHeldResponse {
+  entries: HeldEntryMessage[];
+  quarantine_table: string;
+}
+/** `HeldAction` by name. */
+export type HeldActionName = 'HELD_ACTION_UNSPECIFIED' | 'HELD_ACTION_DISCARD' | 'HELD_ACTION_QUARANTINE';
+/** `ResolveHeldRequest`. */
+export interface ResolveHeldRequest {
+  action: HeldActionName;
+  positions: (number | string)[];
+  table: string;
+  all: boolean;
+}
+/** `ResolveHeldResponse`. */
+export interface ResolveHeldResponse {
+  resolved: HeldEntryMessage[];
+  quarantined_records: number | string;
+  quarantine_table: string;
 }

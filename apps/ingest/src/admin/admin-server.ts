@@ -11,15 +11,24 @@ import {
 } from '@grpc/grpc-js';
 import { isCatalogError } from '../catalog/catalog-error.js';
 import type { CatalogStore } from '../catalog/catalog-store.js';
+import { isIngestError } from '../errors.js';
+import { toGrpcStatus } from '../grpc/status.js';
+import type { NodeHealth } from '../node-health.js';
+import type { HeldEntry } from '../recovery/held-entries.js';
+import type { HeldAction, HeldDecision, HeldSelection } from '../recovery/resolve-held.js';
 import {
   type AdminStatus,
   adminServiceDefinition,
   type DrainRequest,
   type DrainResponse,
+  type HeldEntryMessage,
+  type ListHeldResponse,
   type ListStreamsRequest,
   type ListStreamsResponse,
   type PushCatalogRequest,
   type PushCatalogResponse,
+  type ResolveHeldRequest,
+  type ResolveHeldResponse,
   type StreamInfoMessage,
   type TablePublishInfoMessage,
 } from './admin-proto.js';
@@ -52,7 +61,18 @@ export interface AdminServerOptions {
   readonly defaultDrainGraceMs?: number;
   /** When the node started (ms since the epoch), for `uptime_ms`. Default: now. */
   readonly startedAt?: number;
+  /** The node's health for `GetStatus` (default: `ok`). */
+  readonly health?: (() => NodeHealth) | undefined;
+  /** The node's held entries (`ListHeld`, `ResolveHeld`); without it both answer UNIMPLEMENTED. */
+  readonly held?: HeldOperations | undefined;
   readonly log?: AdminLog;
+}
+
+/** What the admin API reads and decides of the node's held entries (the node's `IngestNode` parts). */
+export interface HeldOperations {
+  list(): readonly HeldEntry[];
+  readonly quarantineDir: string;
+  resolve(selection: HeldSelection, action: HeldAction): Promise<HeldDecision>;
 }
 
 /** A running admin server. */
@@ -129,6 +149,10 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
       run().then(
         (response) => callback(null, response),
         (error: unknown) => {
+          if (isIngestError(error) && error.code !== 'INTERNAL') {
+            const { code, details } = toGrpcStatus(error);
+            error = new AdminRefusal(code, details);
+          }
           if (error instanceof AdminRefusal) {
             const level = error.code === status.UNAUTHENTICATED ? 'warn' : 'info';
             log[level](
@@ -169,13 +193,20 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
         throw error;
       }
     }),
-    GetStatus: unary<unknown, AdminStatus>('GetStatus', () => ({
-      node_id: options.nodeId,
-      catalog_version: options.catalog.current().version,
-      draining: options.streams.isDraining ?? draining,
-      uptime_ms: Date.now() - startedAt,
-      stream_count: options.streams.list().length,
-    })),
+    GetStatus: unary<unknown, AdminStatus>('GetStatus', () => {
+      const health = options.health?.();
+      return {
+        node_id: options.nodeId,
+        catalog_version: options.catalog.current().version,
+        draining: options.streams.isDraining ?? draining,
+        uptime_ms: Date.now() - startedAt,
+        stream_count: options.streams.list().length,
+        health: health?.state ?? 'ok',
+        health_reasons: [...(health?.reasons ?? [])],
+        held_entries: Object.values(health?.held ?? {}).reduce((a, b) => a + b, 0),
+        recovery_remaining_entries: health?.recoveryRemaining ?? 0,
+      };
+    }),
     ListStreams: unary<ListStreamsRequest, ListStreamsResponse>('ListStreams', (request) => {
       const table = request.table?.trim().toLowerCase() ?? '';
       const streams = options.streams.list().filter((s) => table === '' || s.table === table);
@@ -198,6 +229,47 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
       log.info({ graceMs, signalled }, 'draining');
       return { streams_signalled: signalled };
     }),
+    ListHeld: unary<unknown, ListHeldResponse>('ListHeld', () => {
+      const held = requireHeld();
+      return { entries: held.list().map(toHeldMessage), quarantine_table: held.quarantineDir };
+    }),
+    ResolveHeld: unary<ResolveHeldRequest, ResolveHeldResponse>('ResolveHeld', async (request) => {
+      const held = requireHeld();
+      const action =
+        request.action === 'HELD_ACTION_DISCARD'
+          ? 'discard'
+          : request.action === 'HELD_ACTION_QUARANTINE'
+            ? 'quarantine'
+            : undefined;
+      if (action === undefined)
+        throw new AdminRefusal(
+          status.INVALID_ARGUMENT,
+          'action must be HELD_ACTION_DISCARD or HELD_ACTION_QUARANTINE',
+        );
+      const chosen = [request.positions.length > 0, request.table.trim() !== '', request.all].filter(Boolean);
+      if (chosen.length !== 1)
+        throw new AdminRefusal(
+          status.INVALID_ARGUMENT,
+          'name the held entries with exactly one of: positions, table, all',
+        );
+      const selection: HeldSelection = request.all
+        ? { all: true }
+        : request.table.trim() !== ''
+          ? { table: request.table }
+          : { positions: request.positions.map((p) => BigInt(p)) };
+      const decision = await held.resolve(selection, action);
+      return {
+        resolved: decision.resolved.map(toHeldMessage),
+        quarantined_records: decision.quarantinedRecords,
+        quarantine_table: held.quarantineDir,
+      };
+    }),
+  };
+
+  const requireHeld = (): HeldOperations => {
+    if (options.held === undefined)
+      throw new AdminRefusal(status.UNIMPLEMENTED, 'this admin server has no held entries to manage');
+    return options.held;
   };
 
   const server = new Server({ 'grpc.max_receive_message_length': 64 * 1024 * 1024 });
@@ -248,6 +320,21 @@ function toTableMessage(t: TablePublishInfo): TablePublishInfoMessage {
     unpublished_bytes: t.unpublishedBytes,
     last_committed_version: t.lastCommittedVersion ?? -1,
     last_commit_at_ms: t.lastCommitAt ?? 0,
+    publish_error: t.failing?.error ?? '',
+    publish_failing_since_ms: t.failing?.since ?? 0,
+  };
+}
+
+function toHeldMessage(h: HeldEntry): HeldEntryMessage {
+  return {
+    position: h.position.toString(),
+    table: h.table,
+    stream_id: h.streamId,
+    offset: h.offset.toString(),
+    format: h.format,
+    records: h.records,
+    reason: h.reason,
+    held_at_ms: h.heldAt,
   };
 }
 

@@ -1,5 +1,6 @@
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { PRIVATE_DIR_MODE } from '../file-modes.js';
 import { toCanonicalJson } from './canonical-json.js';
 import { CatalogError, isCatalogError } from './catalog-error.js';
 import type { CatalogSource, ProvisionedCatalog } from './catalog-view.js';
@@ -52,7 +53,7 @@ export async function openCatalogStore(options: CatalogStoreOptions): Promise<Ca
   const dir = join(options.dataDir, 'catalog');
   const snapshotPath = join(dir, 'snapshot.json');
   try {
-    await mkdir(dir, { recursive: true });
+    await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
     for (const name of await readdir(dir)) {
       if (isAtomicTempFile(name, 'snapshot.json')) await rm(join(dir, name), { force: true });
     }

@@ -36,11 +36,11 @@ export interface CatalogView {
   /** MODIFY on the table plus USE_CATALOG and USE_SCHEMA on its parents, inherited downward. */
   authorizeWrite(principalId: string, tableName: string): WriteDecision;
   /**
-   * Whether the principal or the credential was revoked (a live stream of it is closed within seconds):
-   * also true when either is no longer provisioned, the principal is disabled, the credential belongs to
-   * someone else, or the credential's `expiresAt` has passed.
+   * Why the principal may no longer use the credential, in words with what to do (a live stream of it is
+   * closed within seconds with them): the principal is disabled or no longer provisioned, or the credential
+   * was revoked, is no longer provisioned, belongs to someone else or expired. `undefined` while both are good.
    */
-  isRevoked(principalId: string, credentialId: string): boolean;
+  revocation(principalId: string, credentialId: string): string | undefined;
 }
 
 /** A principal the control plane provisioned (a user or a service principal). */

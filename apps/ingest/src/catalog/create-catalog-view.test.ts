@@ -207,7 +207,7 @@ describe('authorizeWrite: inheritance, USE_* and reasons', () => {
   });
 });
 
-describe('table, isRevoked and the credential directory', () => {
+describe('table, revocation and the credential directory', () => {
   const view = createCatalogView(
     parseCatalogSnapshot(
       snapshotFixture({
@@ -240,15 +240,31 @@ describe('table, isRevoked and the credential directory', () => {
   });
 
   it.each([
-    ['svc-orders', 'c-ok', false],
-    ['svc-orders', 'c-revoked', true],
-    ['svc-orders', 'c-expired', true],
-    ['svc-orders', 'c-gone', true],
-    ['svc-orders', 'c-off', true],
-    ['off', 'c-off', true],
-    ['ghost', 'c-ok', true],
-  ] as const)('isRevoked(%s, %s) → %s', (principal, credential, revoked) => {
-    expect(view.isRevoked(principal, credential)).toBe(revoked);
+    ['svc-orders', 'c-ok', undefined],
+    ['svc-orders', 'c-revoked', 'the credential c-revoked was revoked; get a new one'],
+    [
+      'svc-orders',
+      'c-expired',
+      'the credential c-expired expired at 2001-01-01T00:00:00.000Z; get a new one',
+    ],
+    ['svc-orders', 'c-gone', 'the credential c-gone is no longer provisioned on this node; get a new one'],
+    [
+      'svc-orders',
+      'c-off',
+      "the credential c-off no longer belongs to principal 'svc-orders'; get a new one",
+    ],
+    [
+      'off',
+      'c-off',
+      "principal 'off' was disabled; ask a catalog admin to enable it, or use another principal's credential",
+    ],
+    [
+      'ghost',
+      'c-ok',
+      "principal 'ghost' is no longer provisioned on this node; use the credential of a provisioned principal",
+    ],
+  ] as const)('revocation(%s, %s) → %s', (principal, credential, reason) => {
+    expect(view.revocation(principal, credential)).toBe(reason);
   });
 
   it('normalises credentials (ISO expiry → ms, flags → booleans)', () => {

@@ -109,12 +109,26 @@ export function createCatalogView(snapshot: CatalogSnapshot): ProvisionedCatalog
     return { allowed: true, reason: `${who} has MODIFY on '${name}' through ${modifyOn}` };
   };
 
-  const isRevoked = (principalId: string, credentialId: string): boolean => {
+  const revocation = (principalId: string, credentialId: string): string | undefined => {
     const principal = principals.get(principalId);
+    if (principal === undefined) {
+      return `principal '${principalId}' is no longer provisioned on this node; use the credential of a provisioned principal`;
+    }
+    if (principal.disabled) {
+      return `principal ${label(principal)} was disabled; ask a catalog admin to enable it, or use another principal's credential`;
+    }
     const credential = credentials.get(credentialId);
-    if (principal === undefined || principal.disabled) return true;
-    if (credential === undefined || credential.revoked || credential.principalId !== principalId) return true;
-    return credential.expiresAt !== undefined && credential.expiresAt <= Date.now();
+    if (credential === undefined) {
+      return `the credential ${credentialId} is no longer provisioned on this node; get a new one`;
+    }
+    if (credential.revoked) return `the credential ${credentialId} was revoked; get a new one`;
+    if (credential.principalId !== principalId) {
+      return `the credential ${credentialId} no longer belongs to principal ${label(principal)}; get a new one`;
+    }
+    if (credential.expiresAt !== undefined && credential.expiresAt <= Date.now()) {
+      return `the credential ${credentialId} expired at ${new Date(credential.expiresAt).toISOString()}; get a new one`;
+    }
+    return undefined;
   };
 
   return {
@@ -123,7 +137,7 @@ export function createCatalogView(snapshot: CatalogSnapshot): ProvisionedCatalog
     tokenAudience: snapshot.audience,
     table: (name) => tables.get(name.trim().toLowerCase()),
     authorizeWrite,
-    isRevoked,
+    revocation,
     principal: (id) => principals.get(id),
     credential: (id) => credentials.get(id),
     tokenKey: (kid) => tokenKeys.get(kid),

@@ -1,13 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { PRIVATE_FILE_MODE } from '../file-modes.js';
 
 /**
  * Replaces `path` with `data` so that a crash at any instant leaves either the old or the new content, never
  * a mix: write a temp file beside it, fsync it, rename over `path`, fsync the directory (so the rename itself
- * is durable). The temp file is removed when a step fails; the error is rethrown as is.
+ * is durable). The file is created with `mode` (default 0600: the node's files are its user's alone). The
+ * temp file is removed when a step fails; the error is rethrown as is.
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array,
+  mode = PRIVATE_FILE_MODE,
+): Promise<void> {
   const dir = dirname(path);
   const temp = join(dir, `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {

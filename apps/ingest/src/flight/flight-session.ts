@@ -27,6 +27,7 @@ export async function serveDoPut(call: FlightCall, ctx: StreamContext): Promise<
 }
 
 class FlightSession extends IngestSession<FlightData | MalformedFlightData> {
+  protected override readonly opening = 'schema FlightData';
   private schemaFrame: Uint8Array | undefined;
 
   constructor(call: FlightCall, ctx: StreamContext) {
@@ -65,7 +66,7 @@ class FlightSession extends IngestSession<FlightData | MalformedFlightData> {
     this.throwIfFailed();
     const table = this.table!;
     const offset = parseOffsetId(msg.appMetadata, `table ${table.name}`, this.expected);
-    this.takeOffset(table, offset, msg.size, 'the FlightData message');
+    this.takeOffset(table, offset);
     checkBatchMessage(table, offset, msg.dataHeader, msg.dataBody);
     const readAt = performance.now();
     this.counters.requests++;

@@ -5,6 +5,7 @@ import type { CatalogSource } from '../catalog/catalog-view.js';
 import { IngestError } from '../errors.js';
 import { flightServerService } from '../flight/flight-proto.js';
 import { type FlightCall, serveDoPut } from '../flight/flight-session.js';
+import { ABUSE_TIMEOUTS, defaultStreamsPerPrincipal } from '../stream/abuse-limits.js';
 import type { IngestPipeline } from '../stream/ingest-pipeline.js';
 import { LiveStreams } from '../stream/live-streams.js';
 import { retireStream } from '../stream/retire-stream.js';
@@ -22,6 +23,8 @@ import {
   type StreamRequest,
 } from './decode-request.js';
 import { type Log, silentLog } from './log.js';
+import { oversizeInWords } from './oversize-status.js';
+import { closeSilentConnections } from './preface-timeout.js';
 import { zerobusService } from './proto.js';
 import { toGrpcStatus, toServiceError } from './status.js';
 
@@ -41,6 +44,11 @@ export interface IngestServerOptions {
    */
   readonly streamWindowBytes?: number | undefined;
   readonly connectionWindowBytes?: number | undefined;
+  /**
+   * A connection that has not sent the HTTP/2 preface within this long is closed (see
+   * `closeSilentConnections`; default 10 s).
+   */
+  readonly connectionPrefaceTimeoutMs?: number | undefined;
   readonly log?: Log | undefined;
   readonly metrics?: StreamMetrics | undefined;
 }
@@ -59,23 +67,34 @@ export interface IngestServer extends AsyncDisposable {
   forceClose(): void;
 }
 
-/** Default limits (spec: the client caps requests at 10 MiB − 64 KiB). */
-export const DEFAULT_LIMITS: StreamLimits = {
+/**
+ * Default limits (spec: the client caps requests at 10 MiB − 64 KiB; timeouts: see `abuse-limits.ts`). The
+ * per-principal stream limit follows `maxStreams` (`defaultStreamsPerPrincipal`).
+ */
+export const DEFAULT_LIMITS: Omit<StreamLimits, 'maxStreamsPerPrincipal'> = {
   maxRequestBytes: 10 * 1024 * 1024,
   maxRecordBytes: 10 * 1024 * 1024,
   streamInFlightBytes: 64 * 1024 * 1024,
   maxStreams: 1024,
+  handshakeTimeoutMs: ABUSE_TIMEOUTS.streamHandshakeMs,
+  idleTimeoutMs: ABUSE_TIMEOUTS.streamIdleMs,
 };
 
 /**
  * Starts the Zerobus gRPC server (`databricks.zerobus.Zerobus`: EphemeralStream, PersistentStream,
  * RetireStream). Requests are decoded by hand (record bytes stay views of the message; JSON is checked as
- * strict UTF-8); responses use the proto. grpc-js accepts messages up to twice `maxRequestBytes` so that an
- * oversize request gets our INVALID_ARGUMENT in words rather than grpc-js's RESOURCE_EXHAUSTED (which the
- * client would retry forever).
+ * strict UTF-8); responses use the proto. grpc-js refuses a message over `maxRequestBytes` from its header,
+ * before reading it, and `oversizeInWords` turns its RESOURCE_EXHAUSTED (which the client would retry forever)
+ * into our INVALID_ARGUMENT in words.
  */
 export async function startIngestServer(options: IngestServerOptions): Promise<IngestServer> {
-  const limits: StreamLimits = { ...DEFAULT_LIMITS, ...stripUndefined(options.limits ?? {}) };
+  const given = stripUndefined(options.limits ?? {});
+  const maxStreams = given.maxStreams ?? DEFAULT_LIMITS.maxStreams;
+  const limits: StreamLimits = {
+    ...DEFAULT_LIMITS,
+    maxStreamsPerPrincipal: defaultStreamsPerPrincipal(maxStreams),
+    ...given,
+  };
   const log = options.log ?? silentLog;
   const live = new LiveStreams(options.catalog);
   const ctx = {
@@ -88,10 +107,11 @@ export async function startIngestServer(options: IngestServerOptions): Promise<I
     metrics: options.metrics,
   };
   const server = new grpc.Server({
-    'grpc.max_receive_message_length': limits.maxRequestBytes * 2 + 64 * 1024,
+    'grpc.max_receive_message_length': limits.maxRequestBytes,
     'grpc.max_send_message_length': 16 * 1024 * 1024,
     'grpc.keepalive_permit_without_calls': 1,
     'grpc.http2.min_ping_interval_without_data_ms': 5000,
+    interceptors: [oversizeInWords(limits.maxRequestBytes, log)],
   });
   raiseHttp2Windows(server, options.streamWindowBytes ?? 8 * 1024 * 1024);
 
@@ -137,6 +157,11 @@ export async function startIngestServer(options: IngestServerOptions): Promise<I
     );
   });
   raiseConnectionWindows(server, options.connectionWindowBytes ?? 32 * 1024 * 1024);
+  closeSilentConnections(
+    server,
+    options.connectionPrefaceTimeoutMs ?? ABUSE_TIMEOUTS.connectionPrefaceMs,
+    log,
+  );
   log.info({ host, port, limits }, 'ingest server listening');
 
   let closing: Promise<void> | undefined;

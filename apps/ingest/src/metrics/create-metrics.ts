@@ -1,6 +1,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { StreamRegistry } from '../admin/stream-registry.js';
 import type { CatalogSource } from '../catalog/catalog-view.js';
+import type { NodeHealth } from '../node-health.js';
 
 /** Ack latency buckets (seconds): 0.5 ms to 5 s. Zerobus's published durable-ack median is 150–200 ms. */
 export const ACK_LATENCY_BUCKETS = [
@@ -45,10 +46,21 @@ export interface IngestMetrics {
   readonly inflightBytes: Gauge;
   /** Version of the catalog snapshot in force (read at each scrape once a catalog is attached). */
   readonly catalogVersion: Gauge;
+  /** Crash leftovers removed, by kind: `data`, `temp` (tables'), `state_temp` (the node's own state files). */
+  readonly orphanFilesRemoved: Counter<'kind'>;
+  /** Their bytes. */
+  readonly orphanBytesRemoved: Counter<'kind'>;
   /** Reads the live streams at each scrape: `lakestream_streams` and the `lakestream_stream_*` series. */
   attachStreams(streams: StreamRegistry): void;
+  /** Failed publish attempts (each is retried with backoff; the WAL keeps the records). */
+  readonly publishFailures: Counter<'table'>;
   /** Reads the catalog version at each scrape. */
   attachCatalog(catalog: CatalogSource): void;
+  /**
+   * Reads the node's health at each scrape: `lakestream_node_health{state}` (1 for the state in force),
+   * `lakestream_recovery_remaining_entries`, `lakestream_held_entries{table}`, `lakestream_publish_failing{table}`.
+   */
+  attachHealth(health: () => NodeHealth): void;
 }
 
 /** Options of `createMetrics`. */
@@ -64,6 +76,15 @@ export function createMetrics(options: MetricsOptions = {}): IngestMetrics {
   const registers = [registry];
   let streamRegistry: StreamRegistry | undefined;
   let catalogSource: CatalogSource | undefined;
+  let healthSource: (() => NodeHealth) | undefined;
+  // One reading per scrape, shared by the gauges below (each one's collect runs in the same scrape).
+  let reading: { at: number; health: NodeHealth } | undefined;
+  const readHealth = (): NodeHealth | undefined => {
+    if (healthSource === undefined) return undefined;
+    const now = performance.now();
+    if (reading === undefined || now - reading.at > 100) reading = { at: now, health: healthSource() };
+    return reading.health;
+  };
 
   const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
     new Counter<L>({ name, help, labelNames, registers });
@@ -124,6 +145,52 @@ export function createMetrics(options: MetricsOptions = {}): IngestMetrics {
     },
   });
 
+  const nodeHealth: Gauge<'state'> = new Gauge({
+    name: 'lakestream_node_health',
+    help: 'The node health state in force: 1 for it, 0 for the others (ok, degraded: serving but needs attention, failed: acks nothing more).',
+    labelNames: ['state'],
+    registers,
+    collect() {
+      const h = readHealth();
+      if (h === undefined) return;
+      for (const state of ['ok', 'degraded', 'failed'] as const)
+        nodeHealth.set({ state }, h.state === state ? 1 : 0);
+    },
+  });
+  const recoveryRemaining: Gauge = new Gauge({
+    name: 'lakestream_recovery_remaining_entries',
+    help: 'Entries of the WAL backlog found at start that the replay has still to hand on.',
+    registers,
+    collect() {
+      const h = readHealth();
+      if (h !== undefined) recoveryRemaining.set(h.recoveryRemaining);
+    },
+  });
+  const heldEntries: Gauge<'table'> = new Gauge({
+    name: 'lakestream_held_entries',
+    help: 'Acked WAL entries that cannot be published, held until an operator decides (lakestream-ingest held).',
+    labelNames: ['table'],
+    registers,
+    collect() {
+      const h = readHealth();
+      if (h === undefined) return;
+      heldEntries.reset();
+      for (const [table, n] of Object.entries(h.held)) heldEntries.set({ table }, n);
+    },
+  });
+  const publishFailing: Gauge<'table'> = new Gauge({
+    name: 'lakestream_publish_failing',
+    help: 'Tables whose publishing fails now (1), retried with backoff while the WAL keeps the records.',
+    labelNames: ['table'],
+    registers,
+    collect() {
+      const h = readHealth();
+      if (h === undefined) return;
+      publishFailing.reset();
+      for (const table of h.failingTables) publishFailing.set({ table }, 1);
+    },
+  });
+
   return {
     registry,
     recordsReceived: counter('lakestream_records_received_total', 'Records accepted from producers.', [
@@ -153,6 +220,11 @@ export function createMetrics(options: MetricsOptions = {}): IngestMetrics {
       PUBLISH_LAG_BUCKETS,
     ),
     commits: counter('lakestream_commits_total', 'Delta commits made.', ['table']),
+    publishFailures: counter(
+      'lakestream_publish_failures_total',
+      'Failed publish attempts (retried with backoff; the WAL keeps the records).',
+      ['table'],
+    ),
     errors: counter('lakestream_errors_total', 'Failed calls or requests, by gRPC status name.', ['code']),
     streams,
     inflightBytes: new Gauge({
@@ -161,11 +233,24 @@ export function createMetrics(options: MetricsOptions = {}): IngestMetrics {
       registers,
     }),
     catalogVersion,
+    orphanFilesRemoved: counter(
+      'lakestream_orphan_files_removed_total',
+      'Crash leftovers removed: data files no table version references, temp files of tables and of the node.',
+      ['kind'],
+    ),
+    orphanBytesRemoved: counter(
+      'lakestream_orphan_bytes_removed_total',
+      'Bytes of the crash leftovers removed.',
+      ['kind'],
+    ),
     attachStreams(registryOfStreams) {
       streamRegistry = registryOfStreams;
     },
     attachCatalog(catalog) {
       catalogSource = catalog;
+    },
+    attachHealth(health) {
+      healthSource = health;
     },
   };
 }

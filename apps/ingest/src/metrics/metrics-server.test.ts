@@ -105,15 +105,20 @@ describe('metrics server', () => {
     expect(after).not.toContain('kind="persistent"');
   });
 
-  it('answers /healthz, 503 with the reason when unhealthy, 404 and 405 otherwise', async () => {
-    let health: true | string = true;
+  it('answers /healthz: 200 ok, 200 degraded with the reasons, 503 when failed; 404 and 405 otherwise', async () => {
+    let health: { state: 'ok' | 'degraded' | 'failed'; reasons: string[] } = { state: 'ok', reasons: [] };
     server = await startMetricsServer({
       port: 0,
       registry: createMetrics({ defaultMetrics: false }).registry,
       health: () => health,
     });
     expect(await get(server.port, '/healthz')).toMatchObject({ status: 200, body: 'ok\n' });
-    health = 'WAL failed: disk full';
+    health = { state: 'degraded', reasons: ['publishing to table a.b.c fails', 'recovering'] };
+    expect(await get(server.port, '/healthz')).toMatchObject({
+      status: 200,
+      body: 'degraded: publishing to table a.b.c fails; recovering\n',
+    });
+    health = { state: 'failed', reasons: ['WAL failed: disk full'] };
     expect(await get(server.port, '/healthz')).toMatchObject({
       status: 503,
       body: 'unhealthy: WAL failed: disk full\n',

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
+import type { NodeHealth } from '../node-health.js';
 
 /** Options of `startMetricsServer`. */
 export interface MetricsServerOptions {
@@ -10,10 +11,12 @@ export interface MetricsServerOptions {
   readonly host?: string;
   readonly registry: Registry;
   /**
-   * `/healthz` answers 200 `ok` when this returns `true` (the default), else 503 with the returned reason
-   * (e.g. "WAL failed: disk full"), so an orchestrator stops sending traffic to a broken node.
+   * `/healthz` answers 200 `ok`; 200 `degraded: <reasons>` while the node serves but needs attention (a
+   * backlog being replayed, a table store that refuses writes, held entries): restarting it would not help;
+   * 503 `unhealthy: <reasons>` when it failed (its WAL: it acks nothing more), so an orchestrator stops
+   * sending it traffic and restarts it. Default: always ok.
    */
-  readonly health?: () => true | string;
+  readonly health?: () => Pick<NodeHealth, 'state' | 'reasons'>;
 }
 
 /** A running metrics endpoint. */
@@ -29,7 +32,7 @@ export interface MetricsServer extends AsyncDisposable {
  * Other paths are 404, other methods 405. Rejects when the port cannot be bound.
  */
 export async function startMetricsServer(options: MetricsServerOptions): Promise<MetricsServer> {
-  const health = options.health ?? (() => true);
+  const health = options.health ?? (() => ({ state: 'ok', reasons: [] }));
   const server = createServer((req, res) => {
     handle(req, res, options.registry, health).catch((error: unknown) => {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
@@ -55,7 +58,7 @@ async function handle(
   req: IncomingMessage,
   res: ServerResponse,
   registry: Registry,
-  health: () => true | string,
+  health: () => Pick<NodeHealth, 'state' | 'reasons'>,
 ): Promise<void> {
   const path = new URL(req.url ?? '/', 'http://metrics').pathname;
   if (path !== '/metrics' && path !== '/healthz') {
@@ -71,13 +74,13 @@ async function handle(
     return;
   }
   if (path === '/healthz') {
-    const status = health();
-    const ok = status === true;
-    res.writeHead(ok ? 200 : 503, {
+    const { state, reasons } = health();
+    res.writeHead(state === 'failed' ? 503 : 200, {
       'content-type': 'text/plain; charset=utf-8',
       'cache-control': 'no-store',
     });
-    res.end(ok ? 'ok\n' : `unhealthy: ${status}\n`);
+    const word = state === 'failed' ? 'unhealthy' : state;
+    res.end(state === 'ok' ? 'ok\n' : `${word}: ${reasons.join('; ')}\n`);
     return;
   }
   const body = await registry.metrics();

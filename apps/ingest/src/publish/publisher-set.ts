@@ -70,6 +70,8 @@ export interface PublisherSet extends AsyncDisposable {
   publishSoon(): void;
   /** Publishes everything durable now, then trims the WAL. */
   flushAll(): Promise<void>;
+  /** Trims the WAL as far as the invariant allows now (after held entries were let go); resolves when done. */
+  trimNow(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -201,6 +203,9 @@ export function createPublisherSet(options: PublisherSetOptions): PublisherSet {
     },
     async flushAll() {
       await Promise.all([...publishers.values()].map((p) => p.flush()));
+      await this.trimNow();
+    },
+    async trimNow() {
       trim();
       while (trimming !== undefined) await trimming;
     },

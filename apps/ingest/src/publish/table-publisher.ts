@@ -1,4 +1,3 @@
-import { isAbsolute, join } from 'node:path';
 import {
   createTable,
   isDeltaError,
@@ -23,6 +22,7 @@ export const DEFAULT_DATA_FILE_OPTIONS: DataFileOptions = { compression: 'snappy
 
 import type { RecordBatch } from 'apache-arrow';
 import type { ProvisionedTable } from '../catalog/catalog-view.js';
+import { tableLocation } from '../catalog/table-location.js';
 import { type PackedRows, toBatches } from './packed-rows.js';
 import { PendingQueue } from './pending-queue.js';
 
@@ -127,7 +127,7 @@ export interface TablePublisher extends AsyncDisposable {
 /** Creates the publisher of one table (the Delta table is opened, or created from the catalog, lazily). */
 export function createTablePublisher(options: TablePublisherOptions): TablePublisher {
   const { table, appId } = options;
-  const location = isAbsolute(table.location) ? table.location : join(options.dataDir, table.location);
+  const location = tableLocation(options.dataDir, table);
   const pending = new PendingQueue<PendingBatch>();
   let pendingBytes = 0;
   let oldestAt = 0;

@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from '../catalog/write-file-atomic.js';
 import type { TrimBarrier } from '../publish/publisher-set.js';
+import { readOptionalFile } from '../read-optional-file.js';
 
 /** One acked WAL entry that recovery could not publish: it stays in the WAL until an operator decides. */
 export interface HeldEntry {
@@ -21,19 +21,26 @@ export interface HeldEntry {
   readonly heldAt: number;
 }
 
+/** What an operator decided for a held entry. */
+export type HeldDecisionKind = 'discard' | 'quarantine';
+
 interface HeldFile {
   version: 1;
   entries: (Omit<HeldEntry, 'position' | 'offset'> & { position: string; offset: string })[];
+  /** Entries decided on but maybe still in the WAL (until trimmed): never held again by a later replay. */
+  decided?: { position: string; action: HeldDecisionKind }[];
 }
 
 /**
  * The held entries of a node, in `<dataDir>/held.json` (rewritten atomically, fsync'd, mode 0600). An entry is
  * written here before its WAL position is resolved, so no later commit of its table can be mistaken for
  * having published it; the WAL is never trimmed past the lowest held position (`TrimBarrier`). Entries leave
- * only by an operator's decision: discarded, or published into the quarantine table.
+ * only by an operator's decision: discarded, or published into the quarantine table. A decision is remembered
+ * until the WAL no longer holds the entry (`forgetBelow`), so a replay after a restart never holds it again.
  */
 export class HeldEntries implements TrimBarrier {
   private readonly entries = new Map<bigint, HeldEntry>();
+  private readonly decisions = new Map<bigint, HeldDecisionKind>();
   private low: bigint | undefined;
 
   private constructor(private readonly file: string) {}
@@ -41,18 +48,14 @@ export class HeldEntries implements TrimBarrier {
   /** Loads the file (absent → none held). Throws when it exists but cannot be read or parsed. */
   static async load(file: string): Promise<HeldEntries> {
     const held = new HeldEntries(file);
-    let text: string | undefined;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    }
+    const text = await readOptionalFile(file);
     if (text !== undefined) {
       const parsed = JSON.parse(text) as HeldFile;
       for (const e of parsed.entries) {
         const entry = { ...e, position: BigInt(e.position), offset: BigInt(e.offset) };
         held.entries.set(entry.position, entry);
       }
+      for (const d of parsed.decided ?? []) held.decisions.set(BigInt(d.position), d.action);
       held.recomputeLowest();
     }
     return held;
@@ -61,6 +64,11 @@ export class HeldEntries implements TrimBarrier {
   /** Whether the entry at `position` is held. */
   has(position: bigint): boolean {
     return this.entries.has(position);
+  }
+
+  /** What an operator decided for the entry at `position`, while the WAL may still hold it. */
+  decided(position: bigint): HeldDecisionKind | undefined {
+    return this.decisions.get(position);
   }
 
   /** The lowest held position (the WAL is kept from there on), `undefined` when none is held. */
@@ -90,21 +98,38 @@ export class HeldEntries implements TrimBarrier {
     }
   }
 
-  /** Lets entries go (an operator's decision); resolves once the file is durable. Unknown positions are ignored. */
-  async remove(positions: readonly bigint[]): Promise<void> {
+  /**
+   * Lets entries go by an operator's decision (remembered, see the class); resolves once the file is durable.
+   * Unknown positions are ignored.
+   */
+  async decide(positions: readonly bigint[], action: HeldDecisionKind): Promise<void> {
     const gone = positions.flatMap((p) => {
       const e = this.entries.get(p);
       return e === undefined ? [] : [e];
     });
-    for (const e of gone) this.entries.delete(e.position);
+    for (const e of gone) {
+      this.entries.delete(e.position);
+      this.decisions.set(e.position, action);
+    }
     this.recomputeLowest();
     try {
       await this.save();
     } catch (err) {
-      for (const e of gone) this.entries.set(e.position, e);
+      for (const e of gone) {
+        this.entries.set(e.position, e);
+        this.decisions.delete(e.position);
+      }
       this.recomputeLowest();
       throw err;
     }
+  }
+
+  /** Forgets decisions about positions below `position` (the WAL's oldest: they are trimmed); saves if any. */
+  async forgetBelow(position: bigint): Promise<void> {
+    const old = [...this.decisions.keys()].filter((p) => p < position);
+    if (old.length === 0) return;
+    for (const p of old) this.decisions.delete(p);
+    await this.save();
   }
 
   private recomputeLowest(): void {
@@ -121,6 +146,7 @@ export class HeldEntries implements TrimBarrier {
         position: e.position.toString(),
         offset: e.offset.toString(),
       })),
+      decided: [...this.decisions].map(([p, action]) => ({ position: p.toString(), action })),
     };
     await writeFileAtomic(this.file, `${JSON.stringify(body, null, 1)}\n`, 0o600);
   }

@@ -88,7 +88,14 @@ export function startBacklogReplay(options: BacklogReplayOptions): BacklogReplay
     remaining: backlog.entries - counts.entries,
   });
 
-  const hold = async (e: WalEntry, head: WalRecordHead | undefined, records: number, reason: string) => {
+  const hold = async (e: WalEntry, head: WalRecordHead | undefined, reason: string) => {
+    let records = 0;
+    try {
+      const rec = decodeWalRecord(e.payload);
+      if (rec.kind === 'records') records = rec.records.length;
+    } catch {
+      // Unreadable: 0 records known.
+    }
     await held.add({
       position: e.position,
       table: head?.kind === 'records' ? head.table : '(unknown)',
@@ -134,7 +141,7 @@ export function startBacklogReplay(options: BacklogReplayOptions): BacklogReplay
     try {
       head = decodeWalRecordHead(e.payload);
     } catch (err) {
-      await hold(e, undefined, 0, `the entry cannot be read: ${(err as Error).message}`);
+      await hold(e, undefined, `the entry cannot be read: ${(err as Error).message}`);
       return;
     }
     if (head.kind !== 'records') return;
@@ -142,9 +149,11 @@ export function startBacklogReplay(options: BacklogReplayOptions): BacklogReplay
       counts.held++;
       return;
     }
+    // Discarded or quarantined by an operator, not yet trimmed away: never held or published again.
+    if (held.decided(e.position) !== undefined) return;
     const table = options.catalog.current().table(head.table);
     if (table === undefined) {
-      await hold(e, head, 0, `table ${head.table} is not provisioned on this node any more`);
+      await hold(e, head, `table ${head.table} is not provisioned on this node any more`);
       return;
     }
     const publisher = publishers.publisher(table);
@@ -168,7 +177,7 @@ export function startBacklogReplay(options: BacklogReplayOptions): BacklogReplay
         counts.alreadyPublished++;
         return;
       }
-      await hold(e, head, 0, `its records no longer fit table ${table.name}: ${(err as Error).message}`);
+      await hold(e, head, `its records no longer fit table ${table.name}: ${(err as Error).message}`);
       return;
     }
     const bytes = heldBytes(decoded.batch);

@@ -1,6 +1,6 @@
 import type { PersistentStreams } from '../stream/persistent-streams.js';
 import { decodeWalRecordHead } from '../stream/wal-entry.js';
-import type { Wal } from '../wal/wal.js';
+import type { Wal, WalEntry } from '../wal/wal.js';
 
 /** What the WAL held at start: the backlog recovery replays. */
 export interface WalBacklog {
@@ -14,38 +14,43 @@ export interface WalBacklog {
   readonly bytes: number;
   /** Entries whose header could not be read (the replay holds them for an operator). */
   readonly unreadable: number;
-  /** How long the pass took (ms). */
-  readonly ms: number;
+}
+
+/** Restores persistent-stream state while the WAL is opened (see `restoreStreams`). */
+export interface StreamRestorer {
+  /** Pass as `WalOptions.onRecoveredEntry`. */
+  readonly onRecoveredEntry: (entry: WalEntry) => void;
+  /** Once the WAL is open: the range and counts of what it held. */
+  backlog(wal: Wal): WalBacklog;
 }
 
 /**
- * The first step of recovery, before the node serves: one pass over every entry still in the WAL, reading
- * only entry headers, to bring persistent-stream state up to date (`resume_stream` answers from it, so it
- * must be complete before the first call). Records are neither decoded nor published here: that is the
- * replay's job (`startBacklogReplay`), which runs while the node serves. Throws `WalError` when the WAL
- * cannot be read.
+ * The first step of recovery, before the node serves: every entry the WAL's open verifies goes through here
+ * (no second read of the log), and its header — only the header: records are neither decoded nor published
+ * here, that is the replay's job (`startBacklogReplay`, while the node serves) — brings persistent-stream
+ * state up to date: `resume_stream` answers from it, so it must be complete before the first call.
  */
-export async function restoreStreams(wal: Wal, persistent: PersistentStreams): Promise<WalBacklog> {
-  const started = performance.now();
-  const from = wal.oldestPosition;
-  const to = wal.nextPosition;
+export function restoreStreams(persistent: PersistentStreams): StreamRestorer {
   let entries = 0;
   let recordEntries = 0;
   let bytes = 0;
   let unreadable = 0;
-  for await (const e of wal.replay(from)) {
-    if (e.position >= to) break;
-    entries++;
-    bytes += e.payload.length;
-    let head: ReturnType<typeof decodeWalRecordHead>;
-    try {
-      head = decodeWalRecordHead(e.payload);
-    } catch {
-      unreadable++;
-      continue;
-    }
-    if (head.kind === 'records') recordEntries++;
-    persistent.apply(head);
-  }
-  return { from, to, entries, recordEntries, bytes, unreadable, ms: performance.now() - started };
+  return {
+    onRecoveredEntry(e) {
+      entries++;
+      bytes += e.payload.length;
+      let head: ReturnType<typeof decodeWalRecordHead>;
+      try {
+        head = decodeWalRecordHead(e.payload);
+      } catch {
+        unreadable++;
+        return;
+      }
+      if (head.kind === 'records') recordEntries++;
+      persistent.apply(head);
+    },
+    backlog(wal) {
+      return { from: wal.oldestPosition, to: wal.nextPosition, entries, recordEntries, bytes, unreadable };
+    },
+  };
 }

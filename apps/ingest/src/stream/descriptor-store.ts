@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../file-modes.js';
 
 /** SHA-256 of nothing-at-all stands for "no descriptor" (JSON streams) in the WAL. */
 export const NO_DESCRIPTOR = new Uint8Array(32);
@@ -19,7 +20,7 @@ export interface DescriptorStore {
 
 /** Opens (creating) the store under `dir`. */
 export async function openDescriptorStore(dir: string): Promise<DescriptorStore> {
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
   const known = new Map<string, Promise<void>>();
   const byHash = new Map<string, Uint8Array>();
   return {
@@ -46,9 +47,15 @@ export async function openDescriptorStore(dir: string): Promise<DescriptorStore>
   };
 }
 
+/** Whether `name` is the temp file of a descriptor write a crash interrupted (`<sha256>.desc.tmp`). */
+export function isDescriptorTempFile(name: string): boolean {
+  return /^[0-9a-f]{64}\.desc\.tmp$/.test(name);
+}
+
+/** Writes `<sha256>.desc` as `<sha256>.desc.tmp`, fsync, rename, fsync of the directory. */
 async function writeDurably(path: string, bytes: Uint8Array): Promise<void> {
   const tmp = `${path}.tmp`;
-  const fh = await open(tmp, 'w');
+  const fh = await open(tmp, 'w', PRIVATE_FILE_MODE);
   try {
     await fh.writeFile(bytes);
     await fh.sync();

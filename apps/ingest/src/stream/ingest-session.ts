@@ -5,11 +5,11 @@ import { IngestError } from '../errors.js';
 import { endCallWithError, readHeader } from '../grpc/end-call.js';
 import { ByteBudget } from './byte-budget.js';
 import { describeStream, type LiveStream, type LiveStreamInfo, StreamCounters } from './live-streams.js';
-import { MessageReader } from './message-reader.js';
+import { MessageReader, TIMED_OUT } from './message-reader.js';
 import type { DecodedRecords } from './record-decoder.js';
 import { RequestHolds } from './request-hold.js';
 import type { StreamContext } from './stream-session.js';
-import { assertStillWritable } from './table-access.js';
+import { assertStillWritable, TABLE_HEADER } from './table-access.js';
 import type { WalRecord } from './wal-entry.js';
 
 /** One accepted request until its WAL append settled. */
@@ -93,22 +93,29 @@ export abstract class IngestSession<Request extends object> implements LiveStrea
       }
       this.ctx.live.add(this);
       this.principal = await this.ctx.authenticator.authenticate(this.header('authorization'));
+      this.admitPrincipal(this.principal);
       this.authenticated();
-      const first = await this.reader.next(signal);
+      const first = await this.reader.next(signal, this.ctx.limits.handshakeTimeoutMs);
       if (first === null) {
         this.finishOk();
         return;
       }
+      if (first === TIMED_OUT) throw this.handshakeTimedOut();
       await this.open(first, signal);
-      let msg: Request | null = await this.reader.next(signal);
+      const idleMs = this.ctx.limits.idleTimeoutMs;
+      let msg: Request | null | typeof TIMED_OUT = await this.reader.next(signal, idleMs);
       while (msg !== null) {
+        if (msg === TIMED_OUT) {
+          this.closeIdle(idleMs);
+          break;
+        }
         await this.accept(msg, signal);
         // Let go of the request (its buffer and a view per record) before waiting for the next one: kept in
         // this suspended function, every stream's last request stayed alive until the next one arrived.
         msg = null;
-        msg = await this.reader.next(signal);
+        msg = await this.reader.next(signal, idleMs);
       }
-      // Client half-close: finish after every accepted request is acked.
+      // Client half-close (or an idle stream closed): finish after every accepted request is acked.
       await this.settled();
       this.throwIfFailed();
       this.finishOk();
@@ -119,7 +126,26 @@ export abstract class IngestSession<Request extends object> implements LiveStrea
     }
   }
 
+  /**
+   * Counts this call against its principal, or refuses it (RESOURCE_EXHAUSTED) when the principal already holds
+   * `maxStreamsPerPrincipal` streams, Zerobus and Flight alike: one principal cannot take every stream slot of
+   * the node. RESOURCE_EXHAUSTED is retried by the SDKs, which is right: a slot frees when a stream ends.
+   */
+  private admitPrincipal(principal: Principal): void {
+    const limit = this.ctx.limits.maxStreamsPerPrincipal;
+    if (this.ctx.live.streamsOf(principal.id) >= limit) {
+      throw new IngestError(
+        'RESOURCE_EXHAUSTED',
+        `principal '${principal.id}' already has ${limit} streams open on this ingest node, its limit per principal; close streams it no longer uses, or retry later or on another node`,
+      );
+    }
+    this.ctx.live.attribute(this, principal.id);
+  }
+
   // 1. What a protocol supplies ----------------------------------------------------------------------------
+
+  /** The message a stream starts with, in words ("create_stream"), for the handshake timeout's status. */
+  protected abstract readonly opening: string;
 
   /** Runs once the principal is known, before the first message is read (default: nothing). */
   protected authenticated(): void {}
@@ -138,19 +164,16 @@ export abstract class IngestSession<Request extends object> implements LiveStrea
 
   // 2. Requests --------------------------------------------------------------------------------------------
 
-  /** Throws `IngestError('INVALID_ARGUMENT')` unless `offset` is the next one and `size` is within the
-   * limit (`message` names what was too big); then expects the offset after it. */
-  protected takeOffset(table: ProvisionedTable, offset: bigint, size: number, message: string): void {
+  /**
+   * Throws `IngestError('INVALID_ARGUMENT')` unless `offset` is the next one; then expects the offset after it.
+   * (The request's size needs no check here: grpc-js refused anything over `maxRequestBytes` unread, see
+   * `oversizeInWords`.)
+   */
+  protected takeOffset(table: ProvisionedTable, offset: bigint): void {
     if (offset !== this.expected) {
       throw new IngestError(
         'INVALID_ARGUMENT',
         `table ${table.name}: expected offset ${this.expected}, got ${offset}`,
-      );
-    }
-    if (size > this.ctx.limits.maxRequestBytes) {
-      throw new IngestError(
-        'INVALID_ARGUMENT',
-        `table ${table.name}, offset ${offset}: ${message} is ${size} bytes, over the limit of ${this.ctx.limits.maxRequestBytes} bytes; send smaller batches`,
       );
     }
     this.expected = offset + 1n;
@@ -264,6 +287,44 @@ export abstract class IngestSession<Request extends object> implements LiveStrea
   }
 
   // 3. Ending ----------------------------------------------------------------------------------------------
+
+  /**
+   * The status of a stream that sent no first message within the handshake timeout: it holds a stream slot
+   * (and its connection) without ever starting. DEADLINE_EXCEEDED, which the SDKs retry: a real client that
+   * was merely slow reconnects; one that never starts keeps being cut after the timeout.
+   */
+  private handshakeTimedOut(): IngestError {
+    const table = this.header(TABLE_HEADER);
+    return new IngestError(
+      'DEADLINE_EXCEEDED',
+      `${table === undefined ? '' : `table ${table}: `}no ${this.opening} within ${this.ctx.limits.handshakeTimeoutMs} ms of opening the stream, so this ingest node ended it; send ${this.opening} as the first message, as soon as the response headers arrive`,
+    );
+  }
+
+  /**
+   * Closes a stream that sent no request for `idleMs`: it says so with the protocol's drain signal
+   * (`close_stream_signal` with duration 0; Flight: `close_stream_duration_ms` 0 on an ack), and the call then
+   * ends with status OK once its acks are out. That is how a Zerobus server rotates a stream: an SDK takes it as
+   * "reconnect", not as an error (spec: "a server that ends the call with status OK … makes the client
+   * reconnect"; what it sent is acked first), while a peer that is gone no longer holds a slot.
+   * An error status would be wrong here: nothing failed, and the SDKs would log an error and count a retry.
+   */
+  private closeIdle(idleMs: number): void {
+    this.ctx.log.info(
+      {
+        streamId: this.streamId,
+        table: this.table?.name,
+        principal: this.principal?.id,
+        peer: this.call.getPeer(),
+        idleMs,
+      },
+      'stream idle: closed (close_stream_signal, then status OK once acked; the client reconnects)',
+    );
+    if (this.state === 'open') {
+      this.state = 'draining';
+      this.signalDrain(0);
+    }
+  }
 
   private fail(err: unknown): void {
     if (this.failure !== undefined) return;

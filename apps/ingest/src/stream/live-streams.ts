@@ -78,13 +78,15 @@ export function describeStream(identity: StreamIdentity, c: StreamCounters): Liv
 }
 
 /**
- * The node's live streams: a stream-count limit, the list with counters for the admin API, drain (send
+ * The node's live streams: their count (per node and per principal, for the limits), the list with counters for the admin API, drain (send
  * `close_stream_signal` to all, wait for them to end), forced stop, revocation checks on every new catalog snapshot, and
  * the owner of each persistent stream (a resume takes the stream over from an older connection).
  */
 export class LiveStreams {
   private readonly streams = new Set<LiveStream>();
   private readonly owners = new Map<string, LiveStream>();
+  /** Live streams per principal (those `attribute` counted). */
+  private readonly byPrincipal = new Map<string, number>();
   private draining: number | undefined;
   private stopped: { reason: unknown } | undefined;
   private readonly unsubscribe: () => void;
@@ -114,6 +116,21 @@ export class LiveStreams {
     });
     if (this.stopped !== undefined) stream.abort(this.stopped.reason);
     else if (this.draining !== undefined) stream.drain(this.draining);
+  }
+
+  /** How many live streams `principalId` holds (see `attribute`). */
+  streamsOf(principalId: string): number {
+    return this.byPrincipal.get(principalId) ?? 0;
+  }
+
+  /** Counts `stream` (one `add` registered) against `principalId` until it ends. */
+  attribute(stream: LiveStream, principalId: string): void {
+    this.byPrincipal.set(principalId, this.streamsOf(principalId) + 1);
+    void stream.ended.then(() => {
+      const left = this.streamsOf(principalId) - 1;
+      if (left > 0) this.byPrincipal.set(principalId, left);
+      else this.byPrincipal.delete(principalId);
+    });
   }
 
   /** The connection currently serving persistent stream `id`. */

@@ -1,5 +1,8 @@
 import type { Readable } from 'node:stream';
 
+/** What `MessageReader.next` returns when no message came within its timeout. */
+export const TIMED_OUT: unique symbol = Symbol('timed out');
+
 /**
  * At most this long (ms) of reading and accepting requests without letting the event loop run. Messages grpc-js
  * already holds are read without a macrotask in between (every await of the accept path resolves at once), and
@@ -25,11 +28,7 @@ export class MessageReader<T> {
     // grpc-js makes the call an object-mode Readable with the default high-water mark (16 messages of up to
     // 10 MiB each); one message is enough read-ahead.
     (stream as unknown as { _readableState: { highWaterMark: number } })._readableState.highWaterMark = 1;
-    const notify = (): void => {
-      const w = this.wake;
-      this.wake = undefined;
-      w?.();
-    };
+    const notify = (): void => this.wakeUp();
     stream.on('readable', notify);
     stream.on('end', () => {
       this.ended = true;
@@ -45,30 +44,45 @@ export class MessageReader<T> {
     });
   }
 
+  private wakeUp(): void {
+    const w = this.wake;
+    this.wake = undefined;
+    w?.();
+  }
+
   /**
-   * The next message, or `null` once the client half-closed (or the call ended); rejects on abort. Lets the
-   * event loop run first when this reader has been reading for {@link READ_SLICE_MS} since it last did.
+   * The next message, or `null` once the client half-closed (or the call ended); rejects on abort. With
+   * `timeoutMs` > 0, `TIMED_OUT` when no message came within that long (time spent waiting for the client
+   * only: a handler that is busy between two calls is not counted). Lets the event loop run first when this
+   * reader has been reading for {@link READ_SLICE_MS} since it last did.
    */
-  async next(signal: AbortSignal): Promise<T | null> {
+  async next(signal: AbortSignal, timeoutMs = 0): Promise<T | null | typeof TIMED_OUT> {
     if (performance.now() - this.sliceStart > READ_SLICE_MS) {
       await new Promise<void>((resolve) => setImmediate(resolve));
       this.sliceStart = performance.now();
     }
+    const deadline = timeoutMs > 0 ? performance.now() + timeoutMs : Number.POSITIVE_INFINITY;
     for (;;) {
       signal.throwIfAborted();
       const msg = this.stream.read() as T | null;
       if (msg !== null) return msg;
       if (this.ended || this.error !== undefined) return null;
+      const left = deadline - performance.now();
+      if (left <= 0) return TIMED_OUT;
       await new Promise<void>((resolve, reject) => {
+        let timer: NodeJS.Timeout | undefined;
         const onAbort = (): void => {
+          clearTimeout(timer);
           this.wake = undefined;
           reject(signal.reason);
         };
         signal.addEventListener('abort', onAbort, { once: true });
         this.wake = () => {
+          clearTimeout(timer);
           signal.removeEventListener('abort', onAbort);
           resolve();
         };
+        if (left !== Number.POSITIVE_INFINITY) timer = setTimeout(() => this.wakeUp(), left);
       });
     }
   }

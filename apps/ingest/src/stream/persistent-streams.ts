@@ -1,12 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { mkdir, open, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { IngestError } from '../errors.js';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../file-modes.js';
+import { readOptionalFile } from '../read-optional-file.js';
 import type { WalRecord, WalRecordHead } from './wal-entry.js';
+
+/** The temp file `save` writes and renames over `file`; a crash in between leaves it (see `removeNodeTempFiles`). */
+export function stateTempFile(file: string): string {
+  return `${file}.tmp`;
+}
 
 /** What the node remembers of one persistent stream. */
 export interface PersistentStreamState {
   readonly streamId: string;
   readonly table: string;
+  /**
+   * The principal that created the stream: only it may resume or retire it. `undefined` for streams created
+   * before the node recorded it (anyone with MODIFY on the table may, as then).
+   */
+  readonly principalId: string | undefined;
   /** Highest offset made durable, or `undefined` before the first. */
   lastDurable: bigint | undefined;
   retired: boolean;
@@ -14,7 +27,32 @@ export interface PersistentStreamState {
 
 interface StateFile {
   version: 1;
-  streams: { streamId: string; table: string; lastDurable: string | null; retired: boolean }[];
+  streams: {
+    streamId: string;
+    table: string;
+    /** Absent in files written before the creating principal was recorded. */
+    principalId?: string | null;
+    lastDurable: string | null;
+    retired: boolean;
+  }[];
+}
+
+/**
+ * Throws `IngestError('PERMISSION_DENIED')` unless principal `principalId` may `action` persistent stream
+ * `st`: the principal that created it may, and anyone (with MODIFY on its table) may for a stream created
+ * before the node recorded its creator. So a stream id that leaks does not let another producer take the
+ * stream over, or end it.
+ */
+export function assertStreamOwner(
+  st: PersistentStreamState,
+  principalId: string,
+  action: 'resume' | 'retire',
+): void {
+  if (st.principalId === undefined || st.principalId === principalId) return;
+  throw new IngestError(
+    'PERMISSION_DENIED',
+    `persistent stream ${st.streamId} (table ${st.table}) belongs to another principal: only the principal that created it may ${action} it, not '${principalId}'; ${action} it with that principal's credential, or create a new stream`,
+  );
 }
 
 /**
@@ -30,18 +68,14 @@ export class PersistentStreams {
   /** Loads the state file (absent → empty). */
   static async load(file: string): Promise<PersistentStreams> {
     const s = new PersistentStreams(file);
-    let text: string | undefined;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    }
+    const text = await readOptionalFile(file);
     if (text !== undefined) {
       const parsed = JSON.parse(text) as StateFile;
       for (const st of parsed.streams) {
         s.streams.set(st.streamId, {
           streamId: st.streamId,
           table: st.table,
+          principalId: st.principalId ?? undefined,
           lastDurable: st.lastDurable === null ? undefined : BigInt(st.lastDurable),
           retired: st.retired,
         });
@@ -62,6 +96,7 @@ export class PersistentStreams {
         this.streams.set(entry.streamId, {
           streamId: entry.streamId,
           table: entry.table,
+          principalId: entry.principalId,
           lastDurable: undefined,
           retired: false,
         });
@@ -94,13 +129,14 @@ export class PersistentStreams {
       streams: [...this.streams.values()].map((s) => ({
         streamId: s.streamId,
         table: s.table,
+        principalId: s.principalId ?? null,
         lastDurable: s.lastDurable === undefined ? null : s.lastDurable.toString(),
         retired: s.retired,
       })),
     };
-    await mkdir(dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.tmp`;
-    const fh = await open(tmp, 'w');
+    await mkdir(dirname(this.file), { recursive: true, mode: PRIVATE_DIR_MODE });
+    const tmp = stateTempFile(this.file);
+    const fh = await open(tmp, 'w', PRIVATE_FILE_MODE);
     try {
       await fh.writeFile(JSON.stringify(body));
       await fh.sync();

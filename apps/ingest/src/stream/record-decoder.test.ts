@@ -32,6 +32,57 @@ describe('createRecordDecoder', () => {
     );
   });
 
+  it('refuses a PROTO descriptor with no field for a NOT NULL column, nested ones too, naming it', () => {
+    const withAddress = {
+      ...table,
+      schema: {
+        type: 'struct',
+        fields: [
+          table.schema.fields[0]!,
+          {
+            name: 'address',
+            type: {
+              type: 'struct',
+              fields: [
+                { name: 'city', type: 'string', nullable: false, metadata: {} },
+                { name: 'zip', type: 'string', nullable: true, metadata: {} },
+              ],
+            },
+            nullable: true,
+            metadata: {},
+          },
+        ],
+      },
+    } as ProvisionedTable;
+    const refusal = (proto: string): string => {
+      const { descriptorProto } = loadSchema(`syntax = "proto2"; package t; ${proto}`, 't.P');
+      try {
+        createRecordDecoder(withAddress, 'proto', descriptorProto, { maxRecordBytes: 1024 });
+      } catch (err) {
+        if (isIngestError(err, 'INVALID_ARGUMENT')) return err.message;
+        throw err;
+      }
+      throw new Error('the descriptor was accepted');
+    };
+    const why =
+      'every record would be refused: give the message a field for each NOT NULL column (field number = column position + 1)';
+    expect(refusal('message P { message A { optional string city = 1; } optional P.A address = 2; }')).toBe(
+      `table main.sales.prices: the descriptor does not fit the table: column id is missing and the table says it is NOT NULL; ${why}`,
+    );
+    expect(
+      refusal(
+        'message P { message A { optional string zip = 2; } optional int64 id = 1; optional P.A address = 2; }',
+      ),
+    ).toBe(
+      `table main.sales.prices: the descriptor does not fit the table: column address.city is missing and the table says it is NOT NULL; ${why}`,
+    );
+    // Nullable columns may be left out.
+    const ok = loadSchema('syntax = "proto2"; package t; message P { optional int64 id = 1; }', 't.P');
+    expect(
+      createRecordDecoder(withAddress, 'proto', ok.descriptorProto, { maxRecordBytes: 1024 }).format,
+    ).toBe('proto');
+  });
+
   it('decodes JSON records into the table columns', () => {
     const decoder = createRecordDecoder(
       { ...table, schema: { type: 'struct', fields: [table.schema.fields[0]!] } },

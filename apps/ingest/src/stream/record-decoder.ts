@@ -3,6 +3,7 @@ import {
   createJsonParser,
   createParser,
   DecodeError,
+  type Parser,
   SchemaError,
   type TableStruct,
 } from '@lakestream/zeroparser';
@@ -91,7 +92,7 @@ export function createRecordDecoder(
         `table ${name}: record_type PROTO needs create_stream.descriptor_proto (a serialized DescriptorProto)`,
       );
     }
-    let parser: ReturnType<typeof createParser>;
+    let parser: Parser;
     try {
       parser = createParser(descriptor, {
         tableSchema: table.schema as TableStruct,
@@ -110,6 +111,7 @@ export function createRecordDecoder(
       }
       throw err;
     }
+    refuseUnfillableColumns(parser, target, name);
     const arena = new PackArena();
     const decoder: RecordDecoder = {
       format,
@@ -185,6 +187,24 @@ function unpack(parts: readonly PackedRows[]): Uint8Array[] {
     else for (const r of splitRecordsMessage(p.bytes).records) records.push(r);
   }
   return records;
+}
+
+/**
+ * Refuses a descriptor whose batches the table would refuse whatever the records hold: one with no field for
+ * a NOT NULL column (the parser leaves a column it has no field for null; at any depth, in a struct too). The
+ * table's own rule (`conformBatch`) runs once on a batch of no rows, so create_stream says it, naming the
+ * column, instead of every request failing later.
+ */
+function refuseUnfillableColumns(parser: Parser, target: Schema, table: string): void {
+  try {
+    conformBatch(parser.decodeBatch([]), target);
+  } catch (err) {
+    if (!isDeltaError(err)) throw err;
+    throw new IngestError(
+      'INVALID_ARGUMENT',
+      `table ${table}: the descriptor does not fit the table: ${err.message}; every record would be refused: give the message a field for each NOT NULL column (field number = column position + 1)`,
+    );
+  }
 }
 
 function wrap<T>(decode: () => T, table: string, offset: bigint): T {

@@ -4,11 +4,14 @@ import { IngestError } from '../errors.js';
 import type { RetireRequest } from '../grpc/decode-request.js';
 import type { IngestPipeline } from './ingest-pipeline.js';
 import type { LiveStreams } from './live-streams.js';
+import { assertStreamOwner } from './persistent-streams.js';
+import { authorizeWrite } from './table-access.js';
 
 /**
  * `RetireStream`: forgets a persistent stream (its data stays). Idempotent: retiring a retired stream is OK.
- * The caller needs MODIFY on the stream's table; a `table_name` that is not the stream's is INVALID_ARGUMENT;
- * an unknown id is NOT_FOUND. A live connection of the stream ends with NOT_FOUND-free ABORTED.
+ * The caller needs MODIFY on the stream's table and must be the principal that created the stream
+ * (`assertStreamOwner`: PERMISSION_DENIED); a `table_name` that is not the stream's is INVALID_ARGUMENT; an
+ * unknown id is NOT_FOUND. A live connection of the stream ends with NOT_FOUND-free ABORTED.
  */
 export async function retireStream(
   req: RetireRequest,
@@ -26,17 +29,8 @@ export async function retireStream(
   if (named !== undefined && named !== '' && named !== st.table) {
     throw new IngestError('INVALID_ARGUMENT', `persistent stream ${id} writes to ${st.table}, not ${named}`);
   }
-  const view = ctx.catalog.current();
-  if (view.isRevoked(principal.id, principal.credentialId)) {
-    throw new IngestError('UNAUTHENTICATED', `the credential ${principal.credentialId} was revoked`);
-  }
-  const decision = view.authorizeWrite(principal.id, st.table);
-  if (!decision.allowed) {
-    throw new IngestError(
-      'PERMISSION_DENIED',
-      `${principal.id} may not write to ${st.table}: ${decision.reason}`,
-    );
-  }
+  authorizeWrite(ctx.catalog.current(), principal, st.table);
+  assertStreamOwner(st, principal.id, 'retire');
   if (st.retired) return;
   const owner = ctx.live.owner(id);
   if (owner !== undefined) {

@@ -15,7 +15,7 @@ import { NO_DESCRIPTOR } from './descriptor-store.js';
 import type { IngestPipeline } from './ingest-pipeline.js';
 import { IngestSession } from './ingest-session.js';
 import type { LiveStreams } from './live-streams.js';
-import { PersistentStreams } from './persistent-streams.js';
+import { assertStreamOwner, PersistentStreams } from './persistent-streams.js';
 import { createRecordDecoder, type DecodedRecords, type RecordDecoder } from './record-decoder.js';
 import { resolveWritableTable, TABLE_HEADER } from './table-access.js';
 
@@ -30,6 +30,15 @@ export interface StreamLimits {
   readonly streamInFlightBytes: number;
   /** Live streams per node; more are refused with RESOURCE_EXHAUSTED. Default 1024. */
   readonly maxStreams: number;
+  /**
+   * Live streams (Zerobus and Flight) of one principal per node; more are refused with RESOURCE_EXHAUSTED.
+   * Default a quarter of `maxStreams` (`defaultStreamsPerPrincipal`).
+   */
+  readonly maxStreamsPerPrincipal: number;
+  /** A stream that sends no first message (`create_stream`, …) within this long ends with DEADLINE_EXCEEDED. */
+  readonly handshakeTimeoutMs: number;
+  /** An open stream that sends no request for this long is closed (status OK, see `IngestSession`); 0: never. */
+  readonly idleTimeoutMs: number;
 }
 
 /** Everything a stream handler uses. */
@@ -93,6 +102,10 @@ class StreamSession extends IngestSession<StreamRequest | MalformedRequest> {
   }
 
   // 1. Opening: create_stream or resume_stream -------------------------------------------------------------
+
+  protected override get opening(): string {
+    return this.kind === 'persistent' ? 'create_stream or resume_stream' : 'create_stream';
+  }
 
   protected override async open(msg: StreamRequest | MalformedRequest, signal: AbortSignal): Promise<void> {
     if (msg.kind === 'malformed') throw msg.error;
@@ -158,6 +171,7 @@ class StreamSession extends IngestSession<StreamRequest | MalformedRequest> {
         kind: 'stream-created',
         streamId: this.streamId,
         table: table.name,
+        principalId: this.principal!.id,
       });
       this.ctx.live.setOwner(this.streamId, this);
       this.write({ create_stream_response: { stream_id: this.streamId } });
@@ -194,6 +208,7 @@ class StreamSession extends IngestSession<StreamRequest | MalformedRequest> {
       throw new IngestError('NOT_FOUND', `persistent stream ${id} is not known to this ingest node`);
     if (st.retired) throw new IngestError('NOT_FOUND', `persistent stream ${id} was retired`);
     const { table } = this.resolveTable(st.table);
+    assertStreamOwner(st, this.principal!.id, 'resume');
     this.table = table;
     await this.compile(table, req.recordType, req.descriptorProto);
     // Take the stream over from an older connection (a client that lost it may not have been noticed yet):
@@ -248,7 +263,7 @@ class StreamSession extends IngestSession<StreamRequest | MalformedRequest> {
       this.ackWithoutAppend(offset, performance.now());
       return;
     }
-    this.takeOffset(table, offset, msg.size, 'the request');
+    this.takeOffset(table, offset);
     this.checkFormat(req, offset);
     const readAt = performance.now();
     this.counters.requests++;

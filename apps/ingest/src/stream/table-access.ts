@@ -7,7 +7,8 @@ export const TABLE_HEADER = 'x-databricks-zerobus-table-name';
 
 /**
  * The table a stream writes to, with the principal's right to write it checked on the catalog snapshot
- * (revoked credential → UNAUTHENTICATED, no MODIFY → PERMISSION_DENIED, unknown table → NOT_FOUND). Shared
+ * (revoked credential, disabled principal → UNAUTHENTICATED, no MODIFY → PERMISSION_DENIED, unknown table →
+ * NOT_FOUND). Shared
  * by the Zerobus streams and Arrow Flight DoPut, so both refuse in the same words. `howToName` completes the
  * INVALID_ARGUMENT when no name was given.
  */
@@ -31,9 +32,8 @@ export function resolveWritableTable(
 
 /** Throws unless `principal` may still write `tableName` on `view` (also checked on every new snapshot). */
 export function authorizeWrite(view: CatalogView, principal: Principal, tableName: string): void {
-  if (view.isRevoked(principal.id, principal.credentialId)) {
-    throw new IngestError('UNAUTHENTICATED', `the credential ${principal.credentialId} was revoked`);
-  }
+  const revoked = view.revocation(principal.id, principal.credentialId);
+  if (revoked !== undefined) throw new IngestError('UNAUTHENTICATED', revoked);
   const decision = view.authorizeWrite(principal.id, tableName);
   if (!decision.allowed) {
     throw new IngestError(

@@ -52,10 +52,31 @@ describe('WAL entries', () => {
     expect(payloadLength(payload)).toBe(joined(payload).length);
   });
 
-  it('round-trips stream lifecycle entries', () => {
-    const created = { kind: 'stream-created', streamId: 's', table: 'main.a.b' } as const;
+  it('round-trips stream lifecycle entries, with and without the creating principal', () => {
+    const created = {
+      kind: 'stream-created',
+      streamId: 's',
+      table: 'main.a.b',
+      principalId: 'svc-ö',
+    } as const;
+    const anonymous = { kind: 'stream-created', streamId: 's', table: 'main.a.b' } as const;
     const retired = { kind: 'stream-retired', streamId: 's' } as const;
     expect(decodeWalRecord(joined(encodeWalRecord(created)))).toEqual(created);
+    expect(decodeWalRecord(joined(encodeWalRecord(anonymous)))).toEqual(anonymous);
     expect(decodeWalRecord(joined(encodeWalRecord(retired)))).toEqual(retired);
+  });
+
+  it('reads a stream-created entry as written before the principal was recorded (no principal)', () => {
+    // encodeWalRecord({kind: 'stream-created', streamId: 'ps-1', table: 'main.a.b'}) of commit 7e274b2.
+    const before = Buffer.from('02040070732d3108006d61696e2e612e62', 'hex');
+    expect(decodeWalRecord(before)).toEqual({ kind: 'stream-created', streamId: 'ps-1', table: 'main.a.b' });
+    // And the new layout is the old one with the principal after the table.
+    const now = encodeWalRecord({
+      kind: 'stream-created',
+      streamId: 'ps-1',
+      table: 'main.a.b',
+      principalId: 'p',
+    });
+    expect(Buffer.from(joined(now)).toString('hex')).toBe('02040070732d3108006d61696e2e612e62010070');
   });
 });

@@ -30,7 +30,13 @@ export type WalRecord =
        */
       readonly message?: Uint8Array;
     }
-  | { readonly kind: 'stream-created'; readonly streamId: string; readonly table: string }
+  | {
+      readonly kind: 'stream-created';
+      readonly streamId: string;
+      readonly table: string;
+      /** The principal that created the stream (only it may resume or retire it); absent in older entries. */
+      readonly principalId?: string;
+    }
   | { readonly kind: 'stream-retired'; readonly streamId: string };
 
 const KIND = { records: 1, 'stream-created': 2, 'stream-retired': 3 } as const;
@@ -48,7 +54,12 @@ export function encodeWalRecord(entry: WalRecord): WalPayload {
   const id = encoder.encode(entry.streamId);
   const table = entry.kind === 'stream-retired' ? new Uint8Array(0) : encoder.encode(entry.table);
   const message = entry.kind === 'records' ? entry.message : undefined;
+  const principal =
+    entry.kind === 'stream-created' && entry.principalId !== undefined
+      ? encoder.encode(entry.principalId)
+      : undefined;
   let size = 1 + 2 + id.length + 2 + table.length;
+  if (principal !== undefined) size += 2 + principal.length;
   if (entry.kind === 'records') {
     size += 1 + 1 + 32 + 8;
     if (message === undefined) {
@@ -66,6 +77,11 @@ export function encodeWalRecord(entry: WalRecord): WalPayload {
   view.setUint16(p, table.length, true);
   out.set(table, p + 2);
   p += 2 + table.length;
+  if (principal !== undefined) {
+    view.setUint16(p, principal.length, true);
+    out.set(principal, p + 2);
+    p += 2 + principal.length;
+  }
   if (entry.kind === 'records') {
     out[p++] = FORMAT[entry.format];
     out[p++] = entry.persistent ? 1 : 0;
@@ -104,7 +120,13 @@ export function decodeWalRecordHead(payload: Uint8Array): WalRecordHead {
   const tableLen = view.getUint16(p, true);
   const table = decoder.decode(payload.subarray(p + 2, p + 2 + tableLen));
   p += 2 + tableLen;
-  if (kind === KIND['stream-created']) return { kind: 'stream-created', streamId, table };
+  if (kind === KIND['stream-created']) {
+    // The creating principal follows the table in entries written since it is recorded; older ones end here.
+    if (p === payload.length) return { kind: 'stream-created', streamId, table };
+    const principalLen = view.getUint16(p, true);
+    const principalId = decoder.decode(payload.subarray(p + 2, p + 2 + principalLen));
+    return { kind: 'stream-created', streamId, table, principalId };
+  }
   if (kind === KIND['stream-retired']) return { kind: 'stream-retired', streamId };
   if (kind !== KIND.records && kind !== RECORDS_MESSAGE) throw new Error(`unknown WAL entry kind ${kind}`);
   const code = payload[p++];

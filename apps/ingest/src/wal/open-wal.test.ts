@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, statSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -29,6 +29,28 @@ function segmentFiles(dir: string): string[] {
 }
 
 describe('openWal', () => {
+  it('shows every verified entry to onRecoveredEntry at open, in order across segments, and no torn one', async () => {
+    const dir = tempDir();
+    {
+      await using wal = await openWal(dir, { segmentBytes: 512 });
+      for (let i = 0; i < 20; i++) await wal.append([payload(i, 100)]);
+    }
+    // Tear the last frame of the last segment.
+    const last = join(dir, segmentFiles(dir).at(-1)!);
+    truncateSync(last, statSync(last).size - 3);
+    const seen: WalEntry[] = [];
+    await using wal = await openWal(dir, {
+      segmentBytes: 512,
+      onRecoveredEntry: (e) => seen.push({ position: e.position, payload: e.payload.slice() }),
+    });
+    expect(segmentFiles(dir).length).toBeGreaterThan(3);
+    expect(seen).toEqual(
+      Array.from({ length: 19 }, (_, i) => ({ position: BigInt(i), payload: payload(i, 100) })),
+    );
+    expect(wal.nextPosition).toBe(19n);
+    expect(wal.oldestPosition).toBe(0n);
+  });
+
   it('round-trips entries, in order, across a reopen', async () => {
     const dir = tempDir();
     {

@@ -1,6 +1,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import { mkdir, open, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../file-modes.js';
 import { fsyncDir, writeAll } from './file-io.js';
 import { FRAME_HEADER_BYTES, MAX_PAYLOAD_BYTES, payloadLength, type WalPayload } from './frame.js';
 import { FrameBatch } from './frame-batch.js';
@@ -19,7 +20,7 @@ export const WAL_DEFAULTS = {
   groupCommitMs: 0,
   writeMode: 'async',
   firstPosition: 0n,
-} as const satisfies Required<Omit<WalOptions, 'onFsync'>>;
+} as const satisfies Required<Omit<WalOptions, 'onFsync' | 'onRecoveredEntry'>>;
 
 /**
  * Opens (creating when absent) the WAL in `dir`: recovers its segments (`recoverSegments`: a torn tail of
@@ -28,13 +29,17 @@ export const WAL_DEFAULTS = {
  * directory at a time (not enforced here: the node owns its data directory).
  */
 export async function openWal(dir: string, options: WalOptions = {}): Promise<Wal> {
-  const settings: WalSettings = { ...WAL_DEFAULTS, ...options, onFsync: options.onFsync };
+  const { onRecoveredEntry, ...rest } = options;
+  const settings: WalSettings = { ...WAL_DEFAULTS, ...rest, onFsync: options.onFsync };
   try {
-    await mkdir(dir, { recursive: true });
+    await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
   } catch (cause) {
     throw ioError('mkdir', dir, cause);
   }
-  const { segments, recovery } = await recoverSegments(dir);
+  const { segments, recovery } = await recoverSegments(
+    dir,
+    onRecoveredEntry && ((position, payload) => onRecoveredEntry({ position, payload })),
+  );
   let last = segments.pop();
   if (last === undefined) {
     const handle = await createSegment(dir, settings.firstPosition);
@@ -61,7 +66,7 @@ async function createSegment(dir: string, firstPosition: bigint): Promise<FileHa
   const file = join(dir, segmentFileName(firstPosition));
   let handle: FileHandle | undefined;
   try {
-    handle = await open(file, 'wx');
+    handle = await open(file, 'wx', PRIVATE_FILE_MODE);
     await handle.write(encodeSegmentHeader(firstPosition), 0, SEGMENT_HEADER_BYTES, 0);
     return handle;
   } catch (cause) {
@@ -95,7 +100,9 @@ interface PendingAppend {
 // its frames, fdatasyncs (rolling segments on the way) and resolves it. A step starts when the queue holds
 // `groupCommitBytes` or its oldest entry is `groupCommitMs` old; appends arriving meanwhile wait for the next.
 /** The options with their defaults; `onFsync` stays optional. */
-type WalSettings = Required<Omit<WalOptions, 'onFsync'>> & { onFsync: WalOptions['onFsync'] };
+type WalSettings = Required<Omit<WalOptions, 'onFsync' | 'onRecoveredEntry'>> & {
+  onFsync: WalOptions['onFsync'];
+};
 
 class GroupCommitWal implements Wal {
   readonly #dir: string;

@@ -39,9 +39,11 @@ export interface WalRecovery {
  * (segments are only created once the previous one is fsync'd whole), so it is corruption: throws a
  * `CORRUPT` `WalError` naming the file and offset rather than silently dropping acked entries. Also throws
  * `CORRUPT` when a header disagrees with its file name or segments leave a gap, `IO` when the disk fails.
+ * `onEntry` sees every verified entry in position order (a torn tail's frames are never seen).
  */
 export async function recoverSegments(
   dir: string,
+  onEntry?: (position: bigint, payload: Uint8Array) => void,
 ): Promise<{ segments: RecoveredSegment[]; recovery: WalRecovery }> {
   let names: string[];
   try {
@@ -105,6 +107,7 @@ export async function recoverSegments(
       const frames = readFrames(handle, file, SEGMENT_HEADER_BYTES, size);
       let step = await frames.next();
       while (!step.done) {
+        onEntry?.(first + BigInt(entries), step.value.payload);
         entries++;
         step = await frames.next();
       }

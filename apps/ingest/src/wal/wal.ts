@@ -38,6 +38,12 @@ export interface WalOptions {
   firstPosition?: bigint;
   /** Called with the duration (seconds) of every fdatasync of a segment: the node's fsync-latency metric. */
   onFsync?: (seconds: number) => void;
+  /**
+   * Called at open with every entry recovery verified, in position order, before `openWal` resolves: a pass
+   * over the log without reading it a second time (the node restores persistent-stream state from the
+   * headers). Torn entries cut from the tail are never passed. A throw fails the open.
+   */
+  onRecoveredEntry?: (entry: WalEntry) => void;
 }
 
 /** Counters for metrics and tests. */

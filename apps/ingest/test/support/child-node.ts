@@ -3,10 +3,12 @@ import { once } from 'node:events';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import type { CatalogSnapshotInput } from '../../src/catalog/snapshot-schema.js';
 import { testSnapshot, testTokens } from './test-catalog.js';
 import { tempDir } from './test-node.js';
 
-const MAIN = join(import.meta.dirname, '../../dist/main.js');
+/** The built `lakestream-ingest` bin. */
+export const INGEST_BIN = join(import.meta.dirname, '../../dist/main.js');
 
 /** A `lakestream-ingest` child process (the built `dist/main.js`). */
 export interface ChildNode {
@@ -22,32 +24,55 @@ export interface ChildNode {
   readonly recovered: Promise<void>;
 }
 
-/** Starts the node on free ports and waits for its "ready" line. */
-export async function startChildNode(
+/** A `lakestream-ingest` child process that may not be ready yet (see {@link spawnChildNode}). */
+export interface SpawnedNode {
+  readonly process: ChildProcess;
+  /** Log lines so far (JSON objects). */
+  readonly lines: Record<string, unknown>[];
+  /** Resolves with the exit code (or the signal name). */
+  readonly exited: Promise<number | string>;
+  /** Resolves with the "ready" line's ports; rejects (with its stderr) when the node exits before it. */
+  readonly ready: Promise<{ port: number; metricsPort: number; adminPort: number }>;
+  /** Resolves once the node logged that its WAL backlog is replayed ("recovery done"). */
+  readonly recovered: Promise<void>;
+  /** What the node wrote on stderr so far. */
+  stderr(): string;
+}
+
+/**
+ * Spawns the node on free ports without waiting for it (a test that kills it during startup). `extra` flags
+ * come after the defaults here (`--flush-ms 200`), so they override them. When the node exits before its
+ * "ready" line, `ready` rejects for whoever awaits it (it is never an unhandled rejection by itself).
+ * `umask` (octal, e.g. '000') runs it under that umask, through `sh`.
+ */
+export function spawnChildNode(
   dataDir: string,
   provisioningFile: string,
   extra: string[] = [],
-): Promise<ChildNode> {
-  const child = spawn(
-    process.execPath,
-    [
-      MAIN,
-      '--data-dir',
-      dataDir,
-      '--provisioning-file',
-      provisioningFile,
-      '--port',
-      '0',
-      '--admin-port',
-      '0',
-      '--metrics-port',
-      '0',
-      '--flush-ms',
-      '200',
-      ...extra,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  options: { umask?: string } = {},
+): SpawnedNode {
+  const args = [
+    INGEST_BIN,
+    '--data-dir',
+    dataDir,
+    '--provisioning-file',
+    provisioningFile,
+    '--port',
+    '0',
+    '--admin-port',
+    '0',
+    '--metrics-port',
+    '0',
+    '--flush-ms',
+    '200',
+    ...extra,
+  ];
+  const child =
+    options.umask === undefined
+      ? spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn('/bin/sh', ['-c', `umask ${options.umask} && exec "$0" "$@"`, process.execPath, ...args], {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
   const lines: Record<string, unknown>[] = [];
   let onRecovered: () => void = () => undefined;
   const recovered = new Promise<void>((resolve) => {
@@ -58,13 +83,18 @@ export async function startChildNode(
     stderr += d.toString();
   });
   const exited = once(child, 'exit').then(([code, signal]) => (code ?? signal) as number | string);
-  const ready = new Promise<Record<string, unknown>>((resolve, reject) => {
+  const ready = new Promise<{ port: number; metricsPort: number; adminPort: number }>((resolve, reject) => {
     const rl = createInterface({ input: child.stdout! });
     rl.on('line', (line) => {
       try {
         const obj = JSON.parse(line) as Record<string, unknown>;
         lines.push(obj);
-        if (obj.msg === 'lakestream-ingest ready') resolve(obj);
+        if (obj.msg === 'lakestream-ingest ready')
+          resolve({
+            port: obj.port as number,
+            metricsPort: obj.metricsPort as number,
+            adminPort: obj.adminPort as number,
+          });
         if (obj.msg === 'recovery done') onRecovered();
       } catch {
         lines.push({ raw: line });
@@ -74,23 +104,36 @@ export async function startChildNode(
       reject(new Error(`ingest node exited (${code}) before it was ready:\n${stderr}`)),
     );
   });
-  const line = await ready;
+  ready.catch(() => undefined);
+  return { process: child, lines, exited, ready, recovered, stderr: () => stderr };
+}
+
+/** Starts the node on free ports and waits for its "ready" line (`umask`: see {@link spawnChildNode}). */
+export async function startChildNode(
+  dataDir: string,
+  provisioningFile: string,
+  extra: string[] = [],
+  options: { umask?: string } = {},
+): Promise<ChildNode> {
+  const node = spawnChildNode(dataDir, provisioningFile, extra, options);
+  const ports = await node.ready;
   return {
-    port: line.port as number,
-    metricsPort: line.metricsPort as number,
-    adminPort: line.adminPort as number,
-    process: child,
-    lines,
-    exited,
-    recovered,
+    ...ports,
+    process: node.process,
+    lines: node.lines,
+    exited: node.exited,
+    recovered: node.recovered,
   };
 }
 
 /**
  * A fresh directory for child nodes: the test catalog (with new tokens) as its provisioning file, and the path
- * of the nodes' data directory in it. `cleanup` removes it all.
+ * of the nodes' data directory in it. `edit` may change the snapshot first (e.g. table properties). `cleanup`
+ * removes it all.
  */
-export async function childNodeDir(): Promise<{
+export async function childNodeDir(
+  edit: (snapshot: CatalogSnapshotInput) => CatalogSnapshotInput = (snapshot) => snapshot,
+): Promise<{
   tokens: ReturnType<typeof testTokens>;
   provisioning: string;
   dataDir: string;
@@ -99,6 +142,6 @@ export async function childNodeDir(): Promise<{
   const { dir, cleanup } = await tempDir();
   const tokens = testTokens();
   const provisioning = join(dir, 'provisioning.json');
-  await writeFile(provisioning, JSON.stringify(testSnapshot(tokens)));
+  await writeFile(provisioning, JSON.stringify(edit(testSnapshot(tokens))));
   return { tokens, provisioning, dataDir: join(dir, 'data'), cleanup };
 }

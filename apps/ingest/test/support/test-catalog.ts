@@ -24,6 +24,20 @@ message Order {
 }
 `;
 
+/**
+ * The events table's proto: `at` is µs since the epoch (an int64 under a timestamp column), `tags` a repeated
+ * string for the array column.
+ */
+export const EVENTS_PROTO = `syntax = "proto2";
+package test;
+message Event {
+  optional string stream = 1;
+  optional int64 seq = 2;
+  optional int64 at = 3;
+  repeated string tags = 4;
+}
+`;
+
 /** A descriptor that does not fit the orders table (`id` as string). */
 export const WRONG_PROTO = `syntax = "proto2";
 package test;
@@ -38,6 +52,11 @@ export function orderSchema(text = ORDERS_PROTO) {
   return loadSchema(text, 'test.Order');
 }
 
+/** Loads {@link EVENTS_PROTO}: protobufjs type plus descriptor bytes. */
+export function eventSchema() {
+  return loadSchema(EVENTS_PROTO, 'test.Event');
+}
+
 const tableSchema = (fields: { name: string; type: unknown; nullable: boolean }[]) => ({
   type: 'struct' as const,
   fields: fields.map((f) => ({ ...f, metadata: {} })),
@@ -50,9 +69,11 @@ export interface TestTokens {
   readonly expired: ProducerToken;
   /** Valid, but its principal has no grant on anything. */
   readonly noGrant: ProducerToken;
+  /** Valid, of a second principal (`svc-partner`) with the same grants as `good`'s. */
+  readonly partner: ProducerToken;
 }
 
-/** The snapshot the tests provision: three tables, two principals, four producer tokens. */
+/** The snapshot the tests provision: three tables, three principals, five producer tokens. */
 export function testSnapshot(
   tokens: TestTokens,
   overrides: Partial<CatalogSnapshotInput> = {},
@@ -99,12 +120,16 @@ export function testSnapshot(
     principals: [
       { id: 'svc-orders', name: 'svc-orders', kind: 'service' },
       { id: 'svc-nobody', name: 'svc-nobody', kind: 'service' },
+      { id: 'svc-partner', name: 'svc-partner', kind: 'service' },
     ],
     grants: [
       grant('svc-orders', 'USE_CATALOG', 'catalog', 'main'),
       grant('svc-orders', 'USE_SCHEMA', 'schema', 'main.sales'),
       grant('svc-orders', 'MODIFY', 'schema', 'main.sales'),
       grant('svc-orders', 'USE_SCHEMA', 'schema', 'main.other'),
+      grant('svc-partner', 'USE_CATALOG', 'catalog', 'main'),
+      grant('svc-partner', 'USE_SCHEMA', 'schema', 'main.sales'),
+      grant('svc-partner', 'MODIFY', 'schema', 'main.sales'),
     ],
     credentials: [
       { id: tokens.good.id, principalId: 'svc-orders', kind: 'producer_token', tokenHash: tokens.good.hash },
@@ -128,6 +153,12 @@ export function testSnapshot(
         kind: 'producer_token',
         tokenHash: tokens.noGrant.hash,
       },
+      {
+        id: tokens.partner.id,
+        principalId: 'svc-partner',
+        kind: 'producer_token',
+        tokenHash: tokens.partner.hash,
+      },
     ],
     tokenKeys: [],
     ...overrides,
@@ -141,6 +172,7 @@ export function testTokens(): TestTokens {
     revoked: createProducerToken({ id: 'tok-revoked' }),
     expired: createProducerToken({ id: 'tok-expired' }),
     noGrant: createProducerToken({ id: 'tok-nogrant' }),
+    partner: createProducerToken({ id: 'tok-partner' }),
   };
 }
 

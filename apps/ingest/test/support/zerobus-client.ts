@@ -124,6 +124,14 @@ export const req = {
   json(offset: bigint | number, records: string[]) {
     return { ingest_record_batch: { offset_id: offset.toString(), json_batch: { records } } };
   },
+  /** One JSON record as `ingest_record` (not a batch). */
+  jsonRecord(offset: bigint | number, record: string) {
+    return { ingest_record: { offset_id: offset.toString(), json_record: record } };
+  },
+  /** One PROTO record as `ingest_record` (not a batch). */
+  protoRecord(offset: bigint | number, record: Uint8Array) {
+    return { ingest_record: { offset_id: offset.toString(), proto_encoded_record: Buffer.from(record) } };
+  },
   proto(offset: bigint | number, records: Uint8Array[]) {
     return {
       ingest_record_batch: {

@@ -15,6 +15,10 @@ export interface NodeState {
   readonly draining: boolean;
   readonly streamCount: number;
   readonly uptimeMs: number | null;
+  /** `ok`, `degraded` (serving, but something needs attention) or `failed`; null until reached. */
+  readonly health: 'ok' | 'degraded' | 'failed' | null;
+  /** Why it is not `ok`, in the node's words (a backlog being replayed, publishing failing, held entries). */
+  readonly healthReasons: readonly string[];
   readonly lastError: string | null;
   readonly checkedAt: number | null;
 }
@@ -76,6 +80,8 @@ export function createProvisioner(options: ProvisionerOptions): Provisioner {
       draining: false,
       streamCount: 0,
       uptimeMs: null,
+      health: null,
+      healthReasons: [],
       lastError: null,
       checkedAt: null,
     },
@@ -144,6 +150,9 @@ export function createProvisioner(options: ProvisionerOptions): Provisioner {
         draining: status.draining,
         streamCount: status.stream_count,
         uptimeMs: Number(status.uptime_ms),
+        // A node older than the health fields answers '' for them.
+        health: status.health === 'degraded' || status.health === 'failed' ? status.health : 'ok',
+        healthReasons: status.health_reasons ?? [],
         lastError: null,
         checkedAt: Date.now(),
       };

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { link, mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { link, lstat, mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { dirname, join, posix, resolve } from 'node:path';
 import { DeltaError } from '../errors.js';
-import type { Storage } from './storage.js';
+import type { ObjectInfo, Storage } from './storage.js';
 
 /** Options of {@link createLocalStorage}. */
 export interface LocalStorageOptions {
@@ -13,11 +13,18 @@ export interface LocalStorageOptions {
   fsync?: boolean;
 }
 
+/** The name of a temp file of this adapter's writes: `.<uuid>.tmp`, beside the file it becomes. */
+const TEMP_NAME = /^\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.tmp$/;
+
+/** Files stat'ed at once by `listDetailed`. */
+const STAT_CONCURRENCY = 32;
+
 /**
  * A {@link Storage} on a local directory (created on first write). `putIfAbsent` writes the whole content to a
  * temp file, fsyncs it, then `link`s it to the final name (EEXIST when another writer won) and unlinks the
  * temp: a reader never sees a partial commit (spec: Optimistic concurrency). `write` is temp file + rename.
- * I/O failures throw `DeltaError` with code `STORAGE`.
+ * Temp files are `.<uuid>.tmp` in the target's directory; a crash can leave one, which `listDetailed` reports
+ * (`temp: true`) with the file's mtime. I/O failures throw `DeltaError` with code `STORAGE`.
  */
 export function createLocalStorage(dir: string, options: LocalStorageOptions = {}): Storage {
   const root = resolve(dir);
@@ -75,6 +82,46 @@ export function createLocalStorage(dir: string, options: LocalStorageOptions = {
         .map((n) => dirPart + n)
         .filter((p) => startAfter === undefined || p > startAfter)
         .sort();
+    },
+    async listDetailed(prefix) {
+      const slash = prefix.lastIndexOf('/');
+      const dirPart = slash < 0 ? '' : prefix.slice(0, slash + 1);
+      const namePrefix = prefix.slice(slash + 1);
+      const dirPath = abs(dirPart || '.');
+      let names: string[];
+      try {
+        names = (await readdir(dirPath, { withFileTypes: true }))
+          .filter((d) => d.isFile() && d.name.startsWith(namePrefix))
+          .map((d) => d.name)
+          .filter((n) => !n.startsWith('.') || TEMP_NAME.test(n))
+          .sort();
+      } catch (cause) {
+        if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return [];
+        throw storageError('listing', prefix, cause);
+      }
+      const out: (ObjectInfo | undefined)[] = new Array(names.length);
+      let next = 0;
+      const statNext = async (): Promise<void> => {
+        while (next < names.length) {
+          const i = next++;
+          const name = names[i] as string;
+          try {
+            const st = await lstat(join(dirPath, name));
+            out[i] = {
+              path: dirPart + name,
+              size: st.size,
+              modifiedMs: st.mtimeMs,
+              temp: name.startsWith('.'),
+            };
+          } catch (cause) {
+            // Removed since the directory was read: not there any more.
+            if ((cause as NodeJS.ErrnoException).code !== 'ENOENT')
+              throw storageError('listing', prefix, cause);
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(STAT_CONCURRENCY, names.length) }, statNext));
+      return out.filter((o): o is ObjectInfo => o !== undefined);
     },
     async read(path) {
       try {

@@ -10,8 +10,9 @@ import { Badge, DataTable, Td, Th } from '../../../src/ui/table';
 import { useTRPC } from '../../../src/ui/trpc';
 
 /**
- * The ingest nodes (LAKESTREAM_INGEST_NODES), each freshly asked its status: reachable, node id, the catalog
- * version it runs against the latest, draining, live streams, the last error. Refreshes every 5 s; admins can
+ * The ingest nodes (LAKESTREAM_INGEST_NODES), each freshly asked its status: reachable, health (a degraded or
+ * failed node's reasons in a banner), node id, the catalog version it runs against the latest, draining, live
+ * streams, the last error. Refreshes every 5 s; admins can
  * push the catalog now (the console also pushes after every change and reconciles on its own).
  */
 export function NodesView() {
@@ -26,6 +27,7 @@ export function NodesView() {
   );
   const list = nodes.data?.nodes ?? [];
   const unreachable = list.filter((n) => !n.reachable);
+  const unwell = list.filter((n) => n.reachable && n.health !== null && n.health !== 'ok');
 
   return (
     <>
@@ -52,6 +54,11 @@ export function NodesView() {
             received.
           </Banner>
         )}
+        {unwell.map((n) => (
+          <Banner key={n.address}>
+            Node {n.nodeId ?? n.address} is {n.health}: {n.healthReasons.join('; ')}
+          </Banner>
+        ))}
         <ErrorMessage error={nodes.error ?? push.error} />
         {push.data === undefined ? null : (
           <p role="status" className="text-xs text-emerald-700 dark:text-emerald-400">
@@ -105,6 +112,8 @@ export function NodesView() {
                           ) : (
                             <Badge tone="bad">unreachable</Badge>
                           )}
+                          {n.health === 'degraded' ? <Badge tone="warn">degraded</Badge> : null}
+                          {n.health === 'failed' ? <Badge tone="bad">failed</Badge> : null}
                           {n.draining ? <Badge tone="warn">draining</Badge> : null}
                         </span>
                       </Td>
