@@ -1,3 +1,4 @@
+import type { BenchRequestKind } from '../ingest/push-stream.js';
 import type { StageProfile } from './cpu-profile-stages.js';
 
 /** A target of the fan-in load: the full service or the null server. */
@@ -17,7 +18,9 @@ export interface LoadWorkerJob {
   /** All streams of the run (for the ramp). */
   totalStreams: number;
   recordsPerRequest: number;
-  /** Unacked requests per stream at most. */
+  /** `batch` (`ingest_record_batch`) or `record` (`ingest_record`: one record per request). */
+  request: BenchRequestKind;
+  /** Unacked requests per stream at most (0: no cap). */
   inflight: number;
   /** Epoch ms (with fractions) at which the run starts. */
   startAt: number;
@@ -84,6 +87,11 @@ export interface FaninSample {
   /** Full service: MB held in the node budget, and waiting in its publishers, at the end of the second. */
   budgetMB?: number;
   unpublishedMB?: number;
+  /** The node's main-thread V8 heap in use and its `ArrayBuffer`s (shared ones included), MB. */
+  nodeHeapMB?: number;
+  nodeArrayBuffersMB?: number;
+  /** Full service: Delta commits the node made so far. */
+  commits?: number;
 }
 
 /** The steady-state figures of one target. */
@@ -112,6 +120,15 @@ export interface FaninSummary {
   meanWorkerElu: number;
   /** Full service: the peak of the node budget's use (MB). */
   peakBudgetMB?: number;
+  /** Ms from the start of the run to the first ack (the load workers' start-up comes first). */
+  firstAckMs?: number;
+  /** Full service: ms from the start of the run to the node's first records received (accepted). */
+  firstReceivedMs?: number;
+  /** Full service: ms from the start of the run to the node's first Delta commit (`undefined`: none). */
+  firstCommitMs?: number;
+  /** Full service: commits per second and rows seen published per second over the steady seconds. */
+  commitsPerSecond?: number;
+  visibleRecordsPerSecond?: number;
   /** CPU by stage of the target process, when the run was profiled (`--profile`). */
   stages?: StageProfile;
   errors: number;

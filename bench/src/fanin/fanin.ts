@@ -1,4 +1,5 @@
 import { cpus, loadavg } from 'node:os';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createProducerToken } from '@lakestream/ingest/dist/auth/producer-token.js';
@@ -6,6 +7,7 @@ import {
   type DataFileOptions,
   DEFAULT_DATA_FILE_OPTIONS,
 } from '@lakestream/ingest/dist/publish/table-publisher.js';
+import type { BenchRequestKind } from '../ingest/push-stream.js';
 import { type FaninRun, summaryTable, writeFaninReport } from './fanin-report.js';
 import type { FaninClient, FaninTarget } from './fanin-types.js';
 import { runFaninTarget } from './run-target.js';
@@ -20,7 +22,12 @@ export interface FaninBenchOptions {
   seconds?: number;
   /** NEOWISE-like records per request. Default 1000 (~690 KB). */
   recordsPerRequest?: number;
-  /** Unacked requests per stream at most. Default 4. */
+  /**
+   * The request message: `batch` (`ingest_record_batch`, the default) or `record` (`ingest_record`, the
+   * protocol's single-record request; needs `recordsPerRequest` 1).
+   */
+  request?: BenchRequestKind;
+  /** Unacked requests per stream at most; 0: no cap (as fast as HTTP/2 flow control lets through). Default 4. */
   inflight?: number;
   /** Which targets. Default both (null server first, then the full service). */
   target?: 'both' | FaninTarget;
@@ -43,6 +50,11 @@ export interface FaninBenchOptions {
    * `<heapSnapshotDir>/<target>.heapsnapshot` (a diagnostic: the run stalls while it is written).
    */
   heapSnapshotDir?: string;
+  /**
+   * Run the full node from this copy of a built `apps/ingest/dist` (the code before a change, for a
+   * before/after comparison; it must sit inside the repository so its imports find the same `node_modules`).
+   */
+  ingestDist?: string;
 }
 
 /**
@@ -59,6 +71,7 @@ export async function runFaninBench(options: FaninBenchOptions = {}): Promise<Fa
     threads: options.threads ?? 2,
     seconds,
     recordsPerRequest: options.recordsPerRequest ?? 1000,
+    request: options.request ?? 'batch',
     inflight: options.inflight ?? 4,
     rampSeconds: options.rampSeconds ?? Math.min(5, seconds / 4),
     warmupSeconds: options.warmupSeconds,
@@ -66,7 +79,12 @@ export async function runFaninBench(options: FaninBenchOptions = {}): Promise<Fa
     client: options.client ?? 'grpc-js',
     profile: options.profile ?? false,
     parquet: { ...DEFAULT_DATA_FILE_OPTIONS, ...options.parquet },
+    ...(options.ingestDist === undefined ? {} : { ingestDist: resolve(options.ingestDist) }),
   };
+  if (settings.request === 'record' && settings.recordsPerRequest !== 1)
+    throw new Error(
+      `--request record sends one record per request: --records-per-request 1, not ${settings.recordsPerRequest}`,
+    );
   const targets: FaninTarget[] =
     (options.target ?? 'both') === 'both' ? ['null', 'full'] : [options.target as FaninTarget];
   const token = createProducerToken({ id: 'bench' });
@@ -107,6 +125,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       threads: { type: 'string' },
       seconds: { type: 'string' },
       'records-per-request': { type: 'string' },
+      request: { type: 'string' },
+      'ingest-dist': { type: 'string' },
       inflight: { type: 'string' },
       target: { type: 'string' },
       ramp: { type: 'string' },
@@ -125,6 +145,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   if (!['both', 'full', 'null'].includes(target)) throw new Error(`--target both|full|null, not '${target}'`);
   const client = values.client ?? 'grpc-js';
   if (!['grpc-js', 'sdk'].includes(client)) throw new Error(`--client grpc-js|sdk, not '${client}'`);
+  const request = values.request ?? 'batch';
+  if (!['batch', 'record'].includes(request)) throw new Error(`--request batch|record, not '${request}'`);
   const compression = values['parquet-compression'] ?? DEFAULT_DATA_FILE_OPTIONS.compression;
   if (!['snappy', 'zstd', 'none'].includes(compression))
     throw new Error(`--parquet-compression snappy|zstd|none, not '${compression}'`);
@@ -138,6 +160,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     },
     target: target as 'both' | FaninTarget,
     client: client as FaninClient,
+    request: request as BenchRequestKind,
+    ...(values['ingest-dist'] === undefined ? {} : { ingestDist: values['ingest-dist'] }),
     profile: values.profile === true || values['profile-dir'] !== undefined,
     ...(values['profile-dir'] === undefined ? {} : { profileDir: values['profile-dir'] }),
     ...(values['heap-snapshot-dir'] === undefined ? {} : { heapSnapshotDir: values['heap-snapshot-dir'] }),

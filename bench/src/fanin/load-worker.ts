@@ -10,7 +10,8 @@ import type { LoadWorkerJob, LoadWorkerMessage } from './fanin-types.js';
  * until `stopAt`. Posts a {@link LoadWorkerMessage} tick every 100 ms and `done` at the end.
  */
 export async function runLoadWorker(job: LoadWorkerJob, post: (m: LoadWorkerMessage) => void): Promise<void> {
-  const batches = encodeBatches(job.recordsPerRequest);
+  // Small requests cycle through more distinct records (4,000 at most in all).
+  const batches = encodeBatches(job.recordsPerRequest, Math.max(4, Math.floor(4000 / job.recordsPerRequest)));
   let acks: number[] = [];
   let errors: number[] = [];
   const errorMessages: string[] = [];
@@ -31,6 +32,7 @@ export async function runLoadWorker(job: LoadWorkerJob, post: (m: LoadWorkerMess
       batches,
       first: k,
       recordsPerRequest: job.recordsPerRequest,
+      request: job.request,
       inflight: job.inflight,
       stopAt: job.stopAt,
       bytesPerMs: job.bytesPerMsPerStream,

@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { isDeltaError, openTable } from '@lakestream/delta';
 import type { DataFileOptions } from '@lakestream/ingest/dist/publish/table-publisher.js';
-import { epochNow } from '../ingest/push-stream.js';
+import { type BenchRequestKind, epochNow } from '../ingest/push-stream.js';
 import type { StageProfile } from './cpu-profile-stages.js';
 import type {
   FaninClient,
@@ -26,6 +26,9 @@ export interface FaninRunOptions {
   threads: number;
   seconds: number;
   recordsPerRequest: number;
+  /** `batch` (`ingest_record_batch`) or `record` (`ingest_record`, one record per request). */
+  request: BenchRequestKind;
+  /** Unacked requests per stream at most (0: no cap, HTTP/2 flow control alone). */
   inflight: number;
   /** Seconds over which the streams start. */
   rampSeconds: number;
@@ -44,6 +47,8 @@ export interface FaninRunOptions {
   profileDir?: string | undefined;
   /** Write a heap snapshot of the node's main thread halfway through the steady seconds, into this directory. */
   heapSnapshotDir?: string | undefined;
+  /** Run the full node from this build of `apps/ingest/dist` instead of the workspace's (see `TargetCommand`). */
+  ingestDist?: string | undefined;
   token: { token: string; id: string; hash: string };
 }
 
@@ -125,6 +130,7 @@ export async function runFaninTarget(target: FaninTarget, o: FaninRunOptions): P
         token: { id: o.token.id, hash: o.token.hash },
         profile: o.profile,
         parquet: o.parquet,
+        ...(o.ingestDist === undefined ? {} : { ingestDist: o.ingestDist }),
         ...(o.flushBytes === undefined ? {} : { flushBytes: o.flushBytes }),
       },
       'started',
@@ -145,6 +151,7 @@ export async function runFaninTarget(target: FaninTarget, o: FaninRunOptions): P
       steadyTo = o.seconds;
     }
 
+    let firstAckAt: number | undefined;
     const workers: Worker[] = [];
     const finished: Promise<void>[] = [];
     for (let w = 0; w < o.threads; w++) {
@@ -158,6 +165,7 @@ export async function runFaninTarget(target: FaninTarget, o: FaninRunOptions): P
         streamIndexes,
         totalStreams: o.streams,
         recordsPerRequest: o.recordsPerRequest,
+        request: o.request,
         inflight: o.inflight,
         startAt,
         rampMs: o.rampSeconds * 1000,
@@ -182,6 +190,7 @@ export async function runFaninTarget(target: FaninTarget, o: FaninRunOptions): P
               b.wire += m.acks[i + 2]!;
               b.payload += m.acks[i + 3]!;
               b.latencies.push(m.acks[i + 4]!);
+              if (firstAckAt === undefined || t < firstAckAt) firstAckAt = t;
               tracker?.acked(m.acks[i + 1]!, t);
             }
             for (const t of m.errors) bucketOf(t).errors++;
@@ -206,10 +215,14 @@ export async function runFaninTarget(target: FaninTarget, o: FaninRunOptions): P
     await child.ask({ type: 'sample' }, 'sample');
     await new Promise((r) => setTimeout(r, startAt - epochNow()));
     let stages: StageProfile | undefined;
+    let firstCommitAt: number | undefined;
+    let firstReceivedAt: number | undefined;
     if (o.profile && steadyFrom === 0) await child.ask({ type: 'profile-start' }, 'profiling');
     for (let s = 0; s < o.seconds; s++) {
       await new Promise((r) => setTimeout(r, startAt + (s + 1) * 1000 + 50 - epochNow()));
       const node: TargetSample = await child.ask({ type: 'sample' }, 'sample');
+      firstCommitAt ??= node.firstCommitAt;
+      firstReceivedAt ??= node.firstReceivedAt;
       // The profile covers the steady seconds only (not start-up, the ramp or the drain).
       if (o.profile && s + 1 === steadyFrom) await child.ask({ type: 'profile-start' }, 'profiling');
       if (o.profile && s + 1 === steadyTo)
@@ -240,7 +253,8 @@ export async function runFaninTarget(target: FaninTarget, o: FaninRunOptions): P
       ackedTotal += b.records;
       if (tracker !== undefined) {
         const v = tracker.visibilities;
-        for (; seenVisible < v.length; seenVisible++) b.visibleMs.push(v[seenVisible]!.ms);
+        for (; seenVisible < v.length; seenVisible++)
+          for (let k = 0; k < v[seenVisible]!.requests; k++) b.visibleMs.push(v[seenVisible]!.ms);
       }
       const lat = sortedCopy(b.latencies);
       const vis = sortedCopy(b.visibleMs);
@@ -271,6 +285,9 @@ export async function runFaninTarget(target: FaninTarget, o: FaninRunOptions): P
         workerElu: mean(workerNow.map((e) => e.utilization)),
         ...(node.budgetMB === undefined ? {} : { budgetMB: node.budgetMB }),
         ...(node.unpublishedMB === undefined ? {} : { unpublishedMB: node.unpublishedMB }),
+        nodeHeapMB: node.heapMB,
+        nodeArrayBuffersMB: node.arrayBuffersMB,
+        ...(node.commits === undefined ? {} : { commits: node.commits }),
       });
     }
     await Promise.all(finished);
@@ -284,6 +301,10 @@ export async function runFaninTarget(target: FaninTarget, o: FaninRunOptions): P
       sample.errors = b.errors;
     }
     await tracker?.drain(30_000);
+    // A first commit after the last second (publishing that only started in the drain) counts too.
+    const last = await child.ask({ type: 'sample' }, 'sample');
+    firstCommitAt ??= last.firstCommitAt;
+    firstReceivedAt ??= last.firstReceivedAt;
     if (tracker?.lastError !== undefined) errorMessages.push(`visibility poller: ${tracker.lastError}`);
     await child.ask({ type: 'stop' }, 'stopped');
     stopped = true;
@@ -302,7 +323,7 @@ export async function runFaninTarget(target: FaninTarget, o: FaninRunOptions): P
         : sortedCopy(
             tracker.visibilities
               .filter((v) => v.visibleAt - v.ms >= steadyAcks[0] && v.visibleAt - v.ms < steadyAcks[1])
-              .map((v) => v.ms),
+              .flatMap((v) => Array.from({ length: v.requests }, () => v.ms)),
           );
     let rowsPublished: number | undefined;
     if (location !== undefined) {
@@ -318,6 +339,14 @@ export async function runFaninTarget(target: FaninTarget, o: FaninRunOptions): P
       }
     }
     const budgets = samples.flatMap((s) => (s.budgetMB === undefined ? [] : [s.budgetMB]));
+    // Commits and rows published over the steady seconds: the counts at their end less those at their start.
+    const steadyDelta = (f: (s: FaninSample) => number | undefined): number | undefined => {
+      const end = f(samples[steadyTo - 1]!);
+      const begin = steadyFrom === 0 ? 0 : f(samples[steadyFrom - 1]!);
+      return end === undefined || begin === undefined ? undefined : (end - begin) / secs;
+    };
+    const commitsPerSecond = steadyDelta((s) => s.commits);
+    const visibleRecordsPerSecond = steadyDelta((s) => s.visibleRecords);
     return {
       summary: {
         target,
@@ -343,6 +372,13 @@ export async function runFaninTarget(target: FaninTarget, o: FaninRunOptions): P
         meanMainElu: mean(steadySamples.map((s) => s.mainElu)),
         meanWorkerElu: mean(steadySamples.map((s) => s.workerElu)),
         ...(budgets.length === 0 ? {} : { peakBudgetMB: Math.max(...budgets) }),
+        ...(firstAckAt === undefined ? {} : { firstAckMs: firstAckAt - startAt }),
+        ...(firstReceivedAt === undefined ? {} : { firstReceivedMs: firstReceivedAt - startAt }),
+        ...(target === 'full' && firstCommitAt !== undefined
+          ? { firstCommitMs: firstCommitAt - startAt }
+          : {}),
+        ...(commitsPerSecond === undefined ? {} : { commitsPerSecond }),
+        ...(visibleRecordsPerSecond === undefined ? {} : { visibleRecordsPerSecond }),
         errors: buckets.reduce((a, b) => a + b.errors, 0),
         recordsAcked: buckets.reduce((a, b) => a + b.records, 0),
         ...(rowsPublished === undefined ? {} : { rowsPublished }),

@@ -3,8 +3,10 @@ import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { writeHeapSnapshot } from 'node:v8';
+import { createMetrics } from '@lakestream/ingest/dist/metrics/create-metrics.js';
 import { createLogger } from '@lakestream/ingest/dist/metrics/logger.js';
 import type { DataFileOptions } from '@lakestream/ingest/dist/publish/table-publisher.js';
+import type { NodeMetrics, openIngestNode } from '@lakestream/ingest/dist/server-node.js';
 import { BENCH_TABLE_LOCATION, openBenchNode, startNullServer } from '../ingest/bench-targets.js';
 import { profileStages, type StageProfile } from './cpu-profile-stages.js';
 import type { FaninTarget } from './fanin-types.js';
@@ -21,6 +23,11 @@ export type TargetCommand =
       profile: boolean;
       /** How the full node encodes its data files. */
       parquet: DataFileOptions;
+      /**
+       * Run the full node from another build of `apps/ingest/dist` (a copy of the code before a change, kept
+       * inside the repository so that its imports resolve to the same `node_modules`); default this workspace's.
+       */
+      ingestDist?: string | undefined;
       /** The full node's `--flush-bytes` (default the library's, `openIngestNode`'s 64 MiB). */
       flushBytes?: number;
     }
@@ -43,6 +50,14 @@ export interface TargetSample {
   /** Full service: bytes held in the node budget and waiting in the publishers (MB). */
   budgetMB?: number;
   unpublishedMB?: number;
+  /** The main thread's V8 heap in use and the process's `ArrayBuffer`s (MB). */
+  heapMB: number;
+  arrayBuffersMB: number;
+  /** Full service: Delta commits so far, when the first one was made and when the node took its first records
+   * (epoch ms). */
+  commits?: number;
+  firstCommitAt?: number;
+  firstReceivedAt?: number;
 }
 
 /** What the target process answers. */
@@ -71,6 +86,7 @@ export async function serveTarget(
   let elu = performance.eventLoopUtilization();
   let at = performance.now();
   let profiler: ThreadProfiler | undefined;
+  const commits = commitCounter();
   for await (const c of commands) {
     if (c.type === 'start') {
       if (c.target === 'null') {
@@ -79,11 +95,25 @@ export async function serveTarget(
         send({ type: 'started', port: server.port });
       } else {
         // The node's warnings and errors (a failed publish is retried silently otherwise) go to stderr.
-        node = await openBenchNode(c.dataDir, c.token, {
-          parquet: c.parquet,
-          ...(c.flushBytes === undefined ? {} : { flushBytes: c.flushBytes }),
-          log: createLogger({ level: 'warn', destination: process.stderr }),
-        });
+        const open =
+          c.ingestDist === undefined
+            ? undefined
+            : (
+                (await import(pathToFileURL(join(c.ingestDist, 'server-node.js')).href)) as {
+                  openIngestNode: typeof openIngestNode;
+                }
+              ).openIngestNode;
+        node = await openBenchNode(
+          c.dataDir,
+          c.token,
+          {
+            parquet: c.parquet,
+            ...(c.flushBytes === undefined ? {} : { flushBytes: c.flushBytes }),
+            log: createLogger({ level: 'warn', destination: process.stderr }),
+            metrics: commits.metrics,
+          },
+          open,
+        );
         const n = node;
         close = () => n.close(5000);
         send({ type: 'started', port: n.port, tableLocation: BENCH_TABLE_LOCATION });
@@ -100,9 +130,12 @@ export async function serveTarget(
       elu = performance.eventLoopUtilization();
       const seconds = (now - at) / 1000;
       at = now;
+      const memory = process.memoryUsage();
       send({
         type: 'sample',
-        rssMB: process.memoryUsage.rss() / 1e6,
+        rssMB: memory.rss / 1e6,
+        heapMB: memory.heapUsed / 1e6,
+        arrayBuffersMB: memory.arrayBuffers / 1e6,
         cores: (used.user + used.system) / 1e6 / seconds,
         mainElu: loop.utilization,
         ...(node === undefined
@@ -110,6 +143,9 @@ export async function serveTarget(
           : {
               budgetMB: node.pipeline.nodeBudget.used / 1e6,
               unpublishedMB: node.publishers.pendingBytes / 1e6,
+              commits: commits.count,
+              ...(commits.firstAt === undefined ? {} : { firstCommitAt: commits.firstAt }),
+              ...(commits.firstReceivedAt === undefined ? {} : { firstReceivedAt: commits.firstReceivedAt }),
             }),
       });
     } else if (c.type === 'heap-snapshot') {
@@ -137,6 +173,39 @@ export async function serveTarget(
       return;
     }
   }
+}
+
+/**
+ * Node metrics that only count the Delta commits and note when the first was made and when the first records were
+ * received (accepted); the rest are real metrics nobody reads.
+ */
+function commitCounter(): {
+  metrics: NodeMetrics;
+  count: number;
+  firstAt: number | undefined;
+  firstReceivedAt: number | undefined;
+} {
+  const counter = {
+    count: 0,
+    firstAt: undefined as number | undefined,
+    firstReceivedAt: undefined as number | undefined,
+    metrics: {
+      // Every other metric a real one, in a registry of its own that nobody reads.
+      ...createMetrics({ defaultMetrics: false }),
+      recordsReceived: {
+        inc: () => {
+          counter.firstReceivedAt ??= performance.timeOrigin + performance.now();
+        },
+      },
+      commits: {
+        inc: () => {
+          counter.firstAt ??= performance.timeOrigin + performance.now();
+          counter.count++;
+        },
+      },
+    },
+  };
+  return counter;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href && process.send !== undefined) {

@@ -7,6 +7,8 @@ export interface Visibility {
   visibleAt: number;
   /** Ms from the ack to `visibleAt`. */
   ms: number;
+  /** Acked requests the milestone stands for (those acked at the same instant). */
+  requests: number;
 }
 
 /**
@@ -19,7 +21,7 @@ export interface Visibility {
  * errs high by up to ~250 ms.
  */
 export class VisibilityTracker {
-  readonly #milestones: { cumulative: number; ackedAt: number }[] = [];
+  readonly #milestones: { cumulative: number; ackedAt: number; requests: number }[] = [];
   readonly #seen: Visibility[] = [];
   #acked = 0;
   #next = 0;
@@ -33,10 +35,15 @@ export class VisibilityTracker {
 
   constructor(readonly location: string) {}
 
-  /** Records `records` acked at `ackedAt` (epoch ms). */
+  /** Records `records` acked at `ackedAt` (epoch ms). Requests acked at the same instant (one cumulative ack)
+   * make one milestone: a stream of one-record requests would otherwise keep millions of them. */
   acked(records: number, ackedAt: number): void {
     this.#acked += records;
-    this.#milestones.push({ cumulative: this.#acked, ackedAt });
+    const last = this.#milestones[this.#milestones.length - 1];
+    if (last !== undefined && last.ackedAt === ackedAt && this.#next < this.#milestones.length) {
+      last.cumulative = this.#acked;
+      last.requests++;
+    } else this.#milestones.push({ cumulative: this.#acked, ackedAt, requests: 1 });
   }
 
   /** Starts the poller thread (a read every `periodMs`). */
@@ -63,7 +70,7 @@ export class VisibilityTracker {
     while (this.#next < this.#milestones.length) {
       const m = this.#milestones[this.#next]!;
       if (m.cumulative > this.#visible) break;
-      this.#seen.push({ visibleAt: o.t, ms: o.t - m.ackedAt });
+      this.#seen.push({ visibleAt: o.t, ms: o.t - m.ackedAt, requests: m.requests });
       this.#next++;
     }
   }
@@ -78,7 +85,7 @@ export class VisibilityTracker {
     return this.#seen;
   }
 
-  /** Acked milestones not yet seen visible. */
+  /** Acked milestones not yet seen visible (one per ack instant). */
   get pending(): number {
     return this.#milestones.length - this.#next;
   }

@@ -43,15 +43,17 @@ export function benchTableSchema() {
 
 /**
  * An in-process full ingest node (WAL with fsync, Delta publishing) in `dataDir`, serving the NEOWISE-like
- * benchmark table to the given producer token; `extra` overrides node options (e.g. HTTP/2 windows).
+ * benchmark table to the given producer token; `extra` overrides node options (e.g. HTTP/2 windows); `open`
+ * is the `openIngestNode` to run (another build's, for a before/after comparison).
  */
 export function openBenchNode(
   dataDir: string,
   token: { id: string; hash: string },
   extra: Partial<IngestNodeOptions> = {},
+  open: typeof openIngestNode = openIngestNode,
 ) {
   const catalog = createMemoryCatalogSource(benchSnapshot(token.id, token.hash, benchTableSchema()));
-  return openIngestNode({
+  return open({
     dataDir,
     catalog,
     authenticator: createAuthenticator(catalog),

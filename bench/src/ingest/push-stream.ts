@@ -1,10 +1,20 @@
 import type * as grpc from '@grpc/grpc-js';
-import { batchRequest, type EncodedBatch, type IngestResponse, openBenchStream } from './request-encoding.js';
+import {
+  batchRequest,
+  type EncodedBatch,
+  type IngestResponse,
+  openBenchStream,
+  recordRequest,
+  splitBatch,
+} from './request-encoding.js';
 
 /** Wall-clock epoch ms with sub-ms precision, comparable across threads and processes. */
 export function epochNow(): number {
   return performance.timeOrigin + performance.now();
 }
+
+/** The request message a benchmark stream sends: `ingest_record_batch` or `ingest_record` (one record). */
+export type BenchRequestKind = 'batch' | 'record';
 
 /** One request of a benchmark stream, acked. Times are epoch ms ({@link epochNow}). */
 export interface AckedRequest {
@@ -26,7 +36,12 @@ export interface PushStreamOptions {
   readonly batches: readonly EncodedBatch[];
   readonly first: number;
   readonly recordsPerRequest: number;
-  /** Unacked requests at most. */
+  /**
+   * How the records go: `batch` (`ingest_record_batch`, the default) or `record` (`ingest_record`, one record
+   * per request: the batches must hold one record each).
+   */
+  readonly request?: BenchRequestKind | undefined;
+  /** Unacked requests at most; 0: no cap (as fast as the client takes them: HTTP/2 flow control alone). */
   readonly inflight: number;
   /** Epoch ms after which no request is sent; the stream then waits for its last acks and half-closes. */
   readonly stopAt: number;
@@ -82,7 +97,7 @@ export async function sendWindow(
   const max = o.maxRequests ?? Number.POSITIVE_INFINITY;
   let next = 0;
   let nextSendAt = epochNow();
-  const mayAdd = () => next - s.acked() - 1 < o.inflight && next < max;
+  const mayAdd = () => (o.inflight === 0 || next - s.acked() - 1 < o.inflight) && next < max;
   while (epochNow() < o.stopAt && !s.stopped() && next < max) {
     while (mayAdd() && epochNow() < o.stopAt && (o.bytesPerMs === 0 || epochNow() >= nextSendAt)) {
       const t = epochNow();
@@ -99,8 +114,9 @@ export async function sendWindow(
 
 /**
  * One benchmark EphemeralStream over its own grpc-js channel (the NEOWISE-like table, PROTO records): sends
- * batch requests through {@link sendWindow}, reports every acked request, then half-closes and resolves with
- * the call's status.
+ * batch (or single-record) requests through {@link sendWindow}, waiting whenever grpc-js's write buffer is full
+ * (so an uncapped stream runs at what HTTP/2 flow control lets through), reports every acked request, then
+ * half-closes and resolves with the call's status.
  */
 export async function pushStream(o: PushStreamOptions): Promise<grpc.StatusObject> {
   const { client, call } = openBenchStream(o.port, o.token);
@@ -129,18 +145,30 @@ export async function pushStream(o: PushStreamOptions): Promise<grpc.StatusObjec
     wakeup.wake();
   });
   const status = new Promise<grpc.StatusObject>((resolve) => call.on('status', resolve));
+  let unblock: (() => void) | undefined;
   void status.then(() => {
     ended = true;
+    unblock?.();
     wakeup.wake();
   });
   call.on('error', () => undefined);
+  const single = o.request === 'record' ? o.batches.map((b) => onlyRecord(b.bytes)) : undefined;
   await sendWindow(o, {
     send: (offset) => {
-      const req = batchRequest(offset, o.batches[(offset + o.first) % o.batches.length]!.bytes);
+      const k = (offset + o.first) % o.batches.length;
+      const req =
+        single === undefined ? batchRequest(offset, o.batches[k]!.bytes) : recordRequest(offset, single[k]!);
       sentAt[offset] = epochNow();
       wireOf[offset] = req.length;
-      call.write(req);
-      return req.length;
+      if (call.write(req) || ended) return req.length;
+      // grpc-js buffers what HTTP/2 does not take yet: wait until it drained (or the call ended).
+      return new Promise<number>((resolve) => {
+        unblock = () => {
+          unblock = undefined;
+          resolve(req.length);
+        };
+        call.once('drain', unblock);
+      });
     },
     acked: () => acked,
     stopped: () => ended,
@@ -150,4 +178,12 @@ export async function pushStream(o: PushStreamOptions): Promise<grpc.StatusObjec
   const s = await status;
   client.close();
   return s;
+}
+
+/** The one record of an encoded batch (a `record` stream's batches hold one each). */
+function onlyRecord(encodedBatch: Uint8Array): Uint8Array {
+  const records = splitBatch(encodedBatch);
+  if (records.length !== 1)
+    throw new Error(`a single-record request needs batches of one record, not ${records.length}`);
+  return records[0]!;
 }

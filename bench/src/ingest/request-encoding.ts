@@ -23,11 +23,27 @@ export function batchRequest(offset: number, encodedBatch: Uint8Array): Buffer {
   return Buffer.concat([head, inner, encodedBatch]);
 }
 
+/**
+ * `EphemeralStreamRequest{ingest_record{offset_id, proto_encoded_record}}`: one record in the protocol's
+ * single-record request (what the SDK sends for `ingestRecordOffset`).
+ */
+export function recordRequest(offset: number, record: Uint8Array): Buffer {
+  const inner = protobuf.Writer.create().uint32(8).int64(offset).uint32(18).uint32(record.length).finish();
+  const bodyLen = inner.length + record.length;
+  const head = protobuf.Writer.create().uint32(18).uint32(bodyLen).finish();
+  return Buffer.concat([head, inner, record]);
+}
+
 /** The size of {@link batchRequest}`(offset, encodedBatch)` for a batch of `batchBytes`, without building it. */
 export function batchRequestBytes(offset: number, batchBytes: number): number {
   const varint = (v: number) => (v < 2 ** 7 ? 1 : v < 2 ** 14 ? 2 : v < 2 ** 21 ? 3 : v < 2 ** 28 ? 4 : 5);
   const body = 1 + varint(offset) + 1 + varint(batchBytes) + batchBytes;
   return 1 + varint(body) + body;
+}
+
+/** The size of {@link recordRequest}`(offset, record)` for a record of `recordBytes`, without building it. */
+export function recordRequestBytes(offset: number, recordBytes: number): number {
+  return batchRequestBytes(offset, recordBytes);
 }
 
 /** The records of an encoded batch (`repeated bytes` body), as views. */

@@ -185,6 +185,7 @@ async function measureLive(
     rampSeconds,
     rateMBps: 0,
     client: 'grpc-js',
+    request: 'batch',
     profile: false,
     parquet: DEFAULT_DATA_FILE_OPTIONS,
     flushBytes: CONFIG_OPTIONS.flushBytes.default,

@@ -23,11 +23,14 @@ export const DEFAULT_DATA_FILE_OPTIONS: DataFileOptions = { compression: 'snappy
 import type { RecordBatch } from 'apache-arrow';
 import type { ProvisionedTable } from '../catalog/catalog-view.js';
 import { tableLocation } from '../catalog/table-location.js';
+import { type PackedRows, toBatches } from './packed-rows.js';
+import { PendingQueue } from './pending-queue.js';
 
-/** One durable WAL entry's decoded rows, waiting to be published. */
+/** One durable WAL entry's rows, waiting to be published. */
 export interface PendingBatch {
   readonly position: bigint;
-  readonly batch: RecordBatch;
+  /** Decoded, or packed (a small request's records, decoded with their neighbours' at commit: `PackedRows`). */
+  readonly batch: RecordBatch | PackedRows;
   /**
    * Called once the rows are in the table (or found there already): gives the batch's memory back for reuse
    * (see `DecodedRecords`) and its bytes back to the budget that admitted it.
@@ -125,8 +128,7 @@ export interface TablePublisher extends AsyncDisposable {
 export function createTablePublisher(options: TablePublisherOptions): TablePublisher {
   const { table, appId } = options;
   const location = tableLocation(options.dataDir, table);
-  let pending: PendingBatch[] = [];
-  let sorted = true;
+  const pending = new PendingQueue<PendingBatch>();
   let pendingBytes = 0;
   let oldestAt = 0;
   let timer: NodeJS.Timeout | undefined;
@@ -189,8 +191,7 @@ export function createTablePublisher(options: TablePublisherOptions): TablePubli
 
   /** Takes the first `n` pending batches out (they are in the table now) and gives their memory back. */
   const settle = (n: number): void => {
-    const take = pending.slice(0, n);
-    pending = pending.slice(n);
+    const take = pending.take(n);
     const now = performance.now();
     const latencies: number[] = [];
     for (const p of take) {
@@ -204,18 +205,14 @@ export function createTablePublisher(options: TablePublisherOptions): TablePubli
 
   /** Publishes the prefix below the frontier; `false` when there was none. */
   const publishOnce = async (): Promise<boolean> => {
-    if (!sorted) {
-      pending.sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
-      sorted = true;
-    }
     const frontier = options.frontier();
-    if (pending.length === 0 || pending[0]!.position >= frontier) return false;
+    if (pending.length === 0 || pending.at(0)!.position >= frontier) return false;
     const t = await open();
     // Entries replayed after a crash may be in the table already (a commit made just before it): never
     // commit those twice. Every entry of this table at or below `through` is in it (see the interface).
     const known = await readThrough(t);
     let inTable = 0;
-    while (inTable < pending.length && pending[inTable]!.position <= known) inTable++;
+    while (inTable < pending.length && pending.at(inTable)!.position <= known) inTable++;
     if (inTable > 0) settle(inTable);
     // At most `flushBytes` per commit (at least one batch): a backlog is published in several commits, so the
     // copies made while encoding (IPC bytes, the encoders' memory) stay bounded by it, not by the backlog.
@@ -223,21 +220,19 @@ export function createTablePublisher(options: TablePublisherOptions): TablePubli
     let taking = 0;
     while (
       n < pending.length &&
-      pending[n]!.position < frontier &&
+      pending.at(n)!.position < frontier &&
       (n === 0 || taking < options.flushBytes)
     ) {
-      taking += pending[n]!.bytes;
+      taking += pending.at(n)!.bytes;
       n++;
     }
     if (n === 0) return inTable > 0;
-    if (n < pending.length && pending[n]!.position < frontier) again = true;
-    const take = pending.slice(0, n);
+    if (n < pending.length && pending.at(n)!.position < frontier) again = true;
+    const take = pending.front(n);
     if (options.beforeCommit !== undefined) await options.beforeCommit();
     const version = take[take.length - 1]!.position;
-    const committed = await t.append(
-      take.map((p) => p.batch),
-      { txn: { appId, version } },
-    );
+    // Packed rows (small requests) are decoded here, together: the encoder gets a few large batches.
+    const committed = await t.append(toBatches(take.map((p) => p.batch)), { txn: { appId, version } });
     // A replayed txn (committed: false) names the commit that already holds these rows.
     lastCommit = { version: committed.version, at: Date.now() };
     through = version;
@@ -278,8 +273,6 @@ export function createTablePublisher(options: TablePublisherOptions): TablePubli
   return {
     name: table.name,
     add(batch) {
-      const last = pending[pending.length - 1];
-      if (last !== undefined && batch.position < last.position) sorted = false;
       if (pending.length === 0) oldestAt = performance.now();
       pending.push(batch);
       pendingBytes += batch.bytes;
@@ -290,10 +283,7 @@ export function createTablePublisher(options: TablePublisherOptions): TablePubli
       schedule();
     },
     get lowestPending() {
-      if (pending.length === 0) return undefined;
-      let low = pending[0]!.position;
-      if (!sorted) for (const p of pending) if (p.position < low) low = p.position;
-      return low;
+      return pending.lowest();
     },
     get pendingBytes() {
       return pendingBytes;

@@ -132,7 +132,7 @@ export function startBacklogReplay(options: BacklogReplayOptions): BacklogReplay
     if (rec.kind !== 'records') throw new Error('not a records entry');
     if (rec.format === 'arrow')
       return unleased(decodeArrowRequest(table, rec.records[0] ?? new Uint8Array(0), rec.offset));
-    return (await decoderFor(table, head)).decode(rec.records, rec.offset);
+    return (await decoderFor(table, head)).keep(rec.records, rec.offset);
   };
 
   /** Hands one entry on; its position may be resolved once this returns. */

@@ -282,7 +282,7 @@ class StreamSession extends IngestSession<StreamRequest | MalformedRequest> {
     }
     let decoded: DecodedRecords;
     try {
-      decoded = this.decoder!.decode(req.records, offset);
+      decoded = this.decoder!.keep(req.records, offset);
     } catch (err) {
       this.streamBudget.release(bytes);
       this.holds.cancel(reserved);
