@@ -3,7 +3,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Worker } from 'node:worker_threads';
 import { openTable } from '@lakestream/delta';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { PACKED_ROWS_OVERHEAD_BYTES } from '../src/publish/packed-rows.js';
 import { REQUEST_OVERHEAD_BYTES } from '../src/stream/request-hold.js';
 import { ORDERS, orderSchema } from './support/test-catalog.js';
@@ -22,13 +22,9 @@ interface ProducerEnd {
   details: string;
 }
 
-/** Waits until `predicate` holds, polling every 20 ms; throws after `timeoutMs`. */
-async function until(predicate: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+/** Waits until `predicate` holds (polling every 20 ms), failing with `what` after `timeout` ms. */
+function until(predicate: () => boolean, what: string, timeout = 30_000): Promise<void> {
+  return vi.waitFor(() => expect(predicate(), `waiting for ${what}`).toBe(true), { timeout, interval: 20 });
 }
 
 setFlagsFromString('--expose-gc');

@@ -3,7 +3,7 @@ import { appendFileSync, copyFileSync, existsSync, readdirSync, writeFileSync } 
 import { join } from 'node:path';
 import { createTable } from '@lakestream/delta';
 import { Int64, Table, Utf8, vectorFromArray } from 'apache-arrow';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { EVENTS, ORDERS, testCatalog } from '../../test/support/test-catalog.js';
 import { tempDir } from '../../test/support/test-node.js';
 import type { Log } from '../grpc/log.js';
@@ -40,12 +40,9 @@ async function tableWithOneFile(dir: string): Promise<string> {
   return files[0]!.path;
 }
 
-async function until(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+/** Waits until `check` holds (polling every 20 ms), failing with `what` after `timeout` ms. */
+function until(what: string, check: () => boolean, timeout = 10_000): Promise<void> {
+  return vi.waitFor(() => expect(check(), `waiting for ${what}`).toBe(true), { timeout, interval: 20 });
 }
 
 describe('startOrphanCleanup', () => {
