@@ -452,20 +452,43 @@ function readValues(
   const values: Record<string, unknown> = {};
   const given = new Set<string>();
   for (const [key, spec] of Object.entries(CONFIG_OPTIONS) as [string, ConfigOption][]) {
-    const fromFlag = flags.get(spec.flag);
-    const fromEnv = env[spec.env];
-    const [source, text] =
-      fromFlag !== undefined ? [spec.flag, fromFlag] : [spec.env, fromEnv === '' ? undefined : fromEnv];
-    if (text === undefined) {
-      values[key] = spec.default;
-      continue;
-    }
-    given.add(key);
-    const parsed = spec.kind.schema.safeParse(text);
-    if (parsed.success) values[key] = parsed.data;
-    else problems.push(`${source}: expected ${spec.kind.expected}, got '${text}'`);
+    const read = valueOf(spec, flags.get(spec.flag), env, problems);
+    values[key] = read.value;
+    if (read.given) given.add(key);
   }
   return { values: values as Values, given };
+}
+
+/** One option's value: its flag's text, else its variable, else its default; what does not parse goes to `problems`. */
+function valueOf<T>(
+  spec: ConfigOption<T>,
+  fromFlag: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+  problems: string[],
+): { value: T | undefined; given: boolean } {
+  const fromEnv = env[spec.env];
+  const [source, text] =
+    fromFlag !== undefined ? [spec.flag, fromFlag] : [spec.env, fromEnv === '' ? undefined : fromEnv];
+  if (text === undefined) return { value: spec.default, given: false };
+  const parsed = spec.kind.schema.safeParse(text);
+  if (parsed.success) return { value: parsed.data, given: true };
+  problems.push(`${source}: expected ${spec.kind.expected}, got '${text}'`);
+  return { value: undefined, given: true };
+}
+
+/**
+ * One option's value for the node's other commands (`lakestream-ingest held …`): `flagText` if given, else
+ * its `LAKESTREAM_*` variable, else its default. Throws `ConfigError` when the text does not parse.
+ */
+export function readOption<T>(
+  spec: ConfigOption<T>,
+  flagText: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): T | undefined {
+  const problems: string[] = [];
+  const { value } = valueOf(spec, flagText, env, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return value;
 }
 
 // ─── 4. loadConfig ─────────────────────────────────────────────────────────────────────────────────────────

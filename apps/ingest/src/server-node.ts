@@ -17,6 +17,7 @@ import { assessHealth, type NodeHealth } from './node-health.js';
 import { createPublisherSet, type PublisherSet } from './publish/publisher-set.js';
 import type { DataFileOptions } from './publish/table-publisher.js';
 import { HeldEntries } from './recovery/held-entries.js';
+import { PublishedMark } from './recovery/published-mark.js';
 import { type BacklogReplay, startBacklogReplay } from './recovery/replay-backlog.js';
 import {
   type HeldAction,
@@ -138,7 +139,13 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
   const openMs = Math.round(performance.now() - opening);
   const descriptors = await openDescriptorStore(join(dataDir, 'descriptors'));
   const held = await HeldEntries.load(join(dataDir, 'held.json'));
-  await held.forgetBelow(wal.oldestPosition);
+  const lost = await held.forgetBelow(wal.oldestPosition);
+  if (lost.length > 0)
+    log.warn(
+      { positions: lost.map((e) => e.position.toString()), walOldest: wal.oldestPosition.toString() },
+      'held.json listed entries the WAL no longer holds (they cannot be published or quarantined): forgotten',
+    );
+  const mark = await PublishedMark.load(join(dataDir, 'published.json'), wal, log);
   const quarantineDir = options.quarantineDir ?? join(dataDir, 'quarantine');
   const nodeBudget = new ByteBudget(options.nodeBufferBytes ?? 256 * 1024 * 1024);
   const flushBytes = options.flushBytes ?? 64 * 1024 * 1024;
@@ -166,11 +173,20 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
     flushBytes,
     flushMs: options.flushMs,
     held,
-    beforeTrim: () => persistent.save(),
+    beforeTrim: async (upTo) => {
+      await persistent.save();
+      await mark.save(upTo);
+    },
+    onPublishedBelow: (position) => mark.advance(position),
     onError: (table, err) => {
       options.metrics?.publishFailures.inc({ table }, 1);
       log.error({ table, err }, 'publishing failed; retrying with backoff (the WAL keeps the records)');
     },
+    onTrimError: (err) =>
+      log.error(
+        { err },
+        'WAL trim failed; tried again after the next commit (nothing is lost: the WAL keeps more)',
+      ),
     beforeCommit: options.beforeCommit,
     onCommitted: (table, latenciesMs) => {
       const m = options.metrics;
@@ -215,6 +231,7 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
     publishers,
     held,
     catalog: options.catalog,
+    publishedBelow: mark.below,
     memoryBytes: options.recoveryBufferBytes ?? 2 * flushBytes,
     log,
   });
@@ -239,6 +256,7 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
         log.error({ err }, 'final publish failed; the WAL keeps the records for the next start');
       }
       await persistent.save();
+      await mark.close();
       await wal.close();
       await publishers.close();
       await pool.close();

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ORDERS } from './support/test-catalog.js';
 import { readTable, startTestNode, tempDir } from './support/test-node.js';
 import { openStream, req, zerobusClient } from './support/zerobus-client.js';
@@ -42,7 +42,15 @@ describe('backpressure: a stalled publisher slows the producer, memory stays bou
         }
       })();
       const rssBefore = process.memoryUsage().rss;
-      await new Promise((r) => setTimeout(r, 2000));
+      // Full once the node waits for budget and the appends in flight have settled (acks stop moving).
+      await vi.waitFor(() => expect(node.pipeline.nodeBudget.waiting).toBe(1), {
+        timeout: 60_000,
+        interval: 20,
+      });
+      for (let last = -2n; s.acked !== last; ) {
+        last = s.acked;
+        await new Promise((r) => setTimeout(r, 500));
+      }
       const ackedStalled = s.acked;
       const sentStalled = sent;
       await new Promise((r) => setTimeout(r, 1000));

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { childNodeDir, startChildNode } from './support/child-node.js';
 import { EVENTS, ORDERS, type TestTokens, testSnapshot } from './support/test-catalog.js';
 import { readTable, rows } from './support/test-node.js';
@@ -175,6 +175,44 @@ describe('held entries: acked records the catalog no longer accepts at replay', 
       expect((await readdir(join(dataDir, 'wal'))).sort()[0]).not.toBe(heldSegment);
       fifth.process.kill('SIGTERM');
       expect(await fifth.exited).toBe(0);
+    } finally {
+      await cleanup();
+    }
+  }, 300_000);
+
+  it('are never entries published before their table was dropped (the WAL keeps its active segment)', async () => {
+    const { tokens, provisioning, dataDir, cleanup } = await childNodeDir();
+    try {
+      // Default WAL segments: everything stays in the active segment, which a trim never deletes.
+      const first = await startChildNode(dataDir, provisioning, ['--flush-ms', '100']);
+      await ackJson(first.port, tokens.good.token, ORDERS, (o) => ({ id: o, item: `published ${o}` }));
+      await vi.waitFor(
+        async () => expect(rows(await readTable(dataDir, 'tables/main/sales/orders'))).toHaveLength(20),
+        { timeout: 30_000, interval: 100 },
+      );
+      // The trim point is saved within a second of the commit that moved it; then a crash.
+      await vi.waitFor(
+        async () => {
+          const mark = JSON.parse(await readFile(join(dataDir, 'published.json'), 'utf8'));
+          expect(BigInt(mark.publishedBelow)).toBe(20n);
+        },
+        { timeout: 30_000, interval: 100 },
+      );
+      first.process.kill('SIGKILL');
+      await first.exited;
+
+      await reprovision(provisioning, tokens, 2, (tables) => tables.filter((t) => t.name !== ORDERS));
+      const second = await startChildNode(dataDir, provisioning, ['--flush-ms', '100']);
+      await second.recovered;
+      expect(second.lines.find((l) => l.msg === 'recovery done')).toMatchObject({
+        alreadyPublished: 20,
+        held: 0,
+      });
+      expect((await healthz(second.metricsPort)).body).toBe('ok\n');
+      const listed = await heldCommand(dataDir, second.adminPort, 'list', '--json');
+      expect(JSON.parse(listed.stdout).entries).toEqual([]);
+      second.process.kill('SIGTERM');
+      expect(await second.exited).toBe(0);
     } finally {
       await cleanup();
     }

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import type { ServiceError } from '@grpc/grpc-js';
 import { createAdminClient } from '../admin/admin-client.js';
 import type { HeldEntryMessage } from '../admin/admin-proto.js';
+import { CONFIG_OPTIONS, readOption } from '../config.js';
 
 /** `lakestream-ingest held --help`. */
 export const HELD_HELP = `lakestream-ingest held <list | discard | quarantine> [which] [connection]
@@ -15,8 +16,9 @@ never trimmed, until an operator decides here. The node must be running; this ta
   list                  the held entries (position, table, stream, offset, records, reason)
   discard               drop the chosen entries: their records will never reach a table
   quarantine            commit the chosen entries' records, raw, to the node's quarantine Delta table
-                        (<data-dir>/quarantine: source_table, wal_position, stream_id, stream_offset,
-                        record_index, format, record, reason, held_at), then drop them from the WAL
+                        (<data-dir>/quarantine: source_table, wal_position, stream_id, persistent,
+                        stream_offset, record_index, format, record, reason, held_at,
+                        quarantined_at), then drop them from the WAL
 
 which (discard, quarantine; exactly one):
   --position <n>        a held WAL position (repeat for several)
@@ -24,8 +26,8 @@ which (discard, quarantine; exactly one):
   --all                 every held entry
 
 connection (flags, then LAKESTREAM_* variables, as for the node):
-  --admin-host <host>   default 127.0.0.1          (LAKESTREAM_ADMIN_HOST)
-  --admin-port <port>   default 50052              (LAKESTREAM_ADMIN_PORT)
+  --admin-host <host>   default ${CONFIG_OPTIONS.adminHost.defaultDoc}          (${CONFIG_OPTIONS.adminHost.env})
+  --admin-port <port>   default ${CONFIG_OPTIONS.adminPort.defaultDoc}              (${CONFIG_OPTIONS.adminPort.env})
   --admin-secret-file   default <data-dir>/admin-secret (LAKESTREAM_ADMIN_SECRET_FILE;
                         or the secret itself in LAKESTREAM_ADMIN_SECRET)
   --data-dir <dir>      where the default secret file is (LAKESTREAM_DATA_DIR)
@@ -71,10 +73,12 @@ export async function runHeldCommand(
     err(`held ${verb}: name the entries with exactly one of --position, --table, --all\n`);
     return 2;
   }
-  const host = values['admin-host'] ?? env.LAKESTREAM_ADMIN_HOST ?? '127.0.0.1';
-  const port = values['admin-port'] ?? env.LAKESTREAM_ADMIN_PORT ?? '50052';
+  let host: string;
+  let port: number;
   let secret: string;
   try {
+    host = readOption(CONFIG_OPTIONS.adminHost, values['admin-host'], env)!;
+    port = readOption(CONFIG_OPTIONS.adminPort, values['admin-port'], env)!;
     secret = await readSecret(values, env);
   } catch (error) {
     err(`${(error as Error).message}\n`);

@@ -71,7 +71,7 @@ export class PackArena {
 }
 
 /** Size of a {@link PackArena}'s chunks: at most this much of a stream's memory is unused (its last chunk). */
-export const PACK_CHUNK_BYTES = 64 * 1024;
+const PACK_CHUNK_BYTES = 64 * 1024;
 
 /** Packs `records` (see {@link PackedRows.bytes}): one copy, into `arena`. */
 export function packRecords(

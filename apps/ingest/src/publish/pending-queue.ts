@@ -8,6 +8,8 @@ export class PendingQueue<T extends { readonly position: bigint }> {
   #items: (T | undefined)[] = [];
   #head = 0;
   #sorted = true;
+  /** The lowest position pushed, kept while the queue is not sorted (see `lowest`). */
+  #lowest: bigint | undefined;
 
   /** Items waiting. */
   get length(): number {
@@ -16,6 +18,8 @@ export class PendingQueue<T extends { readonly position: bigint }> {
 
   /** Appends `item`; the queue sorts itself before it is next read if `item` came out of order. */
   push(item: T): void {
+    const low = this.lowest();
+    this.#lowest = low === undefined || item.position < low ? item.position : low;
     const last = this.#items[this.#items.length - 1];
     if (last !== undefined && item.position < last.position) this.#sorted = false;
     this.#items.push(item);
@@ -48,13 +52,14 @@ export class PendingQueue<T extends { readonly position: bigint }> {
     return out;
   }
 
-  /** The lowest position waiting (without sorting), or `undefined` when empty. */
+  /**
+   * The lowest position waiting, or `undefined` when empty: O(1), without sorting (it is asked on every
+   * frontier move, while a recovery pushes backlog entries behind live ones).
+   */
   lowest(): bigint | undefined {
     if (this.length === 0) return undefined;
-    if (this.#sorted) return this.#items[this.#head]!.position;
-    let low = this.#items[this.#head]!.position;
-    for (const item of this) if (item.position < low) low = item.position;
-    return low;
+    // Sorted: the front. Not: the lowest pushed since it last was (taking sorts first, so nothing went).
+    return this.#sorted ? this.#items[this.#head]!.position : this.#lowest;
   }
 
   *[Symbol.iterator](): IterableIterator<T> {

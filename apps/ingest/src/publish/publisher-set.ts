@@ -36,8 +36,15 @@ export interface PublisherSetOptions {
   readonly held?: TrimBarrier | undefined;
   /** Called before the WAL is trimmed below `upTo`: persist whatever state the trimmed entries carried. */
   readonly beforeTrim: (upTo: bigint) => Promise<void>;
+  /**
+   * Called with the trim point whenever a commit may have moved it (every WAL entry below it is published,
+   * or decided on), whether or not a segment can be deleted: `PublishedMark` keeps it.
+   */
+  readonly onPublishedBelow?: ((position: bigint) => void) | undefined;
   /** Logged failures (publishing is retried). */
   readonly onError: (table: string, error: unknown) => void;
+  /** A failed WAL trim (saving state, or deleting segments): tried again after the next commit. */
+  readonly onTrimError: (error: unknown) => void;
   /** After each commit of a table: the ack → visible latencies (ms) of its batches (metrics). */
   readonly onCommitted?: ((table: string, latenciesMs: readonly number[]) => void) | undefined;
   /** Test hook, see `TablePublisherOptions.beforeCommit`. */
@@ -129,6 +136,7 @@ export function createPublisherSet(options: PublisherSetOptions): PublisherSet {
       do {
         trimAgain = false;
         const upTo = trimPoint();
+        options.onPublishedBelow?.(upTo);
         // Only when a segment can go: saving state before a trim that deletes nothing is an fsync for nothing.
         if (upTo <= trimmedTo || wal.trimmable(upTo) === 0) continue;
         await options.beforeTrim(upTo);
@@ -137,7 +145,7 @@ export function createPublisherSet(options: PublisherSetOptions): PublisherSet {
         trimmedTo = upTo;
       } while (trimAgain);
     })()
-      .catch((err) => options.onError('(wal trim)', err))
+      .catch((err) => options.onTrimError(err))
       .finally(() => {
         trimming = undefined;
       });

@@ -138,7 +138,16 @@ export function createTablePublisher(options: TablePublisherOptions): TablePubli
   let handle: Promise<Table> | undefined;
   let backoffMs = 0;
   let lastCommit: { version: number; at: number } | undefined;
-  let failing: { error: string; since: number; attempts: number } | undefined;
+  let failing: PublishFailure | undefined;
+  /** Records a failure to publish (or to read the table) in `failing` and reports it. */
+  const fail = (err: unknown): void => {
+    failing = {
+      error: err instanceof Error ? err.message : String(err),
+      since: failing?.since ?? Date.now(),
+      attempts: (failing?.attempts ?? 0) + 1,
+    };
+    options.onError(err);
+  };
   /** This node's latest `txn.version` in the table (-1n: none), once read; every entry at or below it is in. */
   let through: bigint | undefined;
 
@@ -254,12 +263,7 @@ export function createTablePublisher(options: TablePublisherOptions): TablePubli
           failing = undefined;
         } catch (err) {
           backoffMs = Math.min(30_000, Math.max(1000, backoffMs * 2));
-          failing = {
-            error: err instanceof Error ? err.message : String(err),
-            since: failing?.since ?? Date.now(),
-            attempts: (failing?.attempts ?? 0) + 1,
-          };
-          options.onError(err);
+          fail(err);
           throw err;
         }
       } while (again && !closed);
@@ -310,8 +314,12 @@ export function createTablePublisher(options: TablePublisherOptions): TablePubli
     async publishedThrough() {
       if (through !== undefined) return through;
       try {
-        return await readThrough(await open());
-      } catch {
+        const known = await readThrough(await open());
+        // A failed read set `failing`; with nothing to publish, no commit would ever clear it.
+        if (pending.length === 0) failing = undefined;
+        return known;
+      } catch (err) {
+        fail(err);
         return undefined;
       }
     },

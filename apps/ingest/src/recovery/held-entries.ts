@@ -21,14 +21,14 @@ export interface HeldEntry {
   readonly heldAt: number;
 }
 
-/** What an operator decided for a held entry. */
-export type HeldDecisionKind = 'discard' | 'quarantine';
+/** What an operator decides for held entries: drop them, or keep their records in the quarantine table. */
+export type HeldAction = 'discard' | 'quarantine';
 
 interface HeldFile {
   version: 1;
   entries: (Omit<HeldEntry, 'position' | 'offset'> & { position: string; offset: string })[];
   /** Entries decided on but maybe still in the WAL (until trimmed): never held again by a later replay. */
-  decided?: { position: string; action: HeldDecisionKind }[];
+  decided?: { position: string; action: HeldAction }[];
 }
 
 /**
@@ -40,8 +40,9 @@ interface HeldFile {
  */
 export class HeldEntries implements TrimBarrier {
   private readonly entries = new Map<bigint, HeldEntry>();
-  private readonly decisions = new Map<bigint, HeldDecisionKind>();
+  private readonly decisions = new Map<bigint, HeldAction>();
   private low: bigint | undefined;
+  private saving: Promise<void> = Promise.resolve();
 
   private constructor(private readonly file: string) {}
 
@@ -67,7 +68,7 @@ export class HeldEntries implements TrimBarrier {
   }
 
   /** What an operator decided for the entry at `position`, while the WAL may still hold it. */
-  decided(position: bigint): HeldDecisionKind | undefined {
+  decided(position: bigint): HeldAction | undefined {
     return this.decisions.get(position);
   }
 
@@ -102,7 +103,7 @@ export class HeldEntries implements TrimBarrier {
    * Lets entries go by an operator's decision (remembered, see the class); resolves once the file is durable.
    * Unknown positions are ignored.
    */
-  async decide(positions: readonly bigint[], action: HeldDecisionKind): Promise<void> {
+  async decide(positions: readonly bigint[], action: HeldAction): Promise<void> {
     const gone = positions.flatMap((p) => {
       const e = this.entries.get(p);
       return e === undefined ? [] : [e];
@@ -124,12 +125,20 @@ export class HeldEntries implements TrimBarrier {
     }
   }
 
-  /** Forgets decisions about positions below `position` (the WAL's oldest: they are trimmed); saves if any. */
-  async forgetBelow(position: bigint): Promise<void> {
+  /**
+   * Forgets decisions about positions below `position` (the WAL's oldest: they are trimmed), and held entries
+   * there — which only a lost write could leave: the WAL keeps every held entry — returning those; saves if
+   * anything changed.
+   */
+  async forgetBelow(position: bigint): Promise<HeldEntry[]> {
     const old = [...this.decisions.keys()].filter((p) => p < position);
-    if (old.length === 0) return;
+    const lost = this.list().filter((e) => e.position < position);
+    if (old.length === 0 && lost.length === 0) return [];
     for (const p of old) this.decisions.delete(p);
+    for (const e of lost) this.entries.delete(e.position);
+    this.recomputeLowest();
     await this.save();
+    return lost;
   }
 
   private recomputeLowest(): void {
@@ -138,7 +147,13 @@ export class HeldEntries implements TrimBarrier {
     this.low = low;
   }
 
-  private async save(): Promise<void> {
+  /** Writes the file; one write at a time, each of the state when it starts (a later one never lands first). */
+  private save(): Promise<void> {
+    this.saving = this.saving.catch(() => undefined).then(() => this.write());
+    return this.saving;
+  }
+
+  private async write(): Promise<void> {
     const body: HeldFile = {
       version: 1,
       entries: this.list().map((e) => ({
@@ -148,6 +163,6 @@ export class HeldEntries implements TrimBarrier {
       })),
       decided: [...this.decisions].map(([p, action]) => ({ position: p.toString(), action })),
     };
-    await writeFileAtomic(this.file, `${JSON.stringify(body, null, 1)}\n`, 0o600);
+    await writeFileAtomic(this.file, `${JSON.stringify(body, null, 1)}\n`);
   }
 }

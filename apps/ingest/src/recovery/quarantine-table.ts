@@ -1,4 +1,11 @@
-import { createTable, isDeltaError, openTable, type ParquetPool, type Table } from '@lakestream/delta';
+import {
+  createTable,
+  type DeltaSchema,
+  isDeltaError,
+  openTable,
+  type ParquetPool,
+  type Table,
+} from '@lakestream/delta';
 import {
   Table as ArrowTable,
   Binary,
@@ -17,22 +24,24 @@ import type { HeldEntry } from './held-entries.js';
  * The quarantine table's columns: one row per record of a held entry, its raw bytes as they were acked (JSON
  * text, protobuf bytes, or the Arrow IPC stream of a Flight request), and where it came from and why.
  */
-export const QUARANTINE_SCHEMA = {
+const QUARANTINE_SCHEMA: DeltaSchema = {
   type: 'struct',
-  fields: [
-    ['source_table', 'string', false],
-    ['wal_position', 'long', false],
-    ['stream_id', 'string', true],
-    ['persistent', 'boolean', true],
-    ['stream_offset', 'long', true],
-    ['record_index', 'integer', true],
-    ['format', 'string', true],
-    ['record', 'binary', true],
-    ['reason', 'string', true],
-    ['held_at', 'timestamp', true],
-    ['quarantined_at', 'timestamp', true],
-  ].map(([name, type, nullable]) => ({ name, type, nullable, metadata: {} })),
-} as const;
+  fields: (
+    [
+      ['source_table', 'string', false],
+      ['wal_position', 'long', false],
+      ['stream_id', 'string', true],
+      ['persistent', 'boolean', true],
+      ['stream_offset', 'long', true],
+      ['record_index', 'integer', true],
+      ['format', 'string', true],
+      ['record', 'binary', true],
+      ['reason', 'string', true],
+      ['held_at', 'timestamp', true],
+      ['quarantined_at', 'timestamp', true],
+    ] as const
+  ).map(([name, type, nullable]) => ({ name, type, nullable, metadata: {} })),
+};
 
 /**
  * Publishes held entries into the quarantine Delta table at `location` (created on first use), one commit per
@@ -73,7 +82,7 @@ async function openOrCreate(location: string, pool: ParquetPool): Promise<Table>
   try {
     return await createTable(location, {
       pool,
-      schema: JSON.parse(JSON.stringify(QUARANTINE_SCHEMA)),
+      schema: QUARANTINE_SCHEMA,
       name: 'lakestream quarantine',
       description:
         'Acked records an ingest node could not publish to their table, kept by an operator decision',

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CatalogSource, ProvisionedTable } from '../catalog/catalog-view.js';
+import { IngestError } from '../errors.js';
 import { decodeArrowRequest } from '../flight/arrow-ipc.js';
 import type { Log } from '../grpc/log.js';
 import type { PublisherSet } from '../publish/publisher-set.js';
@@ -12,10 +13,17 @@ import {
   type RecordDecoder,
   unleased,
 } from '../stream/record-decoder.js';
-import { decodeWalRecord, decodeWalRecordHead, type WalRecordHead } from '../stream/wal-entry.js';
+import {
+  decodeWalRecord,
+  decodeWalRecordHead,
+  type WalRecord,
+  type WalRecordHead,
+} from '../stream/wal-entry.js';
 import type { Wal, WalEntry } from '../wal/wal.js';
 import type { HeldEntries } from './held-entries.js';
 import type { WalBacklog } from './restore-streams.js';
+
+type RecordsHead = WalRecordHead & { kind: 'records' };
 
 /** What the replay did, for the log, metrics and tests. */
 export interface ReplayReport {
@@ -55,6 +63,11 @@ export interface BacklogReplayOptions {
   readonly publishers: PublisherSet;
   readonly held: HeldEntries;
   readonly catalog: CatalogSource;
+  /**
+   * Every entry below this position was published (or decided on) before the node stopped: the last trim
+   * point saved (`PublishedMark`). The WAL deletes whole segments only, so the backlog may start below it.
+   */
+  readonly publishedBelow: bigint;
   /** Decoded bytes the replay may hold unpublished (its own budget, beside the streams'). */
   readonly memoryBytes: number;
   readonly log: Log;
@@ -113,7 +126,7 @@ export function startBacklogReplay(options: BacklogReplayOptions): BacklogReplay
     );
   };
 
-  const decoderFor = async (table: ProvisionedTable, head: WalRecordHead & { kind: 'records' }) => {
+  const decoderFor = async (table: ProvisionedTable, head: RecordsHead) => {
     const hashHex = Buffer.from(head.descriptorHash).toString('hex');
     const key = `${table.name}|${head.format}|${hashHex}`;
     let decoder = decoders.get(key);
@@ -127,9 +140,7 @@ export function startBacklogReplay(options: BacklogReplayOptions): BacklogReplay
     return decoder;
   };
 
-  const decode = async (table: ProvisionedTable, e: WalEntry, head: WalRecordHead & { kind: 'records' }) => {
-    const rec = decodeWalRecord(e.payload);
-    if (rec.kind !== 'records') throw new Error('not a records entry');
+  const decode = async (table: ProvisionedTable, rec: WalRecord & { kind: 'records' }, head: RecordsHead) => {
     if (rec.format === 'arrow')
       return unleased(decodeArrowRequest(table, rec.records[0] ?? new Uint8Array(0), rec.offset));
     return (await decoderFor(table, head)).keep(rec.records, rec.offset);
@@ -151,6 +162,19 @@ export function startBacklogReplay(options: BacklogReplayOptions): BacklogReplay
     }
     // Discarded or quarantined by an operator, not yet trimmed away: never held or published again.
     if (held.decided(e.position) !== undefined) return;
+    // Below the last saved trim point: published before the crash (the WAL deletes whole segments only).
+    if (e.position < options.publishedBelow) {
+      counts.alreadyPublished++;
+      return;
+    }
+    let rec: WalRecord;
+    try {
+      rec = decodeWalRecord(e.payload);
+    } catch (err) {
+      await hold(e, head, `the entry cannot be read: ${(err as Error).message}`);
+      return;
+    }
+    if (rec.kind !== 'records') return;
     const table = options.catalog.current().table(head.table);
     if (table === undefined) {
       await hold(e, head, `table ${head.table} is not provisioned on this node any more`);
@@ -164,11 +188,14 @@ export function startBacklogReplay(options: BacklogReplayOptions): BacklogReplay
     }
     let decoded: DecodedRecords;
     try {
-      decoded = await decode(table, e, head);
+      decoded = await decode(table, rec, head);
     } catch (err) {
+      // Anything else (a descriptor that cannot be read now, memory) is retried by `run`, from this entry.
+      const reason = permanentFailure(err, table.name);
+      if (reason === undefined) throw err;
       // Held only once the table says it does not hold the entry (a held entry must never be in the table).
       for (let wait = 1000; through === undefined; wait = Math.min(30_000, wait * 2)) {
-        failing = `table ${table.name} cannot be read to check WAL position ${e.position}`;
+        failing = `table ${table.name} cannot be read to check WAL position ${e.position}: ${publisher.stats().failing?.error ?? 'see the log'}`;
         await sleep(wait, undefined, { signal: stop.signal });
         through = await publisher.publishedThrough();
       }
@@ -177,7 +204,7 @@ export function startBacklogReplay(options: BacklogReplayOptions): BacklogReplay
         counts.alreadyPublished++;
         return;
       }
-      await hold(e, head, `its records no longer fit table ${table.name}: ${(err as Error).message}`);
+      await hold(e, head, reason);
       return;
     }
     const bytes = heldBytes(decoded.batch);
@@ -251,4 +278,16 @@ export function startBacklogReplay(options: BacklogReplayOptions): BacklogReplay
       await this.close();
     },
   };
+}
+
+/**
+ * Why an entry's records can never be published to `table`, or `undefined` when the failure may pass (it is
+ * then retried): they no longer fit the table (the decoders' `IngestError`), or the descriptor they were
+ * written with is gone from `descriptors/`.
+ */
+function permanentFailure(err: unknown, table: string): string | undefined {
+  if (err instanceof IngestError) return `its records no longer fit table ${table}: ${err.message}`;
+  if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+    return `the descriptor its records were written with is missing from descriptors/: ${(err as Error).message}`;
+  return undefined;
 }

@@ -3,11 +3,10 @@ import { IngestError } from '../errors.js';
 import type { Log } from '../grpc/log.js';
 import type { PublisherSet } from '../publish/publisher-set.js';
 import type { Wal } from '../wal/wal.js';
-import type { HeldEntries, HeldEntry } from './held-entries.js';
+import type { HeldAction, HeldEntries, HeldEntry } from './held-entries.js';
 import { publishToQuarantine } from './quarantine-table.js';
 
-/** What an operator decides for held entries: drop them, or keep their records in the quarantine table. */
-export type HeldAction = 'discard' | 'quarantine';
+export type { HeldAction } from './held-entries.js';
 
 /** Which held entries a decision is about: these WAL positions, every one of a table, or all of them. */
 export type HeldSelection =
@@ -50,18 +49,26 @@ export async function resolveHeld(
   const chosen = select(parts.held, selection);
   let quarantinedRecords = 0;
   if (action === 'quarantine') {
-    const payloads = await readPayloads(parts.wal, chosen);
-    quarantinedRecords = await publishToQuarantine(
-      parts.quarantineLocation,
-      parts.pool,
-      parts.nodeId,
-      chosen.map((held) => ({ held, payload: payloads.get(held.position)! })),
+    // In chunks of bounded size, each decided once it is in the quarantine table: memory stays bounded
+    // however many entries are held, and a crash part-way leaves only the rest held.
+    for await (const chunk of readPayloads(parts.wal, chosen, QUARANTINE_CHUNK_BYTES)) {
+      quarantinedRecords += await publishToQuarantine(
+        parts.quarantineLocation,
+        parts.pool,
+        parts.nodeId,
+        chunk,
+      );
+      await parts.held.decide(
+        chunk.map((c) => c.held.position),
+        action,
+      );
+    }
+  } else {
+    await parts.held.decide(
+      chosen.map((h) => h.position),
+      action,
     );
   }
-  await parts.held.decide(
-    chosen.map((h) => h.position),
-    action,
-  );
   parts.log.warn(
     {
       action,
@@ -103,18 +110,42 @@ function select(held: HeldEntries, selection: HeldSelection): HeldEntry[] {
   return all.filter((h) => wanted.has(h.position));
 }
 
-/** The logged bytes of `entries`, read back from the WAL in one pass. */
-async function readPayloads(wal: Wal, entries: readonly HeldEntry[]): Promise<Map<bigint, Uint8Array>> {
-  const wanted = new Set(entries.map((e) => e.position));
-  const found = new Map<bigint, Uint8Array>();
+/**
+ * The logged bytes of `entries`, read back from the WAL in one pass, in chunks of about `chunkBytes` (at
+ * least one entry each). Throws `IngestError('INTERNAL')` naming entries the WAL no longer holds.
+ */
+async function* readPayloads(
+  wal: Wal,
+  entries: readonly HeldEntry[],
+  chunkBytes: number,
+): AsyncGenerator<{ held: HeldEntry; payload: Uint8Array }[]> {
+  const wanted = new Map(entries.map((e) => [e.position, e]));
   // `entries` come from `HeldEntries.list()`: in position order.
   const last = entries.at(-1)?.position ?? -1n;
+  let chunk: { held: HeldEntry; payload: Uint8Array }[] = [];
+  let bytes = 0;
+  let found = 0;
   for await (const e of wal.replay(entries[0]?.position ?? 0n)) {
-    if (wanted.has(e.position)) found.set(e.position, e.payload.slice());
+    const held = wanted.get(e.position);
+    if (held !== undefined) {
+      chunk.push({ held, payload: e.payload.slice() });
+      bytes += e.payload.length;
+      found++;
+      if (bytes >= chunkBytes) {
+        yield chunk;
+        chunk = [];
+        bytes = 0;
+      }
+    }
     if (e.position >= last) break;
   }
-  const lost = [...wanted].filter((p) => !found.has(p));
-  if (lost.length > 0)
-    throw new IngestError('INTERNAL', `held WAL positions ${lost.join(', ')} are no longer in the WAL`);
-  return found;
+  if (chunk.length > 0) yield chunk;
+  if (found < wanted.size)
+    throw new IngestError(
+      'INTERNAL',
+      `${wanted.size - found} of the held WAL entries chosen are no longer in the WAL (the ones not yet decided are still listed by \`lakestream-ingest held list\`)`,
+    );
 }
+
+/** Payload bytes read back from the WAL and committed to the quarantine table at a time. */
+const QUARANTINE_CHUNK_BYTES = 64 * 1024 * 1024;

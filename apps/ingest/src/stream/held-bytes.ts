@@ -8,8 +8,8 @@ import { isPacked, PACKED_ROWS_OVERHEAD_BYTES, type PackedRows } from '../publis
  * conformed to the table as the node keeps them): a 3-column table (4 `Data` nodes) 7.2 KB per batch, a
  * NEOWISE-like one (63 columns, 70 nodes) 75 KB: ~3 KB + ~1 KB per node, counted as 4 KiB + 1 KiB per node.
  */
-export const DECODED_BATCH_OVERHEAD_BYTES = 4096;
-export const DATA_NODE_OVERHEAD_BYTES = 1024;
+const DECODED_BATCH_OVERHEAD_BYTES = 4096;
+const DATA_NODE_OVERHEAD_BYTES = 1024;
 
 /**
  * Bytes of memory a request's rows keep alive until published. A decoded batch: the sizes of the distinct

@@ -10,7 +10,7 @@ export const TIMED_OUT: unique symbol = Symbol('timed out');
  * fsync callbacks, the acks, the timers and the publisher waiting for seconds (event-loop blocks of 1.4-4.4 s
  * measured; the first commit came after ~30 s).
  */
-export const READ_SLICE_MS = 5;
+const READ_SLICE_MS = 5;
 
 /**
  * Pulls one message at a time from a grpc-js call. The call's readable buffer is cut to one message, so a
@@ -84,6 +84,8 @@ export class MessageReader<T> {
         };
         if (left !== Number.POSITIVE_INFINITY) timer = setTimeout(() => this.wakeUp(), left);
       });
+      // Woken by an event: the event loop ran meanwhile, a new slice starts.
+      this.sliceStart = performance.now();
     }
   }
 }

@@ -35,7 +35,7 @@ export interface RecordDecoder extends PackedRowsDecoder {
  * decoded batch is mostly its fixed cost (zeroparser's arena is sized for a 256-row tile at least, plus ~1 KiB
  * of objects per column), and decoding the records a second time at commit costs ~1 ms per MB.
  */
-export const PACK_BELOW_ROWS = 256;
+const PACK_BELOW_ROWS = 256;
 
 /** A request's rows (decoded, or packed: see `RecordDecoder.keep`), and how to give their memory back. */
 export interface DecodedRecords<Rows extends RecordBatch | PackedRows = RecordBatch | PackedRows> {
