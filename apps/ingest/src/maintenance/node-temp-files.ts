@@ -9,7 +9,7 @@ import type { OrphanCleanupMetrics } from './orphan-cleanup.js';
 /**
  * Removes the temp files a crash can leave among the node's own state files (the data-directory layout of
  * `openIngestNode`): `<dataDir>/streams.json.tmp` (persistent-stream state), `<dataDir>/.held.json.tmp-…`
- * (held entries) and `<dataDir>/descriptors/<sha256>.desc.tmp` (stored descriptors). Only this node writes them, so no age
+ * (held entries), `<dataDir>/.published.json.tmp-…` (the trim point) and `<dataDir>/descriptors/<sha256>.desc.tmp` (stored descriptors). Only this node writes them, so no age
  * window is needed — as long as it runs before the node opens them (then nothing writes them yet); the
  * catalog store removes its own temp files when it opens. Logs and counts what it removed
  * (`lakestream_orphan_files_removed_total{kind="state_temp"}`); a failure is logged, never thrown: a leftover
@@ -36,7 +36,8 @@ export async function removeNodeTempFiles(
   };
   await remove(stateTempFile(join(dataDir, 'streams.json')));
   for (const name of await readdir(dataDir).catch(() => [] as string[]))
-    if (isAtomicTempFile(name, 'held.json')) await remove(join(dataDir, name));
+    if (isAtomicTempFile(name, 'held.json') || isAtomicTempFile(name, 'published.json'))
+      await remove(join(dataDir, name));
   const descriptors = join(dataDir, 'descriptors');
   let names: string[] = [];
   try {
