@@ -158,27 +158,6 @@ describe('npm start keeps the console up while the ingest node is down', () => {
     process.kill(killed, 'SIGKILL');
     const holder = await holdPort(port, 900);
     try {
-      await expect
-        .poll(() => product.output(), { timeout: 60_000, interval: 250 })
-        .toMatch(new RegExp(`ingest node \\(pid ${killed}\\) stopped \\(SIGKILL\\).*restarting it in 1 s`));
-      // The first restart fails on the held port and says why; the next waits twice as long.
-      await expect
-        .poll(() => product.output(), { timeout: 60_000, interval: 250 })
-        .toMatch(/stopped \(exit code 1: .*EADDRINUSE.*\) before it was ready; restarting it in 2 s/);
-
-      // The console stays up: a page, the token endpoint the SDKs call.
-      expect((await fetch(`${product.consoleUrl}/sign-in`)).status).toBe(200);
-      const token = await fetch(`${product.consoleUrl}/oidc/v1/token`, {
-        method: 'POST',
-        headers: {
-          authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`,
-          'content-type': 'application/x-www-form-urlencoded',
-        },
-        body: 'grant_type=client_credentials&scope=all-apis',
-      });
-      expect(token.status).toBe(200);
-      expect(((await token.json()) as { access_token?: string }).access_token).toBeTruthy();
-
       // The browser: the nodes page says unreachable (a badge and the banner), not an error page.
       await page.goto(`${product.consoleUrl}/nodes`);
       await expect
@@ -194,6 +173,27 @@ describe('npm start keeps the console up while the ingest node is down', () => {
         .toBe(1);
       expect(await page.getByTestId('error-message').count()).toBe(0);
       await screenshot(page, 91, 'node-down-streams');
+      // The console still serves meanwhile: a page, the token endpoint the SDKs call.
+      expect((await fetch(`${product.consoleUrl}/sign-in`)).status).toBe(200);
+      const token = await fetch(`${product.consoleUrl}/oidc/v1/token`, {
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: 'grant_type=client_credentials&scope=all-apis',
+      });
+      expect(token.status).toBe(200);
+      expect(((await token.json()) as { access_token?: string }).access_token).toBeTruthy();
+
+      // The launcher said why the node stopped and when it restarts.
+      await expect
+        .poll(() => product.output(), { timeout: 60_000, interval: 250 })
+        .toMatch(new RegExp(`ingest node \\(pid ${killed}\\) stopped \\(SIGKILL\\).*restarting it in 1 s`));
+      // The first restart fails on the held port and says why; the next one waits twice as long.
+      await expect
+        .poll(() => product.output(), { timeout: 60_000, interval: 250 })
+        .toMatch(/stopped \(exit code 1: .*EADDRINUSE.*\) before it was ready; restarting it in 2 s/);
     } finally {
       await new Promise((r) => holder.close(r));
     }
