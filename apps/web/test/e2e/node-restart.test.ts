@@ -164,6 +164,9 @@ describe('npm start keeps the console up while the ingest node is down', () => {
         .poll(() => page.getByTestId('nodes-table').textContent(), { timeout: 30_000 })
         .toContain('unreachable');
       await expect.poll(() => page.getByText(/1 node is unreachable/).count()).toBe(1);
+      const row = (await page.getByTestId('nodes-table').textContent()) ?? '';
+      expect(row).toContain('(connection refused): the node is down or restarting');
+      expect(row).toContain('last known');
       expect(await page.getByTestId('error-message').count()).toBe(0);
       await screenshot(page, 90, 'node-down-nodes');
       // The streams page names the unreachable node too.
