@@ -23,6 +23,9 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const webDir = join(root, 'apps', 'web');
 const ingestMain = join(root, 'apps', 'ingest', 'dist', 'main.js');
 
+/** The ingest node's restart backoff: the first delay, its cap, and how long a node must run to reset it. */
+const RESTART = { firstDelayMs: 1_000, maxDelayMs: 30_000, healthyAfterMs: 60_000 };
+
 const HELP = `Usage: node scripts/start.mjs [options]   (what \`npm start\` runs after building)
 
 Starts an ingest node and the console on one data directory.
@@ -35,18 +38,15 @@ Starts an ingest node and the console on one data directory.
   --admin-port <n>       the node's admin API, used by the console (default 50052)
   --metrics-port <n>     the node's Prometheus endpoint (default 9464)
 
-The console stays up when the ingest node stops: the node is restarted on the same ports after 1 s, then
-2, 4, … up to 30 s between attempts (back to 1 s once it has run for a minute); the console shows it as
-unreachable meanwhile. Ctrl-C stops both (the node drains first).
+The console stays up when the ingest node stops: the node is restarted on the same ports after ${RESTART.firstDelayMs / 1000} s,
+then twice as long after each failed attempt, up to ${RESTART.maxDelayMs / 1000} s (back to ${RESTART.firstDelayMs / 1000} s once a node has run for
+${RESTART.healthyAfterMs / 1000} s); the console shows it as unreachable meanwhile. Ctrl-C stops both (the node drains first).
 
 The console reads its other settings from LAKESTREAM_* variables (apps/web/README.md); the node's are
 listed by \`node apps/ingest/dist/main.js --help\`.`;
 
 /** How long each server gets to become ready before start-up is abandoned. */
 const READY_TIMEOUT_MS = 120_000;
-
-/** The ingest node's restart backoff: the first delay, its cap, and how long a node must run to reset it. */
-const RESTART = { firstDelayMs: 1_000, maxDelayMs: 30_000, healthyAfterMs: 60_000 };
 
 /** @param {string} message */
 function fail(message) {
@@ -333,7 +333,7 @@ try {
       `  ingest (gRPC)  ${ingestEndpoint}   (Zerobus SDK server endpoint; OAuth tokens from ${publicUrl}/oidc/v1/token)`,
       `  admin API      ${reachableHost}:${node.adminPort}   metrics http://${reachableHost}:${node.metricsPort}/metrics`,
       `  data           ${dataDir}`,
-      'If the ingest node stops, it is restarted (1 s, doubling to 30 s); the console stays up meanwhile.',
+      `If the ingest node stops, it is restarted (after ${seconds(RESTART.firstDelayMs)}, doubling to ${seconds(RESTART.maxDelayMs)}); the console stays up meanwhile.`,
       'Ctrl-C stops both (the node drains first: last acks, publish, fsync).',
       '',
     ].join('\n'),
