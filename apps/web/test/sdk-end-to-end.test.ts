@@ -1,7 +1,10 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { loadZerobusSdk } from '@lakestream/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { handleTokenRequest } from '../src/server/oauth/token-endpoint';
@@ -10,6 +13,7 @@ import { setUpOrdersProducer, startTestIngestNode } from './support/ingest-node'
 import { callerAs, openTestServices, seedUsers, type TestServices } from './support/services';
 
 const sdk = loadZerobusSdk();
+const execFileAsync = promisify(execFile);
 
 const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {
@@ -96,6 +100,34 @@ describe('end to end: console → provisioning → OAuth token → official SDK 
     expect(last).toBe(19n);
     const credential = await adminUser.credentials.get({ clientId });
     expect(credential.lastUsedAt).not.toBeNull();
+
+    // The console's TypeScript snippet runs as a producer would paste it, with the id and secret in the SDKs'
+    // variables; only its package import is swapped for the platform's native binding (the registry's
+    // wrapper package is older, see the wire-protocol spec). It exits 0 once its record is acked.
+    const { typescript } = await adminUser.tables.snippets({ name: 'main.sales.orders' });
+    const packageImport = /^import \{ ([^}]+) \} from '@databricks\/zerobus-ingest-sdk';$/m;
+    expect(typescript).toMatch(packageImport);
+    const binding = createRequire(import.meta.url).resolve(
+      '@databricks/zerobus-ingest-sdk-linux-x64-gnu/zerobus-ingest-sdk.linux-x64-gnu.node',
+    );
+    const producer = join(scratch.dataDir, 'producer.mjs');
+    writeFileSync(
+      producer,
+      typescript.replace(
+        packageImport,
+        (_, names: string) =>
+          `import { createRequire } from 'node:module';\nconst { ${names} } = createRequire(import.meta.url)(${JSON.stringify(binding)});`,
+      ),
+    );
+    const run = await execFileAsync(process.execPath, [producer], {
+      env: { ...process.env, DATABRICKS_CLIENT_ID: clientId, DATABRICKS_CLIENT_SECRET: clientSecret },
+      timeout: 120_000,
+    }).catch((error: { code?: unknown; stderr?: unknown; message?: unknown }) => {
+      throw new Error(
+        `the TypeScript snippet failed (${String(error.code)}): ${String(error.stderr || error.message)}`,
+      );
+    });
+    expect(run.stderr).toBe('');
 
     // A token issued before the revocation…
     const issued = await fetch(`${consoleUrl}/oidc/v1/token`, {

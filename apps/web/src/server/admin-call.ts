@@ -1,9 +1,20 @@
 /** Helpers for calls to ingest nodes' admin API (provisioning, stream sampling). */
 
-/** A failed admin call in words: the gRPC status details when there are any, else the error's message. */
-export function describeAdminError(error: unknown): string {
-  const e = error as { details?: unknown; message?: unknown };
-  if (typeof e.details === 'string' && e.details !== '') return e.details;
+/** grpc-js's status for a call that found no server (among others). */
+const UNAVAILABLE = 14;
+
+/**
+ * A failed admin call to the node at `address` in words: a refused connection says the node is down (grpc-js
+ * words it "No connection established. Last error: … ECONNREFUSED …"), else the gRPC status details when
+ * there are any, else the error's message.
+ */
+export function describeAdminError(error: unknown, address?: string): string {
+  const e = error as { code?: unknown; details?: unknown; message?: unknown };
+  const details = typeof e.details === 'string' ? e.details : '';
+  if (e.code === UNAVAILABLE && details.includes('ECONNREFUSED') && address !== undefined) {
+    return `nothing answers at ${address} (connection refused): the node is down or restarting; it keeps its WAL and catalog and is brought up to date when it is back`;
+  }
+  if (details !== '') return details;
   return error instanceof Error ? error.message : String(error);
 }
 

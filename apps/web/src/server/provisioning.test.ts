@@ -46,6 +46,33 @@ describe('createProvisioner', () => {
     );
   });
 
+  it('says in words that nothing answers at a node that is down (connection refused), and what happens next', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as { port: number }).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const provisioner = createProvisioner({
+      nodes: [{ address: `127.0.0.1:${port}` }],
+      snapshot: () => ({
+        version: 1,
+        issuer: 'i',
+        audience: 'a',
+        tables: [],
+        principals: [],
+        grants: [],
+        credentials: [],
+        tokenKeys: [],
+      }),
+      connect: connectAdmin,
+    });
+    closers.push(() => provisioner.close());
+    await provisioner.reconcile();
+    expect(provisioner.states()[0]).toMatchObject({
+      reachable: false,
+      lastError: `nothing answers at 127.0.0.1:${port} (connection refused): the node is down or restarting; it keeps its WAL and catalog and is brought up to date when it is back`,
+    });
+  });
+
   it('reports a secret file that cannot be read', async () => {
     const provisioner = createProvisioner({
       nodes: [{ address: '127.0.0.1:1', secretFile: '/nonexistent/admin-secret' }],

@@ -96,19 +96,20 @@ export function createProvisioner(options: ProvisionerOptions): Provisioner {
   const fail = (entry: NodeEntry, error: unknown, latestVersion: number) => {
     entry.client?.close();
     entry.client = undefined;
-    const changed = entry.state.reachable || entry.state.lastError !== describeAdminError(error);
+    const problem = describeAdminError(error, entry.config.address);
+    const changed = entry.state.reachable || entry.state.lastError !== problem;
     entry.state = {
       ...entry.state,
       reachable: false,
       latestVersion,
-      lastError: describeAdminError(error),
+      lastError: problem,
       checkedAt: Date.now(),
     };
     // Logged when it starts failing or fails differently, not at every reconcile.
     if (changed) {
       log('ingest node unreachable or refused the catalog', {
         node: entry.config.address,
-        error: describeAdminError(error),
+        error: problem,
       });
     }
   };

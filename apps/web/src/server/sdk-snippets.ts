@@ -1,4 +1,9 @@
 import type { DeltaStructType, DeltaType } from '@lakestream/catalog';
+import {
+  CLIENT_ID_VARIABLE,
+  CLIENT_SECRET_VARIABLE,
+  TYPESCRIPT_SDK_PACKAGE,
+} from '../sdk-credential-variables';
 
 /** Code to start producing to a table, per SDK language. */
 export interface SdkSnippets {
@@ -27,10 +32,30 @@ function sampleRecord(schema: DeltaStructType): Record<string, unknown> {
   return Object.fromEntries(schema.fields.map((f) => [f.name, sample(f.type)]));
 }
 
+/** `value` (a sample record's JSON value) as a Python literal: `True`/`False` where JSON says `true`/`false`. */
+function pythonLiteral(value: unknown): string {
+  if (typeof value === 'boolean') return value ? 'True' : 'False';
+  if (Array.isArray(value)) return `[${value.map(pythonLiteral).join(', ')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}: ${pythonLiteral(v)}`);
+    return `{${entries.join(', ')}}`;
+  }
+  // Strings and numbers: JSON's spelling is Python's (its escapes included).
+  return JSON.stringify(value);
+}
+
+/** `text` as a Rust string literal: raw (`r#"…"#`) so JSON needs no escaping, unless it holds `"#`. */
+function rustString(text: string): string {
+  return text.includes('"#') ? JSON.stringify(text) : `r#"${text}"#`;
+}
+
 /**
  * SDK snippets for table `tableName`: the official Zerobus SDKs pointed at this deployment (`endpoint`, the
  * ingest node; `workspaceUrl`, the console, which serves `/oidc/v1/token`), a JSON stream and one example
- * record built from the schema. Client id and secret come from the environment, never from the snippet.
+ * record built from the schema. Each follows its SDK's current published API (the npm package, the Rust
+ * crate's builders and root exports, the Python package's quick start). Client id and secret come from the
+ * environment, under the SDKs' own names (`CLIENT_ID_VARIABLE`, `CLIENT_SECRET_VARIABLE`), never from the
+ * snippet.
  */
 export function sdkSnippets(
   tableName: string,
@@ -38,49 +63,58 @@ export function sdkSnippets(
   endpoint: string,
   workspaceUrl: string,
 ): SdkSnippets {
-  const record = JSON.stringify(sampleRecord(schema));
+  const record = sampleRecord(schema);
+  const json = JSON.stringify(record);
   const q = JSON.stringify;
-  const typescript = `import { createRequire } from 'node:module';
+  const id = CLIENT_ID_VARIABLE;
+  const secret = CLIENT_SECRET_VARIABLE;
+  const typescript = `import { RecordType, ZerobusSdk } from '${TYPESCRIPT_SDK_PACKAGE}';
 
-// The official SDK's native binding (see apps/ingest/README.md).
-const { ZerobusSdk, RecordType } = createRequire(import.meta.url)(
-  '@databricks/zerobus-ingest-sdk-linux-x64-gnu/zerobus-ingest-sdk.linux-x64-gnu.node',
-);
+// A service principal's client id and secret (shown once, when the console creates the secret).
+const clientId = process.env.${id};
+const clientSecret = process.env.${secret};
+if (!clientId || !clientSecret) throw new Error('set ${id} and ${secret}');
+
 const sdk = new ZerobusSdk(${q(endpoint)}, ${q(workspaceUrl)});
-const stream = await sdk.createStream(
-  { tableName: ${q(tableName)} },
-  process.env.LAKESTREAM_CLIENT_ID,
-  process.env.LAKESTREAM_CLIENT_SECRET,
-  { recordType: RecordType.Json },
-);
-const offset = await stream.ingestRecordOffset(JSON.stringify(${record}));
+const stream = await sdk.createStream({ tableName: ${q(tableName)} }, clientId, clientSecret, {
+  recordType: RecordType.Json,
+});
+const offset = await stream.ingestRecordOffset(JSON.stringify(${json}));
 await stream.waitForOffset(offset);
 await stream.close();
 `;
-  const python = `import json, os
+  const python = `import os
 from zerobus.sdk.sync import ZerobusSdk
-from zerobus.sdk.shared import RecordType, StreamConfigurationOptions, TableProperties
+from zerobus.sdk.shared import TableProperties
 
 sdk = ZerobusSdk(${q(endpoint)}, ${q(workspaceUrl)})
+# No descriptor in TableProperties: a JSON stream.
 stream = sdk.create_stream(
-    os.environ["LAKESTREAM_CLIENT_ID"],
-    os.environ["LAKESTREAM_CLIENT_SECRET"],
+    os.environ["${id}"],
+    os.environ["${secret}"],
     TableProperties(${q(tableName)}),
-    StreamConfigurationOptions(record_type=RecordType.JSON),
 )
-stream.ingest_record(json.dumps(${record}))
-stream.flush()
-stream.close()
+try:
+    stream.ingest_record_offset(${pythonLiteral(record)})
+    stream.flush()
+finally:
+    stream.close()
 `;
-  const rust = `use databricks_zerobus_ingest_sdk::{RecordType, StreamConfigurationOptions, TableProperties, ZerobusSdk};
+  const rust = `use databricks_zerobus_ingest_sdk::{JsonString, ZerobusSdk};
 
-let sdk = ZerobusSdk::new(${q(endpoint)}.to_string(), ${q(workspaceUrl)}.to_string())?;
-let table = TableProperties { table_name: ${q(tableName)}.to_string(), descriptor_proto: None };
-let options = StreamConfigurationOptions { record_type: RecordType::Json, ..Default::default() };
+let sdk = ZerobusSdk::builder()
+    .endpoint(${q(endpoint)})
+    .unity_catalog_url(${q(workspaceUrl)})
+    .build()?;
 let mut stream = sdk
-    .create_stream(table, std::env::var("LAKESTREAM_CLIENT_ID")?, std::env::var("LAKESTREAM_CLIENT_SECRET")?, Some(options))
+    .stream_builder()
+    .table(${q(tableName)})
+    .oauth(std::env::var("${id}")?, std::env::var("${secret}")?)
+    .json()
+    .build()
     .await?;
-stream.ingest_record(${q(record)}.to_string()).await?.await?;
+let offset = stream.ingest_record_offset(JsonString(${rustString(json)}.to_string())).await?;
+stream.wait_for_offset(offset).await?;
 stream.close().await?;
 `;
   return { typescript, python, rust };

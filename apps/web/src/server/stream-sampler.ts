@@ -143,7 +143,7 @@ export function createStreamSampler(options: StreamSamplerOptions): StreamSample
         address,
         at: Date.now(),
         reachable: false,
-        error: describeAdminError(error),
+        error: describeAdminError(error, address),
         streams: [],
         tables: [],
       };

@@ -23,6 +23,9 @@ describe('scripts/start.mjs (npm start)', () => {
     ]) {
       expect(run.stdout).toContain(option);
     }
+    // It says the console stays up and how the node is restarted.
+    expect(run.stdout).toContain('The console stays up when the ingest node stops');
+    expect(run.stdout).toMatch(/restarted on the same ports after 1 s,\s+then twice as long/);
   });
 
   it('refuses a bad port and an unknown option in words, before starting anything', () => {

@@ -11,9 +11,10 @@ import { useTRPC } from '../../../src/ui/trpc';
 
 /**
  * The ingest nodes (LAKESTREAM_INGEST_NODES), each freshly asked its status: reachable, health (a degraded or
- * failed node's reasons in a banner), node id, the catalog version it runs against the latest, draining, live
- * streams, the last error. Refreshes every 5 s; admins can
- * push the catalog now (the console also pushes after every change and reconciles on its own).
+ * failed node's reasons in a banner), node id, the catalog version it runs against the latest (the last known
+ * one while unreachable), draining, live streams, uptime (none while unreachable), the last error. Refreshes
+ * every 5 s; admins can push the catalog now (the console also pushes after every change and reconciles on
+ * its own).
  */
 export function NodesView() {
   const trpc = useTRPC();
@@ -124,10 +125,16 @@ export function NodesView() {
                         <span className="tabular-nums">
                           {n.catalogVersion ?? '—'} / {n.latestVersion}
                         </span>{' '}
-                        {current ? <Badge tone="good">up to date</Badge> : <Badge tone="warn">behind</Badge>}
+                        {!n.reachable ? (
+                          <Badge tone="warn">last known</Badge>
+                        ) : current ? (
+                          <Badge tone="good">up to date</Badge>
+                        ) : (
+                          <Badge tone="warn">behind</Badge>
+                        )}
                       </Td>
                       <Td className="text-right tabular-nums">{n.streamCount}</Td>
-                      <Td className="whitespace-nowrap">{formatMs(n.uptimeMs)}</Td>
+                      <Td className="whitespace-nowrap">{n.reachable ? formatMs(n.uptimeMs) : '—'}</Td>
                       <Td className="max-w-sm text-xs text-red-700 dark:text-red-400">{n.lastError ?? ''}</Td>
                       <Td
                         className="whitespace-nowrap text-zinc-500 dark:text-zinc-400"

@@ -1,5 +1,6 @@
 'use client';
 
+import { CLIENT_ID_VARIABLE, CLIENT_SECRET_VARIABLE } from '../../../src/sdk-credential-variables';
 import { Button } from '../../../src/ui/button';
 import { CopyButton } from '../../../src/ui/copy-button';
 import { Banner } from '../../../src/ui/feedback';
@@ -31,15 +32,18 @@ function CopyableValue({ label, value, testId }: { label: string; value: string;
 }
 
 /**
- * The one time a secret is shown: the client id and secret, each with "Copy". Closing the dialog forgets the
- * secret (the server keeps only a hash).
+ * The one time a secret is shown: the client id and secret, each with "Copy", and the environment variables
+ * to keep them in (the SDKs' names, as in the snippets). Closing the dialog forgets the secret (the server
+ * keeps only a hash).
  */
 export function SecretView({ issued, principalName }: { issued: IssuedSecret; principalName: string }) {
   return (
     <>
       <Banner>
-        Copy the secret now: it is shown only this once. Store it where <strong>{principalName}</strong> runs
-        (e.g. as <code className="font-mono">ZEROBUS_CLIENT_SECRET</code>).
+        Copy the secret now: it is shown only this once. Store both where <strong>{principalName}</strong>{' '}
+        runs, as <code className="font-mono">{CLIENT_ID_VARIABLE}</code> and{' '}
+        <code className="font-mono">{CLIENT_SECRET_VARIABLE}</code>: the Zerobus SDKs' names, which the
+        table's SDK snippets read.
       </Banner>
       <CopyableValue label="Client id" value={issued.clientId} testId="client-id" />
       <CopyableValue label="Client secret" value={issued.clientSecret} testId="secret-value" />

@@ -44,7 +44,7 @@ describe('catalogs and tables routers', () => {
     );
     expect(snippets.typescript).toContain(`{ tableName: "main.sales.orders" }`);
     expect(snippets.python).toContain('TableProperties("main.sales.orders")');
-    expect(snippets.rust).toContain('"main.sales.orders".to_string()');
+    expect(snippets.rust).toContain('.table("main.sales.orders")');
     await expect(viewer.tables.get({ name: 'main.sales.nope' })).rejects.toMatchObject({
       code: 'NOT_FOUND',
       message: "table 'main.sales.nope' does not exist",
