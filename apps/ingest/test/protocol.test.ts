@@ -257,7 +257,7 @@ describe('a persistent stream belongs to the principal that created it', () => {
 });
 
 describe('catalog changes reach live streams', () => {
-  it('a revoked credential ends its live stream (UNAUTHENTICATED); acked rows stay', async () => {
+  it('a revoked credential ends its live stream at its next request (UNAUTHENTICATED, in words); acked rows stay', async () => {
     const s = openStream(client, 'EphemeralStream', cat.tokens.good.token, ORDERS);
     s.send(req.create(ORDERS, 2));
     await s.streamId();
@@ -268,13 +268,17 @@ describe('catalog changes reach live streams', () => {
       c.id === cat.tokens.good.id ? { ...c, revoked: true } : c,
     );
     cat.catalog.replace({ ...snapshot, version: 2, credentials });
+    s.send(req.json(1, ['{"id":901}']));
     expect(await s.ended).toEqual({
       code: grpc.status.UNAUTHENTICATED,
       details: `the credential ${cat.tokens.good.id} was revoked; get a new one`,
     });
+    expect(s.acked).toBe(0n);
     cat.catalog.replace({ ...snapshot, version: 3 });
     await node.publishers.flushAll();
-    expect(rows(await readTable(dir, 'tables/main/sales/orders')).some((r) => r.id === 900n)).toBe(true);
+    const ids = rows(await readTable(dir, 'tables/main/sales/orders')).map((r) => r.id);
+    expect(ids).toContain(900n);
+    expect(ids).not.toContain(901n);
   });
 
   it('a disabled principal ends its live stream saying it was disabled (not that a credential was revoked)', async () => {
@@ -286,11 +290,36 @@ describe('catalog changes reach live streams', () => {
       p.id === 'svc-partner' ? { ...p, disabled: true } : p,
     );
     cat.catalog.replace({ ...snapshot, version: 4, principals });
+    s.send(req.json(0, ['{"id":902}']));
     expect(await s.ended).toEqual({
       code: grpc.status.UNAUTHENTICATED,
       details:
         "principal 'svc-partner' was disabled; ask a catalog admin to enable it, or use another principal's credential",
     });
     cat.catalog.replace({ ...snapshot, version: 5 });
+  });
+
+  it('a revoked stream that sends nothing more is ended with the reason after revokedStreamGraceMs', async () => {
+    const other = await tempDir();
+    const started = await startTestNode(other.dir, { limits: { revokedStreamGraceMs: 200 } });
+    const otherClient = zerobusClient(started.node.port);
+    try {
+      const s = openStream(otherClient, 'EphemeralStream', started.cat.tokens.good.token, ORDERS);
+      s.send(req.create(ORDERS, 2));
+      await s.streamId();
+      const snapshot = testSnapshot(started.cat.tokens);
+      const grants = snapshot.grants.filter(
+        (g) => !(g.principalId === 'svc-orders' && g.privilege === 'MODIFY'),
+      );
+      started.cat.catalog.replace({ ...snapshot, version: 2, grants });
+      const end = await s.ended;
+      expect(end.code).toBe(grpc.status.PERMISSION_DENIED);
+      expect(end.details).toContain(`svc-orders may not write to ${ORDERS}`);
+      expect(end.details).toContain('has no MODIFY');
+    } finally {
+      otherClient.close();
+      await started.node.close(500);
+      await other.cleanup();
+    }
   });
 });

@@ -8,6 +8,8 @@ import {
   createServicePrincipal,
   createTable,
   grantPrivilege,
+  grantProducerAccess,
+  mayStream,
   type Privilege,
   revokeCredential,
   SYSTEM_ACTOR,
@@ -161,7 +163,7 @@ describe('POST /oidc/v1/token', () => {
     expect(await response.json()).toEqual({
       error: 'access_denied',
       error_description:
-        "the client's principal lacks what it asked for: MANAGE on table 'main.sales.orders'",
+        "the client's principal lacks what it asked for: MANAGE on table 'main.sales.orders'; an editor can grant them in the console (Grants → \"Grant producer access\")",
     });
     const other = JSON.stringify([
       {
@@ -178,6 +180,55 @@ describe('POST /oidc/v1/token', () => {
     expect(((await unknown.json()) as { error_description: string }).error_description).toContain(
       "table 'main.sales.nope' does not exist",
     );
+  });
+
+  it('refuses the SDK request of a principal with MODIFY alone, naming each missing privilege once, as mayStream does', async () => {
+    const db = services.db;
+    const modifyOnly = createServicePrincipal(db, SYSTEM_ACTOR, { name: 'modify-only' }).id;
+    grantPrivilege(db, SYSTEM_ACTOR, {
+      principalId: modifyOnly,
+      privilege: 'MODIFY',
+      securable: { type: 'table', name: TABLE },
+    });
+    const credential = await createCredential(db, SYSTEM_ACTOR, modifyOnly);
+    // What the SDK sends: MODIFY as a privilege and again as the zerobuswrite operation.
+    const response = await POST(
+      tokenRequest(credential.clientId, credential.clientSecret, {
+        authorization_details: details(['SELECT', 'MODIFY'], { operations: ['zerobuswrite'] }),
+      }),
+    );
+    expect(response.status).toBe(403);
+    const missing = [
+      "USE_CATALOG on catalog 'main'",
+      "USE_SCHEMA on schema 'main.sales'",
+      `SELECT on table '${TABLE}'`,
+      `MODIFY on table '${TABLE}'`,
+    ].filter((m) => !m.startsWith('MODIFY'));
+    expect(((await response.json()) as { error_description: string }).error_description).toBe(
+      `the client's principal lacks what it asked for: ${missing.join('; ')}; an editor can grant them in the console (Grants → "Grant producer access")`,
+    );
+    expect(mayStream(db, modifyOnly, TABLE)).toMatchObject({ allowed: false, missing });
+    grantProducerAccess(db, SYSTEM_ACTOR, { principalId: modifyOnly, table: TABLE });
+    expect(mayStream(db, modifyOnly, TABLE).allowed).toBe(true);
+    const granted = await POST(
+      tokenRequest(credential.clientId, credential.clientSecret, {
+        authorization_details: details(['SELECT', 'MODIFY'], { operations: ['zerobuswrite'] }),
+      }),
+    );
+    expect(granted.status).toBe(200);
+  });
+
+  it('names a missing MODIFY once though the SDK asks for it twice', async () => {
+    const db = services.db;
+    const selectOnly = createServicePrincipal(db, SYSTEM_ACTOR, { name: 'select-only' }).id;
+    const credential = await createCredential(db, SYSTEM_ACTOR, selectOnly);
+    const response = await POST(
+      tokenRequest(credential.clientId, credential.clientSecret, {
+        authorization_details: details(['MODIFY'], { operations: ['zerobuswrite'] }),
+      }),
+    );
+    const text = ((await response.json()) as { error_description: string }).error_description;
+    expect(text.match(/MODIFY on table/g)).toHaveLength(1);
   });
 
   it('refuses malformed requests with 400', async () => {

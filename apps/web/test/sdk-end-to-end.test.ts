@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { openTable } from '@lakestream/delta';
 import { loadZerobusSdk } from '@lakestream/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { handleTokenRequest } from '../src/server/oauth/token-endpoint';
@@ -168,5 +169,69 @@ describe('end to end: console → provisioning → OAuth token → official SDK 
     const log = join(nodeDir, 'tables/main/sales/orders/_delta_log');
     expect(existsSync(log)).toBe(true);
     expect(readdirSync(log).filter((f) => f.endsWith('.json')).length).toBeGreaterThanOrEqual(2);
+  });
+  it('MODIFY alone: "may not stream" and the SDK gets 403 naming each missing privilege once; "grant producer access" and it streams', async () => {
+    const scratch = await openTestServices();
+    cleanups.push(() => scratch.close());
+    const nodeDir = join(scratch.dataDir, 'node');
+    const { node, adminAddress, secretFile, close } = await startTestIngestNode({
+      dataDir: nodeDir,
+      secretFile: join(scratch.dataDir, 'admin-secret'),
+      adminSecret: 'e2e-admin-secret',
+      flushMs: 100,
+    });
+    cleanups.push(close);
+    let t: TestServices | undefined;
+    const http = await serveTokens(() => t!.services);
+    const consoleUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+    t = await openTestServices({
+      LAKESTREAM_PUBLIC_URL: consoleUrl,
+      LAKESTREAM_INGEST_NODES: `${adminAddress}=${secretFile}`,
+      LAKESTREAM_INGEST_ENDPOINT: `http://127.0.0.1:${node.port}`,
+    });
+    cleanups.push(() => t!.close());
+    await seedUsers(t.services);
+    const table = 'main.sales.orders';
+    const { principalId, clientId, clientSecret } = await setUpOrdersProducer(t.services, table, ['MODIFY']);
+    await t.services.provisioner.settled();
+
+    // The view's verdict and the token endpoint agree: may not stream, for the same missing privileges.
+    const viewer = callerAs(t.services, 'viewer').caller;
+    const verdict = await viewer.grants.mayStream({ principalId, table });
+    expect(verdict.allowed).toBe(false);
+    expect(verdict.missing).toEqual([
+      "USE_CATALOG on catalog 'main'",
+      "USE_SCHEMA on schema 'main.sales'",
+      `SELECT on table '${table}'`,
+    ]);
+    const client = new sdk.ZerobusSdk(`http://127.0.0.1:${node.port}`, consoleUrl);
+    const open = () =>
+      client.createStream({ tableName: table }, clientId, clientSecret, { recordType: sdk.RecordType.Json });
+    const refused = await open().then(
+      () => 'stream created',
+      (e: Error) => e.message,
+    );
+    for (const missing of verdict.missing) expect(refused.split(missing)).toHaveLength(2);
+    expect(refused).not.toContain('MODIFY on');
+
+    // One action grants what a producer needs; the SDK's stream is then created and ingests.
+    const editor = callerAs(t.services, 'editor').caller;
+    await editor.grants.grantProducerAccess({ principalId, table });
+    await t.services.provisioner.settled();
+    expect((await viewer.grants.mayStream({ principalId, table })).allowed).toBe(true);
+    const stream = await open();
+    let last = -1n;
+    for (let i = 0; i < 10; i++)
+      last = await stream.ingestRecordOffset(JSON.stringify({ id: i, item: `p${i}` }));
+    await stream.waitForOffset(last);
+    await stream.close();
+    await node.close(500);
+    const delta = await openTable(join(nodeDir, 'tables/main/sales/orders'));
+    try {
+      const ids = (await delta.scan()).getChild('id')!.toArray() as BigInt64Array;
+      expect([...ids].map(Number).sort((a, b) => a - b)).toEqual(Array.from({ length: 10 }, (_, i) => i));
+    } finally {
+      await delta.close();
+    }
   });
 });

@@ -94,37 +94,52 @@ export function grantPrivilege(db: CatalogDb, actor: Actor, input: GrantInput): 
         `principal '${input.principalId}' already holds ${input.privilege} on ${securable.type} '${securable.name}'`,
       );
     }
-    const now = Date.now();
-    const row = {
-      id: randomUUID(),
-      principalId: input.principalId,
-      privilege: input.privilege,
-      securableType: securable.type,
-      securableId,
-      grantedBy: actor.principalId,
-      grantedAt: now,
-    };
-    tx.insert(Grants).values(row).run();
-    recordChange(
-      tx,
-      actor,
-      {
-        action: 'grant.add',
-        targetType: 'grant',
-        target: `${input.privilege} ${securable.type}:${securable.name}`,
-        details: { principalId: input.principalId, privilege: input.privilege, securable },
-      },
-      now,
-    );
-    return {
-      id: row.id,
-      principalId: row.principalId,
-      privilege: row.privilege,
-      securable,
-      grantedBy: row.grantedBy,
-      grantedAt: row.grantedAt,
-    };
+    return insertGrant(tx, actor, input, { id: securableId, securable }, {});
   });
+}
+
+/**
+ * Inserts one grant of `input.privilege` on the resolved `target` and its `grant.add` audit record (with
+ * `details` added), inside the caller's transaction. The caller checked the grant and that it is new.
+ */
+export function insertGrant(
+  tx: CatalogExecutor,
+  actor: Actor,
+  input: GrantInput,
+  target: { id: string; securable: Securable },
+  details: Record<string, unknown>,
+): GrantInfo {
+  const { securable } = target;
+  const now = Date.now();
+  const row = {
+    id: randomUUID(),
+    principalId: input.principalId,
+    privilege: input.privilege,
+    securableType: securable.type,
+    securableId: target.id,
+    grantedBy: actor.principalId,
+    grantedAt: now,
+  };
+  tx.insert(Grants).values(row).run();
+  recordChange(
+    tx,
+    actor,
+    {
+      action: 'grant.add',
+      targetType: 'grant',
+      target: `${input.privilege} ${securable.type}:${securable.name}`,
+      details: { principalId: input.principalId, privilege: input.privilege, securable, ...details },
+    },
+    now,
+  );
+  return {
+    id: row.id,
+    principalId: row.principalId,
+    privilege: row.privilege,
+    securable,
+    grantedBy: row.grantedBy,
+    grantedAt: row.grantedAt,
+  };
 }
 
 /**

@@ -8,6 +8,7 @@ export * from './grants.js';
 export * from './names.js';
 export * from './open-catalog.js';
 export * from './principals.js';
+export * from './producer-access.js';
 export * as schema from './schema.js';
 export * from './snapshot.js';
 export * from './tables.js';

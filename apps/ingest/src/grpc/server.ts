@@ -78,6 +78,7 @@ export const DEFAULT_LIMITS: Omit<StreamLimits, 'maxStreamsPerPrincipal'> = {
   maxStreams: 1024,
   handshakeTimeoutMs: ABUSE_TIMEOUTS.streamHandshakeMs,
   idleTimeoutMs: ABUSE_TIMEOUTS.streamIdleMs,
+  revokedStreamGraceMs: 10_000,
 };
 
 /**

@@ -58,6 +58,9 @@ export abstract class IngestSession<Request extends object> implements LiveStrea
   private failure: unknown;
   private settledWaiter: (() => void) | undefined;
   private drainTimer: NodeJS.Timeout | undefined;
+  /** Why a catalog change took this stream's right to write away (see `recheck`). */
+  private revoked: unknown;
+  private revokedTimer: NodeJS.Timeout | undefined;
 
   /**
    * @param label names the call in the log line of a failed end ('stream', 'flight DoPut').
@@ -109,6 +112,7 @@ export abstract class IngestSession<Request extends object> implements LiveStrea
           this.closeIdle(idleMs);
           break;
         }
+        if (this.revoked !== undefined) throw this.revoked;
         await this.accept(msg, signal);
         // Let go of the request (its buffer and a view per record) before waiting for the next one: kept in
         // this suspended function, every stream's last request stayed alive until the next one arrived.
@@ -362,6 +366,7 @@ export abstract class IngestSession<Request extends object> implements LiveStrea
 
   private close(): void {
     if (this.drainTimer !== undefined) clearTimeout(this.drainTimer);
+    if (this.revokedTimer !== undefined) clearTimeout(this.revokedTimer);
     this.endedResolve();
   }
 
@@ -404,12 +409,36 @@ export abstract class IngestSession<Request extends object> implements LiveStrea
     this.drainTimer.unref();
   }
 
+  /**
+   * Re-checks the stream against a new catalog snapshot. A stream that lost its right to write (revoked
+   * credential, disabled principal, lost grant, table gone) accepts no more requests: the next one it reads
+   * ends the call with the reason's status (UNAUTHENTICATED, PERMISSION_DENIED, NOT_FOUND) and words, after
+   * the acks of what it accepted before. A stream that sends nothing more is ended so within
+   * `revokedStreamGraceMs`.
+   *
+   * Why not end it at once: the official SDKs keep the server's status only for requests in flight. A stream
+   * ended while its producer is between requests is marked closed, and the producer's next call fails with a
+   * fixed "Stream closed" (SDK's `check_open`), the reason lost; refused at its next request, the producer's
+   * `flush`/`waitForOffset` fail with the reason, and the SDK stops retrying (the codes are final).
+   */
   recheck(view: CatalogView): void {
     if (this.principal === undefined || this.table === undefined || this.state === 'closing') return;
+    if (this.revoked !== undefined) return;
     try {
       assertStillWritable(view, this.principal, this.table.name);
     } catch (err) {
-      this.abort(err);
+      this.revoked = err;
+      this.ctx.log.info(
+        {
+          streamId: this.streamId,
+          table: this.table.name,
+          principal: this.principal.id,
+          reason: String(err),
+        },
+        'stream may no longer write: its next request ends it with the reason',
+      );
+      this.revokedTimer = setTimeout(() => this.abort(err), this.ctx.limits.revokedStreamGraceMs);
+      this.revokedTimer.unref();
     }
   }
 

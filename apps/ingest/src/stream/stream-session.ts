@@ -39,6 +39,11 @@ export interface StreamLimits {
   readonly handshakeTimeoutMs: number;
   /** An open stream that sends no request for this long is closed (status OK, see `IngestSession`); 0: never. */
   readonly idleTimeoutMs: number;
+  /**
+   * A live stream whose right to write a catalog change took away is ended (with the reason's status) at its
+   * next request, or after this long if it sends none (see `IngestSession.recheck`). Default 10 s.
+   */
+  readonly revokedStreamGraceMs: number;
 }
 
 /** Everything a stream handler uses. */

@@ -3,18 +3,19 @@
 import type { PrincipalInfo, SecurableType } from '@lakestream/catalog';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Banner, ErrorMessage, Loading } from '../../../src/ui/feedback';
+import { ErrorMessage, Loading } from '../../../src/ui/feedback';
 import { Panel } from '../../../src/ui/layout';
 import { PrincipalSelect, usePrincipalChoice } from '../../../src/ui/principal-select';
 import { SecurableFields } from '../../../src/ui/securable-fields';
 import { Badge } from '../../../src/ui/table';
 import { useTRPC } from '../../../src/ui/trpc';
 import { useDebounced } from '../../../src/ui/use-debounced';
+import { StreamVerdict } from './stream-verdict';
 
 /**
  * "Effective permissions — and why": every privilege a principal holds on a securable, each with the grant it
- * comes from and the reason in words (`grants.effective`); for a table also whether it may stream to it
- * (`grants.canWrite`, what ingest nodes decide).
+ * comes from and the reason in words (`grants.effective`); for a table also whether it may stream to it with
+ * the SDK (`StreamVerdict`: the token endpoint's check), with a fix for editors.
  */
 export function EffectivePermissions({
   principals,
@@ -34,10 +35,6 @@ export function EffectivePermissions({
   const effective = useQuery({
     ...trpc.grants.effective.queryOptions({ principalId: chosen, securable: { type, name: settledName } }),
     enabled: ready,
-  });
-  const canWrite = useQuery({
-    ...trpc.grants.canWrite.queryOptions({ principalId: chosen, table: settledName }),
-    enabled: ready && type === 'table',
   });
 
   return (
@@ -72,14 +69,7 @@ export function EffectivePermissions({
           <Loading what="permissions" />
         ) : (
           <div className="space-y-3">
-            {type === 'table' && canWrite.data !== undefined ? (
-              <Banner tone={canWrite.data.allowed ? 'success' : 'warning'}>
-                <strong>
-                  {canWrite.data.allowed ? 'May stream to this table.' : 'May not stream to this table.'}
-                </strong>{' '}
-                {canWrite.data.reason}
-              </Banner>
-            ) : null}
+            {type === 'table' ? <StreamVerdict principalId={chosen} table={settledName} /> : null}
             {effective.data.length === 0 ? (
               <p className="text-sm text-zinc-600 dark:text-zinc-400">
                 No privileges here: no grant on {type} &apos;{settledName}&apos; or above it.

@@ -25,7 +25,7 @@ export function GrantsView() {
     <>
       <PageHeader
         title="Grants"
-        description="Who may do what where. A privilege on a catalog or schema is inherited by everything in it; MANAGE implies every privilege grantable where it is granted. Writing to a table needs MODIFY plus USE_CATALOG and USE_SCHEMA."
+        description="Who may do what where. A privilege on a catalog or schema is inherited by everything in it; MANAGE implies every privilege grantable where it is granted. Streaming to a table with the SDK needs USE_CATALOG, USE_SCHEMA, SELECT and MODIFY (its token request asks for all four): “Grant producer access” below grants them at once."
       />
       <div className="space-y-4">
         <GrantForm principals={principals.data ?? []} initialType={initialType} initialName={initialName} />

@@ -200,6 +200,39 @@ describe('principals, credentials, grants and audit routers', () => {
     await expect(as(null).credentials.list()).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
   });
 
+  it('grants: "may stream" is what the SDK token request needs; "grant producer access" fixes it (editors only, audited)', async () => {
+    const svc = await as('admin').principals.createServicePrincipal({ name: 'producer' });
+    const editor = as('editor');
+    const viewer = as('viewer');
+    const table = 'main.sales.orders';
+    await editor.grants.grant({
+      principalId: svc.id,
+      privilege: 'MODIFY',
+      securable: { type: 'table', name: table },
+    });
+    const before = await viewer.grants.mayStream({ principalId: svc.id, table });
+    expect(before).toMatchObject({
+      allowed: false,
+      fixable: true,
+      missing: [
+        "USE_CATALOG on catalog 'main'",
+        "USE_SCHEMA on schema 'main.sales'",
+        `SELECT on table '${table}'`,
+      ],
+    });
+    await expect(viewer.grants.grantProducerAccess({ principalId: svc.id, table })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    const added = await editor.grants.grantProducerAccess({ principalId: svc.id, table });
+    expect(added.map((g) => g.privilege)).toEqual(['USE_CATALOG', 'USE_SCHEMA', 'SELECT']);
+    expect(await viewer.grants.mayStream({ principalId: svc.id, table })).toMatchObject({ allowed: true });
+    const audit = await as('admin').audit.list({});
+    expect(audit.filter((e) => e.details.producerAccess === table)).toHaveLength(3);
+    await expect(
+      editor.grants.grantProducerAccess({ principalId: svc.id, table: 'main.sales.nope' }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
   it('grants: editors grant and revoke, everyone signed in reads effective permissions with reasons', async () => {
     const svc = await as('admin').principals.createServicePrincipal({ name: 'producer' });
     const editor = as('editor');

@@ -3,7 +3,9 @@ import {
   canWrite,
   effectivePermissions,
   grantPrivilege,
+  grantProducerAccess,
   listGrants,
+  mayStream,
   PRIVILEGES,
   revokePrivilege,
   SECURABLE_TYPES,
@@ -44,6 +46,26 @@ export const grantsRouter = createTRPCRouter({
   effective: authedProcedure
     .input(z.object({ principalId: z.string().min(1), securable }))
     .query(({ ctx, input }) => effectivePermissions(ctx.services.db, input.principalId, input.securable)),
+
+  /**
+   * Grants a principal everything a producer needs on a table (USE_CATALOG, USE_SCHEMA, SELECT, MODIFY; those
+   * it lacks), in one audited transaction (editor). Returns the grants added.
+   */
+  grantProducerAccess: editorProcedure
+    .input(z.object({ principalId: z.string().min(1), table: z.string().min(1).max(800) }))
+    .mutation(({ ctx, input }) => {
+      const added = grantProducerAccess(ctx.services.db, ctx.actor, input);
+      if (added.length > 0) provisionAfterChange(ctx);
+      return added;
+    }),
+
+  /**
+   * Whether a principal may stream to a table with the official SDKs, and why: the token endpoint's check of
+   * what the SDK's token request asks for (USE_CATALOG, USE_SCHEMA, SELECT, MODIFY), each missing one named once.
+   */
+  mayStream: authedProcedure
+    .input(z.object({ principalId: z.string().min(1), table: z.string().min(1).max(800) }))
+    .query(({ ctx, input }) => mayStream(ctx.services.db, input.principalId, input.table)),
 
   /** Whether a principal may write to a table, and why (what ingest nodes will decide). */
   canWrite: authedProcedure
