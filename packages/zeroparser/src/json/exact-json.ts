@@ -30,8 +30,6 @@ export function isInexactInteger(value: number): boolean {
   return Number.isInteger(value) && !Number.isSafeInteger(value);
 }
 
-const NUMBER = /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-
 /** The index just past the JSON string token that opens at `start` (a `"`). */
 function stringEnd(text: string, start: number): number {
   let quote = text.indexOf('"', start + 1);
@@ -45,6 +43,32 @@ function stringEnd(text: string, start: number): number {
 
 function isWhitespace(code: number): boolean {
   return code === 32 || code === 10 || code === 13 || code === 9;
+}
+
+/** The index just past the number token that starts at `start`: its characters are `-+.eE` and digits. */
+function numberEnd(text: string, start: number): number {
+  let end = start + 1;
+  for (;;) {
+    const code = text.charCodeAt(end);
+    if (
+      (code >= 48 && code <= 57) ||
+      code === 46 ||
+      code === 101 ||
+      code === 69 ||
+      code === 43 ||
+      code === 45
+    ) {
+      end++;
+    } else {
+      return end;
+    }
+  }
+}
+
+/** The string token `text[start, end)` (quotes included) as a string: sliced, unless it has escapes. */
+function stringValue(text: string, start: number, end: number): string {
+  const token = text.slice(start, end);
+  return token.includes('\\') ? (JSON.parse(token) as string) : token.slice(1, -1);
 }
 
 type Container = unknown[] | Record<string, unknown>;
@@ -74,7 +98,7 @@ export function parseJsonExactly(text: string): unknown {
   const readKey = () => {
     skipWhitespace();
     const end = stringEnd(text, pos);
-    const key = JSON.parse(text.slice(pos, end)) as string;
+    const key = stringValue(text, pos, end);
     pos = end;
     skipWhitespace();
     pos++; // ':'
@@ -98,8 +122,7 @@ export function parseJsonExactly(text: string): unknown {
       value = code === 123 ? {} : [];
     } else if (code === 34 /* " */) {
       const end = stringEnd(text, pos);
-      const token = text.slice(pos, end);
-      value = token.includes('\\') ? JSON.parse(token) : token.slice(1, -1);
+      value = stringValue(text, pos, end);
       pos = end;
     } else if (code === 116 /* t */) {
       value = true;
@@ -111,11 +134,11 @@ export function parseJsonExactly(text: string): unknown {
       value = null;
       pos += 4;
     } else {
-      NUMBER.lastIndex = pos;
-      const token = NUMBER.exec(text)![0];
+      const end = numberEnd(text, pos);
+      const token = text.slice(pos, end);
       const number = Number(token);
       value = isInexactInteger(number) ? new ExactNumber(token, number) : number;
-      pos += token.length;
+      pos = end;
     }
     // The value is complete: put it in its container, closing every container it completes.
     for (;;) {
