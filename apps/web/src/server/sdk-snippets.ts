@@ -1,4 +1,5 @@
 import type { DeltaStructType, DeltaType } from '@lakestream/catalog';
+import { unitsOf } from './temporal-units';
 
 /** Code to start producing to a table, per SDK language. */
 export interface SdkSnippets {
@@ -27,6 +28,16 @@ function sampleRecord(schema: DeltaStructType): Record<string, unknown> {
   return Object.fromEntries(schema.fields.map((f) => [f.name, sample(f.type)]));
 }
 
+/** `at: microseconds since …` for every date and timestamp column of `schema` (struct fields by path). */
+function unitNotes(schema: DeltaStructType, prefix = ''): string[] {
+  return schema.fields.flatMap((f) => {
+    const path = `${prefix}${f.name}`;
+    if (typeof f.type !== 'string' && f.type.type === 'struct') return unitNotes(f.type, `${path}.`);
+    const units = unitsOf(f.type);
+    return units === undefined ? [] : [`${path}: ${units}`];
+  });
+}
+
 /**
  * SDK snippets for table `tableName`: the official Zerobus SDKs pointed at this deployment (`endpoint`, the
  * ingest node; `workspaceUrl`, the console, which serves `/oidc/v1/token`), a JSON stream and one example
@@ -40,6 +51,12 @@ export function sdkSnippets(
 ): SdkSnippets {
   const record = JSON.stringify(sampleRecord(schema));
   const q = JSON.stringify;
+  // The units of the record's date and timestamp numbers, as comment lines (`//` or `#`) before it.
+  const notes = unitNotes(schema);
+  const units = (mark: string) =>
+    notes.length === 0
+      ? ''
+      : `${mark} Dates and timestamps are numbers:\n${notes.map((n) => `${mark}   ${n}\n`).join('')}`;
   const typescript = `import { createRequire } from 'node:module';
 
 // The official SDK's native binding (see apps/ingest/README.md).
@@ -53,7 +70,7 @@ const stream = await sdk.createStream(
   process.env.LAKESTREAM_CLIENT_SECRET,
   { recordType: RecordType.Json },
 );
-const offset = await stream.ingestRecordOffset(JSON.stringify(${record}));
+${units('//')}const offset = await stream.ingestRecordOffset(JSON.stringify(${record}));
 await stream.waitForOffset(offset);
 await stream.close();
 `;
@@ -68,7 +85,7 @@ stream = sdk.create_stream(
     TableProperties(${q(tableName)}),
     StreamConfigurationOptions(record_type=RecordType.JSON),
 )
-stream.ingest_record(json.dumps(${record}))
+${units('#')}stream.ingest_record(json.dumps(${record}))
 stream.flush()
 stream.close()
 `;
@@ -80,7 +97,7 @@ let options = StreamConfigurationOptions { record_type: RecordType::Json, ..Defa
 let mut stream = sdk
     .create_stream(table, std::env::var("LAKESTREAM_CLIENT_ID")?, std::env::var("LAKESTREAM_CLIENT_SECRET")?, Some(options))
     .await?;
-stream.ingest_record(${q(record)}.to_string()).await?.await?;
+${units('//')}stream.ingest_record(${q(record)}.to_string()).await?.await?;
 stream.close().await?;
 `;
   return { typescript, python, rust };
