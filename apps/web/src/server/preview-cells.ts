@@ -1,4 +1,20 @@
 import type { DeltaType } from '@lakestream/delta';
+import {
+  type Data,
+  type DataType,
+  DateUnit,
+  Field,
+  Int32,
+  Int64,
+  List,
+  Map_,
+  makeVector,
+  Struct,
+  TimeUnit,
+  Type,
+  type Vector,
+} from 'apache-arrow';
+import { isoDateFromDays, isoTimestampFromMicros } from './iso-time';
 
 /** One cell of a table preview, as JSON carries it. */
 export type PreviewCell = string | number | boolean | null;
@@ -16,15 +32,45 @@ function decimalText(unscaled: string, scale: number): string {
 }
 
 /**
- * A timestamp as ISO-8601 UTC: apache-arrow reads microsecond timestamps as (fractional) milliseconds; the
- * microseconds are shown when there are any (`…20.123456Z`), else JavaScript's millisecond form.
+ * The Arrow type whose values `get` gives exactly: a µs timestamp as Int64 (its bigint µs, where apache-arrow
+ * would give float milliseconds) and a day date as Int32 (its days); nested types with their children so.
  */
-function timestampText(ms: number): string {
-  const micros = Math.round(ms * 1000);
-  const whole = Math.floor(micros / 1000);
-  const rest = micros - whole * 1000;
-  const iso = new Date(whole).toISOString();
-  return rest === 0 ? iso : `${iso.slice(0, -1)}${String(rest).padStart(3, '0')}Z`;
+function exactType(type: DataType): DataType {
+  const field = (f: Field) => new Field(f.name, exactType(f.type), f.nullable, f.metadata);
+  switch (type.typeId) {
+    case Type.Timestamp:
+      return (type as DataType & { unit: TimeUnit }).unit === TimeUnit.MICROSECOND ? new Int64() : type;
+    case Type.Date:
+      return (type as DataType & { unit: DateUnit }).unit === DateUnit.DAY ? new Int32() : type;
+    case Type.Struct:
+      return new Struct((type as Struct).children.map(field));
+    case Type.List:
+      return new List(field((type as List).children[0]!));
+    case Type.Map:
+      return new Map_(field((type as Map_).children[0]!) as Field<never>, (type as Map_).keysSorted);
+    default:
+      return type;
+  }
+}
+
+/** The same data with `exactType`s: the buffers are shared, only the types change. */
+function exactData(data: Data): Data {
+  return data.clone(
+    exactType(data.type),
+    data.offset,
+    data.length,
+    data.nullCount,
+    undefined,
+    data.children.map(exactData),
+  );
+}
+
+/**
+ * A column as the preview reads it: the same values, but its timestamps (nested ones too) read as bigint µs
+ * and its dates as days, so that `toPreviewCell` shows them exactly.
+ */
+export function exactVector(vector: Vector): Vector {
+  return makeVector(vector.data.map(exactData));
 }
 
 /** A float that JSON cannot hold as a number (NaN, ±Infinity) as its name. */
@@ -48,11 +94,11 @@ function scalar(value: unknown, type: string): PreviewCell {
       return floatValue(value as number);
     case 'binary':
       return Buffer.from(value as Uint8Array).toString('base64');
-    case 'date':
-      return new Date(value as number).toISOString().slice(0, 10);
+    case 'date': // days, from `exactVector`
+      return isoDateFromDays(value as number);
     case 'timestamp':
-    case 'timestamp_ntz':
-      return timestampText(value as number);
+    case 'timestamp_ntz': // bigint µs, from `exactVector`
+      return isoTimestampFromMicros(value as bigint);
   }
   const decimal = DECIMAL.exec(type);
   if (decimal !== null) return decimalText(String(value), Number(decimal[2]));
@@ -75,9 +121,10 @@ function toJson(value: unknown, type: DeltaType): Json {
 }
 
 /**
- * One value read from a Delta table (as apache-arrow returns it) as a preview cell, by its Delta type: int64
- * and decimals as exact decimal text, timestamps as ISO-8601 UTC, dates as `YYYY-MM-DD`, binary as base64,
- * NaN and ±Infinity as their names, structs, arrays and maps as JSON text (with the same rules inside).
+ * One value read from a Delta table (from a column read through `exactVector`: timestamps as bigint µs, dates
+ * as days) as a preview cell, by its Delta type: int64 and decimals as exact decimal text, timestamps as
+ * exact ISO-8601 UTC (`isoTimestampFromMicros`), dates as `YYYY-MM-DD`, binary as base64, NaN and ±Infinity
+ * as their names, structs, arrays and maps as JSON text (with the same rules inside).
  */
 export function toPreviewCell(value: unknown, type: DeltaType): PreviewCell {
   if (value === null || value === undefined) return null;

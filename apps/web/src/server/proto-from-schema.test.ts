@@ -38,8 +38,8 @@ message AllTypes {
   optional double d = 7;
   optional bool ok = 8;
   optional bytes raw = 9;
-  optional int32 day = 10;
-  optional int64 at = 11;
+  optional int32 day = 10; // days since 1970-01-01
+  optional int64 at = 11; // microseconds since 1970-01-01T00:00:00Z (UTC)
   optional uint64 u64 = 12;
 }
 `);
@@ -103,6 +103,35 @@ message Orders {
       lines: [{ sku: 'x', qty: 2 }],
       attrs: { a: 1 },
     });
+  });
+
+  it('says the unit of every date and timestamp: in structs, arrays and maps too', () => {
+    const proto = protoFromSchema(
+      'main.sales.events',
+      schemaOf([
+        { name: 'at', type: 'timestamp', nullable: false },
+        { name: 'inner', type: { type: 'struct', fields: [{ name: 'day', type: 'date' }] } },
+        { name: 'ats', type: { type: 'array', elementType: 'timestamp' } },
+        { name: 'by_day', type: { type: 'map', keyType: 'date', valueType: 'timestamp' } },
+        { name: 'n', type: 'long' },
+      ]),
+    );
+    expect(proto).toBe(`syntax = "proto2";
+
+// Records of table main.sales.events.
+message Events {
+  required int64 at = 1; // microseconds since 1970-01-01T00:00:00Z (UTC)
+  optional Inner inner = 2;
+  repeated int64 ats = 3; // each element: microseconds since 1970-01-01T00:00:00Z (UTC)
+  map<int32, int64> by_day = 4; // keys: days since 1970-01-01; values: microseconds since 1970-01-01T00:00:00Z (UTC)
+  optional int64 n = 5;
+
+  message Inner {
+    optional int32 day = 1; // days since 1970-01-01
+  }
+}
+`);
+    expect(() => protobuf.parse(proto)).not.toThrow();
   });
 
   it('names colliding nested messages apart', () => {

@@ -1,4 +1,5 @@
 import type { DeltaStructField, DeltaStructType, DeltaType } from '@lakestream/catalog';
+import { unitsOf } from './temporal-units';
 
 /** A table schema that has no protobuf form under the Zerobus conventions (the message says which column). */
 export class ProtoSchemaError extends Error {
@@ -47,6 +48,8 @@ export interface ProtoField {
   readonly type: string;
   /** For a map: its key's scalar type (the value's type is `type`) and the entry message protoc makes for it. */
   readonly map?: { readonly keyType: string; readonly entryName: string };
+  /** The unit of a date or timestamp's integer (`days since 1970-01-01`), rendered as a trailing comment. */
+  readonly comment?: string;
 }
 
 /** A generated message: its fields in column order and the messages nested in it (for struct columns). */
@@ -114,9 +117,11 @@ function build(name: string, columns: readonly DeltaStructField[], path: string)
     }
     const number = index + 1; // field numbers follow column position + 1 (spec: type conventions)
     const type = column.type;
+    const units = unitsOf(type);
+    const comment = units === undefined ? {} : { comment: units };
     if (typeof type !== 'string' && type.type === 'array') {
       const element = valueType(type.elementType, column.name, `${at}.element`, 'an array element');
-      fields.push({ name: column.name, number, label: 'repeated', type: element });
+      fields.push({ name: column.name, number, label: 'repeated', type: element, ...comment });
     } else if (typeof type !== 'string' && type.type === 'map') {
       const key = typeof type.keyType === 'string' ? scalar(type.keyType, `${at}.key`) : undefined;
       if (key === undefined || !MAP_KEYS.has(key)) {
@@ -131,6 +136,7 @@ function build(name: string, columns: readonly DeltaStructField[], path: string)
         label: 'repeated',
         type: value,
         map: { keyType: key, entryName: mapEntryName(column.name) },
+        ...comment,
       });
     } else {
       const proto = valueType(type, column.name, at, 'a column');
@@ -139,6 +145,7 @@ function build(name: string, columns: readonly DeltaStructField[], path: string)
         number,
         label: column.nullable ? 'optional' : 'required',
         type: proto,
+        ...comment,
       });
     }
   });
@@ -148,9 +155,10 @@ function build(name: string, columns: readonly DeltaStructField[], path: string)
 function render(message: ProtoMessage, indent: string): string[] {
   const inner = `${indent}  `;
   const line = (f: ProtoField) =>
-    f.map === undefined
+    (f.map === undefined
       ? `${inner}${f.label} ${f.type} ${f.name} = ${f.number};`
-      : `${inner}map<${f.map.keyType}, ${f.type}> ${f.name} = ${f.number};`;
+      : `${inner}map<${f.map.keyType}, ${f.type}> ${f.name} = ${f.number};`) +
+    (f.comment === undefined ? '' : ` // ${f.comment}`);
   return [
     `${indent}message ${message.name} {`,
     ...message.fields.map(line),
@@ -173,7 +181,8 @@ export function protoMessageFromSchema(tableName: string, schema: DeltaStructTyp
  * The proto2 definition of records for table `tableName` with schema `schema`, following the Zerobus
  * conventions: one message named after the table (`main.sales.orders` → `Orders`), fields numbered by column
  * position + 1, nullable columns `optional` and NOT NULL ones `required`, arrays `repeated`, maps `map<K, V>`,
- * structs nested messages (named after their column). Throws `ProtoSchemaError` naming the column for a type
+ * structs nested messages (named after their column); a date or timestamp field says its unit in a comment
+ * (`int32` days since 1970-01-01, `int64` microseconds since 1970-01-01T00:00:00Z). Throws `ProtoSchemaError` naming the column for a type
  * without a protobuf form: a decimal other than decimal(20,0), an array of arrays or maps, a map with a
  * non-scalar key, a column name that is no protobuf identifier.
  */

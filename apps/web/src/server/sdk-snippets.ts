@@ -4,6 +4,7 @@ import {
   CLIENT_SECRET_VARIABLE,
   TYPESCRIPT_SDK_PACKAGE,
 } from '../sdk-credential-variables';
+import { unitsOf } from './temporal-units';
 
 /** Code to start producing to a table, per SDK language. */
 export interface SdkSnippets {
@@ -49,6 +50,16 @@ function rustString(text: string): string {
   return text.includes('"#') ? JSON.stringify(text) : `r#"${text}"#`;
 }
 
+/** `at: microseconds since …` for every date and timestamp column of `schema` (struct fields by path). */
+function unitNotes(schema: DeltaStructType, prefix = ''): string[] {
+  return schema.fields.flatMap((f) => {
+    const path = `${prefix}${f.name}`;
+    if (typeof f.type !== 'string' && f.type.type === 'struct') return unitNotes(f.type, `${path}.`);
+    const units = unitsOf(f.type);
+    return units === undefined ? [] : [`${path}: ${units}`];
+  });
+}
+
 /**
  * SDK snippets for table `tableName`: the official Zerobus SDKs pointed at this deployment (`endpoint`, the
  * ingest node; `workspaceUrl`, the console, which serves `/oidc/v1/token`), a JSON stream and one example
@@ -66,6 +77,12 @@ export function sdkSnippets(
   const record = sampleRecord(schema);
   const json = JSON.stringify(record);
   const q = JSON.stringify;
+  // The units of the record's date and timestamp numbers, as comment lines (`//` or `#`) before it.
+  const notes = unitNotes(schema);
+  const units = (mark: string) =>
+    notes.length === 0
+      ? ''
+      : `${mark} Dates and timestamps are numbers:\n${notes.map((n) => `${mark}   ${n}\n`).join('')}`;
   const id = CLIENT_ID_VARIABLE;
   const secret = CLIENT_SECRET_VARIABLE;
   const typescript = `import { RecordType, ZerobusSdk } from '${TYPESCRIPT_SDK_PACKAGE}';
@@ -79,7 +96,7 @@ const sdk = new ZerobusSdk(${q(endpoint)}, ${q(workspaceUrl)});
 const stream = await sdk.createStream({ tableName: ${q(tableName)} }, clientId, clientSecret, {
   recordType: RecordType.Json,
 });
-const offset = await stream.ingestRecordOffset(JSON.stringify(${json}));
+${units('//')}const offset = await stream.ingestRecordOffset(JSON.stringify(${json}));
 await stream.waitForOffset(offset);
 await stream.close();
 `;
@@ -94,7 +111,7 @@ stream = sdk.create_stream(
     os.environ["${secret}"],
     TableProperties(${q(tableName)}),
 )
-try:
+${units('#')}try:
     stream.ingest_record_offset(${pythonLiteral(record)})
     stream.flush()
 finally:
@@ -113,7 +130,7 @@ let mut stream = sdk
     .json()
     .build()
     .await?;
-let offset = stream.ingest_record_offset(JsonString(${rustString(json)}.to_string())).await?;
+${units('//')}let offset = stream.ingest_record_offset(JsonString(${rustString(json)}.to_string())).await?;
 stream.wait_for_offset(offset).await?;
 stream.close().await?;
 `;

@@ -1,4 +1,4 @@
-import { type PreviewCell, toPreviewCell } from './preview-cells';
+import { exactVector, type PreviewCell, toPreviewCell } from './preview-cells';
 import { withDeltaTable } from './with-delta-table';
 
 /** The newest rows of a table. */
@@ -29,7 +29,10 @@ export async function readTablePreview(location: string, limit: number): Promise
       const columns = fields.map((f) => f.name);
       if (limit === 0) return { exists: true, version: snapshot.version, columns, rows: [] };
       const data = await table.scan({ version: snapshot.version, limit, tail: true });
-      const vectors = fields.map((f) => data.getChild(f.name));
+      const vectors = fields.map((f) => {
+        const vector = data.getChild(f.name);
+        return vector === null ? null : exactVector(vector);
+      });
       const rows: PreviewCell[][] = [];
       for (let i = 0; i < data.numRows; i++) {
         rows.push(fields.map((f, c) => toPreviewCell(vectors[c]?.get(i), f.type)));

@@ -1,6 +1,7 @@
 import { type DataType, Field, type List, type Map_, Struct, Type } from 'apache-arrow';
 import { SchemaError } from '../errors.js';
 import type { ColumnBuilder } from './column-builder.js';
+import { ExactNumber } from './exact-json.js';
 import { ListBuilder } from './list-builder.js';
 import { compileMapKey, compileScalar } from './scalar-converters.js';
 import { StructBuilder } from './struct-builder.js';
@@ -51,13 +52,20 @@ export function compileRecordPlan(fields: readonly Field[], options: PlanOptions
   return {
     root,
     writeRecord(value) {
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      if (!isJsonObject(value)) {
         throw typeMismatch('a JSON object (one record, its keys the column names)', value);
       }
       walk(value, 1);
       root.appendValid();
     },
   };
+}
+
+/** A JSON object: not an array, nor a number `parseJsonExactly` kept as text. */
+function isJsonObject(value: unknown): value is object {
+  return (
+    typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof ExactNumber)
+  );
 }
 
 function compileColumn(field: Field, path: string, options: PlanOptions): ColumnConverter {
@@ -96,8 +104,7 @@ function compileStruct(field: Field<Struct>, path: string, options: PlanOptions)
     nullable: field.nullable,
     acceptsAbsent: field.nullable,
     write(value, depth) {
-      if (typeof value !== 'object' || Array.isArray(value))
-        throw typeMismatch(`a JSON object (struct)`, value);
+      if (!isJsonObject(value)) throw typeMismatch(`a JSON object (struct)`, value);
       if (depth > options.recursionLimit) throw recursionFailure(depth, options);
       walk(value as object, depth);
       builder.appendValid();
@@ -232,7 +239,7 @@ function compileMap(field: Field<Map_>, path: string, options: PlanOptions): Col
     nullable: field.nullable,
     acceptsAbsent: true,
     write(value, depth) {
-      if (typeof value !== 'object' || Array.isArray(value)) throw typeMismatch('a JSON object (map)', value);
+      if (!isJsonObject(value)) throw typeMismatch('a JSON object (map)', value);
       if (depth > options.recursionLimit) throw recursionFailure(depth, options);
       let name = '';
       try {

@@ -605,7 +605,7 @@ describe('one test per error code', () => {
     expect(values(batch, 'inner').map(plain)).toEqual([{ x: 2 }]);
   });
 
-  it('OUT_OF_RANGE for integers beyond their type, and 64-bit numbers beyond 2^53', () => {
+  it('OUT_OF_RANGE for integers beyond their type, quoting the number as sent', () => {
     expectError(errorOf(schema, [good, '{"i32": 2147483648}']), {
       code: 'OUT_OF_RANGE',
       recordIndex: 1,
@@ -618,17 +618,18 @@ describe('one test per error code', () => {
       fieldPath: 'u32',
       detail: /out of range for uint32/,
     });
-    expectError(errorOf(schema, ['{"i64": 9007199254740993}']), {
+    expectError(errorOf(schema, [good, '{"i64": 9223372036854775808}']), {
       code: 'OUT_OF_RANGE',
-      recordIndex: 0,
+      recordIndex: 1,
       fieldPath: 'i64',
-      detail: /send it as a string/,
+      detail:
+        /^9223372036854775808 is out of range for int64 \(-9223372036854775808 to 9223372036854775807\)$/,
     });
     expectError(errorOf(schema, ['{"ts": 1e300}']), {
       code: 'OUT_OF_RANGE',
       recordIndex: 0,
       fieldPath: 'ts',
-      detail: /send it as a string/,
+      detail: /^1e300 is out of range for timestamp/,
     });
     expectError(errorOf(schema, ['{"i64": "9223372036854775808"}']), {
       code: 'OUT_OF_RANGE',
@@ -811,5 +812,111 @@ describe('schemas and options', () => {
     expect(() => createJsonParser(schema, { maxRecordBytes: 1.5 })).toThrowError(
       /maxRecordBytes must be a positive/,
     );
+  });
+});
+
+describe('integers beyond ±2^53 as JSON numbers (what Python, Go and Java send for an int64)', () => {
+  const schema = new Schema([
+    field('i64', new Int64()),
+    field('u64', new Uint64()),
+    field('ts', new TimestampMicrosecond('UTC')),
+    field('i32', new Int32()),
+    field('d', new DateDay()),
+    field('f64', new Float64()),
+    field('s', new Utf8()),
+    field('inner', structOf(field('x', new Int64()), field('y', new Float64()))),
+    field('list', listOf(new Int64())),
+    field('map', mapOf(new Utf8(), new Uint64())),
+  ]);
+
+  it('land exactly in BIGINT, unsigned and TIMESTAMP (µs) columns, at the ends of their ranges', () => {
+    const batch = createJsonParser(schema).decodeBatch([
+      '{"i64": 9223372036854775807, "u64": 18446744073709551615, "ts": 253402300799999999}',
+      '{"i64": -9223372036854775808, "u64": 9007199254740993, "ts": -62135596800000000}',
+      '{"i64": 9007199254740993, "u64": 9007199254740992, "ts": -11676096000000001}',
+      '{"i64": -9007199254740993, "u64": 12345678901234567890, "ts": 9007199254740993}',
+      '{"i64": 1, "u64": 2, "ts": -1}',
+      '{"i64": 1.8e18, "u64": 18446744073709551615.000, "ts": 2.53402300799999999e17}',
+    ]);
+    expect(values(batch, 'i64')).toEqual([
+      9223372036854775807n,
+      -9223372036854775808n,
+      9007199254740993n,
+      -9007199254740993n,
+      1n,
+      1800000000000000000n,
+    ]);
+    expect(values(batch, 'u64')).toEqual([
+      18446744073709551615n,
+      9007199254740993n,
+      9007199254740992n,
+      12345678901234567890n,
+      2n,
+      18446744073709551615n,
+    ]);
+    // 9999-12-31T23:59:59.999999Z, 0001-01-01T00:00:00Z, 1599-12-31T23:59:59.999999Z, 2255-06-05…, -1 µs.
+    expect(micros(batch, 'ts')).toEqual([
+      253402300799999999n,
+      -62135596800000000n,
+      -11676096000000001n,
+      9007199254740993n,
+      -1n,
+      253402300799999999n,
+    ]);
+  });
+
+  it('leave the other columns of the record as JSON.parse gives them', () => {
+    const record =
+      '{"s": "caf\\u00e9 \\"q\\"", "f64": 18446744073709551617, "d": -719162, "i32": -7, ' +
+      '"inner": {"x": -9223372036854775807, "y": 0.1}, "list": [1, 9007199254740995, -2], ' +
+      '"map": {"10": 18446744073709551614, "a": null, "b": 3}, "i64": 9007199254740993}';
+    const batch = decodeOne(schema, record);
+    expect(values(batch, 'i64')).toEqual([9007199254740993n]);
+    expect(values(batch, 's')).toEqual(['café "q"']);
+    expect(values(batch, 'f64')).toEqual([Number(18446744073709551617n)]);
+    expect(values(batch, 'i32')).toEqual([-7]);
+    expect(values(batch, 'inner').map(plain)).toEqual([{ x: -9223372036854775807n, y: 0.1 }]);
+    expect(values(batch, 'list').map(plain)).toEqual([[1n, 9007199254740995n, -2n]]);
+    expect(values(batch, 'map').map(plain)).toEqual([{ '10': 18446744073709551614n, a: null, b: 3n }]);
+    expect(
+      createJsonParser(schema, { unknownFields: 'ignore' }).decodeBatch([
+        '{"other": [[{"deep": 1e30}]], "__proto__": 5, "i64": 9007199254740993}',
+      ]).numRows,
+    ).toBe(1);
+  });
+
+  it('fail OUT_OF_RANGE beyond the column, quoting the number exactly as sent, with record and field', () => {
+    const cases: [string, string, RegExp][] = [
+      ['{"i64": -9223372036854775809}', 'i64', /^-9223372036854775809 is out of range for int64 \(/],
+      ['{"u64": 18446744073709551616}', 'u64', /^18446744073709551616 is out of range for uint64 \(0 to /],
+      ['{"u64": -9007199254740993}', 'u64', /^-9007199254740993 is out of range for uint64/],
+      ['{"ts": 9223372036854775808}', 'ts', /^9223372036854775808 is out of range for timestamp/],
+      ['{"i32": 99999999999999999999}', 'i32', /^99999999999999999999 is out of range for int32/],
+      ['{"d": -9007199254740993}', 'd', /^-9007199254740993 is out of range for date/],
+      ['{"inner": {"x": 1e19}}', 'inner.x', /^1e19 is out of range for int64/],
+      ['{"list": [1, 9223372036854775808]}', 'list[1]', /^9223372036854775808 is out of range for int64/],
+      ['{"map": {"k": 1E400}}', 'map["k"]', /^expected a uint64 .*, found the number Infinity$/],
+    ];
+    for (const [record, fieldPath, detail] of cases) {
+      expectError(errorOf(schema, ['{"i64": 1}', record]), {
+        code: fieldPath === 'map["k"]' ? 'TYPE_MISMATCH' : 'OUT_OF_RANGE',
+        recordIndex: 1,
+        fieldPath,
+        detail,
+      });
+    }
+  });
+
+  it('fail TYPE_MISMATCH quoting the number as sent where it is not an integer or not wanted', () => {
+    const cases: [string, string, RegExp][] = [
+      ['{"i64": 9007199254740993.5}', 'i64', /^expected an int64 .*, found the number 9007199254740993\.5$/],
+      ['{"s": 9007199254740993}', 's', /^expected a string, found the number 9007199254740993$/],
+      ['{"inner": 12345678901234567890}', 'inner', /found the number 12345678901234567890$/],
+      ['{"map": 12345678901234567890}', 'map', /found the number 12345678901234567890$/],
+      ['12345678901234567890', '', /found the number 12345678901234567890$/],
+    ];
+    for (const [record, fieldPath, detail] of cases) {
+      expectError(errorOf(schema, [record]), { code: 'TYPE_MISMATCH', recordIndex: 0, fieldPath, detail });
+    }
   });
 });

@@ -2,6 +2,7 @@ import { RecordBatch, type Schema } from 'apache-arrow';
 import { DecodeError } from '../errors.js';
 import { DEFAULT_MAX_RECORD_BYTES, DEFAULT_RECURSION_LIMIT, type JsonParserOptions } from '../options.js';
 import { compileRecordPlan } from './compile-plan.js';
+import { NEEDS_EXACT_NUMBERS, parseJsonExactly } from './exact-json.js';
 import { describeValue, ValueFailure } from './value-failure.js';
 
 /** Decodes batches of Zerobus JSON records into Arrow record batches of one schema. */
@@ -31,16 +32,24 @@ function invalidJson(error: unknown, text: string, recordIndex: number): DecodeE
   return new DecodeError('INVALID_JSON', recordIndex, '', offset, `not valid JSON: ${message}`);
 }
 
+/** The `DecodeError` of record `index` for what its walk threw; anything but a `ValueFailure` is a bug. */
+function failure(error: unknown, index: number): DecodeError {
+  if (error instanceof ValueFailure) return new DecodeError(error.code, index, error.path, -1, error.detail);
+  throw error === NEEDS_EXACT_NUMBERS ? new Error('a number was inexact after parseJsonExactly') : error;
+}
+
 /**
  * Creates a parser of JSON records (the Zerobus `JSON` record type: one JSON object per record, its keys
  * the column names) into `RecordBatch`es with exactly `schema`, the schema the protobuf parser produces for
  * the same table. The schema is compiled once; each record is `JSON.parse`d and walked by the compiled plan
  * into typed-array column builders. A bad record never affects the others: its rows are truncated away.
+ * Numbers are exact: a record whose integer column meets a number `JSON.parse` may have rounded (an integer
+ * at or beyond ±2^53) is walked again from `parseJsonExactly`, which keeps such numbers as sent.
  *
  * | Arrow type | accepted JSON | fails with |
  * |---|---|---|
  * | Int32, Uint32 | an integer number in range | `TYPE_MISMATCH` (not an integer, a string), `OUT_OF_RANGE` |
- * | Int64, Uint64 | an integer number that is a safe integer (\|n\| < 2^53); a string of decimal digits (`"-12"`, proto3 JSON), exact | `OUT_OF_RANGE` (beyond 64 bits; a number beyond 2^53: "send it as a string"), `TYPE_MISMATCH` |
+ * | Int64, Uint64 | an integer number, exact at any size (what Python, Go and Java send); a string of decimal digits (`"-12"`, proto3 JSON), exact | `OUT_OF_RANGE` (beyond 64 bits, quoting the number as sent), `TYPE_MISMATCH` |
  * | Float64, Float32 | a number; the strings `"NaN"`, `"Infinity"`, `"-Infinity"` | `TYPE_MISMATCH`, `OUT_OF_RANGE` (finite but beyond float32) |
  * | Bool | `true`, `false` | `TYPE_MISMATCH` |
  * | Utf8 | a string | `TYPE_MISMATCH`, `INVALID_UTF8` (an unpaired surrogate escape such as `"\ud800"`) |
@@ -116,10 +125,15 @@ export function createJsonParser(schema: Schema, options: JsonParserOptions = {}
       return undefined;
     } catch (error) {
       root.truncate(rowsBefore);
-      if (error instanceof ValueFailure) {
-        return new DecodeError(error.code, index, error.path, -1, error.detail);
-      }
-      throw error;
+      if (error !== NEEDS_EXACT_NUMBERS) return failure(error, index);
+    }
+    // A number beyond ±2^53 met a column that needs it exactly: again, with every such number as sent.
+    try {
+      plan.writeRecord(parseJsonExactly(text));
+      return undefined;
+    } catch (error) {
+      root.truncate(rowsBefore);
+      return failure(error, index);
     }
   };
 

@@ -3,8 +3,17 @@ import { SchemaError } from '../errors.js';
 import { BoolBuilder } from './bool-builder.js';
 import { BytesBuilder } from './bytes-builder.js';
 import type { ColumnBuilder } from './column-builder.js';
+import { ExactNumber } from './exact-json.js';
 import { Int64Builder } from './int64-builder.js';
-import { checkInt32, DIGITS, type INT32_RANGES, int64FromDigits, int64FromNumber } from './integer-values.js';
+import {
+  checkInt32,
+  DIGITS,
+  type INT32_RANGES,
+  int32FromNumber,
+  int64FromDigits,
+  int64FromExact,
+  int64FromNumber,
+} from './integer-values.js';
 import { NumberBuilder } from './number-builder.js';
 import { parseIsoDate, parseIsoTimestamp } from './temporal-values.js';
 import { typeMismatch, ValueFailure } from './value-failure.js';
@@ -53,9 +62,10 @@ function floatFromString(value: string): number {
 
 /** An int32/uint32/date column value from a JSON value that must be an integer number. */
 function int32FromValue(value: unknown, kind: keyof typeof INT32_RANGES, expected: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value)) throw typeMismatch(expected, value);
-  checkInt32(value, kind);
-  return value;
+  if (typeof value === 'number' && Number.isInteger(value)) return int32FromNumber(value, kind);
+  // Beyond ±2^53: out of range, quoted as sent.
+  if (value instanceof ExactNumber) checkInt32(value.value, kind, value.source);
+  throw typeMismatch(expected, value);
 }
 
 function writeInt64(builder: Int64Builder, value: number | bigint): void {
@@ -160,6 +170,7 @@ export function compileScalar(field: Field, path: string): ScalarConverter {
 
 function floatFromValue(value: unknown): number {
   if (typeof value === 'string') return floatFromString(value);
+  if (value instanceof ExactNumber) return value.value;
   throw typeMismatch(EXPECTED.float, value);
 }
 
@@ -187,6 +198,7 @@ function compileInteger(field: Field, path: string): ScalarConverter {
       if (typeof value === 'number') builder.appendSafeInteger(int64FromNumber(value, kind, expected));
       else if (typeof value === 'string' && DIGITS.test(value))
         writeInt64(builder, int64FromDigits(value, kind));
+      else if (value instanceof ExactNumber) builder.appendBigInt(int64FromExact(value, kind, expected));
       else throw typeMismatch(expected, value);
     },
   };
@@ -195,6 +207,10 @@ function compileInteger(field: Field, path: string): ScalarConverter {
 function writeTimestamp(builder: Int64Builder, value: unknown): void {
   if (typeof value === 'number') {
     builder.appendSafeInteger(int64FromNumber(value, 'timestamp', EXPECTED.timestamp));
+    return;
+  }
+  if (value instanceof ExactNumber) {
+    builder.appendBigInt(int64FromExact(value, 'timestamp', EXPECTED.timestamp));
     return;
   }
   if (typeof value !== 'string') throw typeMismatch(EXPECTED.timestamp, value);
@@ -208,7 +224,8 @@ function writeTimestamp(builder: Int64Builder, value: unknown): void {
 }
 
 function dateFromValue(value: unknown): number {
-  if (typeof value === 'number') return int32FromValue(value, 'date', EXPECTED.date);
+  if (typeof value === 'number' || value instanceof ExactNumber)
+    return int32FromValue(value, 'date', EXPECTED.date);
   if (typeof value !== 'string') throw typeMismatch(EXPECTED.date, value);
   const days = parseIsoDate(value);
   if (typeof days === 'string') throw typeMismatch(`${EXPECTED.date} (${days})`, value);
@@ -249,7 +266,7 @@ export function compileMapKey(field: Field, path: string): { builder: ColumnBuil
           write: (text) => {
             if (!DIGITS.test(text)) throw keyMismatch(`decimal digits for ${kind32}`, text);
             const value = Number(text);
-            checkInt32(value, kind32);
+            checkInt32(value, kind32, text);
             builder.append(value);
           },
         };

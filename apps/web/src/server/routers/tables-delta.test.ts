@@ -206,6 +206,93 @@ describe('tables.preview', () => {
     expect(byId.get(String(BIG))?.[1]).toBe('2023-11-14T22:13:20.000029Z');
   });
 
+  it('shows every timestamp and date exactly: 9999-12-31T23:59:59.999999Z, years 1599 and 2300, before 1970', async () => {
+    const columns = [
+      { name: 'id', type: 'long', nullable: false },
+      { name: 'at', type: 'timestamp' },
+      { name: 'day', type: 'date' },
+      {
+        name: 'nested',
+        type: {
+          type: 'struct',
+          fields: [
+            { name: 'at', type: 'timestamp' },
+            { name: 'ats', type: { type: 'array', elementType: 'timestamp' } },
+          ],
+        },
+      },
+    ];
+    const micros = [253402300799999999n, -11676096000000001n, 10413792000000001n, -1n, -62135596800000000n];
+    const iso = [
+      '9999-12-31T23:59:59.999999Z',
+      '1599-12-31T23:59:59.999999Z',
+      '2300-01-01T00:00:00.000001Z',
+      '1969-12-31T23:59:59.999999Z',
+      '0001-01-01T00:00:00.000Z',
+    ];
+    const days = [2932896, -135141, 120894, -1, -719162];
+    const dates = ['9999-12-31', '1599-12-31', '2300-12-31', '1969-12-31', '0001-01-01'];
+    const n = micros.length;
+    const table = await as('editor').tables.create({ name: 'main.sales.times', columns });
+    const arrow = toArrowSchema(table.deltaSchema);
+    const type = (name: string) => arrow.fields.find((f) => f.name === name)!.type;
+    const nestedType = type('nested');
+    const [atField, atsField] = nestedType.children;
+    const timestamps = (values: bigint[]) =>
+      makeData({
+        type: atField!.type,
+        length: values.length,
+        nullCount: 0,
+        data: BigInt64Array.from(values),
+      } as never);
+    const nested = makeData({
+      type: nestedType,
+      length: n,
+      nullCount: 0,
+      children: [
+        timestamps(micros),
+        makeData({
+          type: atsField!.type,
+          length: n,
+          nullCount: 0,
+          valueOffsets: Int32Array.from({ length: n + 1 }, (_, i) => i),
+          child: timestamps([...micros].reverse()),
+        } as never),
+      ],
+    } as never);
+    const delta = await createTable(join(tablesDir, table.storageLocation), {
+      schema: table.deltaSchema,
+      fsync: false,
+      workers: 1,
+    });
+    try {
+      await delta.append(
+        new Table({
+          id: vectorFromArray(
+            micros.map((_, i) => BigInt(i)),
+            type('id'),
+          ),
+          at: makeVector(timestamps(micros)),
+          day: makeVector(
+            makeData({ type: type('day'), length: n, nullCount: 0, data: Int32Array.from(days) } as never),
+          ),
+          nested: makeVector(nested),
+        }),
+      );
+    } finally {
+      await delta.close();
+    }
+    const preview = await as('viewer').tables.preview({ name: 'main.sales.times' });
+    expect(preview.rows).toEqual(
+      micros.map((_, i) => [
+        String(i),
+        iso[i],
+        dates[i],
+        JSON.stringify({ at: iso[i], ats: [iso[n - 1 - i]] }),
+      ]),
+    );
+  });
+
   it('reads only the newest data files it needs: the limit', async () => {
     const directory = await ingest('main.sales.orders');
     const five = await as('viewer').tables.preview({ name: 'main.sales.orders', limit: 5 });
