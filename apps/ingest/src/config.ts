@@ -452,7 +452,7 @@ function readValues(
   const values: Record<string, unknown> = {};
   const given = new Set<string>();
   for (const [key, spec] of Object.entries(CONFIG_OPTIONS) as [string, ConfigOption][]) {
-    const read = valueOf(spec, flags.get(spec.flag), env, problems);
+    const read = optionValue(spec, flags.get(spec.flag), env, problems);
     values[key] = read.value;
     if (read.given) given.add(key);
   }
@@ -460,7 +460,7 @@ function readValues(
 }
 
 /** One option's value: its flag's text, else its variable, else its default; what does not parse goes to `problems`. */
-function valueOf<T>(
+function optionValue<T>(
   spec: ConfigOption<T>,
   fromFlag: string | undefined,
   env: Readonly<Record<string, string | undefined>>,
@@ -486,7 +486,7 @@ export function readOption<T>(
   env: Readonly<Record<string, string | undefined>>,
 ): T | undefined {
   const problems: string[] = [];
-  const { value } = valueOf(spec, flagText, env, problems);
+  const { value } = optionValue(spec, flagText, env, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return value;
 }
