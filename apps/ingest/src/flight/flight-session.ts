@@ -6,7 +6,13 @@ import { IngestSession } from '../stream/ingest-session.js';
 import { unleased } from '../stream/record-decoder.js';
 import type { StreamContext } from '../stream/stream-session.js';
 import { resolveWritableTable, TABLE_HEADER } from '../stream/table-access.js';
-import { checkBatchMessage, checkSchemaMessage, decodeArrowRequest, ipcStream } from './arrow-ipc.js';
+import {
+  checkBatchMessage,
+  checkSchemaMessage,
+  decodeArrowRequest,
+  ipcStream,
+  MAX_DECOMPRESSION_FACTOR,
+} from './arrow-ipc.js';
 import { type FlightData, type MalformedFlightData, putResult } from './flight-proto.js';
 import { parseOffsetId } from './offset-metadata.js';
 
@@ -67,7 +73,8 @@ class FlightSession extends IngestSession<FlightData | MalformedFlightData> {
     const table = this.table!;
     const offset = parseOffsetId(msg.appMetadata, `table ${table.name}`, this.expected);
     this.takeOffset(table, offset);
-    checkBatchMessage(table, offset, msg.dataHeader, msg.dataBody);
+    const maxUncompressed = MAX_DECOMPRESSION_FACTOR * this.ctx.limits.maxRequestBytes;
+    checkBatchMessage(table, offset, msg.dataHeader, msg.dataBody, maxUncompressed);
     const readAt = performance.now();
     this.counters.requests++;
     const bytes = msg.size;
