@@ -12,6 +12,12 @@ import { ZSTDDecoder } from 'zstddec';
 const decoder = new ZSTDDecoder();
 await decoder.init();
 
+const MAGIC = [0x28, 0xb5, 0x2f, 0xfd];
+
+function isZstdFrame(src: Uint8Array): boolean {
+  return MAGIC.every((b, i) => src[i] === b);
+}
+
 /** Why a Zstandard frame did not decode (the caller adds where). */
 export class ZstdFrameError extends Error {
   override readonly name = 'ZstdFrameError';
@@ -22,8 +28,11 @@ export class ZstdFrameError extends Error {
  * `ZstdFrameError` when they do not decode (corrupt, cut short, a checksum mismatch) or decode to another length.
  */
 export function decodeZstdFrames(src: Uint8Array, size: number): Uint8Array {
-  // zstddec reads a size of 0 as "take it from the frame header", which the sender controls: nothing to decode.
-  if (size === 0) return new Uint8Array(0);
+  if (size === 0) {
+    // zstddec reads a size of 0 as "take it from the frame header", which the sender controls: not decoded.
+    if (src.length === 0 || isZstdFrame(src)) return new Uint8Array(0);
+    throw new ZstdFrameError('the data is not a Zstandard frame (no magic number)');
+  }
   const out = decoder.decode(src, size);
   if (out.length !== size) {
     throw new ZstdFrameError(
