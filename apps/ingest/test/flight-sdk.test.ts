@@ -36,9 +36,7 @@ beforeEach(async () => {
     req.resume();
     req.on('end', () => {
       res.setHeader('content-type', 'application/json');
-      res.end(
-        JSON.stringify({ access_token: oidcToken, token_type: 'Bearer', expires_in: 3600 }),
-      );
+      res.end(JSON.stringify({ access_token: oidcToken, token_type: 'Bearer', expires_in: 3600 }));
     });
   });
   await new Promise<void>((resolve) => oidc.listen(0, '127.0.0.1', resolve));
@@ -113,7 +111,6 @@ describe('the official SDK Arrow stream (native binding 1.3.0, Flight DoPut)', (
     expect(got.map((r) => r.id)).toEqual(Array.from({ length: 100 }, (_, i) => BigInt(i)));
     expect(got[7]).toEqual({ id: 7n, item: 's7', qty: 2 });
   });
-
 });
 
 const CODECS = [

@@ -37,12 +37,28 @@ export function frameIpcMessage(header: Uint8Array, body: Uint8Array): Uint8Arra
 
 /** A complete IPC stream of the schema and one record batch (what the WAL keeps for an Arrow request). */
 export function ipcStream(schemaFrame: Uint8Array, header: Uint8Array, body: Uint8Array): Uint8Array {
-  const batch = frameIpcMessage(header, body);
-  const out = new Uint8Array(schemaFrame.length + batch.length + EOS.length);
-  out.set(schemaFrame, 0);
-  out.set(batch, schemaFrame.length);
-  out.set(EOS, schemaFrame.length + batch.length);
-  return out;
+  const out = allocateIpcStream(schemaFrame, header, body.length);
+  out.body.set(body);
+  return out.stream;
+}
+
+/** `ipcStream` with the body left to be written: the stream and a view of its body. */
+function allocateIpcStream(
+  schemaFrame: Uint8Array,
+  header: Uint8Array,
+  bodyBytes: number,
+): { stream: Uint8Array; body: Uint8Array } {
+  const padded = (header.length + 7) & ~7;
+  const batchAt = schemaFrame.length;
+  const bodyAt = batchAt + 8 + padded;
+  const stream = new Uint8Array(bodyAt + bodyBytes + EOS.length);
+  const view = new DataView(stream.buffer);
+  stream.set(schemaFrame, 0);
+  view.setUint32(batchAt, CONTINUATION, true);
+  view.setInt32(batchAt + 4, padded, true);
+  stream.set(header, batchAt + 8);
+  stream.set(EOS, bodyAt + bodyBytes);
+  return { stream, body: stream.subarray(bodyAt, bodyAt + bodyBytes) };
 }
 
 function decodeMessage(header: Uint8Array, what: string): Message {
@@ -190,13 +206,17 @@ function decompressed(ipc: Uint8Array, what: string): Uint8Array {
   const body = ipc.subarray(batch.end, batch.end + rb.bodyLength);
   const compressed = compressedBodyOf(rb, body, what, Number.MAX_SAFE_INTEGER);
   if (compressed === undefined) return ipc;
-  let plain: { header: Uint8Array; body: Uint8Array };
+  let stream = ipc;
   try {
-    plain = decompressRecordBatch(rb, compressed);
+    decompressRecordBatch(rb, compressed, (header, bodyBytes) => {
+      const out = allocateIpcStream(ipc.subarray(0, schema.end), header, bodyBytes);
+      stream = out.stream;
+      return out.body;
+    });
   } catch (err) {
     throw compressionRefused(what, err);
   }
-  return ipcStream(ipc.subarray(0, schema.end), plain.header, plain.body);
+  return stream;
 }
 
 /** One framed IPC message's metadata flatbuffer and where its body starts (see `frameIpcMessage`). */

@@ -94,25 +94,32 @@ export function readCompressedBody(
 }
 
 /**
- * Decodes a body read by `readCompressedBody` and returns the record batch as an uncompressed IPC message: the
- * `Message` flatbuffer (same nodes, buffer regions in the new body, no compression) and the body. Throws
- * `BodyCompressionError('CORRUPT')` naming the buffer when one does not decode to exactly its declared length.
+ * Decodes a body read by `readCompressedBody` as an uncompressed record batch: encodes its `Message` flatbuffer
+ * (same nodes, buffer regions of the declared lengths, no compression), asks `place(header, bodyBytes)` where
+ * the body goes (a view of that size, e.g. inside the IPC stream being built, so the body is written once),
+ * then decodes each buffer there. Throws `BodyCompressionError('CORRUPT')` naming the buffer when one does not
+ * decode to exactly its declared length.
  */
 export function decompressRecordBatch(
   message: Message<MessageHeader.RecordBatch>,
   compressed: CompressedBody,
-): { header: Uint8Array; body: Uint8Array } {
+  place: (header: Uint8Array, bodyBytes: number) => Uint8Array,
+): void {
   const rb = message.header();
-  const body = new Uint8Array(compressed.uncompressedBytes);
   const regions: BufferRegion[] = [];
   let at = 0;
+  for (const buffer of compressed.buffers) {
+    const length = buffer === undefined ? 0 : buffer.declared === -1 ? buffer.bytes.length : buffer.declared;
+    regions.push(new BufferRegion(at, length));
+    at += pad8(length);
+  }
+  const plain = new RecordBatchHeader(rb.length, rb.nodes, regions, null, rb.variadicBufferCounts);
+  const header = Message.encode(new Message(at, message.version, MessageHeader.RecordBatch, plain));
+  const body = place(header, at);
   compressed.buffers.forEach((buffer, i) => {
-    if (buffer === undefined) {
-      regions.push(new BufferRegion(at, 0));
-      return;
-    }
-    const length = buffer.declared === -1 ? buffer.bytes.length : buffer.declared;
-    const target = body.subarray(at, at + length);
+    if (buffer === undefined) return;
+    const { offset, length } = regions[i]!;
+    const target = body.subarray(offset, offset + length);
     try {
       if (buffer.declared === -1) target.set(buffer.bytes);
       else decodeInto(compressed.codec, buffer.bytes, target);
@@ -124,12 +131,7 @@ export function decompressRecordBatch(
         { cause: err },
       );
     }
-    regions.push(new BufferRegion(at, length));
-    at += pad8(length);
   });
-  const plain = new RecordBatchHeader(rb.length, rb.nodes, regions, null, rb.variadicBufferCounts);
-  const header = Message.encode(new Message(body.length, message.version, MessageHeader.RecordBatch, plain));
-  return { header, body };
 }
 
 function decodeInto(codec: CompressionType, src: Uint8Array, dst: Uint8Array): void {

@@ -8,7 +8,7 @@ const compressFrame = (lz4js as { compress(data: Uint8Array): Uint8Array }).comp
 /** 150,000 bytes: "lakestream " repeated, with a counter every 4,000 bytes (input of the CLI fixture below). */
 function fixtureInput(): Uint8Array {
   let s = '';
-  for (let i = 0; s.length < 150_000; i++) s += (i % 400 === 0 ? `#${i}#` : '') + 'lakestream ';
+  for (let i = 0; s.length < 150_000; i++) s += `${i % 400 === 0 ? `#${i}#` : ''}lakestream `;
   return new TextEncoder().encode(s.slice(0, 150_000));
 }
 
