@@ -18,6 +18,8 @@ const SKIPPABLE_MAGIC = 0x184d2a50;
 const BLOCK_MAX_BYTES: Record<number, number> = { 4: 64 << 10, 5: 256 << 10, 6: 1 << 20, 7: 4 << 20 };
 const UNCOMPRESSED_BLOCK = 0x80000000;
 const MIN_MATCH = 4;
+/** Below this many bytes a loop copies faster than `set`/`copyWithin`, which make a view or a call per copy. */
+const SHORT_COPY = 32;
 
 /** Why an LZ4 frame did not decode (the caller adds where). */
 export class Lz4FrameError extends Error {
@@ -145,7 +147,11 @@ function decodeBlock(
     }
     if (s + literals > end) throw cutShort();
     if (d + literals > limit) throw tooLong(dst, limit);
-    dst.set(src.subarray(s, s + literals), d);
+    if (literals < SHORT_COPY) {
+      for (let k = 0; k < literals; k++) dst[d + k] = src[s + k]!;
+    } else {
+      dst.set(src.subarray(s, s + literals), d);
+    }
     s += literals;
     d += literals;
     if (s === end) break;
@@ -166,11 +172,11 @@ function decodeBlock(
     }
     if (d + match > limit) throw tooLong(dst, limit);
     let from = d - offset;
-    if (offset >= match) {
+    if (offset >= match && match >= SHORT_COPY) {
       dst.copyWithin(d, from, from + match);
       d += match;
     } else {
-      // Overlapping match: repeats the last `offset` bytes, byte by byte.
+      // A short match, or an overlapping one (it repeats the last `offset` bytes): byte by byte.
       const stop = d + match;
       while (d < stop) dst[d++] = dst[from++]!;
     }
