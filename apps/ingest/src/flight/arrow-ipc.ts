@@ -2,6 +2,7 @@ import { conformBatch, isDeltaError } from '@lakestream/delta';
 import { Message, MessageHeader, RecordBatch, RecordBatchReader, type Schema } from 'apache-arrow';
 import type { ProvisionedTable } from '../catalog/catalog-view.js';
 import { IngestError } from '../errors.js';
+import { MAX_DECOMPRESSION_FACTOR } from '../stream/abuse-limits.js';
 import { tableArrowSchema } from '../stream/record-decoder.js';
 import {
   BodyCompressionError,
@@ -9,13 +10,6 @@ import {
   decompressRecordBatch,
   readCompressedBody,
 } from './ipc-body-compression.js';
-
-/**
- * How many times `--max-request-bytes` a compressed record batch may declare uncompressed (160 MiB at the
- * default 10 MiB): a factor columnar data reaches with LZ4 or ZSTD only when it is very repetitive. The SDKs
- * send batches of at most 2 MiB before compression, far below it.
- */
-export const MAX_DECOMPRESSION_FACTOR = 16;
 
 const CONTINUATION = 0xffffffff;
 const EOS = new Uint8Array([0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0]);
