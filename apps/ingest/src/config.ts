@@ -4,7 +4,11 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { formatMode, isOpenToOthers, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './file-modes.js';
 import { ORPHAN_CLEANUP_DEFAULTS } from './maintenance/orphan-cleanup.js';
-import { ABUSE_TIMEOUTS, defaultStreamsPerPrincipal } from './stream/abuse-limits.js';
+import {
+  ABUSE_TIMEOUTS,
+  defaultStreamsPerPrincipal,
+  MAX_DECOMPRESSION_FACTOR,
+} from './stream/abuse-limits.js';
 import type { WalOptions } from './wal/wal.js';
 
 /*
@@ -315,7 +319,7 @@ export const CONFIG_OPTIONS = {
     '--max-request-bytes',
     bytes(1, GiB),
     10 * MiB + 64 * KiB,
-    'Largest gRPC request message (a record or a batch) the server accepts.',
+    `Largest gRPC request message (a record or a batch) the server accepts; a compressed Arrow batch may declare up to ${MAX_DECOMPRESSION_FACTOR}× this uncompressed.`,
     { defaultDoc: '10MiB + 64KiB' },
   ),
   streamInflightBytes: option(

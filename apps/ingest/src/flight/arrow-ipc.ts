@@ -1,15 +1,15 @@
 import { conformBatch, isDeltaError } from '@lakestream/delta';
-import {
-  CompressionType,
-  Message,
-  MessageHeader,
-  RecordBatch,
-  RecordBatchReader,
-  type Schema,
-} from 'apache-arrow';
+import { Message, MessageHeader, RecordBatch, RecordBatchReader, type Schema } from 'apache-arrow';
 import type { ProvisionedTable } from '../catalog/catalog-view.js';
 import { IngestError } from '../errors.js';
+import { MAX_DECOMPRESSION_FACTOR } from '../stream/abuse-limits.js';
 import { tableArrowSchema } from '../stream/record-decoder.js';
+import {
+  BodyCompressionError,
+  type CompressedBody,
+  decompressRecordBatch,
+  readCompressedBody,
+} from './ipc-body-compression.js';
 
 const CONTINUATION = 0xffffffff;
 const EOS = new Uint8Array([0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0]);
@@ -31,12 +31,28 @@ export function frameIpcMessage(header: Uint8Array, body: Uint8Array): Uint8Arra
 
 /** A complete IPC stream of the schema and one record batch (what the WAL keeps for an Arrow request). */
 export function ipcStream(schemaFrame: Uint8Array, header: Uint8Array, body: Uint8Array): Uint8Array {
-  const batch = frameIpcMessage(header, body);
-  const out = new Uint8Array(schemaFrame.length + batch.length + EOS.length);
-  out.set(schemaFrame, 0);
-  out.set(batch, schemaFrame.length);
-  out.set(EOS, schemaFrame.length + batch.length);
-  return out;
+  const out = allocateIpcStream(schemaFrame, header, body.length);
+  out.body.set(body);
+  return out.stream;
+}
+
+/** `ipcStream` with the body left to be written: the stream and a view of its body. */
+function allocateIpcStream(
+  schemaFrame: Uint8Array,
+  header: Uint8Array,
+  bodyBytes: number,
+): { stream: Uint8Array; body: Uint8Array } {
+  const padded = (header.length + 7) & ~7;
+  const batchAt = schemaFrame.length;
+  const bodyAt = batchAt + 8 + padded;
+  const stream = new Uint8Array(bodyAt + bodyBytes + EOS.length);
+  const view = new DataView(stream.buffer);
+  stream.set(schemaFrame, 0);
+  view.setUint32(batchAt, CONTINUATION, true);
+  view.setInt32(batchAt + 4, padded, true);
+  stream.set(header, batchAt + 8);
+  stream.set(EOS, bodyAt + bodyBytes);
+  return { stream, body: stream.subarray(bodyAt, bodyAt + bodyBytes) };
 }
 
 function decodeMessage(header: Uint8Array, what: string): Message {
@@ -86,15 +102,17 @@ export function checkSchemaMessage(table: ProvisionedTable, header: Uint8Array):
 }
 
 /**
- * Checks a data `FlightData`: an uncompressed IPC `RecordBatch` message whose body is all there. apache-arrow
- * 21 decompresses only with a codec registered by the application, and the node ships none for LZ4_FRAME or
- * ZSTD, so a compressed batch is refused in words rather than mis-decoded.
+ * Checks a data `FlightData`: an IPC `RecordBatch` message whose body is all there. A compressed one (LZ4_FRAME
+ * or ZSTD) must lay out its buffers as the Arrow format says and declare at most `maxUncompressedBytes` in all
+ * (see `MAX_DECOMPRESSION_FACTOR`), checked here, before anything is allocated for it; it is decompressed by
+ * `decodeArrowRequest`. Throws `IngestError('INVALID_ARGUMENT')` naming table and offset.
  */
 export function checkBatchMessage(
   table: ProvisionedTable,
   offset: bigint,
   header: Uint8Array,
   body: Uint8Array,
+  maxUncompressedBytes: number,
 ): void {
   const what = `table ${table.name}, offset ${offset}`;
   const msg = decodeMessage(header, what);
@@ -104,25 +122,45 @@ export function checkBatchMessage(
       `${what}: expected an IPC RecordBatch message, got ${MessageHeader[msg.headerType] ?? msg.headerType}`,
     );
   }
-  let compression: ReturnType<Message<MessageHeader.RecordBatch>['header']>['compression'];
-  try {
-    compression = (msg as Message<MessageHeader.RecordBatch>).header().compression;
-  } catch (err) {
-    throw notAMessage(what, err);
-  }
-  if (compression !== null) {
-    const name = CompressionType[compression.type] ?? String(compression.type);
-    throw new IngestError(
-      'INVALID_ARGUMENT',
-      `${what}: IPC compression ${name} is not supported; send uncompressed batches`,
-    );
-  }
   if (body.length < msg.bodyLength) {
     throw new IngestError(
       'INVALID_ARGUMENT',
       `${what}: data_body has ${body.length} bytes but the RecordBatch message declares ${msg.bodyLength}`,
     );
   }
+  compressedBodyOf(msg as Message<MessageHeader.RecordBatch>, body, what, maxUncompressedBytes);
+}
+
+/** The compressed body of a record batch message, checked; `undefined` when the batch is not compressed. */
+function compressedBodyOf(
+  msg: Message<MessageHeader.RecordBatch>,
+  body: Uint8Array,
+  what: string,
+  maxUncompressedBytes: number,
+): CompressedBody | undefined {
+  let header: ReturnType<Message<MessageHeader.RecordBatch>['header']>;
+  try {
+    header = msg.header();
+  } catch (err) {
+    throw notAMessage(what, err);
+  }
+  if (header.compression === null) return undefined;
+  try {
+    return readCompressedBody(header, body.subarray(0, msg.bodyLength), maxUncompressedBytes);
+  } catch (err) {
+    throw compressionRefused(what, err);
+  }
+}
+
+function compressionRefused(what: string, err: unknown): unknown {
+  if (!(err instanceof BodyCompressionError)) return err;
+  const todo = {
+    LIMIT: `send smaller record batches (at most ${MAX_DECOMPRESSION_FACTOR} × the node's request size limit uncompressed)`,
+    UNSUPPORTED: 'send uncompressed batches, or compress them with LZ4_FRAME or ZSTD',
+    CORRUPT:
+      "the compressed batch is corrupt: check the producer's Arrow IPC writer, or send uncompressed batches",
+  }[err.kind];
+  return new IngestError('INVALID_ARGUMENT', `${what}: ${err.message}; ${todo}`, { cause: err });
 }
 
 /**
@@ -133,8 +171,9 @@ export function decodeArrowRequest(table: ProvisionedTable, ipc: Uint8Array, off
   const what = `table ${table.name}, offset ${offset}`;
   let batches: RecordBatch[];
   try {
-    batches = RecordBatchReader.from(ipc).readAll();
+    batches = RecordBatchReader.from(decompressed(ipc, what)).readAll();
   } catch (err) {
+    if (err instanceof IngestError) throw err;
     const detail = err instanceof Error ? `: ${err.message}` : '';
     throw new IngestError('INVALID_ARGUMENT', `${what}: the Arrow record batch does not decode${detail}`, {
       cause: err,
@@ -145,6 +184,45 @@ export function decodeArrowRequest(table: ProvisionedTable, ipc: Uint8Array, off
     throw new IngestError('INVALID_ARGUMENT', `${what}: expected one record batch, got ${batches.length}`);
   }
   return conform(batch, table, `offset ${offset}`);
+}
+
+/**
+ * The logged IPC stream with its record batch decompressed, or `ipc` itself when the batch is not compressed.
+ * The size bound was applied when the request arrived (`checkBatchMessage`); a logged batch is decoded as it
+ * was accepted, whatever the node's limits are now.
+ */
+function decompressed(ipc: Uint8Array, what: string): Uint8Array {
+  const schema = readFrame(ipc, 0);
+  const batch = readFrame(ipc, schema.end);
+  const msg = Message.decode(batch.metadata);
+  if (msg.headerType !== MessageHeader.RecordBatch) return ipc;
+  const rb = msg as Message<MessageHeader.RecordBatch>;
+  const body = ipc.subarray(batch.end, batch.end + rb.bodyLength);
+  const compressed = compressedBodyOf(rb, body, what, Number.MAX_SAFE_INTEGER);
+  if (compressed === undefined) return ipc;
+  let stream = ipc;
+  try {
+    decompressRecordBatch(rb, compressed, (header, bodyBytes) => {
+      const out = allocateIpcStream(ipc.subarray(0, schema.end), header, bodyBytes);
+      stream = out.stream;
+      return out.body;
+    });
+  } catch (err) {
+    throw compressionRefused(what, err);
+  }
+  return stream;
+}
+
+/** One framed IPC message's metadata flatbuffer and where its body starts (see `frameIpcMessage`). */
+function readFrame(ipc: Uint8Array, at: number): { metadata: Uint8Array; end: number } {
+  const view = new DataView(ipc.buffer, ipc.byteOffset, ipc.byteLength);
+  if (at + 8 > ipc.length || view.getUint32(at, true) !== CONTINUATION) {
+    throw new Error(`no IPC message at byte ${at}`);
+  }
+  const length = view.getInt32(at + 4, true);
+  if (length <= 0 || at + 8 + length > ipc.length)
+    throw new Error(`an IPC message at byte ${at} is cut short`);
+  return { metadata: ipc.subarray(at + 8, at + 8 + length), end: at + 8 + length };
 }
 
 function conform(batch: RecordBatch, table: ProvisionedTable, where: string): RecordBatch {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Metadata, type ServerDuplexStream } from '@grpc/grpc-js';
 import type { RecordBatch } from 'apache-arrow';
+import { MAX_DECOMPRESSION_FACTOR } from '../stream/abuse-limits.js';
 import { NO_DESCRIPTOR } from '../stream/descriptor-store.js';
 import { IngestSession } from '../stream/ingest-session.js';
 import { unleased } from '../stream/record-decoder.js';
@@ -67,7 +68,8 @@ class FlightSession extends IngestSession<FlightData | MalformedFlightData> {
     const table = this.table!;
     const offset = parseOffsetId(msg.appMetadata, `table ${table.name}`, this.expected);
     this.takeOffset(table, offset);
-    checkBatchMessage(table, offset, msg.dataHeader, msg.dataBody);
+    const maxUncompressed = MAX_DECOMPRESSION_FACTOR * this.ctx.limits.maxRequestBytes;
+    checkBatchMessage(table, offset, msg.dataHeader, msg.dataBody, maxUncompressed);
     const readAt = performance.now();
     this.counters.requests++;
     const bytes = msg.size;

@@ -25,6 +25,13 @@ export const ABUSE_TIMEOUTS = {
   streamIdleMs: 600_000,
 } as const;
 
+/**
+ * How many times `--max-request-bytes` a compressed Arrow record batch may declare uncompressed (160 MiB at the
+ * default 10 MiB; see `checkBatchMessage`): a factor columnar data reaches with LZ4 or ZSTD only when it is very
+ * repetitive. The SDKs send batches of at most 2 MiB before compression, far below it.
+ */
+export const MAX_DECOMPRESSION_FACTOR = 16;
+
 /** The node's share one principal may hold by default: a quarter of `--max-streams`. */
 const PRINCIPAL_SHARE = 4;
 
