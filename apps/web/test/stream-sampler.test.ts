@@ -154,6 +154,36 @@ describe('streams.live over a real ingest node', () => {
     expect(after.tables[0]?.points.some((p) => p.recordsPerSec > 0)).toBe(true);
   });
 
+  it('shows failed streams on the Errors/s series though each was live only for an instant', async () => {
+    const viewer = callerAs(t.services, 'viewer').caller;
+    const sampler = t.services.streamSampler;
+    await sampler.sample();
+    // Two streams whose second record is not an order: each ends with INVALID_ARGUMENT (final for the SDK)
+    // between two samplings, so the sampler never lists them live.
+    for (let n = 0; n < 2; n++) {
+      const stream = await openSdkStream();
+      const failure = (async () => {
+        const good = await stream.ingestRecordOffset(JSON.stringify({ id: 1000 + n, item: 'tea' }));
+        await stream.waitForOffset(good);
+        const bad = await stream.ingestRecordOffset(JSON.stringify({ id: 'not a number', item: 'tea' }));
+        await stream.waitForOffset(bad);
+      })();
+      await expect(failure).rejects.toThrow();
+      await stream.close().catch(() => undefined);
+    }
+    await sampler.sample();
+    const live = await viewer.streams.live({ windowSeconds: 60 });
+    expect(live.streams.filter((s) => s.table === TABLE)).toEqual([]);
+    const table = live.tables.find((x) => x.table === TABLE);
+    expect(table?.current?.errorsPerSec).toBeGreaterThan(0);
+    expect(table?.points.filter((p) => p.errorsPerSec > 0).length).toBeGreaterThan(0);
+    expect(live.totals.at(-1)?.errorsPerSec).toBeGreaterThan(0);
+    // The next sampling sees no new failure: the rate goes back to 0.
+    await sampler.sample();
+    const after = await viewer.streams.live({ windowSeconds: 60, table: TABLE });
+    expect(after.tables[0]?.current?.errorsPerSec).toBe(0);
+  });
+
   it('refuses anonymous callers and windows it does not keep', async () => {
     await expect(callerAs(t.services, null).caller.streams.live({ windowSeconds: 60 })).rejects.toMatchObject(
       { code: 'UNAUTHORIZED' },

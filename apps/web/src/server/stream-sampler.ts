@@ -93,7 +93,17 @@ function toNodeSample(address: string, at: number, response: ListStreamsResponse
     error: null,
     streams: response.streams.map(toStreamSample),
     tables: response.tables.map(toPublishSample),
+    ...failuresOf(response),
   };
+}
+
+/** The node's failure counters, when it reports them (a node older than the field sends neither). */
+function failuresOf(response: ListStreamsResponse): Pick<NodeSample, 'failures' | 'startedAt'> {
+  const startedAt = Number(response.node_started_at_ms ?? 0);
+  if (startedAt === 0) return {};
+  const failures = new Map<string, number>();
+  for (const f of response.failures ?? []) failures.set(f.table, Number(f.failed_streams));
+  return { failures, startedAt };
 }
 
 interface NodeEntry {
