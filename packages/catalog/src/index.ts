@@ -10,4 +10,5 @@ export * from './open-catalog.js';
 export * from './principals.js';
 export * as schema from './schema.js';
 export * from './snapshot.js';
+export * from './stream-history.js';
 export * from './tables.js';
