@@ -3,6 +3,7 @@ import { loadZerobusSdk, type ZerobusSdkStream as SdkStream } from '@lakestream/
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectAdmin } from '../src/server/admin-client';
 import { issueAccessToken } from '../src/server/oauth/issue-token';
+import { createStreamHistorySink } from '../src/server/stream-history';
 import { createStreamSampler } from '../src/server/stream-sampler';
 import { freePort } from './support/free-port';
 import { setUpOrdersProducer, startTestIngestNode } from './support/ingest-node';
@@ -79,6 +80,22 @@ function openSdkStream(): Promise<SdkStream> {
       ],
     },
   );
+}
+
+/**
+ * Opens an SDK stream that writes one good record (`id`), then one that is not an order: the node ends it
+ * with INVALID_ARGUMENT, final for the SDK. Resolves once the SDK saw the failure.
+ */
+async function failStream(id: number): Promise<void> {
+  const stream = await openSdkStream();
+  const failure = (async () => {
+    const good = await stream.ingestRecordOffset(JSON.stringify({ id, item: 'tea' }));
+    await stream.waitForOffset(good);
+    const bad = await stream.ingestRecordOffset(JSON.stringify({ id: 'not a number', item: 'tea' }));
+    await stream.waitForOffset(bad);
+  })();
+  await expect(failure).rejects.toThrow();
+  await stream.close().catch(() => undefined);
 }
 
 describe('streams.live over a real ingest node', () => {
@@ -160,17 +177,7 @@ describe('streams.live over a real ingest node', () => {
     await sampler.sample();
     // Two streams whose second record is not an order: each ends with INVALID_ARGUMENT (final for the SDK)
     // between two samplings, so the sampler never lists them live.
-    for (let n = 0; n < 2; n++) {
-      const stream = await openSdkStream();
-      const failure = (async () => {
-        const good = await stream.ingestRecordOffset(JSON.stringify({ id: 1000 + n, item: 'tea' }));
-        await stream.waitForOffset(good);
-        const bad = await stream.ingestRecordOffset(JSON.stringify({ id: 'not a number', item: 'tea' }));
-        await stream.waitForOffset(bad);
-      })();
-      await expect(failure).rejects.toThrow();
-      await stream.close().catch(() => undefined);
-    }
+    for (let n = 0; n < 2; n++) await failStream(1000 + n);
     await sampler.sample();
     const live = await viewer.streams.live({ windowSeconds: 60 });
     expect(live.streams.filter((s) => s.table === TABLE)).toEqual([]);
@@ -182,6 +189,55 @@ describe('streams.live over a real ingest node', () => {
     await sampler.sample();
     const after = await viewer.streams.live({ windowSeconds: 60, table: TABLE });
     expect(after.tables[0]?.current?.errorsPerSec).toBe(0);
+  });
+
+  it('keeps ended streams in the history with status and message, and a credential’s last error', async () => {
+    const viewer = callerAs(t.services, 'viewer').caller;
+    await failStream(2000);
+    await t.services.streamSampler.sample();
+    const failed = await viewer.streams.history({ table: TABLE.toUpperCase(), outcome: 'failed' });
+    expect(failed.length).toBeGreaterThanOrEqual(1);
+    const last = failed[0]!;
+    expect(last).toMatchObject({
+      node: nodeAddress,
+      table: TABLE,
+      kind: 'ephemeral',
+      status: 'INVALID_ARGUMENT',
+      records: 1,
+      ackedOffset: '0',
+      failed: true,
+    });
+    expect(last.message).toContain(TABLE);
+    expect(last.principalId).not.toBe('');
+    expect(last.endedAt).toBeGreaterThanOrEqual(last.startedAt);
+    // The clean stream of the first test is there too, as OK.
+    const ok = await viewer.streams.history({ outcome: 'ok' });
+    expect(ok.some((s) => s.status === 'OK' && s.records === 200)).toBe(true);
+    // Read again (a console restart reads on from the stored cursor): nothing is stored twice.
+    const all = await viewer.streams.history({ limit: 500 });
+    await t.services.streamSampler.sample();
+    expect(await viewer.streams.history({ limit: 500 })).toHaveLength(all.length);
+
+    const credentials = await viewer.credentials.list({ principalId: last.principalId });
+    const used = credentials.find((c) => c.clientId === last.credentialId);
+    expect(used?.lastError).toMatchObject({
+      table: TABLE,
+      status: 'INVALID_ARGUMENT',
+      message: last.message,
+    });
+  });
+
+  it('prunes ended streams after the retention, and not before', async () => {
+    const viewer = callerAs(t.services, 'viewer').caller;
+    await failStream(3000);
+    await t.services.streamSampler.sample();
+    const kept = (await viewer.streams.history({ limit: 500 })).length;
+    expect(kept).toBeGreaterThan(0);
+    const day = 24 * 3_600_000;
+    expect(createStreamHistorySink(t.services.db, 7, () => Date.now() + 6 * day).prune()).toBe(0);
+    expect(await viewer.streams.history({ limit: 500 })).toHaveLength(kept);
+    expect(createStreamHistorySink(t.services.db, 7, () => Date.now() + 8 * day).prune()).toBe(kept);
+    expect(await viewer.streams.history({ limit: 500 })).toEqual([]);
   });
 
   it('refuses anonymous callers and windows it does not keep', async () => {

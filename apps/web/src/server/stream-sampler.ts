@@ -1,4 +1,5 @@
 import type {
+  EndedStreamMessage,
   ListStreamsResponse,
   StreamInfoMessage,
   TablePublishInfoMessage,
@@ -38,7 +39,38 @@ export interface StreamSamplerOptions {
   readonly callTimeoutMs?: number;
   /** Where a failed sampling is reported (a bug: node failures are part of the samples). */
   readonly log?: (message: string, details: Record<string, unknown>) => void;
+  /** Where each node's ended streams go (admin `ListEndedStreams`, read on from a cursor); none: not read. */
+  readonly history?: EndedStreamSink | undefined;
 }
+
+/** Ended streams of a node, as the sampler hands them on. */
+export interface EndedStreamRecord {
+  readonly seq: number;
+  readonly streamId: string;
+  readonly kind: string;
+  readonly table: string;
+  readonly principalId: string;
+  readonly credentialId: string;
+  readonly startedAt: number;
+  readonly endedAt: number;
+  readonly records: number;
+  readonly bytes: number;
+  readonly ackedOffset: string;
+  readonly status: string;
+  readonly message: string;
+}
+
+/** Where the sampler puts ended streams: a store that remembers how far it got with each node. */
+export interface EndedStreamSink {
+  /** The last seq stored of `node` started at `nodeStartedAt` (0: none): the sampler reads on after it. */
+  cursor(node: string, nodeStartedAt: number): number;
+  /** Stores ended streams of `node` (seq ascending); storing one twice must be harmless. */
+  record(node: string, nodeStartedAt: number, streams: readonly EndedStreamRecord[]): void;
+}
+
+/** Ended streams read per call, and calls per node and sampling (a node far ahead is caught up over several). */
+const ENDED_PAGE = 500;
+const ENDED_PAGES_PER_SAMPLING = 4;
 
 /** The longest window kept. */
 const HISTORY_MS = Math.max(...LIVE_WINDOWS) * 1000;
@@ -68,6 +100,24 @@ function toStreamSample(s: StreamInfoMessage): StreamSample {
     ackP50Ms: s.ack_latency_p50_ms ?? null,
     ackP99Ms: s.ack_latency_p99_ms ?? null,
     inFlightBytes: Number(s.inflight_bytes),
+  };
+}
+
+function toEndedRecord(s: EndedStreamMessage): EndedStreamRecord {
+  return {
+    seq: Number(s.seq),
+    streamId: s.stream_id,
+    kind: KINDS[s.kind] ?? 'ephemeral',
+    table: s.table,
+    principalId: s.principal_id,
+    credentialId: s.credential_id,
+    startedAt: Number(s.started_at_ms),
+    endedAt: Number(s.ended_at_ms),
+    records: Number(s.records),
+    bytes: Number(s.bytes),
+    ackedOffset: String(s.acked_offset),
+    status: s.status,
+    message: s.message,
   };
 }
 
@@ -109,6 +159,8 @@ function failuresOf(response: ListStreamsResponse): Pick<NodeSample, 'failures' 
 interface NodeEntry {
   readonly config: IngestNodeConfig;
   client: AdminClient | undefined;
+  /** How far the node's ended streams were read: its start and the last seq stored. */
+  ended: { startedAt: number; seq: number } | undefined;
 }
 
 /**
@@ -122,7 +174,37 @@ export function createStreamSampler(options: StreamSamplerOptions): StreamSample
   const { intervalMs } = options;
   const timeoutMs = options.callTimeoutMs ?? 5000;
   const log = options.log ?? (() => {});
-  const entries: NodeEntry[] = options.nodes.map((config) => ({ config, client: undefined }));
+  const entries: NodeEntry[] = options.nodes.map((config) => ({
+    config,
+    client: undefined,
+    ended: undefined,
+  }));
+  const history = options.history;
+
+  /**
+   * Reads the node's ended streams after the cursor into `history` (a few pages at most; the rest next
+   * time). A node that restarted numbers from 1 again: the cursor is then the store's for the new start.
+   * A node older than `ListEndedStreams` answers UNIMPLEMENTED: nothing is read, the sampling goes on.
+   */
+  const readEnded = async (entry: NodeEntry, client: AdminClient, startedAt: number): Promise<void> => {
+    if (history === undefined || startedAt === 0) return;
+    const address = entry.config.address;
+    if (entry.ended?.startedAt !== startedAt)
+      entry.ended = { startedAt, seq: history.cursor(address, startedAt) };
+    for (let page = 0; page < ENDED_PAGES_PER_SAMPLING; page++) {
+      const response = await withTimeout(
+        client.listEndedStreams(entry.ended.seq, ENDED_PAGE),
+        timeoutMs,
+        `ListEndedStreams of ${address}`,
+      );
+      const streams = response.streams.map(toEndedRecord);
+      if (streams.length > 0) {
+        history.record(address, startedAt, streams);
+        entry.ended.seq = streams.at(-1)!.seq;
+      }
+      if (streams.length < ENDED_PAGE) return;
+    }
+  };
   // Enough ticks for the longest window at full speed, and one more for its first difference.
   const capacity = Math.ceil(HISTORY_MS / intervalMs) + 1;
   const ring: (Tick | undefined)[] = new Array(capacity);
@@ -144,8 +226,13 @@ export function createStreamSampler(options: StreamSamplerOptions): StreamSample
     const address = entry.config.address;
     try {
       entry.client ??= await options.connect(entry.config);
-      const response = await withTimeout(entry.client.listStreams(), timeoutMs, `ListStreams of ${address}`);
-      return toNodeSample(address, Date.now(), response);
+      const client = entry.client;
+      const response = await withTimeout(client.listStreams(), timeoutMs, `ListStreams of ${address}`);
+      const sample = toNodeSample(address, Date.now(), response);
+      await readEnded(entry, client, Number(response.node_started_at_ms ?? 0)).catch((error: unknown) =>
+        log('reading ended streams failed', { node: address, error: describeAdminError(error) }),
+      );
+      return sample;
     } catch (error) {
       entry.client?.close();
       entry.client = undefined;
