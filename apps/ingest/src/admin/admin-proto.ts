@@ -164,6 +164,7 @@ export interface EndedStreamMessage {
   acked_offset: number | string;
   status: string;
   message: string;
+  revoked: boolean;
 }
 /** `ListEndedStreamsResponse`. */
 export interface ListEndedStreamsResponse {

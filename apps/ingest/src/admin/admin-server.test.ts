@@ -398,6 +398,7 @@ describe('admin ListEndedStreams and failure counts of a real node', () => {
         acked_offset: '0',
         status: 'INVALID_ARGUMENT',
         message: end.details,
+        revoked: false,
       });
       expect(failed!.message).toContain(ORDERS);
       expect(Number(failed!.bytes)).toBeGreaterThan(0);

@@ -361,6 +361,7 @@ function toEndedMessage(s: EndedStream): EndedStreamMessage {
     acked_offset: s.ackedOffset.toString(),
     status: s.outcome.code,
     message: s.outcome.message,
+    revoked: s.outcome.revoked === true,
   };
 }
 

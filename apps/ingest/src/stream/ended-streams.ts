@@ -11,6 +11,8 @@ export interface StreamOutcome {
   readonly code: string;
   /** Empty for OK; else the status details the client got. */
   readonly message: string;
+  /** Ended by a new catalog snapshot that took its rights (credential revoked, grant lost, table dropped). */
+  readonly revoked?: boolean;
 }
 
 /** One ended stream, as the admin API lists it. */

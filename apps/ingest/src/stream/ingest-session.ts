@@ -59,6 +59,8 @@ export abstract class IngestSession<Request extends object> implements LiveStrea
   private ackScheduled = false;
   private failure: unknown;
   private endedWith: StreamOutcome | undefined;
+  /** Set when a new catalog snapshot took the stream's rights (`recheck`). */
+  private revoked = false;
   private settledWaiter: (() => void) | undefined;
   private drainTimer: NodeJS.Timeout | undefined;
 
@@ -402,7 +404,7 @@ export abstract class IngestSession<Request extends object> implements LiveStrea
   }
 
   outcome(): StreamOutcome | undefined {
-    return this.endedWith;
+    return this.endedWith === undefined ? undefined : { ...this.endedWith, revoked: this.revoked };
   }
 
   drain(durationMs: number): void {
@@ -422,6 +424,7 @@ export abstract class IngestSession<Request extends object> implements LiveStrea
     try {
       assertStillWritable(view, this.principal, this.table.name);
     } catch (err) {
+      this.revoked = this.failure === undefined;
       this.abort(err);
     }
   }
