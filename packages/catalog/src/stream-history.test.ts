@@ -40,12 +40,12 @@ function ended(seq: number, overrides: Partial<EndedStreamInput> = {}): EndedStr
 describe('stream history', () => {
   test('stores each ended stream once, per node and node start', () => {
     const db = catalog.db;
-    expect(recordEndedStreams(db, 'n1:1', 7, [ended(1), ended(2)])).toBe(2);
+    expect(recordEndedStreams(db, 'n1:1', 7, [ended(1), ended(2)])).toHaveLength(2);
     // The ring read again from its start (a console restart): nothing new.
-    expect(recordEndedStreams(db, 'n1:1', 7, [ended(1), ended(2), ended(3)])).toBe(1);
+    expect(recordEndedStreams(db, 'n1:1', 7, [ended(1), ended(2), ended(3)])).toHaveLength(1);
     // Another node, or the same node restarted, numbers from 1 again.
-    expect(recordEndedStreams(db, 'n2:1', 7, [ended(1)])).toBe(1);
-    expect(recordEndedStreams(db, 'n1:1', 9, [ended(1)])).toBe(1);
+    expect(recordEndedStreams(db, 'n2:1', 7, [ended(1)])).toHaveLength(1);
+    expect(recordEndedStreams(db, 'n1:1', 9, [ended(1)])).toHaveLength(1);
     expect(lastStoredSeq(db, 'n1:1', 7)).toBe(3);
     expect(lastStoredSeq(db, 'n1:1', 8)).toBe(0);
     expect(listStreamHistory(db)).toHaveLength(5);

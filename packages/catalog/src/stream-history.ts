@@ -50,18 +50,18 @@ export interface StreamHistoryFilter {
 
 /**
  * Stores the ended streams `node` (started at `nodeStartedAt`) reported; a stream stored before (same node,
- * start and seq) is skipped, so reading a node's ring again from its start is harmless. Returns how many
- * were new.
+ * start and seq) is skipped, so reading a node's ring again from its start is harmless. Returns the ones
+ * that were new.
  */
-export function recordEndedStreams(
+export function recordEndedStreams<T extends EndedStreamInput>(
   db: CatalogDb,
   node: string,
   nodeStartedAt: number,
-  streams: readonly EndedStreamInput[],
-): number {
-  if (streams.length === 0) return 0;
+  streams: readonly T[],
+): T[] {
+  if (streams.length === 0) return [];
   return db.transaction((tx) => {
-    let added = 0;
+    const added: T[] = [];
     for (const s of streams) {
       const result = tx
         .insert(StreamHistory)
@@ -84,7 +84,7 @@ export function recordEndedStreams(
         })
         .onConflictDoNothing()
         .run();
-      added += result.changes;
+      if (result.changes > 0) added.push(s);
     }
     return added;
   });
