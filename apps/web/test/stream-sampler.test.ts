@@ -22,6 +22,7 @@ let nodeAddress: string;
 let nodeDead: string;
 let ingestPort: number;
 let token: string;
+let producerClientId: string;
 let releaseCommits!: () => void;
 
 beforeAll(async () => {
@@ -53,6 +54,7 @@ beforeAll(async () => {
   cleanups.push(() => t.close());
   await seedUsers(t.services);
   const producer = await setUpOrdersProducer(t.services, TABLE, ['USE_CATALOG', 'USE_SCHEMA', 'MODIFY']);
+  producerClientId = producer.clientId;
   await t.services.provisioner.notifyChanged();
   expect(ingest.store.current().version).toBe(t.services.snapshot().version);
   const { env, signingKey } = t.services;
@@ -267,5 +269,43 @@ describe('streams.live over a real ingest node', () => {
     const sampledAt = sampler.view(60).sampledAt;
     await new Promise((r) => setTimeout(r, 300));
     expect(sampler.view(60).sampledAt).toBe(sampledAt);
+  });
+});
+
+// Last: it revokes the producer's credential, which the tests above use.
+describe('a stream cut by a revocation', () => {
+  it('is recorded in the audit log on its table, once, by the node that cut it', async () => {
+    const admin = callerAs(t.services, 'admin').caller;
+    const stream = await openSdkStream();
+    const first = await stream.ingestRecordOffset(JSON.stringify({ id: 5000, item: 'tea' }));
+    await stream.waitForOffset(first);
+    await admin.credentials.revoke({ clientId: producerClientId });
+    await t.services.provisioner.notifyChanged();
+    // The node cuts the stream on the new snapshot; the SDK sees it fail (UNAUTHENTICATED is final).
+    await expect(
+      (async () => {
+        for (let i = 0; i < 200; i++) {
+          const o = await stream.ingestRecordOffset(JSON.stringify({ id: 5001 + i, item: 'tea' }));
+          await stream.waitForOffset(o);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      })(),
+    ).rejects.toThrow();
+    await stream.close().catch(() => undefined);
+    await t.services.streamSampler.sample();
+    await t.services.streamSampler.sample();
+    const cuts = (await admin.audit.list({ targetType: 'table', target: TABLE })).filter(
+      (r) => r.action === 'stream.cut',
+    );
+    expect(cuts).toHaveLength(1);
+    expect(cuts[0]).toMatchObject({
+      actorId: `node:${nodeAddress}`,
+      target: TABLE,
+      details: { credentialId: producerClientId, status: 'UNAUTHENTICATED' },
+    });
+    expect(String(cuts[0]!.details.reason)).toMatch(/revoked/);
+    // The history says so too: the stream's status and reason.
+    const history = await admin.streams.history({ table: TABLE, outcome: 'failed', limit: 1 });
+    expect(history[0]).toMatchObject({ status: 'UNAUTHENTICATED', credentialId: producerClientId });
   });
 });

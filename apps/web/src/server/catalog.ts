@@ -14,6 +14,7 @@ const catalog: typeof CatalogModule = await import(
 );
 
 export const {
+  ANONYMOUS,
   PRIVILEGES,
   SECURABLE_TYPES,
   SYSTEM_ACTOR,
@@ -52,6 +53,7 @@ export const {
   parseTableName,
   pruneStreamHistory,
   recordEndedStreams,
+  recordEvent,
   revokeCredential,
   revokePrivilege,
   rotateCredential,

@@ -58,6 +58,8 @@ export interface EndedStreamRecord {
   readonly ackedOffset: string;
   readonly status: string;
   readonly message: string;
+  /** Ended by a new catalog snapshot that took its rights (a revocation). */
+  readonly revoked: boolean;
 }
 
 /** Where the sampler puts ended streams: a store that remembers how far it got with each node. */
@@ -118,6 +120,7 @@ function toEndedRecord(s: EndedStreamMessage): EndedStreamRecord {
     ackedOffset: String(s.acked_offset),
     status: s.status,
     message: s.message,
+    revoked: s.revoked === true,
   };
 }
 
