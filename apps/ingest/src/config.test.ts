@@ -50,6 +50,7 @@ describe('loadConfig: defaults and the data directory', () => {
       publish: { flushMs: 1000, flushBytes: 128 * 1024 * 1024 },
       wal: { dir: join(dir, 'wal') },
       drainGraceMs: 30_000,
+      endedStreams: 1000,
       orphanCleanup: { minAgeMs: 7 * 24 * 3_600_000, intervalMs: 3_600_000 },
     });
     expect(Object.keys(config.wal)).toEqual(['dir']);

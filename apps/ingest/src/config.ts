@@ -9,6 +9,7 @@ import {
   defaultStreamsPerPrincipal,
   MAX_DECOMPRESSION_FACTOR,
 } from './stream/abuse-limits.js';
+import { DEFAULT_ENDED_STREAMS } from './stream/ended-streams.js';
 import type { WalOptions } from './wal/wal.js';
 
 /*
@@ -72,6 +73,8 @@ export interface IngestConfig {
   >;
   /** How long a drain (admin `Drain` with grace 0, or SIGTERM) lets streams finish. */
   readonly drainGraceMs: number;
+  /** Ended streams the node remembers for the admin API's `ListEndedStreams`. */
+  readonly endedStreams: number;
   /** Removing crash leftovers from the tables (see `startOrphanCleanup`); `intervalMs` 0: off. */
   readonly orphanCleanup: { readonly minAgeMs: number; readonly intervalMs: number };
   /** Things worth one log line at start (a generated admin secret and where it is). Never the secret. */
@@ -389,6 +392,12 @@ export const CONFIG_OPTIONS = {
     '…or once the oldest waiting entry is this old (0: as soon as the disk is free).',
     { defaultDoc: "WAL's (2)" },
   ),
+  endedStreams: option(
+    '--ended-streams',
+    integer(1, 1_000_000),
+    DEFAULT_ENDED_STREAMS,
+    'Ended streams (status, message, counts) the node remembers for the control plane, which reads them with a cursor (admin ListEndedStreams) and keeps its own history; the oldest are forgotten first.',
+  ),
   drainGraceMs: option(
     '--drain-grace-ms',
     integer(0, 3_600_000, 'a duration in ms, an integer'),
@@ -654,6 +663,7 @@ export function loadConfig(
     },
     wal: wal as IngestConfig['wal'],
     drainGraceMs: v.drainGraceMs!,
+    endedStreams: v.endedStreams!,
     orphanCleanup: { minAgeMs: v.orphanFileAgeMs!, intervalMs: v.orphanCleanupIntervalMs! },
     notices,
     warnings,

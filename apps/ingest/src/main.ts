@@ -73,6 +73,7 @@ async function main(argv: readonly string[]): Promise<void> {
       handshakeTimeoutMs: config.limits.streamHandshakeTimeoutMs,
       idleTimeoutMs: config.limits.streamIdleTimeoutMs,
     },
+    endedStreams: config.endedStreams,
     nodeBufferBytes: config.limits.nodeInflightBytes,
     flushBytes: config.publish.flushBytes,
     parquet: config.publish.parquet,

@@ -44,6 +44,8 @@ export interface IngestNodeOptions {
   readonly host?: string | undefined;
   readonly port?: number | undefined;
   readonly limits?: Partial<StreamLimits> | undefined;
+  /** Ended streams remembered for the admin API (default `DEFAULT_ENDED_STREAMS`, 1000). */
+  readonly endedStreams?: number | undefined;
   /** Memory held by requests read and not yet published, across the node (see `RequestHolds`; default 256 MiB). */
   readonly nodeBufferBytes?: number | undefined;
   /** Publish a table once this many bytes wait (default 64 MiB)… */
@@ -212,6 +214,7 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
       host: options.host,
       port: options.port,
       limits: options.limits,
+      endedStreams: options.endedStreams,
       log,
       metrics: options.metrics,
       streamWindowBytes: options.streamWindowBytes,

@@ -39,6 +39,8 @@ export interface WebEnv {
   readonly tablesDir: string;
   /** How often the live-stream sampler asks every node its streams (ms). Default 1000. */
   readonly streamSampleMs: number;
+  /** How long ended streams are kept in the stream history (days). Default 7. */
+  readonly streamHistoryDays: number;
 }
 
 const nodeSchema = z.strictObject({
@@ -104,6 +106,7 @@ const envSchema = z
     LAKESTREAM_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).default(5000),
     LAKESTREAM_TABLES_DIR: optionalText,
     LAKESTREAM_STREAM_SAMPLE_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
+    LAKESTREAM_STREAM_HISTORY_DAYS: z.coerce.number().min(0.001).max(3650).default(7),
   })
   .superRefine((e, ctx) => {
     if ((e.LAKESTREAM_ADMIN_EMAIL === undefined) !== (e.LAKESTREAM_ADMIN_PASSWORD === undefined)) {
@@ -154,6 +157,7 @@ export function parseEnv(source: Readonly<Record<string, string | undefined>>): 
         ? dataDir
         : resolve(/* turbopackIgnore: true */ e.LAKESTREAM_TABLES_DIR),
     streamSampleMs: e.LAKESTREAM_STREAM_SAMPLE_MS,
+    streamHistoryDays: e.LAKESTREAM_STREAM_HISTORY_DAYS,
   };
 }
 

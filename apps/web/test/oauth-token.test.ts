@@ -9,6 +9,7 @@ import {
   createTable,
   grantPrivilege,
   grantProducerAccess,
+  listAuditLog,
   mayStream,
   type Privilege,
   revokeCredential,
@@ -94,6 +95,41 @@ afterAll(async () => {
 });
 
 describe('POST /oidc/v1/token', () => {
+  it('records tokens issued and refused in the audit log (never the secret)', async () => {
+    expect((await POST(tokenRequest(producer.clientId, producer.clientSecret))).status).toBe(200);
+    expect(listAuditLog(services.db, { limit: 1 })[0]).toMatchObject({
+      action: 'token.issue',
+      actorId: principalId,
+      targetType: 'credential',
+      target: producer.clientId,
+      details: { expiresIn: 3600, scope: 'all-apis' },
+    });
+    expect((await POST(tokenRequest(producer.clientId, 'lss_wrong'))).status).toBe(401);
+    const refused = listAuditLog(services.db, { limit: 1 })[0]!;
+    expect(refused).toMatchObject({
+      action: 'token.refuse',
+      actorId: 'anonymous',
+      target: producer.clientId,
+      details: { status: 401, error: 'invalid_client' },
+    });
+    // Privileges beyond the grants: the principal is known, the refusal is 403.
+    expect(
+      (
+        await POST(
+          tokenRequest(producer.clientId, producer.clientSecret, {
+            authorization_details: details(['MODIFY', 'MANAGE']),
+          }),
+        )
+      ).status,
+    ).toBe(403);
+    expect(listAuditLog(services.db, { limit: 1 })[0]).toMatchObject({
+      action: 'token.refuse',
+      actorId: principalId,
+      details: { status: 403, error: 'access_denied' },
+    });
+    expect(JSON.stringify(listAuditLog(services.db, { limit: 5 }))).not.toContain(producer.clientSecret);
+  });
+
   it('issues an Ed25519 JWT that verifies against the published key with the right claims', async () => {
     const response = await POST(tokenRequest(producer.clientId, producer.clientSecret));
     expect(response.status).toBe(200);

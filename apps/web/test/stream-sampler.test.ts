@@ -3,6 +3,7 @@ import { loadZerobusSdk, type ZerobusSdkStream as SdkStream } from '@lakestream/
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectAdmin } from '../src/server/admin-client';
 import { issueAccessToken } from '../src/server/oauth/issue-token';
+import { createStreamHistorySink } from '../src/server/stream-history';
 import { createStreamSampler } from '../src/server/stream-sampler';
 import { freePort } from './support/free-port';
 import { setUpOrdersProducer, startTestIngestNode } from './support/ingest-node';
@@ -21,6 +22,7 @@ let nodeAddress: string;
 let nodeDead: string;
 let ingestPort: number;
 let token: string;
+let producerClientId: string;
 let releaseCommits!: () => void;
 
 beforeAll(async () => {
@@ -52,6 +54,7 @@ beforeAll(async () => {
   cleanups.push(() => t.close());
   await seedUsers(t.services);
   const producer = await setUpOrdersProducer(t.services, TABLE, ['USE_CATALOG', 'USE_SCHEMA', 'MODIFY']);
+  producerClientId = producer.clientId;
   await t.services.provisioner.notifyChanged();
   expect(ingest.store.current().version).toBe(t.services.snapshot().version);
   const { env, signingKey } = t.services;
@@ -79,6 +82,22 @@ function openSdkStream(): Promise<SdkStream> {
       ],
     },
   );
+}
+
+/**
+ * Opens an SDK stream that writes one good record (`id`), then one that is not an order: the node ends it
+ * with INVALID_ARGUMENT, final for the SDK. Resolves once the SDK saw the failure.
+ */
+async function failStream(id: number): Promise<void> {
+  const stream = await openSdkStream();
+  const failure = (async () => {
+    const good = await stream.ingestRecordOffset(JSON.stringify({ id, item: 'tea' }));
+    await stream.waitForOffset(good);
+    const bad = await stream.ingestRecordOffset(JSON.stringify({ id: 'not a number', item: 'tea' }));
+    await stream.waitForOffset(bad);
+  })();
+  await expect(failure).rejects.toThrow();
+  await stream.close().catch(() => undefined);
 }
 
 describe('streams.live over a real ingest node', () => {
@@ -154,6 +173,75 @@ describe('streams.live over a real ingest node', () => {
     expect(after.tables[0]?.points.some((p) => p.recordsPerSec > 0)).toBe(true);
   });
 
+  it('shows failed streams on the Errors/s series though each was live only for an instant', async () => {
+    const viewer = callerAs(t.services, 'viewer').caller;
+    const sampler = t.services.streamSampler;
+    await sampler.sample();
+    // Two streams whose second record is not an order: each ends with INVALID_ARGUMENT (final for the SDK)
+    // between two samplings, so the sampler never lists them live.
+    for (let n = 0; n < 2; n++) await failStream(1000 + n);
+    await sampler.sample();
+    const live = await viewer.streams.live({ windowSeconds: 60 });
+    expect(live.streams.filter((s) => s.table === TABLE)).toEqual([]);
+    const table = live.tables.find((x) => x.table === TABLE);
+    expect(table?.current?.errorsPerSec).toBeGreaterThan(0);
+    expect(table?.points.filter((p) => p.errorsPerSec > 0).length).toBeGreaterThan(0);
+    expect(live.totals.at(-1)?.errorsPerSec).toBeGreaterThan(0);
+    // The next sampling sees no new failure: the rate goes back to 0.
+    await sampler.sample();
+    const after = await viewer.streams.live({ windowSeconds: 60, table: TABLE });
+    expect(after.tables[0]?.current?.errorsPerSec).toBe(0);
+  });
+
+  it('keeps ended streams in the history with status and message, and a credential’s last error', async () => {
+    const viewer = callerAs(t.services, 'viewer').caller;
+    await failStream(2000);
+    await t.services.streamSampler.sample();
+    const failed = await viewer.streams.history({ table: TABLE.toUpperCase(), outcome: 'failed' });
+    expect(failed.length).toBeGreaterThanOrEqual(1);
+    const last = failed[0]!;
+    expect(last).toMatchObject({
+      node: nodeAddress,
+      table: TABLE,
+      kind: 'ephemeral',
+      status: 'INVALID_ARGUMENT',
+      records: 1,
+      ackedOffset: '0',
+      failed: true,
+    });
+    expect(last.message).toContain(TABLE);
+    expect(last.principalId).not.toBe('');
+    expect(last.endedAt).toBeGreaterThanOrEqual(last.startedAt);
+    // The clean stream of the first test is there too, as OK.
+    const ok = await viewer.streams.history({ outcome: 'ok' });
+    expect(ok.some((s) => s.status === 'OK' && s.records === 200)).toBe(true);
+    // Read again (a console restart reads on from the stored cursor): nothing is stored twice.
+    const all = await viewer.streams.history({ limit: 500 });
+    await t.services.streamSampler.sample();
+    expect(await viewer.streams.history({ limit: 500 })).toHaveLength(all.length);
+
+    const credentials = await viewer.credentials.list({ principalId: last.principalId });
+    const used = credentials.find((c) => c.clientId === last.credentialId);
+    expect(used?.lastError).toMatchObject({
+      table: TABLE,
+      status: 'INVALID_ARGUMENT',
+      message: last.message,
+    });
+  });
+
+  it('prunes ended streams after the retention, and not before', async () => {
+    const viewer = callerAs(t.services, 'viewer').caller;
+    await failStream(3000);
+    await t.services.streamSampler.sample();
+    const kept = (await viewer.streams.history({ limit: 500 })).length;
+    expect(kept).toBeGreaterThan(0);
+    const day = 24 * 3_600_000;
+    expect(createStreamHistorySink(t.services.db, 7, () => Date.now() + 6 * day).prune()).toBe(0);
+    expect(await viewer.streams.history({ limit: 500 })).toHaveLength(kept);
+    expect(createStreamHistorySink(t.services.db, 7, () => Date.now() + 8 * day).prune()).toBe(kept);
+    expect(await viewer.streams.history({ limit: 500 })).toEqual([]);
+  });
+
   it('refuses anonymous callers and windows it does not keep', async () => {
     await expect(callerAs(t.services, null).caller.streams.live({ windowSeconds: 60 })).rejects.toMatchObject(
       { code: 'UNAUTHORIZED' },
@@ -181,5 +269,43 @@ describe('streams.live over a real ingest node', () => {
     const sampledAt = sampler.view(60).sampledAt;
     await new Promise((r) => setTimeout(r, 300));
     expect(sampler.view(60).sampledAt).toBe(sampledAt);
+  });
+});
+
+// Last: it revokes the producer's credential, which the tests above use.
+describe('a stream cut by a revocation', () => {
+  it('is recorded in the audit log on its table, once, by the node that cut it', async () => {
+    const admin = callerAs(t.services, 'admin').caller;
+    const stream = await openSdkStream();
+    const first = await stream.ingestRecordOffset(JSON.stringify({ id: 5000, item: 'tea' }));
+    await stream.waitForOffset(first);
+    await admin.credentials.revoke({ clientId: producerClientId });
+    await t.services.provisioner.notifyChanged();
+    // The node cuts the stream on the new snapshot; the SDK sees it fail (UNAUTHENTICATED is final).
+    await expect(
+      (async () => {
+        for (let i = 0; i < 200; i++) {
+          const o = await stream.ingestRecordOffset(JSON.stringify({ id: 5001 + i, item: 'tea' }));
+          await stream.waitForOffset(o);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      })(),
+    ).rejects.toThrow();
+    await stream.close().catch(() => undefined);
+    await t.services.streamSampler.sample();
+    await t.services.streamSampler.sample();
+    const cuts = (await admin.audit.list({ targetType: 'table', target: TABLE })).filter(
+      (r) => r.action === 'stream.cut',
+    );
+    expect(cuts).toHaveLength(1);
+    expect(cuts[0]).toMatchObject({
+      actorId: `node:${nodeAddress}`,
+      target: TABLE,
+      details: { credentialId: producerClientId, status: 'UNAUTHENTICATED' },
+    });
+    expect(String(cuts[0]!.details.reason)).toMatch(/revoked/);
+    // The history says so too: the stream's status and reason.
+    const history = await admin.streams.history({ table: TABLE, outcome: 'failed', limit: 1 });
+    expect(history[0]).toMatchObject({ status: 'UNAUTHENTICATED', credentialId: producerClientId });
   });
 });

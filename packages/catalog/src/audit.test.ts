@@ -1,12 +1,19 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { type Actor, type AuditAction, getCatalogVersion, listAuditLog } from './audit.js';
+import {
+  type Actor,
+  ANONYMOUS,
+  type AuditAction,
+  getCatalogVersion,
+  listAuditLog,
+  recordEvent,
+} from './audit.js';
 import { createCatalog, createSchema } from './catalogs.js';
 import { createCredential, revokeCredential, rotateCredential, verifyClientSecret } from './credentials.js';
 import { grantPrivilege, revokePrivilege } from './grants.js';
 import type { OpenCatalog } from './open-catalog.js';
 import { createServicePrincipal, createUser, setPrincipalDisabled, setUserRole } from './principals.js';
 import { addColumns, createTable, dropTable } from './tables.js';
-import { seededCatalog } from './test-support/seed.js';
+import { ADMIN, seededCatalog } from './test-support/seed.js';
 
 let catalog: OpenCatalog;
 beforeEach(() => {
@@ -165,6 +172,57 @@ describe('audit log', () => {
     ).toEqual(['table.create']);
     expect(listAuditLog(catalog.db, { actorId: 'system' }).map((r) => r.action)).toEqual([
       'principal.create',
+    ]);
+  });
+});
+
+describe('audit events and the table filter', () => {
+  test('an event is recorded at the current version without bumping it', () => {
+    const version = getCatalogVersion(catalog.db);
+    const id = recordEvent(
+      catalog.db,
+      { principalId: ANONYMOUS, address: '192.0.2.9' },
+      {
+        action: 'auth.sign_in_failed',
+        targetType: 'principal',
+        target: 'mallory@example.com',
+        details: { reason: 'unknown user' },
+      },
+    );
+    expect(getCatalogVersion(catalog.db)).toBe(version);
+    expect(listAuditLog(catalog.db, { limit: 1 })[0]).toMatchObject({
+      id,
+      actorId: 'anonymous',
+      fromAddress: '192.0.2.9',
+      action: 'auth.sign_in_failed',
+      target: 'mallory@example.com',
+      details: { reason: 'unknown user' },
+      catalogVersion: version,
+    });
+  });
+
+  test('a table’s rows include the grants on it, and not those on other tables or its schema', () => {
+    const db = catalog.db;
+    const on = (type: 'table' | 'schema', name: string) => ({
+      principalId: 'svc',
+      privilege: 'MODIFY' as const,
+      securable: { type, name },
+    });
+    grantPrivilege(db, ADMIN, on('table', 'Main.Sales.Orders'));
+    grantPrivilege(db, ADMIN, on('table', 'main.hr.people'));
+    grantPrivilege(db, ADMIN, { ...on('schema', 'main.sales'), privilege: 'USE_SCHEMA' });
+    revokePrivilege(db, ADMIN, on('table', 'main.sales.orders'));
+    recordEvent(
+      db,
+      { principalId: 'node:127.0.0.1:50052', address: null },
+      { action: 'stream.cut', targetType: 'table', target: 'main.sales.orders', details: { streamId: 's1' } },
+    );
+    const rows = listAuditLog(db, { targetType: 'table', target: 'main.sales.orders' });
+    expect(rows.map((r) => [r.action, r.target])).toEqual([
+      ['stream.cut', 'main.sales.orders'],
+      ['grant.revoke', 'MODIFY table:main.sales.orders'],
+      ['grant.add', 'MODIFY table:main.sales.orders'],
+      ['table.create', 'main.sales.orders'],
     ]);
   });
 });

@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { CatalogDb, CatalogExecutor } from './open-catalog.js';
 import { AuditLog, CatalogVersion } from './schema.js';
 
@@ -26,12 +26,19 @@ export type AuditAction =
   | 'grant.revoke'
   | 'credential.create'
   | 'credential.rotate'
-  | 'credential.revoke';
+  | 'credential.revoke'
+  // Events (`recordEvent`): not changes, so no new provisioning version.
+  | 'auth.sign_in'
+  | 'auth.sign_in_failed'
+  | 'auth.refused'
+  | 'token.issue'
+  | 'token.refuse'
+  | 'stream.cut';
 
 /** What a change touched: `targetType` and `target` (a securable name, a principal id, a client id). */
 export interface Change {
   readonly action: AuditAction;
-  readonly targetType: 'catalog' | 'schema' | 'table' | 'principal' | 'grant' | 'credential';
+  readonly targetType: 'catalog' | 'schema' | 'table' | 'principal' | 'grant' | 'credential' | 'request';
   readonly target: string;
   /** JSON-able details of the change; never a secret. */
   readonly details?: Record<string, unknown>;
@@ -82,6 +89,37 @@ export function recordChange(tx: CatalogExecutor, actor: Actor, change: Change, 
   return version;
 }
 
+/**
+ * Records an event that is not a change of the catalog (a sign-in, a refused request, a token issued or
+ * refused, a stream cut by a revocation): an audit row at the current provisioning version, which it does
+ * not bump. `actor.principalId` is `anonymous` when no one is known. Returns the row's id.
+ */
+export function recordEvent(
+  db: CatalogExecutor,
+  actor: Actor,
+  event: Change,
+  at: number = Date.now(),
+): number {
+  const [row] = db
+    .insert(AuditLog)
+    .values({
+      at,
+      actorId: actor.principalId,
+      fromAddress: actor.address,
+      action: event.action,
+      targetType: event.targetType,
+      target: event.target,
+      details: JSON.stringify(event.details ?? {}),
+      catalogVersion: getCatalogVersion(db),
+    })
+    .returning({ id: AuditLog.id })
+    .all();
+  return row!.id;
+}
+
+/** The actor of events whose author is unknown (a failed sign-in, a refused anonymous request). */
+export const ANONYMOUS = 'anonymous';
+
 /** The current provisioning version: 0 for a catalog that never changed. */
 export function getCatalogVersion(db: CatalogExecutor): number {
   const row = db.select({ version: CatalogVersion.version }).from(CatalogVersion).get();
@@ -90,7 +128,8 @@ export function getCatalogVersion(db: CatalogExecutor): number {
 
 /**
  * The audit log, newest first: at most `limit` rows (default 100), older than row `beforeId` when given (to
- * page), only about `targetType`/`target` or by `actorId` when given.
+ * page), only about `targetType`/`target` or by `actorId` when given. The rows of a table (`targetType`
+ * `table` with a `target`) include the grants and revocations of privileges on it.
  */
 export function listAuditLog(
   db: CatalogDb,
@@ -104,8 +143,22 @@ export function listAuditLog(
 ): AuditEntry[] {
   const conditions: SQL[] = [];
   if (filter.beforeId !== undefined) conditions.push(lt(AuditLog.id, filter.beforeId));
-  if (filter.targetType !== undefined) conditions.push(eq(AuditLog.targetType, filter.targetType));
-  if (filter.target !== undefined) conditions.push(eq(AuditLog.target, filter.target));
+  if (filter.targetType === 'table' && filter.target !== undefined) {
+    const table = filter.target.trim().toLowerCase();
+    conditions.push(
+      or(
+        and(eq(AuditLog.targetType, 'table'), eq(AuditLog.target, table)),
+        and(
+          eq(AuditLog.targetType, 'grant'),
+          sql`json_extract(${AuditLog.details}, '$.securable.type') = 'table'`,
+          sql`json_extract(${AuditLog.details}, '$.securable.name') = ${table}`,
+        ),
+      )!,
+    );
+  } else {
+    if (filter.targetType !== undefined) conditions.push(eq(AuditLog.targetType, filter.targetType));
+    if (filter.target !== undefined) conditions.push(eq(AuditLog.target, filter.target));
+  }
   if (filter.actorId !== undefined) conditions.push(eq(AuditLog.actorId, filter.actorId));
   const rows = db
     .select()

@@ -11,4 +11,5 @@ export * from './principals.js';
 export * from './producer-access.js';
 export * as schema from './schema.js';
 export * from './snapshot.js';
+export * from './stream-history.js';
 export * from './tables.js';

@@ -214,3 +214,41 @@ export const CatalogVersion = sqliteTable(
   },
   (t) => [check('catalog_version_single_row', sql`${t.id} = 1`)],
 );
+
+/**
+ * Streams that ended on the ingest nodes, as the console read them from each node's admin `ListEndedStreams`
+ * (history kept for `LAKESTREAM_STREAM_HISTORY_DAYS`, pruned by `endedAt`). A node numbers its ended streams
+ * 1, 2, … from its start (`nodeStartedAt`): `(node, nodeStartedAt, seq)` is unique, so reading a stream
+ * twice stores it once. `principalId`/`credentialId` are plain text: the history outlives them.
+ */
+export const StreamHistory = sqliteTable(
+  'stream_history',
+  {
+    id: integer('id', { mode: 'number' }).primaryKey({ autoIncrement: true }),
+    /** The node's admin address, as `LAKESTREAM_INGEST_NODES` names it. */
+    node: text('node').notNull(),
+    nodeStartedAt: integer('node_started_at', { mode: 'number' }).notNull(),
+    seq: integer('seq', { mode: 'number' }).notNull(),
+    streamId: text('stream_id').notNull(),
+    kind: text('kind').notNull(),
+    /** Empty when the stream ended before naming a table. */
+    tableName: text('table_name').notNull(),
+    principalId: text('principal_id').notNull(),
+    credentialId: text('credential_id').notNull(),
+    startedAt: integer('started_at', { mode: 'number' }).notNull(),
+    endedAt: integer('ended_at', { mode: 'number' }).notNull(),
+    records: integer('records', { mode: 'number' }).notNull(),
+    bytes: integer('bytes', { mode: 'number' }).notNull(),
+    /** Decimal text (an int64); -1 when nothing was acked. */
+    ackedOffset: text('acked_offset').notNull(),
+    /** The gRPC status code name it ended with (`OK`, `INVALID_ARGUMENT`, …) and its message. */
+    status: text('status').notNull(),
+    message: text('message').notNull(),
+  },
+  (t) => [
+    uniqueIndex('stream_history_node_seq_index').on(t.node, t.nodeStartedAt, t.seq),
+    index('stream_history_ended_at_index').on(t.endedAt),
+    index('stream_history_table_index').on(t.tableName, t.endedAt),
+    index('stream_history_credential_index').on(t.credentialId, t.endedAt),
+  ],
+);

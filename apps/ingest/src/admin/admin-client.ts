@@ -4,6 +4,7 @@ import {
   adminServiceDefinition,
   type DrainResponse,
   type HeldActionName,
+  type ListEndedStreamsResponse,
   type ListHeldResponse,
   type ListStreamsResponse,
   type PushCatalogResponse,
@@ -17,6 +18,8 @@ export interface AdminClient {
   listStreams(table?: string): Promise<ListStreamsResponse>;
   drain(graceMs: number): Promise<DrainResponse>;
   listHeld(): Promise<ListHeldResponse>;
+  /** Streams ended after seq `after` (0: from the oldest held), at most `limit` (0: the node's default). */
+  listEndedStreams(after: number, limit?: number): Promise<ListEndedStreamsResponse>;
   /** Exactly one of `positions`, `table`, `all`. */
   resolveHeld(
     action: HeldActionName,
@@ -54,6 +57,7 @@ export function createAdminClient(address: string, secret: string | undefined): 
     listStreams: (table) => call('ListStreams', table === undefined ? {} : { table }),
     drain: (graceMs) => call('Drain', { grace_ms: graceMs }),
     listHeld: () => call('ListHeld', {}),
+    listEndedStreams: (after, limit = 0) => call('ListEndedStreams', { after: String(after), limit }),
     resolveHeld: (action, which) =>
       call('ResolveHeld', {
         action,

@@ -90,11 +90,20 @@ export interface TablePublishInfoMessage {
   publish_error: string;
   publish_failing_since_ms: number | string;
 }
+/** `TableStreamFailures` on the wire. */
+export interface TableStreamFailuresMessage {
+  table: string;
+  failed_streams: number | string;
+}
 /** `ListStreamsResponse`. */
 export interface ListStreamsResponse {
   streams: StreamInfoMessage[];
   /** Empty from a node older than this field (a client with these loader options reads it as []). */
   tables: TablePublishInfoMessage[];
+  /** Empty from a node older than this field. */
+  failures: TableStreamFailuresMessage[];
+  /** 0 from a node older than this field. */
+  node_started_at_ms: number | string;
 }
 /** `DrainRequest`. */
 export interface DrainRequest {
@@ -134,4 +143,33 @@ export interface ResolveHeldResponse {
   resolved: HeldEntryMessage[];
   quarantined_records: number | string;
   quarantine_table: string;
+}
+/** `ListEndedStreamsRequest`. */
+export interface ListEndedStreamsRequest {
+  after: number | string;
+  limit: number;
+}
+/** `EndedStream` on the wire. */
+export interface EndedStreamMessage {
+  seq: number | string;
+  stream_id: string;
+  kind: StreamInfoMessage['kind'];
+  table: string;
+  principal_id: string;
+  credential_id: string;
+  started_at_ms: number | string;
+  ended_at_ms: number | string;
+  records: number | string;
+  bytes: number | string;
+  acked_offset: number | string;
+  status: string;
+  message: string;
+  revoked: boolean;
+}
+/** `ListEndedStreamsResponse`. */
+export interface ListEndedStreamsResponse {
+  streams: EndedStreamMessage[];
+  oldest: number | string;
+  newest: number | string;
+  node_started_at_ms: number | string;
 }

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { status } from '@grpc/grpc-js';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ORDERS } from '../../test/support/test-catalog.js';
 import { startTestNode, tempDir } from '../../test/support/test-node.js';
 import { openStream, req, zerobusClient } from '../../test/support/zerobus-client.js';
@@ -341,5 +341,112 @@ describe('admin ListStreams: publishing of a real node', () => {
       await node.close(500);
       await cleanup();
     }
+  });
+});
+
+describe('admin ListEndedStreams and failure counts of a real node', () => {
+  it('lists an ended stream with its status, message and counts, and counts it failed for its table', async () => {
+    const { dir, cleanup } = await tempDir();
+    const { node, cat } = await startTestNode(dir, { flushMs: 20 });
+    const admin = await startAdminServer({
+      port: 0,
+      secret: SECRET,
+      catalog: store,
+      streams: node.live,
+      nodeId: node.nodeId,
+      onDrain: async () => 0,
+    });
+    const nodeClient = createAdminClient(`127.0.0.1:${admin.port}`, SECRET);
+    const zerobus = zerobusClient(node.port);
+    try {
+      expect(await nodeClient.listEndedStreams(0)).toMatchObject({ streams: [], oldest: '0', newest: '0' });
+      // A stream that writes 3 good records, then one that is not an order: INVALID_ARGUMENT.
+      const bad = openStream(zerobus, 'EphemeralStream', cat.tokens.good.token, ORDERS);
+      bad.send(req.create(ORDERS, 2));
+      const badId = await bad.streamId();
+      bad.send(
+        req.json(
+          0,
+          [0, 1, 2].map((id) => JSON.stringify({ id, item: 'tea' })),
+        ),
+      );
+      await bad.ackedAtLeast(0);
+      bad.send(req.json(1, [JSON.stringify({ id: 'not a number', item: 'tea' })]));
+      const end = await bad.finish();
+      expect(end.code).toBe(status.INVALID_ARGUMENT);
+      // And one that ends cleanly.
+      const good = openStream(zerobus, 'EphemeralStream', cat.tokens.good.token, ORDERS);
+      good.send(req.create(ORDERS, 2));
+      const goodId = await good.streamId();
+      good.send(req.json(0, [JSON.stringify({ id: 9, item: 'tea' })]));
+      await good.ackedAtLeast(0);
+      expect((await good.finish()).code).toBe(0);
+      await vi.waitFor(async () => expect((await nodeClient.listEndedStreams(0)).streams).toHaveLength(2));
+
+      const page = await nodeClient.listEndedStreams(0);
+      expect(page).toMatchObject({ oldest: '1', newest: '2' });
+      expect(Number(page.node_started_at_ms)).toBeGreaterThan(0);
+      const [failed, ok] = page.streams;
+      expect(failed).toMatchObject({
+        seq: '1',
+        stream_id: badId,
+        kind: 'STREAM_KIND_EPHEMERAL',
+        table: ORDERS,
+        principal_id: 'svc-orders',
+        credential_id: 'tok-good',
+        records: '3',
+        acked_offset: '0',
+        status: 'INVALID_ARGUMENT',
+        message: end.details,
+        revoked: false,
+      });
+      expect(failed!.message).toContain(ORDERS);
+      expect(Number(failed!.bytes)).toBeGreaterThan(0);
+      expect(Number(failed!.ended_at_ms)).toBeGreaterThanOrEqual(Number(failed!.started_at_ms));
+      expect(ok).toMatchObject({ seq: '2', stream_id: goodId, status: 'OK', message: '', records: '1' });
+      // The cursor: after seq 1 only the second; after the newest nothing.
+      expect((await nodeClient.listEndedStreams(1)).streams.map((s) => s.seq)).toEqual(['2']);
+      expect((await nodeClient.listEndedStreams(2)).streams).toEqual([]);
+      expect((await nodeClient.listEndedStreams(0, 1)).streams.map((s) => s.seq)).toEqual(['1']);
+
+      // The failure stays counted after the stream left the live list: only the failed one, per table.
+      const listed = await nodeClient.listStreams();
+      expect(listed.streams).toEqual([]);
+      expect(listed.failures).toEqual([{ table: ORDERS, failed_streams: '1' }]);
+      expect((await nodeClient.listStreams('main.sales.events')).failures).toEqual([]);
+    } finally {
+      zerobus.close();
+      nodeClient.close();
+      await admin.close();
+      await node.close(500);
+      await cleanup();
+    }
+  });
+
+  it('keeps only the newest ended streams when its ring is full', async () => {
+    const { EndedStreams } = await import('../stream/ended-streams.js');
+    const ring = new EndedStreams(2);
+    for (const code of ['OK', 'CANCELLED', 'UNAVAILABLE'])
+      ring.record({
+        streamId: code,
+        kind: 'ephemeral',
+        table: ORDERS,
+        principalId: 'p',
+        credentialId: 'c',
+        startedAt: 1,
+        endedAt: 2,
+        records: 0,
+        bytes: 0,
+        ackedOffset: -1n,
+        outcome: { code, message: '' },
+      });
+    const page = ring.since(0, 10);
+    expect(page.streams.map((s) => [s.seq, s.streamId])).toEqual([
+      [2, 'CANCELLED'],
+      [3, 'UNAVAILABLE'],
+    ]);
+    expect([page.oldest, page.newest]).toEqual([2, 3]);
+    // A clean end and a client's own cancel are not failures.
+    expect([...ring.failedStreams()]).toEqual([[ORDERS, 1]]);
   });
 });

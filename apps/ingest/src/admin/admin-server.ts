@@ -16,12 +16,16 @@ import { toGrpcStatus } from '../grpc/status.js';
 import type { NodeHealth } from '../node-health.js';
 import type { HeldEntry } from '../recovery/held-entries.js';
 import type { HeldAction, HeldDecision, HeldSelection } from '../recovery/resolve-held.js';
+import type { EndedStream } from '../stream/ended-streams.js';
 import {
   type AdminStatus,
   adminServiceDefinition,
   type DrainRequest,
   type DrainResponse,
+  type EndedStreamMessage,
   type HeldEntryMessage,
+  type ListEndedStreamsRequest,
+  type ListEndedStreamsResponse,
   type ListHeldResponse,
   type ListStreamsRequest,
   type ListStreamsResponse,
@@ -213,8 +217,38 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
       const tables = (options.publishing?.publishInfo() ?? []).filter(
         (t) => table === '' || t.table === table,
       );
-      return { streams: streams.map(toMessage), tables: tables.map(toTableMessage) };
+      const failures = [...(options.streams.history?.failedStreams() ?? [])]
+        .filter(([t]) => table === '' || t === table)
+        .map(([t, n]) => ({ table: t, failed_streams: n }));
+      return {
+        streams: streams.map(toMessage),
+        tables: tables.map(toTableMessage),
+        failures,
+        node_started_at_ms: startedAt,
+      };
     }),
+    ListEndedStreams: unary<ListEndedStreamsRequest, ListEndedStreamsResponse>(
+      'ListEndedStreams',
+      (request) => {
+        const after = Number(request.after);
+        if (!Number.isSafeInteger(after) || after < 0 || request.limit < 0)
+          throw new AdminRefusal(
+            status.INVALID_ARGUMENT,
+            `after must be a seq (0 or more) and limit 0 or more, got after ${request.after}, limit ${request.limit}`,
+          );
+        const page = options.streams.history?.since(after, request.limit === 0 ? 500 : request.limit) ?? {
+          streams: [],
+          oldest: 0,
+          newest: 0,
+        };
+        return {
+          streams: page.streams.map(toEndedMessage),
+          oldest: page.oldest,
+          newest: page.newest,
+          node_started_at_ms: startedAt,
+        };
+      },
+    ),
     Drain: unary<DrainRequest, DrainResponse>('Drain', async (request) => {
       const defaultGrace = options.defaultDrainGraceMs ?? 30_000;
       if (request.grace_ms < 0) {
@@ -309,6 +343,25 @@ function toMessage(s: StreamInfo): StreamInfoMessage {
     errors: s.errors,
     started_at_ms: s.startedAt,
     inflight_bytes: s.inFlightBytes,
+  };
+}
+
+function toEndedMessage(s: EndedStream): EndedStreamMessage {
+  return {
+    seq: s.seq,
+    stream_id: s.streamId,
+    kind: KINDS[s.kind] ?? 'STREAM_KIND_UNSPECIFIED',
+    table: s.table,
+    principal_id: s.principalId,
+    credential_id: s.credentialId,
+    started_at_ms: s.startedAt,
+    ended_at_ms: s.endedAt,
+    records: s.records,
+    bytes: s.bytes,
+    acked_offset: s.ackedOffset.toString(),
+    status: s.outcome.code,
+    message: s.outcome.message,
+    revoked: s.outcome.revoked === true,
   };
 }
 

@@ -9,4 +9,10 @@ export {
   startAdminServer,
 } from './admin-server.js';
 export type { PublishRegistry, TablePublishInfo } from './publish-registry.js';
-export type { DrainHandler, StreamInfo, StreamRegistry, StreamState } from './stream-registry.js';
+export type {
+  DrainHandler,
+  EndedHistory,
+  StreamInfo,
+  StreamRegistry,
+  StreamState,
+} from './stream-registry.js';

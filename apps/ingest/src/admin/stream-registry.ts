@@ -3,6 +3,8 @@
  * (`stream/live-streams.ts`); its `LiveStreams` satisfies this interface as it is, so pass it directly.
  */
 
+import type { EndedPage } from '../stream/ended-streams.js';
+
 /** The state of a live stream. */
 export type StreamState = 'opening' | 'open' | 'draining' | 'closing';
 
@@ -35,6 +37,17 @@ export interface StreamRegistry {
   list(): readonly StreamInfo[];
   /** Whether the node is draining (reported by admin `GetStatus`); `undefined` reads as not draining. */
   readonly isDraining?: boolean;
+  /** Ended streams and failure counters (admin `ListEndedStreams`, `ListStreamsResponse.failures`); none
+   * lists no failures and no ended streams. */
+  readonly history?: EndedHistory;
+}
+
+/** What the admin API reads of the node's ended streams (`stream/ended-streams.ts`). */
+export interface EndedHistory {
+  /** Failed streams per table since the node started. */
+  failedStreams(): ReadonlyMap<string, number>;
+  /** The ended streams after seq `after`, oldest first, at most `limit`. */
+  since(after: number, limit: number): EndedPage;
 }
 
 /**

@@ -38,6 +38,8 @@ export interface IngestServerOptions {
   /** Default 0 (any free port; read it from the handle). */
   readonly port?: number | undefined;
   readonly limits?: Partial<StreamLimits> | undefined;
+  /** Ended streams `live.history` keeps (default `DEFAULT_ENDED_STREAMS`, 1000). */
+  readonly endedStreams?: number | undefined;
   /**
    * HTTP/2 receive windows (bytes): per stream and per connection. grpc-js leaves Node's 64 KiB defaults,
    * which cap one stream at one window per round trip; default 8 MiB per stream, 32 MiB per connection.
@@ -97,7 +99,7 @@ export async function startIngestServer(options: IngestServerOptions): Promise<I
     ...given,
   };
   const log = options.log ?? silentLog;
-  const live = new LiveStreams(options.catalog);
+  const live = new LiveStreams(options.catalog, options.endedStreams);
   const ctx = {
     pipeline: options.pipeline,
     catalog: options.catalog,

@@ -1,9 +1,11 @@
-import type { ServerDuplexStream } from '@grpc/grpc-js';
+import { status as grpcStatus, type ServerDuplexStream } from '@grpc/grpc-js';
 import type { Principal } from '../auth/authenticator.js';
 import type { CatalogView, ProvisionedTable } from '../catalog/catalog-view.js';
 import { IngestError } from '../errors.js';
 import { endCallWithError, readHeader } from '../grpc/end-call.js';
+import { toGrpcStatus } from '../grpc/status.js';
 import { ByteBudget } from './byte-budget.js';
+import type { StreamOutcome } from './ended-streams.js';
 import { describeStream, type LiveStream, type LiveStreamInfo, StreamCounters } from './live-streams.js';
 import { MessageReader, TIMED_OUT } from './message-reader.js';
 import type { DecodedRecords } from './record-decoder.js';
@@ -56,6 +58,7 @@ export abstract class IngestSession<Request extends object> implements LiveStrea
   protected sentAck = -1n;
   private ackScheduled = false;
   private failure: unknown;
+  private endedWith: StreamOutcome | undefined;
   private settledWaiter: (() => void) | undefined;
   private drainTimer: NodeJS.Timeout | undefined;
   /** Why a catalog change took this stream's right to write away (see `recheck`). */
@@ -346,12 +349,17 @@ export abstract class IngestSession<Request extends object> implements LiveStrea
   }
 
   private finishOk(): void {
+    this.endedWith = { code: 'OK', message: '' };
     this.state = 'closing';
     this.call.end();
     this.close();
   }
 
   private finishError(err: unknown): void {
+    const status = toGrpcStatus(err);
+    this.endedWith = this.call.cancelled
+      ? { code: 'CANCELLED', message: 'the client cancelled the call' }
+      : { code: grpcStatus[status.code] ?? String(status.code), message: status.details };
     this.state = 'closing';
     endCallWithError(
       this.call,
@@ -389,12 +397,21 @@ export abstract class IngestSession<Request extends object> implements LiveStrea
         kind: this.kind,
         table: this.table?.name,
         principalId: this.principal?.id,
+        credentialId: this.principal?.credentialId,
         peer: this.call.getPeer(),
         startedAt: this.startedAt,
         state: this.state,
       },
       this.counters,
     );
+  }
+
+  outcome(): StreamOutcome | undefined {
+    if (this.endedWith === undefined) return undefined;
+    // Cut by the catalog change: it ended with an error after losing its right to write (not a clean close).
+    const cut =
+      this.revoked !== undefined && this.endedWith.code !== 'OK' && this.endedWith.code !== 'CANCELLED';
+    return { ...this.endedWith, revoked: cut };
   }
 
   drain(durationMs: number): void {

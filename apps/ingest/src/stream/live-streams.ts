@@ -1,5 +1,6 @@
 import type { CatalogSource, CatalogView } from '../catalog/catalog-view.js';
 import { LatencyTracker } from '../publish/latency-tracker.js';
+import { EndedStreams, type StreamOutcome } from './ended-streams.js';
 
 /** The state of a live stream, as the admin API lists it. */
 export type LiveStreamState = 'opening' | 'open' | 'draining' | 'closing';
@@ -10,6 +11,8 @@ export interface LiveStreamInfo {
   readonly kind: 'ephemeral' | 'persistent';
   readonly table: string;
   readonly principalId: string;
+  /** The credential that proved the principal (OAuth client id or producer token id); empty before. */
+  readonly credentialId: string;
   readonly peer: string;
   readonly startedAt: number;
   readonly state: LiveStreamState;
@@ -32,6 +35,8 @@ export interface LiveStream {
   drain(durationMs: number): void;
   /** Resolves when the call has ended. */
   readonly ended: Promise<void>;
+  /** The status the call ended with; `undefined` while it runs. */
+  outcome(): StreamOutcome | undefined;
   /** Re-checks the principal's rights against a new catalog snapshot (revocation). */
   recheck(view: CatalogView): void;
   /** Ends the call at once with the error (node stop, take-over of a persistent stream). */
@@ -55,6 +60,7 @@ export interface StreamIdentity {
   readonly kind: LiveStreamInfo['kind'];
   readonly table: string | undefined;
   readonly principalId: string | undefined;
+  readonly credentialId: string | undefined;
   readonly peer: string;
   readonly startedAt: number;
   readonly state: LiveStreamState;
@@ -66,6 +72,7 @@ export function describeStream(identity: StreamIdentity, c: StreamCounters): Liv
     ...identity,
     table: identity.table ?? '',
     principalId: identity.principalId ?? '',
+    credentialId: identity.credentialId ?? '',
     requests: c.requests,
     records: c.records,
     bytes: c.bytes,
@@ -78,7 +85,7 @@ export function describeStream(identity: StreamIdentity, c: StreamCounters): Liv
 }
 
 /**
- * The node's live streams: their count (per node and per principal, for the limits), the list with counters for the admin API, drain (send
+ * The node's live streams, and what it remembers of those that ended (`history`): their count (per node and per principal, for the limits), the list with counters for the admin API, drain (send
  * `close_stream_signal` to all, wait for them to end), forced stop, revocation checks on every new catalog snapshot, and
  * the owner of each persistent stream (a resume takes the stream over from an older connection).
  */
@@ -90,8 +97,12 @@ export class LiveStreams {
   private draining: number | undefined;
   private stopped: { reason: unknown } | undefined;
   private readonly unsubscribe: () => void;
+  /** Ended streams and failure counters, updated in the instant a stream leaves the registry. */
+  readonly history: EndedStreams;
 
-  constructor(catalog: CatalogSource) {
+  /** @param endedCapacity how many ended streams `history` keeps (default `DEFAULT_ENDED_STREAMS`). */
+  constructor(catalog: CatalogSource, endedCapacity?: number) {
+    this.history = new EndedStreams(endedCapacity);
     this.unsubscribe = catalog.subscribe((view) => {
       for (const s of this.streams) s.recheck(view);
     });
@@ -113,9 +124,28 @@ export class LiveStreams {
     void stream.ended.then(() => {
       this.streams.delete(stream);
       for (const [id, owner] of this.owners) if (owner === stream) this.owners.delete(id);
+      this.remember(stream);
     });
     if (this.stopped !== undefined) stream.abort(this.stopped.reason);
     else if (this.draining !== undefined) stream.drain(this.draining);
+  }
+
+  /** Moves an ended stream to `history` (same tick as it leaves the live list: no poll misses it). */
+  private remember(stream: LiveStream): void {
+    const info = stream.info();
+    this.history.record({
+      streamId: info.streamId,
+      kind: info.kind,
+      table: info.table,
+      principalId: info.principalId,
+      credentialId: info.credentialId,
+      startedAt: info.startedAt,
+      endedAt: Date.now(),
+      records: info.records,
+      bytes: info.bytes,
+      ackedOffset: info.ackedOffset,
+      outcome: stream.outcome() ?? { code: 'UNKNOWN', message: 'the stream ended without a status' },
+    });
   }
 
   /** How many live streams `principalId` holds (see `attribute`). */
@@ -141,6 +171,11 @@ export class LiveStreams {
   /** Records `stream` as the owner of persistent stream `id`. */
   setOwner(id: string, stream: LiveStream): void {
     this.owners.set(id, stream);
+  }
+
+  /** Failed streams per table since the node started (see `EndedStreams.failedStreams`). */
+  failedStreams(): ReadonlyMap<string, number> {
+    return this.history.failedStreams();
   }
 
   /** Every live stream's counters. */

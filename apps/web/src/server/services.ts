@@ -10,6 +10,7 @@ import { setPassword } from './passwords';
 import { createProvisioner, type Provisioner, type ProvisionerOptions } from './provisioning';
 import { readOrCreateSecretFile } from './secret-file';
 import { createSignInThrottle, type SignInThrottle } from './sign-in-throttle';
+import { createStreamHistorySink } from './stream-history';
 import { createStreamSampler, type StreamSampler } from './stream-sampler';
 import { ensureWebTables } from './web-store';
 
@@ -84,6 +85,7 @@ export async function openWebServices(env: WebEnv, options: WebServicesOptions =
       connect: options.connect ?? connectAdmin,
       intervalMs: env.streamSampleMs,
       log: warn,
+      history: createStreamHistorySink(db, env.streamHistoryDays),
     });
     if (env.adminEmail !== undefined && env.adminPassword !== undefined && !hasAdmin(db)) {
       const admin = createUser(db, SYSTEM_ACTOR, { name: env.adminEmail, role: 'admin' });

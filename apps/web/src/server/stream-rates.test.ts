@@ -212,3 +212,28 @@ describe('computeTick: rates from counter differences', () => {
     });
   });
 });
+
+describe('errors from the nodes’ failure counters', () => {
+  const withFailures = (at: number, startedAt: number, failures: [string, number][]): NodeSample => ({
+    ...node('a:1', at, []),
+    failures: new Map(failures),
+    startedAt,
+  });
+
+  it('counts failed streams per table and in totals, from 0 again after the node restarted', () => {
+    const first = computeTick(undefined, 0, [withFailures(0, 100, [[ORDERS, 3]])]);
+    const second = computeTick(first, 1000, [
+      withFailures(2000, 100, [
+        [ORDERS, 7],
+        ['', 2],
+      ]),
+    ]);
+    expect(second.tables.get(ORDERS)?.errorsPerSec).toBe(2);
+    expect(second.tables.has('')).toBe(false);
+    expect(second.totals?.errorsPerSec).toBe(3);
+    // Restarted: the counters began again at 0, so 1 is one new failure, not -6.
+    const third = computeTick(second, 2000, [withFailures(3000, 5000, [[ORDERS, 1]])]);
+    expect(third.tables.get(ORDERS)?.errorsPerSec).toBe(1);
+    expect(third.totals?.errorsPerSec).toBe(1);
+  });
+});

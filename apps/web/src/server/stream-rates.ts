@@ -62,6 +62,14 @@ export interface NodeSample {
   readonly error: string | null;
   readonly streams: readonly StreamSample[];
   readonly tables: readonly TablePublishSample[];
+  /**
+   * Failed streams per table since the node started (`ListStreamsResponse.failures`; table `''`: streams that
+   * ended before naming one), counted by the node when they end. Undefined for a node older than that field:
+   * its errors are then only those of the streams still listed.
+   */
+  readonly failures?: ReadonlyMap<string, number> | undefined;
+  /** When the node started (ms, node clock): failure counters restart from 0 with it. */
+  readonly startedAt?: number | undefined;
 }
 
 /** One stream in one tick: where it runs, its counters, its point (null when no rate could be computed). */
@@ -199,6 +207,33 @@ function publishingOf(nodes: readonly NodeSample[]): {
 }
 
 /**
+ * Failed streams per second of every table on the nodes that report failure counters: the counter
+ * differences between the node's previous answer and this one over the time between them (a node that
+ * restarted counts from 0). `undefined` when no node reports failures (older nodes).
+ */
+function failureRates(
+  nodes: readonly NodeSample[],
+  before: ReadonlyMap<string, NodeSample>,
+): Map<string, number> | undefined {
+  let rates: Map<string, number> | undefined;
+  for (const node of nodes) {
+    if (node.failures === undefined) continue;
+    rates ??= new Map();
+    const last = before.get(node.address);
+    if (last?.reachable !== true || last.failures === undefined) continue;
+    const seconds = (node.at - last.at) / 1000;
+    if (seconds <= 0) continue;
+    const restarted = node.startedAt !== last.startedAt;
+    for (const [table, count] of node.failures) {
+      const previous = restarted ? 0 : (last.failures.get(table) ?? 0);
+      const failed = count >= previous ? count - previous : count;
+      rates.set(table, (rates.get(table) ?? 0) + failed / seconds);
+    }
+  }
+  return rates;
+}
+
+/**
  * The tick of a sampling started at `t` whose answers are `nodes`, against `previous` (undefined for the
  * first sampling). A stream gets a point when its node answered both times: from its counters then, or from
  * zero when it was not listed then (it started in between). A stream whose node was unreachable last time
@@ -224,6 +259,7 @@ export function computeTick(previous: Tick | undefined, t: number, nodes: readon
   const tables = new Map<string, LivePoint>();
   let totals: LivePoint | null = null;
   if (previous !== undefined) {
+    const failed = failureRates(nodes, before);
     const byTable = new Map<string, StreamEntry[]>();
     for (const entry of streams.values()) {
       const list = byTable.get(entry.stream.table);
@@ -231,9 +267,22 @@ export function computeTick(previous: Tick | undefined, t: number, nodes: readon
       else list.push(entry);
     }
     for (const table of publishing.keys()) if (!byTable.has(table)) byTable.set(table, []);
+    for (const [table, rate] of failed ?? [])
+      if (table !== '' && rate > 0 && !byTable.has(table)) byTable.set(table, []);
+    // With failure counters, a table's errors are its failed streams, counted when they end (a failed stream
+    // is live for an instant: the streams' own counters would almost never show it).
+    const withFailures = (point: LivePoint, rate: number | undefined): LivePoint =>
+      failed === undefined ? point : { ...point, errorsPerSec: rate ?? 0 };
     for (const [table, entries] of byTable)
-      tables.set(table, aggregatePoint(t, entries, lags.get(table) ?? null));
-    totals = aggregatePoint(t, [...streams.values()], lags.size === 0 ? null : Math.max(...lags.values()));
+      tables.set(
+        table,
+        withFailures(aggregatePoint(t, entries, lags.get(table) ?? null), failed?.get(table)),
+      );
+    const allFailed = failed === undefined ? undefined : [...failed.values()].reduce((a, b) => a + b, 0);
+    totals = withFailures(
+      aggregatePoint(t, [...streams.values()], lags.size === 0 ? null : Math.max(...lags.values())),
+      allFailed,
+    );
   }
   return { t, nodes, streams, tables, publishing, totals };
 }

@@ -1,4 +1,5 @@
 import type {
+  EndedStreamMessage,
   ListStreamsResponse,
   StreamInfoMessage,
   TablePublishInfoMessage,
@@ -38,7 +39,40 @@ export interface StreamSamplerOptions {
   readonly callTimeoutMs?: number;
   /** Where a failed sampling is reported (a bug: node failures are part of the samples). */
   readonly log?: (message: string, details: Record<string, unknown>) => void;
+  /** Where each node's ended streams go (admin `ListEndedStreams`, read on from a cursor); none: not read. */
+  readonly history?: EndedStreamSink | undefined;
 }
+
+/** Ended streams of a node, as the sampler hands them on. */
+export interface EndedStreamRecord {
+  readonly seq: number;
+  readonly streamId: string;
+  readonly kind: string;
+  readonly table: string;
+  readonly principalId: string;
+  readonly credentialId: string;
+  readonly startedAt: number;
+  readonly endedAt: number;
+  readonly records: number;
+  readonly bytes: number;
+  readonly ackedOffset: string;
+  readonly status: string;
+  readonly message: string;
+  /** Ended by a new catalog snapshot that took its rights (a revocation). */
+  readonly revoked: boolean;
+}
+
+/** Where the sampler puts ended streams: a store that remembers how far it got with each node. */
+export interface EndedStreamSink {
+  /** The last seq stored of `node` started at `nodeStartedAt` (0: none): the sampler reads on after it. */
+  cursor(node: string, nodeStartedAt: number): number;
+  /** Stores ended streams of `node` (seq ascending); storing one twice must be harmless. */
+  record(node: string, nodeStartedAt: number, streams: readonly EndedStreamRecord[]): void;
+}
+
+/** Ended streams read per call, and calls per node and sampling (a node far ahead is caught up over several). */
+const ENDED_PAGE = 500;
+const ENDED_PAGES_PER_SAMPLING = 4;
 
 /** The longest window kept. */
 const HISTORY_MS = Math.max(...LIVE_WINDOWS) * 1000;
@@ -71,6 +105,25 @@ function toStreamSample(s: StreamInfoMessage): StreamSample {
   };
 }
 
+function toEndedRecord(s: EndedStreamMessage): EndedStreamRecord {
+  return {
+    seq: Number(s.seq),
+    streamId: s.stream_id,
+    kind: KINDS[s.kind] ?? 'ephemeral',
+    table: s.table,
+    principalId: s.principal_id,
+    credentialId: s.credential_id,
+    startedAt: Number(s.started_at_ms),
+    endedAt: Number(s.ended_at_ms),
+    records: Number(s.records),
+    bytes: Number(s.bytes),
+    ackedOffset: String(s.acked_offset),
+    status: s.status,
+    message: s.message,
+    revoked: s.revoked === true,
+  };
+}
+
 function toPublishSample(t: TablePublishInfoMessage): TablePublishSample {
   const version = Number(t.last_committed_version);
   const at = Number(t.last_commit_at_ms);
@@ -93,12 +146,24 @@ function toNodeSample(address: string, at: number, response: ListStreamsResponse
     error: null,
     streams: response.streams.map(toStreamSample),
     tables: response.tables.map(toPublishSample),
+    ...failuresOf(response),
   };
+}
+
+/** The node's failure counters, when it reports them (a node older than the field sends neither). */
+function failuresOf(response: ListStreamsResponse): Pick<NodeSample, 'failures' | 'startedAt'> {
+  const startedAt = Number(response.node_started_at_ms ?? 0);
+  if (startedAt === 0) return {};
+  const failures = new Map<string, number>();
+  for (const f of response.failures ?? []) failures.set(f.table, Number(f.failed_streams));
+  return { failures, startedAt };
 }
 
 interface NodeEntry {
   readonly config: IngestNodeConfig;
   client: AdminClient | undefined;
+  /** How far the node's ended streams were read: its start and the last seq stored. */
+  ended: { startedAt: number; seq: number } | undefined;
 }
 
 /**
@@ -112,7 +177,37 @@ export function createStreamSampler(options: StreamSamplerOptions): StreamSample
   const { intervalMs } = options;
   const timeoutMs = options.callTimeoutMs ?? 5000;
   const log = options.log ?? (() => {});
-  const entries: NodeEntry[] = options.nodes.map((config) => ({ config, client: undefined }));
+  const entries: NodeEntry[] = options.nodes.map((config) => ({
+    config,
+    client: undefined,
+    ended: undefined,
+  }));
+  const history = options.history;
+
+  /**
+   * Reads the node's ended streams after the cursor into `history` (a few pages at most; the rest next
+   * time). A node that restarted numbers from 1 again: the cursor is then the store's for the new start.
+   * A node older than `ListEndedStreams` answers UNIMPLEMENTED: nothing is read, the sampling goes on.
+   */
+  const readEnded = async (entry: NodeEntry, client: AdminClient, startedAt: number): Promise<void> => {
+    if (history === undefined || startedAt === 0) return;
+    const address = entry.config.address;
+    if (entry.ended?.startedAt !== startedAt)
+      entry.ended = { startedAt, seq: history.cursor(address, startedAt) };
+    for (let page = 0; page < ENDED_PAGES_PER_SAMPLING; page++) {
+      const response = await withTimeout(
+        client.listEndedStreams(entry.ended.seq, ENDED_PAGE),
+        timeoutMs,
+        `ListEndedStreams of ${address}`,
+      );
+      const streams = response.streams.map(toEndedRecord);
+      if (streams.length > 0) {
+        history.record(address, startedAt, streams);
+        entry.ended.seq = streams.at(-1)!.seq;
+      }
+      if (streams.length < ENDED_PAGE) return;
+    }
+  };
   // Enough ticks for the longest window at full speed, and one more for its first difference.
   const capacity = Math.ceil(HISTORY_MS / intervalMs) + 1;
   const ring: (Tick | undefined)[] = new Array(capacity);
@@ -134,8 +229,13 @@ export function createStreamSampler(options: StreamSamplerOptions): StreamSample
     const address = entry.config.address;
     try {
       entry.client ??= await options.connect(entry.config);
-      const response = await withTimeout(entry.client.listStreams(), timeoutMs, `ListStreams of ${address}`);
-      return toNodeSample(address, Date.now(), response);
+      const client = entry.client;
+      const response = await withTimeout(client.listStreams(), timeoutMs, `ListStreams of ${address}`);
+      const sample = toNodeSample(address, Date.now(), response);
+      await readEnded(entry, client, Number(response.node_started_at_ms ?? 0)).catch((error: unknown) =>
+        log('reading ended streams failed', { node: address, error: describeAdminError(error) }),
+      );
+      return sample;
     } catch (error) {
       entry.client?.close();
       entry.client = undefined;

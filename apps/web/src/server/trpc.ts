@@ -6,7 +6,7 @@
 import type { Actor, CatalogErrorCode, PrincipalInfo } from '@lakestream/catalog';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError, z } from 'zod';
-import { assertRole, findPrincipal, isCatalogError } from './catalog';
+import { ANONYMOUS, assertRole, findPrincipal, isCatalogError, recordEvent } from './catalog';
 import { clientAddress } from './http/client-address';
 import type { WebServices } from './services';
 import { findSession, readSessionCookie } from './sessions';
@@ -81,13 +81,28 @@ const CODES: Record<CatalogErrorCode, TRPCError['code']> = {
   REVOKED: 'BAD_REQUEST',
 };
 
-/** A `CatalogError` thrown by a procedure becomes the matching tRPC error, keeping its words. */
-const catalogErrors = t.middleware(async ({ next }) => {
+/**
+ * A `CatalogError` thrown by a procedure becomes the matching tRPC error, keeping its words; a refusal
+ * (FORBIDDEN: a role or a rule of the catalog says no) is recorded in the audit log as `auth.refused`.
+ */
+const catalogErrors = t.middleware(async ({ ctx, path, type, next }) => {
   const result = await next();
-  if (!result.ok && isCatalogError(result.error.cause)) {
-    const cause = result.error.cause;
-    throw new TRPCError({ code: CODES[cause.code], message: cause.message, cause });
+  if (result.ok) return result;
+  const cause = result.error.cause;
+  const code = isCatalogError(cause) ? CODES[cause.code] : result.error.code;
+  if (code === 'FORBIDDEN') {
+    recordEvent(
+      ctx.services.db,
+      { principalId: ctx.user?.id ?? ANONYMOUS, address: ctx.address },
+      {
+        action: 'auth.refused',
+        targetType: 'request',
+        target: path,
+        details: { status: 403, type, reason: isCatalogError(cause) ? cause.message : result.error.message },
+      },
+    );
   }
+  if (isCatalogError(cause)) throw new TRPCError({ code: CODES[cause.code], message: cause.message, cause });
   return result;
 });
 

@@ -10,3 +10,5 @@ export type LiveView = Outputs['streams']['live'];
 export type LivePoint = LiveView['totals'][number];
 /** A live stream. */
 export type LiveStream = LiveView['streams'][number];
+/** An ended stream of the stream history (`streams.history`). */
+export type EndedStream = Outputs['streams']['history'][number];

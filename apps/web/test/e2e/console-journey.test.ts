@@ -248,6 +248,30 @@ describe(`the console journey (screenshots in ${SCREENSHOT_DIR})`, () => {
       .toMatch(/WRITE|STREAMING UPDATE|APPEND/i);
     await shoot('table-detail');
 
+    // Issue 13, stream history (own block): a stream that sends a record that is not an order fails with
+    // INVALID_ARGUMENT; the Streams page lists it among the ended streams with its status and reason.
+    {
+      const failing = await client.createStream({ tableName: TABLE }, clientId, clientSecret, {
+        recordType: sdk.RecordType.Json,
+      });
+      const failure = (async () => {
+        const offset = await failing.ingestRecordOffset(JSON.stringify({ id: 'not a number', item: 'tea' }));
+        await failing.waitForOffset(offset);
+      })();
+      await expect(failure).rejects.toThrow();
+      await failing.close().catch(() => undefined);
+      await navigate('Streams', '/streams');
+      await page.getByLabel('Filter ended streams by outcome').selectOption('failed');
+      const failedRow = page
+        .locator('[data-testid="ended-streams"] tr[data-status="INVALID_ARGUMENT"]')
+        .first();
+      await failedRow.waitFor({ timeout: 30_000 });
+      const text = (await failedRow.textContent()) ?? '';
+      expect(text).toContain(TABLE);
+      expect(text).toMatch(/offset 0/);
+      await shoot('streams-ended-failed');
+    }
+
     // Revoke the credential: the SDK can no longer get a token, so ingestion is refused.
     await navigate('Principals & credentials', '/principals');
     await page.getByRole('button', { name: 'orders-producer' }).first().click();

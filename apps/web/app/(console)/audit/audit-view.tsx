@@ -15,7 +15,10 @@ import { useDebounced } from '../../../src/ui/use-debounced';
 import { usePrincipalNames } from '../../../src/ui/use-principal-names';
 
 const PAGE_SIZE = 50;
-const TARGET_TYPES = ['catalog', 'schema', 'table', 'principal', 'grant', 'credential'] as const;
+const TARGET_TYPES = ['catalog', 'schema', 'table', 'principal', 'grant', 'credential', 'request'] as const;
+
+/** Actions that are refusals or cuts, shown in red with the revocations. */
+const BAD_ACTIONS = new Set(['auth.sign_in_failed', 'auth.refused', 'token.refuse', 'stream.cut']);
 type TargetType = (typeof TARGET_TYPES)[number];
 
 /** The audit log, newest first, 50 rows a page ("Load more"), filtered by target type, target and actor. */
@@ -119,7 +122,9 @@ export function AuditView() {
                   <Td>
                     <Badge
                       tone={
-                        entry.action.endsWith('revoke') || entry.action.endsWith('disable')
+                        entry.action.endsWith('revoke') ||
+                        entry.action.endsWith('disable') ||
+                        BAD_ACTIONS.has(entry.action)
                           ? 'bad'
                           : 'neutral'
                       }

@@ -111,6 +111,7 @@ export function CredentialsPanel({ principal }: { principal: PrincipalInfo }) {
               <Th>Status</Th>
               <Th>Expires</Th>
               <Th>Last used</Th>
+              <Th>Last error</Th>
               <Th>Created</Th>
               {isAdmin ? <Th className="text-right">Actions</Th> : null}
             </tr>
@@ -136,6 +137,17 @@ export function CredentialsPanel({ principal }: { principal: PrincipalInfo }) {
                         <span className="ml-1 text-xs text-zinc-500">from {c.lastUsedFrom}</span>
                       )}
                     </>
+                  )}
+                </Td>
+                <Td className="max-w-sm text-xs" data-testid="credential-last-error">
+                  {c.lastError === null ? (
+                    <span className="text-zinc-400">none</span>
+                  ) : (
+                    <span title={formatTime(c.lastError.at)}>
+                      <Badge tone="bad">{c.lastError.status}</Badge>{' '}
+                      <span className="text-zinc-500">{formatAgo(c.lastError.at)}</span>
+                      <span className="mt-0.5 block break-words">{c.lastError.message}</span>
+                    </span>
                   )}
                 </Td>
                 <Td

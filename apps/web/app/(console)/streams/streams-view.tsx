@@ -7,6 +7,7 @@ import { TimeChart } from '../../../src/ui/chart';
 import { Banner, EmptyState, ErrorMessage, Loading } from '../../../src/ui/feedback';
 import { formatBytes, formatMs, formatNumber } from '../../../src/ui/format';
 import { PageHeader, Panel } from '../../../src/ui/layout';
+import { EndedStreamsPanel } from '../../../src/ui/streams/ended-streams-panel';
 import {
   lastPoint,
   recordsPerSecText,
@@ -37,7 +38,7 @@ function Stat({ label, children }: { label: string; children: ReactNode }) {
 /**
  * The streams page: every ingest node's streams, sampled every second by the console (`streams.live`, polled
  * each second): totals of records/s, MB/s, ack latency p50/p99, in-flight bytes, errors/s and publish lag over
- * the chosen window; per table (with a sparkline) and per stream.
+ * the chosen window; per table (with a sparkline) and per stream; and the streams that ended, with their status.
  */
 export function StreamsView() {
   const trpc = useTRPC();
@@ -235,6 +236,8 @@ export function StreamsView() {
                 <StreamsTable streams={view.streams} nameOf={nameOf} />
               )}
             </Panel>
+
+            <EndedStreamsPanel />
           </>
         )}
       </div>

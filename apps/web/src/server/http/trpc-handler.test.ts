@@ -1,3 +1,4 @@
+import { listAuditLog } from '@lakestream/catalog';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTestServices, seedUsers, type TestServices } from '../../../test/support/services';
 import { createTrpcHandler } from './trpc-handler';
@@ -45,6 +46,18 @@ describe('the /api/trpc route handler', () => {
       expect(response.headers.get('set-cookie')).toBeNull();
       expect(((await response.json()) as { error: { code: string } }).error.code).toBe('FORBIDDEN');
     }
+  });
+
+  it('records each CSRF refusal in the audit log, with the origin and the reason', async () => {
+    await signIn({ origin: 'https://evil.example' });
+    expect(listAuditLog(t.services.db, { limit: 1 })[0]).toMatchObject({
+      action: 'auth.refused',
+      actorId: 'anonymous',
+      targetType: 'request',
+      target: '/api/trpc/auth.signIn',
+      details: { status: 403, kind: 'csrf', origin: 'https://evil.example' },
+    });
+    expect(listAuditLog(t.services.db, { limit: 1 })[0]?.details.reason).toMatch(/evil\.example/);
   });
 
   it('answers a query sent by POST (inputs too large for a URL) from the console only', async () => {

@@ -1,8 +1,27 @@
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
+import { ANONYMOUS, recordEvent } from '../catalog';
 import { appRouter } from '../root';
 import type { WebServices } from '../services';
+import { findSession, readSessionCookie } from '../sessions';
 import { createContext } from '../trpc';
+import { clientAddress } from './client-address';
 import { crossOriginProblem } from './same-origin';
+
+/** Records a request refused by the CSRF rule (`auth.refused`), by the session's user when it has one. */
+function recordCsrfRefusal(s: WebServices, request: Request, problem: string): void {
+  const token = readSessionCookie(request.headers.get('cookie'));
+  const principalId = token === undefined ? undefined : findSession(s.db, s.sessionSecret, token);
+  recordEvent(
+    s.db,
+    { principalId: principalId ?? ANONYMOUS, address: clientAddress(request.headers) },
+    {
+      action: 'auth.refused',
+      targetType: 'request',
+      target: new URL(request.url).pathname,
+      details: { status: 403, kind: 'csrf', reason: problem, origin: request.headers.get('origin') },
+    },
+  );
+}
 
 /**
  * The handler of `/api/trpc/*`: queries by GET (or by POST, for inputs too large for a URL, such as the
@@ -17,6 +36,7 @@ export function createTrpcHandler(
     const s = await services();
     const problem = crossOriginProblem(request, s.env.publicUrl);
     if (problem !== undefined) {
+      recordCsrfRefusal(s, request, problem);
       return Response.json({ error: { code: 'FORBIDDEN', message: problem } }, { status: 403 });
     }
     return fetchRequestHandler({

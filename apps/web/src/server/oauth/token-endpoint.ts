@@ -1,4 +1,4 @@
-import { isCatalogError, verifyClientSecret } from '../catalog';
+import { ANONYMOUS, isCatalogError, recordEvent, verifyClientSecret } from '../catalog';
 import { clientAddress } from '../http/client-address';
 import type { WebServices } from '../services';
 import { checkRequestedPrivileges } from './check-privileges';
@@ -11,12 +11,18 @@ import { parseTokenRequest } from './token-request';
  * the client secret with the catalog, checks every privilege `authorization_details` asks for against the
  * principal's grants, and answers `{access_token, token_type: 'Bearer', expires_in}`. Refusals are JSON
  * `{error, error_description}`: 400 malformed request, 401 unknown client / wrong secret / revoked / expired,
- * 403 disabled principal or privileges beyond the grants. The secret is never logged or echoed.
+ * 403 disabled principal or privileges beyond the grants. The secret is never logged or echoed. Every token
+ * issued (`token.issue`) and every refusal (`token.refuse`, with the client id when the request named one)
+ * goes to the audit log.
  */
 export async function handleTokenRequest(services: WebServices, request: Request): Promise<Response> {
+  const address = clientAddress(request.headers);
+  /** The client id the request named, and its principal once the secret proved it. */
+  let clientId = '';
+  let principalId = ANONYMOUS;
   try {
     const parsed = await parseTokenRequest(request);
-    const address = clientAddress(request.headers);
+    clientId = parsed.clientId;
     let credential: Awaited<ReturnType<typeof verifyClientSecret>>;
     try {
       credential = await verifyClientSecret(services.db, parsed.clientId, parsed.clientSecret, {
@@ -27,12 +33,26 @@ export async function handleTokenRequest(services: WebServices, request: Request
       if (error.code === 'FORBIDDEN') throw new OAuthError(403, 'access_denied', error.message);
       throw new OAuthError(401, 'invalid_client', error.message);
     }
+    principalId = credential.principalId;
     checkRequestedPrivileges(services.db, credential.principalId, parsed.requested);
     const { env } = services;
     const token = await issueAccessToken(
       services.signingKey,
       { issuer: env.publicUrl, audience: env.tokenAudience, ttlSeconds: env.tokenTtlSeconds },
       { principalId: credential.principalId, clientId: credential.clientId, scope: parsed.scope },
+    );
+    recordEvent(
+      services.db,
+      { principalId, address },
+      {
+        action: 'token.issue',
+        targetType: 'credential',
+        target: clientId,
+        details: {
+          expiresIn: token.expiresIn,
+          ...(parsed.scope === undefined ? {} : { scope: parsed.scope }),
+        },
+      },
     );
     return Response.json(
       {
@@ -44,7 +64,19 @@ export async function handleTokenRequest(services: WebServices, request: Request
       { headers: { 'cache-control': 'no-store', pragma: 'no-cache' } },
     );
   } catch (error) {
-    if (error instanceof OAuthError) return error.toResponse();
+    if (error instanceof OAuthError) {
+      recordEvent(
+        services.db,
+        { principalId, address },
+        {
+          action: 'token.refuse',
+          targetType: 'credential',
+          target: clientId,
+          details: { status: error.status, error: error.code, reason: error.message },
+        },
+      );
+      return error.toResponse();
+    }
     console.error(JSON.stringify({ level: 'error', message: 'token endpoint failed', error: String(error) }));
     return new OAuthError(
       500,

@@ -2,16 +2,21 @@ import { z } from 'zod';
 import { listAuditLog } from '../catalog';
 import { adminProcedure, createTRPCRouter } from '../trpc';
 
-/** The audit log of catalog changes (admins: it shows who did what from where). */
+/**
+ * The audit log (admins: it shows who did what from where): catalog changes, and events — sign-ins and failed
+ * sign-ins, refused requests (403, CSRF), tokens issued and refused, streams cut by a revocation.
+ */
 export const auditRouter = createTRPCRouter({
-  /** Newest first, filtered by target, actor; page with `beforeId`. */
+  /** Newest first, filtered by target (a table's includes the grants on it), actor; page with `beforeId`. */
   list: adminProcedure
     .input(
       z
         .object({
           limit: z.number().int().min(1).max(500).default(100),
           beforeId: z.number().int().positive().optional(),
-          targetType: z.enum(['catalog', 'schema', 'table', 'principal', 'grant', 'credential']).optional(),
+          targetType: z
+            .enum(['catalog', 'schema', 'table', 'principal', 'grant', 'credential', 'request'])
+            .optional(),
           target: z.string().min(1).optional(),
           actorId: z.string().min(1).optional(),
         })

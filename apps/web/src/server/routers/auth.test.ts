@@ -27,7 +27,10 @@ describe('auth router', () => {
       code: 'FORBIDDEN',
       message: 'the console is already set up; sign in instead',
     });
-    expect(listAuditLog(t.services.db)[0]).toMatchObject({
+    // The refused second setup is the newest row (a 403), the admin's creation the one before.
+    const [refused, created] = listAuditLog(t.services.db);
+    expect(refused).toMatchObject({ action: 'auth.refused', target: 'auth.setup', actorId: 'anonymous' });
+    expect(created).toMatchObject({
       action: 'principal.create',
       fromAddress: '192.0.2.10',
     });
@@ -144,5 +147,52 @@ describe('auth router', () => {
     ).toMatchObject({
       id: 'editor',
     });
+  });
+});
+
+describe('auth events in the audit log', () => {
+  it('records sign-ins and failed sign-ins (unknown e-mail, wrong password) with the address, not the password', async () => {
+    await seedUsers(t.services);
+    const { caller } = callerAs(t.services, null);
+    await expect(caller.auth.signIn({ email: 'ghost@example.com', password: 'secret-1' })).rejects.toThrow();
+    await expect(caller.auth.signIn({ email: 'editor@example.com', password: 'secret-2' })).rejects.toThrow();
+    await caller.auth.signIn({ email: 'editor@example.com', password: 'password-editor' });
+    const rows = listAuditLog(t.services.db, { limit: 3 });
+    expect(rows.map((r) => [r.action, r.actorId, r.target, r.details.reason])).toEqual([
+      ['auth.sign_in', 'editor', 'editor', undefined],
+      ['auth.sign_in_failed', 'editor', 'editor@example.com', 'wrong password'],
+      ['auth.sign_in_failed', 'anonymous', 'ghost@example.com', 'no user with this e-mail'],
+    ]);
+    expect(rows.every((r) => r.fromAddress === '192.0.2.10')).toBe(true);
+    expect(JSON.stringify(rows)).not.toMatch(/secret-1|secret-2|password-editor/);
+  });
+
+  it('records a request refused with 403 (a viewer calling an admin procedure)', async () => {
+    await seedUsers(t.services);
+    await expect(
+      callerAs(t.services, 'viewer').caller.credentials.create({ principalId: 'viewer' }),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    expect(listAuditLog(t.services.db, { limit: 1 })[0]).toMatchObject({
+      action: 'auth.refused',
+      actorId: 'viewer',
+      targetType: 'request',
+      target: 'credentials.create',
+      details: { status: 403, type: 'mutation' },
+    });
+  });
+
+  it('lists a table’s grants under the table’s audit filter', async () => {
+    await seedUsers(t.services);
+    const admin = callerAs(t.services, 'admin').caller;
+    await admin.catalogs.create({ name: 'main' });
+    await admin.catalogs.createSchema({ name: 'main.sales' });
+    await admin.tables.create({ name: 'main.sales.orders', columns: [{ name: 'id', type: 'long' }] });
+    await admin.grants.grant({
+      principalId: 'viewer',
+      privilege: 'SELECT',
+      securable: { type: 'table', name: 'main.sales.orders' },
+    });
+    const rows = await admin.audit.list({ targetType: 'table', target: 'main.sales.orders' });
+    expect(rows.map((r) => r.action)).toEqual(['grant.add', 'table.create']);
   });
 });

@@ -1,7 +1,7 @@
 import type { PrincipalInfo } from '@lakestream/catalog';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { createUser, listPrincipals } from '../catalog';
+import { ANONYMOUS, createUser, listPrincipals, recordEvent } from '../catalog';
 import { checkPassword, MIN_PASSWORD_LENGTH, setPassword } from '../passwords';
 import { hasAdmin } from '../services';
 import {
@@ -71,7 +71,19 @@ export const authRouter = createTRPCRouter({
       const throttle = ctx.services.signInThrottle;
       const key = `${input.email}|${ctx.address ?? ''}`;
       const wait = throttle.retryAfter(key);
+      const failed = (reason: string, principalId = ANONYMOUS) =>
+        recordEvent(
+          ctx.services.db,
+          { principalId, address: ctx.address },
+          {
+            action: 'auth.sign_in_failed',
+            targetType: 'principal',
+            target: input.email,
+            details: { reason },
+          },
+        );
       if (wait > 0) {
+        failed('too many failed sign-ins: throttled');
         throw new TRPCError({
           code: 'TOO_MANY_REQUESTS',
           message: `too many failed sign-ins; try again in ${Math.ceil(wait / 60_000)} min`,
@@ -81,10 +93,18 @@ export const authRouter = createTRPCRouter({
       const ok = await checkPassword(ctx.services.db, user?.id ?? '', input.password);
       if (user === undefined || !ok || user.disabled) {
         throttle.failed(key);
+        // The audit log (admins only) says which; the caller only hears "wrong e-mail or password".
+        if (user === undefined) failed('no user with this e-mail');
+        else failed(ok ? 'the user is disabled' : 'wrong password', user.id);
         throw new TRPCError({ code: 'UNAUTHORIZED', message: 'wrong e-mail or password' });
       }
       throttle.succeeded(key);
       startSession(ctx, user.id);
+      recordEvent(
+        ctx.services.db,
+        { principalId: user.id, address: ctx.address },
+        { action: 'auth.sign_in', targetType: 'principal', target: user.id, details: { email: user.name } },
+      );
       return toMe(user);
     }),
 

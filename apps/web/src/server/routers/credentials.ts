@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   createCredential,
   getCredential,
+  lastStreamErrors,
   listCredentials,
   revokeCredential,
   rotateCredential,
@@ -12,15 +13,31 @@ const clientId = z.string().min(1).max(128);
 
 /** OAuth clients of principals: the secret is returned once, by create and rotate, never listed. */
 export const credentialsRouter = createTRPCRouter({
-  /** Credentials (of principal `principalId`), without secrets: hint, status, last use. */
+  /**
+   * Credentials (of principal `principalId`), without secrets: hint, status, last use, and `lastError`: the
+   * last stream written with it that failed (when, table, status, message), from the stream history; null
+   * when none failed within the history's retention.
+   */
   list: authedProcedure
     .input(z.object({ principalId: z.string().min(1).optional() }).optional())
-    .query(({ ctx, input }) =>
-      listCredentials(
+    .query(({ ctx, input }) => {
+      const credentials = listCredentials(
         ctx.services.db,
         input?.principalId === undefined ? {} : { principalId: input.principalId },
-      ),
-    ),
+      );
+      const errors = lastStreamErrors(
+        ctx.services.db,
+        credentials.map((c) => c.clientId),
+      );
+      return credentials.map((c) => {
+        const e = errors.get(c.clientId);
+        return {
+          ...c,
+          lastError:
+            e === undefined ? null : { at: e.endedAt, table: e.table, status: e.status, message: e.message },
+        };
+      });
+    }),
 
   /** Credential `clientId`, without its secret. */
   get: authedProcedure

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { listStreamHistory } from '../catalog';
 import { LIVE_WINDOWS } from '../live-view';
 import { authedProcedure, createTRPCRouter } from '../trpc';
 
@@ -18,4 +19,25 @@ export const streamsRouter = createTRPCRouter({
       }),
     )
     .query(({ ctx, input }) => ctx.services.streamSampler.view(input.windowSeconds, input.table)),
+
+  /**
+   * Streams that ended on any node, newest end first (`LAKESTREAM_STREAM_HISTORY_DAYS` of them, read by the
+   * sampler): node, table, principal, credential, start and end, records, bytes, last acked offset, final
+   * status and message. Filtered by `table`, `outcome` (`failed`: an error status; `ok`: OK or cancelled by
+   * the client), `principalId`, `credentialId`; paged with `beforeId`; at most `limit` (default 100).
+   */
+  history: authedProcedure
+    .input(
+      z
+        .object({
+          table: z.string().max(800).optional(),
+          outcome: z.enum(['failed', 'ok']).optional(),
+          principalId: z.string().min(1).max(200).optional(),
+          credentialId: z.string().min(1).max(200).optional(),
+          beforeId: z.number().int().positive().optional(),
+          limit: z.number().int().min(1).max(500).default(100),
+        })
+        .default({ limit: 100 }),
+    )
+    .query(({ ctx, input }) => listStreamHistory(ctx.services.db, input)),
 });

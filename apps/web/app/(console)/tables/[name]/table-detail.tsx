@@ -9,6 +9,7 @@ import { EmptyState, ErrorMessage, Loading } from '../../../../src/ui/feedback';
 import { formatTime } from '../../../../src/ui/format';
 import { PageHeader, Panel } from '../../../../src/ui/layout';
 import { useSession } from '../../../../src/ui/session';
+import { EndedStreamsPanel } from '../../../../src/ui/streams/ended-streams-panel';
 import { SchemaTree } from '../../../../src/ui/tables/schema-tree';
 import { Tabs } from '../../../../src/ui/tabs';
 import { trpcErrorCode, useTRPC } from '../../../../src/ui/trpc';
@@ -168,6 +169,7 @@ export function TableDetail({ name }: { name: string }) {
         <SnippetsPanel name={info.name} />
         <TablePreviewPanel name={info.name} />
         <TableLivePanel name={info.name} />
+        <EndedStreamsPanel table={info.name} />
         <div className="grid items-start gap-4 xl:grid-cols-2">
           <TableHistoryPanel name={info.name} />
           <TableGrantsPanel name={info.name} />
