@@ -1,3 +1,4 @@
+import type { EndedStreamInput } from '@lakestream/catalog';
 import type {
   EndedStreamMessage,
   ListStreamsResponse,
@@ -43,21 +44,8 @@ export interface StreamSamplerOptions {
   readonly history?: EndedStreamSink | undefined;
 }
 
-/** Ended streams of a node, as the sampler hands them on. */
-export interface EndedStreamRecord {
-  readonly seq: number;
-  readonly streamId: string;
-  readonly kind: string;
-  readonly table: string;
-  readonly principalId: string;
-  readonly credentialId: string;
-  readonly startedAt: number;
-  readonly endedAt: number;
-  readonly records: number;
-  readonly bytes: number;
-  readonly ackedOffset: string;
-  readonly status: string;
-  readonly message: string;
+/** Ended streams of a node, as the sampler hands them on: what the catalog stores, and whether a revocation cut it. */
+export interface EndedStreamRecord extends EndedStreamInput {
   /** Ended by a new catalog snapshot that took its rights (a revocation). */
   readonly revoked: boolean;
 }
