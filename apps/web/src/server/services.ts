@@ -4,15 +4,15 @@ import { join } from 'node:path';
 import type { CatalogDb, OpenCatalog, ProvisioningSnapshot } from '@lakestream/catalog';
 import { getEnv, type WebEnv } from '../env';
 import { connectAdmin } from './admin-client';
+import { setPassword } from './auth/passwords';
+import { createSignInThrottle, type SignInThrottle } from './auth/sign-in-throttle';
+import { ensureWebTables } from './auth/web-store';
 import { buildProvisioningSnapshot, createUser, listPrincipals, openCatalog, SYSTEM_ACTOR } from './catalog';
 import { loadOrCreateSigningKey, type SigningKey, toSnapshotTokenKey } from './oauth/signing-key';
-import { setPassword } from './passwords';
 import { createProvisioner, type Provisioner, type ProvisionerOptions } from './provisioning';
 import { readOrCreateSecretFile } from './secret-file';
-import { createSignInThrottle, type SignInThrottle } from './sign-in-throttle';
 import { createStreamHistorySink } from './stream-history';
 import { createStreamSampler, type StreamSampler } from './stream-sampler';
-import { ensureWebTables } from './web-store';
 
 /** Everything the console's procedures and routes share: the catalog, keys, provisioning. */
 export interface WebServices extends AsyncDisposable {
