@@ -11,9 +11,9 @@ import {
   toDeltaSchema,
 } from '../catalog';
 import { isDeltaError } from '../delta';
-import { descriptorFileName, descriptorFromSchema } from '../descriptor-from-schema';
-import { ProtoSchemaError, protoFromSchema } from '../proto-from-schema';
-import { sdkSnippets } from '../sdk-snippets';
+import { descriptorFileName, descriptorFromSchema } from '../schema/descriptor-from-schema';
+import { ProtoSchemaError, protoFromSchema } from '../schema/proto-from-schema';
+import { sdkSnippets } from '../schema/sdk-snippets';
 import { readTableHistory } from '../table-history';
 import { resolveTableLocation, TableLocationError } from '../table-location';
 import { readTablePreview } from '../table-preview';
