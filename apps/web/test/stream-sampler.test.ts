@@ -3,8 +3,8 @@ import { loadZerobusSdk, type ZerobusSdkStream as SdkStream } from '@lakestream/
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectAdmin } from '../src/server/admin-client';
 import { issueAccessToken } from '../src/server/oauth/issue-token';
-import { createStreamHistorySink } from '../src/server/stream-history';
-import { createStreamSampler } from '../src/server/stream-sampler';
+import { createStreamHistorySink } from '../src/server/streams/stream-history';
+import { createStreamSampler } from '../src/server/streams/stream-sampler';
 import { freePort } from './support/free-port';
 import { setUpOrdersProducer, startTestIngestNode } from './support/ingest-node';
 import { callerAs, openTestServices, seedUsers, type TestServices } from './support/services';

@@ -11,8 +11,8 @@ import { buildProvisioningSnapshot, createUser, listPrincipals, openCatalog, SYS
 import { loadOrCreateSigningKey, type SigningKey, toSnapshotTokenKey } from './oauth/signing-key';
 import { createProvisioner, type Provisioner, type ProvisionerOptions } from './provisioning';
 import { readOrCreateSecretFile } from './secret-file';
-import { createStreamHistorySink } from './stream-history';
-import { createStreamSampler, type StreamSampler } from './stream-sampler';
+import { createStreamHistorySink } from './streams/stream-history';
+import { createStreamSampler, type StreamSampler } from './streams/stream-sampler';
 
 /** Everything the console's procedures and routes share: the catalog, keys, provisioning. */
 export interface WebServices extends AsyncDisposable {
