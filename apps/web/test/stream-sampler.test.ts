@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { loadZerobusSdk, type ZerobusSdkStream as SdkStream } from '@lakestream/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectAdmin } from '../src/server/admin-client';
+import { connectAdmin } from '../src/server/nodes/admin-client';
 import { issueAccessToken } from '../src/server/oauth/issue-token';
 import { createStreamHistorySink } from '../src/server/streams/stream-history';
 import { createStreamSampler } from '../src/server/streams/stream-sampler';
