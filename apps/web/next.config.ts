@@ -6,7 +6,7 @@ import type { NextConfig } from 'next';
  * - @grpc/grpc-js and @grpc/proto-loader (the provisioning client);
  * - drizzle-orm and zod: one copy shared with packages/catalog (its zod schemas are composed into ours);
  * - @lakestream/catalog and @lakestream/ingest are listed for intent, but Turbopack bundles workspace
- *   packages anyway (vercel/next.js#84388), so src/server/catalog.ts and admin-client.ts import them with
+ *   packages anyway (vercel/next.js#84388), so src/server/catalog.ts and nodes/admin-client.ts import them with
  *   `turbopackIgnore` (they find their files — migrations, the admin .proto — by `import.meta.url`).
  */
 const config: NextConfig = {

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { loadZerobusSdk, type ZerobusSdkStream as SdkStream } from '@lakestream/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectAdmin } from '../src/server/admin-client';
+import { connectAdmin } from '../src/server/nodes/admin-client';
 import { issueAccessToken } from '../src/server/oauth/issue-token';
-import { createStreamHistorySink } from '../src/server/stream-history';
-import { createStreamSampler } from '../src/server/stream-sampler';
+import { createStreamHistorySink } from '../src/server/streams/stream-history';
+import { createStreamSampler } from '../src/server/streams/stream-sampler';
 import { freePort } from './support/free-port';
 import { setUpOrdersProducer, startTestIngestNode } from './support/ingest-node';
 import { callerAs, openTestServices, seedUsers, type TestServices } from './support/services';

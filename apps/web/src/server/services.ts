@@ -3,16 +3,16 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CatalogDb, OpenCatalog, ProvisioningSnapshot } from '@lakestream/catalog';
 import { getEnv, type WebEnv } from '../env';
-import { connectAdmin } from './admin-client';
+import { setPassword } from './auth/passwords';
+import { createSignInThrottle, type SignInThrottle } from './auth/sign-in-throttle';
+import { ensureWebTables } from './auth/web-store';
 import { buildProvisioningSnapshot, createUser, listPrincipals, openCatalog, SYSTEM_ACTOR } from './catalog';
+import { connectAdmin } from './nodes/admin-client';
+import { createProvisioner, type Provisioner, type ProvisionerOptions } from './nodes/provisioning';
 import { loadOrCreateSigningKey, type SigningKey, toSnapshotTokenKey } from './oauth/signing-key';
-import { setPassword } from './passwords';
-import { createProvisioner, type Provisioner, type ProvisionerOptions } from './provisioning';
 import { readOrCreateSecretFile } from './secret-file';
-import { createSignInThrottle, type SignInThrottle } from './sign-in-throttle';
-import { createStreamHistorySink } from './stream-history';
-import { createStreamSampler, type StreamSampler } from './stream-sampler';
-import { ensureWebTables } from './web-store';
+import { createStreamHistorySink } from './streams/stream-history';
+import { createStreamSampler, type StreamSampler } from './streams/stream-sampler';
 
 /** Everything the console's procedures and routes share: the catalog, keys, provisioning. */
 export interface WebServices extends AsyncDisposable {

@@ -6,10 +6,10 @@
 import type { Actor, CatalogErrorCode, PrincipalInfo } from '@lakestream/catalog';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError, z } from 'zod';
+import { findSession, readSessionCookie } from './auth/sessions';
 import { ANONYMOUS, assertRole, findPrincipal, isCatalogError, recordEvent } from './catalog';
 import { clientAddress } from './http/client-address';
 import type { WebServices } from './services';
-import { findSession, readSessionCookie } from './sessions';
 
 /* ── 1. Context ─────────────────────────────────────────────────────────────────────────────────────── */
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createUser, findPrincipal, SYSTEM_ACTOR } from '@lakestream/catalog';
 import { parseEnv } from '../../src/env';
-import { setPassword } from '../../src/server/passwords';
+import { setPassword } from '../../src/server/auth/passwords';
 import { createCaller } from '../../src/server/root';
 import { openWebServices, type WebServices, type WebServicesOptions } from '../../src/server/services';
 import type { Context } from '../../src/server/trpc';

@@ -1,8 +1,8 @@
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
+import { findSession, readSessionCookie } from '../auth/sessions';
 import { ANONYMOUS, recordEvent } from '../catalog';
 import { appRouter } from '../root';
 import type { WebServices } from '../services';
-import { findSession, readSessionCookie } from '../sessions';
 import { createContext } from '../trpc';
 import { clientAddress } from './client-address';
 import { crossOriginProblem } from './same-origin';

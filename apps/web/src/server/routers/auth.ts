@@ -1,16 +1,16 @@
 import type { PrincipalInfo } from '@lakestream/catalog';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { ANONYMOUS, createUser, listPrincipals, recordEvent } from '../catalog';
-import { checkPassword, MIN_PASSWORD_LENGTH, setPassword } from '../passwords';
-import { hasAdmin } from '../services';
+import { checkPassword, MIN_PASSWORD_LENGTH, setPassword } from '../auth/passwords';
 import {
   clearSessionCookie,
   createSession,
   deleteSession,
   deleteSessionsOf,
   sessionCookie,
-} from '../sessions';
+} from '../auth/sessions';
+import { ANONYMOUS, createUser, listPrincipals, recordEvent } from '../catalog';
+import { hasAdmin } from '../services';
 import {
   authedProcedure,
   type Context,

@@ -1,5 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
+import { setPassword } from '../auth/passwords';
+import { deleteSessionsOf } from '../auth/sessions';
 import {
   createServicePrincipal,
   createUser,
@@ -9,8 +11,6 @@ import {
   setUserRole,
   USER_ROLES,
 } from '../catalog';
-import { setPassword } from '../passwords';
-import { deleteSessionsOf } from '../sessions';
 import { adminProcedure, authedProcedure, createTRPCRouter, provisionAfterChange } from '../trpc';
 import { emailSchema, passwordSchema } from './auth';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { listStreamHistory } from '../catalog';
-import { LIVE_WINDOWS } from '../live-view';
+import { LIVE_WINDOWS } from '../streams/live-view';
 import { authedProcedure, createTRPCRouter } from '../trpc';
 
 /** Live streams of every registered ingest node, as rates (see `stream-sampler.ts`). */

@@ -10,13 +10,13 @@ import {
   parseTableName,
   toDeltaSchema,
 } from '../catalog';
-import { isDeltaError } from '../delta';
-import { descriptorFileName, descriptorFromSchema } from '../descriptor-from-schema';
-import { ProtoSchemaError, protoFromSchema } from '../proto-from-schema';
-import { sdkSnippets } from '../sdk-snippets';
-import { readTableHistory } from '../table-history';
-import { resolveTableLocation, TableLocationError } from '../table-location';
-import { readTablePreview } from '../table-preview';
+import { isDeltaError } from '../delta/delta';
+import { readTableHistory } from '../delta/table-history';
+import { resolveTableLocation, TableLocationError } from '../delta/table-location';
+import { readTablePreview } from '../delta/table-preview';
+import { descriptorFileName, descriptorFromSchema } from '../schema/descriptor-from-schema';
+import { ProtoSchemaError, protoFromSchema } from '../schema/proto-from-schema';
+import { sdkSnippets } from '../schema/sdk-snippets';
 import { authedProcedure, createTRPCRouter, editorProcedure, provisionAfterChange } from '../trpc';
 
 const tableName = z.string().min(1).max(800);

@@ -1,7 +1,7 @@
 import { parseColumns, toDeltaSchema } from '@lakestream/catalog';
 import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
-import { NESTED_ORDER_COLUMNS } from '../../test/support/nested-columns';
+import { NESTED_ORDER_COLUMNS } from '../../../test/support/nested-columns';
 import { ProtoSchemaError, protoFromSchema } from './proto-from-schema';
 
 const schemaOf = (columns: unknown) => toDeltaSchema(parseColumns(columns));

@@ -4,7 +4,7 @@ import { createParser } from '@lakestream/zeroparser';
 import protobuf from 'protobufjs';
 import descriptor from 'protobufjs/ext/descriptor.js';
 import { describe, expect, it } from 'vitest';
-import { NESTED_ORDER_COLUMNS } from '../../test/support/nested-columns';
+import { NESTED_ORDER_COLUMNS } from '../../../test/support/nested-columns';
 import { descriptorFileName, descriptorFromSchema } from './descriptor-from-schema';
 import { ProtoSchemaError, protoFromSchema } from './proto-from-schema';
 

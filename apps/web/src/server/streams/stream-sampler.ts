@@ -5,9 +5,9 @@ import type {
   StreamInfoMessage,
   TablePublishInfoMessage,
 } from '@lakestream/ingest/dist/admin/admin-proto.js';
-import type { IngestNodeConfig } from '../env';
-import { describeAdminError, withTimeout } from './admin-call';
-import type { AdminClient } from './admin-client';
+import type { IngestNodeConfig } from '../../env';
+import { describeAdminError, withTimeout } from '../nodes/admin-call';
+import type { AdminClient } from '../nodes/admin-client';
 import { LIVE_WINDOWS, type LiveView, type LiveWindowSeconds, liveView } from './live-view';
 import {
   computeTick,

@@ -3,7 +3,7 @@ import {
   CLIENT_ID_VARIABLE,
   CLIENT_SECRET_VARIABLE,
   TYPESCRIPT_SDK_PACKAGE,
-} from '../sdk-credential-variables';
+} from '../../sdk-credential-variables';
 import { unitsOf } from './temporal-units';
 
 /** Code to start producing to a table, per SDK language. */

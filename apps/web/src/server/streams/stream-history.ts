@@ -1,5 +1,5 @@
 import type { CatalogDb } from '@lakestream/catalog';
-import { lastStoredSeq, pruneStreamHistory, recordEndedStreams, recordEvent } from './catalog';
+import { lastStoredSeq, pruneStreamHistory, recordEndedStreams, recordEvent } from '../catalog';
 import type { EndedStreamSink } from './stream-sampler';
 
 const DAY_MS = 24 * 3_600_000;

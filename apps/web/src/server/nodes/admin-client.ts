@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { AdminClient } from '@lakestream/ingest/dist/admin/admin-client.js';
-import type { IngestNodeConfig } from '../env';
+import type { IngestNodeConfig } from '../../env';
 
 export type { AdminClient };
 

@@ -1,5 +1,5 @@
 import type { ProvisioningSnapshot } from '@lakestream/catalog';
-import type { IngestNodeConfig } from '../env';
+import type { IngestNodeConfig } from '../../env';
 import { describeAdminError, withTimeout } from './admin-call';
 import type { AdminClient } from './admin-client';
 
