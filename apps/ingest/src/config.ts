@@ -3,13 +3,17 @@ import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, writ
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { formatMode, isOpenToOthers, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './file-modes.js';
+import { DEFAULT_LIMITS } from './grpc/server.js';
 import { ORPHAN_CLEANUP_DEFAULTS } from './maintenance/orphan-cleanup.js';
+import { INGEST_NODE_DEFAULTS } from './node-defaults.js';
+import { DEFAULT_DATA_FILE_OPTIONS } from './publish/table-publisher.js';
 import {
   ABUSE_TIMEOUTS,
   defaultStreamsPerPrincipal,
   MAX_DECOMPRESSION_FACTOR,
 } from './stream/abuse-limits.js';
 import { DEFAULT_ENDED_STREAMS } from './stream/ended-streams.js';
+import { WAL_DEFAULTS } from './wal/open-wal.js';
 import type { WalOptions } from './wal/wal.js';
 
 /*
@@ -177,7 +181,7 @@ const PARQUET_STATISTICS = ['none', 'chunk'] as const;
 const STATISTICS = oneOf(PARQUET_STATISTICS);
 
 /** `--max-streams`'s default, which the per-principal limit's default follows. */
-const MAX_STREAMS = 1024;
+const MAX_STREAMS = DEFAULT_LIMITS.maxStreams;
 
 // ─── 2. The options ────────────────────────────────────────────────────────────────────────────────────────
 
@@ -314,54 +318,54 @@ export const CONFIG_OPTIONS = {
   maxRecordBytes: option(
     '--max-record-bytes',
     bytes(1, GiB),
-    10 * MiB,
+    DEFAULT_LIMITS.maxRecordBytes,
     'Largest single record; larger ones fail the stream with INVALID_ARGUMENT.',
-    { defaultDoc: '10MiB' },
+    { defaultDoc: formatBytes(DEFAULT_LIMITS.maxRecordBytes) },
   ),
   maxRequestBytes: option(
     '--max-request-bytes',
     bytes(1, GiB),
-    10 * MiB + 64 * KiB,
+    DEFAULT_LIMITS.maxRequestBytes,
     `Largest gRPC request message (a record or a batch) the server accepts; a compressed Arrow batch may declare up to ${MAX_DECOMPRESSION_FACTOR}× this uncompressed.`,
     { defaultDoc: '10MiB + 64KiB' },
   ),
   streamInflightBytes: option(
     '--stream-inflight-bytes',
     bytes(1, 64 * GiB),
-    64 * MiB,
+    DEFAULT_LIMITS.streamInFlightBytes,
     'Bytes one stream may have read and not yet acked; beyond it the stream is not read (HTTP/2 flow control).',
-    { defaultDoc: '64MiB' },
+    { defaultDoc: formatBytes(DEFAULT_LIMITS.streamInFlightBytes) },
   ),
   nodeInflightBytes: option(
     '--node-inflight-bytes',
     bytes(1, 1024 * GiB),
-    GiB,
+    INGEST_NODE_DEFAULTS.nodeBufferBytes,
     'Memory held by records read and not yet published, across the node (each request and its WAL copy until durable, its decoded columns until published); beyond it no stream is read.',
-    { defaultDoc: '1GiB' },
+    { defaultDoc: formatBytes(INGEST_NODE_DEFAULTS.nodeBufferBytes) },
   ),
   flushMs: option(
     '--flush-ms',
     integer(1, 3_600_000, 'a duration in ms, an integer'),
-    1000,
+    INGEST_NODE_DEFAULTS.flushMs,
     'Publish a table at the latest this long after its oldest unpublished record.',
   ),
   flushBytes: option(
     '--flush-bytes',
     bytes(1, 64 * GiB),
-    128 * MiB,
+    INGEST_NODE_DEFAULTS.flushBytes,
     'Publish a table once this many bytes (decoded) wait; a backlog is published in commits of about this size.',
-    { defaultDoc: '128MiB' },
+    { defaultDoc: formatBytes(INGEST_NODE_DEFAULTS.flushBytes) },
   ),
   parquetCompression: option(
     '--parquet-compression',
     COMPRESSION,
-    'snappy',
+    DEFAULT_DATA_FILE_OPTIONS.compression,
     "Page compression of the Parquet files the node writes: snappy (Spark's default; ~2.5x less CPU per MB than zstd), zstd (smaller files) or none.",
   ),
   parquetStatistics: option(
     '--parquet-statistics',
     STATISTICS,
-    'none',
+    DEFAULT_DATA_FILE_OPTIONS.statistics,
     "Column statistics in the Parquet files' footers: none (Delta readers skip files by the min/max/null counts the node always writes into the Delta log; ~30% less Parquet encoding CPU) or chunk (also in each file, for readers of the bare Parquet files).",
   ),
   walDir: option(
@@ -376,21 +380,21 @@ export const CONFIG_OPTIONS = {
     bytes(64 * KiB, 64 * GiB),
     undefined,
     'Start a new WAL segment file past this size.',
-    { defaultDoc: "WAL's (64MiB)" },
+    { defaultDoc: `WAL's (${formatBytes(WAL_DEFAULTS.segmentBytes)})` },
   ),
   walGroupCommitBytes: option(
     '--wal-group-commit-bytes',
     bytes(1, GiB),
     undefined,
     'Group commit: fsync once this many bytes wait…',
-    { defaultDoc: "WAL's (256KiB)" },
+    { defaultDoc: `WAL's (${formatBytes(WAL_DEFAULTS.groupCommitBytes)})` },
   ),
   walGroupCommitMs: option(
     '--wal-group-commit-ms',
     integer(0, 10_000, 'a duration in ms, an integer'),
     undefined,
     '…or once the oldest waiting entry is this old (0: as soon as the disk is free).',
-    { defaultDoc: "WAL's (2)" },
+    { defaultDoc: `WAL's (${WAL_DEFAULTS.groupCommitMs})` },
   ),
   endedStreams: option(
     '--ended-streams',
@@ -401,7 +405,7 @@ export const CONFIG_OPTIONS = {
   drainGraceMs: option(
     '--drain-grace-ms',
     integer(0, 3_600_000, 'a duration in ms, an integer'),
-    30_000,
+    INGEST_NODE_DEFAULTS.drainGraceMs,
     'How long a drain (SIGTERM, admin Drain with grace 0) lets streams finish their acks.',
   ),
   orphanFileAgeMs: option(

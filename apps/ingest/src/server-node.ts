@@ -13,6 +13,7 @@ import {
   type OrphanCleanupOptions,
   startOrphanCleanup,
 } from './maintenance/orphan-cleanup.js';
+import { INGEST_NODE_DEFAULTS } from './node-defaults.js';
 import { assessHealth, type NodeHealth } from './node-health.js';
 import { createPublisherSet, type PublisherSet } from './publish/publisher-set.js';
 import type { DataFileOptions } from './publish/table-publisher.js';
@@ -46,9 +47,9 @@ export interface IngestNodeOptions {
   readonly limits?: Partial<StreamLimits> | undefined;
   /** Ended streams remembered for the admin API (default `DEFAULT_ENDED_STREAMS`, 1000). */
   readonly endedStreams?: number | undefined;
-  /** Memory held by requests read and not yet published, across the node (see `RequestHolds`; default 256 MiB). */
+  /** Memory held by requests read and not yet published, across the node (see `RequestHolds`; default 1 GiB). */
   readonly nodeBufferBytes?: number | undefined;
-  /** Publish a table once this many bytes wait (default 64 MiB)… */
+  /** Publish a table once this many bytes wait (default 128 MiB)… */
   readonly flushBytes?: number | undefined;
   /** Decoded bytes the WAL replay at start may hold unpublished, beside `nodeBufferBytes` (default 2 × flushBytes). */
   readonly recoveryBufferBytes?: number | undefined;
@@ -109,7 +110,7 @@ export interface IngestNode extends AsyncDisposable {
   health(): NodeHealth;
   /**
    * Stops in order: drain the streams (`close_stream_signal{drainMs}`), last acks, publish what is durable,
-   * fsync and close the WAL, stop the encoders.
+   * fsync and close the WAL, stop the encoders. `drainMs` defaults to `INGEST_NODE_DEFAULTS.drainGraceMs`.
    */
   close(drainMs?: number): Promise<void>;
 }
@@ -149,8 +150,8 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
     );
   const mark = await PublishedMark.load(join(dataDir, 'published.json'), wal, log);
   const quarantineDir = options.quarantineDir ?? join(dataDir, 'quarantine');
-  const nodeBudget = new ByteBudget(options.nodeBufferBytes ?? 256 * 1024 * 1024);
-  const flushBytes = options.flushBytes ?? 64 * 1024 * 1024;
+  const nodeBudget = new ByteBudget(options.nodeBufferBytes ?? INGEST_NODE_DEFAULTS.nodeBufferBytes);
+  const flushBytes = options.flushBytes ?? INGEST_NODE_DEFAULTS.flushBytes;
   log.info(
     {
       nodeId,
@@ -173,7 +174,7 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
     pool,
     parquet: options.parquet,
     flushBytes,
-    flushMs: options.flushMs,
+    flushMs: options.flushMs ?? INGEST_NODE_DEFAULTS.flushMs,
     held,
     beforeTrim: async (upTo) => {
       await persistent.save();
@@ -248,7 +249,7 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
     startAfter: recovery.done,
   });
   let closing: Promise<void> | undefined;
-  const close = (drainMs = 5000): Promise<void> => {
+  const close = (drainMs: number = INGEST_NODE_DEFAULTS.drainGraceMs): Promise<void> => {
     closing ??= (async () => {
       await cleanup.close();
       await server.close(drainMs);
