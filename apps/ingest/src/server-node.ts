@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createParquetPool, type ParquetPool } from '@lakestream/delta';
 import type { Authenticator } from './auth/authenticator.js';
 import type { CatalogSource } from './catalog/catalog-view.js';
-import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './file-modes.js';
+import { PRIVATE_DIR_MODE } from './file-modes.js';
 import { type Log, silentLog } from './grpc/log.js';
 import { type IngestServer, startIngestServer } from './grpc/server.js';
 import { removeNodeTempFiles } from './maintenance/node-temp-files.js';
@@ -15,6 +14,7 @@ import {
 } from './maintenance/orphan-cleanup.js';
 import { INGEST_NODE_DEFAULTS } from './node-defaults.js';
 import { assessHealth, type NodeHealth } from './node-health.js';
+import { readOrCreateNodeId } from './node-id.js';
 import { createPublisherSet, type PublisherSet } from './publish/publisher-set.js';
 import type { DataFileOptions } from './publish/table-publisher.js';
 import { HeldEntries } from './recovery/held-entries.js';
@@ -64,7 +64,7 @@ export interface IngestNodeOptions {
   readonly parquetWorkers?: number | undefined;
   /** How the data files are encoded (default snappy, no footer statistics; see `--parquet-compression`). */
   readonly parquet?: DataFileOptions | undefined;
-  /** This node's id in `txn.appId` (default: kept in `<dataDir>/node-id`, created once). */
+  /** This node's id in `txn.appId` (default: kept in `<dataDir>/node-id`, created once; `readOrCreateNodeId`). */
   readonly nodeId?: string | undefined;
   readonly log?: Log | undefined;
   /** Test hook: awaited before every Delta commit (a stalled disk). */
@@ -128,7 +128,7 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
   const dataDir = options.dataDir;
   await mkdir(dataDir, { recursive: true, mode: PRIVATE_DIR_MODE });
   await removeNodeTempFiles(dataDir, log, options.metrics);
-  const nodeId = options.nodeId ?? (await loadNodeId(dataDir));
+  const nodeId = options.nodeId ?? readOrCreateNodeId(dataDir).nodeId;
   const fsyncLatency = options.metrics?.walFsyncLatency;
   const persistent = await PersistentStreams.load(join(dataDir, 'streams.json'));
   const restorer = restoreStreams(persistent);
@@ -297,17 +297,4 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
       await close(1000);
     },
   };
-}
-
-async function loadNodeId(dataDir: string): Promise<string> {
-  const file = join(dataDir, 'node-id');
-  try {
-    const id = (await readFile(file, 'utf8')).trim();
-    if (id !== '') return id;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
-  const id = `node-${randomUUID()}`;
-  await writeFile(file, `${id}\n`, { flush: true, mode: PRIVATE_FILE_MODE });
-  return id;
 }
