@@ -178,7 +178,9 @@ export const CONFIG_OPTIONS = {
     bytes(1, GiB),
     DEFAULT_LIMITS.maxRequestBytes,
     `Largest gRPC request message (a record or a batch) the server accepts; a compressed Arrow batch may declare up to ${MAX_DECOMPRESSION_FACTOR}× this uncompressed.`,
-    { defaultDoc: '10MiB + 64KiB' },
+    {
+      defaultDoc: `${formatBytes(DEFAULT_LIMITS.maxRecordBytes)} + ${formatBytes(DEFAULT_LIMITS.maxRequestBytes - DEFAULT_LIMITS.maxRecordBytes)}`,
+    },
   ),
   streamInflightBytes: option(
     '--stream-inflight-bytes',
