@@ -2,7 +2,14 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CONFIG_OPTIONS, ConfigError, formatConfigHelp, formatConfigTable, loadConfig } from './config.js';
+import {
+  CONFIG_OPTIONS,
+  ConfigError,
+  formatConfigHelp,
+  formatConfigTable,
+  loadConfig,
+  prepareDataDir,
+} from './config.js';
 
 let dir: string;
 beforeEach(() => {
@@ -12,10 +19,15 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** The problems `loadConfig` reports for these arguments. */
+/** What `main.ts` does: load the configuration, then prepare the data directory. */
+function load(argv: readonly string[], env: Readonly<Record<string, string | undefined>>) {
+  return prepareDataDir(loadConfig(argv, env));
+}
+
+/** The problems `loadConfig` and `prepareDataDir` report for these arguments. */
 function problems(argv: string[], env: Record<string, string> = {}): readonly string[] {
   try {
-    loadConfig(argv, env);
+    load(argv, env);
   } catch (error) {
     if (error instanceof ConfigError) return error.problems;
     throw error;
@@ -27,7 +39,7 @@ const SECRET = 'an-admin-secret-of-some-length';
 
 describe('loadConfig: defaults and the data directory', () => {
   it('fills in every default and prepares node-id and admin-secret files', () => {
-    const config = loadConfig(['--data-dir', dir], {});
+    const config = load(['--data-dir', dir], {});
     expect(config).toMatchObject({
       dataDir: dir,
       host: '127.0.0.1',
@@ -70,30 +82,40 @@ describe('loadConfig: defaults and the data directory', () => {
     );
   });
 
+  it('loadConfig writes nothing: prepareDataDir creates the directory and its files', () => {
+    const dataDir = join(dir, 'new');
+    const loaded = loadConfig(['--data-dir', dataDir], {});
+    expect(loaded).toMatchObject({ dataDir, nodeId: undefined, admin: { secret: undefined } });
+    expect(() => statSync(dataDir)).toThrow();
+    const config = prepareDataDir(loaded);
+    expect(readFileSync(join(dataDir, 'node-id'), 'utf8').trim()).toBe(config.nodeId);
+    expect(readFileSync(join(dataDir, 'admin-secret'), 'utf8').trim()).toBe(config.admin.secret);
+  });
+
   it('reads the same node id and admin secret on the next start, without notices', () => {
-    const first = loadConfig(['--data-dir', dir], {});
-    const second = loadConfig([`--data-dir=${dir}`], {});
+    const first = load(['--data-dir', dir], {});
+    const second = load([`--data-dir=${dir}`], {});
     expect(second.nodeId).toBe(first.nodeId);
     expect(second.admin.secret).toBe(first.admin.secret);
     expect(second.notices).toEqual([]);
   });
 
   it('creates a missing data directory', () => {
-    const config = loadConfig(['--data-dir', join(dir, 'a', 'b')], {});
+    const config = load(['--data-dir', join(dir, 'a', 'b')], {});
     expect(statSync(join(dir, 'a', 'b', 'node-id')).isFile()).toBe(true);
     expect(config.dataDir).toBe(join(dir, 'a', 'b'));
   });
 
   it('takes the admin secret from the flag, the variable or a file, and creates no file then', () => {
-    expect(loadConfig(['--data-dir', dir, '--admin-secret', SECRET], {}).admin).toMatchObject({
+    expect(load(['--data-dir', dir, '--admin-secret', SECRET], {}).admin).toMatchObject({
       secret: SECRET,
       secretFile: undefined,
     });
-    expect(loadConfig(['--data-dir', dir], { LAKESTREAM_ADMIN_SECRET: SECRET }).admin.secret).toBe(SECRET);
+    expect(load(['--data-dir', dir], { LAKESTREAM_ADMIN_SECRET: SECRET }).admin.secret).toBe(SECRET);
     expect(() => statSync(join(dir, 'admin-secret'))).toThrow();
     const file = join(dir, 'secret.txt');
     writeFileSync(file, `${SECRET}\n`, { mode: 0o600 });
-    const config = loadConfig(['--data-dir', dir, '--admin-secret-file', file], {});
+    const config = load(['--data-dir', dir, '--admin-secret-file', file], {});
     expect(config.admin).toMatchObject({ secret: SECRET, secretFile: file });
     expect(config.notices).toEqual([]);
   });
@@ -102,7 +124,7 @@ describe('loadConfig: defaults and the data directory', () => {
     const umask = process.umask(0);
     try {
       const dataDir = join(dir, 'new', 'data');
-      loadConfig(['--data-dir', dataDir], {});
+      load(['--data-dir', dataDir], {});
       expect(statSync(dataDir).mode & 0o777).toBe(0o700);
       expect(statSync(join(dataDir, 'node-id')).mode & 0o777).toBe(0o600);
       expect(statSync(join(dataDir, 'admin-secret')).mode & 0o777).toBe(0o600);
@@ -113,13 +135,13 @@ describe('loadConfig: defaults and the data directory', () => {
 
   it('warns of an existing data directory open to other users, with the command, and leaves it as it is', () => {
     chmodSync(dir, 0o755);
-    const config = loadConfig(['--data-dir', dir], {});
+    const config = load(['--data-dir', dir], {});
     expect(config.warnings).toEqual([
       `the data directory ${dir} is open to other users (mode 0755), and it holds every acked record (the WAL), the catalog and the admin secret: run chmod 700 ${dir}`,
     ]);
     expect(statSync(dir).mode & 0o777).toBe(0o755);
     chmodSync(dir, 0o700);
-    expect(loadConfig(['--data-dir', dir], {}).warnings).toEqual([]);
+    expect(load(['--data-dir', dir], {}).warnings).toEqual([]);
   });
 
   it('refuses an admin secret file other users may read, naming it, its mode and the chmod to run', () => {
@@ -132,29 +154,29 @@ describe('loadConfig: defaults and the data directory', () => {
     chmodSync(file, 0o640);
     expect(problems(['--data-dir', dir, '--admin-secret-file', file])[0]).toContain('(mode 0640)');
     // The generated one at the default path too, once someone opened it up.
-    loadConfig(['--data-dir', dir], {});
+    load(['--data-dir', dir], {});
     chmodSync(join(dir, 'admin-secret'), 0o644);
     expect(problems(['--data-dir', dir])).toEqual([refusal(join(dir, 'admin-secret'))]);
   });
 
   it('turns admin authentication off with --insecure-dev-admin, and says so', () => {
-    const config = loadConfig(['--data-dir', dir, '--insecure-dev-admin'], {});
+    const config = load(['--data-dir', dir, '--insecure-dev-admin'], {});
     expect(config.admin).toMatchObject({ secret: undefined, secretFile: undefined, insecure: true });
     expect(config.notices).toContain(
       'the admin API has no authentication (--insecure-dev-admin); never use this outside development',
     );
-    expect(loadConfig(['--data-dir', dir], { LAKESTREAM_INSECURE_DEV_ADMIN: '1' }).admin.insecure).toBe(true);
+    expect(load(['--data-dir', dir], { LAKESTREAM_INSECURE_DEV_ADMIN: '1' }).admin.insecure).toBe(true);
   });
 
   it('limits each principal to a quarter of --max-streams unless --max-streams-per-principal says otherwise', () => {
-    const limits = (argv: string[]) => loadConfig(['--data-dir', dir, ...argv], {}).limits;
+    const limits = (argv: string[]) => load(['--data-dir', dir, ...argv], {}).limits;
     expect(limits(['--max-streams', '100']).maxStreamsPerPrincipal).toBe(25);
     expect(limits(['--max-streams', '3']).maxStreamsPerPrincipal).toBe(1);
     expect(limits(['--max-streams-per-principal', '7']).maxStreamsPerPrincipal).toBe(7);
   });
 
   it('passes only the WAL options that were set', () => {
-    const config = loadConfig(
+    const config = load(
       [
         '--data-dir',
         dir,
@@ -173,28 +195,28 @@ describe('loadConfig: defaults and the data directory', () => {
 describe('loadConfig: flags, variables and precedence', () => {
   it('takes a variable when no flag is given, and a flag over its variable', () => {
     const env = { LAKESTREAM_DATA_DIR: dir, LAKESTREAM_PORT: '6000', LAKESTREAM_LOG_LEVEL: 'debug' };
-    const fromEnv = loadConfig([], env);
+    const fromEnv = load([], env);
     expect(fromEnv.port).toBe(6000);
     expect(fromEnv.logLevel).toBe('debug');
     expect(fromEnv.dataDir).toBe(dir);
-    const fromFlag = loadConfig(['--port', '7000', '--log-level=warn'], env);
+    const fromFlag = load(['--port', '7000', '--log-level=warn'], env);
     expect(fromFlag.port).toBe(7000);
     expect(fromFlag.logLevel).toBe('warn');
   });
 
   it('takes the orphan cleanup options (an interval of 0 turns it off)', () => {
-    const config = loadConfig(['--data-dir', dir, '--orphan-file-age-ms', '60000'], {
+    const config = load(['--data-dir', dir, '--orphan-file-age-ms', '60000'], {
       LAKESTREAM_ORPHAN_CLEANUP_INTERVAL_MS: '0',
     });
     expect(config.orphanCleanup).toEqual({ minAgeMs: 60_000, intervalMs: 0 });
   });
 
   it('treats an empty variable as unset', () => {
-    expect(loadConfig(['--data-dir', dir], { LAKESTREAM_PORT: '' }).port).toBe(50051);
+    expect(load(['--data-dir', dir], { LAKESTREAM_PORT: '' }).port).toBe(50051);
   });
 
   it('does not validate a variable its flag overrides', () => {
-    expect(loadConfig(['--data-dir', dir, '--port', '1234'], { LAKESTREAM_PORT: 'abc' }).port).toBe(1234);
+    expect(load(['--data-dir', dir, '--port', '1234'], { LAKESTREAM_PORT: 'abc' }).port).toBe(1234);
   });
 
   it.each([
@@ -206,11 +228,11 @@ describe('loadConfig: flags, variables and precedence', () => {
     ['1.5MiB', 1.5 * 1024 * 1024],
     ['1GiB', 1024 * 1024 * 1024],
   ])('reads the byte size %s', (text, value) => {
-    expect(loadConfig(['--data-dir', dir, '--flush-bytes', text], {}).publish.flushBytes).toBe(value);
+    expect(load(['--data-dir', dir, '--flush-bytes', text], {}).publish.flushBytes).toBe(value);
   });
 
   it('resolves relative paths against the working directory', () => {
-    const config = loadConfig(['--data-dir', dir, '--provisioning-file', 'dev/catalog.json'], {});
+    const config = load(['--data-dir', dir, '--provisioning-file', 'dev/catalog.json'], {});
     expect(config.provisioningFile).toBe(join(process.cwd(), 'dev/catalog.json'));
   });
 });
@@ -361,10 +383,7 @@ describe('loadConfig: every refusal', () => {
   });
 
   it('allows port 0 on several endpoints', () => {
-    const config = loadConfig(
-      ['--data-dir', dir, '--port', '0', '--admin-port', '0', '--metrics-port', '0'],
-      {},
-    );
+    const config = load(['--data-dir', dir, '--port', '0', '--admin-port', '0', '--metrics-port', '0'], {});
     expect([config.port, config.admin.port, config.metrics.port]).toEqual([0, 0, 0]);
   });
 
@@ -378,7 +397,7 @@ describe('loadConfig: every refusal', () => {
       '--data-dir: required (or LAKESTREAM_DATA_DIR)',
     ]);
     try {
-      loadConfig(['--port', 'abc'], {});
+      load(['--port', 'abc'], {});
     } catch (error) {
       expect((error as Error).message).toBe(
         "invalid configuration:\n  --port: expected an integer 0–65535, got 'abc'\n  --data-dir: required (or LAKESTREAM_DATA_DIR)",

@@ -2,7 +2,7 @@
  * The modes of what the node creates in its data directory: every acked record (the WAL), the admin API's
  * secret, the node's catalog (credential hashes, grants) and descriptors live there, so they are the node
  * user's alone. The modes are given when a file or directory is created, so they hold whatever the umask
- * (which can only take bits away); directories that already exist are not changed (see `loadConfig`).
+ * (which can only take bits away); directories that already exist are not changed (see `prepareDataDir`).
  */
 
 /** Directories the node creates: the data directory, `wal/`, `descriptors/`, `catalog/`. */

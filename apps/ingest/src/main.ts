@@ -3,7 +3,7 @@ import { startAdminServer } from './admin/admin-server.js';
 import { createAuthenticator } from './auth/create-authenticator.js';
 import { openCatalogStore } from './catalog/catalog-store.js';
 import { runHeldCommand } from './cli/held-command.js';
-import { ConfigError, formatConfigHelp, type IngestConfig, loadConfig } from './config.js';
+import { ConfigError, formatConfigHelp, type IngestConfig, loadConfig, prepareDataDir } from './config.js';
 import { createMetrics } from './metrics/create-metrics.js';
 import { createLogger } from './metrics/logger.js';
 import { startMetricsServer } from './metrics/metrics-server.js';
@@ -33,7 +33,8 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   let config: IngestConfig;
   try {
-    config = loadConfig(argv, process.env);
+    const loaded = loadConfig(argv, process.env);
+    config = prepareDataDir(loaded);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);

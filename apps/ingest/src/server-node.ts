@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createParquetPool, type ParquetPool } from '@lakestream/delta';
 import type { Authenticator } from './auth/authenticator.js';
 import type { CatalogSource } from './catalog/catalog-view.js';
-import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './file-modes.js';
+import { PRIVATE_DIR_MODE } from './file-modes.js';
 import { type Log, silentLog } from './grpc/log.js';
 import { type IngestServer, startIngestServer } from './grpc/server.js';
 import { removeNodeTempFiles } from './maintenance/node-temp-files.js';
@@ -13,7 +12,9 @@ import {
   type OrphanCleanupOptions,
   startOrphanCleanup,
 } from './maintenance/orphan-cleanup.js';
+import { INGEST_NODE_DEFAULTS } from './node-defaults.js';
 import { assessHealth, type NodeHealth } from './node-health.js';
+import { readOrCreateNodeId } from './node-id.js';
 import { createPublisherSet, type PublisherSet } from './publish/publisher-set.js';
 import type { DataFileOptions } from './publish/table-publisher.js';
 import { HeldEntries } from './recovery/held-entries.js';
@@ -46,9 +47,9 @@ export interface IngestNodeOptions {
   readonly limits?: Partial<StreamLimits> | undefined;
   /** Ended streams remembered for the admin API (default `DEFAULT_ENDED_STREAMS`, 1000). */
   readonly endedStreams?: number | undefined;
-  /** Memory held by requests read and not yet published, across the node (see `RequestHolds`; default 256 MiB). */
+  /** Memory held by requests read and not yet published, across the node (see `RequestHolds`; default 1 GiB). */
   readonly nodeBufferBytes?: number | undefined;
-  /** Publish a table once this many bytes wait (default 64 MiB)… */
+  /** Publish a table once this many bytes wait (default 128 MiB)… */
   readonly flushBytes?: number | undefined;
   /** Decoded bytes the WAL replay at start may hold unpublished, beside `nodeBufferBytes` (default 2 × flushBytes). */
   readonly recoveryBufferBytes?: number | undefined;
@@ -63,7 +64,7 @@ export interface IngestNodeOptions {
   readonly parquetWorkers?: number | undefined;
   /** How the data files are encoded (default snappy, no footer statistics; see `--parquet-compression`). */
   readonly parquet?: DataFileOptions | undefined;
-  /** This node's id in `txn.appId` (default: kept in `<dataDir>/node-id`, created once). */
+  /** This node's id in `txn.appId` (default: kept in `<dataDir>/node-id`, created once; `readOrCreateNodeId`). */
   readonly nodeId?: string | undefined;
   readonly log?: Log | undefined;
   /** Test hook: awaited before every Delta commit (a stalled disk). */
@@ -109,7 +110,7 @@ export interface IngestNode extends AsyncDisposable {
   health(): NodeHealth;
   /**
    * Stops in order: drain the streams (`close_stream_signal{drainMs}`), last acks, publish what is durable,
-   * fsync and close the WAL, stop the encoders.
+   * fsync and close the WAL, stop the encoders. `drainMs` defaults to `INGEST_NODE_DEFAULTS.drainGraceMs`.
    */
   close(drainMs?: number): Promise<void>;
 }
@@ -127,7 +128,7 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
   const dataDir = options.dataDir;
   await mkdir(dataDir, { recursive: true, mode: PRIVATE_DIR_MODE });
   await removeNodeTempFiles(dataDir, log, options.metrics);
-  const nodeId = options.nodeId ?? (await loadNodeId(dataDir));
+  const nodeId = options.nodeId ?? readOrCreateNodeId(dataDir).nodeId;
   const fsyncLatency = options.metrics?.walFsyncLatency;
   const persistent = await PersistentStreams.load(join(dataDir, 'streams.json'));
   const restorer = restoreStreams(persistent);
@@ -149,8 +150,8 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
     );
   const mark = await PublishedMark.load(join(dataDir, 'published.json'), wal, log);
   const quarantineDir = options.quarantineDir ?? join(dataDir, 'quarantine');
-  const nodeBudget = new ByteBudget(options.nodeBufferBytes ?? 256 * 1024 * 1024);
-  const flushBytes = options.flushBytes ?? 64 * 1024 * 1024;
+  const nodeBudget = new ByteBudget(options.nodeBufferBytes ?? INGEST_NODE_DEFAULTS.nodeBufferBytes);
+  const flushBytes = options.flushBytes ?? INGEST_NODE_DEFAULTS.flushBytes;
   log.info(
     {
       nodeId,
@@ -173,7 +174,7 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
     pool,
     parquet: options.parquet,
     flushBytes,
-    flushMs: options.flushMs,
+    flushMs: options.flushMs ?? INGEST_NODE_DEFAULTS.flushMs,
     held,
     beforeTrim: async (upTo) => {
       await persistent.save();
@@ -248,7 +249,7 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
     startAfter: recovery.done,
   });
   let closing: Promise<void> | undefined;
-  const close = (drainMs = 5000): Promise<void> => {
+  const close = (drainMs: number = INGEST_NODE_DEFAULTS.drainGraceMs): Promise<void> => {
     closing ??= (async () => {
       await cleanup.close();
       await server.close(drainMs);
@@ -296,17 +297,4 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
       await close(1000);
     },
   };
-}
-
-async function loadNodeId(dataDir: string): Promise<string> {
-  const file = join(dataDir, 'node-id');
-  try {
-    const id = (await readFile(file, 'utf8')).trim();
-    if (id !== '') return id;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
-  const id = `node-${randomUUID()}`;
-  await writeFile(file, `${id}\n`, { flush: true, mode: PRIVATE_FILE_MODE });
-  return id;
 }

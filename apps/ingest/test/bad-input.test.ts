@@ -21,7 +21,8 @@ const enc = (o: Record<string, unknown>) => schema.type.encode(schema.type.fromO
 
 beforeAll(async () => {
   ({ dir, cleanup } = await tempDir());
-  ({ node, cat } = await startTestNode(dir));
+  // The oversize test below names the request limit: 10 MiB, given here (the default is 10 MiB + 64 KiB).
+  ({ node, cat } = await startTestNode(dir, { limits: { maxRequestBytes: 10 * 1024 * 1024 } }));
   client = zerobusClient(node.port);
   bystander = openStream(client, 'EphemeralStream', cat.tokens.good.token, ORDERS);
   bystander.send(req.create(ORDERS, 2));

@@ -13,6 +13,7 @@ import { isCatalogError } from '../catalog/catalog-error.js';
 import type { CatalogStore } from '../catalog/catalog-store.js';
 import { isIngestError } from '../errors.js';
 import { toGrpcStatus } from '../grpc/status.js';
+import { INGEST_NODE_DEFAULTS } from '../node-defaults.js';
 import type { NodeHealth } from '../node-health.js';
 import type { HeldEntry } from '../recovery/held-entries.js';
 import type { HeldAction, HeldDecision, HeldSelection } from '../recovery/resolve-held.js';
@@ -61,7 +62,7 @@ export interface AdminServerOptions {
   readonly onDrain: DrainHandler;
   /** For `GetStatus`. */
   readonly nodeId: string;
-  /** `Drain` with `grace_ms` 0 uses this (ms). Default 30000. */
+  /** `Drain` with `grace_ms` 0 uses this (ms). Default `INGEST_NODE_DEFAULTS.drainGraceMs` (30000). */
   readonly defaultDrainGraceMs?: number;
   /** When the node started (ms since the epoch), for `uptime_ms`. Default: now. */
   readonly startedAt?: number;
@@ -250,7 +251,7 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
       },
     ),
     Drain: unary<DrainRequest, DrainResponse>('Drain', async (request) => {
-      const defaultGrace = options.defaultDrainGraceMs ?? 30_000;
+      const defaultGrace = options.defaultDrainGraceMs ?? INGEST_NODE_DEFAULTS.drainGraceMs;
       if (request.grace_ms < 0) {
         throw new AdminRefusal(
           status.INVALID_ARGUMENT,

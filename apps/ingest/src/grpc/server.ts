@@ -74,7 +74,8 @@ export interface IngestServer extends AsyncDisposable {
  * per-principal stream limit follows `maxStreams` (`defaultStreamsPerPrincipal`).
  */
 export const DEFAULT_LIMITS: Omit<StreamLimits, 'maxStreamsPerPrincipal'> = {
-  maxRequestBytes: 10 * 1024 * 1024,
+  // A largest record (10 MiB) and its request's framing (offsets, table name) fit in one request.
+  maxRequestBytes: 10 * 1024 * 1024 + 64 * 1024,
   maxRecordBytes: 10 * 1024 * 1024,
   streamInFlightBytes: 64 * 1024 * 1024,
   maxStreams: 1024,

@@ -1,7 +1,7 @@
 /*
  * Defaults of the limits that keep one client from holding a node's resources for nothing: how long a
  * connection may take to speak HTTP/2, how long a stream may take to start and may stay silent once open, and
- * how many streams one principal may hold. `config.ts` declares their flags with these values, and
+ * how many streams one principal may hold. `config/options.ts` declares their flags with these values, and
  * `startIngestServer` applies them to a node started without them (tests, embedding): one place for both.
  */
 

@@ -1,0 +1,16 @@
+/**
+ * The node's defaults, for an option `openIngestNode` (or `close`) is not given. `config/options.ts` declares
+ * the flags with these values (`--node-inflight-bytes`, `--flush-bytes`, `--flush-ms`, `--drain-grace-ms`), so
+ * `--help` and a node opened without them (tests, embedding) agree. The stream limits' defaults are
+ * `DEFAULT_LIMITS` (`grpc/server.ts`), the WAL's `WAL_DEFAULTS`.
+ */
+export const INGEST_NODE_DEFAULTS = {
+  /** Memory held by requests read and not yet published, across the node: 1 GiB. */
+  nodeBufferBytes: 1024 * 1024 * 1024,
+  /** Publish a table once this many decoded bytes wait: 128 MiB (a backlog goes out in commits of about this). */
+  flushBytes: 128 * 1024 * 1024,
+  /** …or once its oldest unpublished record is this old. */
+  flushMs: 1000,
+  /** How long a drain (`close()`, SIGTERM, admin `Drain` with grace 0) lets streams finish their acks. */
+  drainGraceMs: 30_000,
+} as const;
