@@ -274,8 +274,9 @@ describe('admin ListStreams: publishing of a real node', () => {
     const gate = new Promise<void>((resolve) => {
       release = resolve;
     });
-    // The disk hangs: commits wait for the gate, so acked records stay unpublished.
-    const { node, cat } = await startTestNode(dir, { flushMs: 20, beforeCommit: () => gate });
+    // Nothing is committed before the end (a long flush interval, and any commit would wait for the gate), so
+    // acked records stay unpublished — and then go out in one commit, however slow the machine.
+    const { node, cat } = await startTestNode(dir, { flushMs: 3_600_000, beforeCommit: () => gate });
     const admin = await startAdminServer({
       port: 0,
       secret: SECRET,
