@@ -1,34 +1,38 @@
+/**
+ * The Table handle: opens or creates a table and ties its parts together. Appends write data files (the write
+ * part, `write/`) and then commit them (the transaction part, `transaction/`); reads catch up with the log
+ * (`log/catch-up.ts`) and scan data files (`read/`).
+ */
 import { randomUUID } from 'node:crypto';
-import {
-  Schema as ArrowSchema,
-  Table as ArrowTable,
-  type Data,
-  type RecordBatch,
-  tableToIPC,
-} from 'apache-arrow';
+import { Schema as ArrowSchema, Table as ArrowTable, type RecordBatch } from 'apache-arrow';
 import { DeltaError } from './errors.js';
-import { parseJson } from './json.js';
-import { type Action, type AddAction, type MetadataAction, serializeCommit } from './log/actions.js';
-import { readLastCheckpoint, writeCheckpoint } from './log/checkpoint.js';
-import { type CommitRequest, commitActions, ENGINE_INFO } from './log/commit.js';
+import type { Action, MetadataAction } from './log/actions.js';
+import { serializeCommit } from './log/actions.js';
+import { catchUp } from './log/catch-up.js';
+import { writeCheckpoint } from './log/checkpoint.js';
+import { ENGINE_INFO } from './log/commit.js';
 import { commitPath } from './log/log-paths.js';
-import { type HistoryEntry, loadLogState, readCommit, readHistory } from './log/log-reader.js';
-import { applyActions, type LogState } from './log/log-state.js';
+import { type HistoryEntry, loadLogState, readHistory } from './log/log-reader.js';
+import type { LogState } from './log/log-state.js';
 import { assertCanRead, assertCanWrite } from './log/protocol.js';
 import { createParquetPool, type ParquetPool } from './parquet/parquet-pool.js';
-import { shareBatches } from './parquet/shared-batches.js';
 import type { ParquetWriteOptions } from './parquet/writer-properties.js';
 import { scanFiles, scanLastRows } from './read/scan-files.js';
 import { fromArrowSchema, toArrowSchema } from './schema/arrow-schema.js';
-import {
-  assertAdditiveEvolution,
-  type DeltaSchema,
-  parseDeltaSchema,
-  serializeDeltaSchema,
-} from './schema/delta-schema.js';
+import { type DeltaSchema, parseDeltaSchema, serializeDeltaSchema } from './schema/delta-schema.js';
 import { type Snapshot, snapshotOf } from './snapshot.js';
 import { createLocalStorage } from './storage/local-storage.js';
 import type { Storage } from './storage/storage.js';
+import {
+  type CommitOptions,
+  type CommitResult,
+  commitTransaction,
+  normalizeTxn,
+  type TransactionTarget,
+} from './transaction/transaction.js';
+import { deleteDataFiles, writeDataFiles } from './write/write-files.js';
+
+export type { CommitOptions, CommitResult, TxnId } from './transaction/transaction.js';
 
 /** Options of {@link openTable} and {@link createTable}. */
 export interface TableOptions {
@@ -44,34 +48,6 @@ export interface TableOptions {
   maxRetries?: number;
   /** For a path: fsync files and directories (default `true`). */
   fsync?: boolean;
-}
-
-/** The application transaction of a commit: exactly-once publishing (spec: Exactly-once publishing with txn). */
-export interface TxnId {
-  appId: string;
-  /** Must grow with every commit of `appId`; a commit at or below the table's latest for `appId` is a no-op. */
-  version: bigint | number;
-}
-
-/** Options of `append` and `commit`. */
-export interface CommitOptions {
-  txn?: TxnId;
-  /** `commitInfo.operation` (default `STREAMING UPDATE` with a txn, else `WRITE`). */
-  operation?: string;
-}
-
-/** The result of `append` or `commit`. */
-export interface CommitResult {
-  /** The version written; for a duplicate, the table version that already covers the txn. */
-  version: number;
-  /** `false` when the txn was already covered and nothing was committed. */
-  committed: boolean;
-  /** Lost races before success. */
-  retries: number;
-  /** The data files added (empty for a duplicate: its files are deleted again). */
-  files: AddAction[];
-  /** Whether this commit also wrote a checkpoint. */
-  checkpointed: boolean;
 }
 
 /** Options of `scan`. */
@@ -127,81 +103,8 @@ export interface Table extends AsyncDisposable {
   close(): Promise<void>;
 }
 
-const DEFAULT_TARGET_FILE_BYTES = 128 * 1024 * 1024;
-/** Commits a handle replays one by one when catching up; further behind it reloads from a checkpoint. */
-const CATCH_UP_LIMIT = 100;
-
 function toStorage(target: Storage | string, options: TableOptions): Storage {
   return typeof target === 'string' ? createLocalStorage(target, { fsync: options.fsync ?? true }) : target;
-}
-
-/** Bytes held by an Arrow column (buffers and children), to size data files. */
-function dataBytes(data: Data): number {
-  let n =
-    (data.values?.byteLength ?? 0) +
-    (data.valueOffsets?.byteLength ?? 0) +
-    (data.nullBitmap?.byteLength ?? 0);
-  for (const c of data.children) n += dataBytes(c);
-  return n;
-}
-
-/** Below this many Arrow bytes per file, an append is not split to keep more encoder threads busy. */
-const MIN_PARALLEL_FILE_BYTES = 8 * 1024 * 1024;
-
-/**
- * Arrow bytes per data file for one append: at most `target`, and small enough that every encoder thread of
- * the pool gets a file once the append is big enough (a streaming publisher commits every second or so, well
- * under the 128 MiB target: one file per commit would leave all but one worker idle).
- */
-function fileTarget(batches: readonly RecordBatch[], target: number, workers: number): number {
-  let total = 0;
-  for (const batch of batches) total += dataBytes(batch.data);
-  const perWorker = Math.ceil(total / Math.max(1, workers));
-  return Math.min(target, Math.max(MIN_PARALLEL_FILE_BYTES, perWorker));
-}
-
-/** Groups batches into files of about `target` Arrow bytes, slicing batches larger than that. */
-function planFiles(batches: readonly RecordBatch[], target: number): RecordBatch[][] {
-  const files: RecordBatch[][] = [];
-  let current: RecordBatch[] = [];
-  let bytes = 0;
-  for (const batch of batches) {
-    if (batch.numRows === 0) continue;
-    const size = dataBytes(batch.data);
-    const pieces = Math.max(1, Math.ceil(size / target));
-    const rowsPer = Math.ceil(batch.numRows / pieces);
-    for (let start = 0; start < batch.numRows; start += rowsPer) {
-      const piece = pieces === 1 ? batch : batch.slice(start, start + rowsPer);
-      const pieceBytes = size / pieces;
-      if (current.length > 0 && bytes + pieceBytes > target) {
-        files.push(current);
-        current = [];
-        bytes = 0;
-      }
-      current.push(piece);
-      bytes += pieceBytes;
-    }
-  }
-  if (current.length > 0) files.push(current);
-  return files;
-}
-
-function checkpointInterval(state: LogState): number {
-  const raw = state.metadata?.configuration['delta.checkpointInterval'];
-  const n = raw === undefined ? 10 : Number.parseInt(raw, 10);
-  return Number.isInteger(n) && n > 0 ? n : 10;
-}
-
-function normalizeTxn(txn: TxnId | undefined): { appId: string; version: bigint } | undefined {
-  if (txn === undefined) return undefined;
-  if (typeof txn.version === 'number' && !Number.isSafeInteger(txn.version)) {
-    throw new DeltaError(
-      'INVALID_ARGUMENT',
-      `txn.version ${txn.version} is not an exact integer; pass a bigint`,
-    );
-  }
-  if (txn.appId === '') throw new DeltaError('INVALID_ARGUMENT', 'txn.appId must not be empty');
-  return { appId: txn.appId, version: BigInt(txn.version) };
 }
 
 /** Wraps a loaded log state in the table handle. */
@@ -222,19 +125,7 @@ function tableHandle(storage: Storage, state: LogState, options: TableOptions): 
     ownPool ??= createParquetPool(options.workers === undefined ? {} : { workers: options.workers });
     return ownPool;
   };
-  const catchUp = async (): Promise<void> => {
-    // Far behind (another writer wrote many commits): a fresh load from its newest checkpoint is cheaper.
-    const last = await readLastCheckpoint(storage);
-    if (last !== undefined && last.version > state.version + CATCH_UP_LIMIT) {
-      Object.assign(state, await loadLogState(storage));
-      return;
-    }
-    for (;;) {
-      const next = await readCommit(storage, state.version + 1);
-      if (next === undefined) return;
-      applyActions(state, next, state.version + 1);
-    }
-  };
+  const catchUpNow = (): Promise<void> => catchUp(storage, state);
   const current = (): Snapshot => snapshotOf(location, state);
   /**
    * Writes the checkpoint of the current version: a local table's by a pool worker from the log on disk
@@ -245,55 +136,11 @@ function tableHandle(storage: Storage, state: LogState, options: TableOptions): 
     return local === undefined ? writeCheckpoint(storage, state) : pool().checkpoint(local, state.version);
   };
 
-  const commitLocked = async (actions: readonly Action[], opts: CommitOptions, files: AddAction[]) => {
-    const txn = normalizeTxn(opts.txn);
-    const appendOnly = state.metadata?.configuration['delta.appendOnly'] === 'true';
-    for (const a of actions) {
-      if ('txn' in a || 'commitInfo' in a) {
-        throw new DeltaError(
-          'INVALID_ARGUMENT',
-          'pass txn through options.txn; commitInfo is written by the library',
-        );
-      }
-      if ('remove' in a && a.remove.dataChange && appendOnly) {
-        throw new DeltaError(
-          'APPEND_ONLY',
-          `table ${location} is append-only (delta.appendOnly=true); removing ${a.remove.path} is not allowed`,
-        );
-      }
-      if ('protocol' in a) assertCanWrite(a.protocol, location);
-      if ('metaData' in a) {
-        const prev = parseDeltaSchema(parseJson((state.metadata as MetadataAction).schemaString), 'log');
-        const next = parseDeltaSchema(parseJson(a.metaData.schemaString));
-        toArrowSchema(next);
-        assertAdditiveEvolution(prev, next);
-      }
-    }
-    const req: CommitRequest = {
-      actions,
-      operation: opts.operation ?? (txn !== undefined ? 'STREAMING UPDATE' : 'WRITE'),
-    };
-    if (txn !== undefined) {
-      req.txn = txn;
-      req.operationParameters = { appId: txn.appId, version: txn.version, outputMode: 'Append' };
-    }
-    if (files.length > 0) {
-      req.operationMetrics = {
-        numFiles: String(files.length),
-        numOutputBytes: String(files.reduce((n, f) => n + f.size, 0)),
-      };
-    }
-    if (options.maxRetries !== undefined) req.maxRetries = options.maxRetries;
-    const outcome = await commitActions(storage, state, req);
-    let checkpointed = false;
-    if (outcome.committed && outcome.version > 0 && outcome.version % checkpointInterval(state) === 0) {
-      // Best effort: a failed checkpoint costs readers time, never correctness.
-      checkpointed = await writeCheckpointNow().then(
-        () => true,
-        () => false,
-      );
-    }
-    return { ...outcome, files: outcome.committed ? files : [], checkpointed };
+  const transaction: TransactionTarget = {
+    storage,
+    state,
+    maxRetries: options.maxRetries,
+    writeCheckpoint: writeCheckpointNow,
   };
 
   const handle: Table = {
@@ -304,7 +151,7 @@ function tableHandle(storage: Storage, state: LogState, options: TableOptions): 
     },
     async snapshot(version) {
       if (version === undefined || version > state.version) {
-        await exclusive(catchUp);
+        await exclusive(catchUpNow);
         if (version === undefined || version === state.version) return current();
       }
       if (version === state.version) return current();
@@ -324,48 +171,16 @@ function tableHandle(storage: Storage, state: LogState, options: TableOptions): 
       }
       // Refuse before encoding: a table we cannot write must not collect orphan data files.
       assertCanWrite(state.protocol as NonNullable<LogState['protocol']>, location);
-      const metadata = state.metadata as MetadataAction;
-      const numIndexedCols = Number.parseInt(
-        metadata.configuration['delta.dataSkippingNumIndexedCols'] ?? '32',
-        10,
-      );
-      const codec = options.parquet?.compression ?? 'zstd';
-      const p = pool();
-      const groups = planFiles(
-        batches,
-        fileTarget(batches, options.targetFileBytes ?? DEFAULT_TARGET_FILE_BYTES, p.size),
-      );
-      const commitId = randomUUID();
-      const adds = await Promise.all(
-        groups.map(async (group, index): Promise<AddAction> => {
-          // Batches in shared memory go to the encoder as they are; others as an IPC stream.
-          const shared = shareBatches(group);
-          const rows =
-            shared === undefined ? { ipc: tableToIPC(new ArrowTable(group), 'stream') } : { shared };
-          const ext = codec === 'none' ? '' : `.${codec}`;
-          const path = `part-${String(index).padStart(5, '0')}-${commitId}-c000${ext}.parquet`;
-          const request = {
-            ...rows,
-            schemaString: metadata.schemaString,
-            numIndexedCols: Number.isNaN(numIndexedCols) ? 32 : numIndexedCols,
-            ...(options.parquet === undefined ? {} : { parquet: options.parquet }),
-          };
-          // A local table's data file is written by the encoder thread itself (no bytes back to this one).
-          const local = storage.local;
-          const encoded = await p.encode(request, local === undefined ? undefined : { ...local, path });
-          if (encoded.parquet !== undefined) await storage.write(path, encoded.parquet);
-          return {
-            path,
-            partitionValues: {},
-            size: encoded.size,
-            modificationTime: Date.now(),
-            dataChange: true,
-            stats: encoded.stats,
-          };
-        }),
-      );
+      const adds = await writeDataFiles(batches, {
+        storage,
+        pool: pool(),
+        metadata: state.metadata as MetadataAction,
+        parquet: options.parquet,
+        targetFileBytes: options.targetFileBytes,
+      });
       const result = await exclusive(() =>
-        commitLocked(
+        commitTransaction(
+          transaction,
           adds.map((add) => ({ add })),
           opts,
           adds,
@@ -373,16 +188,16 @@ function tableHandle(storage: Storage, state: LogState, options: TableOptions): 
       );
       if (!result.committed) {
         // A duplicate (the txn was already committed): these files were never referenced.
-        await Promise.all(adds.map((a) => storage.delete(a.path).catch(() => undefined)));
+        await deleteDataFiles(storage, adds);
       }
       return result;
     },
     commit(actions, opts = {}) {
       const adds = actions.flatMap((a) => ('add' in a ? [a.add] : []));
-      return exclusive(() => commitLocked(actions, opts, adds));
+      return exclusive(() => commitTransaction(transaction, actions, opts, adds));
     },
     async latestTxnVersion(appId) {
-      await exclusive(catchUp);
+      await exclusive(catchUpNow);
       return state.txns.get(appId)?.version;
     },
     async scan(opts = {}) {
@@ -392,7 +207,7 @@ function tableHandle(storage: Storage, state: LogState, options: TableOptions): 
         : scanFiles(storage, snap, opts.limit);
     },
     async evolveSchema(schema) {
-      await exclusive(catchUp);
+      await exclusive(catchUpNow);
       const metaData: MetadataAction = {
         ...(state.metadata as MetadataAction),
         schemaString: serializeDeltaSchema(schema),

@@ -5,7 +5,9 @@ import { Worker } from 'node:worker_threads';
 import { DeltaError, type DeltaErrorCode } from '../errors.js';
 import type { LocalFiles } from '../storage/storage.js';
 import type { EncodeRequest } from './encode-file.js';
-import type { WorkerRequest, WorkerResponse, WorkerTask } from './parquet-worker.js';
+import type { PooledFile, WorkerRequest, WorkerResponse, WorkerTask } from './worker-messages.js';
+
+export type { PooledFile } from './worker-messages.js';
 
 /** Options of {@link createParquetPool}. */
 export interface ParquetPoolOptions {
@@ -19,14 +21,6 @@ export interface ParquetPoolOptions {
    * decoding and acking) whenever both want it, and takes every idle cycle otherwise. 0 leaves them as is.
    */
   niceness?: number;
-}
-
-/** An encoded data file: its bytes, or only its size when the worker wrote it (`encode`'s `output`). */
-export interface PooledFile {
-  parquet: Uint8Array | undefined;
-  size: number;
-  stats: string;
-  numRecords: number;
 }
 
 /** A pool of worker threads that encode Parquet data files, so the event loop never blocks on encoding. */

@@ -12,23 +12,7 @@ import { loadLogState } from '../log/log-reader.js';
 import { createLocalStorage } from '../storage/local-storage.js';
 import type { LocalFiles } from '../storage/storage.js';
 import { type EncodeRequest, encodeFile } from './encode-file.js';
-import type { PooledFile } from './parquet-pool.js';
-
-/** A message to the worker: encode a data file, or write a local table's checkpoint. */
-export type WorkerRequest = { id: number } & WorkerTask;
-
-/**
- * What the worker is asked to do: encode a data file (and, with `output`, write it into that local storage
- * at `path` instead of sending its bytes back), or write the checkpoint of the local table as of `version`.
- */
-export type WorkerTask =
-  | { request: EncodeRequest; output?: LocalFiles & { path: string }; checkpoint?: undefined }
-  | { checkpoint: LocalFiles & { version: number }; request?: undefined };
-
-/** The worker's answer: the encoded file (none for a checkpoint), or the error's code and message. */
-export type WorkerResponse =
-  | { id: number; ok: true; file: PooledFile | undefined }
-  | { id: number; ok: false; code: string; message: string };
+import type { PooledFile, WorkerRequest, WorkerResponse } from './worker-messages.js';
 
 /**
  * Lowers this thread's priority: on Linux a thread's own id (from `/proc/thread-self`) names it alone to

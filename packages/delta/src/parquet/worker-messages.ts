@@ -1,0 +1,30 @@
+/**
+ * The messages between the Parquet pool and its worker threads, in a module of their own so that neither side
+ * imports the other (the worker is loaded as a script; the pool only posts to it).
+ */
+import type { LocalFiles } from '../storage/storage.js';
+import type { EncodeRequest } from './encode-file.js';
+
+/** An encoded data file: its bytes, or only its size when the worker wrote it (`encode`'s `output`). */
+export interface PooledFile {
+  parquet: Uint8Array | undefined;
+  size: number;
+  stats: string;
+  numRecords: number;
+}
+
+/** A message to the worker: encode a data file, or write a local table's checkpoint. */
+export type WorkerRequest = { id: number } & WorkerTask;
+
+/**
+ * What the worker is asked to do: encode a data file (and, with `output`, write it into that local storage
+ * at `path` instead of sending its bytes back), or write the checkpoint of the local table as of `version`.
+ */
+export type WorkerTask =
+  | { request: EncodeRequest; output?: LocalFiles & { path: string }; checkpoint?: undefined }
+  | { checkpoint: LocalFiles & { version: number }; request?: undefined };
+
+/** The worker's answer: the encoded file (none for a checkpoint), or the error's code and message. */
+export type WorkerResponse =
+  | { id: number; ok: true; file: PooledFile | undefined }
+  | { id: number; ok: false; code: string; message: string };
