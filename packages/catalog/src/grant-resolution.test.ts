@@ -78,3 +78,33 @@ describe('grant resolution agrees with the written-out rule on every combination
     expect(allowedSome).toBeGreaterThan(0);
   });
 });
+
+describe('a grant that means nothing where it is gives nothing', () => {
+  const principal = { id: 'svc', name: 'svc', disabled: false };
+  const grant = (privilege: Privilege, type: SecurableType, name: string): SecurableGrant => ({
+    privilege,
+    securable: { type, name },
+  });
+  const modify = grant('MODIFY', 'table', 'main.sales.orders');
+
+  test('USE_CATALOG on a schema', () => {
+    const grants = [
+      grant('USE_CATALOG', 'schema', 'main.sales'),
+      grant('USE_SCHEMA', 'schema', 'main.sales'),
+      modify,
+    ];
+    const check = checkWrite(principal, grants, 'main.sales.orders');
+    expect(check).toEqual({ allowed: false, reason: "principal 'svc' has no USE_CATALOG on catalog 'main'" });
+    expect(oracleAllows(grants, 'main.sales.orders')).toBe(false);
+  });
+
+  test('USE_SCHEMA on a table', () => {
+    const grants = [
+      grant('USE_CATALOG', 'catalog', 'main'),
+      grant('USE_SCHEMA', 'table', 'main.sales.orders'),
+      modify,
+    ];
+    expect(checkWrite(principal, grants, 'main.sales.orders').allowed).toBe(false);
+    expect(oracleAllows(grants, 'main.sales.orders')).toBe(false);
+  });
+});

@@ -84,7 +84,8 @@ export function securableChain(securable: Securable): Securable[] {
 const describe = (s: Securable) => `${s.type} '${s.name}'`;
 
 /**
- * Every privilege the grants give on `target`, each with the grant it comes from and the reason in words, most
+ * Every privilege the grants give on `target` (a grant of a privilege not grantable on its securable gives
+ * nothing), each with the grant it comes from and the reason in words, most
  * basic privilege first and, for one privilege, the outermost grant first. `grants` are one principal's.
  */
 export function resolvePermissions<G extends SecurableGrant>(
@@ -96,7 +97,9 @@ export function resolvePermissions<G extends SecurableGrant>(
   const out: (EffectivePermission<G> & { depth: number })[] = [];
   for (const grant of grants) {
     const depth = depthOf(grant.securable);
-    if (depth < 0) continue;
+    // A grant that means nothing where it is (USE_CATALOG on a schema): the catalog refuses to store one, but a
+    // provisioned snapshot may carry it, and it gives nothing.
+    if (depth < 0 || !isGrantableOn(grant.privilege, grant.securable.type)) continue;
     const inherited = depth < chain.length - 1;
     const implied =
       grant.privilege === 'MANAGE'
