@@ -1,6 +1,7 @@
 /*
- * Grant resolution, pure (no database): Unity Catalog's rules, the same ones every ingest node applies to the
- * provisioned snapshot (apps/ingest/src/catalog/create-catalog-view.ts).
+ * Grant resolution, pure (no database): Unity Catalog's rules, in one implementation — the catalog's `canWrite`
+ * and every ingest node's view of the provisioned snapshot (apps/ingest/src/catalog/create-catalog-view.ts)
+ * decide with `checkWrite` below.
  *
  * - A privilege granted on a catalog or schema is inherited by everything below it.
  * - MANAGE implies every privilege that may be granted where it is granted (and so, inherited, below it).
@@ -26,18 +27,22 @@ export interface Securable {
   readonly name: string;
 }
 
-/** A grant with its securable named. */
-export interface ResolvedGrant {
-  readonly id: string;
-  readonly principalId: string;
+/** What resolution reads of a grant: the privilege and the securable it is granted on (names lower-case). */
+export interface SecurableGrant {
   readonly privilege: Privilege;
   readonly securable: Securable;
 }
 
+/** A grant with its securable named. */
+export interface ResolvedGrant extends SecurableGrant {
+  readonly id: string;
+  readonly principalId: string;
+}
+
 /** One privilege a principal holds on a securable, the grant it comes from, and why, in words. */
-export interface EffectivePermission {
+export interface EffectivePermission<G extends SecurableGrant = ResolvedGrant> {
   readonly privilege: Privilege;
-  readonly grant: ResolvedGrant;
+  readonly grant: G;
   /** True when the grant is on an ancestor (the catalog or schema above). */
   readonly inherited: boolean;
   readonly reason: string;
@@ -79,19 +84,22 @@ export function securableChain(securable: Securable): Securable[] {
 const describe = (s: Securable) => `${s.type} '${s.name}'`;
 
 /**
- * Every privilege the grants give on `target`, each with the grant it comes from and the reason in words, most
+ * Every privilege the grants give on `target` (a grant of a privilege not grantable on its securable gives
+ * nothing), each with the grant it comes from and the reason in words, most
  * basic privilege first and, for one privilege, the outermost grant first. `grants` are one principal's.
  */
-export function resolvePermissions(
-  grants: readonly ResolvedGrant[],
+export function resolvePermissions<G extends SecurableGrant>(
+  grants: readonly G[],
   target: Securable,
-): EffectivePermission[] {
+): EffectivePermission<G>[] {
   const chain = securableChain(target);
   const depthOf = (s: Securable) => chain.findIndex((c) => c.type === s.type && c.name === s.name);
-  const out: (EffectivePermission & { depth: number })[] = [];
+  const out: (EffectivePermission<G> & { depth: number })[] = [];
   for (const grant of grants) {
     const depth = depthOf(grant.securable);
-    if (depth < 0) continue;
+    // A grant that means nothing where it is (USE_CATALOG on a schema): the catalog refuses to store one, but a
+    // provisioned snapshot may carry it, and it gives nothing.
+    if (depth < 0 || !isGrantableOn(grant.privilege, grant.securable.type)) continue;
     const inherited = depth < chain.length - 1;
     const implied =
       grant.privilege === 'MANAGE'
@@ -110,20 +118,37 @@ export function resolvePermissions(
   return out.map(({ depth: _, ...p }) => p);
 }
 
-const label = (p: PrincipalFacts) => (p.name === p.id ? `'${p.id}'` : `'${p.name}' (id '${p.id}')`);
+/** `'svc'`, or `'orders-producer' (id 'svc')` when the name differs from the id: how reasons name a principal. */
+export function principalLabel(p: PrincipalFacts): string {
+  return p.name === p.id ? `'${p.id}'` : `'${p.name}' (id '${p.id}')`;
+}
 
 /**
- * Whether `principal` (undefined: unknown) may write to `table` (a parsed, lower-case `c.s.t`) by `grants` (the
- * principal's). The reason names the grants that allow it, or every missing privilege.
+ * The grant check of a write by a known principal: refused with the reason in words (disabled, or every missing
+ * privilege), or allowed with the permission that gives each of MODIFY, USE_CATALOG and USE_SCHEMA — the most
+ * specific one (the table's own over its schema's over its catalog's). Callers word the allowed reason.
  */
-export function decideWrite(
-  principal: PrincipalFacts | undefined,
-  grants: readonly ResolvedGrant[],
+export type WriteCheck<G extends SecurableGrant = SecurableGrant> =
+  | { readonly allowed: false; readonly reason: string }
+  | {
+      readonly allowed: true;
+      /** `principal 'svc'`: the subject of a reason. */
+      readonly who: string;
+      readonly modify: EffectivePermission<G>;
+      readonly useCatalog: EffectivePermission<G>;
+      readonly useSchema: EffectivePermission<G>;
+    };
+
+/**
+ * Whether `principal` may write to `table` (a parsed, lower-case `c.s.t`) by `grants` (the principal's): it must
+ * be enabled and hold MODIFY on the table, `c.s` or `c`, USE_CATALOG on `c` and USE_SCHEMA on `c.s` or `c`.
+ */
+export function checkWrite<G extends SecurableGrant>(
+  principal: PrincipalFacts,
+  grants: readonly G[],
   table: string,
-  principalId: string,
-): WriteDecision {
-  if (principal === undefined) return { allowed: false, reason: `principal '${principalId}' does not exist` };
-  const who = `principal ${label(principal)}`;
+): WriteCheck<G> {
+  const who = `principal ${principalLabel(principal)}`;
   if (principal.disabled) return { allowed: false, reason: `${who} is disabled` };
   const [catalog, schema] = securableChain({ type: 'table', name: table }).map((s) => s.name);
   const permissions = resolvePermissions(grants, { type: 'table', name: table });
@@ -143,6 +168,23 @@ export function decideWrite(
   if (modify === undefined || useCatalog === undefined || useSchema === undefined) {
     return { allowed: false, reason: missing.join('; ') };
   }
+  return { allowed: true, who, modify, useCatalog, useSchema };
+}
+
+/**
+ * Whether `principal` (undefined: unknown) may write to `table` (a parsed, lower-case `c.s.t`) by `grants` (the
+ * principal's), by `checkWrite`. The reason names the grants that allow it, or every missing privilege.
+ */
+export function decideWrite(
+  principal: PrincipalFacts | undefined,
+  grants: readonly SecurableGrant[],
+  table: string,
+  principalId: string,
+): WriteDecision {
+  if (principal === undefined) return { allowed: false, reason: `principal '${principalId}' does not exist` };
+  const check = checkWrite(principal, grants, table);
+  if (!check.allowed) return check;
+  const { who, modify, useCatalog, useSchema } = check;
   return {
     allowed: true,
     reason: `${who} may write to '${table}': ${[modify, useCatalog, useSchema].map((p) => p.reason).join('; ')}`,

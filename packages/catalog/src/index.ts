@@ -1,11 +1,10 @@
+// The database-free rules (names, Delta types, privileges, grant resolution, the snapshot schema).
+
 export * from './audit.js';
-export * from './catalog-error.js';
 export * from './catalogs.js';
+export * from './contract.js';
 export * from './credentials.js';
-export * from './delta-types.js';
-export * from './grant-resolution.js';
 export * from './grants.js';
-export * from './names.js';
 export * from './open-catalog.js';
 export * from './principals.js';
 export * from './producer-access.js';

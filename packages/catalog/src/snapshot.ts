@@ -6,12 +6,13 @@ import { listGrants } from './grants.js';
 import type { CatalogDb } from './open-catalog.js';
 import { listPrincipals } from './principals.js';
 import { Credentials } from './schema.js';
+import type { CatalogSnapshotInput } from './snapshot-schema.js';
 import { listTables } from './tables.js';
 
 /*
  * The provisioning snapshot: the JSON the control plane pushes to every ingest node, in exactly the shape
- * apps/ingest/src/catalog/snapshot-schema.ts validates (a test checks it with that very schema). Nothing is
- * imported from apps/ingest: the snapshot is the contract between the two, not shared code.
+ * `catalogSnapshotSchema` (snapshot-schema.ts, in the contract entry that nodes import) validates: the type
+ * check below and snapshot.test.ts hold it so.
  */
 
 /** A token-signing public key (Ed25519, JWK): the control plane's, passed in by it. */
@@ -48,6 +49,11 @@ export interface ProvisioningSnapshot {
   }[];
   tokenKeys: SnapshotTokenKey[];
 }
+
+/** Every snapshot this module builds is input the nodes' schema accepts (a compile-time check). */
+type _IsSnapshotInput = ProvisioningSnapshot extends CatalogSnapshotInput ? true : never;
+const _isSnapshotInput: _IsSnapshotInput = true;
+void _isSnapshotInput;
 
 /**
  * Reads the whole catalog, in one transaction so that `version` matches the content: every table (name,

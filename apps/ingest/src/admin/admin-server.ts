@@ -9,8 +9,8 @@ import {
   status,
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
-import { isCatalogError } from '../catalog/catalog-error.js';
 import type { CatalogStore } from '../catalog/catalog-store.js';
+import { isProvisioningError } from '../catalog/provisioning-error.js';
 import { isIngestError } from '../errors.js';
 import { toGrpcStatus } from '../grpc/status.js';
 import { INGEST_NODE_DEFAULTS } from '../node-defaults.js';
@@ -191,9 +191,9 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
         log.info({ version: result.version, changed: result.changed }, 'catalog pushed');
         return { version: result.version, changed: result.changed };
       } catch (error) {
-        if (isCatalogError(error, 'INVALID_SNAPSHOT'))
+        if (isProvisioningError(error, 'INVALID_SNAPSHOT'))
           throw new AdminRefusal(status.INVALID_ARGUMENT, error.message);
-        if (isCatalogError(error, 'STALE_VERSION'))
+        if (isProvisioningError(error, 'STALE_VERSION'))
           throw new AdminRefusal(status.FAILED_PRECONDITION, error.message);
         throw error;
       }

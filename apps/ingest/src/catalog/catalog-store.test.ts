@@ -2,9 +2,9 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isCatalogError } from './catalog-error.js';
 import { openCatalogStore } from './catalog-store.js';
 import type { ProvisionedCatalog } from './catalog-view.js';
+import { isProvisioningError } from './provisioning-error.js';
 import { snapshotFixture } from './snapshot-fixture.js';
 
 let dataDir: string;
@@ -15,12 +15,12 @@ afterEach(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-async function expectCatalogError(promise: Promise<unknown>, code: string, text: string): Promise<void> {
+async function expectProvisioningError(promise: Promise<unknown>, code: string, text: string): Promise<void> {
   const error = await promise.then(
     () => undefined,
     (e: unknown) => e,
   );
-  expect(isCatalogError(error), String(error)).toBe(true);
+  expect(isProvisioningError(error), String(error)).toBe(true);
   expect((error as { code: string }).code).toBe(code);
   expect((error as Error).message).toContain(text);
 }
@@ -51,7 +51,7 @@ describe('openCatalogStore', () => {
   it('refuses an older version, accepts the same one with the same content as a no-op', async () => {
     const store = await openCatalogStore({ dataDir });
     await store.apply(snapshotFixture({ version: 5 }));
-    await expectCatalogError(
+    await expectProvisioningError(
       store.apply(snapshotFixture({ version: 4 })),
       'STALE_VERSION',
       "snapshot version 4 is older than the node's catalog version 5",
@@ -60,7 +60,7 @@ describe('openCatalogStore', () => {
     const same = JSON.parse(JSON.stringify(snapshotFixture({ version: 5 })));
     const reordered = Object.fromEntries(Object.entries(same).reverse());
     expect(await store.apply(reordered)).toEqual({ version: 5, changed: false });
-    await expectCatalogError(
+    await expectProvisioningError(
       store.apply(snapshotFixture({ version: 5, tables: [] })),
       'STALE_VERSION',
       'snapshot version 5 is already in force with different content; push a higher version',
@@ -72,7 +72,7 @@ describe('openCatalogStore', () => {
   it('refuses an invalid snapshot and keeps the current one', async () => {
     const store = await openCatalogStore({ dataDir });
     await store.apply(snapshotFixture({ version: 1 }));
-    await expectCatalogError(
+    await expectProvisioningError(
       store.apply({ ...snapshotFixture({ version: 2 }), grants: [{ principalId: 'x' }] }),
       'INVALID_SNAPSHOT',
       'grants[0].privilege',
@@ -123,25 +123,25 @@ describe('openCatalogStore', () => {
   it('names the file when a provisioning file or stored snapshot is bad', async () => {
     const file = join(dataDir, 'provision.json');
     await writeFile(file, '{"version": 1,');
-    await expectCatalogError(
+    await expectProvisioningError(
       openCatalogStore({ dataDir, provisioningFile: file }),
       'INVALID_SNAPSHOT',
       `the provisioning file ${file} is not JSON`,
     );
     await writeFile(file, JSON.stringify({ ...snapshotFixture(), version: 'one' }));
-    await expectCatalogError(
+    await expectProvisioningError(
       openCatalogStore({ dataDir, provisioningFile: file }),
       'INVALID_SNAPSHOT',
       `the provisioning file ${file} is refused: invalid catalog snapshot: version`,
     );
-    await expectCatalogError(
+    await expectProvisioningError(
       openCatalogStore({ dataDir, provisioningFile: join(dataDir, 'missing.json') }),
       'IO',
       'does not exist',
     );
     const store = await openCatalogStore({ dataDir });
     await writeFile(store.snapshotPath, 'garbage');
-    await expectCatalogError(openCatalogStore({ dataDir }), 'INVALID_SNAPSHOT', 'the stored snapshot');
+    await expectProvisioningError(openCatalogStore({ dataDir }), 'INVALID_SNAPSHOT', 'the stored snapshot');
   });
 
   it('removes temp files a crash left behind', async () => {

@@ -2,9 +2,9 @@ import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PRIVATE_DIR_MODE } from '../file-modes.js';
 import { toCanonicalJson } from './canonical-json.js';
-import { CatalogError, isCatalogError } from './catalog-error.js';
 import type { CatalogSource, ProvisionedCatalog } from './catalog-view.js';
 import { createCatalogView } from './create-catalog-view.js';
+import { isProvisioningError, ProvisioningError } from './provisioning-error.js';
 import { type CatalogSnapshot, emptyCatalogSnapshot, parseCatalogSnapshot } from './snapshot-schema.js';
 import { isAtomicTempFile, writeFileAtomic } from './write-file-atomic.js';
 
@@ -35,7 +35,7 @@ export interface CatalogStore extends CatalogSource<ProvisionedCatalog> {
    * Validates a pushed snapshot (parsed JSON), refuses a version below the current one (`STALE_VERSION`;
    * an equal version is accepted as a no-op only with equal content), writes it atomically, then makes it
    * current and calls the subscribers. Calls are applied one at a time, in call order.
-   * Throws `CatalogError` `INVALID_SNAPSHOT`, `STALE_VERSION` or `IO` (nothing changes then).
+   * Throws `ProvisioningError` `INVALID_SNAPSHOT`, `STALE_VERSION` or `IO` (nothing changes then).
    */
   apply(snapshot: unknown): Promise<ApplyResult>;
   /** Where the snapshot is stored. */
@@ -46,7 +46,7 @@ export interface CatalogStore extends CatalogSource<ProvisionedCatalog> {
  * Opens the catalog of a node: loads `<dataDir>/catalog/snapshot.json` (the last pushed snapshot; survives
  * restarts, so the node keeps serving while the control plane is down) and, when given, the provisioning
  * file; the higher version wins (the file on a tie). With neither, the catalog is the empty version 0, which
- * refuses every token and table until the first push. Throws `CatalogError` when a file exists but is not
+ * refuses every token and table until the first push. Throws `ProvisioningError` when a file exists but is not
  * a valid snapshot (`INVALID_SNAPSHOT`) or cannot be read (`IO`).
  */
 export async function openCatalogStore(options: CatalogStoreOptions): Promise<CatalogStore> {
@@ -58,7 +58,7 @@ export async function openCatalogStore(options: CatalogStoreOptions): Promise<Ca
       if (isAtomicTempFile(name, 'snapshot.json')) await rm(join(dir, name), { force: true });
     }
   } catch (error) {
-    throw new CatalogError('IO', `cannot prepare the catalog directory ${dir}: ${describe(error)}`, {
+    throw new ProvisioningError('IO', `cannot prepare the catalog directory ${dir}: ${describe(error)}`, {
       cause: error,
     });
   }
@@ -67,7 +67,7 @@ export async function openCatalogStore(options: CatalogStoreOptions): Promise<Ca
   if (options.provisioningFile !== undefined) {
     const provisioned = await readSnapshotFile(options.provisioningFile, 'provisioning file');
     if (provisioned === undefined) {
-      throw new CatalogError('IO', `the provisioning file ${options.provisioningFile} does not exist`);
+      throw new ProvisioningError('IO', `the provisioning file ${options.provisioningFile} does not exist`);
     }
     if (provisioned.version >= snapshot.version) snapshot = provisioned;
   }
@@ -84,14 +84,14 @@ export async function openCatalogStore(options: CatalogStoreOptions): Promise<Ca
     const next = parseCatalogSnapshot(value);
     const nextCanonical = toCanonicalJson(next);
     if (next.version < view.version) {
-      throw new CatalogError(
+      throw new ProvisioningError(
         'STALE_VERSION',
         `snapshot version ${next.version} is older than the node's catalog version ${view.version}`,
       );
     }
     if (next.version === view.version) {
       if (nextCanonical === canonical) return { version: view.version, changed: false };
-      throw new CatalogError(
+      throw new ProvisioningError(
         'STALE_VERSION',
         `snapshot version ${next.version} is already in force with different content; push a higher version`,
       );
@@ -99,9 +99,13 @@ export async function openCatalogStore(options: CatalogStoreOptions): Promise<Ca
     try {
       await writeFileAtomic(snapshotPath, `${toCanonicalJson(next, 2)}\n`);
     } catch (error) {
-      throw new CatalogError('IO', `cannot write the catalog snapshot ${snapshotPath}: ${describe(error)}`, {
-        cause: error,
-      });
+      throw new ProvisioningError(
+        'IO',
+        `cannot write the catalog snapshot ${snapshotPath}: ${describe(error)}`,
+        {
+          cause: error,
+        },
+      );
     }
     canonical = nextCanonical;
     view = createCatalogView(next);
@@ -139,21 +143,23 @@ async function readSnapshotFile(path: string, what: string): Promise<CatalogSnap
     text = await readFile(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new CatalogError('IO', `cannot read the ${what} ${path}: ${describe(error)}`, { cause: error });
+    throw new ProvisioningError('IO', `cannot read the ${what} ${path}: ${describe(error)}`, {
+      cause: error,
+    });
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new CatalogError('INVALID_SNAPSHOT', `the ${what} ${path} is not JSON: ${describe(error)}`, {
+    throw new ProvisioningError('INVALID_SNAPSHOT', `the ${what} ${path} is not JSON: ${describe(error)}`, {
       cause: error,
     });
   }
   try {
     return parseCatalogSnapshot(value);
   } catch (error) {
-    if (isCatalogError(error)) {
-      throw new CatalogError('INVALID_SNAPSHOT', `the ${what} ${path} is refused: ${error.message}`, {
+    if (isProvisioningError(error)) {
+      throw new ProvisioningError('INVALID_SNAPSHOT', `the ${what} ${path} is refused: ${error.message}`, {
         cause: error,
       });
     }

@@ -1,5 +1,5 @@
 /** The provisioned catalog of an ingest node: snapshot format, read model, on-disk store. */
-export { CatalogError, type CatalogErrorCode, isCatalogError } from './catalog-error.js';
+
 export {
   type ApplyResult,
   type CatalogStore,
@@ -9,6 +9,7 @@ export {
 export type * from './catalog-view.js';
 export { createCatalogView } from './create-catalog-view.js';
 export { createMemoryCatalogSource, type MemoryCatalogSource } from './memory-catalog-source.js';
+export { isProvisioningError, ProvisioningError, type ProvisioningErrorCode } from './provisioning-error.js';
 export { snapshotFixture } from './snapshot-fixture.js';
 export {
   type CatalogSnapshot,

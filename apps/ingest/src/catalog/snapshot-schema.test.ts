@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { isCatalogError } from './catalog-error.js';
+import { isProvisioningError } from './provisioning-error.js';
 import { snapshotFixture } from './snapshot-fixture.js';
 import { type CatalogSnapshotInput, parseCatalogSnapshot } from './snapshot-schema.js';
 
 const HASH = `sha256:${'ab'.repeat(32)}`;
 const X = 'A'.repeat(43);
 
-/** The message of the `CatalogError` that parsing `value` throws. */
+/** The message of the `ProvisioningError` that parsing `value` throws. */
 function refusal(value: unknown): string {
   try {
     parseCatalogSnapshot(value);
   } catch (error) {
-    if (isCatalogError(error, 'INVALID_SNAPSHOT')) return error.message;
+    if (isProvisioningError(error, 'INVALID_SNAPSHOT')) return error.message;
     throw error;
   }
   throw new Error('the snapshot was accepted');

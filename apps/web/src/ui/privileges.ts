@@ -1,28 +1,21 @@
-import type { Privilege, SecurableType } from '@lakestream/catalog';
+import {
+  isGrantableOn,
+  PRIVILEGES,
+  type Privilege,
+  SECURABLE_TYPES,
+  type SecurableType,
+} from '@lakestream/catalog/contract';
 
 /*
- * The grant vocabulary for the pages. Written out, not imported as values: a value import of
- * @lakestream/catalog would bundle SQLite into the browser. privileges.test.ts holds these equal to the
- * catalog's own PRIVILEGES, SECURABLE_TYPES and isGrantableOn.
+ * The grant vocabulary for the pages: the catalog's own lists and rule, from `@lakestream/catalog/contract` (the
+ * entry that loads no SQLite, so the browser may import it as values).
  */
 
-/** Every privilege, in the order the catalog lists them. */
-export const PRIVILEGES: readonly Privilege[] = ['USE_CATALOG', 'USE_SCHEMA', 'MODIFY', 'SELECT', 'MANAGE'];
-
-/** The kinds of securable, outermost first. */
-export const SECURABLE_TYPES: readonly SecurableType[] = ['catalog', 'schema', 'table'];
-
-const GRANTABLE_ON: Record<Privilege, readonly SecurableType[]> = {
-  USE_CATALOG: ['catalog'],
-  USE_SCHEMA: ['catalog', 'schema'],
-  MODIFY: SECURABLE_TYPES,
-  SELECT: SECURABLE_TYPES,
-  MANAGE: SECURABLE_TYPES,
-};
+export { PRIVILEGES, SECURABLE_TYPES };
 
 /** The privileges that mean something on a securable of `type` (USE_CATALOG on catalogs only, …). */
 export function privilegesFor(type: SecurableType): Privilege[] {
-  return PRIVILEGES.filter((p) => GRANTABLE_ON[p].includes(type));
+  return PRIVILEGES.filter((p) => isGrantableOn(p, type));
 }
 
 /** What each privilege allows, in a few words (for the privilege select). */

@@ -1,6 +1,6 @@
 'use client';
 
-import type { SecurableType } from '@lakestream/catalog';
+import type { SecurableType } from '@lakestream/catalog/contract';
 import { useQueries, useQuery } from '@tanstack/react-query';
 import { useId } from 'react';
 import { SelectField, TextField } from './field';

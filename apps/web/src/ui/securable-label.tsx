@@ -1,4 +1,4 @@
-import type { SecurableType } from '@lakestream/catalog';
+import type { SecurableType } from '@lakestream/catalog/contract';
 
 /** A securable in a table cell: its type, quiet, then its full name in monospace (`table main.sales.orders`). */
 export function SecurableLabel({ type, name }: { type: SecurableType; name: string }) {

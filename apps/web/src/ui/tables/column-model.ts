@@ -5,16 +5,17 @@
  * the server's: the catalog's own rules answer with the bad column's path.
  */
 
-// Types only: a value import of @lakestream/catalog would bundle SQLite (and delta) into the page.
-import type { ColumnInput, DELTA_PRIMITIVE_TYPES, DeltaTypeInput } from '@lakestream/catalog';
+// The contract entry: the catalog's types without its database (a value import of the main entry would bundle
+// SQLite into the page).
+import type { ColumnInput, DELTA_PRIMITIVE_TYPES, DeltaTypeInput } from '@lakestream/catalog/contract';
 
 /** A primitive the editor offers: the catalog's own, and `timestamp_ntz` (the catalog refuses it, saying why). */
 type OfferedPrimitive = (typeof DELTA_PRIMITIVE_TYPES)[number] | 'timestamp_ntz';
 
 /**
  * The Delta primitive types the editor offers, in the type select's order: the catalog's
- * `DELTA_PRIMITIVE_TYPES` written out (it cannot be imported as a value, see above; `satisfies` refuses a name
- * the catalog does not know, and column-model.test.ts checks that none of the catalog's is missing).
+ * `DELTA_PRIMITIVE_TYPES` in the editor's own order (most used first) plus `timestamp_ntz`; `satisfies` refuses a
+ * name the catalog does not know, and column-model.test.ts checks that none of the catalog's is missing).
  */
 export const PRIMITIVE_TYPES = [
   'string',
