@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
-import type { ProvisionedTable } from '@lakestream/ingest/dist/catalog/catalog-view.js';
+import type { ProvisionedTable } from '@lakestream/ingest';
 import {
   checkBatchMessage,
   checkSchemaMessage,
   decodeArrowRequest,
   ipcStream,
-} from '@lakestream/ingest/dist/flight/arrow-ipc.js';
+} from '@lakestream/ingest/protocol';
 import {
   Table as ArrowTable,
   CompressionType,

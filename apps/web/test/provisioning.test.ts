@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type AdminServer, startAdminServer } from '@lakestream/ingest/dist/admin/admin-server.js';
-import { type CatalogStore, openCatalogStore } from '@lakestream/ingest/dist/catalog/catalog-store.js';
+import { type CatalogStore, openCatalogStore } from '@lakestream/ingest';
+import { type AdminServer, startAdminServer } from '@lakestream/ingest/admin';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from './support/free-port';
 import { callerAs, openTestServices, seedUsers, type TestServices } from './support/services';

@@ -2,11 +2,7 @@ import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createProducerToken } from '@lakestream/ingest/dist/auth/producer-token.js';
-import {
-  type DataFileOptions,
-  DEFAULT_DATA_FILE_OPTIONS,
-} from '@lakestream/ingest/dist/publish/table-publisher.js';
+import { createProducerToken, type DataFileOptions, DEFAULT_DATA_FILE_OPTIONS } from '@lakestream/ingest';
 import type { BenchRequestKind } from '../ingest/push-stream.js';
 import { type FaninRun, summaryTable, writeFaninReport } from './fanin-report.js';
 import type { FaninClient, FaninTarget } from './fanin-types.js';

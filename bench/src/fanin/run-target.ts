@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { isDeltaError, openTable } from '@lakestream/delta';
-import type { DataFileOptions } from '@lakestream/ingest/dist/publish/table-publisher.js';
+import type { DataFileOptions } from '@lakestream/ingest';
 import { type BenchRequestKind, epochNow } from '../ingest/push-stream.js';
 import type { StageProfile } from './cpu-profile-stages.js';
 import type {

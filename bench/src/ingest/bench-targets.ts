@@ -1,10 +1,12 @@
 import * as grpc from '@grpc/grpc-js';
 import { fromArrowSchema } from '@lakestream/delta';
-import { createAuthenticator } from '@lakestream/ingest/dist/auth/create-authenticator.js';
-import { createMemoryCatalogSource } from '@lakestream/ingest/dist/catalog/memory-catalog-source.js';
-import { decodeEphemeralRequest, type StreamRequest } from '@lakestream/ingest/dist/grpc/decode-request.js';
-import { zerobusService } from '@lakestream/ingest/dist/grpc/proto.js';
-import { type IngestNodeOptions, openIngestNode } from '@lakestream/ingest/dist/server-node.js';
+import {
+  createAuthenticator,
+  createMemoryCatalogSource,
+  type IngestNodeOptions,
+  openIngestNode,
+} from '@lakestream/ingest';
+import { decodeEphemeralRequest, type StreamRequest, zerobusService } from '@lakestream/ingest/protocol';
 import { neowiseSchema } from '@lakestream/testkit';
 import { createParser } from '@lakestream/zeroparser';
 

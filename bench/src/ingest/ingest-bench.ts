@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import * as grpc from '@grpc/grpc-js';
 import { openTable } from '@lakestream/delta';
-import { createProducerToken } from '@lakestream/ingest/dist/auth/producer-token.js';
+import { createProducerToken } from '@lakestream/ingest';
 import { openBenchNode, startNullServer } from './bench-targets.js';
 import { epochNow, pushStream } from './push-stream.js';
 import { encodeBatches } from './request-encoding.js';

@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { zerobusService } from '@lakestream/ingest/dist/grpc/proto.js';
+import { zerobusService } from '@lakestream/ingest/protocol';
 import { generateNeowise, neowiseSchema } from '@lakestream/testkit';
 import protobuf from 'protobufjs';
 import { BENCH_TABLE } from './bench-targets.js';

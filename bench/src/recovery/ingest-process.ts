@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { type ProcStats, readProcStats } from './proc-stats.js';
 
 /** The `lakestream-ingest` bin, as built (`apps/ingest/dist/main.js`). */
-export const INGEST_BIN = fileURLToPath(import.meta.resolve('@lakestream/ingest/dist/main.js'));
+export const INGEST_BIN = fileURLToPath(import.meta.resolve('@lakestream/ingest/main'));
 
 /**
  * One JSON log line of the node (pino): `msg`, `time` (ISO, ms resolution), the line's own fields, and `epochMs`

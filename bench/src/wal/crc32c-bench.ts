@@ -1,6 +1,6 @@
 import { cpus, loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { crc32c } from '@lakestream/ingest/dist/wal/crc32c.js';
+import { crc32c } from '@lakestream/ingest/wal';
 import { crc32cBytewise, crc32cSlicing8, crc32cSlicing16 } from './crc32c-baselines.js';
 
 /** Options of {@link runCrc32cBench}. */

@@ -3,8 +3,8 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { openWal, WAL_DEFAULTS } from '@lakestream/ingest/dist/wal/open-wal.js';
-import type { WalOptions } from '@lakestream/ingest/dist/wal/wal.js';
+import type { WalOptions } from '@lakestream/ingest/wal';
+import { openWal, WAL_DEFAULTS } from '@lakestream/ingest/wal';
 
 /** Options of {@link runWalBench}; defaults are what apps/ingest/README-wal.md reports. */
 export interface WalBenchOptions {

@@ -1,6 +1,5 @@
 import { open } from 'node:fs/promises';
-import { FRAME_HEADER_BYTES, frameChecksum } from '@lakestream/ingest/dist/wal/frame.js';
-import { SEGMENT_HEADER_BYTES } from '@lakestream/ingest/dist/wal/segment-file.js';
+import { FRAME_HEADER_BYTES, frameChecksum, SEGMENT_HEADER_BYTES } from '@lakestream/ingest/wal';
 
 /** Where one frame is: its segment file, the offset of its header, its payload's length and checksum. */
 export interface FrameLocation {

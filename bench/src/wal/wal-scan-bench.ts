@@ -3,8 +3,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { openWal } from '@lakestream/ingest/dist/wal/open-wal.js';
-import { recoverSegments } from '@lakestream/ingest/dist/wal/recover.js';
+import { openWal, recoverSegments } from '@lakestream/ingest/wal';
 import { median } from '../fanin/quantile.js';
 import { indexFrames, scanExactFrames, scanReusedBuffer } from './wal-scan-baselines.js';
 

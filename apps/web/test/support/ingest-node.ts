@@ -1,8 +1,12 @@
 import { writeFileSync } from 'node:fs';
-import { type AdminServer, startAdminServer } from '@lakestream/ingest/dist/admin/admin-server.js';
-import { createAuthenticator } from '@lakestream/ingest/dist/auth/create-authenticator.js';
-import { type CatalogStore, openCatalogStore } from '@lakestream/ingest/dist/catalog/catalog-store.js';
-import { type IngestNode, openIngestNode } from '@lakestream/ingest/dist/server-node.js';
+import {
+  type CatalogStore,
+  createAuthenticator,
+  type IngestNode,
+  openCatalogStore,
+  openIngestNode,
+} from '@lakestream/ingest';
+import { type AdminServer, startAdminServer } from '@lakestream/ingest/admin';
 import type { WebServices } from '../../src/server/services';
 import { callerAs } from './services';
 

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { AdminClient } from '@lakestream/ingest/dist/admin/admin-client.js';
+import type { AdminClient } from '@lakestream/ingest/admin';
 import type { IngestNodeConfig } from '../../env';
 
 export type { AdminClient };
@@ -12,8 +12,8 @@ export type { AdminClient };
  */
 export async function connectAdmin(node: IngestNodeConfig): Promise<AdminClient> {
   const { createAdminClient } = (await import(
-    /* turbopackIgnore: true */ /* webpackIgnore: true */ '@lakestream/ingest/dist/admin/admin-client.js'
-  )) as typeof import('@lakestream/ingest/dist/admin/admin-client.js');
+    /* turbopackIgnore: true */ /* webpackIgnore: true */ '@lakestream/ingest/admin'
+  )) as typeof import('@lakestream/ingest/admin');
   const secret = node.secretFile === undefined ? undefined : (await readFile(node.secretFile, 'utf8')).trim();
   return createAdminClient(node.address, secret);
 }

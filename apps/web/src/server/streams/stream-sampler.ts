@@ -4,7 +4,7 @@ import type {
   ListStreamsResponse,
   StreamInfoMessage,
   TablePublishInfoMessage,
-} from '@lakestream/ingest/dist/admin/admin-proto.js';
+} from '@lakestream/ingest/admin';
 import type { IngestNodeConfig } from '../../env';
 import { describeAdminError, withTimeout } from '../nodes/admin-call';
 import type { AdminClient } from '../nodes/admin-client';
