@@ -9,7 +9,9 @@ import {
   neowiseSchema,
 } from '@lakestream/testkit';
 import { createBareWalkDecoder, createWalkShape } from './decoders/bare-walk.js';
+import { median } from './fanin/quantile.js';
 import { fullGarbageCollection } from './full-gc.js';
+import { medianRatio, timeInterleaved } from './interleaved-rounds.js';
 
 /**
  * CLI: `node bench/dist/zeroparser-ab.js --a DIR --b DIR [--reps N] [--dataset neowise|clickbench]`.
@@ -67,24 +69,8 @@ for (const [name, zp] of [
 }
 fullGarbageCollection()();
 const names = Object.keys(runs);
-const times = new Map<string, number[]>(names.map((n) => [n, []]));
-for (let warm = 0; warm < 2; warm++) for (const n of names) runs[n]!();
-for (let rep = 0; rep < reps; rep++) {
-  for (let k = 0; k < names.length; k++) {
-    const name = names[(k + rep) % names.length]!;
-    const start = process.hrtime.bigint();
-    runs[name]!();
-    times.get(name)!.push(Number(process.hrtime.bigint() - start) / 1e9);
-  }
-}
-
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((x, y) => x - y);
-  return s.length % 2 === 1 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
-/** Median over rounds of `over`'s time / `of`'s time: how many times faster `of` is. */
-const ratio = (of: string, over: string): number =>
-  median(times.get(of)!.map((t, i) => times.get(over)![i]! / t));
+const times = timeInterleaved(runs, reps, 2);
+const ratio = (of: string, over: string): number => medianRatio(times, of, over);
 for (const name of names) {
   const mbs = bytes / 1e6 / median(times.get(name)!);
   console.log(
