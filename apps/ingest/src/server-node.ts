@@ -1,20 +1,23 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createParquetPool, type ParquetPool } from '@lakestream/delta';
+import { ByteBudget } from './admission/byte-budget.js';
 import type { Authenticator } from './auth/authenticator.js';
+import { PRIVATE_DIR_MODE } from './base/file-modes.js';
+import { type Log, silentLog } from './base/log.js';
+import { readOrCreateNodeId } from './base/node-id.js';
 import type { CatalogSource } from './catalog/catalog-view.js';
-import { PRIVATE_DIR_MODE } from './file-modes.js';
-import { type Log, silentLog } from './grpc/log.js';
-import { type IngestServer, startIngestServer } from './grpc/server.js';
+import { INGEST_NODE_DEFAULTS } from './config/node-defaults.js';
+import { openDescriptorStore } from './decode/descriptor-store.js';
 import { removeNodeTempFiles } from './maintenance/node-temp-files.js';
 import {
   type OrphanCleanupMetrics,
   type OrphanCleanupOptions,
   startOrphanCleanup,
 } from './maintenance/orphan-cleanup.js';
-import { INGEST_NODE_DEFAULTS } from './node-defaults.js';
 import { assessHealth, type NodeHealth } from './node-health.js';
-import { readOrCreateNodeId } from './node-id.js';
+import { createIngestPipeline, type IngestPipeline } from './pipeline/ingest-pipeline.js';
+import { PersistentStreams } from './pipeline/persistent-streams.js';
 import { createPublisherSet, type PublisherSet } from './publish/publisher-set.js';
 import type { DataFileOptions } from './publish/table-publisher.js';
 import { HeldEntries } from './recovery/held-entries.js';
@@ -27,11 +30,8 @@ import {
   resolveHeld,
 } from './recovery/resolve-held.js';
 import { restoreStreams, type WalBacklog } from './recovery/restore-streams.js';
-import { ByteBudget } from './stream/byte-budget.js';
-import { openDescriptorStore } from './stream/descriptor-store.js';
-import { createIngestPipeline, type IngestPipeline } from './stream/ingest-pipeline.js';
+import { type IngestServer, startIngestServer } from './server/ingest-server.js';
 import type { LiveStreams } from './stream/live-streams.js';
-import { PersistentStreams } from './stream/persistent-streams.js';
 import type { StreamLimits, StreamMetrics } from './stream/stream-session.js';
 import { openWal } from './wal/open-wal.js';
 import type { WalOptions } from './wal/wal.js';

@@ -3,7 +3,7 @@ import * as grpc from '@grpc/grpc-js';
 import { Table as ArrowTable, Int32, Int64, Utf8, vectorFromArray } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { flightService } from '../src/flight/flight-proto.js';
-import { zerobusService } from '../src/grpc/proto.js';
+import { zerobusService } from '../src/protocol/proto.js';
 import type { IngestNode } from '../src/server-node.js';
 import { arrowMessages, flightClient, flightData, openDoPut } from './support/flight-client.js';
 import { ORDERS, type testCatalog } from './support/test-catalog.js';

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { zerobusService } from '../src/grpc/proto.js';
+import { zerobusService } from '../src/protocol/proto.js';
 import type { IngestNode } from '../src/server-node.js';
 import { ORDERS, type testCatalog, testSnapshot } from './support/test-catalog.js';
 import { readTable, rows, startTestNode, tempDir } from './support/test-node.js';

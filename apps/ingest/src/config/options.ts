@@ -1,7 +1,6 @@
-import { DEFAULT_LIMITS } from '../grpc/server.js';
 import { ORPHAN_CLEANUP_DEFAULTS } from '../maintenance/orphan-cleanup.js';
-import { INGEST_NODE_DEFAULTS } from '../node-defaults.js';
 import { DEFAULT_DATA_FILE_OPTIONS } from '../publish/table-publisher.js';
+import { DEFAULT_LIMITS } from '../server/ingest-server.js';
 import {
   ABUSE_TIMEOUTS,
   defaultStreamsPerPrincipal,
@@ -9,6 +8,7 @@ import {
 } from '../stream/abuse-limits.js';
 import { DEFAULT_ENDED_STREAMS } from '../stream/ended-streams.js';
 import { WAL_DEFAULTS } from '../wal/open-wal.js';
+import { INGEST_NODE_DEFAULTS } from './node-defaults.js';
 import {
   BOOLEAN,
   bytes,

@@ -1,9 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import type * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import { IngestError } from '../errors.js';
-import { PROTO_LOADER_OPTIONS } from '../grpc/proto.js';
-import { WireReader } from '../grpc/wire-reader.js';
+import { IngestError } from '../base/errors.js';
+import { PROTO_LOADER_OPTIONS } from '../protocol/proto.js';
+import { WireReader } from '../protocol/wire-reader.js';
 
 /** `proto/flight.proto` (the DoPut subset of Arrow Flight), resolved like `zerobus.proto`. */
 export const FLIGHT_PROTO_PATH = fileURLToPath(new URL('../../proto/flight.proto', import.meta.url));

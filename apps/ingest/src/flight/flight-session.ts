@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Metadata, type ServerDuplexStream } from '@grpc/grpc-js';
 import type { RecordBatch } from 'apache-arrow';
+import { resolveWritableTable, TABLE_HEADER } from '../auth/table-access.js';
+import { NO_DESCRIPTOR } from '../decode/descriptor-store.js';
+import { unleased } from '../decode/record-decoder.js';
 import { MAX_DECOMPRESSION_FACTOR } from '../stream/abuse-limits.js';
-import { NO_DESCRIPTOR } from '../stream/descriptor-store.js';
 import { IngestSession } from '../stream/ingest-session.js';
-import { unleased } from '../stream/record-decoder.js';
 import type { StreamContext } from '../stream/stream-session.js';
-import { resolveWritableTable, TABLE_HEADER } from '../stream/table-access.js';
 import { checkBatchMessage, checkSchemaMessage, decodeArrowRequest, ipcStream } from './arrow-ipc.js';
 import { type FlightData, type MalformedFlightData, putResult } from './flight-proto.js';
 import { parseOffsetId } from './offset-metadata.js';

@@ -1,18 +1,18 @@
 import { status as grpcStatus, type ServerDuplexStream } from '@grpc/grpc-js';
+import { ByteBudget } from '../admission/byte-budget.js';
+import { RequestHolds } from '../admission/request-hold.js';
 import type { Principal } from '../auth/authenticator.js';
+import { assertStillWritable, TABLE_HEADER } from '../auth/table-access.js';
+import { IngestError } from '../base/errors.js';
 import type { CatalogView, ProvisionedTable } from '../catalog/catalog-view.js';
-import { IngestError } from '../errors.js';
-import { endCallWithError, readHeader } from '../grpc/end-call.js';
-import { toGrpcStatus } from '../grpc/status.js';
-import { ByteBudget } from './byte-budget.js';
+import type { DecodedRecords } from '../decode/record-decoder.js';
+import type { WalRecord } from '../pipeline/wal-entry.js';
+import { endCallWithError, readHeader } from './end-call.js';
 import type { StreamOutcome } from './ended-streams.js';
+import { toGrpcStatus } from './grpc-status.js';
 import { describeStream, type LiveStream, type LiveStreamInfo, StreamCounters } from './live-streams.js';
 import { MessageReader, TIMED_OUT } from './message-reader.js';
-import type { DecodedRecords } from './record-decoder.js';
-import { RequestHolds } from './request-hold.js';
 import type { StreamContext } from './stream-session.js';
-import { assertStillWritable, TABLE_HEADER } from './table-access.js';
-import type { WalRecord } from './wal-entry.js';
 
 /** One accepted request until its WAL append settled. */
 interface InFlight {

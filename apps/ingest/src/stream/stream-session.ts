@@ -1,23 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { Metadata, type ServerDuplexStream } from '@grpc/grpc-js';
 import type { Authenticator } from '../auth/authenticator.js';
+import { resolveWritableTable, TABLE_HEADER } from '../auth/table-access.js';
+import { IngestError } from '../base/errors.js';
+import type { Log } from '../base/log.js';
 import type { CatalogSource, CatalogView, ProvisionedTable } from '../catalog/catalog-view.js';
-import { IngestError } from '../errors.js';
+import { NO_DESCRIPTOR } from '../decode/descriptor-store.js';
+import { createRecordDecoder, type DecodedRecords, type RecordDecoder } from '../decode/record-decoder.js';
+import type { IngestPipeline } from '../pipeline/ingest-pipeline.js';
+import { assertStreamOwner, PersistentStreams } from '../pipeline/persistent-streams.js';
 import type {
   CreateStreamRequest,
   RecordFormat,
   RecordsRequest,
   StreamRequest,
-} from '../grpc/decode-request.js';
-import type { Log } from '../grpc/log.js';
-import { ackResponse, closeSignal } from '../grpc/responses.js';
-import { NO_DESCRIPTOR } from './descriptor-store.js';
-import type { IngestPipeline } from './ingest-pipeline.js';
+} from '../protocol/decode-request.js';
+import { ackResponse, closeSignal } from '../protocol/responses.js';
 import { IngestSession } from './ingest-session.js';
 import type { LiveStreams } from './live-streams.js';
-import { assertStreamOwner, PersistentStreams } from './persistent-streams.js';
-import { createRecordDecoder, type DecodedRecords, type RecordDecoder } from './record-decoder.js';
-import { resolveWritableTable, TABLE_HEADER } from './table-access.js';
 
 /** Limits of a node's streams (see `config.ts` for their flags). */
 export interface StreamLimits {

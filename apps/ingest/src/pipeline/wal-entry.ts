@@ -1,4 +1,4 @@
-import { type RecordFormat, splitRecordsMessage } from '../grpc/decode-request.js';
+import { type RecordFormat, splitRecordsMessage } from '../protocol/decode-request.js';
 import type { WalPayload } from '../wal/wal.js';
 
 /**

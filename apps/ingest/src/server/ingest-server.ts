@@ -1,12 +1,21 @@
 import type { Http2Server, Http2Session } from 'node:http2';
 import * as grpc from '@grpc/grpc-js';
 import type { Authenticator } from '../auth/authenticator.js';
+import { IngestError } from '../base/errors.js';
+import { type Log, silentLog } from '../base/log.js';
 import type { CatalogSource } from '../catalog/catalog-view.js';
-import { IngestError } from '../errors.js';
 import { flightServerService } from '../flight/flight-proto.js';
 import { type FlightCall, serveDoPut } from '../flight/flight-session.js';
+import type { IngestPipeline } from '../pipeline/ingest-pipeline.js';
+import {
+  decodeEphemeralRequest,
+  decodePersistentRequest,
+  decodeRetireRequest,
+  type StreamRequest,
+} from '../protocol/decode-request.js';
+import { zerobusService } from '../protocol/proto.js';
 import { ABUSE_TIMEOUTS, defaultStreamsPerPrincipal } from '../stream/abuse-limits.js';
-import type { IngestPipeline } from '../stream/ingest-pipeline.js';
+import { toGrpcStatus, toServiceError } from '../stream/grpc-status.js';
 import { LiveStreams } from '../stream/live-streams.js';
 import { retireStream } from '../stream/retire-stream.js';
 import {
@@ -16,17 +25,8 @@ import {
   type StreamMetrics,
   serveStream,
 } from '../stream/stream-session.js';
-import {
-  decodeEphemeralRequest,
-  decodePersistentRequest,
-  decodeRetireRequest,
-  type StreamRequest,
-} from './decode-request.js';
-import { type Log, silentLog } from './log.js';
 import { oversizeInWords } from './oversize-status.js';
 import { closeSilentConnections } from './preface-timeout.js';
-import { zerobusService } from './proto.js';
-import { toGrpcStatus, toServiceError } from './status.js';
 
 /** Options of {@link startIngestServer}. */
 export interface IngestServerOptions {

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, open, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { IngestError } from '../errors.js';
-import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../file-modes.js';
-import { readOptionalFile } from '../read-optional-file.js';
+import { IngestError } from '../base/errors.js';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../base/file-modes.js';
+import { readOptionalFile } from '../base/read-optional-file.js';
 import type { WalRecord, WalRecordHead } from './wal-entry.js';
 
 /** The temp file `save` writes and renames over `file`; a crash in between leaves it (see `removeNodeTempFiles`). */

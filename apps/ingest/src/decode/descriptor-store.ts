@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../file-modes.js';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../base/file-modes.js';
 
 /** SHA-256 of nothing-at-all stands for "no descriptor" (JSON streams) in the WAL. */
 export const NO_DESCRIPTOR = new Uint8Array(32);

@@ -8,9 +8,9 @@ import {
   type TableStruct,
 } from '@lakestream/zeroparser';
 import type { RecordBatch, Schema } from 'apache-arrow';
+import { IngestError } from '../base/errors.js';
 import type { ProvisionedTable } from '../catalog/catalog-view.js';
-import { IngestError } from '../errors.js';
-import { jsonRecordText, type RecordFormat, splitRecordsMessage } from '../grpc/decode-request.js';
+import { jsonRecordText, type RecordFormat, splitRecordsMessage } from '../protocol/decode-request.js';
 import { PackArena, type PackedRows, type PackedRowsDecoder, packRecords } from '../publish/packed-rows.js';
 
 /**

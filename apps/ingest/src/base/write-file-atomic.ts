@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { PRIVATE_FILE_MODE } from '../file-modes.js';
+import { PRIVATE_FILE_MODE } from './file-modes.js';
 
 /**
  * Replaces `path` with `data` so that a crash at any instant leaves either the old or the new content, never
