@@ -32,7 +32,7 @@ import {
 import { restoreStreams, type WalBacklog } from './recovery/restore-streams.js';
 import { type IngestServer, startIngestServer } from './server/ingest-server.js';
 import type { LiveStreams } from './stream/live-streams.js';
-import type { StreamLimits, StreamMetrics } from './stream/stream-session.js';
+import type { StreamLimits, StreamMetrics } from './stream/stream-context.js';
 import { openWal } from './wal/open-wal.js';
 import type { WalOptions } from './wal/wal.js';
 

@@ -1,12 +1,12 @@
 import { ORPHAN_CLEANUP_DEFAULTS } from '../maintenance/orphan-cleanup.js';
 import { DEFAULT_DATA_FILE_OPTIONS } from '../publish/table-publisher.js';
-import { DEFAULT_LIMITS } from '../server/ingest-server.js';
 import {
   ABUSE_TIMEOUTS,
   defaultStreamsPerPrincipal,
   MAX_DECOMPRESSION_FACTOR,
 } from '../stream/abuse-limits.js';
 import { DEFAULT_ENDED_STREAMS } from '../stream/ended-streams.js';
+import { DEFAULT_LIMITS } from '../stream/stream-context.js';
 import { WAL_DEFAULTS } from '../wal/open-wal.js';
 import { INGEST_NODE_DEFAULTS } from './node-defaults.js';
 import {

@@ -6,7 +6,7 @@ import { NO_DESCRIPTOR } from '../decode/descriptor-store.js';
 import { unleased } from '../decode/record-decoder.js';
 import { MAX_DECOMPRESSION_FACTOR } from '../stream/abuse-limits.js';
 import { IngestSession } from '../stream/ingest-session.js';
-import type { StreamContext } from '../stream/stream-session.js';
+import type { StreamContext } from '../stream/stream-context.js';
 import { checkBatchMessage, checkSchemaMessage, decodeArrowRequest, ipcStream } from './arrow-ipc.js';
 import { type FlightData, type MalformedFlightData, putResult } from './flight-proto.js';
 import { parseOffsetId } from './offset-metadata.js';

@@ -18,13 +18,8 @@ import { ABUSE_TIMEOUTS, defaultStreamsPerPrincipal } from '../stream/abuse-limi
 import { toGrpcStatus, toServiceError } from '../stream/grpc-status.js';
 import { LiveStreams } from '../stream/live-streams.js';
 import { retireStream } from '../stream/retire-stream.js';
-import {
-  type MalformedRequest,
-  type StreamCall,
-  type StreamLimits,
-  type StreamMetrics,
-  serveStream,
-} from '../stream/stream-session.js';
+import { DEFAULT_LIMITS, type StreamLimits, type StreamMetrics } from '../stream/stream-context.js';
+import { type MalformedRequest, type StreamCall, serveStream } from '../stream/stream-session.js';
 import { oversizeInWords } from './oversize-status.js';
 import { closeSilentConnections } from './preface-timeout.js';
 
@@ -68,21 +63,6 @@ export interface IngestServer extends AsyncDisposable {
   /** Ends every call now (UNAVAILABLE) and stops. */
   forceClose(): void;
 }
-
-/**
- * Default limits (spec: the client caps requests at 10 MiB − 64 KiB; timeouts: see `abuse-limits.ts`). The
- * per-principal stream limit follows `maxStreams` (`defaultStreamsPerPrincipal`).
- */
-export const DEFAULT_LIMITS: Omit<StreamLimits, 'maxStreamsPerPrincipal'> = {
-  // A largest record (10 MiB) and its request's framing (offsets, table name) fit in one request.
-  maxRequestBytes: 10 * 1024 * 1024 + 64 * 1024,
-  maxRecordBytes: 10 * 1024 * 1024,
-  streamInFlightBytes: 64 * 1024 * 1024,
-  maxStreams: 1024,
-  handshakeTimeoutMs: ABUSE_TIMEOUTS.streamHandshakeMs,
-  idleTimeoutMs: ABUSE_TIMEOUTS.streamIdleMs,
-  revokedStreamGraceMs: 10_000,
-};
 
 /**
  * Starts the Zerobus gRPC server (`databricks.zerobus.Zerobus`: EphemeralStream, PersistentStream,

@@ -12,7 +12,7 @@ import type { StreamOutcome } from './ended-streams.js';
 import { toGrpcStatus } from './grpc-status.js';
 import { describeStream, type LiveStream, type LiveStreamInfo, StreamCounters } from './live-streams.js';
 import { MessageReader, TIMED_OUT } from './message-reader.js';
-import type { StreamContext } from './stream-session.js';
+import type { StreamContext } from './stream-context.js';
 
 /** One accepted request until its WAL append settled. */
 interface InFlight {

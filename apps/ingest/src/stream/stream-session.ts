@@ -1,13 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Metadata, type ServerDuplexStream } from '@grpc/grpc-js';
-import type { Authenticator } from '../auth/authenticator.js';
 import { resolveWritableTable, TABLE_HEADER } from '../auth/table-access.js';
 import { IngestError } from '../base/errors.js';
-import type { Log } from '../base/log.js';
-import type { CatalogSource, CatalogView, ProvisionedTable } from '../catalog/catalog-view.js';
+import type { CatalogView, ProvisionedTable } from '../catalog/catalog-view.js';
 import { NO_DESCRIPTOR } from '../decode/descriptor-store.js';
 import { createRecordDecoder, type DecodedRecords, type RecordDecoder } from '../decode/record-decoder.js';
-import type { IngestPipeline } from '../pipeline/ingest-pipeline.js';
 import { assertStreamOwner, PersistentStreams } from '../pipeline/persistent-streams.js';
 import type {
   CreateStreamRequest,
@@ -17,56 +14,7 @@ import type {
 } from '../protocol/decode-request.js';
 import { ackResponse, closeSignal } from '../protocol/responses.js';
 import { IngestSession } from './ingest-session.js';
-import type { LiveStreams } from './live-streams.js';
-
-/** Limits of a node's streams (see `config.ts` for their flags). */
-export interface StreamLimits {
-  /** Largest request message accepted (bytes). Default 10 MiB; larger ones fail with INVALID_ARGUMENT. */
-  readonly maxRequestBytes: number;
-  /** Largest single record (bytes, or UTF-16 units of a JSON record). Default 10 MiB; larger ones fail with
-   * INVALID_ARGUMENT naming the record. */
-  readonly maxRecordBytes: number;
-  /** Bytes one stream may have read and not yet acked; beyond it the stream is not read. Default 64 MiB. */
-  readonly streamInFlightBytes: number;
-  /** Live streams per node; more are refused with RESOURCE_EXHAUSTED. Default 1024. */
-  readonly maxStreams: number;
-  /**
-   * Live streams (Zerobus and Flight) of one principal per node; more are refused with RESOURCE_EXHAUSTED.
-   * Default a quarter of `maxStreams` (`defaultStreamsPerPrincipal`).
-   */
-  readonly maxStreamsPerPrincipal: number;
-  /** A stream that sends no first message (`create_stream`, …) within this long ends with DEADLINE_EXCEEDED. */
-  readonly handshakeTimeoutMs: number;
-  /** An open stream that sends no request for this long is closed (status OK, see `IngestSession`); 0: never. */
-  readonly idleTimeoutMs: number;
-  /**
-   * A live stream whose right to write a catalog change took away is ended (with the reason's status) at its
-   * next request, or after this long if it sends none (see `IngestSession.recheck`). Default 10 s.
-   */
-  readonly revokedStreamGraceMs: number;
-}
-
-/** Everything a stream handler uses. */
-export interface StreamContext {
-  readonly pipeline: IngestPipeline;
-  readonly catalog: CatalogSource;
-  readonly authenticator: Authenticator;
-  readonly live: LiveStreams;
-  readonly limits: StreamLimits;
-  readonly log: Log;
-  /** Prometheus counters (optional: tests run without). */
-  readonly metrics?: StreamMetrics | undefined;
-}
-
-/** The metrics a stream updates (the matching part of `IngestMetrics`). */
-export interface StreamMetrics {
-  readonly recordsReceived: { inc(labels: { table: string }, value: number): void };
-  readonly bytesReceived: { inc(labels: { table: string }, value: number): void };
-  readonly acks: { inc(labels: { table: string }, value: number): void };
-  readonly recordsAcked: { inc(labels: { table: string }, value: number): void };
-  readonly ackLatency: { observe(labels: { table: string }, value: number): void };
-  readonly errors: { inc(labels: { code: string }, value: number): void };
-}
+import type { StreamContext } from './stream-context.js';
 
 /** A bidi call as grpc-js hands it to the handler (requests decoded by `decode-request.ts`). */
 export type StreamCall = ServerDuplexStream<StreamRequest | MalformedRequest, object>;
