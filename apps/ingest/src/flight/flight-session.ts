@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Metadata, type ServerDuplexStream } from '@grpc/grpc-js';
-import type { RecordBatch } from 'apache-arrow';
 import { resolveWritableTable, TABLE_HEADER } from '../auth/table-access.js';
 import { NO_DESCRIPTOR } from '../decode/descriptor-store.js';
 import { unleased } from '../decode/record-decoder.js';
@@ -72,29 +71,14 @@ class FlightSession extends IngestSession<FlightData | MalformedFlightData> {
     checkBatchMessage(table, offset, msg.dataHeader, msg.dataBody, maxUncompressed);
     const readAt = performance.now();
     this.counters.requests++;
-    const bytes = msg.size;
-    await this.streamBudget.acquire(bytes, signal);
-    let reserved: number;
-    try {
-      reserved = await this.holds.reserve(bytes, signal);
-    } catch (err) {
-      this.streamBudget.release(bytes);
-      throw err;
-    }
-    let ipc: Uint8Array;
-    let batch: RecordBatch;
-    try {
-      ipc = ipcStream(this.schemaFrame!, msg.dataHeader, msg.dataBody);
-      batch = decodeArrowRequest(table, ipc, offset);
-    } catch (err) {
-      this.streamBudget.release(bytes);
-      this.holds.cancel(reserved);
-      throw err;
-    }
+    const { request: admitted, decoded } = await this.admission.admit(msg.size, signal, () => {
+      const ipc = ipcStream(this.schemaFrame!, msg.dataHeader, msg.dataBody);
+      return { ipc, batch: decodeArrowRequest(table, ipc, offset) };
+    });
+    const { ipc, batch } = decoded;
     const records = batch.numRows;
     if (records === 0) {
-      this.streamBudget.release(bytes);
-      this.holds.cancel(reserved);
+      admitted.cancel();
       this.ackWithoutAppend(offset, readAt);
       return;
     }
@@ -108,7 +92,15 @@ class FlightSession extends IngestSession<FlightData | MalformedFlightData> {
       offset,
       records: [ipc],
     } as const;
-    this.appendRecords(table, entry, unleased(batch), reserved, readAt, bytes, records, msg.dataBody.length);
+    this.appendRecords({
+      table,
+      entry,
+      decoded: unleased(batch),
+      admitted,
+      readAt,
+      records,
+      payloadBytes: msg.dataBody.length,
+    });
   }
 
   protected override ackMessage(closeStreamMs: number | undefined): object {

@@ -4,7 +4,7 @@ import { resolveWritableTable, TABLE_HEADER } from '../auth/table-access.js';
 import { IngestError } from '../base/errors.js';
 import type { CatalogView, ProvisionedTable } from '../catalog/catalog-view.js';
 import { NO_DESCRIPTOR } from '../decode/descriptor-store.js';
-import { createRecordDecoder, type DecodedRecords, type RecordDecoder } from '../decode/record-decoder.js';
+import { createRecordDecoder, type RecordDecoder } from '../decode/record-decoder.js';
 import { assertStreamOwner, PersistentStreams } from '../pipeline/persistent-streams.js';
 import type {
   CreateStreamRequest,
@@ -224,23 +224,9 @@ class StreamSession extends IngestSession<StreamRequest | MalformedRequest> {
       this.ackWithoutAppend(offset, readAt);
       return;
     }
-    const bytes = msg.size;
-    await this.streamBudget.acquire(bytes, signal);
-    let reserved: number;
-    try {
-      reserved = await this.holds.reserve(bytes, signal);
-    } catch (err) {
-      this.streamBudget.release(bytes);
-      throw err;
-    }
-    let decoded: DecodedRecords;
-    try {
-      decoded = this.decoder!.keep(req.records, offset);
-    } catch (err) {
-      this.streamBudget.release(bytes);
-      this.holds.cancel(reserved);
-      throw err;
-    }
+    const { request: admitted, decoded } = await this.admission.admit(msg.size, signal, () =>
+      this.decoder!.keep(req.records, offset),
+    );
     const entry = {
       kind: 'records',
       streamId: this.streamId,
@@ -252,7 +238,15 @@ class StreamSession extends IngestSession<StreamRequest | MalformedRequest> {
       records: req.records,
       ...(req.message === undefined ? {} : { message: req.message }),
     } as const;
-    this.appendRecords(table, entry, decoded, reserved, readAt, bytes, req.records.length, req.bytes);
+    this.appendRecords({
+      table,
+      entry,
+      decoded,
+      admitted,
+      readAt,
+      records: req.records.length,
+      payloadBytes: req.bytes,
+    });
   }
 
   private checkFormat(req: RecordsRequest, offset: bigint): void {
