@@ -9,8 +9,8 @@ import {
 import type { RecordBatch, Schema } from 'apache-arrow';
 import { IngestError } from '../base/errors.js';
 import type { ProvisionedTable } from '../catalog/catalog-view.js';
-import { jsonRecordText, type RecordFormat, splitRecordsMessage } from '../protocol/decode-request.js';
 import { PackArena, type PackedRows, type PackedRowsDecoder, packRecords } from '../publish/packed-rows.js';
+import { jsonRecordText, type RecordFormat, splitRecordsMessage } from '../zerobus/decode-request.js';
 
 /**
  * Turns one request's records into an Arrow batch with exactly the table's schema, or throws

@@ -2,8 +2,8 @@ import { fileURLToPath } from 'node:url';
 import type * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { IngestError } from '../base/errors.js';
-import { PROTO_LOADER_OPTIONS } from '../protocol/proto.js';
-import { WireReader } from '../protocol/wire-reader.js';
+import { PROTO_LOADER_OPTIONS } from '../zerobus/proto.js';
+import { WireReader } from '../zerobus/wire-reader.js';
 
 /** `proto/flight.proto` (the DoPut subset of Arrow Flight), resolved like `zerobus.proto`. */
 export const FLIGHT_PROTO_PATH = fileURLToPath(new URL('../../proto/flight.proto', import.meta.url));

@@ -7,19 +7,19 @@ import type { CatalogSource } from '../catalog/catalog-view.js';
 import { flightServerService } from '../flight/flight-proto.js';
 import { type FlightCall, serveDoPut } from '../flight/flight-session.js';
 import type { IngestPipeline } from '../pipeline/ingest-pipeline.js';
-import {
-  decodeEphemeralRequest,
-  decodePersistentRequest,
-  decodeRetireRequest,
-  type StreamRequest,
-} from '../protocol/decode-request.js';
-import { zerobusService } from '../protocol/proto.js';
 import { ABUSE_TIMEOUTS, defaultStreamsPerPrincipal } from '../stream/abuse-limits.js';
 import { toGrpcStatus, toServiceError } from '../stream/grpc-status.js';
 import { LiveStreams } from '../stream/live-streams.js';
 import { retireStream } from '../stream/retire-stream.js';
 import { DEFAULT_LIMITS, type StreamLimits, type StreamMetrics } from '../stream/stream-context.js';
 import { type MalformedRequest, type StreamCall, serveStream } from '../stream/stream-session.js';
+import {
+  decodeEphemeralRequest,
+  decodePersistentRequest,
+  decodeRetireRequest,
+  type StreamRequest,
+} from '../zerobus/decode-request.js';
+import { zerobusService } from '../zerobus/proto.js';
 import { oversizeInWords } from './oversize-status.js';
 import { closeSilentConnections } from './preface-timeout.js';
 

@@ -4,7 +4,7 @@ import { IngestError } from '../base/errors.js';
 import type { CatalogSource } from '../catalog/catalog-view.js';
 import type { IngestPipeline } from '../pipeline/ingest-pipeline.js';
 import { assertStreamOwner } from '../pipeline/persistent-streams.js';
-import type { RetireRequest } from '../protocol/decode-request.js';
+import type { RetireRequest } from '../zerobus/decode-request.js';
 import type { LiveStreams } from './live-streams.js';
 
 /**

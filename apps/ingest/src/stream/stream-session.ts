@@ -11,8 +11,8 @@ import type {
   RecordFormat,
   RecordsRequest,
   StreamRequest,
-} from '../protocol/decode-request.js';
-import { ackResponse, closeSignal } from '../protocol/responses.js';
+} from '../zerobus/decode-request.js';
+import { ackResponse, closeSignal } from '../zerobus/responses.js';
 import { IngestSession } from './ingest-session.js';
 import type { StreamContext } from './stream-context.js';
 

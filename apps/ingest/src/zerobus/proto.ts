@@ -3,8 +3,8 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 
 /**
- * `proto/zerobus.proto`, resolved from the package root: this module sits at `src/protocol/` when run from
- * source and at `dist/protocol/` when built, and tsc does not copy `.proto` files, so both reach `../../proto/`.
+ * `proto/zerobus.proto`, resolved from the package root: this module sits at `src/zerobus/` when run from
+ * source and at `dist/zerobus/` when built, and tsc does not copy `.proto` files, so both reach `../../proto/`.
  */
 export const ZEROBUS_PROTO_PATH = fileURLToPath(new URL('../../proto/zerobus.proto', import.meta.url));
 
