@@ -6,12 +6,13 @@ import { unleased } from '../decode/record-decoder.js';
 import { MAX_DECOMPRESSION_FACTOR } from '../stream/abuse-limits.js';
 import { IngestSession } from '../stream/ingest-session.js';
 import type { StreamContext } from '../stream/stream-context.js';
+import type { MalformedMessage } from '../zerobus/malformed-message.js';
 import { checkBatchMessage, checkSchemaMessage, decodeArrowRequest, ipcStream } from './arrow-ipc.js';
-import { type FlightData, type MalformedFlightData, putResult } from './flight-proto.js';
+import { type FlightData, putResult } from './flight-proto.js';
 import { parseOffsetId } from './offset-metadata.js';
 
 /** A DoPut call as grpc-js hands it to the handler (`FlightData` decoded by `flight-proto.ts`). */
-export type FlightCall = ServerDuplexStream<FlightData | MalformedFlightData, object>;
+export type FlightCall = ServerDuplexStream<FlightData | MalformedMessage, object>;
 
 /**
  * Serves one Arrow Flight `DoPut` (the Zerobus SDKs' Arrow stream), start to end: headers at once,
@@ -26,7 +27,7 @@ export async function serveDoPut(call: FlightCall, ctx: StreamContext): Promise<
   await new FlightSession(call, ctx).run();
 }
 
-class FlightSession extends IngestSession<FlightData | MalformedFlightData> {
+class FlightSession extends IngestSession<FlightData | MalformedMessage> {
   protected override readonly opening = 'schema FlightData';
   private schemaFrame: Uint8Array | undefined;
 
@@ -43,7 +44,7 @@ class FlightSession extends IngestSession<FlightData | MalformedFlightData> {
     );
   }
 
-  protected override open(msg: FlightData | MalformedFlightData): void {
+  protected override open(msg: FlightData | MalformedMessage): void {
     if (msg.kind === 'malformed') throw msg.error;
     const table = this.table!;
     this.schemaFrame = checkSchemaMessage(table, msg.dataHeader);
@@ -61,7 +62,7 @@ class FlightSession extends IngestSession<FlightData | MalformedFlightData> {
     );
   }
 
-  protected override async accept(msg: FlightData | MalformedFlightData, signal: AbortSignal): Promise<void> {
+  protected override async accept(msg: FlightData | MalformedMessage, signal: AbortSignal): Promise<void> {
     if (msg.kind === 'malformed') throw msg.error;
     this.throwIfFailed();
     const table = this.table!;

@@ -12,13 +12,14 @@ import { toGrpcStatus, toServiceError } from '../stream/grpc-status.js';
 import { LiveStreams } from '../stream/live-streams.js';
 import { retireStream } from '../stream/retire-stream.js';
 import { DEFAULT_LIMITS, type StreamLimits, type StreamMetrics } from '../stream/stream-context.js';
-import { type MalformedRequest, type StreamCall, serveStream } from '../stream/stream-session.js';
+import { type StreamCall, serveStream } from '../stream/stream-session.js';
 import {
   decodeEphemeralRequest,
   decodePersistentRequest,
   decodeRetireRequest,
   type StreamRequest,
 } from '../zerobus/decode-request.js';
+import { deserializeOrMalformed, type MalformedMessage } from '../zerobus/malformed-message.js';
 import { zerobusService } from '../zerobus/proto.js';
 import { oversizeInWords } from './oversize-status.js';
 import { closeSilentConnections } from './preface-timeout.js';
@@ -108,7 +109,7 @@ export async function startIngestServer(options: IngestServerOptions): Promise<I
       void serveStream(call, 'persistent', ctx);
     },
     RetireStream: (
-      call: grpc.ServerUnaryCall<ReturnType<typeof decodeRetireRequest> | MalformedRequest, object>,
+      call: grpc.ServerUnaryCall<ReturnType<typeof decodeRetireRequest> | MalformedMessage, object>,
       callback: grpc.sendUnaryData<object>,
     ) => {
       const req = call.request;
@@ -179,22 +180,9 @@ export async function startIngestServer(options: IngestServerOptions): Promise<I
 
 /** Swaps the proto-loader request deserializers for the hand-written ones (which never throw). */
 function withDeserializers(service: grpc.ServiceDefinition): grpc.ServiceDefinition {
-  const guard =
-    <T>(decode: (buf: Uint8Array) => T) =>
-    (buf: Buffer): T | MalformedRequest => {
-      try {
-        return decode(buf);
-      } catch (err) {
-        const error =
-          err instanceof IngestError
-            ? err
-            : new IngestError('INVALID_ARGUMENT', 'malformed request', { cause: err });
-        return { kind: 'malformed', error };
-      }
-    };
-  const ephemeral = guard<StreamRequest>(decodeEphemeralRequest);
-  const persistent = guard<StreamRequest>(decodePersistentRequest);
-  const retire = guard(decodeRetireRequest);
+  const ephemeral = deserializeOrMalformed<StreamRequest>(decodeEphemeralRequest, 'request');
+  const persistent = deserializeOrMalformed<StreamRequest>(decodePersistentRequest, 'request');
+  const retire = deserializeOrMalformed(decodeRetireRequest, 'request');
   return {
     ...service,
     EphemeralStream: { ...service.EphemeralStream!, requestDeserialize: ephemeral },

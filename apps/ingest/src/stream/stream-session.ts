@@ -12,18 +12,13 @@ import type {
   RecordsRequest,
   StreamRequest,
 } from '../zerobus/decode-request.js';
+import type { MalformedMessage } from '../zerobus/malformed-message.js';
 import { ackResponse, closeSignal } from '../zerobus/responses.js';
 import { IngestSession } from './ingest-session.js';
 import type { StreamContext } from './stream-context.js';
 
 /** A bidi call as grpc-js hands it to the handler (requests decoded by `decode-request.ts`). */
-export type StreamCall = ServerDuplexStream<StreamRequest | MalformedRequest, object>;
-
-/** What the request deserializer returns for bytes it cannot decode (grpc-js would say INTERNAL). */
-export interface MalformedRequest {
-  readonly kind: 'malformed';
-  readonly error: IngestError;
-}
+export type StreamCall = ServerDuplexStream<StreamRequest | MalformedMessage, object>;
 
 const FORMAT_NAMES: Record<RecordFormat, string> = { proto: 'PROTO', json: 'JSON' };
 
@@ -44,7 +39,7 @@ export async function serveStream(
   await session.run();
 }
 
-class StreamSession extends IngestSession<StreamRequest | MalformedRequest> {
+class StreamSession extends IngestSession<StreamRequest | MalformedMessage> {
   private decoder: RecordDecoder | undefined;
   private descriptorHash: Uint8Array = NO_DESCRIPTOR;
   /** Persistent: offsets at or below it were durable before this connection (dropped, acked). */
@@ -60,7 +55,7 @@ class StreamSession extends IngestSession<StreamRequest | MalformedRequest> {
     return this.kind === 'persistent' ? 'create_stream or resume_stream' : 'create_stream';
   }
 
-  protected override async open(msg: StreamRequest | MalformedRequest, signal: AbortSignal): Promise<void> {
+  protected override async open(msg: StreamRequest | MalformedMessage, signal: AbortSignal): Promise<void> {
     if (msg.kind === 'malformed') throw msg.error;
     if (msg.kind === 'create') return this.create(msg.create, signal);
     if (msg.kind === 'resume' && this.kind === 'persistent') return this.resume(msg.resume, signal);
@@ -190,7 +185,7 @@ class StreamSession extends IngestSession<StreamRequest | MalformedRequest> {
 
   // 2. Records ---------------------------------------------------------------------------------------------
 
-  protected override async accept(msg: StreamRequest | MalformedRequest, signal: AbortSignal): Promise<void> {
+  protected override async accept(msg: StreamRequest | MalformedMessage, signal: AbortSignal): Promise<void> {
     if (msg.kind === 'malformed') throw msg.error;
     if (msg.kind === 'create' || msg.kind === 'resume') {
       throw new IngestError(
