@@ -174,7 +174,10 @@ export abstract class IngestSession<Request extends object> implements LiveStrea
   /** Handles the first message (the stream's opening); throws to end the call with its status. */
   protected abstract open(first: Request, signal: AbortSignal): Promise<void> | void;
 
-  /** Handles one later request: checks, budgets, decodes, then `appendRecords` or `track`. */
+  /**
+   * Handles one later request: checks, `admission.admit` (budgets, then decode), then `appendRecords` (or
+   * `ackWithoutAppend` for one with nothing to log).
+   */
   protected abstract accept(msg: Request, signal: AbortSignal): Promise<void>;
 
   /** The ack message for `acked` (and `ackedRecords`); `closeStreamMs` is set when it carries a drain. */
