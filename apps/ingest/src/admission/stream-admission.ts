@@ -33,11 +33,11 @@ export class StreamAdmission {
       this.stream.release(bytes);
       throw err;
     }
-    const request = new AdmittedRequest(this.stream, this.holds, bytes, reserved);
+    const admitted = new AdmittedRequest(this.stream, this.holds, bytes, reserved);
     try {
-      return { request, decoded: decode() };
+      return { admitted, decoded: decode() };
     } catch (err) {
-      request.cancel();
+      admitted.cancel();
       throw err;
     }
   }
@@ -45,7 +45,7 @@ export class StreamAdmission {
 
 /** What `StreamAdmission.admit` resolves to: the request's place in the budgets and what `decode` returned. */
 export interface Admitted<T> {
-  readonly request: AdmittedRequest;
+  readonly admitted: AdmittedRequest;
   readonly decoded: T;
 }
 

@@ -72,7 +72,7 @@ class FlightSession extends IngestSession<FlightData | MalformedMessage> {
     checkBatchMessage(table, offset, msg.dataHeader, msg.dataBody, maxUncompressed);
     const readAt = performance.now();
     this.counters.requests++;
-    const { request: admitted, decoded } = await this.admission.admit(msg.size, signal, () => {
+    const { admitted, decoded } = await this.admission.admit(msg.size, signal, () => {
       const ipc = ipcStream(this.schemaFrame!, msg.dataHeader, msg.dataBody);
       return { ipc, batch: decodeArrowRequest(table, ipc, offset) };
     });

@@ -219,7 +219,7 @@ class StreamSession extends IngestSession<StreamRequest | MalformedMessage> {
       this.ackWithoutAppend(offset, readAt);
       return;
     }
-    const { request: admitted, decoded } = await this.admission.admit(msg.size, signal, () =>
+    const { admitted, decoded } = await this.admission.admit(msg.size, signal, () =>
       this.decoder!.keep(req.records, offset),
     );
     const entry = {
