@@ -8,9 +8,9 @@ import {
   removeOrphanFiles,
   type Storage,
 } from '@lakestream/delta';
+import type { Log } from '../base/log.js';
 import type { CatalogSource } from '../catalog/catalog-view.js';
 import { tableLocation } from '../catalog/table-location.js';
-import type { Log } from '../grpc/log.js';
 
 /** The defaults of the table cleanup, read by the code and by `--help` (`src/config.ts`). */
 export const ORPHAN_CLEANUP_DEFAULTS = {

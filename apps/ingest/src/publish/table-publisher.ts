@@ -163,7 +163,7 @@ export function createTablePublisher(options: TablePublisherOptions): TablePubli
         return await createTable(location, {
           pool: options.pool,
           parquet,
-          schema: JSON.parse(JSON.stringify(table.schema)),
+          schema: table.schema,
           properties: { ...table.properties },
           name: table.name,
         });

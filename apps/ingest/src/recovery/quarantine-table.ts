@@ -17,7 +17,7 @@ import {
   Utf8,
   vectorFromArray,
 } from 'apache-arrow';
-import { decodeWalRecord } from '../stream/wal-entry.js';
+import { decodeWalRecord } from '../pipeline/wal-entry.js';
 import type { HeldEntry } from './held-entries.js';
 
 /**
