@@ -64,7 +64,7 @@ export function createLocalStorage(dir: string, options: LocalStorageOptions = {
 
   return {
     location: root,
-    local: { root, fsync: sync },
+    description: { location: root, options: { fsync: sync } },
     async list(prefix, listOptions) {
       const slash = prefix.lastIndexOf('/');
       const dirPart = slash < 0 ? '' : prefix.slice(0, slash + 1);
