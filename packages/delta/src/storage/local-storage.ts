@@ -124,8 +124,9 @@ export function createLocalStorage(dir: string, options: LocalStorageOptions = {
       return out.filter((o): o is ObjectInfo => o !== undefined);
     },
     async read(path) {
+      const target = abs(path);
       try {
-        return new Uint8Array(await readFile(abs(path)));
+        return new Uint8Array(await readFile(target));
       } catch (cause) {
         if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
         throw storageError('reading', path, cause);
@@ -157,8 +158,9 @@ export function createLocalStorage(dir: string, options: LocalStorageOptions = {
       }
     },
     async delete(path) {
+      const target = abs(path);
       try {
-        await unlink(abs(path));
+        await unlink(target);
       } catch (cause) {
         if ((cause as NodeJS.ErrnoException).code !== 'ENOENT') throw storageError('deleting', path, cause);
       }
