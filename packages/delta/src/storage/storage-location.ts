@@ -23,8 +23,14 @@ function unsupported(location: string, why: string): DeltaError {
   );
 }
 
-/** The folder path of a URI as an object-name prefix: no leading `/`, a trailing `/` unless empty. */
-function folderPrefix(location: string, path: string): string {
+/**
+ * The folder path of a URI as an object-name prefix: no leading `/`, a trailing `/` unless empty. Read from the
+ * string as written (`URL` would resolve `..` away).
+ */
+function folderPrefix(location: string): string {
+  const afterScheme = location.slice(location.indexOf('://') + 3);
+  const slash = afterScheme.indexOf('/');
+  const path = slash < 0 ? '' : afterScheme.slice(slash);
   const parts = decodeURIComponent(path)
     .split('/')
     .filter((p) => p !== '');
@@ -49,7 +55,7 @@ export function parseStorageLocation(location: string): StorageLocation {
     throw unsupported(location, 'is not a valid URI');
   }
   if (url.search !== '' || url.hash !== '') throw unsupported(location, 'has a query or fragment');
-  const prefix = folderPrefix(location, url.pathname);
+  const prefix = folderPrefix(location);
   if (scheme === 'az') {
     if (url.host === '') throw unsupported(location, 'names no container');
     return { kind: 'azure', container: url.host, prefix, account: undefined };
