@@ -76,8 +76,14 @@ export async function startAzurite(): Promise<Azurite> {
   child.stderr.setEncoding('utf8').on('data', (s: string) => {
     output += s;
   });
+  // A test process that exits without stopping it (a crash, a forgotten stop) takes Azurite along.
+  const killOnExit = (): void => {
+    child.kill('SIGKILL');
+  };
+  process.once('exit', killOnExit);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async (): Promise<void> => {
+    process.off('exit', killOnExit);
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     await exited;
     rmSync(location, { recursive: true, force: true });
