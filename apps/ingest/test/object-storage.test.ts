@@ -10,15 +10,11 @@ import { rows, startTestNode, tempDir } from './support/test-node.js';
 import { openStream, req, zerobusClient } from './support/zerobus-client.js';
 
 let azurite: Azurite | undefined;
+// The SDK's standard variable, set before the node starts: its Parquet workers read the same environment.
 beforeAll(async () => {
-  azurite = await startAzurite();
-  // Set before the node starts: its Parquet workers read the same environment (the SDK's standard variable).
-  process.env.AZURE_STORAGE_CONNECTION_STRING = azurite.connectionString;
+  azurite = await startAzurite({ setProcessEnv: true });
 });
-afterAll(async () => {
-  delete process.env.AZURE_STORAGE_CONNECTION_STRING;
-  await azurite?.stop();
-});
+afterAll(() => azurite?.stop());
 
 describe('a table whose location is in Azure Blob Storage (Azurite)', () => {
   it('publishes ingested records to the Delta log in the container', async () => {

@@ -15,6 +15,16 @@ import { BlobServiceClient } from '@azure/storage-blob';
 const ACCOUNT = 'devstoreaccount1';
 const KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 
+/** Options of {@link startAzurite}. */
+export interface StartAzuriteOptions {
+  /**
+   * Also set {@link Azurite.env} in this process's `process.env` until `stop()` (restoring what was there):
+   * for code that reads the SDKs' standard environment, as an ingest node or the console does, and the Parquet
+   * worker threads they start afterwards. Default `false`.
+   */
+  setProcessEnv?: boolean;
+}
+
 /** A running Azurite blob service. Dispose it (`await using`) or `stop()` it. */
 export interface Azurite extends AsyncDisposable {
   /** `http://127.0.0.1:<port>/devstoreaccount1`. */
@@ -36,6 +46,18 @@ export interface Azurite extends AsyncDisposable {
 function azuriteBlobScript(): string {
   const require = createRequire(import.meta.url);
   return join(dirname(require.resolve('azurite/package.json')), 'dist', 'src', 'blob', 'main.js');
+}
+
+/** Sets `env` in `process.env`; answers a function that puts back what was there. */
+function setProcessEnv(env: Readonly<Record<string, string>>): () => void {
+  const before = Object.keys(env).map((name) => [name, process.env[name]] as const);
+  Object.assign(process.env, env);
+  return () => {
+    for (const [name, value] of before) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  };
 }
 
 /** Resolves with the port once Azurite prints that it listens; rejects when it exits first. */
@@ -61,7 +83,7 @@ function listeningPort(child: ChildProcess, output: () => string): Promise<numbe
  * Starts Azurite's blob service (`--loose --skipApiVersionCheck --disableTelemetry`) on a free port of
  * 127.0.0.1, its data in a new temp directory. Rejects with Azurite's output when it exits before listening.
  */
-export async function startAzurite(): Promise<Azurite> {
+export async function startAzurite(options: StartAzuriteOptions = {}): Promise<Azurite> {
   const location = mkdtempSync(join(tmpdir(), 'azurite-'));
   const args = [
     azuriteBlobScript(),
@@ -82,8 +104,10 @@ export async function startAzurite(): Promise<Azurite> {
   };
   process.once('exit', killOnExit);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let restoreEnv = (): void => {};
   const stop = async (): Promise<void> => {
     process.off('exit', killOnExit);
+    restoreEnv();
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     await exited;
     rmSync(location, { recursive: true, force: true });
@@ -98,10 +122,12 @@ export async function startAzurite(): Promise<Azurite> {
   const blobEndpoint = `http://127.0.0.1:${port}/${ACCOUNT}`;
   const connectionString = `DefaultEndpointsProtocol=http;AccountName=${ACCOUNT};AccountKey=${KEY};BlobEndpoint=${blobEndpoint};`;
   const service = BlobServiceClient.fromConnectionString(connectionString);
+  const env = { AZURE_STORAGE_CONNECTION_STRING: connectionString };
+  if (options.setProcessEnv === true) restoreEnv = setProcessEnv(env);
   return {
     blobEndpoint,
     connectionString,
-    env: { AZURE_STORAGE_CONNECTION_STRING: connectionString },
+    env,
     async createContainer(name = `c${randomUUID().replaceAll('-', '')}`) {
       await service.getContainerClient(name).create();
       return name;

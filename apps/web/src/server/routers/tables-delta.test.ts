@@ -347,15 +347,11 @@ describe('tables.preview', () => {
 
 describe('a table in Azure Blob Storage (Azurite)', () => {
   let azurite: Azurite | undefined;
+  // The console reads object stores with the SDKs' standard environment, as in production.
   beforeAll(async () => {
-    azurite = await startAzurite();
-    // The console reads object stores with the SDKs' standard environment, as in production.
-    process.env.AZURE_STORAGE_CONNECTION_STRING = azurite.connectionString;
+    azurite = await startAzurite({ setProcessEnv: true });
   });
-  afterAll(async () => {
-    delete process.env.AZURE_STORAGE_CONNECTION_STRING;
-    await azurite?.stop();
-  });
+  afterAll(() => azurite?.stop());
 
   it('shows its history and preview', async () => {
     const location = `az://${await azurite!.createContainer()}/lake/main/sales/orders`;
