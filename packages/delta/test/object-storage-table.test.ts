@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createParquetPool, createTable, openStorage, openTable } from '../src/index.js';
+import { createParquetPool, createTable, openStorage, openTable, removeOrphanFiles } from '../src/index.js';
 import { type Azurite, startAzurite } from '../src/test-support/index.js';
 import { idsOf, simpleRows, simpleSchema } from './support/simple-table.js';
 import { tempDir } from './support/temp-dir.js';
@@ -17,7 +17,7 @@ beforeAll(async () => {
 afterAll(() => azurite?.stop());
 
 describe('a Delta table in Azure Blob Storage (Azurite)', () => {
-  it('takes appends from two writers at once, checkpoints, and reads back (and DuckDB agrees)', async () => {
+  it('takes appends from two writers at once, checkpoints, reads back (and DuckDB agrees), and loses orphans only', async () => {
     const env = azurite!.env;
     const location = `az://${await azurite!.createContainer()}/tables/main/sales/orders`;
     // The encoder threads open the table's storage themselves: they write the data files and checkpoints.
@@ -78,5 +78,14 @@ describe('a Delta table in Azure Blob Storage (Azurite)', () => {
       conn.closeSync();
       db.closeSync();
     }
+
+    // Orphan cleanup over the container: an unreferenced data file goes, every referenced one stays.
+    const orphan = 'part-00000-00000000-0000-0000-0000-000000000000-c000.zstd.parquet';
+    await storage.write(orphan, (await storage.read(snapshot.files[0]!.path)) as Uint8Array);
+    const report = await removeOrphanFiles(storage, { minAgeMs: 0 });
+    expect(report.removed.map((r) => [r.path, r.kind])).toEqual([[orphan, 'data']]);
+    expect(report.kept.referenced).toBe(snapshot.files.length);
+    expect(await storage.read(orphan)).toBeUndefined();
+    expect(idsOf(await table.scan())).toHaveLength(2 * APPENDS * ROWS);
   });
 });
