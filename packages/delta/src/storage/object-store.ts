@@ -38,8 +38,8 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
 
 /**
  * A {@link Storage} over an object store whose table root is the object-name prefix `root` (`''` or ending in
- * `/`), described (for other threads) by `description`. Object stores write whole objects atomically, so there are no temp objects: `listDetailed` flags none.
- * `putIfAbsent` that finds the object already there reads it back: when the bytes are its own (the SDK retried
+ * `/`), described (for other threads) by `description`. Object stores write whole objects atomically, so
+ * there are no temp objects: `listDetailed` flags none. A `putIfAbsent` that finds the object already there reads it back: when the bytes are its own (the SDK retried
  * a create whose first answer was lost), the create was this call's and it answers `true` — a commit is never
  * taken for a lost race, nor its data files deleted, because of a retry. Failures throw `DeltaError`
  * `STORAGE` naming the operation, the path and the location.
@@ -66,7 +66,10 @@ export function createObjectStorage(
   const folder = async (prefix: string, startAfter?: string): Promise<ObjectInfo[]> => {
     const out: ObjectInfo[] = [];
     try {
-      for await (const page of client.listFolder(key(prefix), startAfter && key(startAfter))) {
+      for await (const page of client.listFolder(
+        key(prefix),
+        startAfter === undefined ? undefined : key(startAfter),
+      )) {
         for (const o of page) {
           const path = o.key.slice(root.length);
           if (isHidden(path) || (startAfter !== undefined && path <= startAfter)) continue;
