@@ -127,7 +127,6 @@ export interface TablePublisher extends AsyncDisposable {
 /** Creates the publisher of one table (the Delta table is opened, or created from the catalog, lazily). */
 export function createTablePublisher(options: TablePublisherOptions): TablePublisher {
   const { table, appId } = options;
-  const location = tableLocation(options.dataDir, table);
   const pending = new PendingQueue<PendingBatch>();
   let pendingBytes = 0;
   let oldestAt = 0;
@@ -154,6 +153,8 @@ export function createTablePublisher(options: TablePublisherOptions): TablePubli
   const parquet = { ...options.parquet };
   const open = (): Promise<Table> => {
     handle ??= (async () => {
+      // Resolved here, so that a location delta refuses (UNSUPPORTED_LOCATION) is a failure of this publish.
+      const location = tableLocation(options.dataDir, table);
       try {
         return await openTable(location, { pool: options.pool, parquet });
       } catch (err) {
