@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { EnvError, parseEnv } from './env';
 
 describe('parseEnv', () => {
-  it('applies the defaults', () => {
+  it('applies the defaults', async () => {
     const env = parseEnv({});
     expect(env).toMatchObject({
       dataDir: resolve('data'),
@@ -20,7 +20,7 @@ describe('parseEnv', () => {
     expect(env.adminEmail).toBeUndefined();
   });
 
-  it('resolves relative table locations against the data dir unless LAKESTREAM_TABLES_DIR says otherwise', () => {
+  it('resolves relative table locations against the data dir unless LAKESTREAM_TABLES_DIR says otherwise', async () => {
     expect(parseEnv({ LAKESTREAM_DATA_DIR: '/var/lib/lakestream' }).tablesDir).toBe('/var/lib/lakestream');
     expect(parseEnv({ LAKESTREAM_TABLES_DIR: 'node-data' }).tablesDir).toBe(resolve('node-data'));
     expect(parseEnv({ LAKESTREAM_TABLES_DIR: '/srv/ingest' }).tablesDir).toBe('/srv/ingest');
@@ -28,7 +28,7 @@ describe('parseEnv', () => {
     expect(() => parseEnv({ LAKESTREAM_STREAM_SAMPLE_MS: '10' })).toThrow(/LAKESTREAM_STREAM_SAMPLE_MS/);
   });
 
-  it('reads nodes as a comma list or JSON, and trims the public URL', () => {
+  it('reads nodes as a comma list or JSON, and trims the public URL', async () => {
     const list = parseEnv({
       LAKESTREAM_INGEST_NODES: '10.0.0.1:50052=/run/a-secret, ingest-2:50052',
       LAKESTREAM_PUBLIC_URL: 'https://console.example.com/',
@@ -44,7 +44,7 @@ describe('parseEnv', () => {
     expect(json.ingestNodes).toEqual([{ address: 'n:1', secretFile: '/s' }]);
   });
 
-  it('refuses bad values, listing each', () => {
+  it('refuses bad values, listing each', async () => {
     expect(() =>
       parseEnv({
         LAKESTREAM_INGEST_NODES: 'no-port',

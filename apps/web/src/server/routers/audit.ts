@@ -22,9 +22,9 @@ export const auditRouter = createTRPCRouter({
         })
         .optional(),
     )
-    .query(({ ctx, input }) => {
+    .query(async ({ ctx, input }) => {
       const { limit = 100, beforeId, targetType, target, actorId } = input ?? {};
-      return listAuditLog(ctx.services.db, {
+      return await listAuditLog(ctx.services.db, {
         limit,
         ...(beforeId === undefined ? {} : { beforeId }),
         ...(targetType === undefined ? {} : { targetType }),

@@ -5,12 +5,12 @@ import { authedProcedure, createTRPCRouter, editorProcedure, provisionAfterChang
 /** Catalogs and schemas: the two levels above tables. */
 export const catalogsRouter = createTRPCRouter({
   /** Every catalog, by name. */
-  list: authedProcedure.query(({ ctx }) => listCatalogs(ctx.services.db)),
+  list: authedProcedure.query(async ({ ctx }) => await listCatalogs(ctx.services.db)),
 
   /** The schemas of catalog `catalog`. */
   schemas: authedProcedure
     .input(z.object({ catalog: z.string().min(1) }))
-    .query(({ ctx, input }) => listSchemas(ctx.services.db, input.catalog)),
+    .query(async ({ ctx, input }) => await listSchemas(ctx.services.db, input.catalog)),
 
   /** Creates a catalog (editor). */
   create: editorProcedure
@@ -21,8 +21,8 @@ export const catalogsRouter = createTRPCRouter({
         storageRoot: z.string().min(1).optional(),
       }),
     )
-    .mutation(({ ctx, input }) => {
-      const created = createCatalog(ctx.services.db, ctx.actor, {
+    .mutation(async ({ ctx, input }) => {
+      const created = await createCatalog(ctx.services.db, ctx.actor, {
         name: input.name,
         ...(input.comment === undefined ? {} : { comment: input.comment }),
         ...(input.storageRoot === undefined ? {} : { storageRoot: input.storageRoot }),
@@ -34,8 +34,8 @@ export const catalogsRouter = createTRPCRouter({
   /** Creates schema `catalog.schema` (editor). */
   createSchema: editorProcedure
     .input(z.object({ name: z.string().min(1), comment: z.string().max(1000).optional() }))
-    .mutation(({ ctx, input }) => {
-      const created = createSchema(ctx.services.db, ctx.actor, {
+    .mutation(async ({ ctx, input }) => {
+      const created = await createSchema(ctx.services.db, ctx.actor, {
         name: input.name,
         ...(input.comment === undefined ? {} : { comment: input.comment }),
       });

@@ -24,20 +24,24 @@ export const grantsRouter = createTRPCRouter({
   /** Every grant (of principal `principalId`), with its securable named. */
   list: authedProcedure
     .input(z.object({ principalId: z.string().min(1).optional() }).optional())
-    .query(({ ctx, input }) =>
-      listGrants(ctx.services.db, input?.principalId === undefined ? {} : { principalId: input.principalId }),
+    .query(
+      async ({ ctx, input }) =>
+        await listGrants(
+          ctx.services.db,
+          input?.principalId === undefined ? {} : { principalId: input.principalId },
+        ),
     ),
 
   /** Grants a privilege (editor). */
-  grant: editorProcedure.input(grantInput).mutation(({ ctx, input }) => {
-    const grant = grantPrivilege(ctx.services.db, ctx.actor, input);
+  grant: editorProcedure.input(grantInput).mutation(async ({ ctx, input }) => {
+    const grant = await grantPrivilege(ctx.services.db, ctx.actor, input);
     provisionAfterChange(ctx);
     return grant;
   }),
 
   /** Revokes a privilege (editor). */
-  revoke: editorProcedure.input(grantInput).mutation(({ ctx, input }) => {
-    revokePrivilege(ctx.services.db, ctx.actor, input);
+  revoke: editorProcedure.input(grantInput).mutation(async ({ ctx, input }) => {
+    await revokePrivilege(ctx.services.db, ctx.actor, input);
     provisionAfterChange(ctx);
     return { revoked: true };
   }),
@@ -45,7 +49,10 @@ export const grantsRouter = createTRPCRouter({
   /** Every privilege a principal holds on a securable, with the grant it comes from and why. */
   effective: authedProcedure
     .input(z.object({ principalId: z.string().min(1), securable }))
-    .query(({ ctx, input }) => effectivePermissions(ctx.services.db, input.principalId, input.securable)),
+    .query(
+      async ({ ctx, input }) =>
+        await effectivePermissions(ctx.services.db, input.principalId, input.securable),
+    ),
 
   /**
    * Grants a principal everything a producer needs on a table (USE_CATALOG, USE_SCHEMA, SELECT, MODIFY; those
@@ -53,8 +60,8 @@ export const grantsRouter = createTRPCRouter({
    */
   grantProducerAccess: editorProcedure
     .input(z.object({ principalId: z.string().min(1), table: z.string().min(1).max(800) }))
-    .mutation(({ ctx, input }) => {
-      const added = grantProducerAccess(ctx.services.db, ctx.actor, input);
+    .mutation(async ({ ctx, input }) => {
+      const added = await grantProducerAccess(ctx.services.db, ctx.actor, input);
       if (added.length > 0) provisionAfterChange(ctx);
       return added;
     }),
@@ -65,10 +72,10 @@ export const grantsRouter = createTRPCRouter({
    */
   mayStream: authedProcedure
     .input(z.object({ principalId: z.string().min(1), table: z.string().min(1).max(800) }))
-    .query(({ ctx, input }) => mayStream(ctx.services.db, input.principalId, input.table)),
+    .query(async ({ ctx, input }) => await mayStream(ctx.services.db, input.principalId, input.table)),
 
   /** Whether a principal may write to a table, and why (what ingest nodes will decide). */
   canWrite: authedProcedure
     .input(z.object({ principalId: z.string().min(1), table: z.string().min(1).max(800) }))
-    .query(({ ctx, input }) => canWrite(ctx.services.db, input.principalId, input.table)),
+    .query(async ({ ctx, input }) => await canWrite(ctx.services.db, input.principalId, input.table)),
 });
