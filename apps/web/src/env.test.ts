@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { EnvError, parseEnv } from './env';
 
 describe('parseEnv', () => {
-  it('applies the defaults', async () => {
+  it('applies the defaults', () => {
     const env = parseEnv({});
     expect(env).toMatchObject({
       dataDir: resolve('data'),
@@ -20,7 +20,7 @@ describe('parseEnv', () => {
     expect(env.adminEmail).toBeUndefined();
   });
 
-  it('resolves relative table locations against the data dir unless LAKESTREAM_TABLES_DIR says otherwise', async () => {
+  it('resolves relative table locations against the data dir unless LAKESTREAM_TABLES_DIR says otherwise', () => {
     expect(parseEnv({ LAKESTREAM_DATA_DIR: '/var/lib/lakestream' }).tablesDir).toBe('/var/lib/lakestream');
     expect(parseEnv({ LAKESTREAM_TABLES_DIR: 'node-data' }).tablesDir).toBe(resolve('node-data'));
     expect(parseEnv({ LAKESTREAM_TABLES_DIR: '/srv/ingest' }).tablesDir).toBe('/srv/ingest');
@@ -28,7 +28,7 @@ describe('parseEnv', () => {
     expect(() => parseEnv({ LAKESTREAM_STREAM_SAMPLE_MS: '10' })).toThrow(/LAKESTREAM_STREAM_SAMPLE_MS/);
   });
 
-  it('reads nodes as a comma list or JSON, and trims the public URL', async () => {
+  it('reads nodes as a comma list or JSON, and trims the public URL', () => {
     const list = parseEnv({
       LAKESTREAM_INGEST_NODES: '10.0.0.1:50052=/run/a-secret, ingest-2:50052',
       LAKESTREAM_PUBLIC_URL: 'https://console.example.com/',
@@ -44,7 +44,16 @@ describe('parseEnv', () => {
     expect(json.ingestNodes).toEqual([{ address: 'n:1', secretFile: '/s' }]);
   });
 
-  it('refuses bad values, listing each', async () => {
+  it('takes a PostgreSQL catalog from LAKESTREAM_DATABASE_URL, and only a PostgreSQL URL', () => {
+    expect(parseEnv({}).databaseUrl).toBeUndefined();
+    const url = 'postgres://lakestream:secret@db:5432/lakestream';
+    expect(parseEnv({ LAKESTREAM_DATABASE_URL: url }).databaseUrl).toBe(url);
+    expect(() => parseEnv({ LAKESTREAM_DATABASE_URL: 'mysql://db/lake' })).toThrow(
+      /LAKESTREAM_DATABASE_URL: a PostgreSQL URL/,
+    );
+  });
+
+  it('refuses bad values, listing each', () => {
     expect(() =>
       parseEnv({
         LAKESTREAM_INGEST_NODES: 'no-port',

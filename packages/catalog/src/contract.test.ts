@@ -23,7 +23,7 @@ function runtimeImports(from: string): { packages: Set<string>; files: Set<strin
   return { packages, files };
 }
 
-test('the contract entry loads no database: only zod and the Delta schema module', async () => {
+test('the contract entry loads no database: only zod and the Delta schema module', () => {
   const { packages, files } = runtimeImports(join(import.meta.dirname, 'contract.ts'));
   expect([...packages].sort()).toEqual(['@lakestream/delta/schema', 'zod']);
   expect([...files].map((f) => f.slice(import.meta.dirname.length + 1)).sort()).toEqual([

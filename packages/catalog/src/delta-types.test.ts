@@ -46,7 +46,7 @@ describe('primitive types', () => {
     expect(invalidType(() => parseDeltaType(input))).toContain(words);
   });
 
-  test('a value that is neither a name nor a type object is refused in words', async () => {
+  test('a value that is neither a name nor a type object is refused in words', () => {
     expect(invalidType(() => parseDeltaType(42))).toContain('expected a Delta type');
     expect(invalidType(() => parseDeltaType({ type: 'set', elementType: 'long' }))).toContain(
       '"struct", "array" or "map"',
@@ -66,7 +66,7 @@ describe('nested types', () => {
     ],
   } as const;
 
-  test('structs, maps and arrays are normalised with defaults filled in', async () => {
+  test('structs, maps and arrays are normalised with defaults filled in', () => {
     expect(parseDeltaType(nested)).toEqual({
       type: 'struct',
       fields: [
@@ -86,12 +86,12 @@ describe('nested types', () => {
     });
   });
 
-  test('a normalised type parses to itself', async () => {
+  test('a normalised type parses to itself', () => {
     const once = parseDeltaType(nested);
     expect(parseDeltaType(JSON.parse(JSON.stringify(once)))).toEqual(once);
   });
 
-  test('errors name the column path down to the bad part', async () => {
+  test('errors name the column path down to the bad part', () => {
     const columns = [
       { name: 'id', type: 'long' },
       {
@@ -119,7 +119,7 @@ describe('nested types', () => {
     expect(invalidType(() => parseColumns([{ name: 'a', type: { type: 'array' } }]))).toContain('column a');
   });
 
-  test('nested field names follow the column rules and are unique ignoring case', async () => {
+  test('nested field names follow the column rules and are unique ignoring case', () => {
     const bad = [{ name: 's', type: { type: 'struct', fields: [{ name: 'a b', type: 'long' }] } }];
     expect(invalidType(() => parseColumns(bad))).toContain('column s.a b: column name "a b" contains " "');
     const dup = [
@@ -137,7 +137,7 @@ describe('nested types', () => {
     expect(invalidType(() => parseColumns(dup))).toContain("duplicate column name 'zip' (same as 'Zip'");
   });
 
-  test('unknown keys are refused rather than dropped', async () => {
+  test('unknown keys are refused rather than dropped', () => {
     expect(
       invalidType(() => parseDeltaType({ type: 'array', elementType: 'long', containsNul: true })),
     ).toContain('containsNul');
@@ -145,7 +145,7 @@ describe('nested types', () => {
 });
 
 describe('column lists', () => {
-  test('need a column, unique names and valid names', async () => {
+  test('need a column, unique names and valid names', () => {
     expect(invalidType(() => parseColumns([]))).toContain('a table needs at least one column');
     expect(
       invalidType(() =>
@@ -161,7 +161,7 @@ describe('column lists', () => {
     );
   });
 
-  test('every problem is listed, each with its column', async () => {
+  test('every problem is listed, each with its column', () => {
     const message = invalidType(() =>
       parseColumns([
         { name: 'a', type: 'lng' },
@@ -172,7 +172,7 @@ describe('column lists', () => {
     expect(message).toContain("column b: unknown type 'dbl'");
   });
 
-  test('the Delta schema carries nullability and comments', async () => {
+  test('the Delta schema carries nullability and comments', () => {
     const columns = parseColumns([
       { name: 'id', type: 'long', nullable: false, comment: 'the key' },
       { name: 'at', type: 'timestamp' },
@@ -186,7 +186,7 @@ describe('column lists', () => {
     });
   });
 
-  test('explicit containsNull: false is kept', async () => {
+  test('explicit containsNull: false is kept', () => {
     const type: DeltaType = parseDeltaType({ type: 'array', elementType: 'date', containsNull: false });
     expect(type).toEqual({ type: 'array', elementType: 'date', containsNull: false });
   });

@@ -50,7 +50,7 @@ describe('grant resolution agrees with the written-out rule on every combination
     ['MODIFY', 'schema', 'main.hr'],
   ];
 
-  test(`all ${2 ** candidates.length} subsets of ${candidates.length} grants, on two tables`, async () => {
+  test(`all ${2 ** candidates.length} subsets of ${candidates.length} grants, on two tables`, () => {
     const principal = { id: 'svc', name: 'svc', disabled: false };
     let allowedSome = 0;
     for (let mask = 0; mask < 2 ** candidates.length; mask++) {
@@ -87,7 +87,7 @@ describe('a grant that means nothing where it is gives nothing', () => {
   });
   const modify = grant('MODIFY', 'table', 'main.sales.orders');
 
-  test('USE_CATALOG on a schema', async () => {
+  test('USE_CATALOG on a schema', () => {
     const grants = [
       grant('USE_CATALOG', 'schema', 'main.sales'),
       grant('USE_SCHEMA', 'schema', 'main.sales'),
@@ -98,7 +98,7 @@ describe('a grant that means nothing where it is gives nothing', () => {
     expect(oracleAllows(grants, 'main.sales.orders')).toBe(false);
   });
 
-  test('USE_SCHEMA on a table', async () => {
+  test('USE_SCHEMA on a table', () => {
     const grants = [
       grant('USE_CATALOG', 'catalog', 'main'),
       grant('USE_SCHEMA', 'table', 'main.sales.orders'),

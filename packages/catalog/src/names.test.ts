@@ -36,7 +36,7 @@ describe('identifiers', () => {
     expect(invalidName(() => parseIdentifier(name, 'schema'))).toContain(words);
   });
 
-  test('three-part names are parsed, lower-cased and checked part by part', async () => {
+  test('three-part names are parsed, lower-cased and checked part by part', () => {
     expect(parseTableName('Main.Sales.Orders')).toEqual({
       catalog: 'main',
       schema: 'sales',
@@ -62,12 +62,12 @@ describe('column names', () => {
     expect(columnNameProblem(`a${char}b`)).toContain('Delta column names must be free of');
   });
 
-  test('refuses empty and over-long names', async () => {
+  test('refuses empty and over-long names', () => {
     expect(columnNameProblem('')).toBe('a column name cannot be empty');
     expect(columnNameProblem('c'.repeat(256))).toContain('the limit is 255');
   });
 
-  test('duplicates are found ignoring case', async () => {
+  test('duplicates are found ignoring case', () => {
     expect(findDuplicateName(['id', 'Name', 'NAME'])).toEqual({ name: 'NAME', index: 2, earlier: 'Name' });
     expect(findDuplicateName(['id', 'name'])).toBeUndefined();
   });

@@ -49,14 +49,15 @@ export async function hasAdmin(db: CatalogDb): Promise<boolean> {
 }
 
 /**
- * Opens the console's services for `env`: the catalog (migrated), the console's own tables, the session
+ * Opens the console's services for `env`: the catalog (migrated; PostgreSQL at `databaseUrl` when set, else
+ * the SQLite file at `catalogPath`), the console's own tables, the session
  * secret and signing key (generated under the data directory on first start), the provisioner (and its
  * reconciler), the live-stream sampler (and its timer). Creates the first admin from `LAKESTREAM_ADMIN_EMAIL`/`…_PASSWORD` when no admin exists.
  * Throws when the data directory or catalog cannot be opened.
  */
 export async function openWebServices(env: WebEnv, options: WebServicesOptions = {}): Promise<WebServices> {
   mkdirSync(env.dataDir, { recursive: true, mode: 0o700 });
-  const catalog = await openCatalog({ url: env.catalogPath });
+  const catalog = await openCatalog({ url: env.databaseUrl ?? env.catalogPath });
   try {
     await ensureWebTables(catalog);
     const { db } = catalog;

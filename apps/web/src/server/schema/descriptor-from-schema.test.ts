@@ -41,7 +41,7 @@ function withoutJsonNames(message: Decoded): Decoded {
 }
 
 describe('descriptorFromSchema', () => {
-  it('describes every column with its number, label and type, nested messages and map entries inside', async () => {
+  it('describes every column with its number, label and type, nested messages and map entries inside', () => {
     const d = decode(descriptorFromSchema(TABLE, schema));
     expect(d.name).toBe('Orders');
     // label: 1 optional, 2 required, 3 repeated; type: 3 int64, 4 uint64, 5 int32, 9 string, 11 message, 1 double
@@ -79,14 +79,14 @@ describe('descriptorFromSchema', () => {
     ]);
   });
 
-  it('equals what protoc-style tooling makes of the table .proto (testkit parses the text with protobufjs)', async () => {
+  it('equals what protoc-style tooling makes of the table .proto (testkit parses the text with protobufjs)', () => {
     const official = loadSchema(protoFromSchema(TABLE, schema), 'Orders', 'protoc');
     expect(withoutJsonNames(decode(descriptorFromSchema(TABLE, schema)))).toEqual(
       withoutJsonNames(decode(official.descriptorProto)),
     );
   });
 
-  it('is accepted by zeroparser against the table schema, and decodes records the SDK would send', async () => {
+  it('is accepted by zeroparser against the table schema, and decodes records the SDK would send', () => {
     const bytes = descriptorFromSchema(TABLE, schema);
     const parser = createParser(bytes, { tableSchema: schema });
     expect(parser.schema.fields.map((f) => f.name)).toEqual(schema.fields.map((f) => f.name));
@@ -125,7 +125,7 @@ describe('descriptorFromSchema', () => {
     expect(row.u64).toBeNull();
   });
 
-  it('refuses a schema without a protobuf form, naming the column', async () => {
+  it('refuses a schema without a protobuf form, naming the column', () => {
     const money = toDeltaSchema(parseColumns([{ name: 'amount', type: 'decimal(10,2)' }]));
     expect(() => descriptorFromSchema('c.s.t', money)).toThrow(ProtoSchemaError);
     expect(() => descriptorFromSchema('c.s.t', money)).toThrow(
@@ -133,7 +133,7 @@ describe('descriptorFromSchema', () => {
     );
   });
 
-  it('names the download after the table', async () => {
+  it('names the download after the table', () => {
     expect(descriptorFileName('main.sales.orders')).toBe('orders.desc');
   });
 });

@@ -7,7 +7,7 @@ import { ProtoSchemaError, protoFromSchema } from './proto-from-schema';
 const schemaOf = (columns: unknown) => toDeltaSchema(parseColumns(columns));
 
 describe('protoFromSchema', () => {
-  it('maps every scalar type and NOT NULL by the Zerobus conventions', async () => {
+  it('maps every scalar type and NOT NULL by the Zerobus conventions', () => {
     const proto = protoFromSchema(
       'main.sales.all_types',
       schemaOf([
@@ -45,7 +45,7 @@ message AllTypes {
 `);
   });
 
-  it('nests structs, arrays of structs and maps (golden), and protobufjs parses the result', async () => {
+  it('nests structs, arrays of structs and maps (golden), and protobufjs parses the result', () => {
     const proto = protoFromSchema(
       'main.sales.orders',
       schemaOf([{ name: 'id', type: 'long', nullable: false }, ...NESTED_ORDER_COLUMNS]),
@@ -105,7 +105,7 @@ message Orders {
     });
   });
 
-  it('says the unit of every date and timestamp: in structs, arrays and maps too', async () => {
+  it('says the unit of every date and timestamp: in structs, arrays and maps too', () => {
     const proto = protoFromSchema(
       'main.sales.events',
       schemaOf([
@@ -134,7 +134,7 @@ message Events {
     expect(() => protobuf.parse(proto)).not.toThrow();
   });
 
-  it('names colliding nested messages apart', async () => {
+  it('names colliding nested messages apart', () => {
     const proto = protoFromSchema(
       'c.s.t',
       schemaOf([
@@ -147,7 +147,7 @@ message Events {
     expect(() => protobuf.parse(proto)).not.toThrow();
   });
 
-  it("keeps protoc's map entry names free: a struct column named like one gets another name", async () => {
+  it("keeps protoc's map entry names free: a struct column named like one gets another name", () => {
     const proto = protoFromSchema(
       'c.s.t',
       schemaOf([
@@ -160,7 +160,7 @@ message Events {
     expect(proto).toContain('message AttrsEntry2 {');
   });
 
-  it('refuses types without a protobuf form, naming the column', async () => {
+  it('refuses types without a protobuf form, naming the column', () => {
     const cases: [unknown, string][] = [
       [[{ name: 'price', type: 'decimal(10,2)' }], "column price: no protobuf type for 'decimal(10,2)'"],
       [

@@ -28,7 +28,7 @@ describe('sdkSnippets', () => {
     },
   );
 
-  it('TypeScript imports the SDK by its published npm package, not a platform binding path', async () => {
+  it('TypeScript imports the SDK by its published npm package, not a platform binding path', () => {
     expect(snippets.typescript).toContain(
       "import { RecordType, ZerobusSdk } from '@databricks/zerobus-ingest-sdk';",
     );
@@ -39,7 +39,7 @@ describe('sdkSnippets', () => {
     expect(snippets.typescript).toContain('process.env.DATABRICKS_CLIENT_ID');
   });
 
-  it('Rust uses only what the crate exports at its root, and its builder API', async () => {
+  it('Rust uses only what the crate exports at its root, and its builder API', () => {
     // databricks-zerobus-ingest-sdk re-exports ZerobusSdk and JsonString at its root; RecordType lives under
     // databricks::zerobus, and TableProperties is crate-private: the stream builder picks JSON and the table.
     expect(snippets.rust).toContain('use databricks_zerobus_ingest_sdk::{JsonString, ZerobusSdk};');
@@ -58,7 +58,7 @@ describe('sdkSnippets', () => {
     expect(snippets.rust).not.toMatch(/\.ingest_record\(/);
   });
 
-  it('Python follows the current SDK: JSON chosen by a TableProperties without descriptor, ingest_record_offset, flush', async () => {
+  it('Python follows the current SDK: JSON chosen by a TableProperties without descriptor, ingest_record_offset, flush', () => {
     expect(snippets.python).toContain('from zerobus.sdk.sync import ZerobusSdk');
     expect(snippets.python).toContain('from zerobus.sdk.shared import TableProperties');
     expect(snippets.python).toContain('ZerobusSdk("http://127.0.0.1:50051", "http://127.0.0.1:3000")');
@@ -70,7 +70,7 @@ describe('sdkSnippets', () => {
     expect(snippets.python).not.toMatch(/RecordType|StreamConfigurationOptions|\.ingest_record\(/);
   });
 
-  it('a boolean of the example record is spelled True in Python', async () => {
+  it('a boolean of the example record is spelled True in Python', () => {
     const flagged: DeltaStructType = {
       type: 'struct',
       fields: [{ name: 'ok', type: 'boolean', nullable: true, metadata: {} }],
@@ -79,13 +79,13 @@ describe('sdkSnippets', () => {
     expect(python).toContain('stream.ingest_record_offset({"ok": True})');
   });
 
-  it('each snippet carries one example record built from the schema', async () => {
+  it('each snippet carries one example record built from the schema', () => {
     expect(snippets.typescript).toContain('{"id":1,"item":"text"}');
     expect(snippets.python).toContain('stream.ingest_record_offset({"id": 1, "item": "text"})');
     expect(snippets.rust).toContain(`r#"{"id":1,"item":"text"}"#`);
   });
 
-  it('says before the example record what its date and timestamp numbers count', async () => {
+  it('says before the example record what its date and timestamp numbers count', () => {
     const snippets = sdkSnippets(
       'main.sales.events',
       schemaOf([
@@ -106,7 +106,7 @@ describe('sdkSnippets', () => {
     expect(snippets.typescript).toContain('"at":1700000000000000,"inner":{"day":19675}');
   });
 
-  it('adds no such lines to a table without dates or timestamps', async () => {
+  it('adds no such lines to a table without dates or timestamps', () => {
     const snippets = sdkSnippets('c.s.t', schemaOf([{ name: 'id', type: 'long' }]), 'http://a', 'http://b');
     expect(snippets.typescript).not.toContain('Dates and timestamps');
     expect(snippets.python).not.toContain('Dates and timestamps');
