@@ -22,9 +22,9 @@ export const auditRouter = createTRPCRouter({
         })
         .optional(),
     )
-    .query(async ({ ctx, input }) => {
+    .query(({ ctx, input }) => {
       const { limit = 100, beforeId, targetType, target, actorId } = input ?? {};
-      return await listAuditLog(ctx.services.db, {
+      return listAuditLog(ctx.services.db, {
         limit,
         ...(beforeId === undefined ? {} : { beforeId }),
         ...(targetType === undefined ? {} : { targetType }),

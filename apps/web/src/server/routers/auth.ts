@@ -119,7 +119,7 @@ export const authRouter = createTRPCRouter({
   }),
 
   /** The signed-in user. */
-  me: authedProcedure.query(async ({ ctx }) => toMe(ctx.user)),
+  me: authedProcedure.query(({ ctx }) => toMe(ctx.user)),
 
   /** Changes the signed-in user's password (the current one is required); other sessions end. */
   changePassword: authedProcedure

@@ -5,12 +5,12 @@ import { authedProcedure, createTRPCRouter, editorProcedure, provisionAfterChang
 /** Catalogs and schemas: the two levels above tables. */
 export const catalogsRouter = createTRPCRouter({
   /** Every catalog, by name. */
-  list: authedProcedure.query(async ({ ctx }) => await listCatalogs(ctx.services.db)),
+  list: authedProcedure.query(({ ctx }) => listCatalogs(ctx.services.db)),
 
   /** The schemas of catalog `catalog`. */
   schemas: authedProcedure
     .input(z.object({ catalog: z.string().min(1) }))
-    .query(async ({ ctx, input }) => await listSchemas(ctx.services.db, input.catalog)),
+    .query(({ ctx, input }) => listSchemas(ctx.services.db, input.catalog)),
 
   /** Creates a catalog (editor). */
   create: editorProcedure

@@ -42,7 +42,7 @@ export const credentialsRouter = createTRPCRouter({
   /** Credential `clientId`, without its secret. */
   get: authedProcedure
     .input(z.object({ clientId }))
-    .query(async ({ ctx, input }) => await getCredential(ctx.services.db, input.clientId)),
+    .query(({ ctx, input }) => getCredential(ctx.services.db, input.clientId)),
 
   /** Issues a client id and secret for a principal, optionally expiring (admin). The only time it is shown. */
   create: adminProcedure

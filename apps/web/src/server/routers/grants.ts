@@ -24,12 +24,8 @@ export const grantsRouter = createTRPCRouter({
   /** Every grant (of principal `principalId`), with its securable named. */
   list: authedProcedure
     .input(z.object({ principalId: z.string().min(1).optional() }).optional())
-    .query(
-      async ({ ctx, input }) =>
-        await listGrants(
-          ctx.services.db,
-          input?.principalId === undefined ? {} : { principalId: input.principalId },
-        ),
+    .query(({ ctx, input }) =>
+      listGrants(ctx.services.db, input?.principalId === undefined ? {} : { principalId: input.principalId }),
     ),
 
   /** Grants a privilege (editor). */
@@ -49,10 +45,7 @@ export const grantsRouter = createTRPCRouter({
   /** Every privilege a principal holds on a securable, with the grant it comes from and why. */
   effective: authedProcedure
     .input(z.object({ principalId: z.string().min(1), securable }))
-    .query(
-      async ({ ctx, input }) =>
-        await effectivePermissions(ctx.services.db, input.principalId, input.securable),
-    ),
+    .query(({ ctx, input }) => effectivePermissions(ctx.services.db, input.principalId, input.securable)),
 
   /**
    * Grants a principal everything a producer needs on a table (USE_CATALOG, USE_SCHEMA, SELECT, MODIFY; those
@@ -72,10 +65,10 @@ export const grantsRouter = createTRPCRouter({
    */
   mayStream: authedProcedure
     .input(z.object({ principalId: z.string().min(1), table: z.string().min(1).max(800) }))
-    .query(async ({ ctx, input }) => await mayStream(ctx.services.db, input.principalId, input.table)),
+    .query(({ ctx, input }) => mayStream(ctx.services.db, input.principalId, input.table)),
 
   /** Whether a principal may write to a table, and why (what ingest nodes will decide). */
   canWrite: authedProcedure
     .input(z.object({ principalId: z.string().min(1), table: z.string().min(1).max(800) }))
-    .query(async ({ ctx, input }) => await canWrite(ctx.services.db, input.principalId, input.table)),
+    .query(({ ctx, input }) => canWrite(ctx.services.db, input.principalId, input.table)),
 });

@@ -30,7 +30,7 @@ export const principalsRouter = createTRPCRouter({
   /** Principal `id`. */
   get: authedProcedure
     .input(z.object({ id }))
-    .query(async ({ ctx, input }) => await getPrincipal(ctx.services.db, input.id)),
+    .query(({ ctx, input }) => getPrincipal(ctx.services.db, input.id)),
 
   /** Creates a console user with a role and an initial password (admin). */
   createUser: adminProcedure

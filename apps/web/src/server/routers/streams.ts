@@ -18,7 +18,7 @@ export const streamsRouter = createTRPCRouter({
         table: z.string().max(800).optional(),
       }),
     )
-    .query(async ({ ctx, input }) => ctx.services.streamSampler.view(input.windowSeconds, input.table)),
+    .query(({ ctx, input }) => ctx.services.streamSampler.view(input.windowSeconds, input.table)),
 
   /**
    * Streams that ended on any node, newest end first (`LAKESTREAM_STREAM_HISTORY_DAYS` of them, read by the
@@ -39,5 +39,5 @@ export const streamsRouter = createTRPCRouter({
         })
         .default({ limit: 100 }),
     )
-    .query(async ({ ctx, input }) => await listStreamHistory(ctx.services.db, input)),
+    .query(({ ctx, input }) => listStreamHistory(ctx.services.db, input)),
 });

@@ -83,7 +83,7 @@ export const tablesRouter = createTRPCRouter({
   /** Table `name` with its columns and Delta schema. */
   get: authedProcedure
     .input(z.object({ name: tableName }))
-    .query(async ({ ctx, input }) => await getTable(ctx.services.db, input.name)),
+    .query(({ ctx, input }) => getTable(ctx.services.db, input.name)),
 
   /** Creates a table with its columns (Delta types, nested structs/arrays/maps; editor). */
   create: editorProcedure
@@ -115,7 +115,7 @@ export const tablesRouter = createTRPCRouter({
    * streams fill it): then `proto` is '' and `protoError` names the column. Whether the schema exists and the
    * name is free is checked by `create` only.
    */
-  schemaPreview: editorProcedure.input(z.object({ name: tableName, columns })).query(async ({ input }) => {
+  schemaPreview: editorProcedure.input(z.object({ name: tableName, columns })).query(({ input }) => {
     const name = formatTableName(parseTableName(input.name));
     const deltaSchema = toDeltaSchema(parseColumns(input.columns));
     try {
