@@ -1,6 +1,6 @@
 import { defineConfig } from 'drizzle-kit';
 
-/** drizzle-kit settings: `npm run db:generate -w @lakestream/catalog` writes a migration into ./drizzle. */
+/** drizzle-kit settings for SQLite: `npm run db:generate` writes its migration into ./drizzle. */
 export default defineConfig({
   dialect: 'sqlite',
   schema: './src/schema.ts',

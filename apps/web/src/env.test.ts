@@ -44,6 +44,15 @@ describe('parseEnv', () => {
     expect(json.ingestNodes).toEqual([{ address: 'n:1', secretFile: '/s' }]);
   });
 
+  it('takes a PostgreSQL catalog from LAKESTREAM_DATABASE_URL, and only a PostgreSQL URL', () => {
+    expect(parseEnv({}).databaseUrl).toBeUndefined();
+    const url = 'postgres://lakestream:secret@db:5432/lakestream';
+    expect(parseEnv({ LAKESTREAM_DATABASE_URL: url }).databaseUrl).toBe(url);
+    expect(() => parseEnv({ LAKESTREAM_DATABASE_URL: 'mysql://db/lake' })).toThrow(
+      /LAKESTREAM_DATABASE_URL: a PostgreSQL URL/,
+    );
+  });
+
   it('refuses bad values, listing each', () => {
     expect(() =>
       parseEnv({

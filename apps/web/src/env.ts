@@ -13,8 +13,10 @@ export interface IngestNodeConfig {
 export interface WebEnv {
   /** Where the console keeps its files (catalog, signing key, session secret). Default `./data`. */
   readonly dataDir: string;
-  /** The SQLite catalog file. Default `<dataDir>/catalog.db`. */
+  /** The SQLite catalog file. Default `<dataDir>/catalog.db`. Unused when `databaseUrl` is set. */
   readonly catalogPath: string;
+  /** A PostgreSQL catalog (`postgres://…`), instead of the SQLite file: for clusters. */
+  readonly databaseUrl: string | undefined;
   /** The first admin, created at start when no admin exists (both or neither). */
   readonly adminEmail?: string | undefined;
   readonly adminPassword?: string | undefined;
@@ -88,6 +90,12 @@ const envSchema = z
   .object({
     LAKESTREAM_DATA_DIR: z.string().min(1).default('./data'),
     LAKESTREAM_CATALOG_PATH: optionalText,
+    LAKESTREAM_DATABASE_URL: optionalText.pipe(
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\//i, 'a PostgreSQL URL: postgres://user:password@host:5432/database')
+        .optional(),
+    ),
     LAKESTREAM_ADMIN_EMAIL: optionalText.pipe(z.email().optional()),
     LAKESTREAM_ADMIN_PASSWORD: optionalText.pipe(
       z.string().min(8, 'the admin password needs at least 8 characters').optional(),
@@ -143,6 +151,7 @@ export function parseEnv(source: Readonly<Record<string, string | undefined>>): 
       catalogPath === ':memory:' || isAbsolute(catalogPath)
         ? catalogPath
         : resolve(/* turbopackIgnore: true */ catalogPath),
+    databaseUrl: e.LAKESTREAM_DATABASE_URL,
     adminEmail: e.LAKESTREAM_ADMIN_EMAIL,
     adminPassword: e.LAKESTREAM_ADMIN_PASSWORD,
     publicUrl: e.LAKESTREAM_PUBLIC_URL,

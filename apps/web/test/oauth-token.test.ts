@@ -76,16 +76,16 @@ beforeAll(async () => {
   const { getServices } = await import('../src/server/services');
   services = await getServices();
   const db = services.db;
-  createCatalog(db, SYSTEM_ACTOR, { name: 'main' });
-  createSchema(db, SYSTEM_ACTOR, { name: 'main.sales' });
-  createTable(db, SYSTEM_ACTOR, { name: TABLE, columns: [{ name: 'id', type: 'long' }] });
-  principalId = createServicePrincipal(db, SYSTEM_ACTOR, { name: 'orders-producer' }).id;
-  const grant = (privilege: Privilege, type: 'catalog' | 'schema' | 'table', name: string) =>
-    grantPrivilege(db, SYSTEM_ACTOR, { principalId, privilege, securable: { type, name } });
-  grant('USE_CATALOG', 'catalog', 'main');
-  grant('USE_SCHEMA', 'schema', 'main.sales');
-  grant('MODIFY', 'table', TABLE);
-  grant('SELECT', 'schema', 'main.sales');
+  await createCatalog(db, SYSTEM_ACTOR, { name: 'main' });
+  await createSchema(db, SYSTEM_ACTOR, { name: 'main.sales' });
+  await createTable(db, SYSTEM_ACTOR, { name: TABLE, columns: [{ name: 'id', type: 'long' }] });
+  principalId = (await createServicePrincipal(db, SYSTEM_ACTOR, { name: 'orders-producer' })).id;
+  const grant = async (privilege: Privilege, type: 'catalog' | 'schema' | 'table', name: string) =>
+    await grantPrivilege(db, SYSTEM_ACTOR, { principalId, privilege, securable: { type, name } });
+  await grant('USE_CATALOG', 'catalog', 'main');
+  await grant('USE_SCHEMA', 'schema', 'main.sales');
+  await grant('MODIFY', 'table', TABLE);
+  await grant('SELECT', 'schema', 'main.sales');
   producer = await createCredential(db, SYSTEM_ACTOR, principalId);
 });
 
@@ -97,7 +97,7 @@ afterAll(async () => {
 describe('POST /oidc/v1/token', () => {
   it('records tokens issued and refused in the audit log (never the secret)', async () => {
     expect((await POST(tokenRequest(producer.clientId, producer.clientSecret))).status).toBe(200);
-    expect(listAuditLog(services.db, { limit: 1 })[0]).toMatchObject({
+    expect((await listAuditLog(services.db, { limit: 1 }))[0]).toMatchObject({
       action: 'token.issue',
       actorId: principalId,
       targetType: 'credential',
@@ -105,7 +105,7 @@ describe('POST /oidc/v1/token', () => {
       details: { expiresIn: 3600, scope: 'all-apis' },
     });
     expect((await POST(tokenRequest(producer.clientId, 'lss_wrong'))).status).toBe(401);
-    const refused = listAuditLog(services.db, { limit: 1 })[0]!;
+    const refused = (await listAuditLog(services.db, { limit: 1 }))[0]!;
     expect(refused).toMatchObject({
       action: 'token.refuse',
       actorId: 'anonymous',
@@ -122,12 +122,14 @@ describe('POST /oidc/v1/token', () => {
         )
       ).status,
     ).toBe(403);
-    expect(listAuditLog(services.db, { limit: 1 })[0]).toMatchObject({
+    expect((await listAuditLog(services.db, { limit: 1 }))[0]).toMatchObject({
       action: 'token.refuse',
       actorId: principalId,
       details: { status: 403, error: 'access_denied' },
     });
-    expect(JSON.stringify(listAuditLog(services.db, { limit: 5 }))).not.toContain(producer.clientSecret);
+    expect(JSON.stringify(await listAuditLog(services.db, { limit: 5 }))).not.toContain(
+      producer.clientSecret,
+    );
   });
 
   it('issues an Ed25519 JWT that verifies against the published key with the right claims', async () => {
@@ -136,7 +138,7 @@ describe('POST /oidc/v1/token', () => {
     expect(response.headers.get('cache-control')).toBe('no-store');
     const body = (await response.json()) as { access_token: string; token_type: string; expires_in: number };
     expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 3600 });
-    const [published] = services.snapshot().tokenKeys;
+    const [published] = (await services.snapshot()).tokenKeys;
     expect(published).toBeDefined();
     expect(decodeProtectedHeader(body.access_token)).toMatchObject({ alg: 'EdDSA', kid: published!.kid });
     const key = await importJWK({ ...published!.publicJwk }, 'EdDSA');
@@ -220,8 +222,8 @@ describe('POST /oidc/v1/token', () => {
 
   it('refuses the SDK request of a principal with MODIFY alone, naming each missing privilege once, as mayStream does', async () => {
     const db = services.db;
-    const modifyOnly = createServicePrincipal(db, SYSTEM_ACTOR, { name: 'modify-only' }).id;
-    grantPrivilege(db, SYSTEM_ACTOR, {
+    const modifyOnly = (await createServicePrincipal(db, SYSTEM_ACTOR, { name: 'modify-only' })).id;
+    await grantPrivilege(db, SYSTEM_ACTOR, {
       principalId: modifyOnly,
       privilege: 'MODIFY',
       securable: { type: 'table', name: TABLE },
@@ -243,9 +245,9 @@ describe('POST /oidc/v1/token', () => {
     expect(((await response.json()) as { error_description: string }).error_description).toBe(
       `the client's principal lacks what it asked for: ${missing.join('; ')}; an editor can grant them in the console (Grants → "Grant producer access")`,
     );
-    expect(mayStream(db, modifyOnly, TABLE)).toMatchObject({ allowed: false, missing });
-    grantProducerAccess(db, SYSTEM_ACTOR, { principalId: modifyOnly, table: TABLE });
-    expect(mayStream(db, modifyOnly, TABLE).allowed).toBe(true);
+    expect(await mayStream(db, modifyOnly, TABLE)).toMatchObject({ allowed: false, missing });
+    await grantProducerAccess(db, SYSTEM_ACTOR, { principalId: modifyOnly, table: TABLE });
+    expect((await mayStream(db, modifyOnly, TABLE)).allowed).toBe(true);
     const granted = await POST(
       tokenRequest(credential.clientId, credential.clientSecret, {
         authorization_details: details(['SELECT', 'MODIFY'], { operations: ['zerobuswrite'] }),
@@ -256,7 +258,7 @@ describe('POST /oidc/v1/token', () => {
 
   it('names a missing MODIFY once though the SDK asks for it twice', async () => {
     const db = services.db;
-    const selectOnly = createServicePrincipal(db, SYSTEM_ACTOR, { name: 'select-only' }).id;
+    const selectOnly = (await createServicePrincipal(db, SYSTEM_ACTOR, { name: 'select-only' })).id;
     const credential = await createCredential(db, SYSTEM_ACTOR, selectOnly);
     const response = await POST(
       tokenRequest(credential.clientId, credential.clientSecret, {
@@ -287,7 +289,7 @@ describe('POST /oidc/v1/token', () => {
 
   it('refuses revoked and expired credentials (401) and a disabled principal (403)', async () => {
     const revoked = await createCredential(services.db, SYSTEM_ACTOR, principalId);
-    revokeCredential(services.db, SYSTEM_ACTOR, revoked.clientId);
+    await revokeCredential(services.db, SYSTEM_ACTOR, revoked.clientId);
     const r = await POST(tokenRequest(revoked.clientId, revoked.clientSecret));
     expect(r.status).toBe(401);
     expect(await r.json()).toMatchObject({
@@ -302,12 +304,12 @@ describe('POST /oidc/v1/token', () => {
     expect(e.status).toBe(401);
     expect(((await e.json()) as { error_description: string }).error_description).toMatch(/expired at/);
 
-    setPrincipalDisabled(services.db, SYSTEM_ACTOR, principalId, true);
+    await setPrincipalDisabled(services.db, SYSTEM_ACTOR, principalId, true);
     try {
       const d = await POST(tokenRequest(producer.clientId, producer.clientSecret));
       expect(d.status).toBe(403);
     } finally {
-      setPrincipalDisabled(services.db, SYSTEM_ACTOR, principalId, false);
+      await setPrincipalDisabled(services.db, SYSTEM_ACTOR, principalId, false);
     }
   });
 });

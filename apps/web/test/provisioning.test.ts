@@ -62,12 +62,12 @@ describe('provisioning', () => {
     await editor.catalogs.create({ name: 'main' });
     await t.services.provisioner.settled();
     const first = store.current().version;
-    expect(first).toBe(t.services.snapshot().version);
+    expect(first).toBe((await t.services.snapshot()).version);
     await editor.catalogs.createSchema({ name: 'main.sales' });
     await editor.tables.create({ name: 'main.sales.orders', columns: [{ name: 'id', type: 'long' }] });
     await t.services.provisioner.settled();
     expect(store.current().version).toBeGreaterThan(first);
-    expect(store.current().version).toBe(t.services.snapshot().version);
+    expect(store.current().version).toBe((await t.services.snapshot()).version);
     expect(store.current().table('main.sales.orders')).toBeDefined();
     expect(store.current().tokenIssuer).toBe('http://127.0.0.1:3000');
     const nodes = await callerAs(t.services, 'viewer').caller.nodes.list();
@@ -76,8 +76,8 @@ describe('provisioning', () => {
         address: `127.0.0.1:${server.port}`,
         reachable: true,
         nodeId: 'test-node',
-        catalogVersion: t.services.snapshot().version,
-        latestVersion: t.services.snapshot().version,
+        catalogVersion: (await t.services.snapshot()).version,
+        latestVersion: (await t.services.snapshot()).version,
         lastError: null,
       }),
     ]);
@@ -119,7 +119,8 @@ describe('provisioning', () => {
     const { store } = await startNode(nodeDir.dataDir, port);
     expect(store.current().version).toBe(0);
     t.services.provisioner.start(200);
-    await until(() => store.current().version === t.services.snapshot().version);
+    const latest = (await t.services.snapshot()).version;
+    await until(() => store.current().version === latest);
     await until(() => t.services.provisioner.states()[0]?.reachable === true);
     expect(store.current().tokenAudience).toBe('lakestream-ingest');
   });

@@ -86,7 +86,7 @@ describe('end to end: console → provisioning → OAuth token → official SDK 
       'SELECT',
     ]);
     await t.services.provisioner.settled();
-    expect(store.current().version).toBe(t.services.snapshot().version);
+    expect(store.current().version).toBe((await t.services.snapshot()).version);
 
     // The SDK: client id/secret → POST /oidc/v1/token on the console → bearer token → stream on the node.
     const client = new sdk.ZerobusSdk(`http://127.0.0.1:${node.port}`, consoleUrl);

@@ -56,7 +56,7 @@ beforeAll(async () => {
   const producer = await setUpOrdersProducer(t.services, TABLE, ['USE_CATALOG', 'USE_SCHEMA', 'MODIFY']);
   producerClientId = producer.clientId;
   await t.services.provisioner.notifyChanged();
-  expect(ingest.store.current().version).toBe(t.services.snapshot().version);
+  expect(ingest.store.current().version).toBe((await t.services.snapshot()).version);
   const { env, signingKey } = t.services;
   token = (
     await issueAccessToken(
@@ -236,9 +236,9 @@ describe('streams.live over a real ingest node', () => {
     const kept = (await viewer.streams.history({ limit: 500 })).length;
     expect(kept).toBeGreaterThan(0);
     const day = 24 * 3_600_000;
-    expect(createStreamHistorySink(t.services.db, 7, () => Date.now() + 6 * day).prune()).toBe(0);
+    expect(await createStreamHistorySink(t.services.db, 7, () => Date.now() + 6 * day).prune()).toBe(0);
     expect(await viewer.streams.history({ limit: 500 })).toHaveLength(kept);
-    expect(createStreamHistorySink(t.services.db, 7, () => Date.now() + 8 * day).prune()).toBe(kept);
+    expect(await createStreamHistorySink(t.services.db, 7, () => Date.now() + 8 * day).prune()).toBe(kept);
     expect(await viewer.streams.history({ limit: 500 })).toEqual([]);
   });
 

@@ -1,6 +1,6 @@
 import { and, desc, eq, lt, or, type SQL, sql } from 'drizzle-orm';
-import type { CatalogDb, CatalogExecutor } from './open-catalog.js';
-import { AuditLog, CatalogVersion } from './schema.js';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
+import type { CatalogDb, CatalogEngine, CatalogTx } from './db/catalog-db.js';
 
 /** Who makes a change, and from where: the principal id and the client's address (null when unknown). */
 export interface Actor {
@@ -63,29 +63,27 @@ export interface AuditEntry {
  * the change's own transaction, so that a change and its record are committed together or not at all. Returns
  * the new version.
  */
-export function recordChange(tx: CatalogExecutor, actor: Actor, change: Change, at: number): number {
-  const [bumped] = tx
+export async function recordChange(tx: CatalogTx, actor: Actor, change: Change, at: number): Promise<number> {
+  const { AuditLog, CatalogVersion } = tx.tables;
+  const [bumped] = await tx.orm
     .insert(CatalogVersion)
     .values({ id: 1, version: 1, updatedAt: at })
     .onConflictDoUpdate({
       target: CatalogVersion.id,
       set: { version: sql`${CatalogVersion.version} + 1`, updatedAt: at },
     })
-    .returning({ version: CatalogVersion.version })
-    .all();
+    .returning({ version: CatalogVersion.version });
   const version = bumped!.version;
-  tx.insert(AuditLog)
-    .values({
-      at,
-      actorId: actor.principalId,
-      fromAddress: actor.address,
-      action: change.action,
-      targetType: change.targetType,
-      target: change.target,
-      details: JSON.stringify(change.details ?? {}),
-      catalogVersion: version,
-    })
-    .run();
+  await tx.orm.insert(AuditLog).values({
+    at,
+    actorId: actor.principalId,
+    fromAddress: actor.address,
+    action: change.action,
+    targetType: change.targetType,
+    target: change.target,
+    details: JSON.stringify(change.details ?? {}),
+    catalogVersion: version,
+  });
   return version;
 }
 
@@ -95,35 +93,40 @@ export function recordChange(tx: CatalogExecutor, actor: Actor, change: Change, 
  * not bump. `actor.principalId` is `anonymous` when no one is known. Returns the row's id.
  */
 export function recordEvent(
-  db: CatalogExecutor,
+  db: CatalogDb,
   actor: Actor,
   event: Change,
   at: number = Date.now(),
-): number {
-  const [row] = db
-    .insert(AuditLog)
-    .values({
-      at,
-      actorId: actor.principalId,
-      fromAddress: actor.address,
-      action: event.action,
-      targetType: event.targetType,
-      target: event.target,
-      details: JSON.stringify(event.details ?? {}),
-      catalogVersion: getCatalogVersion(db),
-    })
-    .returning({ id: AuditLog.id })
-    .all();
-  return row!.id;
+): Promise<number> {
+  return db.transaction(async (tx) => {
+    const { AuditLog } = tx.tables;
+    const [row] = await tx.orm
+      .insert(AuditLog)
+      .values({
+        at,
+        actorId: actor.principalId,
+        fromAddress: actor.address,
+        action: event.action,
+        targetType: event.targetType,
+        target: event.target,
+        details: JSON.stringify(event.details ?? {}),
+        catalogVersion: await getCatalogVersion(tx),
+      })
+      .returning({ id: AuditLog.id });
+    return row!.id;
+  });
 }
 
 /** The actor of events whose author is unknown (a failed sign-in, a refused anonymous request). */
 export const ANONYMOUS = 'anonymous';
 
 /** The current provisioning version: 0 for a catalog that never changed. */
-export function getCatalogVersion(db: CatalogExecutor): number {
-  const row = db.select({ version: CatalogVersion.version }).from(CatalogVersion).get();
-  return row?.version ?? 0;
+export function getCatalogVersion(db: CatalogDb): Promise<number> {
+  return db.run(async (q) => {
+    const { CatalogVersion } = q.tables;
+    const [row] = await q.orm.select({ version: CatalogVersion.version }).from(CatalogVersion).limit(1);
+    return row?.version ?? 0;
+  });
 }
 
 /**
@@ -140,42 +143,52 @@ export function listAuditLog(
     target?: string;
     actorId?: string;
   } = {},
-): AuditEntry[] {
-  const conditions: SQL[] = [];
-  if (filter.beforeId !== undefined) conditions.push(lt(AuditLog.id, filter.beforeId));
-  if (filter.targetType === 'table' && filter.target !== undefined) {
-    const table = filter.target.trim().toLowerCase();
-    conditions.push(
-      or(
-        and(eq(AuditLog.targetType, 'table'), eq(AuditLog.target, table)),
-        and(
-          eq(AuditLog.targetType, 'grant'),
-          sql`json_extract(${AuditLog.details}, '$.securable.type') = 'table'`,
-          sql`json_extract(${AuditLog.details}, '$.securable.name') = ${table}`,
-        ),
-      )!,
-    );
-  } else {
-    if (filter.targetType !== undefined) conditions.push(eq(AuditLog.targetType, filter.targetType));
-    if (filter.target !== undefined) conditions.push(eq(AuditLog.target, filter.target));
-  }
-  if (filter.actorId !== undefined) conditions.push(eq(AuditLog.actorId, filter.actorId));
-  const rows = db
-    .select()
-    .from(AuditLog)
-    .where(and(...conditions))
-    .orderBy(desc(AuditLog.id))
-    .limit(filter.limit ?? 100)
-    .all();
-  return rows.map((r) => ({
-    id: r.id,
-    at: r.at,
-    actorId: r.actorId,
-    fromAddress: r.fromAddress,
-    action: r.action as AuditAction,
-    targetType: r.targetType as Change['targetType'],
-    target: r.target,
-    details: JSON.parse(r.details) as Record<string, unknown>,
-    catalogVersion: r.catalogVersion,
-  }));
+): Promise<AuditEntry[]> {
+  return db.run(async (q) => {
+    const { AuditLog } = q.tables;
+    const conditions: SQL[] = [];
+    if (filter.beforeId !== undefined) conditions.push(lt(AuditLog.id, filter.beforeId));
+    if (filter.targetType === 'table' && filter.target !== undefined) {
+      const table = filter.target.trim().toLowerCase();
+      const detail = (path: string) => jsonText(q.engine, AuditLog.details, path);
+      conditions.push(
+        or(
+          and(eq(AuditLog.targetType, 'table'), eq(AuditLog.target, table)),
+          and(
+            eq(AuditLog.targetType, 'grant'),
+            sql`${detail('securable.type')} = 'table'`,
+            sql`${detail('securable.name')} = ${table}`,
+          ),
+        )!,
+      );
+    } else {
+      if (filter.targetType !== undefined) conditions.push(eq(AuditLog.targetType, filter.targetType));
+      if (filter.target !== undefined) conditions.push(eq(AuditLog.target, filter.target));
+    }
+    if (filter.actorId !== undefined) conditions.push(eq(AuditLog.actorId, filter.actorId));
+    const rows = await q.orm
+      .select()
+      .from(AuditLog)
+      .where(and(...conditions))
+      .orderBy(desc(AuditLog.id))
+      .limit(filter.limit ?? 100);
+    return rows.map((r) => ({
+      id: r.id,
+      at: r.at,
+      actorId: r.actorId,
+      fromAddress: r.fromAddress,
+      action: r.action as AuditAction,
+      targetType: r.targetType as Change['targetType'],
+      target: r.target,
+      details: JSON.parse(r.details) as Record<string, unknown>,
+      catalogVersion: r.catalogVersion,
+    }));
+  });
+}
+
+/** The text at dotted `path` of the JSON text in `column`, in `engine`'s SQL. */
+function jsonText(engine: CatalogEngine, column: SQLiteColumn, path: string): SQL {
+  return engine === 'postgres'
+    ? sql`(${column}::jsonb #>> ${`{${path.split('.').join(',')}}`})`
+    : sql`json_extract(${column}, ${`$.${path}`})`;
 }

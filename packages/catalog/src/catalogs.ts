@@ -2,9 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, eq } from 'drizzle-orm';
 import { type Actor, recordChange } from './audit.js';
 import { CatalogError } from './catalog-error.js';
+import type { CatalogDb } from './db/catalog-db.js';
 import { parseIdentifier, parseSchemaName } from './names.js';
-import type { CatalogDb, CatalogExecutor } from './open-catalog.js';
-import { Catalogs, Schemas } from './schema.js';
 
 /** A catalog as the console shows it. */
 export interface CatalogInfo {
@@ -34,10 +33,10 @@ export function createCatalog(
   db: CatalogDb,
   actor: Actor,
   input: { name: string; comment?: string; storageRoot?: string },
-): CatalogInfo {
+): Promise<CatalogInfo> {
   const name = parseIdentifier(input.name, 'catalog');
-  return db.transaction((tx) => {
-    if (findCatalog(tx, name) !== undefined) {
+  return db.transaction(async (tx) => {
+    if ((await findCatalog(tx, name)) !== undefined) {
       throw new CatalogError('ALREADY_EXISTS', `catalog '${name}' already exists`);
     }
     const now = Date.now();
@@ -49,8 +48,8 @@ export function createCatalog(
       createdBy: actor.principalId,
       createdAt: now,
     };
-    tx.insert(Catalogs).values(row).run();
-    recordChange(
+    await tx.orm.insert(tx.tables.Catalogs).values(row);
+    await recordChange(
       tx,
       actor,
       {
@@ -73,12 +72,12 @@ export function createSchema(
   db: CatalogDb,
   actor: Actor,
   input: { name: string; comment?: string },
-): SchemaInfo {
+): Promise<SchemaInfo> {
   const parsed = parseSchemaName(input.name);
   const name = `${parsed.catalog}.${parsed.schema}`;
-  return db.transaction((tx) => {
-    const catalog = requireCatalog(tx, parsed.catalog);
-    if (findSchema(tx, catalog.id, parsed.schema) !== undefined) {
+  return db.transaction(async (tx) => {
+    const catalog = await requireCatalog(tx, parsed.catalog);
+    if ((await findSchema(tx, catalog.id, parsed.schema)) !== undefined) {
       throw new CatalogError('ALREADY_EXISTS', `schema '${name}' already exists`);
     }
     const now = Date.now();
@@ -90,8 +89,8 @@ export function createSchema(
       createdBy: actor.principalId,
       createdAt: now,
     };
-    tx.insert(Schemas).values(row).run();
-    recordChange(
+    await tx.orm.insert(tx.tables.Schemas).values(row);
+    await recordChange(
       tx,
       actor,
       { action: 'schema.create', targetType: 'schema', target: name, details: { comment: row.comment } },
@@ -102,55 +101,68 @@ export function createSchema(
 }
 
 /** Every catalog, by name. */
-export function listCatalogs(db: CatalogExecutor): CatalogInfo[] {
-  return db.select().from(Catalogs).orderBy(asc(Catalogs.name)).all();
+export function listCatalogs(db: CatalogDb): Promise<CatalogInfo[]> {
+  return db.run(({ orm, tables: { Catalogs } }) => orm.select().from(Catalogs).orderBy(asc(Catalogs.name)));
 }
 
 /** Catalog `name`. Throws `CatalogError` `INVALID_NAME` or `NOT_FOUND`. */
-export function getCatalog(db: CatalogExecutor, name: string): CatalogInfo {
+export function getCatalog(db: CatalogDb, name: string): Promise<CatalogInfo> {
   return requireCatalog(db, parseIdentifier(name, 'catalog'));
 }
 
 /** The schemas of catalog `catalog`, by name. Throws `CatalogError` `INVALID_NAME` or `NOT_FOUND`. */
-export function listSchemas(db: CatalogExecutor, catalog: string): SchemaInfo[] {
-  const found = getCatalog(db, catalog);
-  return db
-    .select()
-    .from(Schemas)
-    .where(eq(Schemas.catalogId, found.id))
-    .orderBy(asc(Schemas.name))
-    .all()
-    .map((s) => ({ ...s, name: `${found.name}.${s.name}` }));
+export function listSchemas(db: CatalogDb, catalog: string): Promise<SchemaInfo[]> {
+  return db.run(async (q) => {
+    const { Schemas } = q.tables;
+    const found = await getCatalog(q, catalog);
+    const rows = await q.orm
+      .select()
+      .from(Schemas)
+      .where(eq(Schemas.catalogId, found.id))
+      .orderBy(asc(Schemas.name));
+    return rows.map((s) => ({ ...s, name: `${found.name}.${s.name}` }));
+  });
 }
 
 /** Schema `catalog.schema`. Throws `CatalogError` `INVALID_NAME` or `NOT_FOUND`. */
-export function getSchema(db: CatalogExecutor, name: string): SchemaInfo {
+export function getSchema(db: CatalogDb, name: string): Promise<SchemaInfo> {
   const parsed = parseSchemaName(name);
-  const catalog = requireCatalog(db, parsed.catalog);
-  const schema = findSchema(db, catalog.id, parsed.schema);
-  if (schema === undefined) {
-    throw new CatalogError('NOT_FOUND', `schema '${parsed.catalog}.${parsed.schema}' does not exist`);
-  }
-  return { ...schema, name: `${catalog.name}.${schema.name}` };
+  return db.run(async (q) => {
+    const catalog = await requireCatalog(q, parsed.catalog);
+    const schema = await findSchema(q, catalog.id, parsed.schema);
+    if (schema === undefined) {
+      throw new CatalogError('NOT_FOUND', `schema '${parsed.catalog}.${parsed.schema}' does not exist`);
+    }
+    return { ...schema, name: `${catalog.name}.${schema.name}` };
+  });
 }
 
 /** Catalog row `name` (already parsed), or `undefined`. */
-export function findCatalog(db: CatalogExecutor, name: string) {
-  return db.select().from(Catalogs).where(eq(Catalogs.name, name)).get();
+export function findCatalog(db: CatalogDb, name: string): Promise<CatalogInfo | undefined> {
+  return db.run(async ({ orm, tables: { Catalogs } }) => {
+    const [row] = await orm.select().from(Catalogs).where(eq(Catalogs.name, name)).limit(1);
+    return row;
+  });
 }
 
 /** Catalog row `name` (already parsed). Throws `CatalogError('NOT_FOUND')`. */
-export function requireCatalog(db: CatalogExecutor, name: string) {
-  const catalog = findCatalog(db, name);
+export async function requireCatalog(db: CatalogDb, name: string): Promise<CatalogInfo> {
+  const catalog = await findCatalog(db, name);
   if (catalog === undefined) throw new CatalogError('NOT_FOUND', `catalog '${name}' does not exist`);
   return catalog;
 }
 
+/** A row of `schemas`: `name` is the schema's own name, without its catalog's. */
+export type SchemaRow = SchemaInfo;
+
 /** Schema row `name` (already parsed) of catalog `catalogId`, or `undefined`. */
-export function findSchema(db: CatalogExecutor, catalogId: string, name: string) {
-  return db
-    .select()
-    .from(Schemas)
-    .where(and(eq(Schemas.catalogId, catalogId), eq(Schemas.name, name)))
-    .get();
+export function findSchema(db: CatalogDb, catalogId: string, name: string): Promise<SchemaRow | undefined> {
+  return db.run(async ({ orm, tables: { Schemas } }) => {
+    const [row] = await orm
+      .select()
+      .from(Schemas)
+      .where(and(eq(Schemas.catalogId, catalogId), eq(Schemas.name, name)))
+      .limit(1);
+    return row;
+  });
 }

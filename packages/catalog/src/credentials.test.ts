@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { listAuditLog } from './audit.js';
 import { type CatalogErrorCode, isCatalogError } from './catalog-error.js';
@@ -12,10 +13,11 @@ import {
 import type { OpenCatalog } from './open-catalog.js';
 import { setPrincipalDisabled } from './principals.js';
 import { ADMIN, seededCatalog } from './test-support/seed.js';
+import { sqlRows } from './test-support/test-catalog.js';
 
 let catalog: OpenCatalog;
-beforeEach(() => {
-  catalog = seededCatalog();
+beforeEach(async () => {
+  catalog = await seededCatalog();
 });
 afterEach(() => catalog.close());
 
@@ -36,17 +38,17 @@ describe('credentials', () => {
     expect(a.clientId).toMatch(/^lsc-[0-9a-f]{20}$/);
     expect(a.clientSecret).toMatch(/^lss_[A-Za-z0-9_-]{43}$/);
     expect(a.clientSecret).not.toBe(b.clientSecret);
-    const rows = catalog.sqlite.prepare('select * from credentials').all() as Record<string, unknown>[];
+    const rows = await sqlRows(catalog.db, sql`select * from credentials`);
     expect(rows).toHaveLength(2);
     for (const row of rows) {
       expect(row.secret_hash).toMatch(/^scrypt\$N=16384,r=8,p=1\$[A-Za-z0-9_-]+\$[A-Za-z0-9_-]{43}$/);
     }
-    const dump = JSON.stringify(rows) + JSON.stringify(listAuditLog(catalog.db));
+    const dump = JSON.stringify(rows) + JSON.stringify(await listAuditLog(catalog.db));
     expect(dump).not.toContain(a.clientSecret);
     expect(dump).not.toContain(a.clientSecret.slice(4, 20));
     expect(rows[0]!.secret_hash).not.toBe(rows[1]!.secret_hash);
     // What the console reads back: never the secret or its hash, only a hint.
-    const info = getCredential(catalog.db, a.clientId);
+    const info = await getCredential(catalog.db, a.clientId);
     expect(JSON.stringify(info)).not.toContain('scrypt');
     expect(info.secretHint).toBe(a.clientSecret.slice(-4));
     expect(info).toMatchObject({
@@ -69,7 +71,7 @@ describe('credentials', () => {
       lastUsedAt: 1_000,
       lastUsedFrom: '192.0.2.7',
     });
-    expect(getCredential(catalog.db, clientId)).toMatchObject({
+    expect(await getCredential(catalog.db, clientId)).toMatchObject({
       lastUsedAt: 1_000,
       lastUsedFrom: '192.0.2.7',
     });
@@ -87,7 +89,7 @@ describe('credentials', () => {
     );
     expect(wrong).toBe(unknown);
     expect(await refusal(verifyClientSecret(catalog.db, clientId, ''), 'INVALID_CREDENTIAL')).toBe(wrong);
-    expect(getCredential(catalog.db, clientId).lastUsedAt).toBeNull();
+    expect((await getCredential(catalog.db, clientId)).lastUsedAt).toBeNull();
   });
 
   test('an expired credential is EXPIRED', async () => {
@@ -97,7 +99,7 @@ describe('credentials', () => {
     expect(
       await refusal(verifyClientSecret(catalog.db, clientId, clientSecret, { now: expiresAt }), 'EXPIRED'),
     ).toBe(`credential '${clientId}' expired at ${new Date(expiresAt).toISOString()}`);
-    expect(getCredential(catalog.db, clientId, expiresAt).status).toBe('expired');
+    expect((await getCredential(catalog.db, clientId, expiresAt)).status).toBe('expired');
     expect(await refusal(createCredential(catalog.db, ADMIN, 'svc', { expiresAt: 5 }), 'EXPIRED')).toContain(
       'the expiry must be a time in the future',
     );
@@ -105,14 +107,14 @@ describe('credentials', () => {
 
   test('a revoked credential is REVOKED, even with the right secret', async () => {
     const { clientId, clientSecret } = await createCredential(catalog.db, ADMIN, 'svc');
-    const info = revokeCredential(catalog.db, ADMIN, clientId);
+    const info = await revokeCredential(catalog.db, ADMIN, clientId);
     expect(info).toMatchObject({ status: 'revoked', revokedBy: 'admin' });
     expect(await refusal(verifyClientSecret(catalog.db, clientId, clientSecret), 'REVOKED')).toBe(
       `credential '${clientId}' is revoked`,
     );
-    expect(await refusal(() => revokeCredential(catalog.db, ADMIN, clientId), 'REVOKED')).toContain(
-      'already revoked',
-    );
+    expect(
+      await refusal(async () => await revokeCredential(catalog.db, ADMIN, clientId), 'REVOKED'),
+    ).toContain('already revoked');
     expect(await refusal(rotateCredential(catalog.db, ADMIN, clientId), 'REVOKED')).toContain('is revoked');
   });
 
@@ -123,7 +125,7 @@ describe('credentials', () => {
     expect(second.clientSecret).not.toBe(first.clientSecret);
     await refusal(verifyClientSecret(catalog.db, first.clientId, first.clientSecret), 'INVALID_CREDENTIAL');
     await verifyClientSecret(catalog.db, first.clientId, second.clientSecret);
-    const info = getCredential(catalog.db, first.clientId);
+    const info = await getCredential(catalog.db, first.clientId);
     expect(info.rotatedAt).not.toBeNull();
     expect(info.secretHint).toBe(second.clientSecret.slice(-4));
   });
@@ -131,7 +133,7 @@ describe('credentials', () => {
   test('an expired credential rotates only with a new expiry', async () => {
     const expiresAt = Date.now() + 3_600_000;
     const { clientId } = await createCredential(catalog.db, ADMIN, 'svc', { expiresAt });
-    catalog.sqlite.prepare('update credentials set expires_at = 1 where id = ?').run(clientId);
+    await sqlRows(catalog.db, sql`update credentials set expires_at = 1 where id = ${clientId}`);
     expect(await refusal(rotateCredential(catalog.db, ADMIN, clientId), 'EXPIRED')).toContain(
       'give a new expiry',
     );
@@ -142,7 +144,7 @@ describe('credentials', () => {
 
   test('a disabled principal cannot use its credentials', async () => {
     const { clientId, clientSecret } = await createCredential(catalog.db, ADMIN, 'svc');
-    setPrincipalDisabled(catalog.db, ADMIN, 'svc', true);
+    await setPrincipalDisabled(catalog.db, ADMIN, 'svc', true);
     expect(await refusal(verifyClientSecret(catalog.db, clientId, clientSecret), 'FORBIDDEN')).toContain(
       'disabled',
     );
@@ -156,7 +158,9 @@ describe('credentials', () => {
       "credential 'lsc-x' does not exist",
     );
     const { clientId } = await createCredential(catalog.db, ADMIN, 'svc');
-    expect(listCredentials(catalog.db, { principalId: 'svc' }).map((c) => c.clientId)).toEqual([clientId]);
-    expect(listCredentials(catalog.db, { principalId: 'admin' })).toEqual([]);
+    expect((await listCredentials(catalog.db, { principalId: 'svc' })).map((c) => c.clientId)).toEqual([
+      clientId,
+    ]);
+    expect(await listCredentials(catalog.db, { principalId: 'admin' })).toEqual([]);
   });
 });

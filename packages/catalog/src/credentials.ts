@@ -2,9 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { asc, eq } from 'drizzle-orm';
 import { type Actor, recordChange } from './audit.js';
 import { CatalogError } from './catalog-error.js';
-import type { CatalogDb, CatalogExecutor } from './open-catalog.js';
+import type { CatalogDb, CatalogTables } from './db/catalog-db.js';
 import { getPrincipal } from './principals.js';
-import { Credentials, Principals } from './schema.js';
 import { hashSecret, verifySecret } from './secret-hash.js';
 
 /*
@@ -47,7 +46,7 @@ export interface CredentialInfo {
   readonly lastUsedFrom: string | null;
 }
 
-type CredentialRow = typeof Credentials.$inferSelect;
+type CredentialRow = CatalogTables['Credentials']['$inferSelect'];
 
 /** `revoked` when revoked, else `expired` when `expiresAt <= now`, else `active`. */
 export function credentialStatus(
@@ -82,12 +81,15 @@ function newSecret(): { secret: string; hint: string } {
   return { secret, hint: secret.slice(-4) };
 }
 
-function findRow(db: CatalogExecutor, clientId: string): CredentialRow | undefined {
-  return db.select().from(Credentials).where(eq(Credentials.id, clientId)).get();
+function findRow(db: CatalogDb, clientId: string): Promise<CredentialRow | undefined> {
+  return db.run(async ({ orm, tables: { Credentials } }) => {
+    const [row] = await orm.select().from(Credentials).where(eq(Credentials.id, clientId)).limit(1);
+    return row;
+  });
 }
 
-function requireRow(db: CatalogExecutor, clientId: string): CredentialRow {
-  const row = findRow(db, clientId);
+async function requireRow(db: CatalogDb, clientId: string): Promise<CredentialRow> {
+  const row = await findRow(db, clientId);
   if (row === undefined) throw new CatalogError('NOT_FOUND', `credential '${clientId}' does not exist`);
   return row;
 }
@@ -114,26 +116,24 @@ export async function createCredential(
   options: { expiresAt?: number } = {},
 ): Promise<IssuedSecret> {
   checkExpiry(options.expiresAt, Date.now());
-  getPrincipal(db, principalId);
+  await getPrincipal(db, principalId);
   const { secret, hint } = newSecret();
   const hash = await hashSecret(secret);
   const clientId = `${CLIENT_ID_PREFIX}${randomBytes(10).toString('hex')}`;
   const expiresAt = options.expiresAt ?? null;
-  db.transaction((tx) => {
-    getPrincipal(tx, principalId); // again: it may have gone while the hash was computed
+  await db.transaction(async (tx) => {
+    await getPrincipal(tx, principalId); // again: it may have gone while the hash was computed
     const now = Date.now();
-    tx.insert(Credentials)
-      .values({
-        id: clientId,
-        principalId,
-        secretHash: hash,
-        secretHint: hint,
-        createdBy: actor.principalId,
-        createdAt: now,
-        expiresAt,
-      })
-      .run();
-    recordChange(
+    await tx.orm.insert(tx.tables.Credentials).values({
+      id: clientId,
+      principalId,
+      secretHash: hash,
+      secretHint: hint,
+      createdBy: actor.principalId,
+      createdAt: now,
+      expiresAt,
+    });
+    await recordChange(
       tx,
       actor,
       {
@@ -175,19 +175,20 @@ export async function rotateCredential(
       );
     }
   };
-  checkUsable(requireRow(db, clientId), Date.now());
+  checkUsable(await requireRow(db, clientId), Date.now());
   const { secret, hint } = newSecret();
   const hash = await hashSecret(secret);
-  return db.transaction((tx) => {
-    const row = requireRow(tx, clientId);
+  return db.transaction(async (tx) => {
+    const { Credentials } = tx.tables;
+    const row = await requireRow(tx, clientId);
     const now = Date.now();
     checkUsable(row, now);
     const expiresAt = options.expiresAt ?? row.expiresAt;
-    tx.update(Credentials)
+    await tx.orm
+      .update(Credentials)
       .set({ secretHash: hash, secretHint: hint, rotatedAt: now, expiresAt })
-      .where(eq(Credentials.id, clientId))
-      .run();
-    recordChange(
+      .where(eq(Credentials.id, clientId));
+    await recordChange(
       tx,
       actor,
       {
@@ -206,18 +207,19 @@ export async function rotateCredential(
  * Revokes client `clientId` for good. Audited as `credential.revoke`. Throws `CatalogError` `NOT_FOUND` or
  * `REVOKED` (already revoked).
  */
-export function revokeCredential(db: CatalogDb, actor: Actor, clientId: string): CredentialInfo {
-  return db.transaction((tx) => {
-    const row = requireRow(tx, clientId);
+export function revokeCredential(db: CatalogDb, actor: Actor, clientId: string): Promise<CredentialInfo> {
+  return db.transaction(async (tx) => {
+    const { Credentials } = tx.tables;
+    const row = await requireRow(tx, clientId);
     if (row.revokedAt !== null) {
       throw new CatalogError('REVOKED', `credential '${clientId}' was already revoked`);
     }
     const now = Date.now();
-    tx.update(Credentials)
+    await tx.orm
+      .update(Credentials)
       .set({ revokedAt: now, revokedBy: actor.principalId })
-      .where(eq(Credentials.id, clientId))
-      .run();
-    recordChange(
+      .where(eq(Credentials.id, clientId));
+    await recordChange(
       tx,
       actor,
       {
@@ -248,13 +250,14 @@ export async function verifyClientSecret(
   clientSecret: string,
   options: { now?: number; address?: string } = {},
 ): Promise<CredentialInfo> {
-  const before = findRow(db, clientId);
+  const before = await findRow(db, clientId);
   decoyHash ??= hashSecret(randomBytes(32).toString('base64url'));
   const ok = await verifySecret(clientSecret, before?.secretHash ?? (await decoyHash));
   const invalid = () => new CatalogError('INVALID_CREDENTIAL', 'unknown client id or wrong client secret');
   if (before === undefined || !ok) throw invalid();
-  return db.transaction((tx) => {
-    const row = findRow(tx, clientId);
+  return db.transaction(async (tx) => {
+    const { Credentials, Principals } = tx.tables;
+    const row = await findRow(tx, clientId);
     // Rotated or removed while the hash was checked: the secret just verified is no longer the current one.
     if (row === undefined || row.secretHash !== before.secretHash) throw invalid();
     const now = options.now ?? Date.now();
@@ -266,7 +269,11 @@ export async function verifyClientSecret(
         `credential '${clientId}' expired at ${new Date(row.expiresAt!).toISOString()}`,
       );
     }
-    const principal = tx.select().from(Principals).where(eq(Principals.id, row.principalId)).get();
+    const [principal] = await tx.orm
+      .select()
+      .from(Principals)
+      .where(eq(Principals.id, row.principalId))
+      .limit(1);
     if (principal === undefined || principal.disabled) {
       throw new CatalogError(
         'FORBIDDEN',
@@ -274,27 +281,35 @@ export async function verifyClientSecret(
       );
     }
     const lastUsedFrom = options.address ?? null;
-    tx.update(Credentials).set({ lastUsedAt: now, lastUsedFrom }).where(eq(Credentials.id, clientId)).run();
+    await tx.orm
+      .update(Credentials)
+      .set({ lastUsedAt: now, lastUsedFrom })
+      .where(eq(Credentials.id, clientId));
     return toInfo({ ...row, lastUsedAt: now, lastUsedFrom }, now);
   });
 }
 
 /** Credential `clientId` (never its secret). Throws `CatalogError('NOT_FOUND')`. */
-export function getCredential(db: CatalogExecutor, clientId: string, now = Date.now()): CredentialInfo {
-  return toInfo(requireRow(db, clientId), now);
+export async function getCredential(
+  db: CatalogDb,
+  clientId: string,
+  now = Date.now(),
+): Promise<CredentialInfo> {
+  return toInfo(await requireRow(db, clientId), now);
 }
 
 /** Every credential (of principal `principalId`, when given), oldest first, with its status at `now`. */
 export function listCredentials(
-  db: CatalogExecutor,
+  db: CatalogDb,
   filter: { principalId?: string } = {},
   now = Date.now(),
-): CredentialInfo[] {
-  const query = db.select().from(Credentials);
-  const rows = (
-    filter.principalId === undefined ? query : query.where(eq(Credentials.principalId, filter.principalId))
-  )
-    .orderBy(asc(Credentials.createdAt), asc(Credentials.id))
-    .all();
-  return rows.map((r) => toInfo(r, now));
+): Promise<CredentialInfo[]> {
+  return db.run(async ({ orm, tables: { Credentials } }) => {
+    const rows = await orm
+      .select()
+      .from(Credentials)
+      .where(filter.principalId === undefined ? undefined : eq(Credentials.principalId, filter.principalId))
+      .orderBy(asc(Credentials.createdAt), asc(Credentials.id));
+    return rows.map((r) => toInfo(r, now));
+  });
 }

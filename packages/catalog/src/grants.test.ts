@@ -7,23 +7,23 @@ import { setPrincipalDisabled } from './principals.js';
 import { ADMIN, seededCatalog } from './test-support/seed.js';
 
 let catalog: OpenCatalog;
-beforeEach(() => {
-  catalog = seededCatalog();
+beforeEach(async () => {
+  catalog = await seededCatalog();
 });
 afterEach(() => catalog.close());
 
 type G = readonly [Privilege, SecurableType, string];
 const T = 'main.sales.orders';
 
-function grant(...grants: G[]): void {
+async function grant(...grants: G[]): Promise<void> {
   for (const [privilege, type, name] of grants) {
-    grantPrivilege(catalog.db, ADMIN, { principalId: 'svc', privilege, securable: { type, name } });
+    await grantPrivilege(catalog.db, ADMIN, { principalId: 'svc', privilege, securable: { type, name } });
   }
 }
 
-function refusal(fn: () => unknown, code: CatalogErrorCode): string {
+async function refusal(fn: () => unknown, code: CatalogErrorCode): Promise<string> {
   try {
-    fn();
+    await fn();
   } catch (error) {
     if (isCatalogError(error, code)) return error.message;
     throw error;
@@ -161,51 +161,51 @@ describe('canWrite', () => {
     },
   ];
 
-  test.each(cases)('$name', ({ grants, allowed, reason }) => {
-    grant(...grants);
-    const decision = canWrite(catalog.db, 'svc', T);
+  test.each(cases)('$name', async ({ grants, allowed, reason }) => {
+    await grant(...grants);
+    const decision = await canWrite(catalog.db, 'svc', T);
     expect(decision.allowed).toBe(allowed);
     for (const words of reason) expect(decision.reason).toContain(words);
   });
 
-  test('the most specific MODIFY names the reason', () => {
-    grant(...useBoth, ['MODIFY', 'catalog', 'main'], ['MODIFY', 'table', T]);
-    expect(canWrite(catalog.db, 'svc', T).reason).toContain(`MODIFY granted on table '${T}';`);
+  test('the most specific MODIFY names the reason', async () => {
+    await grant(...useBoth, ['MODIFY', 'catalog', 'main'], ['MODIFY', 'table', T]);
+    expect((await canWrite(catalog.db, 'svc', T)).reason).toContain(`MODIFY granted on table '${T}';`);
   });
 
-  test('a disabled principal may not write, whatever its grants', () => {
-    grant(['MANAGE', 'catalog', 'main']);
-    setPrincipalDisabled(catalog.db, ADMIN, 'svc', true);
-    expect(canWrite(catalog.db, 'svc', T)).toEqual({ allowed: false, reason: `${who} is disabled` });
-    setPrincipalDisabled(catalog.db, ADMIN, 'svc', false);
-    expect(canWrite(catalog.db, 'svc', T).allowed).toBe(true);
+  test('a disabled principal may not write, whatever its grants', async () => {
+    await grant(['MANAGE', 'catalog', 'main']);
+    await setPrincipalDisabled(catalog.db, ADMIN, 'svc', true);
+    expect(await canWrite(catalog.db, 'svc', T)).toEqual({ allowed: false, reason: `${who} is disabled` });
+    await setPrincipalDisabled(catalog.db, ADMIN, 'svc', false);
+    expect((await canWrite(catalog.db, 'svc', T)).allowed).toBe(true);
   });
 
-  test('unknown principals, unknown tables and bad names are answered, not thrown', () => {
-    expect(canWrite(catalog.db, 'ghost', T)).toEqual({
+  test('unknown principals, unknown tables and bad names are answered, not thrown', async () => {
+    expect(await canWrite(catalog.db, 'ghost', T)).toEqual({
       allowed: false,
       reason: "principal 'ghost' does not exist",
     });
-    expect(canWrite(catalog.db, 'svc', 'main.sales.nope')).toEqual({
+    expect(await canWrite(catalog.db, 'svc', 'main.sales.nope')).toEqual({
       allowed: false,
       reason: "table 'main.sales.nope' does not exist",
     });
-    expect(canWrite(catalog.db, 'svc', 'orders').reason).toContain('three-part table name');
+    expect((await canWrite(catalog.db, 'svc', 'orders')).reason).toContain('three-part table name');
   });
 
-  test('names are case-insensitive', () => {
-    grant(['MANAGE', 'catalog', 'MAIN']);
-    expect(canWrite(catalog.db, 'svc', 'Main.SALES.Orders').allowed).toBe(true);
+  test('names are case-insensitive', async () => {
+    await grant(['MANAGE', 'catalog', 'MAIN']);
+    expect((await canWrite(catalog.db, 'svc', 'Main.SALES.Orders')).allowed).toBe(true);
   });
 
-  test('revoking a grant takes the permission away', () => {
-    grant(...useBoth, ['MODIFY', 'table', T]);
-    revokePrivilege(catalog.db, ADMIN, {
+  test('revoking a grant takes the permission away', async () => {
+    await grant(...useBoth, ['MODIFY', 'table', T]);
+    await revokePrivilege(catalog.db, ADMIN, {
       principalId: 'svc',
       privilege: 'MODIFY',
       securable: { type: 'table', name: T },
     });
-    expect(canWrite(catalog.db, 'svc', T).allowed).toBe(false);
+    expect((await canWrite(catalog.db, 'svc', T)).allowed).toBe(false);
   });
 });
 
@@ -250,26 +250,26 @@ describe('effectivePermissions: every privilege at every level', () => {
     levels.map(([type, name]) => ({ privilege, type, name, want: expected[privilege][type] })),
   );
 
-  test.each(matrix)('$privilege on $type $name', ({ privilege, type, name, want }) => {
+  test.each(matrix)('$privilege on $type $name', async ({ privilege, type, name, want }) => {
     const input = { principalId: 'svc', privilege, securable: { type, name } };
     if (want === undefined) {
-      expect(refusal(() => grantPrivilege(catalog.db, ADMIN, input), 'INVALID_GRANT')).toContain(
-        `${privilege} cannot be granted on a ${type}`,
-      );
+      expect(
+        await refusal(async () => await grantPrivilege(catalog.db, ADMIN, input), 'INVALID_GRANT'),
+      ).toContain(`${privilege} cannot be granted on a ${type}`);
       return;
     }
-    grantPrivilege(catalog.db, ADMIN, input);
-    const on = (table: string) =>
-      effectivePermissions(catalog.db, 'svc', { type: 'table', name: table }).map((p) => p.privilege);
-    expect(on(T)).toEqual(want.orders);
-    expect(on('main.hr.people')).toEqual(want.people);
+    await grantPrivilege(catalog.db, ADMIN, input);
+    const on = async (table: string) =>
+      (await effectivePermissions(catalog.db, 'svc', { type: 'table', name: table })).map((p) => p.privilege);
+    expect(await on(T)).toEqual(want.orders);
+    expect(await on('main.hr.people')).toEqual(want.people);
   });
 });
 
 describe('effectivePermissions: the grant each comes from, and why', () => {
-  test('direct, inherited and implied permissions, outermost grant first', () => {
-    grant(['USE_CATALOG', 'catalog', 'main'], ['MODIFY', 'catalog', 'main'], ['MANAGE', 'table', T]);
-    const permissions = effectivePermissions(catalog.db, 'svc', { type: 'table', name: T });
+  test('direct, inherited and implied permissions, outermost grant first', async () => {
+    await grant(['USE_CATALOG', 'catalog', 'main'], ['MODIFY', 'catalog', 'main'], ['MANAGE', 'table', T]);
+    const permissions = await effectivePermissions(catalog.db, 'svc', { type: 'table', name: T });
     expect(permissions.map((p) => [p.privilege, p.grant.securable.type, p.inherited, p.reason])).toEqual([
       ['USE_CATALOG', 'catalog', true, `USE_CATALOG granted on catalog 'main', inherited by table '${T}'`],
       ['MODIFY', 'catalog', true, `MODIFY granted on catalog 'main', inherited by table '${T}'`],
@@ -277,71 +277,93 @@ describe('effectivePermissions: the grant each comes from, and why', () => {
       ['SELECT', 'table', false, `MANAGE on table '${T}' implies SELECT`],
       ['MANAGE', 'table', false, `MANAGE granted on table '${T}'`],
     ]);
-    const ids = new Set(listGrants(catalog.db, { principalId: 'svc' }).map((g) => g.id));
+    const ids = new Set((await listGrants(catalog.db, { principalId: 'svc' })).map((g) => g.id));
     for (const p of permissions) expect(ids.has(p.grant.id)).toBe(true);
   });
 
-  test('on a schema and a catalog, grants below them do not count', () => {
-    grant(['MODIFY', 'table', T], ['SELECT', 'schema', 'main.sales'], ['USE_CATALOG', 'catalog', 'main']);
+  test('on a schema and a catalog, grants below them do not count', async () => {
+    await grant(
+      ['MODIFY', 'table', T],
+      ['SELECT', 'schema', 'main.sales'],
+      ['USE_CATALOG', 'catalog', 'main'],
+    );
     expect(
-      effectivePermissions(catalog.db, 'svc', { type: 'schema', name: 'main.sales' }).map((p) => p.reason),
+      (await effectivePermissions(catalog.db, 'svc', { type: 'schema', name: 'main.sales' })).map(
+        (p) => p.reason,
+      ),
     ).toEqual([
       "USE_CATALOG granted on catalog 'main', inherited by schema 'main.sales'",
       "SELECT granted on schema 'main.sales'",
     ]);
     expect(
-      effectivePermissions(catalog.db, 'svc', { type: 'catalog', name: 'main' }).map((p) => p.reason),
+      (await effectivePermissions(catalog.db, 'svc', { type: 'catalog', name: 'main' })).map((p) => p.reason),
     ).toEqual(["USE_CATALOG granted on catalog 'main'"]);
   });
 
-  test('unknown principals and securables are NOT_FOUND', () => {
+  test('unknown principals and securables are NOT_FOUND', async () => {
     expect(
-      refusal(
-        () => effectivePermissions(catalog.db, 'ghost', { type: 'catalog', name: 'main' }),
+      await refusal(
+        async () => await effectivePermissions(catalog.db, 'ghost', { type: 'catalog', name: 'main' }),
         'NOT_FOUND',
       ),
     ).toBe("principal 'ghost' does not exist");
     expect(
-      refusal(() => effectivePermissions(catalog.db, 'svc', { type: 'schema', name: 'main.x' }), 'NOT_FOUND'),
+      await refusal(
+        async () => await effectivePermissions(catalog.db, 'svc', { type: 'schema', name: 'main.x' }),
+        'NOT_FOUND',
+      ),
     ).toBe("schema 'main.x' does not exist");
   });
 });
 
 describe('grant and revoke', () => {
-  test('listing names every securable', () => {
-    grant(['USE_CATALOG', 'catalog', 'main'], ['USE_SCHEMA', 'schema', 'main.sales'], ['MODIFY', 'table', T]);
-    expect(listGrants(catalog.db).map((g) => [g.principalId, g.privilege, g.securable, g.grantedBy])).toEqual(
-      [
-        ['svc', 'USE_CATALOG', { type: 'catalog', name: 'main' }, 'admin'],
-        ['svc', 'USE_SCHEMA', { type: 'schema', name: 'main.sales' }, 'admin'],
-        ['svc', 'MODIFY', { type: 'table', name: T }, 'admin'],
-      ],
+  test('listing names every securable', async () => {
+    await grant(
+      ['USE_CATALOG', 'catalog', 'main'],
+      ['USE_SCHEMA', 'schema', 'main.sales'],
+      ['MODIFY', 'table', T],
     );
-    expect(listGrants(catalog.db, { principalId: 'admin' })).toEqual([]);
+    expect(
+      (await listGrants(catalog.db)).map((g) => [g.principalId, g.privilege, g.securable, g.grantedBy]),
+    ).toEqual([
+      ['svc', 'USE_CATALOG', { type: 'catalog', name: 'main' }, 'admin'],
+      ['svc', 'USE_SCHEMA', { type: 'schema', name: 'main.sales' }, 'admin'],
+      ['svc', 'MODIFY', { type: 'table', name: T }, 'admin'],
+    ]);
+    expect(await listGrants(catalog.db, { principalId: 'admin' })).toEqual([]);
   });
 
-  test('a duplicate grant, a missing grant, principal or securable are refused in words', () => {
-    grant(['MODIFY', 'table', T]);
+  test('a duplicate grant, a missing grant, principal or securable are refused in words', async () => {
+    await grant(['MODIFY', 'table', T]);
     const input = { principalId: 'svc', privilege: 'MODIFY', securable: { type: 'table', name: T } } as const;
-    expect(refusal(() => grantPrivilege(catalog.db, ADMIN, input), 'ALREADY_EXISTS')).toBe(
+    expect(await refusal(async () => await grantPrivilege(catalog.db, ADMIN, input), 'ALREADY_EXISTS')).toBe(
       `principal 'svc' already holds MODIFY on table '${T}'`,
     );
     expect(
-      refusal(() => grantPrivilege(catalog.db, ADMIN, { ...input, principalId: 'ghost' }), 'NOT_FOUND'),
+      await refusal(
+        async () => await grantPrivilege(catalog.db, ADMIN, { ...input, principalId: 'ghost' }),
+        'NOT_FOUND',
+      ),
     ).toBe("principal 'ghost' does not exist");
     expect(
-      refusal(
-        () =>
-          grantPrivilege(catalog.db, ADMIN, { ...input, securable: { type: 'table', name: 'main.sales.x' } }),
+      await refusal(
+        async () =>
+          await grantPrivilege(catalog.db, ADMIN, {
+            ...input,
+            securable: { type: 'table', name: 'main.sales.x' },
+          }),
         'NOT_FOUND',
       ),
     ).toBe("table 'main.sales.x' does not exist");
     expect(
-      refusal(() => revokePrivilege(catalog.db, ADMIN, { ...input, privilege: 'SELECT' }), 'NOT_FOUND'),
+      await refusal(
+        async () => await revokePrivilege(catalog.db, ADMIN, { ...input, privilege: 'SELECT' }),
+        'NOT_FOUND',
+      ),
     ).toBe(`principal 'svc' holds no SELECT granted on table '${T}'`);
     expect(
-      refusal(
-        () => grantPrivilege(catalog.db, ADMIN, { ...input, privilege: 'USE_CATALOG' }),
+      await refusal(
+        async () => await grantPrivilege(catalog.db, ADMIN, { ...input, privilege: 'USE_CATALOG' }),
         'INVALID_GRANT',
       ),
     ).toBe('USE_CATALOG cannot be granted on a table; it is granted on catalogs only');

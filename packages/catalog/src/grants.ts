@@ -3,6 +3,7 @@ import { and, eq, type SQL } from 'drizzle-orm';
 import { type Actor, recordChange } from './audit.js';
 import { CatalogError } from './catalog-error.js';
 import { findSchema, requireCatalog } from './catalogs.js';
+import type { CatalogDb, CatalogTables, CatalogTx } from './db/catalog-db.js';
 import {
   decideWrite,
   type EffectivePermission,
@@ -16,9 +17,7 @@ import {
   type WriteDecision,
 } from './grant-resolution.js';
 import { formatTableName, parseIdentifier, parseSchemaName, parseTableName } from './names.js';
-import type { CatalogDb, CatalogExecutor } from './open-catalog.js';
 import { findPrincipal, getPrincipal } from './principals.js';
-import { Catalogs, Grants, Schemas, Tables } from './schema.js';
 import { findTable } from './tables.js';
 
 /** A grant as the console lists it. */
@@ -37,25 +36,25 @@ export interface GrantInput {
 /**
  * The id and normalised name of securable `securable`. Throws `CatalogError` `INVALID_NAME` or `NOT_FOUND`.
  */
-export function resolveSecurable(
-  db: CatalogExecutor,
+export async function resolveSecurable(
+  db: CatalogDb,
   securable: Securable,
-): { id: string; securable: Securable } {
+): Promise<{ id: string; securable: Securable }> {
   switch (securable.type) {
     case 'catalog': {
-      const catalog = requireCatalog(db, parseIdentifier(securable.name, 'catalog'));
+      const catalog = await requireCatalog(db, parseIdentifier(securable.name, 'catalog'));
       return { id: catalog.id, securable: { type: 'catalog', name: catalog.name } };
     }
     case 'schema': {
       const name = parseSchemaName(securable.name);
-      const schema = findSchema(db, requireCatalog(db, name.catalog).id, name.schema);
+      const schema = await findSchema(db, (await requireCatalog(db, name.catalog)).id, name.schema);
       const full = `${name.catalog}.${name.schema}`;
       if (schema === undefined) throw new CatalogError('NOT_FOUND', `schema '${full}' does not exist`);
       return { id: schema.id, securable: { type: 'schema', name: full } };
     }
     case 'table': {
       const name = parseTableName(securable.name);
-      const table = findTable(db, name);
+      const table = await findTable(db, name);
       if (table === undefined) {
         throw new CatalogError('NOT_FOUND', `table '${formatTableName(name)}' does not exist`);
       }
@@ -82,12 +81,12 @@ function checkGrant(input: GrantInput): void {
  * `INVALID_GRANT` (e.g. USE_CATALOG on a table), `INVALID_NAME`, `NOT_FOUND` (principal or securable) or
  * `ALREADY_EXISTS` (the very same grant).
  */
-export function grantPrivilege(db: CatalogDb, actor: Actor, input: GrantInput): GrantInfo {
+export function grantPrivilege(db: CatalogDb, actor: Actor, input: GrantInput): Promise<GrantInfo> {
   checkGrant(input);
-  return db.transaction((tx) => {
-    getPrincipal(tx, input.principalId);
-    const { id: securableId, securable } = resolveSecurable(tx, input.securable);
-    const existing = findGrantRow(tx, input.principalId, input.privilege, securable.type, securableId);
+  return db.transaction(async (tx) => {
+    await getPrincipal(tx, input.principalId);
+    const { id: securableId, securable } = await resolveSecurable(tx, input.securable);
+    const existing = await findGrantRow(tx, input.principalId, input.privilege, securable.type, securableId);
     if (existing !== undefined) {
       throw new CatalogError(
         'ALREADY_EXISTS',
@@ -102,13 +101,13 @@ export function grantPrivilege(db: CatalogDb, actor: Actor, input: GrantInput): 
  * Inserts one grant of `input.privilege` on the resolved `target` and its `grant.add` audit record (with
  * `details` added), inside the caller's transaction. The caller checked the grant and that it is new.
  */
-export function insertGrant(
-  tx: CatalogExecutor,
+export async function insertGrant(
+  tx: CatalogTx,
   actor: Actor,
   input: GrantInput,
   target: { id: string; securable: Securable },
   details: Record<string, unknown>,
-): GrantInfo {
+): Promise<GrantInfo> {
   const { securable } = target;
   const now = Date.now();
   const row = {
@@ -120,8 +119,8 @@ export function insertGrant(
     grantedBy: actor.principalId,
     grantedAt: now,
   };
-  tx.insert(Grants).values(row).run();
-  recordChange(
+  await tx.orm.insert(tx.tables.Grants).values(row);
+  await recordChange(
     tx,
     actor,
     {
@@ -147,19 +146,20 @@ export function insertGrant(
  * above and are revoked there). Audited as `grant.revoke`. Throws `CatalogError` `INVALID_NAME` or `NOT_FOUND`
  * (principal, securable or grant).
  */
-export function revokePrivilege(db: CatalogDb, actor: Actor, input: GrantInput): void {
-  db.transaction((tx) => {
-    getPrincipal(tx, input.principalId);
-    const { id: securableId, securable } = resolveSecurable(tx, input.securable);
-    const existing = findGrantRow(tx, input.principalId, input.privilege, securable.type, securableId);
+export function revokePrivilege(db: CatalogDb, actor: Actor, input: GrantInput): Promise<void> {
+  return db.transaction(async (tx) => {
+    const { Grants } = tx.tables;
+    await getPrincipal(tx, input.principalId);
+    const { id: securableId, securable } = await resolveSecurable(tx, input.securable);
+    const existing = await findGrantRow(tx, input.principalId, input.privilege, securable.type, securableId);
     if (existing === undefined) {
       throw new CatalogError(
         'NOT_FOUND',
         `principal '${input.principalId}' holds no ${input.privilege} granted on ${securable.type} '${securable.name}'`,
       );
     }
-    tx.delete(Grants).where(eq(Grants.id, existing.id)).run();
-    recordChange(
+    await tx.orm.delete(Grants).where(eq(Grants.id, existing.id));
+    await recordChange(
       tx,
       actor,
       {
@@ -177,46 +177,48 @@ export function revokePrivilege(db: CatalogDb, actor: Actor, input: GrantInput):
  * Every grant (of principal `principalId`, when given) with its securable named: catalogs, then schemas, then
  * tables, each by name.
  */
-export function listGrants(db: CatalogExecutor, filter: { principalId?: string } = {}): GrantInfo[] {
-  const where = (extra: SQL) =>
-    filter.principalId === undefined ? extra : and(extra, eq(Grants.principalId, filter.principalId));
-  const toInfo = (g: typeof Grants.$inferSelect, name: string): GrantInfo => ({
-    id: g.id,
-    principalId: g.principalId,
-    privilege: g.privilege,
-    securable: { type: g.securableType, name },
-    grantedBy: g.grantedBy,
-    grantedAt: g.grantedAt,
+export function listGrants(db: CatalogDb, filter: { principalId?: string } = {}): Promise<GrantInfo[]> {
+  return db.run(async ({ orm, tables: { Catalogs, Grants, Schemas, Tables } }) => {
+    const where = (extra: SQL) =>
+      filter.principalId === undefined ? extra : and(extra, eq(Grants.principalId, filter.principalId));
+    const toInfo = (g: CatalogTables['Grants']['$inferSelect'], name: string): GrantInfo => ({
+      id: g.id,
+      principalId: g.principalId,
+      privilege: g.privilege,
+      securable: { type: g.securableType, name },
+      grantedBy: g.grantedBy,
+      grantedAt: g.grantedAt,
+    });
+    const onCatalogs = (
+      await orm
+        .select({ grant: Grants, catalog: Catalogs.name })
+        .from(Grants)
+        .innerJoin(Catalogs, eq(Grants.securableId, Catalogs.id))
+        .where(where(eq(Grants.securableType, 'catalog')))
+    ).map((r) => toInfo(r.grant, r.catalog));
+    const onSchemas = (
+      await orm
+        .select({ grant: Grants, catalog: Catalogs.name, schema: Schemas.name })
+        .from(Grants)
+        .innerJoin(Schemas, eq(Grants.securableId, Schemas.id))
+        .innerJoin(Catalogs, eq(Schemas.catalogId, Catalogs.id))
+        .where(where(eq(Grants.securableType, 'schema')))
+    ).map((r) => toInfo(r.grant, `${r.catalog}.${r.schema}`));
+    const onTables = (
+      await orm
+        .select({ grant: Grants, catalog: Catalogs.name, schema: Schemas.name, table: Tables.name })
+        .from(Grants)
+        .innerJoin(Tables, eq(Grants.securableId, Tables.id))
+        .innerJoin(Schemas, eq(Tables.schemaId, Schemas.id))
+        .innerJoin(Catalogs, eq(Schemas.catalogId, Catalogs.id))
+        .where(where(eq(Grants.securableType, 'table')))
+    ).map((r) => toInfo(r.grant, `${r.catalog}.${r.schema}.${r.table}`));
+    const byName = (a: GrantInfo, b: GrantInfo) =>
+      a.securable.name.localeCompare(b.securable.name) ||
+      a.principalId.localeCompare(b.principalId) ||
+      PRIVILEGES.indexOf(a.privilege) - PRIVILEGES.indexOf(b.privilege);
+    return [...onCatalogs.sort(byName), ...onSchemas.sort(byName), ...onTables.sort(byName)];
   });
-  const onCatalogs = db
-    .select({ grant: Grants, catalog: Catalogs.name })
-    .from(Grants)
-    .innerJoin(Catalogs, eq(Grants.securableId, Catalogs.id))
-    .where(where(eq(Grants.securableType, 'catalog')))
-    .all()
-    .map((r) => toInfo(r.grant, r.catalog));
-  const onSchemas = db
-    .select({ grant: Grants, catalog: Catalogs.name, schema: Schemas.name })
-    .from(Grants)
-    .innerJoin(Schemas, eq(Grants.securableId, Schemas.id))
-    .innerJoin(Catalogs, eq(Schemas.catalogId, Catalogs.id))
-    .where(where(eq(Grants.securableType, 'schema')))
-    .all()
-    .map((r) => toInfo(r.grant, `${r.catalog}.${r.schema}`));
-  const onTables = db
-    .select({ grant: Grants, catalog: Catalogs.name, schema: Schemas.name, table: Tables.name })
-    .from(Grants)
-    .innerJoin(Tables, eq(Grants.securableId, Tables.id))
-    .innerJoin(Schemas, eq(Tables.schemaId, Schemas.id))
-    .innerJoin(Catalogs, eq(Schemas.catalogId, Catalogs.id))
-    .where(where(eq(Grants.securableType, 'table')))
-    .all()
-    .map((r) => toInfo(r.grant, `${r.catalog}.${r.schema}.${r.table}`));
-  const byName = (a: GrantInfo, b: GrantInfo) =>
-    a.securable.name.localeCompare(b.securable.name) ||
-    a.principalId.localeCompare(b.principalId) ||
-    PRIVILEGES.indexOf(a.privilege) - PRIVILEGES.indexOf(b.privilege);
-  return [...onCatalogs.sort(byName), ...onSchemas.sort(byName), ...onTables.sort(byName)];
 }
 
 /**
@@ -226,7 +228,11 @@ export function listGrants(db: CatalogExecutor, filter: { principalId?: string }
  * table or principal: it answers `allowed: false` saying so. Console roles play no part: ingest nodes decide
  * by grants alone, and so does this.
  */
-export function canWrite(db: CatalogExecutor, principalId: string, tableName: string): WriteDecision {
+export async function canWrite(
+  db: CatalogDb,
+  principalId: string,
+  tableName: string,
+): Promise<WriteDecision> {
   let name: string;
   try {
     name = formatTableName(parseTableName(tableName));
@@ -234,11 +240,13 @@ export function canWrite(db: CatalogExecutor, principalId: string, tableName: st
     if (error instanceof CatalogError) return { allowed: false, reason: error.message };
     throw error;
   }
-  const principal = findPrincipal(db, principalId);
-  if (principal !== undefined && findTable(db, parseTableName(name)) === undefined) {
-    return { allowed: false, reason: `table '${name}' does not exist` };
-  }
-  return decideWrite(principal, listGrants(db, { principalId }), name, principalId);
+  return db.transaction(async (tx) => {
+    const principal = await findPrincipal(tx, principalId);
+    if (principal !== undefined && (await findTable(tx, parseTableName(name))) === undefined) {
+      return { allowed: false, reason: `table '${name}' does not exist` };
+    }
+    return decideWrite(principal, await listGrants(tx, { principalId }), name, principalId);
+  });
 }
 
 /**
@@ -248,23 +256,26 @@ export function canWrite(db: CatalogExecutor, principalId: string, tableName: st
  * (principal or securable).
  */
 export function effectivePermissions(
-  db: CatalogExecutor,
+  db: CatalogDb,
   principalId: string,
   securable: Securable,
-): EffectivePermission[] {
-  getPrincipal(db, principalId);
-  const resolved = resolveSecurable(db, securable).securable;
-  return resolvePermissions(listGrants(db, { principalId }), resolved);
+): Promise<EffectivePermission[]> {
+  return db.transaction(async (tx) => {
+    await getPrincipal(tx, principalId);
+    const resolved = (await resolveSecurable(tx, securable)).securable;
+    return resolvePermissions(await listGrants(tx, { principalId }), resolved);
+  });
 }
 
-function findGrantRow(
-  db: CatalogExecutor,
+async function findGrantRow(
+  tx: CatalogTx,
   principalId: string,
   privilege: Privilege,
   securableType: SecurableType,
   securableId: string,
 ) {
-  return db
+  const { Grants } = tx.tables;
+  const [row] = await tx.orm
     .select({ id: Grants.id })
     .from(Grants)
     .where(
@@ -275,5 +286,6 @@ function findGrantRow(
         eq(Grants.securableId, securableId),
       ),
     )
-    .get();
+    .limit(1);
+  return row;
 }

@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { asc, eq } from 'drizzle-orm';
 import { type Actor, recordChange, SYSTEM_ACTOR } from './audit.js';
 import { CatalogError } from './catalog-error.js';
-import type { CatalogDb, CatalogExecutor } from './open-catalog.js';
-import { Principals } from './schema.js';
+import type { CatalogDb } from './db/catalog-db.js';
 
 /** Console roles of users, weakest first: viewers read, editors change tables and grants, admins everything. */
 export const USER_ROLES = ['viewer', 'editor', 'admin'] as const;
@@ -42,7 +41,7 @@ function createPrincipal(
   db: CatalogDb,
   actor: Actor,
   input: { kind: 'user' | 'service'; name: string; role: UserRole | null; id?: string | undefined },
-): PrincipalInfo {
+): Promise<PrincipalInfo> {
   const name = parsePrincipalName(input.name);
   const id = input.id ?? randomUUID();
   if (!ID.test(id)) {
@@ -54,13 +53,17 @@ function createPrincipal(
   if (id === SYSTEM_ACTOR.principalId) {
     throw new CatalogError('INVALID_NAME', `principal id '${id}' is reserved for the system's own changes`);
   }
-  return db.transaction((tx) => {
-    if (findPrincipal(tx, id) !== undefined) {
+  return db.transaction(async (tx) => {
+    const { Principals } = tx.tables;
+    if ((await findPrincipal(tx, id)) !== undefined) {
       throw new CatalogError('ALREADY_EXISTS', `principal id '${id}' is taken`);
     }
-    if (
-      tx.select({ id: Principals.id }).from(Principals).where(eq(Principals.name, name)).get() !== undefined
-    ) {
+    const [sameName] = await tx.orm
+      .select({ id: Principals.id })
+      .from(Principals)
+      .where(eq(Principals.name, name))
+      .limit(1);
+    if (sameName !== undefined) {
       throw new CatalogError('ALREADY_EXISTS', `a principal named '${name}' already exists`);
     }
     const now = Date.now();
@@ -73,8 +76,8 @@ function createPrincipal(
       createdBy: actor.principalId,
       createdAt: now,
     };
-    tx.insert(Principals).values(row).run();
-    recordChange(
+    await tx.orm.insert(Principals).values(row);
+    await recordChange(
       tx,
       actor,
       {
@@ -97,7 +100,7 @@ export function createUser(
   db: CatalogDb,
   actor: Actor,
   input: { name: string; role: UserRole; id?: string },
-): PrincipalInfo {
+): Promise<PrincipalInfo> {
   return createPrincipal(db, actor, {
     kind: 'user',
     name: input.name,
@@ -114,35 +117,40 @@ export function createServicePrincipal(
   db: CatalogDb,
   actor: Actor,
   input: { name: string; id?: string },
-): PrincipalInfo {
+): Promise<PrincipalInfo> {
   return createPrincipal(db, actor, { kind: 'service', name: input.name, role: null, id: input.id });
 }
 
 /** Every principal, by name. */
-export function listPrincipals(db: CatalogExecutor): PrincipalInfo[] {
-  return db.select().from(Principals).orderBy(asc(Principals.name)).all();
+export function listPrincipals(db: CatalogDb): Promise<PrincipalInfo[]> {
+  return db.run(({ orm, tables: { Principals } }) =>
+    orm.select().from(Principals).orderBy(asc(Principals.name)),
+  );
 }
 
 /** Principal `id`. Throws `CatalogError('NOT_FOUND')`. */
-export function getPrincipal(db: CatalogExecutor, id: string): PrincipalInfo {
-  const principal = findPrincipal(db, id);
+export async function getPrincipal(db: CatalogDb, id: string): Promise<PrincipalInfo> {
+  const principal = await findPrincipal(db, id);
   if (principal === undefined) throw new CatalogError('NOT_FOUND', `principal '${id}' does not exist`);
   return principal;
 }
 
 /** Principal `id`, or `undefined`. */
-export function findPrincipal(db: CatalogExecutor, id: string): PrincipalInfo | undefined {
-  return db.select().from(Principals).where(eq(Principals.id, id)).get();
+export function findPrincipal(db: CatalogDb, id: string): Promise<PrincipalInfo | undefined> {
+  return db.run(async ({ orm, tables: { Principals } }) => {
+    const [row] = await orm.select().from(Principals).where(eq(Principals.id, id)).limit(1);
+    return row;
+  });
 }
 
 /**
  * Sets the console role of user `id`. Audited as `principal.set_role` (with the old and new role). Throws
  * `CatalogError` `NOT_FOUND`, or `INVALID_NAME` for a service principal or an unknown role.
  */
-export function setUserRole(db: CatalogDb, actor: Actor, id: string, role: UserRole): PrincipalInfo {
+export function setUserRole(db: CatalogDb, actor: Actor, id: string, role: UserRole): Promise<PrincipalInfo> {
   const next = parseRole(role);
-  return db.transaction((tx) => {
-    const principal = getPrincipal(tx, id);
+  return db.transaction(async (tx) => {
+    const principal = await getPrincipal(tx, id);
     if (principal.kind !== 'user') {
       throw new CatalogError(
         'INVALID_NAME',
@@ -150,8 +158,8 @@ export function setUserRole(db: CatalogDb, actor: Actor, id: string, role: UserR
       );
     }
     const now = Date.now();
-    tx.update(Principals).set({ role: next }).where(eq(Principals.id, id)).run();
-    recordChange(
+    await tx.orm.update(tx.tables.Principals).set({ role: next }).where(eq(tx.tables.Principals.id, id));
+    await recordChange(
       tx,
       actor,
       {
@@ -176,12 +184,12 @@ export function setPrincipalDisabled(
   actor: Actor,
   id: string,
   disabled: boolean,
-): PrincipalInfo {
-  return db.transaction((tx) => {
-    const principal = getPrincipal(tx, id);
+): Promise<PrincipalInfo> {
+  return db.transaction(async (tx) => {
+    const principal = await getPrincipal(tx, id);
     const now = Date.now();
-    tx.update(Principals).set({ disabled }).where(eq(Principals.id, id)).run();
-    recordChange(
+    await tx.orm.update(tx.tables.Principals).set({ disabled }).where(eq(tx.tables.Principals.id, id));
+    await recordChange(
       tx,
       actor,
       { action: disabled ? 'principal.disable' : 'principal.enable', targetType: 'principal', target: id },
@@ -196,9 +204,9 @@ export function setPrincipalDisabled(
  * console's procedures call it before a change. The system actor passes. Throws `CatalogError('FORBIDDEN')`
  * saying what is missing.
  */
-export function assertRole(db: CatalogExecutor, actor: Actor, minimum: UserRole): void {
+export async function assertRole(db: CatalogDb, actor: Actor, minimum: UserRole): Promise<void> {
   if (actor.principalId === SYSTEM_ACTOR.principalId) return;
-  const principal = findPrincipal(db, actor.principalId);
+  const principal = await findPrincipal(db, actor.principalId);
   if (principal === undefined)
     throw new CatalogError('FORBIDDEN', `unknown principal '${actor.principalId}'`);
   if (principal.disabled) throw new CatalogError('FORBIDDEN', `principal '${principal.name}' is disabled`);

@@ -9,10 +9,10 @@
  */
 import type { Actor } from './audit.js';
 import { CatalogError } from './catalog-error.js';
+import type { CatalogDb } from './db/catalog-db.js';
 import { type Privilege, type Securable, securableChain } from './grant-resolution.js';
 import { effectivePermissions, type GrantInfo, insertGrant, resolveSecurable } from './grants.js';
 import { formatTableName, parseTableName } from './names.js';
-import type { CatalogDb, CatalogExecutor } from './open-catalog.js';
 import { findPrincipal, getPrincipal } from './principals.js';
 import { findTable } from './tables.js';
 
@@ -55,12 +55,12 @@ const describe = (r: PrivilegeRequest) => `${r.privilege} on ${r.securable.type}
  * does not exist is named once as such ("table 'c.s.nope' does not exist"). Throws `CatalogError` `NOT_FOUND`
  * for an unknown principal.
  */
-export function missingPrivileges(
-  db: CatalogExecutor,
+export async function missingPrivileges(
+  db: CatalogDb,
   principalId: string,
   requested: readonly PrivilegeRequest[],
-): string[] {
-  getPrincipal(db, principalId);
+): Promise<string[]> {
+  await getPrincipal(db, principalId);
   const missing = new Set<string>();
   const held = new Map<string, Set<Privilege> | string>();
   for (const request of requested) {
@@ -69,7 +69,7 @@ export function missingPrivileges(
     if (privileges === undefined) {
       try {
         privileges = new Set(
-          effectivePermissions(db, principalId, request.securable).map((p) => p.privilege),
+          (await effectivePermissions(db, principalId, request.securable)).map((p) => p.privilege),
         );
       } catch (error) {
         if (!(error instanceof CatalogError)) throw error;
@@ -89,7 +89,11 @@ export function missingPrivileges(
  * (`producerPrivileges`), the same check the token endpoint makes. Never throws for a bad name, an unknown
  * table or principal: it answers `allowed: false` saying so.
  */
-export function mayStream(db: CatalogExecutor, principalId: string, tableName: string): StreamDecision {
+export async function mayStream(
+  db: CatalogDb,
+  principalId: string,
+  tableName: string,
+): Promise<StreamDecision> {
   const refuse = (reason: string, fixable = false): StreamDecision => ({
     allowed: false,
     reason,
@@ -103,11 +107,15 @@ export function mayStream(db: CatalogExecutor, principalId: string, tableName: s
     if (error instanceof CatalogError) return refuse(error.message);
     throw error;
   }
-  const principal = findPrincipal(db, principalId);
-  if (principal === undefined) return refuse(`principal '${principalId}' does not exist`);
-  if (findTable(db, parseTableName(name)) === undefined) return refuse(`table '${name}' does not exist`);
+  const found = await db.transaction(async (tx) => {
+    const principal = await findPrincipal(tx, principalId);
+    if (principal === undefined) return `principal '${principalId}' does not exist`;
+    if ((await findTable(tx, parseTableName(name))) === undefined) return `table '${name}' does not exist`;
+    return { principal, missing: await missingPrivileges(tx, principalId, producerPrivileges(name)) };
+  });
+  if (typeof found === 'string') return refuse(found);
+  const { principal, missing } = found;
   const who = `principal '${principal.name}'`;
-  const missing = missingPrivileges(db, principalId, producerPrivileges(name));
   if (principal.disabled) {
     return refuse(`${who} is disabled: the token endpoint refuses its credentials; enable it first`);
   }
@@ -141,16 +149,20 @@ export interface ProducerAccessInput {
  * grants added (empty when it already held all). Throws `CatalogError` `INVALID_NAME` or `NOT_FOUND`
  * (principal or table).
  */
-export function grantProducerAccess(db: CatalogDb, actor: Actor, input: ProducerAccessInput): GrantInfo[] {
-  return db.transaction((tx) => {
-    getPrincipal(tx, input.principalId);
-    const table = resolveSecurable(tx, { type: 'table', name: input.table }).securable;
+export function grantProducerAccess(
+  db: CatalogDb,
+  actor: Actor,
+  input: ProducerAccessInput,
+): Promise<GrantInfo[]> {
+  return db.transaction(async (tx) => {
+    await getPrincipal(tx, input.principalId);
+    const table = (await resolveSecurable(tx, { type: 'table', name: input.table })).securable;
     const added: GrantInfo[] = [];
     for (const request of producerPrivileges(table.name)) {
-      if (missingPrivileges(tx, input.principalId, [request]).length === 0) continue;
-      const target = resolveSecurable(tx, request.securable);
+      if ((await missingPrivileges(tx, input.principalId, [request])).length === 0) continue;
+      const target = await resolveSecurable(tx, request.securable);
       added.push(
-        insertGrant(tx, actor, { principalId: input.principalId, ...request }, target, {
+        await insertGrant(tx, actor, { principalId: input.principalId, ...request }, target, {
           producerAccess: table.name,
         }),
       );

@@ -2,10 +2,10 @@ import { sql } from 'drizzle-orm';
 import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /*
- * The catalog's tables. Only portable column types are used so that a `drizzle-orm/pg-core` twin is a
- * mechanical rewrite (see README, "PostgreSQL"): text, integer (timestamps are integer milliseconds since the
- * epoch: `bigint` in PostgreSQL), booleans as integer 0/1 (`boolean` in PostgreSQL), JSON as text. Names are
- * snake_case in SQL, every constraint and index is named, and check constraints use plain SQL that both engines
+ * The catalog's tables, the one schema of both engines: `toPostgresTables` (db/postgres-tables.ts) derives
+ * the `drizzle-orm/pg-core` twins (see README, "PostgreSQL"). Only portable column types are used: text,
+ * integer (timestamps are integer milliseconds since the epoch: `bigint` in PostgreSQL), booleans as integer
+ * 0/1 (`boolean` in PostgreSQL), JSON as text. Names are snake_case in SQL, every constraint and index is named, and check constraints use plain SQL that both engines
  * accept. Ids are text (random UUIDs) except the audit log's sequence number.
  *
  * This file imports nothing relative: drizzle-kit loads it on its own to generate migrations.

@@ -12,8 +12,8 @@ import { createTable } from './tables.js';
 import { ADMIN, seededCatalog } from './test-support/seed.js';
 
 let catalog: OpenCatalog;
-beforeEach(() => {
-  catalog = seededCatalog();
+beforeEach(async () => {
+  catalog = await seededCatalog();
 });
 afterEach(() => catalog.close());
 
@@ -52,7 +52,7 @@ const OPTIONS: SnapshotOptions = {
 
 describe('buildProvisioningSnapshot', () => {
   test('is exactly what the ingest node validates, already in normal form', async () => {
-    createTable(catalog.db, ADMIN, {
+    await createTable(catalog.db, ADMIN, {
       name: 'main.sales.events',
       columns: [
         { name: 'id', type: 'long', nullable: false, comment: 'key' },
@@ -70,26 +70,26 @@ describe('buildProvisioningSnapshot', () => {
       ],
       properties: { 'delta.appendOnly': 'true' },
     });
-    createUser(catalog.db, ADMIN, { id: 'bob', name: 'bob@example.com', role: 'viewer' });
-    setPrincipalDisabled(catalog.db, ADMIN, 'bob', true);
+    await createUser(catalog.db, ADMIN, { id: 'bob', name: 'bob@example.com', role: 'viewer' });
+    await setPrincipalDisabled(catalog.db, ADMIN, 'bob', true);
     for (const [privilege, type, name] of [
       ['USE_CATALOG', 'catalog', 'main'],
       ['USE_SCHEMA', 'schema', 'main.sales'],
       ['MODIFY', 'table', 'main.sales.events'],
       ['SELECT', 'catalog', 'main'],
     ] as const) {
-      grantPrivilege(catalog.db, ADMIN, { principalId: 'svc', privilege, securable: { type, name } });
+      await grantPrivilege(catalog.db, ADMIN, { principalId: 'svc', privilege, securable: { type, name } });
     }
     const expiresAt = Date.now() + 86_400_000;
     const live = await createCredential(catalog.db, ADMIN, 'svc', { expiresAt });
     const revoked = await createCredential(catalog.db, ADMIN, 'svc');
-    revokeCredential(catalog.db, ADMIN, revoked.clientId);
+    await revokeCredential(catalog.db, ADMIN, revoked.clientId);
 
-    const snapshot = buildProvisioningSnapshot(catalog.db, OPTIONS);
+    const snapshot = await buildProvisioningSnapshot(catalog.db, OPTIONS);
     const parsed = parseCatalogSnapshot(JSON.parse(JSON.stringify(snapshot)));
     expect(parsed).toEqual(snapshot);
 
-    expect(snapshot.version).toBe(getCatalogVersion(catalog.db));
+    expect(snapshot.version).toBe(await getCatalogVersion(catalog.db));
     expect(snapshot.tables.map((t) => t.name)).toEqual([
       'main.hr.people',
       'main.sales.events',
@@ -122,22 +122,22 @@ describe('buildProvisioningSnapshot', () => {
     for (const table of ['main.sales.events', 'main.sales.orders', 'main.hr.people']) {
       for (const principal of ['svc', 'admin', 'bob']) {
         expect(view.authorizeWrite(principal, table).allowed, `${principal} on ${table}`).toBe(
-          canWrite(catalog.db, principal, table).allowed,
+          (await canWrite(catalog.db, principal, table)).allowed,
         );
       }
     }
     expect(view.authorizeWrite('svc', 'main.sales.events').allowed).toBe(true);
   });
 
-  test('an empty catalog gives a valid snapshot; every change gives a higher version', () => {
-    const before = buildProvisioningSnapshot(catalog.db, { ...OPTIONS, tokenKeys: [] });
+  test('an empty catalog gives a valid snapshot; every change gives a higher version', async () => {
+    const before = await buildProvisioningSnapshot(catalog.db, { ...OPTIONS, tokenKeys: [] });
     expect(() => parseCatalogSnapshot(before)).not.toThrow();
-    grantPrivilege(catalog.db, ADMIN, {
+    await grantPrivilege(catalog.db, ADMIN, {
       principalId: 'svc',
       privilege: 'SELECT',
       securable: { type: 'catalog', name: 'main' },
     });
-    const after = buildProvisioningSnapshot(catalog.db, OPTIONS);
+    const after = await buildProvisioningSnapshot(catalog.db, OPTIONS);
     expect(after.version).toBe(before.version + 1);
     expect(after.grants).toEqual([
       { principalId: 'svc', privilege: 'SELECT', securable: { type: 'catalog', name: 'main' } },

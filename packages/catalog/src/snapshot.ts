@@ -1,11 +1,10 @@
 import { asc } from 'drizzle-orm';
 import { getCatalogVersion } from './audit.js';
+import type { CatalogDb } from './db/catalog-db.js';
 import type { DeltaStructType } from './delta-types.js';
 import type { Privilege, SecurableType } from './grant-resolution.js';
 import { listGrants } from './grants.js';
-import type { CatalogDb } from './open-catalog.js';
 import { listPrincipals } from './principals.js';
-import { Credentials } from './schema.js';
 import type { CatalogSnapshotInput } from './snapshot-schema.js';
 import { listTables } from './tables.js';
 
@@ -60,44 +59,45 @@ void _isSnapshotInput;
  * location, Delta schema, properties), principal, grant and credential (id, owner, revoked, expiry — never a
  * secret or hash), plus the token settings of `options`.
  */
-export function buildProvisioningSnapshot(db: CatalogDb, options: SnapshotOptions): ProvisioningSnapshot {
-  return db.transaction((tx) => ({
-    version: getCatalogVersion(tx),
-    issuer: options.issuer,
-    audience: options.audience,
-    tables: listTables(tx).map((t) => ({
-      name: t.name,
-      location: t.storageLocation,
-      schema: t.deltaSchema,
-      properties: t.properties,
-    })),
-    principals: listPrincipals(tx).map((p) => ({
-      id: p.id,
-      name: p.name,
-      kind: p.kind,
-      disabled: p.disabled,
-    })),
-    grants: listGrants(tx).map((g) => ({
-      principalId: g.principalId,
-      privilege: g.privilege,
-      securable: { type: g.securable.type, name: g.securable.name },
-    })),
-    credentials: tx
-      .select()
-      .from(Credentials)
-      .orderBy(asc(Credentials.id))
-      .all()
-      .map((c) => ({
+export function buildProvisioningSnapshot(
+  db: CatalogDb,
+  options: SnapshotOptions,
+): Promise<ProvisioningSnapshot> {
+  return db.transaction(async (tx) => {
+    const { Credentials } = tx.tables;
+    return {
+      version: await getCatalogVersion(tx),
+      issuer: options.issuer,
+      audience: options.audience,
+      tables: (await listTables(tx)).map((t) => ({
+        name: t.name,
+        location: t.storageLocation,
+        schema: t.deltaSchema,
+        properties: t.properties,
+      })),
+      principals: (await listPrincipals(tx)).map((p) => ({
+        id: p.id,
+        name: p.name,
+        kind: p.kind,
+        disabled: p.disabled,
+      })),
+      grants: (await listGrants(tx)).map((g) => ({
+        principalId: g.principalId,
+        privilege: g.privilege,
+        securable: { type: g.securable.type, name: g.securable.name },
+      })),
+      credentials: (await tx.orm.select().from(Credentials).orderBy(asc(Credentials.id))).map((c) => ({
         id: c.id,
         principalId: c.principalId,
         kind: c.kind,
         revoked: c.revokedAt !== null,
         ...(c.expiresAt === null ? {} : { expiresAt: c.expiresAt }),
       })),
-    tokenKeys: options.tokenKeys.map((k) => ({
-      kid: k.kid,
-      alg: k.alg,
-      publicJwk: { kty: k.publicJwk.kty, crv: k.publicJwk.crv, x: k.publicJwk.x },
-    })),
-  }));
+      tokenKeys: options.tokenKeys.map((k) => ({
+        kid: k.kid,
+        alg: k.alg,
+        publicJwk: { kty: k.publicJwk.kty, crv: k.publicJwk.crv, x: k.publicJwk.x },
+      })),
+    };
+  });
 }

@@ -11,8 +11,8 @@ import {
 import { seededCatalog } from './test-support/seed.js';
 
 let catalog: OpenCatalog;
-beforeEach(() => {
-  catalog = seededCatalog();
+beforeEach(async () => {
+  catalog = await seededCatalog();
 });
 afterEach(() => catalog.close());
 
@@ -38,34 +38,34 @@ function ended(seq: number, overrides: Partial<EndedStreamInput> = {}): EndedStr
 }
 
 describe('stream history', () => {
-  test('stores each ended stream once, per node and node start', () => {
+  test('stores each ended stream once, per node and node start', async () => {
     const db = catalog.db;
-    expect(recordEndedStreams(db, 'n1:1', 7, [ended(1), ended(2)])).toHaveLength(2);
+    expect(await recordEndedStreams(db, 'n1:1', 7, [ended(1), ended(2)])).toHaveLength(2);
     // The ring read again from its start (a console restart): nothing new.
-    expect(recordEndedStreams(db, 'n1:1', 7, [ended(1), ended(2), ended(3)])).toHaveLength(1);
+    expect(await recordEndedStreams(db, 'n1:1', 7, [ended(1), ended(2), ended(3)])).toHaveLength(1);
     // Another node, or the same node restarted, numbers from 1 again.
-    expect(recordEndedStreams(db, 'n2:1', 7, [ended(1)])).toHaveLength(1);
-    expect(recordEndedStreams(db, 'n1:1', 9, [ended(1)])).toHaveLength(1);
-    expect(lastStoredSeq(db, 'n1:1', 7)).toBe(3);
-    expect(lastStoredSeq(db, 'n1:1', 8)).toBe(0);
-    expect(listStreamHistory(db)).toHaveLength(5);
+    expect(await recordEndedStreams(db, 'n2:1', 7, [ended(1)])).toHaveLength(1);
+    expect(await recordEndedStreams(db, 'n1:1', 9, [ended(1)])).toHaveLength(1);
+    expect(await lastStoredSeq(db, 'n1:1', 7)).toBe(3);
+    expect(await lastStoredSeq(db, 'n1:1', 8)).toBe(0);
+    expect(await listStreamHistory(db)).toHaveLength(5);
   });
 
-  test('lists newest first, filtered by table, outcome, principal and credential', () => {
+  test('lists newest first, filtered by table, outcome, principal and credential', async () => {
     const db = catalog.db;
-    recordEndedStreams(db, 'n1:1', 7, [
+    await recordEndedStreams(db, 'n1:1', 7, [
       ended(1),
       ended(2, { status: 'INVALID_ARGUMENT', message: `table ${ORDERS}, offset 3: id is not a number` }),
       ended(3, { table: 'main.sales.events', credentialId: 'lsc-2', status: 'CANCELLED' }),
       ended(4, { status: 'PERMISSION_DENIED', message: 'revoked', credentialId: 'lsc-2', principalId: 'p2' }),
     ]);
-    expect(listStreamHistory(db).map((s) => s.streamId)).toEqual(['s-4', 's-3', 's-2', 's-1']);
-    expect(listStreamHistory(db, { table: 'MAIN.sales.Orders' }).map((s) => s.streamId)).toEqual([
+    expect((await listStreamHistory(db)).map((s) => s.streamId)).toEqual(['s-4', 's-3', 's-2', 's-1']);
+    expect((await listStreamHistory(db, { table: 'MAIN.sales.Orders' })).map((s) => s.streamId)).toEqual([
       's-4',
       's-2',
       's-1',
     ]);
-    const failed = listStreamHistory(db, { outcome: 'failed' });
+    const failed = await listStreamHistory(db, { outcome: 'failed' });
     expect(failed.map((s) => [s.streamId, s.failed])).toEqual([
       ['s-4', true],
       ['s-2', true],
@@ -76,20 +76,23 @@ describe('stream history', () => {
       records: 10,
       ackedOffset: '9',
     });
-    expect(listStreamHistory(db, { outcome: 'ok' }).map((s) => s.streamId)).toEqual(['s-3', 's-1']);
-    expect(listStreamHistory(db, { principalId: 'p2' }).map((s) => s.streamId)).toEqual(['s-4']);
-    expect(listStreamHistory(db, { credentialId: 'lsc-2' }).map((s) => s.streamId)).toEqual(['s-4', 's-3']);
-    expect(listStreamHistory(db, { limit: 1 }).map((s) => s.streamId)).toEqual(['s-4']);
-    const errors = lastStreamErrors(db, ['lsc-1', 'lsc-2', 'lsc-none']);
+    expect((await listStreamHistory(db, { outcome: 'ok' })).map((s) => s.streamId)).toEqual(['s-3', 's-1']);
+    expect((await listStreamHistory(db, { principalId: 'p2' })).map((s) => s.streamId)).toEqual(['s-4']);
+    expect((await listStreamHistory(db, { credentialId: 'lsc-2' })).map((s) => s.streamId)).toEqual([
+      's-4',
+      's-3',
+    ]);
+    expect((await listStreamHistory(db, { limit: 1 })).map((s) => s.streamId)).toEqual(['s-4']);
+    const errors = await lastStreamErrors(db, ['lsc-1', 'lsc-2', 'lsc-none']);
     expect(errors.get('lsc-1')?.status).toBe('INVALID_ARGUMENT');
     expect(errors.get('lsc-2')?.message).toBe('revoked');
     expect(errors.has('lsc-none')).toBe(false);
   });
 
-  test('prunes the streams that ended before the retention', () => {
+  test('prunes the streams that ended before the retention', async () => {
     const db = catalog.db;
-    recordEndedStreams(db, 'n1:1', 7, [ended(1), ended(2), ended(3)]);
-    expect(pruneStreamHistory(db, 3000)).toBe(2);
-    expect(listStreamHistory(db).map((s) => s.streamId)).toEqual(['s-3']);
+    await recordEndedStreams(db, 'n1:1', 7, [ended(1), ended(2), ended(3)]);
+    expect(await pruneStreamHistory(db, 3000)).toBe(2);
+    expect((await listStreamHistory(db)).map((s) => s.streamId)).toEqual(['s-3']);
   });
 });

@@ -1,6 +1,5 @@
 import { and, desc, eq, inArray, lt, notInArray, type SQL } from 'drizzle-orm';
-import type { CatalogDb } from './open-catalog.js';
-import { StreamHistory } from './schema.js';
+import type { CatalogDb, CatalogTables } from './db/catalog-db.js';
 
 /** Retention of the stream history when none is configured: 7 days. */
 export const DEFAULT_STREAM_HISTORY_DAYS = 7;
@@ -58,12 +57,13 @@ export function recordEndedStreams<T extends EndedStreamInput>(
   node: string,
   nodeStartedAt: number,
   streams: readonly T[],
-): T[] {
-  if (streams.length === 0) return [];
-  return db.transaction((tx) => {
+): Promise<T[]> {
+  if (streams.length === 0) return Promise.resolve([]);
+  return db.transaction(async (tx) => {
+    const { StreamHistory } = tx.tables;
     const added: T[] = [];
     for (const s of streams) {
-      const result = tx
+      const inserted = await tx.orm
         .insert(StreamHistory)
         .values({
           node,
@@ -83,70 +83,84 @@ export function recordEndedStreams<T extends EndedStreamInput>(
           message: s.message,
         })
         .onConflictDoNothing()
-        .run();
-      if (result.changes > 0) added.push(s);
+        .returning({ id: StreamHistory.id });
+      if (inserted.length > 0) added.push(s);
     }
     return added;
   });
 }
 
 /** The highest seq stored of `node` started at `nodeStartedAt` (0 when none): where to read on from. */
-export function lastStoredSeq(db: CatalogDb, node: string, nodeStartedAt: number): number {
-  const row = db
-    .select({ seq: StreamHistory.seq })
-    .from(StreamHistory)
-    .where(and(eq(StreamHistory.node, node), eq(StreamHistory.nodeStartedAt, nodeStartedAt)))
-    .orderBy(desc(StreamHistory.seq))
-    .limit(1)
-    .get();
-  return row?.seq ?? 0;
+export function lastStoredSeq(db: CatalogDb, node: string, nodeStartedAt: number): Promise<number> {
+  return db.run(async ({ orm, tables: { StreamHistory } }) => {
+    const [row] = await orm
+      .select({ seq: StreamHistory.seq })
+      .from(StreamHistory)
+      .where(and(eq(StreamHistory.node, node), eq(StreamHistory.nodeStartedAt, nodeStartedAt)))
+      .orderBy(desc(StreamHistory.seq))
+      .limit(1);
+    return row?.seq ?? 0;
+  });
 }
 
 /** The stream history, newest end first, filtered (see `StreamHistoryFilter`). */
-export function listStreamHistory(db: CatalogDb, filter: StreamHistoryFilter = {}): EndedStreamEntry[] {
-  const conditions: SQL[] = [];
-  const table = filter.table?.trim().toLowerCase();
-  if (table) conditions.push(eq(StreamHistory.tableName, table));
-  if (filter.outcome === 'failed') conditions.push(notInArray(StreamHistory.status, NOT_FAILED));
-  if (filter.outcome === 'ok') conditions.push(inArray(StreamHistory.status, NOT_FAILED));
-  if (filter.principalId !== undefined) conditions.push(eq(StreamHistory.principalId, filter.principalId));
-  if (filter.credentialId !== undefined) conditions.push(eq(StreamHistory.credentialId, filter.credentialId));
-  if (filter.beforeId !== undefined) conditions.push(lt(StreamHistory.id, filter.beforeId));
-  return db
-    .select()
-    .from(StreamHistory)
-    .where(and(...conditions))
-    .orderBy(desc(StreamHistory.endedAt), desc(StreamHistory.id))
-    .limit(filter.limit ?? 100)
-    .all()
-    .map(toEntry);
+export function listStreamHistory(
+  db: CatalogDb,
+  filter: StreamHistoryFilter = {},
+): Promise<EndedStreamEntry[]> {
+  return db.run(async ({ orm, tables: { StreamHistory } }) => {
+    const conditions: SQL[] = [];
+    const table = filter.table?.trim().toLowerCase();
+    if (table) conditions.push(eq(StreamHistory.tableName, table));
+    if (filter.outcome === 'failed') conditions.push(notInArray(StreamHistory.status, NOT_FAILED));
+    if (filter.outcome === 'ok') conditions.push(inArray(StreamHistory.status, NOT_FAILED));
+    if (filter.principalId !== undefined) conditions.push(eq(StreamHistory.principalId, filter.principalId));
+    if (filter.credentialId !== undefined) {
+      conditions.push(eq(StreamHistory.credentialId, filter.credentialId));
+    }
+    if (filter.beforeId !== undefined) conditions.push(lt(StreamHistory.id, filter.beforeId));
+    const rows = await orm
+      .select()
+      .from(StreamHistory)
+      .where(and(...conditions))
+      .orderBy(desc(StreamHistory.endedAt), desc(StreamHistory.id))
+      .limit(filter.limit ?? 100);
+    return rows.map(toEntry);
+  });
 }
 
 /** The last failed stream of each of `credentialIds` (absent: none failed within the retention). */
 export function lastStreamErrors(
   db: CatalogDb,
   credentialIds: readonly string[],
-): Map<string, EndedStreamEntry> {
-  const out = new Map<string, EndedStreamEntry>();
-  for (const id of new Set(credentialIds)) {
-    const row = db
-      .select()
-      .from(StreamHistory)
-      .where(and(eq(StreamHistory.credentialId, id), notInArray(StreamHistory.status, NOT_FAILED)))
-      .orderBy(desc(StreamHistory.endedAt))
-      .limit(1)
-      .get();
-    if (row !== undefined) out.set(id, toEntry(row));
-  }
-  return out;
+): Promise<Map<string, EndedStreamEntry>> {
+  return db.run(async ({ orm, tables: { StreamHistory } }) => {
+    const out = new Map<string, EndedStreamEntry>();
+    for (const id of new Set(credentialIds)) {
+      const [row] = await orm
+        .select()
+        .from(StreamHistory)
+        .where(and(eq(StreamHistory.credentialId, id), notInArray(StreamHistory.status, NOT_FAILED)))
+        .orderBy(desc(StreamHistory.endedAt))
+        .limit(1);
+      if (row !== undefined) out.set(id, toEntry(row));
+    }
+    return out;
+  });
 }
 
 /** Deletes the streams that ended before `before` (ms since the epoch); returns how many. */
-export function pruneStreamHistory(db: CatalogDb, before: number): number {
-  return db.delete(StreamHistory).where(lt(StreamHistory.endedAt, before)).run().changes;
+export function pruneStreamHistory(db: CatalogDb, before: number): Promise<number> {
+  return db.run(async ({ orm, tables: { StreamHistory } }) => {
+    const deleted = await orm
+      .delete(StreamHistory)
+      .where(lt(StreamHistory.endedAt, before))
+      .returning({ id: StreamHistory.id });
+    return deleted.length;
+  });
 }
 
-function toEntry(row: typeof StreamHistory.$inferSelect): EndedStreamEntry {
+function toEntry(row: CatalogTables['StreamHistory']['$inferSelect']): EndedStreamEntry {
   return {
     id: row.id,
     node: row.node,

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { type CatalogErrorCode, isCatalogError } from './catalog-error.js';
 import { createCatalog, createSchema, getSchema, listCatalogs, listSchemas } from './catalogs.js';
@@ -6,16 +7,17 @@ import { grantPrivilege, listGrants } from './grants.js';
 import type { OpenCatalog } from './open-catalog.js';
 import { addColumns, createTable, dropTable, getTable, listTables } from './tables.js';
 import { ADMIN, seededCatalog } from './test-support/seed.js';
+import { sqlRows } from './test-support/test-catalog.js';
 
 let catalog: OpenCatalog;
-beforeEach(() => {
-  catalog = seededCatalog();
+beforeEach(async () => {
+  catalog = await seededCatalog();
 });
 afterEach(() => catalog.close());
 
-function refusal(fn: () => unknown, code: CatalogErrorCode): string {
+async function refusal(fn: () => unknown, code: CatalogErrorCode): Promise<string> {
   try {
-    fn();
+    await fn();
   } catch (error) {
     if (isCatalogError(error, code)) return error.message;
     throw error;
@@ -44,39 +46,45 @@ const nestedColumns: ColumnInput[] = [
 ];
 
 describe('catalogs and schemas', () => {
-  test('are created, listed and named in lower case', () => {
-    createCatalog(catalog.db, ADMIN, { name: 'Lake', comment: 'raw', storageRoot: 's3://bucket/lake' });
-    createSchema(catalog.db, ADMIN, { name: 'lake.Events' });
-    expect(listCatalogs(catalog.db).map((c) => c.name)).toEqual(['lake', 'main']);
-    expect(listSchemas(catalog.db, 'main').map((s) => s.name)).toEqual(['main.hr', 'main.sales']);
-    expect(getSchema(catalog.db, 'LAKE.events').name).toBe('lake.events');
+  test('are created, listed and named in lower case', async () => {
+    await createCatalog(catalog.db, ADMIN, { name: 'Lake', comment: 'raw', storageRoot: 's3://bucket/lake' });
+    await createSchema(catalog.db, ADMIN, { name: 'lake.Events' });
+    expect((await listCatalogs(catalog.db)).map((c) => c.name)).toEqual(['lake', 'main']);
+    expect((await listSchemas(catalog.db, 'main')).map((s) => s.name)).toEqual(['main.hr', 'main.sales']);
+    expect((await getSchema(catalog.db, 'LAKE.events')).name).toBe('lake.events');
   });
 
-  test('duplicates and missing parents are refused in words', () => {
-    expect(refusal(() => createCatalog(catalog.db, ADMIN, { name: 'MAIN' }), 'ALREADY_EXISTS')).toBe(
-      "catalog 'main' already exists",
-    );
-    expect(refusal(() => createSchema(catalog.db, ADMIN, { name: 'main.sales' }), 'ALREADY_EXISTS')).toBe(
-      "schema 'main.sales' already exists",
-    );
-    expect(refusal(() => createSchema(catalog.db, ADMIN, { name: 'nope.x' }), 'NOT_FOUND')).toBe(
-      "catalog 'nope' does not exist",
-    );
-    expect(refusal(() => createCatalog(catalog.db, ADMIN, { name: 'my-catalog' }), 'INVALID_NAME')).toContain(
-      "catalog name 'my-catalog'",
-    );
+  test('duplicates and missing parents are refused in words', async () => {
+    expect(
+      await refusal(async () => await createCatalog(catalog.db, ADMIN, { name: 'MAIN' }), 'ALREADY_EXISTS'),
+    ).toBe("catalog 'main' already exists");
+    expect(
+      await refusal(
+        async () => await createSchema(catalog.db, ADMIN, { name: 'main.sales' }),
+        'ALREADY_EXISTS',
+      ),
+    ).toBe("schema 'main.sales' already exists");
+    expect(
+      await refusal(async () => await createSchema(catalog.db, ADMIN, { name: 'nope.x' }), 'NOT_FOUND'),
+    ).toBe("catalog 'nope' does not exist");
+    expect(
+      await refusal(
+        async () => await createCatalog(catalog.db, ADMIN, { name: 'my-catalog' }),
+        'INVALID_NAME',
+      ),
+    ).toContain("catalog name 'my-catalog'");
   });
 });
 
 describe('tables', () => {
-  test('nested columns, nullability, comments, location, properties and creator round-trip', () => {
-    const created = createTable(catalog.db, ADMIN, {
+  test('nested columns, nullability, comments, location, properties and creator round-trip', async () => {
+    const created = await createTable(catalog.db, ADMIN, {
       name: 'Main.Sales.Customers',
       columns: nestedColumns,
       comment: 'who buys',
       properties: { 'delta.appendOnly': 'true' },
     });
-    const table = getTable(catalog.db, 'main.sales.customers');
+    const table = await getTable(catalog.db, 'main.sales.customers');
     expect(table).toEqual(created);
     expect(table.name).toBe('main.sales.customers');
     expect(table.comment).toBe('who buys');
@@ -116,24 +124,24 @@ describe('tables', () => {
     });
   });
 
-  test('the default location follows the catalog storage root; explicit locations are kept; none is shared', () => {
-    createCatalog(catalog.db, ADMIN, { name: 'lake', storageRoot: 's3://bucket/root/' });
-    createSchema(catalog.db, ADMIN, { name: 'lake.raw' });
-    const t = createTable(catalog.db, ADMIN, {
+  test('the default location follows the catalog storage root; explicit locations are kept; none is shared', async () => {
+    await createCatalog(catalog.db, ADMIN, { name: 'lake', storageRoot: 's3://bucket/root/' });
+    await createSchema(catalog.db, ADMIN, { name: 'lake.raw' });
+    const t = await createTable(catalog.db, ADMIN, {
       name: 'lake.raw.events',
       columns: [{ name: 'x', type: 'long' }],
     });
     expect(t.storageLocation).toBe('s3://bucket/root/lake/raw/events');
-    const u = createTable(catalog.db, ADMIN, {
+    const u = await createTable(catalog.db, ADMIN, {
       name: 'lake.raw.other',
       columns: [{ name: 'x', type: 'long' }],
       location: '/data/other',
     });
     expect(u.storageLocation).toBe('/data/other');
     expect(
-      refusal(
-        () =>
-          createTable(catalog.db, ADMIN, {
+      await refusal(
+        async () =>
+          await createTable(catalog.db, ADMIN, {
             name: 'lake.raw.third',
             columns: [{ name: 'x', type: 'long' }],
             location: '/data/other',
@@ -143,85 +151,106 @@ describe('tables', () => {
     ).toBe("another table already lives at '/data/other'");
   });
 
-  test('bad names, types, properties, duplicates and missing schemas are refused', () => {
+  test('bad names, types, properties, duplicates and missing schemas are refused', async () => {
     const col = [{ name: 'x', type: 'long' }];
     expect(
-      refusal(
-        () => createTable(catalog.db, ADMIN, { name: 'main.sales.orders', columns: col }),
+      await refusal(
+        async () => await createTable(catalog.db, ADMIN, { name: 'main.sales.orders', columns: col }),
         'ALREADY_EXISTS',
       ),
     ).toBe("table 'main.sales.orders' already exists");
     expect(
-      refusal(() => createTable(catalog.db, ADMIN, { name: 'main.nope.t', columns: col }), 'NOT_FOUND'),
+      await refusal(
+        async () => await createTable(catalog.db, ADMIN, { name: 'main.nope.t', columns: col }),
+        'NOT_FOUND',
+      ),
     ).toBe("schema 'main.nope' does not exist");
     expect(
-      refusal(() => createTable(catalog.db, ADMIN, { name: 'main.sales', columns: col }), 'INVALID_NAME'),
+      await refusal(
+        async () => await createTable(catalog.db, ADMIN, { name: 'main.sales', columns: col }),
+        'INVALID_NAME',
+      ),
     ).toContain('three-part');
     expect(
-      refusal(
-        () =>
-          createTable(catalog.db, ADMIN, { name: 'main.sales.t', columns: [{ name: 'x', type: 'bigint' }] }),
+      await refusal(
+        async () =>
+          await createTable(catalog.db, ADMIN, {
+            name: 'main.sales.t',
+            columns: [{ name: 'x', type: 'bigint' }],
+          }),
         'INVALID_TYPE',
       ),
     ).toContain("column x: unknown type 'bigint' (did you mean 'long'?)");
     expect(
-      refusal(
-        () =>
-          createTable(catalog.db, ADMIN, { name: 'main.sales.t', columns: col, properties: { 'a b': 'x' } }),
+      await refusal(
+        async () =>
+          await createTable(catalog.db, ADMIN, {
+            name: 'main.sales.t',
+            columns: col,
+            properties: { 'a b': 'x' },
+          }),
         'INVALID_NAME',
       ),
     ).toContain('property a b');
-    expect(listTables(catalog.db, 'main.sales').map((t) => t.name)).toEqual(['main.sales.orders']);
+    expect((await listTables(catalog.db, 'main.sales')).map((t) => t.name)).toEqual(['main.sales.orders']);
   });
 
-  test('nullable columns are added at the end; required or clashing ones are refused', () => {
-    const table = addColumns(catalog.db, ADMIN, 'main.sales.orders', [
+  test('nullable columns are added at the end; required or clashing ones are refused', async () => {
+    const table = await addColumns(catalog.db, ADMIN, 'main.sales.orders', [
       { name: 'tags', type: { type: 'array', elementType: 'string' } },
     ]);
     expect(table.columns.map((c) => c.name)).toEqual(['id', 'item', 'tags']);
     expect(table.updatedAt).toBeGreaterThanOrEqual(table.createdAt);
     expect(
-      refusal(
-        () =>
-          addColumns(catalog.db, ADMIN, 'main.sales.orders', [{ name: 'q', type: 'long', nullable: false }]),
+      await refusal(
+        async () =>
+          await addColumns(catalog.db, ADMIN, 'main.sales.orders', [
+            { name: 'q', type: 'long', nullable: false },
+          ]),
         'INVALID_TYPE',
       ),
     ).toContain('column q: a column added to an existing table must be nullable');
     expect(
-      refusal(
-        () => addColumns(catalog.db, ADMIN, 'main.sales.orders', [{ name: 'ITEM', type: 'long' }]),
+      await refusal(
+        async () =>
+          await addColumns(catalog.db, ADMIN, 'main.sales.orders', [{ name: 'ITEM', type: 'long' }]),
         'ALREADY_EXISTS',
       ),
     ).toBe("table 'main.sales.orders' already has column 'item' (same as 'ITEM' ignoring case)");
-    expect(getTable(catalog.db, 'main.sales.orders').columns).toHaveLength(3);
+    expect((await getTable(catalog.db, 'main.sales.orders')).columns).toHaveLength(3);
   });
 
-  test('listing by catalog, by schema, and all', () => {
-    expect(listTables(catalog.db).map((t) => t.name)).toEqual(['main.hr.people', 'main.sales.orders']);
-    expect(listTables(catalog.db, 'main.hr').map((t) => t.name)).toEqual(['main.hr.people']);
-    expect(listTables(catalog.db, 'MAIN')).toHaveLength(2);
-    expect(listTables(catalog.db, 'other')).toEqual([]);
+  test('listing by catalog, by schema, and all', async () => {
+    expect((await listTables(catalog.db)).map((t) => t.name)).toEqual([
+      'main.hr.people',
+      'main.sales.orders',
+    ]);
+    expect((await listTables(catalog.db, 'main.hr')).map((t) => t.name)).toEqual(['main.hr.people']);
+    expect(await listTables(catalog.db, 'MAIN')).toHaveLength(2);
+    expect(await listTables(catalog.db, 'other')).toEqual([]);
   });
 
-  test('dropping a table removes its columns and grants, and the name can be reused', () => {
-    grantPrivilege(catalog.db, ADMIN, {
+  test('dropping a table removes its columns and grants, and the name can be reused', async () => {
+    await grantPrivilege(catalog.db, ADMIN, {
       principalId: 'svc',
       privilege: 'MODIFY',
       securable: { type: 'table', name: 'main.sales.orders' },
     });
-    dropTable(catalog.db, ADMIN, 'main.sales.orders');
-    expect(refusal(() => getTable(catalog.db, 'main.sales.orders'), 'NOT_FOUND')).toBe(
+    await dropTable(catalog.db, ADMIN, 'main.sales.orders');
+    expect(await refusal(async () => await getTable(catalog.db, 'main.sales.orders'), 'NOT_FOUND')).toBe(
       "table 'main.sales.orders' does not exist",
     );
-    expect(listGrants(catalog.db)).toEqual([]);
-    expect(catalog.sqlite.prepare('select count(*) from columns').pluck().get()).toBe(1); // main.hr.people's
-    const again = createTable(catalog.db, ADMIN, {
+    expect(await listGrants(catalog.db)).toEqual([]);
+    expect(await sqlRows(catalog.db, sql`select cast(count(*) as integer) as n from columns`)).toEqual([
+      { n: 1 },
+    ]); // main.hr.people's
+    const again = await createTable(catalog.db, ADMIN, {
       name: 'main.sales.orders',
       columns: [{ name: 'x', type: 'long' }],
     });
     expect(again.columns.map((c) => c.name)).toEqual(['x']);
-    expect(refusal(() => dropTable(catalog.db, ADMIN, 'main.sales.gone'), 'NOT_FOUND')).toContain(
-      'main.sales.gone',
-    );
+    expect(
+      await refusal(async () => await dropTable(catalog.db, ADMIN, 'main.sales.gone'), 'NOT_FOUND'),
+    ).toContain('main.sales.gone');
   });
 });

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { type Actor, recordChange } from './audit.js';
 import { CatalogError } from './catalog-error.js';
 import { findSchema, requireCatalog } from './catalogs.js';
+import type { CatalogDb, CatalogTables, CatalogTx } from './db/catalog-db.js';
 import {
   type ColumnDefinition,
   type ColumnInput,
@@ -19,8 +20,6 @@ import {
   parseTableName,
   type TableName,
 } from './names.js';
-import type { CatalogDb, CatalogExecutor } from './open-catalog.js';
-import { Catalogs, Columns, Grants, Schemas, Tables } from './schema.js';
 
 /** Where tables go when neither the table nor its catalog says: `tables/<catalog>/<schema>/<table>`. */
 export const DEFAULT_STORAGE_ROOT = 'tables';
@@ -71,7 +70,7 @@ function parseProperties(input: unknown): Record<string, string> {
  * `CatalogError` `INVALID_NAME`, `INVALID_TYPE`, `NOT_FOUND` (catalog or schema) or `ALREADY_EXISTS` (the name,
  * or another table at that location).
  */
-export function createTable(db: CatalogDb, actor: Actor, input: CreateTableInput): TableInfo {
+export function createTable(db: CatalogDb, actor: Actor, input: CreateTableInput): Promise<TableInfo> {
   const name = parseTableName(input.name);
   const full = formatTableName(name);
   const columns = parseColumns(input.columns);
@@ -79,43 +78,42 @@ export function createTable(db: CatalogDb, actor: Actor, input: CreateTableInput
   const location = input.location?.trim();
   if (location === '')
     throw new CatalogError('INVALID_NAME', `table '${full}': the location cannot be empty`);
-  return db.transaction((tx) => {
-    const catalog = requireCatalog(tx, name.catalog);
-    const schema = findSchema(tx, catalog.id, name.schema);
+  return db.transaction(async (tx) => {
+    const { Tables } = tx.tables;
+    const catalog = await requireCatalog(tx, name.catalog);
+    const schema = await findSchema(tx, catalog.id, name.schema);
     if (schema === undefined) {
       throw new CatalogError('NOT_FOUND', `schema '${name.catalog}.${name.schema}' does not exist`);
     }
-    if (findTableRow(tx, schema.id, name.table) !== undefined) {
+    if ((await findTableRow(tx, schema.id, name.table)) !== undefined) {
       throw new CatalogError('ALREADY_EXISTS', `table '${full}' already exists`);
     }
     const storageLocation =
       location ??
       `${(catalog.storageRoot ?? DEFAULT_STORAGE_ROOT).replace(/\/+$/, '')}/${name.catalog}/${name.schema}/${name.table}`;
-    const other = tx
+    const [other] = await tx.orm
       .select({ id: Tables.id })
       .from(Tables)
       .where(eq(Tables.storageLocation, storageLocation))
-      .get();
+      .limit(1);
     if (other !== undefined) {
       throw new CatalogError('ALREADY_EXISTS', `another table already lives at '${storageLocation}'`);
     }
     const now = Date.now();
     const id = randomUUID();
-    tx.insert(Tables)
-      .values({
-        id,
-        schemaId: schema.id,
-        name: name.table,
-        comment: input.comment ?? null,
-        storageLocation,
-        properties: JSON.stringify(properties),
-        createdBy: actor.principalId,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .run();
-    insertColumns(tx, id, 0, columns);
-    recordChange(
+    await tx.orm.insert(Tables).values({
+      id,
+      schemaId: schema.id,
+      name: name.table,
+      comment: input.comment ?? null,
+      storageLocation,
+      properties: JSON.stringify(properties),
+      createdBy: actor.principalId,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await insertColumns(tx, id, 0, columns);
+    await recordChange(
       tx,
       actor,
       {
@@ -140,7 +138,12 @@ export function createTable(db: CatalogDb, actor: Actor, input: CreateTableInput
  * for them) and their names new, ignoring case. Audited as `table.add_columns`. Throws `CatalogError`
  * `INVALID_NAME`, `INVALID_TYPE`, `NOT_FOUND` or `ALREADY_EXISTS` (a column of that name).
  */
-export function addColumns(db: CatalogDb, actor: Actor, tableName: string, input: ColumnInput[]): TableInfo {
+export function addColumns(
+  db: CatalogDb,
+  actor: Actor,
+  tableName: string,
+  input: ColumnInput[],
+): Promise<TableInfo> {
   const name = parseTableName(tableName);
   const full = formatTableName(name);
   const columns = parseColumns(input);
@@ -151,8 +154,9 @@ export function addColumns(db: CatalogDb, actor: Actor, tableName: string, input
       `column ${required.name}: a column added to an existing table must be nullable (rows already written have no value for it)`,
     );
   }
-  return db.transaction((tx) => {
-    const table = requireTable(tx, name);
+  return db.transaction(async (tx) => {
+    const { Columns, Tables } = tx.tables;
+    const table = await requireTable(tx, name);
     const duplicate = findDuplicateName([...table.columns.map((c) => c.name), ...columns.map((c) => c.name)]);
     if (duplicate !== undefined) {
       throw new CatalogError(
@@ -160,15 +164,14 @@ export function addColumns(db: CatalogDb, actor: Actor, tableName: string, input
         `table '${full}' already has column '${duplicate.earlier}' (same as '${duplicate.name}' ignoring case)`,
       );
     }
-    const [last] = tx
+    const [last] = await tx.orm
       .select({ position: max(Columns.position) })
       .from(Columns)
-      .where(eq(Columns.tableId, table.id))
-      .all();
-    insertColumns(tx, table.id, (last?.position ?? -1) + 1, columns);
+      .where(eq(Columns.tableId, table.id));
+    await insertColumns(tx, table.id, (last?.position ?? -1) + 1, columns);
     const now = Date.now();
-    tx.update(Tables).set({ updatedAt: now }).where(eq(Tables.id, table.id)).run();
-    recordChange(
+    await tx.orm.update(Tables).set({ updatedAt: now }).where(eq(Tables.id, table.id));
+    await recordChange(
       tx,
       actor,
       {
@@ -187,17 +190,17 @@ export function addColumns(db: CatalogDb, actor: Actor, tableName: string, input
  * Drops table `name` from the catalog with its columns and every grant on it (the Delta files stay where they
  * are). Audited as `table.drop`. Throws `CatalogError` `INVALID_NAME` or `NOT_FOUND`.
  */
-export function dropTable(db: CatalogDb, actor: Actor, tableName: string): void {
+export function dropTable(db: CatalogDb, actor: Actor, tableName: string): Promise<void> {
   const name = parseTableName(tableName);
-  db.transaction((tx) => {
-    const table = requireTable(tx, name);
-    const grants = tx
+  return db.transaction(async (tx) => {
+    const { Grants, Tables } = tx.tables;
+    const table = await requireTable(tx, name);
+    const grants = await tx.orm
       .delete(Grants)
       .where(and(eq(Grants.securableType, 'table'), eq(Grants.securableId, table.id)))
-      .returning({ id: Grants.id })
-      .all();
-    tx.delete(Tables).where(eq(Tables.id, table.id)).run();
-    recordChange(
+      .returning({ id: Grants.id });
+    await tx.orm.delete(Tables).where(eq(Tables.id, table.id));
+    await recordChange(
       tx,
       actor,
       {
@@ -212,7 +215,7 @@ export function dropTable(db: CatalogDb, actor: Actor, tableName: string): void 
 }
 
 /** Table `catalog.schema.table` with its columns. Throws `CatalogError` `INVALID_NAME` or `NOT_FOUND`. */
-export function getTable(db: CatalogExecutor, tableName: string): TableInfo {
+export function getTable(db: CatalogDb, tableName: string): Promise<TableInfo> {
   return requireTable(db, parseTableName(tableName));
 }
 
@@ -220,39 +223,42 @@ export function getTable(db: CatalogExecutor, tableName: string): TableInfo {
  * Every table, or those of catalog `scope` or schema `scope` (`catalog` or `catalog.schema`), by name. An
  * unknown scope yields no tables. Throws `CatalogError('INVALID_NAME')` for a malformed scope.
  */
-export function listTables(db: CatalogExecutor, scope?: string): TableInfo[] {
-  let where: SQL | undefined;
-  if (scope?.includes('.')) {
-    const s = parseSchemaName(scope);
-    where = and(eq(Catalogs.name, s.catalog), eq(Schemas.name, s.schema));
-  } else if (scope !== undefined) {
-    where = eq(Catalogs.name, scope.toLowerCase());
-  }
-  const rows = tableQuery(db)
-    .where(where)
-    .orderBy(asc(Catalogs.name), asc(Schemas.name), asc(Tables.name))
-    .all();
-  const columns = db.select().from(Columns).orderBy(asc(Columns.tableId), asc(Columns.position)).all();
-  const byTable = new Map<string, (typeof columns)[number][]>();
-  for (const c of columns) {
-    const list = byTable.get(c.tableId) ?? [];
-    list.push(c);
-    byTable.set(c.tableId, list);
-  }
-  return rows.map((r) => toTableInfo(r, byTable.get(r.table.id) ?? []));
+export function listTables(db: CatalogDb, scope?: string): Promise<TableInfo[]> {
+  return db.run(async (q) => {
+    const { Catalogs, Columns, Schemas, Tables } = q.tables;
+    let where: SQL | undefined;
+    if (scope?.includes('.')) {
+      const s = parseSchemaName(scope);
+      where = and(eq(Catalogs.name, s.catalog), eq(Schemas.name, s.schema));
+    } else if (scope !== undefined) {
+      where = eq(Catalogs.name, scope.toLowerCase());
+    }
+    const rows = await tableQuery(q)
+      .where(where)
+      .orderBy(asc(Catalogs.name), asc(Schemas.name), asc(Tables.name));
+    const columns = await q.orm.select().from(Columns).orderBy(asc(Columns.tableId), asc(Columns.position));
+    const byTable = new Map<string, ColumnRow[]>();
+    for (const c of columns) {
+      const list = byTable.get(c.tableId) ?? [];
+      list.push(c);
+      byTable.set(c.tableId, list);
+    }
+    return rows.map((r) => toTableInfo(r, byTable.get(r.table.id) ?? []));
+  });
 }
 
-function tableQuery(db: CatalogExecutor) {
-  return db
+function tableQuery({ orm, tables: { Catalogs, Schemas, Tables } }: CatalogTx) {
+  return orm
     .select({ table: Tables, schemaName: Schemas.name, catalogName: Catalogs.name })
     .from(Tables)
     .innerJoin(Schemas, eq(Tables.schemaId, Schemas.id))
     .innerJoin(Catalogs, eq(Schemas.catalogId, Catalogs.id));
 }
 
-type TableRow = { table: typeof Tables.$inferSelect; schemaName: string; catalogName: string };
+type TableRow = { table: CatalogTables['Tables']['$inferSelect']; schemaName: string; catalogName: string };
+type ColumnRow = CatalogTables['Columns']['$inferSelect'];
 
-function toTableInfo(row: TableRow, columnRows: (typeof Columns.$inferSelect)[]): TableInfo {
+function toTableInfo(row: TableRow, columnRows: ColumnRow[]): TableInfo {
   const columns = columnRows.map(
     (c): ColumnDefinition => ({
       name: c.name,
@@ -277,53 +283,55 @@ function toTableInfo(row: TableRow, columnRows: (typeof Columns.$inferSelect)[])
 }
 
 /** Table `name` (parsed), or `undefined`. */
-export function findTable(db: CatalogExecutor, name: TableName): TableInfo | undefined {
-  const row = tableQuery(db)
-    .where(and(eq(Catalogs.name, name.catalog), eq(Schemas.name, name.schema), eq(Tables.name, name.table)))
-    .get();
-  if (row === undefined) return undefined;
-  const columns = db
-    .select()
-    .from(Columns)
-    .where(eq(Columns.tableId, row.table.id))
-    .orderBy(asc(Columns.position))
-    .all();
-  return toTableInfo(row, columns);
+export function findTable(db: CatalogDb, name: TableName): Promise<TableInfo | undefined> {
+  return db.run(async (q) => {
+    const { Catalogs, Columns, Schemas, Tables } = q.tables;
+    const [row] = await tableQuery(q)
+      .where(and(eq(Catalogs.name, name.catalog), eq(Schemas.name, name.schema), eq(Tables.name, name.table)))
+      .limit(1);
+    if (row === undefined) return undefined;
+    const columns = await q.orm
+      .select()
+      .from(Columns)
+      .where(eq(Columns.tableId, row.table.id))
+      .orderBy(asc(Columns.position));
+    return toTableInfo(row, columns);
+  });
 }
 
-function requireTable(db: CatalogExecutor, name: TableName): TableInfo {
-  const table = findTable(db, name);
+async function requireTable(db: CatalogDb, name: TableName): Promise<TableInfo> {
+  const table = await findTable(db, name);
   if (table === undefined) {
     throw new CatalogError('NOT_FOUND', `table '${formatTableName(name)}' does not exist`);
   }
   return table;
 }
 
-function findTableRow(db: CatalogExecutor, schemaId: string, name: string) {
-  return db
+async function findTableRow(tx: CatalogTx, schemaId: string, name: string) {
+  const { Tables } = tx.tables;
+  const [row] = await tx.orm
     .select({ id: Tables.id })
     .from(Tables)
     .where(and(eq(Tables.schemaId, schemaId), eq(Tables.name, name)))
-    .get();
+    .limit(1);
+  return row;
 }
 
-function insertColumns(
-  tx: CatalogExecutor,
+async function insertColumns(
+  tx: CatalogTx,
   tableId: string,
   first: number,
   columns: ColumnDefinition[],
-): void {
-  tx.insert(Columns)
-    .values(
-      columns.map((c, i) => ({
-        tableId,
-        position: first + i,
-        name: c.name,
-        nameKey: c.name.toLowerCase(),
-        type: JSON.stringify(c.type),
-        nullable: c.nullable,
-        comment: c.comment ?? null,
-      })),
-    )
-    .run();
+): Promise<void> {
+  await tx.orm.insert(tx.tables.Columns).values(
+    columns.map((c, i) => ({
+      tableId,
+      position: first + i,
+      name: c.name,
+      nameKey: c.name.toLowerCase(),
+      type: JSON.stringify(c.type),
+      nullable: c.nullable,
+      comment: c.comment ?? null,
+    })),
+  );
 }

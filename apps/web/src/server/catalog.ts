@@ -63,5 +63,6 @@ export const {
   setPrincipalDisabled,
   setUserRole,
   toDeltaSchema,
+  toPostgresTables,
   verifyClientSecret,
 } = catalog;

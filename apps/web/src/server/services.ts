@@ -27,7 +27,7 @@ export interface WebServices extends AsyncDisposable {
   /** Failed sign-ins per e-mail and address. */
   readonly signInThrottle: SignInThrottle;
   /** The snapshot ingest nodes get now (issuer, audience and public key included). */
-  snapshot(): ProvisioningSnapshot;
+  snapshot(): Promise<ProvisioningSnapshot>;
   close(): Promise<void>;
 }
 
@@ -44,21 +44,22 @@ export interface WebServicesOptions {
 }
 
 /** Whether any enabled admin user exists (else the console offers first-run setup). */
-export function hasAdmin(db: CatalogDb): boolean {
-  return listPrincipals(db).some((p) => p.kind === 'user' && p.role === 'admin' && !p.disabled);
+export async function hasAdmin(db: CatalogDb): Promise<boolean> {
+  return (await listPrincipals(db)).some((p) => p.kind === 'user' && p.role === 'admin' && !p.disabled);
 }
 
 /**
- * Opens the console's services for `env`: the catalog (migrated), the console's own tables, the session
+ * Opens the console's services for `env`: the catalog (migrated; PostgreSQL at `databaseUrl` when set, else
+ * the SQLite file at `catalogPath`), the console's own tables, the session
  * secret and signing key (generated under the data directory on first start), the provisioner (and its
  * reconciler), the live-stream sampler (and its timer). Creates the first admin from `LAKESTREAM_ADMIN_EMAIL`/`…_PASSWORD` when no admin exists.
  * Throws when the data directory or catalog cannot be opened.
  */
 export async function openWebServices(env: WebEnv, options: WebServicesOptions = {}): Promise<WebServices> {
   mkdirSync(env.dataDir, { recursive: true, mode: 0o700 });
-  const catalog = openCatalog({ path: env.catalogPath });
+  const catalog = await openCatalog({ url: env.databaseUrl ?? env.catalogPath });
   try {
-    ensureWebTables(catalog);
+    await ensureWebTables(catalog);
     const { db } = catalog;
     const signingKey = options.signingKey ?? loadOrCreateSigningKey(env.dataDir);
     const sessionSecret =
@@ -66,8 +67,8 @@ export async function openWebServices(env: WebEnv, options: WebServicesOptions =
       readOrCreateSecretFile(join(env.dataDir, 'session-secret'), () =>
         randomBytes(32).toString('base64url'),
       );
-    const snapshot = () =>
-      buildProvisioningSnapshot(db, {
+    const snapshot = async () =>
+      await buildProvisioningSnapshot(db, {
         issuer: env.publicUrl,
         audience: env.tokenAudience,
         tokenKeys: [toSnapshotTokenKey(signingKey)],
@@ -87,8 +88,8 @@ export async function openWebServices(env: WebEnv, options: WebServicesOptions =
       log: warn,
       history: createStreamHistorySink(db, env.streamHistoryDays),
     });
-    if (env.adminEmail !== undefined && env.adminPassword !== undefined && !hasAdmin(db)) {
-      const admin = createUser(db, SYSTEM_ACTOR, { name: env.adminEmail, role: 'admin' });
+    if (env.adminEmail !== undefined && env.adminPassword !== undefined && !(await hasAdmin(db))) {
+      const admin = await createUser(db, SYSTEM_ACTOR, { name: env.adminEmail, role: 'admin' });
       await setPassword(db, admin.id, env.adminPassword);
     }
     if (options.reconcile ?? true) provisioner.start(env.reconcileIntervalMs);
@@ -96,7 +97,7 @@ export async function openWebServices(env: WebEnv, options: WebServicesOptions =
     const close = async () => {
       await streamSampler.close();
       await provisioner.close();
-      catalog.close();
+      await catalog.close();
     };
     return {
       env,
@@ -112,7 +113,7 @@ export async function openWebServices(env: WebEnv, options: WebServicesOptions =
       [Symbol.asyncDispose]: close,
     };
   } catch (error) {
-    catalog.close();
+    await catalog.close();
     throw error;
   }
 }

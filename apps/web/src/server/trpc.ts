@@ -30,10 +30,15 @@ export interface Context {
  * The context of one request: the session cookie resolves to an enabled user, or to no one. Used by the
  * route handler; tests build a `Context` directly (`createCaller`).
  */
-export function createContext(services: WebServices, request: Request, responseHeaders: Headers): Context {
+export async function createContext(
+  services: WebServices,
+  request: Request,
+  responseHeaders: Headers,
+): Promise<Context> {
   const token = readSessionCookie(request.headers.get('cookie')) ?? null;
-  const principalId = token === null ? undefined : findSession(services.db, services.sessionSecret, token);
-  const principal = principalId === undefined ? undefined : findPrincipal(services.db, principalId);
+  const principalId =
+    token === null ? undefined : await findSession(services.db, services.sessionSecret, token);
+  const principal = principalId === undefined ? undefined : await findPrincipal(services.db, principalId);
   return {
     services,
     user: principal !== undefined && principal.kind === 'user' && !principal.disabled ? principal : null,
@@ -91,7 +96,7 @@ const catalogErrors = t.middleware(async ({ ctx, path, type, next }) => {
   const cause = result.error.cause;
   const code = isCatalogError(cause) ? CODES[cause.code] : result.error.code;
   if (code === 'FORBIDDEN') {
-    recordEvent(
+    await recordEvent(
       ctx.services.db,
       { principalId: ctx.user?.id ?? ANONYMOUS, address: ctx.address },
       {
@@ -119,14 +124,14 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
 });
 
 /** An editor or admin: changes tables and grants. */
-export const editorProcedure = authedProcedure.use(({ ctx, next }) => {
-  assertRole(ctx.services.db, ctx.actor, 'editor');
+export const editorProcedure = authedProcedure.use(async ({ ctx, next }) => {
+  await assertRole(ctx.services.db, ctx.actor, 'editor');
   return next();
 });
 
 /** An admin: manages principals, credentials and ingest nodes. */
-export const adminProcedure = authedProcedure.use(({ ctx, next }) => {
-  assertRole(ctx.services.db, ctx.actor, 'admin');
+export const adminProcedure = authedProcedure.use(async ({ ctx, next }) => {
+  await assertRole(ctx.services.db, ctx.actor, 'admin');
   return next();
 });
 

@@ -38,7 +38,7 @@ export async function openTestServices(
 /** Users `admin`, `editor`, `viewer` (password `password-<id>`). */
 export async function seedUsers(services: WebServices): Promise<void> {
   for (const role of ['admin', 'editor', 'viewer'] as const) {
-    createUser(services.db, SYSTEM_ACTOR, { id: role, name: `${role}@example.com`, role });
+    await createUser(services.db, SYSTEM_ACTOR, { id: role, name: `${role}@example.com`, role });
     await setPassword(services.db, role, `password-${role}`);
   }
 }
@@ -46,13 +46,13 @@ export async function seedUsers(services: WebServices): Promise<void> {
 /** A server-side caller as principal `id` (null: anonymous); `cookies` collects Set-Cookie values. */
 export function callerAs(services: WebServices, id: string | null, sessionToken: string | null = null) {
   const cookies: string[] = [];
-  const principal = id === null ? undefined : findPrincipal(services.db, id);
-  const ctx: Context = {
+  // The context is built per call, so the caller sees the principal as it is then (roles, disabled).
+  const ctx = async (): Promise<Context> => ({
     services,
-    user: principal ?? null,
+    user: (id === null ? undefined : await findPrincipal(services.db, id)) ?? null,
     sessionToken,
     address: '192.0.2.10',
     setCookie: (value) => cookies.push(value),
-  };
+  });
   return { caller: createCaller(ctx), cookies };
 }

@@ -1,6 +1,6 @@
 import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { type WebDb, WebPasswords } from './web-store';
+import { type WebDb, webTables } from './web-store';
 
 const PARAMS = { N: 16384, r: 8, p: 1 } as const;
 const KEY_LENGTH = 32;
@@ -40,10 +40,13 @@ export const MIN_PASSWORD_LENGTH = 8;
 export async function setPassword(db: WebDb, principalId: string, password: string): Promise<void> {
   const hash = await hashPassword(password);
   const now = Date.now();
-  db.insert(WebPasswords)
-    .values({ principalId, hash, updatedAt: now })
-    .onConflictDoUpdate({ target: WebPasswords.principalId, set: { hash, updatedAt: now } })
-    .run();
+  await db.run(async (q) => {
+    const { WebPasswords } = webTables(q);
+    await q.orm
+      .insert(WebPasswords)
+      .values({ principalId, hash, updatedAt: now })
+      .onConflictDoUpdate({ target: WebPasswords.principalId, set: { hash, updatedAt: now } });
+  });
 }
 
 let decoy: Promise<string> | undefined;
@@ -53,7 +56,10 @@ let decoy: Promise<string> | undefined;
  * answer takes as long either way.
  */
 export async function checkPassword(db: WebDb, principalId: string, password: string): Promise<boolean> {
-  const row = db.select().from(WebPasswords).where(eq(WebPasswords.principalId, principalId)).get();
+  const [row] = await db.run((q) => {
+    const { WebPasswords } = webTables(q);
+    return q.orm.select().from(WebPasswords).where(eq(WebPasswords.principalId, principalId)).limit(1);
+  });
   decoy ??= hashPassword(randomBytes(16).toString('hex'));
   const ok = await verifyPassword(password, row?.hash ?? (await decoy));
   return row !== undefined && ok;

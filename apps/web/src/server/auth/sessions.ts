@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { and, eq, gt, lte } from 'drizzle-orm';
-import { type WebDb, WebSessions } from './web-store';
+import { type WebDb, webTables } from './web-store';
 
 /** The session cookie's name. */
 export const SESSION_COOKIE = 'lakestream_session';
@@ -18,36 +18,51 @@ export function createSession(
   principalId: string,
   address: string | null,
   now = Date.now(),
-): { token: string; expiresAt: number } {
+): Promise<{ token: string; expiresAt: number }> {
   const token = randomBytes(32).toString('base64url');
   const expiresAt = now + SESSION_TTL_MS;
-  db.delete(WebSessions).where(lte(WebSessions.expiresAt, now)).run();
-  db.insert(WebSessions)
-    .values({ tokenHash: tokenHash(secret, token), principalId, createdAt: now, expiresAt, address })
-    .run();
-  return { token, expiresAt };
+  return db.transaction(async (tx) => {
+    const { WebSessions } = webTables(tx);
+    await tx.orm.delete(WebSessions).where(lte(WebSessions.expiresAt, now));
+    await tx.orm
+      .insert(WebSessions)
+      .values({ tokenHash: tokenHash(secret, token), principalId, createdAt: now, expiresAt, address });
+    return { token, expiresAt };
+  });
 }
 
 /** The user id of live session `token`, or undefined (unknown or expired). */
-export function findSession(db: WebDb, secret: string, token: string, now = Date.now()): string | undefined {
-  const row = db
-    .select({ principalId: WebSessions.principalId })
-    .from(WebSessions)
-    .where(and(eq(WebSessions.tokenHash, tokenHash(secret, token)), gt(WebSessions.expiresAt, now)))
-    .get();
+export async function findSession(
+  db: WebDb,
+  secret: string,
+  token: string,
+  now = Date.now(),
+): Promise<string | undefined> {
+  const [row] = await db.run((q) => {
+    const { WebSessions } = webTables(q);
+    return q.orm
+      .select({ principalId: WebSessions.principalId })
+      .from(WebSessions)
+      .where(and(eq(WebSessions.tokenHash, tokenHash(secret, token)), gt(WebSessions.expiresAt, now)))
+      .limit(1);
+  });
   return row?.principalId;
 }
 
 /** Ends session `token` (sign out); unknown tokens are ignored. */
-export function deleteSession(db: WebDb, secret: string, token: string): void {
-  db.delete(WebSessions)
-    .where(eq(WebSessions.tokenHash, tokenHash(secret, token)))
-    .run();
+export async function deleteSession(db: WebDb, secret: string, token: string): Promise<void> {
+  await db.run((q) => {
+    const { WebSessions } = webTables(q);
+    return q.orm.delete(WebSessions).where(eq(WebSessions.tokenHash, tokenHash(secret, token)));
+  });
 }
 
 /** Ends every session of user `principalId` (password change, disabling). */
-export function deleteSessionsOf(db: WebDb, principalId: string): void {
-  db.delete(WebSessions).where(eq(WebSessions.principalId, principalId)).run();
+export async function deleteSessionsOf(db: WebDb, principalId: string): Promise<void> {
+  await db.run((q) => {
+    const { WebSessions } = webTables(q);
+    return q.orm.delete(WebSessions).where(eq(WebSessions.principalId, principalId));
+  });
 }
 
 /** A `Set-Cookie` value for session `token` (HttpOnly, SameSite=Lax, Secure on https). */

@@ -1,10 +1,13 @@
-import type { CatalogDb, OpenCatalog } from '@lakestream/catalog';
+import type { CatalogTx, OpenCatalog } from '@lakestream/catalog';
 import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { toPostgresTables } from '../catalog';
 
 /*
- * The console's own tables, beside the catalog's in the same SQLite file: console users' password hashes
- * and sign-in sessions. They are not part of the catalog (ingest nodes never see them, no audit version), so
- * they live here rather than in packages/catalog's migrations; created with `CREATE TABLE IF NOT EXISTS`.
+ * The console's own tables, beside the catalog's in the same database (SQLite or PostgreSQL): console users'
+ * password hashes and sign-in sessions. They are not part of the catalog (ingest nodes never see them, no
+ * audit version), so they live here rather than in packages/catalog's migrations; created with
+ * `CREATE TABLE IF NOT EXISTS`. Written once with sqlite-core, like the catalog's schema; `webTables` gives
+ * each engine's twin (`toPostgresTables`).
  */
 
 /** Password hashes of console users (`scrypt$…`, see passwords.ts), one per user principal. */
@@ -23,24 +26,35 @@ export const WebSessions = sqliteTable('web_sessions', {
   address: text('address'),
 });
 
-/** Creates the console's tables when missing (idempotent). */
-export function ensureWebTables(open: Pick<OpenCatalog, 'sqlite'>): void {
-  open.sqlite.exec(`
+const sqliteWebTables = { WebPasswords, WebSessions };
+const postgresWebTables = toPostgresTables(sqliteWebTables);
+
+/** The console's tables in the dialect of `q`'s engine. */
+export function webTables(q: Pick<CatalogTx, 'engine'>): typeof sqliteWebTables {
+  return q.engine === 'postgres' ? postgresWebTables : sqliteWebTables;
+}
+
+/**
+ * Creates the console's tables when missing (idempotent), in SQL both engines accept (`BIGINT` is an integer
+ * in SQLite and a 64-bit one in PostgreSQL, as millisecond timestamps need).
+ */
+export async function ensureWebTables(open: Pick<OpenCatalog, 'exec'>): Promise<void> {
+  await open.exec(`
     CREATE TABLE IF NOT EXISTS web_passwords (
       principal_id TEXT PRIMARY KEY NOT NULL REFERENCES principals(id) ON DELETE CASCADE,
       hash TEXT NOT NULL,
-      updated_at INTEGER NOT NULL
+      updated_at BIGINT NOT NULL
     );
     CREATE TABLE IF NOT EXISTS web_sessions (
       token_hash TEXT PRIMARY KEY NOT NULL,
       principal_id TEXT NOT NULL REFERENCES principals(id) ON DELETE CASCADE,
-      created_at INTEGER NOT NULL,
-      expires_at INTEGER NOT NULL,
+      created_at BIGINT NOT NULL,
+      expires_at BIGINT NOT NULL,
       address TEXT
     );
     CREATE INDEX IF NOT EXISTS web_sessions_principal ON web_sessions (principal_id);
   `);
 }
 
-/** The database type the console's stores take (the catalog's drizzle database). */
-export type WebDb = CatalogDb;
+/** The database type the console's stores take (the catalog's database handle). */
+export type { CatalogDb as WebDb } from '@lakestream/catalog';

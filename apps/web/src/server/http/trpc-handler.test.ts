@@ -50,14 +50,14 @@ describe('the /api/trpc route handler', () => {
 
   it('records each CSRF refusal in the audit log, with the origin and the reason', async () => {
     await signIn({ origin: 'https://evil.example' });
-    expect(listAuditLog(t.services.db, { limit: 1 })[0]).toMatchObject({
+    expect((await listAuditLog(t.services.db, { limit: 1 }))[0]).toMatchObject({
       action: 'auth.refused',
       actorId: 'anonymous',
       targetType: 'request',
       target: '/api/trpc/auth.signIn',
       details: { status: 403, kind: 'csrf', origin: 'https://evil.example' },
     });
-    expect(listAuditLog(t.services.db, { limit: 1 })[0]?.details.reason).toMatch(/evil\.example/);
+    expect((await listAuditLog(t.services.db, { limit: 1 }))[0]?.details.reason).toMatch(/evil\.example/);
   });
 
   it('answers a query sent by POST (inputs too large for a URL) from the console only', async () => {

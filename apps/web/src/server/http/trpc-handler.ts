@@ -8,10 +8,10 @@ import { clientAddress } from './client-address';
 import { crossOriginProblem } from './same-origin';
 
 /** Records a request refused by the CSRF rule (`auth.refused`), by the session's user when it has one. */
-function recordCsrfRefusal(s: WebServices, request: Request, problem: string): void {
+async function recordCsrfRefusal(s: WebServices, request: Request, problem: string): Promise<void> {
   const token = readSessionCookie(request.headers.get('cookie'));
-  const principalId = token === undefined ? undefined : findSession(s.db, s.sessionSecret, token);
-  recordEvent(
+  const principalId = token === undefined ? undefined : await findSession(s.db, s.sessionSecret, token);
+  await recordEvent(
     s.db,
     { principalId: principalId ?? ANONYMOUS, address: clientAddress(request.headers) },
     {
@@ -36,7 +36,7 @@ export function createTrpcHandler(
     const s = await services();
     const problem = crossOriginProblem(request, s.env.publicUrl);
     if (problem !== undefined) {
-      recordCsrfRefusal(s, request, problem);
+      await recordCsrfRefusal(s, request, problem);
       return Response.json({ error: { code: 'FORBIDDEN', message: problem } }, { status: 403 });
     }
     return fetchRequestHandler({

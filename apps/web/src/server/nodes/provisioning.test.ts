@@ -18,7 +18,7 @@ describe('createProvisioner', () => {
     const port = (silent.address() as { port: number }).port;
     const provisioner = createProvisioner({
       nodes: [{ address: `127.0.0.1:${port}` }],
-      snapshot: () => ({
+      snapshot: async () => ({
         version: 3,
         issuer: 'http://console',
         audience: 'lakestream-ingest',
@@ -53,7 +53,7 @@ describe('createProvisioner', () => {
     await new Promise((resolve) => closed.close(resolve));
     const provisioner = createProvisioner({
       nodes: [{ address: `127.0.0.1:${port}` }],
-      snapshot: () => ({
+      snapshot: async () => ({
         version: 1,
         issuer: 'i',
         audience: 'a',
@@ -76,7 +76,7 @@ describe('createProvisioner', () => {
   it('reports a secret file that cannot be read', async () => {
     const provisioner = createProvisioner({
       nodes: [{ address: '127.0.0.1:1', secretFile: '/nonexistent/admin-secret' }],
-      snapshot: () => ({
+      snapshot: async () => ({
         version: 1,
         issuer: 'i',
         audience: 'a',

@@ -42,7 +42,7 @@ export interface Provisioner extends AsyncDisposable {
 export interface ProvisionerOptions {
   readonly nodes: readonly IngestNodeConfig[];
   /** Builds the current snapshot (read at each push, so a push always carries the newest catalog). */
-  readonly snapshot: () => ProvisioningSnapshot;
+  readonly snapshot: () => Promise<ProvisioningSnapshot>;
   readonly connect: (node: IngestNodeConfig) => Promise<AdminClient>;
   readonly log?: (message: string, details: Record<string, unknown>) => void;
   /** How long one admin call may take before the node counts as unreachable (ms). Default 5000. */
@@ -138,7 +138,7 @@ export function createProvisioner(options: ProvisionerOptions): Provisioner {
     }
   };
   const check = async (entry: NodeEntry) => {
-    const snapshot = options.snapshot();
+    const snapshot = await options.snapshot();
     try {
       const admin = await client(entry);
       const status = await withTimeout(admin.getStatus(), timeoutMs, `GetStatus of ${entry.config.address}`);
@@ -170,7 +170,7 @@ export function createProvisioner(options: ProvisionerOptions): Provisioner {
   const provisioner: Provisioner = {
     async notifyChanged() {
       if (closed) return;
-      await Promise.all(entries.map((e) => enqueue(e, () => push(e, options.snapshot()))));
+      await Promise.all(entries.map((e) => enqueue(e, async () => push(e, await options.snapshot()))));
     },
     async reconcile() {
       if (closed) return;

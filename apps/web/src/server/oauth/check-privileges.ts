@@ -1,4 +1,4 @@
-import type { CatalogExecutor } from '@lakestream/catalog';
+import type { CatalogDb } from '@lakestream/catalog';
 import { missingPrivileges } from '../catalog';
 import { OAuthError } from './oauth-error';
 import type { RequestedPrivilege } from './token-request';
@@ -10,12 +10,12 @@ import type { RequestedPrivilege } from './token-request';
  * and securable once (the SDKs ask for MODIFY twice: as a privilege and as the `zerobuswrite` operation), with
  * what to do.
  */
-export function checkRequestedPrivileges(
-  db: CatalogExecutor,
+export async function checkRequestedPrivileges(
+  db: CatalogDb,
   principalId: string,
   requested: readonly RequestedPrivilege[],
-): void {
-  const missing = missingPrivileges(db, principalId, requested);
+): Promise<void> {
+  const missing = await missingPrivileges(db, principalId, requested);
   if (missing.length > 0) {
     throw new OAuthError(
       403,

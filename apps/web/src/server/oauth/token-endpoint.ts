@@ -34,14 +34,14 @@ export async function handleTokenRequest(services: WebServices, request: Request
       throw new OAuthError(401, 'invalid_client', error.message);
     }
     principalId = credential.principalId;
-    checkRequestedPrivileges(services.db, credential.principalId, parsed.requested);
+    await checkRequestedPrivileges(services.db, credential.principalId, parsed.requested);
     const { env } = services;
     const token = await issueAccessToken(
       services.signingKey,
       { issuer: env.publicUrl, audience: env.tokenAudience, ttlSeconds: env.tokenTtlSeconds },
       { principalId: credential.principalId, clientId: credential.clientId, scope: parsed.scope },
     );
-    recordEvent(
+    await recordEvent(
       services.db,
       { principalId, address },
       {
@@ -65,7 +65,7 @@ export async function handleTokenRequest(services: WebServices, request: Request
     );
   } catch (error) {
     if (error instanceof OAuthError) {
-      recordEvent(
+      await recordEvent(
         services.db,
         { principalId, address },
         {

@@ -28,7 +28,7 @@ describe('auth router', () => {
       message: 'the console is already set up; sign in instead',
     });
     // The refused second setup is the newest row (a 403), the admin's creation the one before.
-    const [refused, created] = listAuditLog(t.services.db);
+    const [refused, created] = await listAuditLog(t.services.db);
     expect(refused).toMatchObject({ action: 'auth.refused', target: 'auth.setup', actorId: 'anonymous' });
     expect(created).toMatchObject({
       action: 'principal.create',
@@ -80,14 +80,14 @@ describe('auth router', () => {
         'x-forwarded-for': '198.51.100.7, 10.0.0.1',
       },
     });
-    const ctx = createContext(t.services, request, new Headers());
+    const ctx = await createContext(t.services, request, new Headers());
     expect(ctx.user?.id).toBe('editor');
     expect(ctx.address).toBe('198.51.100.7');
     const signedIn = callerAs(t.services, 'editor', token);
     expect(await signedIn.caller.auth.me()).toMatchObject({ id: 'editor' });
     await signedIn.caller.auth.signOut();
     expect(signedIn.cookies[0]).toMatch(/^lakestream_session=; .*Max-Age=0/);
-    expect(createContext(t.services, request, new Headers()).user).toBeNull();
+    expect((await createContext(t.services, request, new Headers())).user).toBeNull();
   });
 
   it('anonymous callers cannot read me; a disabled user cannot sign in', async () => {
@@ -157,7 +157,7 @@ describe('auth events in the audit log', () => {
     await expect(caller.auth.signIn({ email: 'ghost@example.com', password: 'secret-1' })).rejects.toThrow();
     await expect(caller.auth.signIn({ email: 'editor@example.com', password: 'secret-2' })).rejects.toThrow();
     await caller.auth.signIn({ email: 'editor@example.com', password: 'password-editor' });
-    const rows = listAuditLog(t.services.db, { limit: 3 });
+    const rows = await listAuditLog(t.services.db, { limit: 3 });
     expect(rows.map((r) => [r.action, r.actorId, r.target, r.details.reason])).toEqual([
       ['auth.sign_in', 'editor', 'editor', undefined],
       ['auth.sign_in_failed', 'editor', 'editor@example.com', 'wrong password'],
@@ -172,7 +172,7 @@ describe('auth events in the audit log', () => {
     await expect(
       callerAs(t.services, 'viewer').caller.credentials.create({ principalId: 'viewer' }),
     ).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    expect(listAuditLog(t.services.db, { limit: 1 })[0]).toMatchObject({
+    expect((await listAuditLog(t.services.db, { limit: 1 }))[0]).toMatchObject({
       action: 'auth.refused',
       actorId: 'viewer',
       targetType: 'request',

@@ -27,8 +27,8 @@ function toMe(user: PrincipalInfo) {
   return { id: user.id, name: user.name, role: user.role };
 }
 
-function startSession(ctx: Context, principalId: string): void {
-  const { token, expiresAt } = createSession(
+async function startSession(ctx: Context, principalId: string): Promise<void> {
+  const { token, expiresAt } = await createSession(
     ctx.services.db,
     ctx.services.sessionSecret,
     principalId,
@@ -40,23 +40,23 @@ function startSession(ctx: Context, principalId: string): void {
 /** Sign-in with e-mail and password, sign-out, the current user, and first-run setup. */
 export const authRouter = createTRPCRouter({
   /** Whether first-run setup is needed (no admin yet) and who is signed in. */
-  status: publicProcedure.query(({ ctx }) => ({
-    needsSetup: !hasAdmin(ctx.services.db),
+  status: publicProcedure.query(async ({ ctx }) => ({
+    needsSetup: !(await hasAdmin(ctx.services.db)),
     user: ctx.user === null ? null : toMe(ctx.user),
   })),
 
   /** First run only: creates the first admin and signs them in. FORBIDDEN once an admin exists. */
   setup: publicProcedure.input(z.object({ email, password })).mutation(async ({ ctx, input }) => {
-    if (hasAdmin(ctx.services.db)) {
+    if (await hasAdmin(ctx.services.db)) {
       throw new TRPCError({ code: 'FORBIDDEN', message: 'the console is already set up; sign in instead' });
     }
-    const admin = createUser(
+    const admin = await createUser(
       ctx.services.db,
       { principalId: 'system', address: ctx.address },
       { name: input.email, role: 'admin' },
     );
     await setPassword(ctx.services.db, admin.id, input.password);
-    startSession(ctx, admin.id);
+    await startSession(ctx, admin.id);
     provisionAfterChange(ctx);
     return toMe(admin);
   }),
@@ -71,8 +71,8 @@ export const authRouter = createTRPCRouter({
       const throttle = ctx.services.signInThrottle;
       const key = `${input.email}|${ctx.address ?? ''}`;
       const wait = throttle.retryAfter(key);
-      const failed = (reason: string, principalId = ANONYMOUS) =>
-        recordEvent(
+      const failed = async (reason: string, principalId = ANONYMOUS) =>
+        await recordEvent(
           ctx.services.db,
           { principalId, address: ctx.address },
           {
@@ -83,24 +83,26 @@ export const authRouter = createTRPCRouter({
           },
         );
       if (wait > 0) {
-        failed('too many failed sign-ins: throttled');
+        await failed('too many failed sign-ins: throttled');
         throw new TRPCError({
           code: 'TOO_MANY_REQUESTS',
           message: `too many failed sign-ins; try again in ${Math.ceil(wait / 60_000)} min`,
         });
       }
-      const user = listPrincipals(ctx.services.db).find((p) => p.kind === 'user' && p.name === input.email);
+      const user = (await listPrincipals(ctx.services.db)).find(
+        (p) => p.kind === 'user' && p.name === input.email,
+      );
       const ok = await checkPassword(ctx.services.db, user?.id ?? '', input.password);
       if (user === undefined || !ok || user.disabled) {
         throttle.failed(key);
         // The audit log (admins only) says which; the caller only hears "wrong e-mail or password".
-        if (user === undefined) failed('no user with this e-mail');
-        else failed(ok ? 'the user is disabled' : 'wrong password', user.id);
+        if (user === undefined) await failed('no user with this e-mail');
+        else await failed(ok ? 'the user is disabled' : 'wrong password', user.id);
         throw new TRPCError({ code: 'UNAUTHORIZED', message: 'wrong e-mail or password' });
       }
       throttle.succeeded(key);
-      startSession(ctx, user.id);
-      recordEvent(
+      await startSession(ctx, user.id);
+      await recordEvent(
         ctx.services.db,
         { principalId: user.id, address: ctx.address },
         { action: 'auth.sign_in', targetType: 'principal', target: user.id, details: { email: user.name } },
@@ -109,9 +111,9 @@ export const authRouter = createTRPCRouter({
     }),
 
   /** Ends the session of the request's cookie (if any) and clears the cookie. */
-  signOut: publicProcedure.mutation(({ ctx }) => {
+  signOut: publicProcedure.mutation(async ({ ctx }) => {
     if (ctx.sessionToken !== null)
-      deleteSession(ctx.services.db, ctx.services.sessionSecret, ctx.sessionToken);
+      await deleteSession(ctx.services.db, ctx.services.sessionSecret, ctx.sessionToken);
     ctx.setCookie(clearSessionCookie(ctx.services.env.publicUrl.startsWith('https:')));
     return { signedOut: true };
   }),
@@ -127,8 +129,8 @@ export const authRouter = createTRPCRouter({
         throw new TRPCError({ code: 'UNAUTHORIZED', message: 'the current password is wrong' });
       }
       await setPassword(ctx.services.db, ctx.user.id, input.newPassword);
-      deleteSessionsOf(ctx.services.db, ctx.user.id);
-      startSession(ctx, ctx.user.id);
+      await deleteSessionsOf(ctx.services.db, ctx.user.id);
+      await startSession(ctx, ctx.user.id);
       return { changed: true };
     }),
 });

@@ -25,9 +25,9 @@ export const catalogsRouter = createTRPCRouter({
         storageRoot: z.string().min(1).optional(),
       }),
     )
-    .mutation(({ ctx, input }) => {
+    .mutation(async ({ ctx, input }) => {
       checkTableLocation(input.storageRoot);
-      const created = createCatalog(ctx.services.db, ctx.actor, {
+      const created = await createCatalog(ctx.services.db, ctx.actor, {
         name: input.name,
         ...(input.comment === undefined ? {} : { comment: input.comment }),
         ...(input.storageRoot === undefined ? {} : { storageRoot: input.storageRoot }),
@@ -39,8 +39,8 @@ export const catalogsRouter = createTRPCRouter({
   /** Creates schema `catalog.schema` (editor). */
   createSchema: editorProcedure
     .input(z.object({ name: z.string().min(1), comment: z.string().max(1000).optional() }))
-    .mutation(({ ctx, input }) => {
-      const created = createSchema(ctx.services.db, ctx.actor, {
+    .mutation(async ({ ctx, input }) => {
+      const created = await createSchema(ctx.services.db, ctx.actor, {
         name: input.name,
         ...(input.comment === undefined ? {} : { comment: input.comment }),
       });

@@ -20,12 +20,12 @@ export const credentialsRouter = createTRPCRouter({
    */
   list: authedProcedure
     .input(z.object({ principalId: z.string().min(1).optional() }).optional())
-    .query(({ ctx, input }) => {
-      const credentials = listCredentials(
+    .query(async ({ ctx, input }) => {
+      const credentials = await listCredentials(
         ctx.services.db,
         input?.principalId === undefined ? {} : { principalId: input.principalId },
       );
-      const errors = lastStreamErrors(
+      const errors = await lastStreamErrors(
         ctx.services.db,
         credentials.map((c) => c.clientId),
       );
@@ -73,8 +73,8 @@ export const credentialsRouter = createTRPCRouter({
     }),
 
   /** Revokes a credential: no new tokens, and ingest nodes refuse its tokens after the push (admin). */
-  revoke: adminProcedure.input(z.object({ clientId })).mutation(({ ctx, input }) => {
-    const revoked = revokeCredential(ctx.services.db, ctx.actor, input.clientId);
+  revoke: adminProcedure.input(z.object({ clientId })).mutation(async ({ ctx, input }) => {
+    const revoked = await revokeCredential(ctx.services.db, ctx.actor, input.clientId);
     provisionAfterChange(ctx);
     return revoked;
   }),

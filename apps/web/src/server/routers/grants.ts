@@ -29,15 +29,15 @@ export const grantsRouter = createTRPCRouter({
     ),
 
   /** Grants a privilege (editor). */
-  grant: editorProcedure.input(grantInput).mutation(({ ctx, input }) => {
-    const grant = grantPrivilege(ctx.services.db, ctx.actor, input);
+  grant: editorProcedure.input(grantInput).mutation(async ({ ctx, input }) => {
+    const grant = await grantPrivilege(ctx.services.db, ctx.actor, input);
     provisionAfterChange(ctx);
     return grant;
   }),
 
   /** Revokes a privilege (editor). */
-  revoke: editorProcedure.input(grantInput).mutation(({ ctx, input }) => {
-    revokePrivilege(ctx.services.db, ctx.actor, input);
+  revoke: editorProcedure.input(grantInput).mutation(async ({ ctx, input }) => {
+    await revokePrivilege(ctx.services.db, ctx.actor, input);
     provisionAfterChange(ctx);
     return { revoked: true };
   }),
@@ -53,8 +53,8 @@ export const grantsRouter = createTRPCRouter({
    */
   grantProducerAccess: editorProcedure
     .input(z.object({ principalId: z.string().min(1), table: z.string().min(1).max(800) }))
-    .mutation(({ ctx, input }) => {
-      const added = grantProducerAccess(ctx.services.db, ctx.actor, input);
+    .mutation(async ({ ctx, input }) => {
+      const added = await grantProducerAccess(ctx.services.db, ctx.actor, input);
       if (added.length > 0) provisionAfterChange(ctx);
       return added;
     }),

@@ -7,7 +7,7 @@ export const nodesRouter = createTRPCRouter({
   list: authedProcedure.query(async ({ ctx }) => {
     await ctx.services.provisioner.reconcile();
     return {
-      catalogVersion: getCatalogVersion(ctx.services.db),
+      catalogVersion: await getCatalogVersion(ctx.services.db),
       nodes: ctx.services.provisioner.states(),
     };
   }),

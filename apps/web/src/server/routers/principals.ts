@@ -21,8 +21,10 @@ export const principalsRouter = createTRPCRouter({
   /** Every principal (of `kind`, when given), by name. */
   list: authedProcedure
     .input(z.object({ kind: z.enum(['user', 'service']).optional() }).optional())
-    .query(({ ctx, input }) =>
-      listPrincipals(ctx.services.db).filter((p) => input?.kind === undefined || p.kind === input.kind),
+    .query(async ({ ctx, input }) =>
+      (await listPrincipals(ctx.services.db)).filter(
+        (p) => input?.kind === undefined || p.kind === input.kind,
+      ),
     ),
 
   /** Principal `id`. */
@@ -34,7 +36,7 @@ export const principalsRouter = createTRPCRouter({
   createUser: adminProcedure
     .input(z.object({ email: emailSchema, role: z.enum(USER_ROLES), password: passwordSchema }))
     .mutation(async ({ ctx, input }) => {
-      const user = createUser(ctx.services.db, ctx.actor, { name: input.email, role: input.role });
+      const user = await createUser(ctx.services.db, ctx.actor, { name: input.email, role: input.role });
       await setPassword(ctx.services.db, user.id, input.password);
       provisionAfterChange(ctx);
       return user;
@@ -43,43 +45,47 @@ export const principalsRouter = createTRPCRouter({
   /** Creates a service principal, the identity of a producer application (admin). */
   createServicePrincipal: adminProcedure
     .input(z.object({ name: z.string().min(1).max(255) }))
-    .mutation(({ ctx, input }) => {
-      const principal = createServicePrincipal(ctx.services.db, ctx.actor, { name: input.name });
+    .mutation(async ({ ctx, input }) => {
+      const principal = await createServicePrincipal(ctx.services.db, ctx.actor, { name: input.name });
       provisionAfterChange(ctx);
       return principal;
     }),
 
   /** Sets a user's console role (admin). An admin cannot demote themselves (there would be no way back). */
-  setRole: adminProcedure.input(z.object({ id, role: z.enum(USER_ROLES) })).mutation(({ ctx, input }) => {
-    if (input.id === ctx.user.id && input.role !== 'admin') {
-      throw new TRPCError({ code: 'BAD_REQUEST', message: 'you cannot take the admin role from yourself' });
-    }
-    const principal = setUserRole(ctx.services.db, ctx.actor, input.id, input.role);
-    provisionAfterChange(ctx);
-    return principal;
-  }),
+  setRole: adminProcedure
+    .input(z.object({ id, role: z.enum(USER_ROLES) }))
+    .mutation(async ({ ctx, input }) => {
+      if (input.id === ctx.user.id && input.role !== 'admin') {
+        throw new TRPCError({ code: 'BAD_REQUEST', message: 'you cannot take the admin role from yourself' });
+      }
+      const principal = await setUserRole(ctx.services.db, ctx.actor, input.id, input.role);
+      provisionAfterChange(ctx);
+      return principal;
+    }),
 
   /** Disables or re-enables a principal (admin); a disabled user's sessions end, nodes refuse its tokens. */
-  setDisabled: adminProcedure.input(z.object({ id, disabled: z.boolean() })).mutation(({ ctx, input }) => {
-    if (input.id === ctx.user.id && input.disabled) {
-      throw new TRPCError({ code: 'BAD_REQUEST', message: 'you cannot disable yourself' });
-    }
-    const principal = setPrincipalDisabled(ctx.services.db, ctx.actor, input.id, input.disabled);
-    if (input.disabled) deleteSessionsOf(ctx.services.db, input.id);
-    provisionAfterChange(ctx);
-    return principal;
-  }),
+  setDisabled: adminProcedure
+    .input(z.object({ id, disabled: z.boolean() }))
+    .mutation(async ({ ctx, input }) => {
+      if (input.id === ctx.user.id && input.disabled) {
+        throw new TRPCError({ code: 'BAD_REQUEST', message: 'you cannot disable yourself' });
+      }
+      const principal = await setPrincipalDisabled(ctx.services.db, ctx.actor, input.id, input.disabled);
+      if (input.disabled) await deleteSessionsOf(ctx.services.db, input.id);
+      provisionAfterChange(ctx);
+      return principal;
+    }),
 
   /** Sets a user's password (admin); their sessions end. */
   setPassword: adminProcedure
     .input(z.object({ id, password: passwordSchema }))
     .mutation(async ({ ctx, input }) => {
-      const principal = getPrincipal(ctx.services.db, input.id);
+      const principal = await getPrincipal(ctx.services.db, input.id);
       if (principal.kind !== 'user') {
         throw new TRPCError({ code: 'BAD_REQUEST', message: `'${principal.name}' is a service principal` });
       }
       await setPassword(ctx.services.db, principal.id, input.password);
-      deleteSessionsOf(ctx.services.db, principal.id);
+      await deleteSessionsOf(ctx.services.db, principal.id);
       return { changed: true };
     }),
 });

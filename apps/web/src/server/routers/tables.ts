@@ -76,9 +76,9 @@ export const tablesRouter = createTRPCRouter({
     .input(
       z.object({ scope: z.string().min(1).optional(), search: z.string().max(255).optional() }).optional(),
     )
-    .query(({ ctx, input }) => {
+    .query(async ({ ctx, input }) => {
       const search = input?.search?.trim().toLowerCase() ?? '';
-      return listTables(ctx.services.db, input?.scope).filter((t) => t.name.includes(search));
+      return (await listTables(ctx.services.db, input?.scope)).filter((t) => t.name.includes(search));
     }),
 
   /** Table `name` with its columns and Delta schema. */
@@ -100,9 +100,9 @@ export const tablesRouter = createTRPCRouter({
         properties: z.record(z.string(), z.string()).optional(),
       }),
     )
-    .mutation(({ ctx, input }) => {
+    .mutation(async ({ ctx, input }) => {
       checkTableLocation(input.location);
-      const created = createTable(ctx.services.db, ctx.actor, {
+      const created = await createTable(ctx.services.db, ctx.actor, {
         name: input.name,
         columns: parseColumns(input.columns),
         ...(input.comment === undefined ? {} : { comment: input.comment }),
@@ -136,8 +136,8 @@ export const tablesRouter = createTRPCRouter({
    * send as `descriptor_proto` — and a file name for it (`orders.desc`). BAD_REQUEST for a schema without a
    * protobuf form (naming the column).
    */
-  descriptor: authedProcedure.input(z.object({ name: tableName })).query(({ ctx, input }) => {
-    const table = getTable(ctx.services.db, input.name);
+  descriptor: authedProcedure.input(z.object({ name: tableName })).query(async ({ ctx, input }) => {
+    const table = await getTable(ctx.services.db, input.name);
     const bytes = protoForm(() => descriptorFromSchema(table.name, table.deltaSchema));
     return { fileName: descriptorFileName(table.name), base64: Buffer.from(bytes).toString('base64') };
   }),
@@ -149,8 +149,8 @@ export const tablesRouter = createTRPCRouter({
    */
   history: authedProcedure
     .input(z.object({ name: tableName, limit: z.number().int().min(1).max(1000).default(50) }))
-    .query(({ ctx, input }) => {
-      const table = getTable(ctx.services.db, input.name);
+    .query(async ({ ctx, input }) => {
+      const table = await getTable(ctx.services.db, input.name);
       return readDelta(table, ctx.services.env.tablesDir, (dir) => readTableHistory(dir, input.limit));
     }),
 
@@ -161,19 +161,19 @@ export const tablesRouter = createTRPCRouter({
    */
   preview: authedProcedure
     .input(z.object({ name: tableName, limit: z.number().int().min(1).max(200).default(20) }))
-    .query(({ ctx, input }) => {
-      const table = getTable(ctx.services.db, input.name);
+    .query(async ({ ctx, input }) => {
+      const table = await getTable(ctx.services.db, input.name);
       return readDelta(table, ctx.services.env.tablesDir, (dir) => readTablePreview(dir, input.limit));
     }),
 
   /** The proto2 definition producers send as their descriptor (Zerobus conventions). */
   proto: authedProcedure
     .input(z.object({ name: tableName }))
-    .query(({ ctx, input }) => ({ proto: protoOf(getTable(ctx.services.db, input.name)) })),
+    .query(async ({ ctx, input }) => ({ proto: protoOf(await getTable(ctx.services.db, input.name)) })),
 
   /** SDK snippets (TypeScript, Python, Rust) with this deployment's endpoint and the table. */
-  snippets: authedProcedure.input(z.object({ name: tableName })).query(({ ctx, input }) => {
-    const table = getTable(ctx.services.db, input.name);
+  snippets: authedProcedure.input(z.object({ name: tableName })).query(async ({ ctx, input }) => {
+    const table = await getTable(ctx.services.db, input.name);
     const { ingestEndpoint, publicUrl } = ctx.services.env;
     return {
       endpoint: ingestEndpoint,

@@ -17,18 +17,18 @@ export function createStreamHistorySink(
   db: CatalogDb,
   retentionDays: number,
   now: () => number = Date.now,
-): EndedStreamSink & { prune(): number } {
+): EndedStreamSink & { prune(): Promise<number> } {
   let prunedAt = 0;
-  const prune = () => {
+  const prune = async () => {
     prunedAt = now();
-    return pruneStreamHistory(db, prunedAt - retentionDays * DAY_MS);
+    return await pruneStreamHistory(db, prunedAt - retentionDays * DAY_MS);
   };
   return {
     cursor: (node, nodeStartedAt) => lastStoredSeq(db, node, nodeStartedAt),
-    record(node, nodeStartedAt, streams) {
-      for (const s of recordEndedStreams(db, node, nodeStartedAt, streams)) {
+    async record(node, nodeStartedAt, streams) {
+      for (const s of await recordEndedStreams(db, node, nodeStartedAt, streams)) {
         if (!s.revoked) continue;
-        recordEvent(
+        await recordEvent(
           db,
           { principalId: `node:${node}`, address: null },
           {
@@ -48,7 +48,7 @@ export function createStreamHistorySink(
           s.endedAt,
         );
       }
-      if (now() - prunedAt >= PRUNE_EVERY_MS) prune();
+      if (now() - prunedAt >= PRUNE_EVERY_MS) await prune();
     },
     prune,
   };

@@ -53,9 +53,9 @@ export interface EndedStreamRecord extends EndedStreamInput {
 /** Where the sampler puts ended streams: a store that remembers how far it got with each node. */
 export interface EndedStreamSink {
   /** The last seq stored of `node` started at `nodeStartedAt` (0: none): the sampler reads on after it. */
-  cursor(node: string, nodeStartedAt: number): number;
+  cursor(node: string, nodeStartedAt: number): Promise<number>;
   /** Stores ended streams of `node` (seq ascending); storing one twice must be harmless. */
-  record(node: string, nodeStartedAt: number, streams: readonly EndedStreamRecord[]): void;
+  record(node: string, nodeStartedAt: number, streams: readonly EndedStreamRecord[]): Promise<void>;
 }
 
 /** Ended streams read per call, and calls per node and sampling (a node far ahead is caught up over several). */
@@ -181,7 +181,7 @@ export function createStreamSampler(options: StreamSamplerOptions): StreamSample
     if (history === undefined || startedAt === 0) return;
     const address = entry.config.address;
     if (entry.ended?.startedAt !== startedAt)
-      entry.ended = { startedAt, seq: history.cursor(address, startedAt) };
+      entry.ended = { startedAt, seq: await history.cursor(address, startedAt) };
     for (let page = 0; page < ENDED_PAGES_PER_SAMPLING; page++) {
       const response = await withTimeout(
         client.listEndedStreams(entry.ended.seq, ENDED_PAGE),
@@ -190,7 +190,7 @@ export function createStreamSampler(options: StreamSamplerOptions): StreamSample
       );
       const streams = response.streams.map(toEndedRecord);
       if (streams.length > 0) {
-        history.record(address, startedAt, streams);
+        await history.record(address, startedAt, streams);
         entry.ended.seq = streams.at(-1)!.seq;
       }
       if (streams.length < ENDED_PAGE) return;
