@@ -17,6 +17,7 @@ import { assessHealth, type NodeHealth } from './node-health.js';
 import { readOrCreateNodeId } from './node-id.js';
 import { createPublisherSet, type PublisherSet } from './publish/publisher-set.js';
 import type { DataFileOptions } from './publish/table-publisher.js';
+import type { WriterIdentity } from './publish/txn-app-id.js';
 import { HeldEntries } from './recovery/held-entries.js';
 import { PublishedMark } from './recovery/published-mark.js';
 import { type BacklogReplay, startBacklogReplay } from './recovery/replay-backlog.js';
@@ -35,6 +36,7 @@ import { PersistentStreams } from './stream/persistent-streams.js';
 import type { StreamLimits, StreamMetrics } from './stream/stream-session.js';
 import { openWal } from './wal/open-wal.js';
 import type { WalOptions } from './wal/wal.js';
+import { readOrCreateWalIncarnation } from './wal-incarnation.js';
 
 /** Options of {@link openIngestNode}. */
 export interface IngestNodeOptions {
@@ -84,6 +86,8 @@ export interface IngestNodeOptions {
 export interface NodeMetrics extends StreamMetrics, OrphanCleanupMetrics {
   readonly publishLag: { observe(labels: { table: string }, value: number): void };
   readonly commits: { inc(labels: { table: string }, value: number): void };
+  readonly commitRetries: { inc(labels: { table: string }, value: number): void };
+  readonly commitsDiscarded: { inc(labels: { table: string }, value: number): void };
   readonly publishFailures: { inc(labels: { table: string }, value: number): void };
   readonly walFsyncLatency: { observe(value: number): void };
 }
@@ -92,6 +96,8 @@ export interface NodeMetrics extends StreamMetrics, OrphanCleanupMetrics {
 export interface IngestNode extends AsyncDisposable {
   readonly port: number;
   readonly nodeId: string;
+  /** The node id and its WAL's incarnation: what its commits' `txn.appId` name (`tableAppId`). */
+  readonly writer: WriterIdentity;
   readonly server: IngestServer;
   readonly live: LiveStreams;
   readonly pipeline: IngestPipeline;
@@ -133,11 +139,21 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
   const persistent = await PersistentStreams.load(join(dataDir, 'streams.json'));
   const restorer = restoreStreams(persistent);
   const opening = performance.now();
-  const wal = await openWal(options.walDir ?? join(dataDir, 'wal'), {
+  const walDir = options.walDir ?? join(dataDir, 'wal');
+  const wal = await openWal(walDir, {
     ...options.wal,
     ...(fsyncLatency && { onFsync: (seconds: number) => fsyncLatency.observe(seconds) }),
     onRecoveredEntry: restorer.onRecoveredEntry,
   });
+  let writer: WriterIdentity;
+  try {
+    const { incarnation, created } = readOrCreateWalIncarnation(walDir, wal.nextPosition);
+    writer = { nodeId, incarnation };
+    if (created !== undefined) log.info({ nodeId, incarnation: incarnation.id }, created);
+  } catch (err) {
+    await wal.close();
+    throw err;
+  }
   const backlog = restorer.backlog(wal);
   const openMs = Math.round(performance.now() - opening);
   const descriptors = await openDescriptorStore(join(dataDir, 'descriptors'));
@@ -155,6 +171,7 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
   log.info(
     {
       nodeId,
+      incarnation: writer.incarnation.id,
       ...backlog,
       from: backlog.from.toString(),
       to: backlog.to.toString(),
@@ -170,7 +187,7 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
   const publishers = createPublisherSet({
     wal,
     dataDir,
-    nodeId,
+    writer,
     pool,
     parquet: options.parquet,
     flushBytes,
@@ -184,6 +201,23 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
     onError: (table, err) => {
       options.metrics?.publishFailures.inc({ table }, 1);
       log.error({ table, err }, 'publishing failed; retrying with backoff (the WAL keeps the records)');
+    },
+    onCommitRetried: (table, version, retries) => {
+      options.metrics?.commitRetries.inc({ table }, retries);
+      log.info({ table, version, retries }, 'commit landed after losing races to other writers of the table');
+    },
+    onIdentityConflict: (table, d) => {
+      options.metrics?.commitsDiscarded.inc({ table }, 1);
+      log.error(
+        {
+          table,
+          appId: d.appId,
+          version: d.version?.toString(),
+          foundVersion: d.foundVersion.toString(),
+          tableVersion: d.tableVersion,
+        },
+        d.error.message,
+      );
     },
     onTrimError: (err) =>
       log.error(
@@ -271,6 +305,7 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
   return {
     port: server.port,
     nodeId,
+    writer,
     server,
     live: server.live,
     pipeline,
@@ -281,7 +316,7 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
     quarantineDir,
     resolveHeld: (selection, action) =>
       resolveHeld(
-        { wal, held, publishers, pool, nodeId, quarantineLocation: quarantineDir, log },
+        { wal, held, publishers, pool, writer, quarantineLocation: quarantineDir, log },
         selection,
         action,
       ),
