@@ -1,68 +1,12 @@
 import { cp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { openTable } from '@lakestream/delta';
 import { describe, expect, it } from 'vitest';
-import { createAuthenticator } from '../src/auth/create-authenticator.js';
-import { createMemoryCatalogSource } from '../src/catalog/memory-catalog-source.js';
-import type { Log } from '../src/grpc/log.js';
 import { createMetrics } from '../src/metrics/create-metrics.js';
-import type { IngestNode } from '../src/server-node.js';
 import { parseSegmentFileName } from '../src/wal/segment-file.js';
-import { ORDERS, testSnapshot, testTokens } from './support/test-catalog.js';
+import { recordingLog } from './support/recording-log.js';
+import { ingestIds, readShared, sharedCatalog } from './support/shared-table.js';
+import { ORDERS } from './support/test-catalog.js';
 import { startTestNode, tempDir } from './support/test-node.js';
-import { openStream, req, zerobusClient } from './support/zerobus-client.js';
-
-/** The test catalog with `main.sales.orders` at `location` (absolute: nodes on other data dirs share it). */
-function sharedCatalog(location: string, tokens = testTokens()) {
-  const snapshot = testSnapshot(tokens);
-  const catalog = createMemoryCatalogSource({
-    ...snapshot,
-    tables: snapshot.tables.map((t) => (t.name === ORDERS ? { ...t, location } : t)),
-  });
-  return { catalog, authenticator: createAuthenticator(catalog), tokens };
-}
-
-/** Sends `ids` as JSON requests of one record each on a new stream and waits for their acks. */
-async function ingest(node: IngestNode, token: string, ids: readonly number[]): Promise<void> {
-  const client = zerobusClient(node.port);
-  try {
-    const s = openStream(client, 'EphemeralStream', token, ORDERS);
-    s.send(req.create(ORDERS, 2));
-    await s.streamId();
-    for (const [offset, id] of ids.entries())
-      s.send(req.json(offset, [JSON.stringify({ id, item: `item ${id}` })]));
-    await s.ackedAtLeast(ids.length - 1);
-    await s.finish();
-  } finally {
-    client.close();
-  }
-}
-
-/** The table's ids, sorted, and the `txn` appIds of its commits (with their versions, in log order). */
-async function readShared(location: string) {
-  const table = await openTable(location);
-  try {
-    const ids = (await table.scan()).getChild('id')!.toArray() as BigInt64Array;
-    const txns: { appId: string; version: bigint }[] = [];
-    const log = join(location, '_delta_log');
-    for (const name of (await readdir(log)).filter((n) => n.endsWith('.json')).sort()) {
-      for (const line of (await readFile(join(log, name), 'utf8')).split('\n')) {
-        const txn = line === '' ? undefined : (JSON.parse(line) as { txn?: { appId: string } }).txn;
-        if (txn !== undefined)
-          txns.push({ appId: txn.appId, version: BigInt(/"version":(\d+)/.exec(line)![1]!) });
-      }
-    }
-    return { ids: [...ids].map(Number).sort((a, b) => a - b), txns };
-  } finally {
-    await table.close();
-  }
-}
-
-/** A log keeping the error lines. */
-function errorLog(): Log & { errors: { obj: object; msg: string | undefined }[] } {
-  const errors: { obj: object; msg: string | undefined }[] = [];
-  return { debug() {}, info() {}, warn() {}, error: (obj, msg) => errors.push({ obj, msg }), errors };
-}
 
 const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
 
@@ -76,11 +20,11 @@ describe('writer identity: txn appId = <nodeId>:<WAL incarnation>:<table>', () =
       const b = (await startTestNode(join(dir, 'b'), { cat, nodeId: 'node-1', flushMs: 60_000 })).node;
       try {
         // Both WALs count from 0: the same positions, under one node id.
-        await ingest(a, cat.tokens.good.token, range(0, 5));
+        await ingestIds(a, cat.tokens.good.token, range(0, 5));
         await a.publishers.flushAll();
-        await ingest(b, cat.tokens.good.token, range(100, 3));
+        await ingestIds(b, cat.tokens.good.token, range(100, 3));
         await b.publishers.flushAll();
-        await ingest(a, cat.tokens.good.token, range(5, 2));
+        await ingestIds(a, cat.tokens.good.token, range(5, 2));
         await a.publishers.flushAll();
       } finally {
         await a.close(0);
@@ -107,7 +51,7 @@ describe('writer identity: txn appId = <nodeId>:<WAL incarnation>:<table>', () =
       const first = await startTestNode(dir, { flushMs: 60_000 });
       const incarnation = first.node.writer.incarnation;
       expect(incarnation).toEqual({ id: expect.stringMatching(/^[0-9a-f]{16}$/), firstPosition: 0n });
-      await ingest(first.node, first.cat.tokens.good.token, range(0, 4));
+      await ingestIds(first.node, first.cat.tokens.good.token, range(0, 4));
       await first.node.close(0);
       // As if killed before the trim point was saved: the replay must find the entries in the table by txn.
       await rm(join(dir, 'published.json'));
@@ -117,7 +61,7 @@ describe('writer identity: txn appId = <nodeId>:<WAL incarnation>:<table>', () =
         const report = await second.node.recovery.done;
         expect(report).toMatchObject({ done: true, republished: 0 });
         expect(report.alreadyPublished).toBeGreaterThanOrEqual(4);
-        await ingest(second.node, second.cat.tokens.good.token, range(4, 2));
+        await ingestIds(second.node, second.cat.tokens.good.token, range(4, 2));
       } finally {
         await second.node.close(0);
       }
@@ -136,7 +80,7 @@ describe('writer identity: txn appId = <nodeId>:<WAL incarnation>:<table>', () =
     try {
       const first = await startTestNode(dir, { flushMs: 60_000 });
       const { nodeId } = first.node;
-      await ingest(first.node, first.cat.tokens.good.token, range(0, 4));
+      await ingestIds(first.node, first.cat.tokens.good.token, range(0, 4));
       await first.node.close(0);
       // What a node of the previous release left: no incarnation file, commits under `<nodeId>:<table>`, and
       // (killed before its trim point was saved) a WAL still holding the published entries.
@@ -155,7 +99,7 @@ describe('writer identity: txn appId = <nodeId>:<WAL incarnation>:<table>', () =
         expect(incarnation.firstPosition).toBeGreaterThanOrEqual(4n);
         expect(incarnation.id).not.toBe(first.node.writer.incarnation.id);
         expect(await second.node.recovery.done).toMatchObject({ done: true, republished: 0 });
-        await ingest(second.node, second.cat.tokens.good.token, range(4, 3));
+        await ingestIds(second.node, second.cat.tokens.good.token, range(4, 3));
       } finally {
         await second.node.close(0);
       }
@@ -184,13 +128,14 @@ describe('writer identity: txn appId = <nodeId>:<WAL incarnation>:<table>', () =
         const orders = cat.catalog.current().table(ORDERS)!;
         expect(await first.publishers.publisher(orders).publishedThrough()).toBe(-1n);
         expect(await copy.node.publishers.publisher(orders).publishedThrough()).toBe(-1n);
-        await ingest(first, cat.tokens.good.token, range(0, 5));
+        await ingestIds(first, cat.tokens.good.token, range(0, 5));
         await first.publishers.flushAll();
         // The copy's positions are at or below the first's latest txn.version: its commit is discarded.
-        await ingest(copy.node, cat.tokens.good.token, range(100, 2));
+        await ingestIds(copy.node, cat.tokens.good.token, range(100, 2));
         await expect(copy.node.publishers.flushAll()).rejects.toThrow(/was discarded/);
 
-        expect(copy.log.errors).toContainEqual({
+        expect(copy.log.lines).toContainEqual({
+          level: 'error',
           obj: expect.objectContaining({ table: ORDERS, appId: copy.appId, version: expect.any(String) }),
           msg: expect.stringContaining("another writer holds this node's identity"),
         });
@@ -235,9 +180,9 @@ describe('writer identity: txn appId = <nodeId>:<WAL incarnation>:<table>', () =
       const cat = sharedCatalog(location);
       const copy = await twoWritersOfOneWal(dir, cat);
       try {
-        await ingest(copy.first, cat.tokens.good.token, range(0, 5));
+        await ingestIds(copy.first, cat.tokens.good.token, range(0, 5));
         await copy.first.publishers.flushAll();
-        await ingest(copy.node, cat.tokens.good.token, range(100, 2));
+        await ingestIds(copy.node, cat.tokens.good.token, range(100, 2));
         await expect(copy.node.publishers.flushAll()).rejects.toThrow(/before publishing WAL positions/);
         expect((await copy.metrics.commitsDiscarded.get()).values).toEqual([
           expect.objectContaining({ labels: { table: ORDERS }, value: 1 }),
@@ -264,7 +209,7 @@ async function twoWritersOfOneWal(dir: string, cat: ReturnType<typeof sharedCata
   const a = (await startTestNode(join(dir, 'a'), { cat, nodeId: 'node-1', flushMs: 60_000 })).node;
   await a.close(0);
   await cp(join(dir, 'a'), join(dir, 'b'), { recursive: true });
-  const log = errorLog();
+  const log = recordingLog();
   const metrics = createMetrics({ defaultMetrics: false });
   const first = (await startTestNode(join(dir, 'a'), { cat, nodeId: 'node-1', flushMs: 60_000 })).node;
   const node = (
