@@ -270,8 +270,15 @@ export function createTablePublisher(options: TablePublisherOptions): TablePubli
     return throughOf(known);
   };
 
+  /**
+   * Sets the timer of the next publish: once the oldest waiting batch is `flushMs` old (at once when
+   * `flushBytes` wait). Never while a publish runs: it schedules when it ends, from the batches still waiting
+   * then — a timer set meanwhile would count from a batch being committed, and publish the batches that
+   * arrived during the commit right after it, in a small follow-up commit of their own.
+   */
   const schedule = (): void => {
-    if (closed || stopped !== undefined || timer !== undefined || pending.length === 0) return;
+    if (closed || stopped !== undefined || running !== undefined || timer !== undefined) return;
+    if (pending.length === 0) return;
     const due =
       pendingBytes >= options.flushBytes ? 0 : Math.max(0, oldestAt + options.flushMs - performance.now());
     timer = setTimeout(
@@ -293,7 +300,8 @@ export function createTablePublisher(options: TablePublisherOptions): TablePubli
       if (p.ackedAt !== undefined) latencies.push(now - p.ackedAt);
       p.release();
     }
-    oldestAt = now;
+    // The next publish is due an interval after the oldest batch still waiting arrived (acked), not after now.
+    oldestAt = pending.at(0)?.ackedAt ?? now;
     options.onPublished(latencies);
   };
 
