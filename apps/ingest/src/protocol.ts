@@ -6,5 +6,5 @@ export {
   frameIpcMessage,
   ipcStream,
 } from './flight/arrow-ipc.js';
-export { decodeEphemeralRequest, type StreamRequest } from './grpc/decode-request.js';
-export { zerobusService } from './grpc/proto.js';
+export { decodeEphemeralRequest, type StreamRequest } from './zerobus/decode-request.js';
+export { zerobusService } from './zerobus/proto.js';

@@ -1,20 +1,22 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createParquetPool, type ParquetPool } from '@lakestream/delta';
-import type { Authenticator } from './auth/authenticator.js';
-import type { CatalogSource } from './catalog/catalog-view.js';
-import { PRIVATE_DIR_MODE } from './file-modes.js';
-import { type Log, silentLog } from './grpc/log.js';
-import { type IngestServer, startIngestServer } from './grpc/server.js';
+import { ByteBudget } from './admission/byte-budget.js';
+import { PRIVATE_DIR_MODE } from './base/file-modes.js';
+import { silentLog } from './base/log.js';
+import { readOrCreateNodeId } from './base/node-id.js';
+import { readOrCreateWalIncarnation } from './base/wal-incarnation.js';
+import { INGEST_NODE_DEFAULTS } from './config/node-defaults.js';
+import { openDescriptorStore } from './decode/descriptor-store.js';
 import { removeNodeTempFiles } from './maintenance/node-temp-files.js';
 import {
   type OrphanCleanupMetrics,
   type OrphanCleanupOptions,
   startOrphanCleanup,
 } from './maintenance/orphan-cleanup.js';
-import { INGEST_NODE_DEFAULTS } from './node-defaults.js';
 import { assessHealth, type NodeHealth } from './node-health.js';
-import { readOrCreateNodeId } from './node-id.js';
+import { createIngestPipeline, type IngestPipeline } from './pipeline/ingest-pipeline.js';
+import { PersistentStreams } from './pipeline/persistent-streams.js';
 import { createPublisherSet, type PublisherSet } from './publish/publisher-set.js';
 import type { DataFileOptions } from './publish/table-publisher.js';
 import type { WriterIdentity } from './publish/txn-app-id.js';
@@ -28,27 +30,16 @@ import {
   resolveHeld,
 } from './recovery/resolve-held.js';
 import { restoreStreams, type WalBacklog } from './recovery/restore-streams.js';
-import { ByteBudget } from './stream/byte-budget.js';
-import { openDescriptorStore } from './stream/descriptor-store.js';
-import { createIngestPipeline, type IngestPipeline } from './stream/ingest-pipeline.js';
+import { type IngestServer, type IngestServerOptions, startIngestServer } from './server/ingest-server.js';
 import type { LiveStreams } from './stream/live-streams.js';
-import { PersistentStreams } from './stream/persistent-streams.js';
-import type { StreamLimits, StreamMetrics } from './stream/stream-session.js';
+import type { StreamMetrics } from './stream/stream-context.js';
 import { openWal } from './wal/open-wal.js';
 import type { WalOptions } from './wal/wal.js';
-import { readOrCreateWalIncarnation } from './wal-incarnation.js';
 
-/** Options of {@link openIngestNode}. */
-export interface IngestNodeOptions {
+/** Options of {@link openIngestNode}: the server's (`IngestServerOptions`), then the node's own. */
+export interface IngestNodeOptions extends Omit<IngestServerOptions, 'pipeline' | 'metrics'> {
   /** Holds `wal/`, `descriptors/`, `streams.json`, `node-id` and relative table locations. */
   readonly dataDir: string;
-  readonly catalog: CatalogSource;
-  readonly authenticator: Authenticator;
-  readonly host?: string | undefined;
-  readonly port?: number | undefined;
-  readonly limits?: Partial<StreamLimits> | undefined;
-  /** Ended streams remembered for the admin API (default `DEFAULT_ENDED_STREAMS`, 1000). */
-  readonly endedStreams?: number | undefined;
   /** Memory held by requests read and not yet published, across the node (see `RequestHolds`; default 1 GiB). */
   readonly nodeBufferBytes?: number | undefined;
   /** Publish a table once this many bytes wait (default 128 MiB)… */
@@ -68,14 +59,8 @@ export interface IngestNodeOptions {
   readonly parquet?: DataFileOptions | undefined;
   /** This node's id in `txn.appId` (default: kept in `<dataDir>/node-id`, created once; `readOrCreateNodeId`). */
   readonly nodeId?: string | undefined;
-  readonly log?: Log | undefined;
   /** Test hook: awaited before every Delta commit (a stalled disk). */
   readonly beforeCommit?: ((table: string) => Promise<void>) | undefined;
-  /** HTTP/2 receive windows (see `IngestServerOptions`; default 8 MiB per stream, 32 MiB per connection). */
-  readonly streamWindowBytes?: number | undefined;
-  readonly connectionWindowBytes?: number | undefined;
-  /** Connections silent for this long without the HTTP/2 preface are closed (see `IngestServerOptions`). */
-  readonly connectionPrefaceTimeoutMs?: number | undefined;
   /** Prometheus metrics of the data path (`createMetrics()`); optional. */
   readonly metrics?: NodeMetrics | undefined;
   /** Removing crash leftovers from the tables published to (`startOrphanCleanup`; default hourly, 7 days old). */

@@ -1,8 +1,8 @@
 import * as grpc from '@grpc/grpc-js';
 import protobuf from 'protobufjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { zerobusService } from '../src/grpc/proto.js';
 import type { IngestNode } from '../src/server-node.js';
+import { zerobusService } from '../src/zerobus/proto.js';
 import { ORDERS, orderSchema, SECRET, type testCatalog, WRONG_PROTO } from './support/test-catalog.js';
 import { readTable, rows, startTestNode, tempDir } from './support/test-node.js';
 import { openStream, req, type TestStream, zerobusClient } from './support/zerobus-client.js';

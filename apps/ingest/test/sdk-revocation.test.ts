@@ -2,7 +2,7 @@
 // the node's reason in words (which credential or grant, what to do), not the SDK's bare "Stream closed".
 import { loadZerobusSdk, type ZerobusSdkStream as SdkStream } from '@lakestream/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CatalogSnapshotInput } from '../src/catalog/index.js';
+import type { CatalogSnapshotInput } from '../src/catalog/snapshot-schema.js';
 import type { IngestNode } from '../src/server-node.js';
 import { ORDERS, type testCatalog, testSnapshot } from './support/test-catalog.js';
 import { readTable, rows, startTestNode, tempDir } from './support/test-node.js';

@@ -4,8 +4,8 @@ import { runInNewContext } from 'node:vm';
 import { Worker } from 'node:worker_threads';
 import { openTable } from '@lakestream/delta';
 import { describe, expect, it, vi } from 'vitest';
+import { REQUEST_OVERHEAD_BYTES } from '../src/admission/request-hold.js';
 import { PACKED_ROWS_OVERHEAD_BYTES } from '../src/publish/packed-rows.js';
-import { REQUEST_OVERHEAD_BYTES } from '../src/stream/request-hold.js';
 import { ORDERS, orderSchema } from './support/test-catalog.js';
 import { startTestNode, tempDir } from './support/test-node.js';
 

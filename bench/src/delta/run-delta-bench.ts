@@ -313,7 +313,7 @@ async function measure(
     {
       const local = createLocalStorage(dir, { fsync: false });
       await using pooled = await openTable(local, { workers: 1 });
-      const { local: _hidden, ...notLocal } = local;
+      const { description: _hidden, ...notLocal } = local;
       await using here = await openTable(notLocal);
       for (let i = 0; i < 5; i++) {
         inPlace.push(await timed(() => here.checkpoint()));

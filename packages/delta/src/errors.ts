@@ -15,7 +15,8 @@
  * - `APPEND_ONLY`: a remove on a table with `delta.appendOnly=true`.
  * - `ENCODE_FAILED`: Parquet encoding or statistics failed in a worker.
  * - `POOL_CLOSED`: work submitted to a disposed Parquet pool.
- * - `STORAGE`: the storage adapter failed (I/O error, permissions).
+ * - `STORAGE`: the storage adapter failed (I/O error, permissions, missing credentials or container).
+ * - `UNSUPPORTED_LOCATION`: a table location that is neither a local path nor an object store we support.
  */
 export type DeltaErrorCode =
   | 'CONFLICT'
@@ -32,7 +33,8 @@ export type DeltaErrorCode =
   | 'APPEND_ONLY'
   | 'ENCODE_FAILED'
   | 'POOL_CLOSED'
-  | 'STORAGE';
+  | 'STORAGE'
+  | 'UNSUPPORTED_LOCATION';
 
 /**
  * The one error type of `@lakestream/delta`. `code` is machine-readable; `message` says in words which table,

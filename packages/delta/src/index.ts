@@ -54,8 +54,16 @@ export type {
 export { parseDeltaSchema } from './schema/delta-schema.js';
 export type { Snapshot } from './snapshot.js';
 export { computeFileStats, type FileStatsOptions } from './stats/file-stats.js';
+export { createAzureBlobStorage } from './storage/azure-blob-storage.js';
 export { createLocalStorage, type LocalStorageOptions } from './storage/local-storage.js';
-export type { LocalFiles, ObjectInfo, Storage } from './storage/storage.js';
+export { openStorage, reopenStorage } from './storage/open-storage.js';
+export { createS3Storage } from './storage/s3-storage.js';
+export type { ObjectInfo, Storage, StorageDescription, StorageOptions } from './storage/storage.js';
+export {
+  parseStorageLocation,
+  resolveTableLocation,
+  type StorageLocation,
+} from './storage/storage-location.js';
 export {
   type CommitOptions,
   type CommitResult,

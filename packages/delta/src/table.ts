@@ -21,8 +21,8 @@ import { scanFiles, scanLastRows } from './read/scan-files.js';
 import { fromArrowSchema, toArrowSchema } from './schema/arrow-schema.js';
 import { type DeltaSchema, parseDeltaSchema, serializeDeltaSchema } from './schema/delta-schema.js';
 import { type Snapshot, snapshotOf } from './snapshot.js';
-import { createLocalStorage } from './storage/local-storage.js';
-import type { Storage } from './storage/storage.js';
+import { openStorage } from './storage/open-storage.js';
+import type { Storage, StorageOptions } from './storage/storage.js';
 import {
   type CommitOptions,
   type CommitResult,
@@ -46,8 +46,10 @@ export interface TableOptions {
   targetFileBytes?: number;
   /** Commit attempts after the first lost race (default 15). */
   maxRetries?: number;
-  /** For a path: fsync files and directories (default `true`). */
+  /** For a location string: fsync local files and directories (default `true`). */
   fsync?: boolean;
+  /** For a location string naming an object store: its options (page size, the environment to read credentials from). */
+  storage?: Omit<StorageOptions, 'fsync'>;
 }
 
 /** Options of `scan`. */
@@ -104,7 +106,9 @@ export interface Table extends AsyncDisposable {
 }
 
 function toStorage(target: Storage | string, options: TableOptions): Storage {
-  return typeof target === 'string' ? createLocalStorage(target, { fsync: options.fsync ?? true }) : target;
+  return typeof target === 'string'
+    ? openStorage(target, { ...options.storage, fsync: options.fsync ?? true })
+    : target;
 }
 
 /** Wraps a loaded log state in the table handle. */
@@ -128,12 +132,15 @@ function tableHandle(storage: Storage, state: LogState, options: TableOptions): 
   const catchUpNow = (): Promise<void> => catchUp(storage, state);
   const current = (): Snapshot => snapshotOf(location, state);
   /**
-   * Writes the checkpoint of the current version: a local table's by a pool worker from the log on disk
-   * (building it is synchronous work that grows with the table's files), other tables' on this thread.
+   * Writes the checkpoint of the current version: by a pool worker reading the log back from the storage when
+   * the storage can be reopened there (`description`; building it is synchronous work that grows with the
+   * table's files), on this thread otherwise.
    */
   const writeCheckpointNow = (): Promise<void> => {
-    const local = storage.local;
-    return local === undefined ? writeCheckpoint(storage, state) : pool().checkpoint(local, state.version);
+    const described = storage.description;
+    return described === undefined
+      ? writeCheckpoint(storage, state)
+      : pool().checkpoint(described, state.version);
   };
 
   const transaction: TransactionTarget = {
@@ -235,7 +242,8 @@ function tableHandle(storage: Storage, state: LogState, options: TableOptions): 
 }
 
 /**
- * Opens an existing table (a directory path or a {@link Storage}): loads the newest checkpoint plus later
+ * Opens an existing table (a location `openStorage` takes — a directory, `file:`, `az://`, `abfss://`,
+ * `s3://` — or a {@link Storage}): loads the newest checkpoint plus later
  * commits. Errors: `TABLE_NOT_FOUND`, `CORRUPT_LOG`, `UNSUPPORTED_FEATURE` (naming the feature).
  */
 export async function openTable(target: Storage | string, options: TableOptions = {}): Promise<Table> {

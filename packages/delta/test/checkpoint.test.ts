@@ -96,8 +96,9 @@ describe('checkpoints', () => {
 describe('a checkpoint due at a version its writer did not write', () => {
   /** The table in `dir` as a writer whose checkpoints fail (as if killed right after each commit). */
   function noCheckpoints(dir: string): Storage {
-    // Not local (no `local`): the checkpoint is then written through `write` on this thread, where it fails.
-    const { local: _, ...storage } = createLocalStorage(dir);
+    // Without its `description` no pool worker can open it: the checkpoint is written through `write` on
+    // this thread, where it fails.
+    const { description: _, ...storage } = createLocalStorage(dir);
     return {
       ...storage,
       write: async (path, data) => {

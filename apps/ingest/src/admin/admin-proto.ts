@@ -1,12 +1,9 @@
-import { fileURLToPath } from 'node:url';
 import type { ServiceDefinition } from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
+import type * as protoLoader from '@grpc/proto-loader';
+import { loadProtoService, protoPath } from '../base/proto-service.js';
 
-/**
- * `proto/lakestream_admin.proto`, resolved from the package root: this module sits at `src/admin/` when run
- * from source and at `dist/admin/` when built (tsc does not copy `.proto` files), so both reach `../../proto/`.
- */
-export const ADMIN_PROTO_PATH = fileURLToPath(new URL('../../proto/lakestream_admin.proto', import.meta.url));
+/** `proto/lakestream_admin.proto` of this package. */
+export const ADMIN_PROTO_PATH = protoPath('lakestream_admin.proto');
 
 /** Loader options: snake_case field names as in the proto, int64 as decimal strings, enums by name. */
 export const ADMIN_PROTO_OPTIONS: protoLoader.Options = {
@@ -17,16 +14,9 @@ export const ADMIN_PROTO_OPTIONS: protoLoader.Options = {
   oneofs: true,
 };
 
-let cached: ServiceDefinition | undefined;
-
 /** The `lakestream.admin.v1.Admin` service definition (loaded once), for a grpc-js server or client. */
 export function adminServiceDefinition(): ServiceDefinition {
-  if (cached !== undefined) return cached;
-  const def = protoLoader.loadSync(ADMIN_PROTO_PATH, ADMIN_PROTO_OPTIONS)['lakestream.admin.v1.Admin'];
-  if (def === undefined || !('PushCatalog' in def))
-    throw new Error(`no Admin service in ${ADMIN_PROTO_PATH}`);
-  cached = def as unknown as ServiceDefinition;
-  return cached;
+  return loadProtoService(ADMIN_PROTO_PATH, 'lakestream.admin.v1.Admin', 'PushCatalog', ADMIN_PROTO_OPTIONS);
 }
 
 /** `PushCatalogRequest`. */

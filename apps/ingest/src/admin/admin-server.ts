@@ -9,15 +9,15 @@ import {
   status,
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
+import { isIngestError } from '../base/errors.js';
 import type { CatalogStore } from '../catalog/catalog-store.js';
 import { isProvisioningError } from '../catalog/provisioning-error.js';
-import { isIngestError } from '../errors.js';
-import { toGrpcStatus } from '../grpc/status.js';
-import { INGEST_NODE_DEFAULTS } from '../node-defaults.js';
+import { INGEST_NODE_DEFAULTS } from '../config/node-defaults.js';
 import type { NodeHealth } from '../node-health.js';
 import type { HeldEntry } from '../recovery/held-entries.js';
 import type { HeldAction, HeldDecision, HeldSelection } from '../recovery/resolve-held.js';
 import type { EndedStream } from '../stream/ended-streams.js';
+import { toGrpcStatus } from '../stream/grpc-status.js';
 import {
   type AdminStatus,
   adminServiceDefinition,

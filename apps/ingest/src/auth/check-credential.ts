@@ -1,5 +1,5 @@
+import { IngestError } from '../base/errors.js';
 import type { CredentialDirectory, ProvisionedCredential } from '../catalog/catalog-view.js';
-import { IngestError } from '../errors.js';
 
 /**
  * Checks that credential `credentialId` of kind `kind` exists, belongs to `principalId`, is neither revoked

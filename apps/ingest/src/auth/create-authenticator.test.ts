@@ -1,9 +1,9 @@
 import { exportJWK, generateKeyPair, type JWTPayload, SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { isIngestError } from '../base/errors.js';
 import { createMemoryCatalogSource, type MemoryCatalogSource } from '../catalog/memory-catalog-source.js';
 import { snapshotFixture } from '../catalog/snapshot-fixture.js';
 import type { CatalogSnapshotInput } from '../catalog/snapshot-schema.js';
-import { isIngestError } from '../errors.js';
 import { createAuthenticator } from './create-authenticator.js';
 import { createProducerToken, hashProducerToken, parseProducerToken } from './producer-token.js';
 

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { IngestError } from '../base/errors.js';
 import type { CatalogSource, ProvisionedCatalog } from '../catalog/catalog-view.js';
-import { IngestError } from '../errors.js';
 import type { Authenticator, Principal } from './authenticator.js';
 import { checkCredential, unauthenticated } from './check-credential.js';
 import { PRODUCER_TOKEN_PREFIX, parseProducerToken } from './producer-token.js';

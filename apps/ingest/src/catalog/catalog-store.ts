@@ -1,12 +1,12 @@
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PRIVATE_DIR_MODE } from '../file-modes.js';
+import { PRIVATE_DIR_MODE } from '../base/file-modes.js';
+import { isAtomicTempFile, writeFileAtomic } from '../base/write-file-atomic.js';
 import { toCanonicalJson } from './canonical-json.js';
 import type { CatalogSource, ProvisionedCatalog } from './catalog-view.js';
 import { createCatalogView } from './create-catalog-view.js';
 import { isProvisioningError, ProvisioningError } from './provisioning-error.js';
 import { type CatalogSnapshot, emptyCatalogSnapshot, parseCatalogSnapshot } from './snapshot-schema.js';
-import { isAtomicTempFile, writeFileAtomic } from './write-file-atomic.js';
 
 /** Options of `openCatalogStore`. */
 export interface CatalogStoreOptions {

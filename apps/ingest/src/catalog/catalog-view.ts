@@ -4,11 +4,7 @@
  * handlers and the publisher.
  */
 
-/** A Delta schema in its JSON form (`metaData.schemaString` parsed), as `@lakestream/delta` defines it. */
-export type TableSchemaJson = {
-  type: 'struct';
-  fields: readonly { name: string; type: unknown; nullable: boolean; metadata?: Record<string, unknown> }[];
-};
+import type { DeltaSchema } from '@lakestream/delta';
 
 /** A table producers may write to. */
 export interface ProvisionedTable {
@@ -16,7 +12,8 @@ export interface ProvisionedTable {
   readonly name: string;
   /** Where the Delta table lives: a directory path (absolute, or relative to the node's data directory). */
   readonly location: string;
-  readonly schema: TableSchemaJson;
+  /** The table's columns, parsed and checked once, when the snapshot was loaded (`parseCatalogSnapshot`). */
+  readonly schema: DeltaSchema;
   /** Table properties for creation (`delta.appendOnly` and friends). */
   readonly properties: Readonly<Record<string, string>>;
 }

@@ -1,9 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatMode, isOpenToOthers, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../file-modes.js';
-import { readOrCreateNodeId } from '../node-id.js';
-import { readOrCreateValueFile, readValueFile, ValueFileError, type ValueFileKind } from '../value-file.js';
+import { formatMode, isOpenToOthers, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../base/file-modes.js';
+import { readOrCreateNodeId } from '../base/node-id.js';
+import {
+  readOrCreateValueFile,
+  readValueFile,
+  ValueFileError,
+  type ValueFileKind,
+} from '../base/value-file.js';
 import { ConfigError } from './config-error.js';
 import { deepFreeze, type IngestConfig, type LoadedConfig } from './load-config.js';
 import { type Kind, SECRET } from './value-kinds.js';

@@ -1,6 +1,4 @@
-import { DEFAULT_LIMITS } from '../grpc/server.js';
 import { ORPHAN_CLEANUP_DEFAULTS } from '../maintenance/orphan-cleanup.js';
-import { INGEST_NODE_DEFAULTS } from '../node-defaults.js';
 import { DEFAULT_DATA_FILE_OPTIONS } from '../publish/table-publisher.js';
 import {
   ABUSE_TIMEOUTS,
@@ -8,7 +6,9 @@ import {
   MAX_DECOMPRESSION_FACTOR,
 } from '../stream/abuse-limits.js';
 import { DEFAULT_ENDED_STREAMS } from '../stream/ended-streams.js';
+import { DEFAULT_LIMITS } from '../stream/stream-context.js';
 import { WAL_DEFAULTS } from '../wal/open-wal.js';
+import { INGEST_NODE_DEFAULTS } from './node-defaults.js';
 import {
   BOOLEAN,
   bytes,

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { NODE_ID as NODE_ID_FILE_KIND } from '../node-id.js';
+import { NODE_ID as NODE_ID_FILE_KIND } from '../base/node-id.js';
 
 /*
  * The kinds of values an option takes: each a zod schema of the raw text (a flag's or a variable's) and what

@@ -2,8 +2,8 @@ import { Table as ArrowTable, CompressionType, Int32, Int64, Utf8, vectorFromArr
 import { describe, expect, it } from 'vitest';
 import { arrowMessages, type IpcMessage } from '../../test/support/flight-client.js';
 import { type CompressOptions, compressBatch } from '../../test/support/ipc-compression.js';
+import { isIngestError } from '../base/errors.js';
 import type { ProvisionedTable } from '../catalog/catalog-view.js';
-import { isIngestError } from '../errors.js';
 import { checkBatchMessage, checkSchemaMessage, decodeArrowRequest, ipcStream } from './arrow-ipc.js';
 
 const table: ProvisionedTable = {

@@ -1,9 +1,9 @@
 import { conformBatch, isDeltaError } from '@lakestream/delta';
 import { Message, MessageHeader, RecordBatch, RecordBatchReader, type Schema } from 'apache-arrow';
+import { IngestError } from '../base/errors.js';
 import type { ProvisionedTable } from '../catalog/catalog-view.js';
-import { IngestError } from '../errors.js';
+import { tableArrowSchema } from '../decode/record-decoder.js';
 import { MAX_DECOMPRESSION_FACTOR } from '../stream/abuse-limits.js';
-import { tableArrowSchema } from '../stream/record-decoder.js';
 import {
   BodyCompressionError,
   type CompressedBody,

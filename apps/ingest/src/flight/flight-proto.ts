@@ -1,12 +1,11 @@
-import { fileURLToPath } from 'node:url';
 import type * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
-import { IngestError } from '../errors.js';
-import { PROTO_LOADER_OPTIONS } from '../grpc/proto.js';
-import { WireReader } from '../grpc/wire-reader.js';
+import { loadProtoService, protoPath } from '../base/proto-service.js';
+import { deserializeOrMalformed } from '../zerobus/malformed-message.js';
+import { PROTO_LOADER_OPTIONS } from '../zerobus/proto.js';
+import { WireReader } from '../zerobus/wire-reader.js';
 
-/** `proto/flight.proto` (the DoPut subset of Arrow Flight), resolved like `zerobus.proto`. */
-export const FLIGHT_PROTO_PATH = fileURLToPath(new URL('../../proto/flight.proto', import.meta.url));
+/** `proto/flight.proto` of this package: the DoPut subset of Arrow Flight. */
+export const FLIGHT_PROTO_PATH = protoPath('flight.proto');
 
 /** One `FlightData` message; absent byte fields are empty. Bytes are views into the received buffer. */
 export interface FlightData {
@@ -20,25 +19,14 @@ export interface FlightData {
   readonly size: number;
 }
 
-/** What the deserializer returns for bytes it cannot decode (grpc-js would say INTERNAL). */
-export interface MalformedFlightData {
-  readonly kind: 'malformed';
-  readonly error: IngestError;
-}
-
-let cached: protoLoader.PackageDefinition | undefined;
-
-/** The package definition of `arrow.flight.protocol` (loaded once). */
-export function flightPackageDefinition(): protoLoader.PackageDefinition {
-  cached ??= protoLoader.loadSync(FLIGHT_PROTO_PATH, PROTO_LOADER_OPTIONS);
-  return cached;
-}
-
-/** The raw `arrow.flight.protocol.FlightService` definition, as a grpc-js client calls it (tests). */
+/** The raw `arrow.flight.protocol.FlightService` definition (loaded once), as a grpc-js client calls it (tests). */
 export function flightService(): grpc.ServiceDefinition {
-  const def = flightPackageDefinition()['arrow.flight.protocol.FlightService'];
-  if (def === undefined || !('DoPut' in def)) throw new Error(`no FlightService in ${FLIGHT_PROTO_PATH}`);
-  return def as unknown as grpc.ServiceDefinition;
+  return loadProtoService(
+    FLIGHT_PROTO_PATH,
+    'arrow.flight.protocol.FlightService',
+    'DoPut',
+    PROTO_LOADER_OPTIONS,
+  );
 }
 
 /**
@@ -47,17 +35,7 @@ export function flightService(): grpc.ServiceDefinition {
  */
 export function flightServerService(): grpc.ServiceDefinition {
   const service = flightService();
-  const requestDeserialize = (buf: Buffer): FlightData | MalformedFlightData => {
-    try {
-      return decodeFlightData(buf);
-    } catch (err) {
-      const error =
-        err instanceof IngestError
-          ? err
-          : new IngestError('INVALID_ARGUMENT', 'malformed FlightData message', { cause: err });
-      return { kind: 'malformed', error };
-    }
-  };
+  const requestDeserialize = deserializeOrMalformed(decodeFlightData, 'FlightData message');
   return { ...service, DoPut: { ...service.DoPut!, requestDeserialize } } as grpc.ServiceDefinition;
 }
 

@@ -1,18 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { Metadata, type ServerDuplexStream } from '@grpc/grpc-js';
-import type { RecordBatch } from 'apache-arrow';
+import { resolveWritableTable, TABLE_HEADER } from '../auth/table-access.js';
+import { NO_DESCRIPTOR } from '../decode/descriptor-store.js';
+import { unleased } from '../decode/record-decoder.js';
 import { MAX_DECOMPRESSION_FACTOR } from '../stream/abuse-limits.js';
-import { NO_DESCRIPTOR } from '../stream/descriptor-store.js';
 import { IngestSession } from '../stream/ingest-session.js';
-import { unleased } from '../stream/record-decoder.js';
-import type { StreamContext } from '../stream/stream-session.js';
-import { resolveWritableTable, TABLE_HEADER } from '../stream/table-access.js';
+import type { StreamContext } from '../stream/stream-context.js';
+import type { MalformedMessage } from '../zerobus/malformed-message.js';
 import { checkBatchMessage, checkSchemaMessage, decodeArrowRequest, ipcStream } from './arrow-ipc.js';
-import { type FlightData, type MalformedFlightData, putResult } from './flight-proto.js';
+import { type FlightData, putResult } from './flight-proto.js';
 import { parseOffsetId } from './offset-metadata.js';
 
 /** A DoPut call as grpc-js hands it to the handler (`FlightData` decoded by `flight-proto.ts`). */
-export type FlightCall = ServerDuplexStream<FlightData | MalformedFlightData, object>;
+export type FlightCall = ServerDuplexStream<FlightData | MalformedMessage, object>;
 
 /**
  * Serves one Arrow Flight `DoPut` (the Zerobus SDKs' Arrow stream), start to end: headers at once,
@@ -27,7 +27,7 @@ export async function serveDoPut(call: FlightCall, ctx: StreamContext): Promise<
   await new FlightSession(call, ctx).run();
 }
 
-class FlightSession extends IngestSession<FlightData | MalformedFlightData> {
+class FlightSession extends IngestSession<FlightData | MalformedMessage> {
   protected override readonly opening = 'schema FlightData';
   private schemaFrame: Uint8Array | undefined;
 
@@ -44,7 +44,7 @@ class FlightSession extends IngestSession<FlightData | MalformedFlightData> {
     );
   }
 
-  protected override open(msg: FlightData | MalformedFlightData): void {
+  protected override open(msg: FlightData | MalformedMessage): void {
     if (msg.kind === 'malformed') throw msg.error;
     const table = this.table!;
     this.schemaFrame = checkSchemaMessage(table, msg.dataHeader);
@@ -62,7 +62,7 @@ class FlightSession extends IngestSession<FlightData | MalformedFlightData> {
     );
   }
 
-  protected override async accept(msg: FlightData | MalformedFlightData, signal: AbortSignal): Promise<void> {
+  protected override async accept(msg: FlightData | MalformedMessage, signal: AbortSignal): Promise<void> {
     if (msg.kind === 'malformed') throw msg.error;
     this.throwIfFailed();
     const table = this.table!;
@@ -72,29 +72,14 @@ class FlightSession extends IngestSession<FlightData | MalformedFlightData> {
     checkBatchMessage(table, offset, msg.dataHeader, msg.dataBody, maxUncompressed);
     const readAt = performance.now();
     this.counters.requests++;
-    const bytes = msg.size;
-    await this.streamBudget.acquire(bytes, signal);
-    let reserved: number;
-    try {
-      reserved = await this.holds.reserve(bytes, signal);
-    } catch (err) {
-      this.streamBudget.release(bytes);
-      throw err;
-    }
-    let ipc: Uint8Array;
-    let batch: RecordBatch;
-    try {
-      ipc = ipcStream(this.schemaFrame!, msg.dataHeader, msg.dataBody);
-      batch = decodeArrowRequest(table, ipc, offset);
-    } catch (err) {
-      this.streamBudget.release(bytes);
-      this.holds.cancel(reserved);
-      throw err;
-    }
+    const { admitted, decoded } = await this.admission.admit(msg.size, signal, () => {
+      const ipc = ipcStream(this.schemaFrame!, msg.dataHeader, msg.dataBody);
+      return { ipc, batch: decodeArrowRequest(table, ipc, offset) };
+    });
+    const { ipc, batch } = decoded;
     const records = batch.numRows;
     if (records === 0) {
-      this.streamBudget.release(bytes);
-      this.holds.cancel(reserved);
+      admitted.cancel();
       this.ackWithoutAppend(offset, readAt);
       return;
     }
@@ -108,7 +93,15 @@ class FlightSession extends IngestSession<FlightData | MalformedFlightData> {
       offset,
       records: [ipc],
     } as const;
-    this.appendRecords(table, entry, unleased(batch), reserved, readAt, bytes, records, msg.dataBody.length);
+    this.appendRecords({
+      table,
+      entry,
+      decoded: unleased(batch),
+      admitted,
+      readAt,
+      records,
+      payloadBytes: msg.dataBody.length,
+    });
   }
 
   protected override ackMessage(closeStreamMs: number | undefined): object {

@@ -1,4 +1,4 @@
-import { IngestError } from '../errors.js';
+import { IngestError } from '../base/errors.js';
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 

@@ -1,9 +1,9 @@
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isAtomicTempFile } from '../catalog/write-file-atomic.js';
-import type { Log } from '../grpc/log.js';
-import { isDescriptorTempFile } from '../stream/descriptor-store.js';
-import { stateTempFile } from '../stream/persistent-streams.js';
+import type { Log } from '../base/log.js';
+import { isAtomicTempFile } from '../base/write-file-atomic.js';
+import { isDescriptorTempFile } from '../decode/descriptor-store.js';
+import { stateTempFile } from '../pipeline/persistent-streams.js';
 import type { OrphanCleanupMetrics } from './orphan-cleanup.js';
 
 /**

@@ -6,7 +6,7 @@ import { Int64, Table, Utf8, vectorFromArray } from 'apache-arrow';
 import { describe, expect, it, vi } from 'vitest';
 import { EVENTS, ORDERS, testCatalog } from '../../test/support/test-catalog.js';
 import { tempDir } from '../../test/support/test-node.js';
-import type { Log } from '../grpc/log.js';
+import type { Log } from '../base/log.js';
 import { createMetrics } from '../metrics/create-metrics.js';
 import { startOrphanCleanup } from './orphan-cleanup.js';
 

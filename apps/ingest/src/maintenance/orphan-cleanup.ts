@@ -1,16 +1,16 @@
 import {
-  createLocalStorage,
   createReferenceCache,
   DEFAULT_ORPHAN_MIN_AGE_MS,
   isDeltaError,
   type OrphanFilesReport,
+  openStorage,
   type ReferenceCache,
   removeOrphanFiles,
   type Storage,
 } from '@lakestream/delta';
+import type { Log } from '../base/log.js';
 import type { CatalogSource } from '../catalog/catalog-view.js';
 import { tableLocation } from '../catalog/table-location.js';
-import type { Log } from '../grpc/log.js';
 
 /** The defaults of the table cleanup, read by the code and by `--help` (`src/config.ts`). */
 export const ORPHAN_CLEANUP_DEFAULTS = {
@@ -114,11 +114,16 @@ export function startOrphanCleanup(parts: {
   const cleanTable = async (name: string): Promise<OrphanFilesReport | undefined> => {
     const table = parts.catalog.current().table(name);
     if (table === undefined) return undefined;
-    const location = tableLocation(parts.dataDir, table);
-    let entry = tables.get(location);
-    if (entry === undefined) {
-      entry = { storage: createLocalStorage(location), cache: createReferenceCache() };
+    let location: string;
+    let entry: { storage: Storage; cache: ReferenceCache } | undefined;
+    try {
+      // A location delta refuses, or an object store without credentials: logged, the other tables go on.
+      location = tableLocation(parts.dataDir, table);
+      entry = tables.get(location) ?? { storage: openStorage(location), cache: createReferenceCache() };
       tables.set(location, entry);
+    } catch (err) {
+      log.warn({ table: name, location: table.location, err }, 'orphan-file cleanup cannot open the table');
+      return undefined;
     }
     try {
       const r = await removeOrphanFiles(entry.storage, {

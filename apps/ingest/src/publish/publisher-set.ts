@@ -1,6 +1,6 @@
 import type { ParquetPool } from '@lakestream/delta';
+import { IngestError } from '../base/errors.js';
 import type { ProvisionedTable } from '../catalog/catalog-view.js';
-import { IngestError } from '../errors.js';
 import type { Wal } from '../wal/wal.js';
 import { Frontier } from './frontier.js';
 import { LatencyTracker } from './latency-tracker.js';

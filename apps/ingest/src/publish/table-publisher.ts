@@ -21,9 +21,9 @@ export interface DataFileOptions {
 export const DEFAULT_DATA_FILE_OPTIONS: DataFileOptions = { compression: 'snappy', statistics: 'none' };
 
 import type { RecordBatch } from 'apache-arrow';
+import { IngestError } from '../base/errors.js';
 import type { ProvisionedTable } from '../catalog/catalog-view.js';
 import { tableLocation } from '../catalog/table-location.js';
-import { IngestError } from '../errors.js';
 import { type PackedRows, toBatches } from './packed-rows.js';
 import { PendingQueue } from './pending-queue.js';
 
@@ -164,7 +164,6 @@ export interface TablePublisher extends AsyncDisposable {
 /** Creates the publisher of one table (the Delta table is opened, or created from the catalog, lazily). */
 export function createTablePublisher(options: TablePublisherOptions): TablePublisher {
   const { table, appId, liveFrom } = options;
-  const location = tableLocation(options.dataDir, table);
   const pending = new PendingQueue<PendingBatch>();
   let pendingBytes = 0;
   let oldestAt = 0;
@@ -203,6 +202,8 @@ export function createTablePublisher(options: TablePublisherOptions): TablePubli
   const parquet = { ...options.parquet };
   const open = (): Promise<Table> => {
     handle ??= (async () => {
+      // Resolved here, so that a location delta refuses (UNSUPPORTED_LOCATION) is a failure of this publish.
+      const location = tableLocation(options.dataDir, table);
       try {
         return await openTable(location, { pool: options.pool, parquet });
       } catch (err) {
@@ -212,7 +213,7 @@ export function createTablePublisher(options: TablePublisherOptions): TablePubli
         return await createTable(location, {
           pool: options.pool,
           parquet,
-          schema: JSON.parse(JSON.stringify(table.schema)),
+          schema: table.schema,
           properties: { ...table.properties },
           name: table.name,
         });

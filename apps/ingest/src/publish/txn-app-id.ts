@@ -1,4 +1,4 @@
-import type { WalIncarnation } from '../wal-incarnation.js';
+import type { WalIncarnation } from '../base/wal-incarnation.js';
 
 /**
  * Who commits: this node and the WAL whose positions its `txn.version`s are. The `txn.appId` formats, the one

@@ -1,6 +1,6 @@
-import { writeFileAtomic } from '../catalog/write-file-atomic.js';
+import { readOptionalFile } from '../base/read-optional-file.js';
+import { writeFileAtomic } from '../base/write-file-atomic.js';
 import type { TrimBarrier } from '../publish/publisher-set.js';
-import { readOptionalFile } from '../read-optional-file.js';
 
 /** One acked WAL entry that recovery could not publish: it stays in the WAL until an operator decides. */
 export interface HeldEntry {

@@ -1,7 +1,7 @@
-import { writeFileAtomic } from '../catalog/write-file-atomic.js';
-import { IngestError } from '../errors.js';
-import type { Log } from '../grpc/log.js';
-import { readOptionalFile } from '../read-optional-file.js';
+import { IngestError } from '../base/errors.js';
+import type { Log } from '../base/log.js';
+import { readOptionalFile } from '../base/read-optional-file.js';
+import { writeFileAtomic } from '../base/write-file-atomic.js';
 
 /** How often, at most, an advance of the mark is written (a trim writes it at once). */
 const SAVE_EVERY_MS = 1000;

@@ -17,8 +17,8 @@ import {
   Utf8,
   vectorFromArray,
 } from 'apache-arrow';
+import { decodeWalRecord } from '../pipeline/wal-entry.js';
 import { quarantineAppId, type WriterIdentity } from '../publish/txn-app-id.js';
-import { decodeWalRecord } from '../stream/wal-entry.js';
 import type { HeldEntry } from './held-entries.js';
 
 /**

@@ -1,24 +1,24 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ByteBudget } from '../admission/byte-budget.js';
+import { heldBytes } from '../admission/held-bytes.js';
+import { IngestError } from '../base/errors.js';
+import type { Log } from '../base/log.js';
 import type { CatalogSource, ProvisionedTable } from '../catalog/catalog-view.js';
-import { IngestError } from '../errors.js';
-import { decodeArrowRequest } from '../flight/arrow-ipc.js';
-import type { Log } from '../grpc/log.js';
-import type { PublisherSet } from '../publish/publisher-set.js';
-import { ByteBudget } from '../stream/byte-budget.js';
-import type { DescriptorStore } from '../stream/descriptor-store.js';
-import { heldBytes } from '../stream/held-bytes.js';
+import type { DescriptorStore } from '../decode/descriptor-store.js';
 import {
   createRecordDecoder,
   type DecodedRecords,
   type RecordDecoder,
   unleased,
-} from '../stream/record-decoder.js';
+} from '../decode/record-decoder.js';
+import { decodeArrowRequest } from '../flight/arrow-ipc.js';
 import {
   decodeWalRecord,
   decodeWalRecordHead,
   type WalRecord,
   type WalRecordHead,
-} from '../stream/wal-entry.js';
+} from '../pipeline/wal-entry.js';
+import type { PublisherSet } from '../publish/publisher-set.js';
 import type { Wal, WalEntry } from '../wal/wal.js';
 import type { HeldEntries } from './held-entries.js';
 import type { WalBacklog } from './restore-streams.js';

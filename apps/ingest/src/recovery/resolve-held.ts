@@ -1,6 +1,6 @@
 import type { ParquetPool } from '@lakestream/delta';
-import { IngestError } from '../errors.js';
-import type { Log } from '../grpc/log.js';
+import { IngestError } from '../base/errors.js';
+import type { Log } from '../base/log.js';
 import type { PublisherSet } from '../publish/publisher-set.js';
 import type { WriterIdentity } from '../publish/txn-app-id.js';
 import type { Wal } from '../wal/wal.js';

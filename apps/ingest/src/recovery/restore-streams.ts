@@ -1,5 +1,5 @@
-import type { PersistentStreams } from '../stream/persistent-streams.js';
-import { decodeWalRecordHead } from '../stream/wal-entry.js';
+import type { PersistentStreams } from '../pipeline/persistent-streams.js';
+import { decodeWalRecordHead } from '../pipeline/wal-entry.js';
 import type { Wal, WalEntry } from '../wal/wal.js';
 
 /** What the WAL held at start: the backlog recovery replays. */

@@ -1,18 +1,33 @@
 import { status as grpcStatus, type ServerDuplexStream } from '@grpc/grpc-js';
+import { type AdmittedRequest, StreamAdmission } from '../admission/stream-admission.js';
 import type { Principal } from '../auth/authenticator.js';
+import { assertStillWritable, TABLE_HEADER } from '../auth/table-access.js';
+import { IngestError } from '../base/errors.js';
 import type { CatalogView, ProvisionedTable } from '../catalog/catalog-view.js';
-import { IngestError } from '../errors.js';
-import { endCallWithError, readHeader } from '../grpc/end-call.js';
-import { toGrpcStatus } from '../grpc/status.js';
-import { ByteBudget } from './byte-budget.js';
+import type { DecodedRecords } from '../decode/record-decoder.js';
+import type { WalRecord } from '../pipeline/wal-entry.js';
+import { endCallWithError, readHeader } from './end-call.js';
 import type { StreamOutcome } from './ended-streams.js';
+import { toGrpcStatus } from './grpc-status.js';
 import { describeStream, type LiveStream, type LiveStreamInfo, StreamCounters } from './live-streams.js';
 import { MessageReader, TIMED_OUT } from './message-reader.js';
-import type { DecodedRecords } from './record-decoder.js';
-import { RequestHolds } from './request-hold.js';
-import type { StreamContext } from './stream-session.js';
-import { assertStillWritable, TABLE_HEADER } from './table-access.js';
-import type { WalRecord } from './wal-entry.js';
+import type { StreamContext } from './stream-context.js';
+
+/** A request admitted and decoded, for `IngestSession.appendRecords`. */
+export interface AcceptedRequest {
+  readonly table: ProvisionedTable;
+  /** Its WAL entry: the records as received. */
+  readonly entry: WalRecord & { kind: 'records' };
+  readonly decoded: DecodedRecords;
+  /** Its place in the stream's and the node's budgets (`StreamAdmission.admit`). */
+  readonly admitted: AdmittedRequest;
+  /** When it was read (`performance.now()`): the ack latency runs from here. */
+  readonly readAt: number;
+  /** Its record count (rows). */
+  readonly records: number;
+  /** Its bytes as counted received: the records (Zerobus) or the IPC body (Flight). */
+  readonly payloadBytes: number;
+}
 
 /** One accepted request until its WAL append settled. */
 interface InFlight {
@@ -38,8 +53,8 @@ export abstract class IngestSession<Request extends object> implements LiveStrea
   protected readonly controller = new AbortController();
   protected readonly counters = new StreamCounters();
   private readonly inFlight: InFlight[] = [];
-  protected readonly streamBudget: ByteBudget;
-  protected readonly holds: RequestHolds;
+  /** This stream's and the node's budgets: every request is admitted through them before it is decoded. */
+  protected readonly admission: StreamAdmission;
   private readonly reader: MessageReader<Request>;
   private readonly startedAt = Date.now();
   private endedResolve!: () => void;
@@ -76,8 +91,7 @@ export abstract class IngestSession<Request extends object> implements LiveStrea
     private readonly label: string,
     protected streamId: string,
   ) {
-    this.streamBudget = new ByteBudget(ctx.limits.streamInFlightBytes);
-    this.holds = new RequestHolds(ctx.pipeline.nodeBudget);
+    this.admission = new StreamAdmission(ctx.limits.streamInFlightBytes, ctx.pipeline.nodeBudget);
     this.reader = new MessageReader(call);
     call.on('cancelled', () =>
       this.controller.abort(new IngestError('UNAVAILABLE', 'the client cancelled the call')),
@@ -160,7 +174,10 @@ export abstract class IngestSession<Request extends object> implements LiveStrea
   /** Handles the first message (the stream's opening); throws to end the call with its status. */
   protected abstract open(first: Request, signal: AbortSignal): Promise<void> | void;
 
-  /** Handles one later request: checks, budgets, decodes, then `appendRecords` or `track`. */
+  /**
+   * Handles one later request: checks, `admission.admit` (budgets, then decode), then `appendRecords` (or
+   * `ackWithoutAppend` for one with nothing to log).
+   */
   protected abstract accept(msg: Request, signal: AbortSignal): Promise<void>;
 
   /** The ack message for `acked` (and `ackedRecords`); `closeStreamMs` is set when it carries a drain. */
@@ -187,21 +204,14 @@ export abstract class IngestSession<Request extends object> implements LiveStrea
   }
 
   /**
-   * Appends a decoded request of `bytes` (holding `reserved` of the node budget and `bytes` of the stream's)
-   * to the WAL: counts it received, tracks it, and acks it in order once durable; a failed append fails the
-   * session and stops reading.
+   * Appends an admitted, decoded request to the WAL: counts it received, tracks it, and acks it in order once
+   * durable; a failed append fails the session and stops reading. Its stream budget is given back once the
+   * append settled; its node budget by the pipeline.
    */
-  protected appendRecords(
-    table: ProvisionedTable,
-    entry: WalRecord & { kind: 'records' },
-    decoded: DecodedRecords,
-    reserved: number,
-    readAt: number,
-    bytes: number,
-    records: number,
-    payloadBytes: number,
-  ): void {
-    const hold = this.holds.settle(reserved, bytes, decoded.batch);
+  protected appendRecords(request: AcceptedRequest): void {
+    const { table, entry, decoded, admitted, readAt, records, payloadBytes } = request;
+    const bytes = admitted.bytes;
+    const hold = admitted.hold(decoded.batch);
     this.counters.records += records;
     this.counters.bytes += payloadBytes;
     const m = this.ctx.metrics;
@@ -228,7 +238,7 @@ export abstract class IngestSession<Request extends object> implements LiveStrea
         },
       )
       .finally(() => {
-        this.streamBudget.release(bytes);
+        admitted.settled();
         this.counters.inFlightBytes -= bytes;
       });
   }

@@ -1,11 +1,11 @@
 import type { Authenticator } from '../auth/authenticator.js';
+import { authorizeWrite } from '../auth/table-access.js';
+import { IngestError } from '../base/errors.js';
 import type { CatalogSource } from '../catalog/catalog-view.js';
-import { IngestError } from '../errors.js';
-import type { RetireRequest } from '../grpc/decode-request.js';
-import type { IngestPipeline } from './ingest-pipeline.js';
+import type { IngestPipeline } from '../pipeline/ingest-pipeline.js';
+import { assertStreamOwner } from '../pipeline/persistent-streams.js';
+import type { RetireRequest } from '../zerobus/decode-request.js';
 import type { LiveStreams } from './live-streams.js';
-import { assertStreamOwner } from './persistent-streams.js';
-import { authorizeWrite } from './table-access.js';
 
 /**
  * `RetireStream`: forgets a persistent stream (its data stays). Idempotent: retiring a retired stream is OK.

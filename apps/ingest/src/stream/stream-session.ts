@@ -1,81 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { Metadata, type ServerDuplexStream } from '@grpc/grpc-js';
-import type { Authenticator } from '../auth/authenticator.js';
-import type { CatalogSource, CatalogView, ProvisionedTable } from '../catalog/catalog-view.js';
-import { IngestError } from '../errors.js';
+import { resolveWritableTable, TABLE_HEADER } from '../auth/table-access.js';
+import { IngestError } from '../base/errors.js';
+import type { CatalogView, ProvisionedTable } from '../catalog/catalog-view.js';
+import { NO_DESCRIPTOR } from '../decode/descriptor-store.js';
+import { createRecordDecoder, type RecordDecoder } from '../decode/record-decoder.js';
+import { assertStreamOwner, PersistentStreams } from '../pipeline/persistent-streams.js';
 import type {
   CreateStreamRequest,
   RecordFormat,
   RecordsRequest,
   StreamRequest,
-} from '../grpc/decode-request.js';
-import type { Log } from '../grpc/log.js';
-import { ackResponse, closeSignal } from '../grpc/responses.js';
-import { NO_DESCRIPTOR } from './descriptor-store.js';
-import type { IngestPipeline } from './ingest-pipeline.js';
+} from '../zerobus/decode-request.js';
+import type { MalformedMessage } from '../zerobus/malformed-message.js';
+import { ackResponse, closeSignal } from '../zerobus/responses.js';
 import { IngestSession } from './ingest-session.js';
-import type { LiveStreams } from './live-streams.js';
-import { assertStreamOwner, PersistentStreams } from './persistent-streams.js';
-import { createRecordDecoder, type DecodedRecords, type RecordDecoder } from './record-decoder.js';
-import { resolveWritableTable, TABLE_HEADER } from './table-access.js';
-
-/** Limits of a node's streams (see `config.ts` for their flags). */
-export interface StreamLimits {
-  /** Largest request message accepted (bytes). Default 10 MiB; larger ones fail with INVALID_ARGUMENT. */
-  readonly maxRequestBytes: number;
-  /** Largest single record (bytes, or UTF-16 units of a JSON record). Default 10 MiB; larger ones fail with
-   * INVALID_ARGUMENT naming the record. */
-  readonly maxRecordBytes: number;
-  /** Bytes one stream may have read and not yet acked; beyond it the stream is not read. Default 64 MiB. */
-  readonly streamInFlightBytes: number;
-  /** Live streams per node; more are refused with RESOURCE_EXHAUSTED. Default 1024. */
-  readonly maxStreams: number;
-  /**
-   * Live streams (Zerobus and Flight) of one principal per node; more are refused with RESOURCE_EXHAUSTED.
-   * Default a quarter of `maxStreams` (`defaultStreamsPerPrincipal`).
-   */
-  readonly maxStreamsPerPrincipal: number;
-  /** A stream that sends no first message (`create_stream`, …) within this long ends with DEADLINE_EXCEEDED. */
-  readonly handshakeTimeoutMs: number;
-  /** An open stream that sends no request for this long is closed (status OK, see `IngestSession`); 0: never. */
-  readonly idleTimeoutMs: number;
-  /**
-   * A live stream whose right to write a catalog change took away is ended (with the reason's status) at its
-   * next request, or after this long if it sends none (see `IngestSession.recheck`). Default 10 s.
-   */
-  readonly revokedStreamGraceMs: number;
-}
-
-/** Everything a stream handler uses. */
-export interface StreamContext {
-  readonly pipeline: IngestPipeline;
-  readonly catalog: CatalogSource;
-  readonly authenticator: Authenticator;
-  readonly live: LiveStreams;
-  readonly limits: StreamLimits;
-  readonly log: Log;
-  /** Prometheus counters (optional: tests run without). */
-  readonly metrics?: StreamMetrics | undefined;
-}
-
-/** The metrics a stream updates (the matching part of `IngestMetrics`). */
-export interface StreamMetrics {
-  readonly recordsReceived: { inc(labels: { table: string }, value: number): void };
-  readonly bytesReceived: { inc(labels: { table: string }, value: number): void };
-  readonly acks: { inc(labels: { table: string }, value: number): void };
-  readonly recordsAcked: { inc(labels: { table: string }, value: number): void };
-  readonly ackLatency: { observe(labels: { table: string }, value: number): void };
-  readonly errors: { inc(labels: { code: string }, value: number): void };
-}
+import type { StreamContext } from './stream-context.js';
 
 /** A bidi call as grpc-js hands it to the handler (requests decoded by `decode-request.ts`). */
-export type StreamCall = ServerDuplexStream<StreamRequest | MalformedRequest, object>;
-
-/** What the request deserializer returns for bytes it cannot decode (grpc-js would say INTERNAL). */
-export interface MalformedRequest {
-  readonly kind: 'malformed';
-  readonly error: IngestError;
-}
+export type StreamCall = ServerDuplexStream<StreamRequest | MalformedMessage, object>;
 
 const FORMAT_NAMES: Record<RecordFormat, string> = { proto: 'PROTO', json: 'JSON' };
 
@@ -96,7 +39,7 @@ export async function serveStream(
   await session.run();
 }
 
-class StreamSession extends IngestSession<StreamRequest | MalformedRequest> {
+class StreamSession extends IngestSession<StreamRequest | MalformedMessage> {
   private decoder: RecordDecoder | undefined;
   private descriptorHash: Uint8Array = NO_DESCRIPTOR;
   /** Persistent: offsets at or below it were durable before this connection (dropped, acked). */
@@ -112,7 +55,7 @@ class StreamSession extends IngestSession<StreamRequest | MalformedRequest> {
     return this.kind === 'persistent' ? 'create_stream or resume_stream' : 'create_stream';
   }
 
-  protected override async open(msg: StreamRequest | MalformedRequest, signal: AbortSignal): Promise<void> {
+  protected override async open(msg: StreamRequest | MalformedMessage, signal: AbortSignal): Promise<void> {
     if (msg.kind === 'malformed') throw msg.error;
     if (msg.kind === 'create') return this.create(msg.create, signal);
     if (msg.kind === 'resume' && this.kind === 'persistent') return this.resume(msg.resume, signal);
@@ -242,7 +185,7 @@ class StreamSession extends IngestSession<StreamRequest | MalformedRequest> {
 
   // 2. Records ---------------------------------------------------------------------------------------------
 
-  protected override async accept(msg: StreamRequest | MalformedRequest, signal: AbortSignal): Promise<void> {
+  protected override async accept(msg: StreamRequest | MalformedMessage, signal: AbortSignal): Promise<void> {
     if (msg.kind === 'malformed') throw msg.error;
     if (msg.kind === 'create' || msg.kind === 'resume') {
       throw new IngestError(
@@ -276,23 +219,9 @@ class StreamSession extends IngestSession<StreamRequest | MalformedRequest> {
       this.ackWithoutAppend(offset, readAt);
       return;
     }
-    const bytes = msg.size;
-    await this.streamBudget.acquire(bytes, signal);
-    let reserved: number;
-    try {
-      reserved = await this.holds.reserve(bytes, signal);
-    } catch (err) {
-      this.streamBudget.release(bytes);
-      throw err;
-    }
-    let decoded: DecodedRecords;
-    try {
-      decoded = this.decoder!.keep(req.records, offset);
-    } catch (err) {
-      this.streamBudget.release(bytes);
-      this.holds.cancel(reserved);
-      throw err;
-    }
+    const { admitted, decoded } = await this.admission.admit(msg.size, signal, () =>
+      this.decoder!.keep(req.records, offset),
+    );
     const entry = {
       kind: 'records',
       streamId: this.streamId,
@@ -304,7 +233,15 @@ class StreamSession extends IngestSession<StreamRequest | MalformedRequest> {
       records: req.records,
       ...(req.message === undefined ? {} : { message: req.message }),
     } as const;
-    this.appendRecords(table, entry, decoded, reserved, readAt, bytes, req.records.length, req.bytes);
+    this.appendRecords({
+      table,
+      entry,
+      decoded,
+      admitted,
+      readAt,
+      records: req.records.length,
+      payloadBytes: req.bytes,
+    });
   }
 
   private checkFormat(req: RecordsRequest, offset: bigint): void {

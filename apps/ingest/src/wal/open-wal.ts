@@ -1,7 +1,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import { mkdir, open, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../file-modes.js';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../base/file-modes.js';
 import { fsyncDir, writeAll } from './file-io.js';
 import { FRAME_HEADER_BYTES, MAX_PAYLOAD_BYTES, payloadLength, type WalPayload } from './frame.js';
 import { FrameBatch } from './frame-batch.js';

@@ -6,7 +6,7 @@ import { openWal } from './open-wal.js';
 
 // Segments written by the WAL of commit 2c44c84 (slicing-by-8 CRC32C), before the checksum loop was rewritten:
 // `openWal(dir, { segmentBytes: 16 KiB })`, one append per size below, then one append of all of them again.
-const FIXTURE = new URL('../../test/fixtures/wal-before-slicing16/', import.meta.url);
+const FIXTURE = new URL('../../test/fixtures/wal-before-slicing16', import.meta.url);
 const SIZES = [0, 1, 3, 15, 16, 17, 31, 33, 100, 1000, 4097, 20000];
 
 function payload(n: number, seed: number): Uint8Array {

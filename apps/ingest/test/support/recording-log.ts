@@ -1,4 +1,4 @@
-import type { Log } from '../../src/grpc/log.js';
+import type { Log } from '../../src/base/log.js';
 
 /** One line a {@link recordingLog} kept. */
 export interface LogLine {

@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { zerobusClientConstructor } from '../../src/grpc/proto.js';
+import { zerobusClientConstructor } from '../../src/zerobus/proto.js';
 
 /** A response of either bidi RPC, as proto-loader decodes it. */
 export interface StreamResponse {

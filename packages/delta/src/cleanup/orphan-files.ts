@@ -1,7 +1,7 @@
 import { DeltaError } from '../errors.js';
 import { LOG_DIR } from '../log/log-paths.js';
 import { assertCanRead } from '../log/protocol.js';
-import { createLocalStorage } from '../storage/local-storage.js';
+import { openStorage } from '../storage/open-storage.js';
 import type { ObjectInfo, Storage } from '../storage/storage.js';
 import {
   createReferenceCache,
@@ -73,7 +73,7 @@ function isDataFile(path: string): boolean {
 }
 
 /**
- * Removes what crashed writers leave in a table (a directory path or a {@link Storage} with `listDetailed`):
+ * Removes what crashed writers leave in a table (a location `openStorage` takes, or a {@link Storage} with `listDetailed`):
  * temp files of interrupted writes (in the root and `_delta_log/`), and data files in the table root that no
  * version of the table references — no `add` or `remove` in any commit or checkpoint still in `_delta_log/`
  * (a file some version references is kept even after its removal, for time travel; VACUUM of removed files
@@ -94,7 +94,7 @@ export async function removeOrphanFiles(
   target: Storage | string,
   options: RemoveOrphanFilesOptions = {},
 ): Promise<OrphanFilesReport> {
-  const storage = typeof target === 'string' ? createLocalStorage(target) : target;
+  const storage = typeof target === 'string' ? openStorage(target) : target;
   const location = storage.location;
   const minAgeMs = options.minAgeMs ?? DEFAULT_ORPHAN_MIN_AGE_MS;
   if (!Number.isFinite(minAgeMs) || minAgeMs < 0) {

@@ -45,7 +45,10 @@ describe('parquet pool', () => {
     await using pool = createParquetPool({ workers: 1 });
     const dir = tempDir('parquet-pool-output-');
     const path = 'nested/part-0.parquet';
-    const f = await pool.encode({ ipc: ipcOf(5, 3), schemaString }, { root: dir, fsync: true, path });
+    const f = await pool.encode(
+      { ipc: ipcOf(5, 3), schemaString },
+      { storage: { location: dir, options: { fsync: true } }, path },
+    );
     expect(f.parquet).toBeUndefined();
     const bytes = readFileSync(join(dir, path));
     expect(f.size).toBe(bytes.byteLength);
@@ -55,7 +58,10 @@ describe('parquet pool', () => {
     // A file that cannot be written is a STORAGE error naming it.
     const blocked = `${path}/below-a-file.parquet`;
     const err = await pool
-      .encode({ ipc: ipcOf(0, 1), schemaString }, { root: dir, fsync: false, path: blocked })
+      .encode(
+        { ipc: ipcOf(0, 1), schemaString },
+        { storage: { location: dir, options: { fsync: false } }, path: blocked },
+      )
       .catch((e: unknown) => e);
     expect((err as DeltaError).code).toBe('STORAGE');
     expect((err as DeltaError).message).toContain(blocked);
@@ -85,7 +91,7 @@ describe('parquet pool', () => {
     const schema = JSON.parse(schemaString) as DeltaSchema;
     await using table = await createTable(dir, { schema, pool });
     await table.append(new Table({ id: vectorFromArray([1n, 2n], new Int64()) }));
-    await pool.checkpoint({ root: dir, fsync: true }, 1);
+    await pool.checkpoint({ location: dir, options: { fsync: true } }, 1);
     const last = JSON.parse(readFileSync(join(dir, '_delta_log', '_last_checkpoint'), 'utf8')) as {
       version: number;
     };
@@ -94,7 +100,7 @@ describe('parquet pool', () => {
     await using reopened = await openTable(dir);
     expect((await reopened.snapshot()).numRecords).toBe(2);
     const missing = await pool
-      .checkpoint({ root: join(dir, 'no-such-table'), fsync: false }, 3)
+      .checkpoint({ location: join(dir, 'no-such-table'), options: { fsync: false } }, 3)
       .catch((e: unknown) => e);
     expect(missing).toBeInstanceOf(DeltaError);
     expect((missing as DeltaError).code).toBe('TABLE_NOT_FOUND');

@@ -3,11 +3,11 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { DeltaError, type DeltaErrorCode } from '../errors.js';
-import type { LocalFiles } from '../storage/storage.js';
+import type { StorageDescription } from '../storage/storage.js';
 import type { EncodeRequest } from './encode-file.js';
-import type { PooledFile, WorkerRequest, WorkerResponse, WorkerTask } from './worker-messages.js';
+import type { FileOutput, PooledFile, WorkerRequest, WorkerResponse, WorkerTask } from './worker-messages.js';
 
-export type { PooledFile } from './worker-messages.js';
+export type { FileOutput, PooledFile } from './worker-messages.js';
 
 /** Options of {@link createParquetPool}. */
 export interface ParquetPoolOptions {
@@ -30,15 +30,17 @@ export interface ParquetPool extends AsyncDisposable {
   /**
    * Encodes one data file on the next free worker (at most two files per worker at a time; the rest wait in a
    * queue, so a worker that finishes early takes the next file). Rejects with the worker's `DeltaError` (`SCHEMA_MISMATCH`,
-   * `ENCODE_FAILED`), `ENCODE_FAILED` if the worker dies (it is replaced), or `POOL_CLOSED`.
+   * `ENCODE_FAILED`), `ENCODE_FAILED` if the worker dies (it is replaced), or `POOL_CLOSED`. With `output`
+   * the worker writes the file into that storage itself (a `STORAGE` error then) and answers its size only.
    */
-  encode(request: EncodeRequest, output?: LocalFiles & { path: string }): Promise<PooledFile>;
+  encode(request: EncodeRequest, output?: FileOutput): Promise<PooledFile>;
   /**
-   * Writes the classic checkpoint of the local table in `table` as of `version` (and `_last_checkpoint`) on a
-   * worker, which reads the log back from disk: the caller's thread does none of the work, however many files
-   * the table has. Rejects with the worker's `DeltaError` (`STORAGE`, `CORRUPT_LOG`, …) or `POOL_CLOSED`.
+   * Writes the classic checkpoint of the table in the storage `table` describes as of `version` (and
+   * `_last_checkpoint`) on a worker, which reads the log back from the storage: the caller's thread does none
+   * of the work, however many files the table has. Rejects with the worker's `DeltaError` (`STORAGE`,
+   * `CORRUPT_LOG`, …) or `POOL_CLOSED`.
    */
-  checkpoint(table: LocalFiles, version: number): Promise<void>;
+  checkpoint(table: StorageDescription, version: number): Promise<void>;
   /** Stops the workers; pending encodes reject with `POOL_CLOSED`. */
   close(): Promise<void>;
 }
@@ -169,7 +171,7 @@ export function createParquetPool(options: ParquetPoolOptions = {}): ParquetPool
       return (await submit(output === undefined ? { request } : { request, output }))!;
     },
     async checkpoint(table, version) {
-      await submit({ checkpoint: { root: table.root, fsync: table.fsync, version } });
+      await submit({ checkpoint: { storage: table, version } });
     },
     close,
     [Symbol.asyncDispose]: close,

@@ -1,6 +1,7 @@
 /**
- * The worker-thread entry of the Parquet pool: receives {@link EncodeRequest}s, answers with encoded files;
- * and writes local tables' checkpoints, so that neither runs on the caller's thread.
+ * The worker-thread entry of the Parquet pool: receives {@link EncodeRequest}s, answers with encoded files (or
+ * writes them into the table's storage itself); and writes tables' checkpoints, so that neither runs on the
+ * caller's thread.
  * Loaded from `dist/` by `createParquetPool` (worker threads need built JavaScript).
  */
 import { readlinkSync } from 'node:fs';
@@ -9,10 +10,10 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { isDeltaError } from '../errors.js';
 import { writeCheckpoint } from '../log/checkpoint.js';
 import { loadLogState } from '../log/log-reader.js';
-import { createLocalStorage } from '../storage/local-storage.js';
-import type { LocalFiles } from '../storage/storage.js';
+import { reopenStorage } from '../storage/open-storage.js';
+import type { Storage, StorageDescription } from '../storage/storage.js';
 import { type EncodeRequest, encodeFile } from './encode-file.js';
-import type { PooledFile, WorkerRequest, WorkerResponse } from './worker-messages.js';
+import type { FileOutput, PooledFile, WorkerRequest, WorkerResponse } from './worker-messages.js';
 
 /**
  * Lowers this thread's priority: on Linux a thread's own id (from `/proc/thread-self`) names it alone to
@@ -31,15 +32,28 @@ function lowerPriority(niceness: number): void {
 
 lowerPriority((workerData as { niceness?: number } | null)?.niceness ?? 0);
 
+/** The storages this worker has opened, by description: an object store's client (and its connections) is reused. */
+const storages = new Map<string, Storage>();
+
+function storageOf(description: StorageDescription): Storage {
+  const key = JSON.stringify(description);
+  let storage = storages.get(key);
+  if (storage === undefined) {
+    storage = reopenStorage(description);
+    storages.set(key, storage);
+  }
+  return storage;
+}
+
 /** Encodes a data file; its bytes are written as `output` says (as that storage's `write` does), or sent back. */
 async function encode(
   request: EncodeRequest,
-  output: (LocalFiles & { path: string }) | undefined,
+  output: FileOutput | undefined,
 ): Promise<{ file: PooledFile; transfer: ArrayBuffer[] }> {
   const { parquet, stats, numRecords } = encodeFile(request);
   const size = parquet.byteLength;
   if (output !== undefined) {
-    await createLocalStorage(output.root, { fsync: output.fsync }).write(output.path, parquet);
+    await storageOf(output.storage).write(output.path, parquet);
     return { file: { parquet: undefined, size, stats, numRecords }, transfer: [] };
   }
   const whole = parquet.byteOffset === 0 && size === parquet.buffer.byteLength;
@@ -49,9 +63,9 @@ async function encode(
   };
 }
 
-/** Reads a local table's log as of a version and writes its checkpoint (what `Table.append` asks every N commits). */
-async function checkpoint(c: LocalFiles & { version: number }): Promise<void> {
-  const storage = createLocalStorage(c.root, { fsync: c.fsync });
+/** Reads a table's log as of a version and writes its checkpoint (what `Table.append` asks every N commits). */
+async function checkpoint(c: { storage: StorageDescription; version: number }): Promise<void> {
+  const storage = storageOf(c.storage);
   await writeCheckpoint(storage, await loadLogState(storage, c.version));
 }
 

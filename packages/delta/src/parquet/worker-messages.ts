@@ -2,7 +2,7 @@
  * The messages between the Parquet pool and its worker threads, in a module of their own so that neither side
  * imports the other (the worker is loaded as a script; the pool only posts to it).
  */
-import type { LocalFiles } from '../storage/storage.js';
+import type { StorageDescription } from '../storage/storage.js';
 import type { EncodeRequest } from './encode-file.js';
 
 /** An encoded data file: its bytes, or only its size when the worker wrote it (`encode`'s `output`). */
@@ -13,16 +13,22 @@ export interface PooledFile {
   numRecords: number;
 }
 
-/** A message to the worker: encode a data file, or write a local table's checkpoint. */
+/** A message to the worker: encode a data file, or write a table's checkpoint. */
 export type WorkerRequest = { id: number } & WorkerTask;
 
 /**
- * What the worker is asked to do: encode a data file (and, with `output`, write it into that local storage
- * at `path` instead of sending its bytes back), or write the checkpoint of the local table as of `version`.
+ * What the worker is asked to do: encode a data file (and, with `output`, write it into that storage at `path`
+ * instead of sending its bytes back), or write the checkpoint of the table in `storage` as of `version`.
  */
 export type WorkerTask =
-  | { request: EncodeRequest; output?: LocalFiles & { path: string }; checkpoint?: undefined }
-  | { checkpoint: LocalFiles & { version: number }; request?: undefined };
+  | { request: EncodeRequest; output?: FileOutput; checkpoint?: undefined }
+  | { checkpoint: { storage: StorageDescription; version: number }; request?: undefined };
+
+/** Where a worker writes the data file it encodes: `path` in the storage `storage` describes. */
+export interface FileOutput {
+  storage: StorageDescription;
+  path: string;
+}
 
 /** The worker's answer: the encoded file (none for a checkpoint), or the error's code and message. */
 export type WorkerResponse =

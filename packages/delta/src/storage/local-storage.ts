@@ -64,7 +64,7 @@ export function createLocalStorage(dir: string, options: LocalStorageOptions = {
 
   return {
     location: root,
-    local: { root, fsync: sync },
+    description: { location: root, options: { fsync: sync } },
     async list(prefix, listOptions) {
       const slash = prefix.lastIndexOf('/');
       const dirPart = slash < 0 ? '' : prefix.slice(0, slash + 1);
@@ -124,8 +124,9 @@ export function createLocalStorage(dir: string, options: LocalStorageOptions = {
       return out.filter((o): o is ObjectInfo => o !== undefined);
     },
     async read(path) {
+      const target = abs(path);
       try {
-        return new Uint8Array(await readFile(abs(path)));
+        return new Uint8Array(await readFile(target));
       } catch (cause) {
         if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
         throw storageError('reading', path, cause);
@@ -157,8 +158,9 @@ export function createLocalStorage(dir: string, options: LocalStorageOptions = {
       }
     },
     async delete(path) {
+      const target = abs(path);
       try {
-        await unlink(abs(path));
+        await unlink(target);
       } catch (cause) {
         if ((cause as NodeJS.ErrnoException).code !== 'ENOENT') throw storageError('deleting', path, cause);
       }

@@ -1,15 +1,17 @@
 /**
  * Where a table's bytes live. Paths are relative to the table root and use `/` (e.g. `_delta_log/00…0.json`).
- * The log code only ever calls these five operations, so an S3-compatible adapter (conditional PUT with
- * `If-None-Match: *` for `putIfAbsent`, ListObjectsV2 with `start-after` for `list`) drops in unchanged;
- * orphan-file cleanup also needs the optional `listDetailed`.
+ * The log code only ever calls these five operations; the adapters are a local directory
+ * (`createLocalStorage`), Azure Blob Storage (`createAzureBlobStorage`) and S3-compatible stores
+ * (`createS3Storage`), all commits by conditional create; `openStorage` picks one from a location.
+ * Orphan-file cleanup also needs the optional `listDetailed`.
  */
 export interface Storage {
   /** A human-readable location for error messages (a directory path or a URL). */
   readonly location: string;
   /**
-   * Paths that start with `prefix` (e.g. `_delta_log/`), sorted ascending; only those after `startAfter` when
-   * given. Names starting with `.` (temp files) are never returned. A missing directory lists as empty.
+   * Paths that start with `prefix` (e.g. `_delta_log/`) in the folder it names, sorted ascending (UTF-16 code
+   * unit order, as `Array.prototype.sort`); only those after `startAfter` when given. Names starting with `.`
+   * (temp files) are never returned. A missing directory lists as empty.
    */
   list(prefix: string, options?: { startAfter?: string }): Promise<string[]>;
   /** The whole object, or `undefined` when it does not exist. */
@@ -34,18 +36,34 @@ export interface Storage {
    */
   listDetailed?(prefix: string): Promise<ObjectInfo[]>;
   /**
-   * Only for storage on the local file system: its directory, so that another thread (a Parquet encoder) can
-   * open the same storage (`createLocalStorage(root, { fsync })`) and write an object itself.
+   * How to open this same storage in another thread (a Parquet encoder writing its data file itself):
+   * `openStorage(description.location, description.options)`. Set by every adapter `openStorage` makes; a
+   * storage without one gets the encoded bytes back on the caller's thread and writes them there.
    */
-  readonly local?: LocalFiles;
+  readonly description?: StorageDescription;
 }
 
-/** Where a local storage's objects live, and how they are written. */
-export interface LocalFiles {
-  /** The directory the objects' paths are relative to. */
-  readonly root: string;
-  /** Whether writes fsync the file and its directory. */
-  readonly fsync: boolean;
+/** A storage as plain data (it crosses `postMessage`): its location URI or path and the options it was opened with. */
+export interface StorageDescription {
+  /** A directory path, a `file:` URI, `az://…`, `abfss://…` or `s3://…` (see `openStorage`). */
+  readonly location: string;
+  readonly options: StorageOptions;
+}
+
+/** Options of `openStorage`, each used by the adapters it concerns. Plain data, so a storage can be reopened elsewhere. */
+export interface StorageOptions {
+  /**
+   * Local directories: fsync every file written and the directory it lands in, so a commit survives a power
+   * loss (default `true`). Turn off only for throwaway tables in tests or benchmarks.
+   */
+  fsync?: boolean;
+  /** Object stores: the most objects one listing request returns (default: the service's, 1,000 on S3, 5,000 on Azure). */
+  pageSize?: number;
+  /**
+   * Object stores: the environment variables credentials and endpoints are read from (default `process.env`;
+   * see the adapters for which). Given explicitly, it travels with the storage's description to other threads.
+   */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** One object of a detailed listing (`Storage.listDetailed`). */

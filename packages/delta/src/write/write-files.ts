@@ -26,8 +26,8 @@ export interface WriteTarget {
 }
 
 /**
- * Encodes `batches` into new data files on the pool and writes them (a local table's by the encoder thread
- * itself); returns their `add` actions, not yet committed. Rejects with the pool's `DeltaError`
+ * Encodes `batches` into new data files on the pool and writes them (by the encoder thread itself when the
+ * storage has a `description` it can reopen there); returns their `add` actions, not yet committed. Rejects with the pool's `DeltaError`
  * (`SCHEMA_MISMATCH`, `ENCODE_FAILED`, `POOL_CLOSED`) or the storage's; files already written are then orphans,
  * which `removeOrphanFiles` collects.
  */
@@ -59,9 +59,12 @@ export async function writeDataFiles(
         numIndexedCols: Number.isNaN(numIndexedCols) ? 32 : numIndexedCols,
         ...(target.parquet === undefined ? {} : { parquet: target.parquet }),
       };
-      // A local table's data file is written by the encoder thread itself (no bytes back to this one).
-      const local = storage.local;
-      const encoded = await pool.encode(request, local === undefined ? undefined : { ...local, path });
+      // The encoder thread writes the data file itself when it can open the storage (no bytes back to this one).
+      const described = storage.description;
+      const encoded = await pool.encode(
+        request,
+        described === undefined ? undefined : { storage: described, path },
+      );
       if (encoded.parquet !== undefined) await storage.write(path, encoded.parquet);
       return {
         path,

@@ -25,7 +25,7 @@ export interface TableHistory {
 }
 
 /**
- * The newest `limit` commits of the Delta table at `location` (a directory), newest first, from the log's
+ * The newest `limit` commits of the Delta table at `location` (a directory or object-store URI), newest first, from the log's
  * history (version, timestamp, operation, the files it added and its txn). No Delta log there: `exists: false`.
  * Throws `DeltaError` for a log it cannot read (`CORRUPT_LOG`, `UNSUPPORTED_FEATURE`, `STORAGE`).
  */

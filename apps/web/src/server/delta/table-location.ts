@@ -1,24 +1,19 @@
-import { isAbsolute, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-/** A table location the console cannot read (an object-store URI). */
-export class TableLocationError extends Error {
-  override readonly name = 'TableLocationError';
-  readonly code = 'UNSUPPORTED_LOCATION';
-}
+import { TRPCError } from '@trpc/server';
+import { isDeltaError, parseStorageLocation } from './delta';
 
 /**
- * The directory of a table's Delta log from its catalog location: an absolute path as it is, a `file:` URI as
- * its path, a relative one (`tables/main/sales/orders`) under `tablesDir` — where the ingest nodes resolve it
- * against their `--data-dir`. Throws `TableLocationError` for other URIs (`s3://…`): the console reads local
- * tables only.
+ * Checks a location a table or catalog is created with: a path (relative ones land under each node's data
+ * directory and the console's tables directory), a `file:` URI, or an object store — `az://<container>/<path>`,
+ * `abfss://<container>@<account>.dfs.core.windows.net/<path>`, `s3://<bucket>/<path>` (see
+ * @lakestream/delta's `parseStorageLocation`). Anything else is BAD_REQUEST with delta's words.
  */
-export function resolveTableLocation(location: string, tablesDir: string): string {
-  if (location.startsWith('file:')) return fileURLToPath(location);
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) {
-    throw new TableLocationError(
-      `table location ${location} is not a local directory; the console reads local tables only`,
-    );
+export function checkTableLocation(location: string | undefined): void {
+  if (location === undefined) return;
+  try {
+    parseStorageLocation(location.trim());
+  } catch (error) {
+    if (isDeltaError(error, 'UNSUPPORTED_LOCATION'))
+      throw new TRPCError({ code: 'BAD_REQUEST', message: error.message });
+    throw error;
   }
-  return isAbsolute(location) ? location : join(tablesDir, location);
 }

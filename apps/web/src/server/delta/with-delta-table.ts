@@ -2,7 +2,7 @@ import type { Table } from '@lakestream/delta';
 import { isDeltaError, openTable } from './delta';
 
 /**
- * Opens the Delta table at `location` (a directory), answers `read(table)` and closes the table, whether
+ * Opens the Delta table at `location` (a directory or an object-store URI), answers `read(table)` and closes the table, whether
  * `read` succeeds or throws. No Delta log there (`TABLE_NOT_FOUND`): answers `missing()` instead. Any other
  * `DeltaError` of the open (`CORRUPT_LOG`, `UNSUPPORTED_FEATURE`, `STORAGE`) is thrown as it is.
  */

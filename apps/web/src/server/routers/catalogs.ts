@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { createCatalog, createSchema, listCatalogs, listSchemas } from '../catalog';
+import { checkTableLocation } from '../delta/table-location';
 import { authedProcedure, createTRPCRouter, editorProcedure, provisionAfterChange } from '../trpc';
 
 /** Catalogs and schemas: the two levels above tables. */
@@ -12,7 +13,10 @@ export const catalogsRouter = createTRPCRouter({
     .input(z.object({ catalog: z.string().min(1) }))
     .query(({ ctx, input }) => listSchemas(ctx.services.db, input.catalog)),
 
-  /** Creates a catalog (editor). */
+  /**
+   * Creates a catalog (editor). `storageRoot`, where its tables go by default, is a path or an object-store
+   * URI (`az://`, `abfss://`, `s3://`); anything else is BAD_REQUEST.
+   */
   create: editorProcedure
     .input(
       z.object({
@@ -22,6 +26,7 @@ export const catalogsRouter = createTRPCRouter({
       }),
     )
     .mutation(({ ctx, input }) => {
+      checkTableLocation(input.storageRoot);
       const created = createCatalog(ctx.services.db, ctx.actor, {
         name: input.name,
         ...(input.comment === undefined ? {} : { comment: input.comment }),

@@ -10,9 +10,9 @@ import {
   parseTableName,
   toDeltaSchema,
 } from '../catalog';
-import { isDeltaError } from '../delta/delta';
+import { isDeltaError, resolveTableLocation } from '../delta/delta';
 import { readTableHistory } from '../delta/table-history';
-import { resolveTableLocation, TableLocationError } from '../delta/table-location';
+import { checkTableLocation } from '../delta/table-location';
 import { readTablePreview } from '../delta/table-preview';
 import { descriptorFileName, descriptorFromSchema } from '../schema/descriptor-from-schema';
 import { ProtoSchemaError, protoFromSchema } from '../schema/proto-from-schema';
@@ -40,9 +40,10 @@ function protoOf(table: TableInfo): string {
 }
 
 /**
- * `read(directory)` of table `table`'s Delta log, where the catalog's location resolves (relative ones under
- * `tablesDir`, `LAKESTREAM_TABLES_DIR`). An object-store location is BAD_REQUEST; a log it cannot read is
- * INTERNAL_SERVER_ERROR naming the table, with packages/delta's words (what is wrong, what to do).
+ * `read(location)` of table `table`'s Delta log, where the catalog's location resolves (delta's
+ * `resolveTableLocation`: relative ones under `tablesDir`, `LAKESTREAM_TABLES_DIR`; object stores as they are,
+ * with credentials from the SDKs' environment variables). A location delta does not support is BAD_REQUEST; a
+ * log it cannot read is INTERNAL_SERVER_ERROR naming the table, with packages/delta's words.
  */
 async function readDelta<T>(
   table: TableInfo,
@@ -52,7 +53,7 @@ async function readDelta<T>(
   try {
     return await read(resolveTableLocation(table.storageLocation, tablesDir));
   } catch (error) {
-    if (error instanceof TableLocationError)
+    if (isDeltaError(error, 'UNSUPPORTED_LOCATION'))
       throw new TRPCError({ code: 'BAD_REQUEST', message: `table ${table.name}: ${error.message}` });
     if (isDeltaError(error)) {
       throw new TRPCError({
@@ -85,7 +86,10 @@ export const tablesRouter = createTRPCRouter({
     .input(z.object({ name: tableName }))
     .query(({ ctx, input }) => getTable(ctx.services.db, input.name)),
 
-  /** Creates a table with its columns (Delta types, nested structs/arrays/maps; editor). */
+  /**
+   * Creates a table with its columns (Delta types, nested structs/arrays/maps; editor), at `location` when
+   * given: a path, `file:`, `az://`, `abfss://` or `s3://` (anything else is BAD_REQUEST).
+   */
   create: editorProcedure
     .input(
       z.object({
@@ -97,6 +101,7 @@ export const tablesRouter = createTRPCRouter({
       }),
     )
     .mutation(({ ctx, input }) => {
+      checkTableLocation(input.location);
       const created = createTable(ctx.services.db, ctx.actor, {
         name: input.name,
         columns: parseColumns(input.columns),
@@ -140,7 +145,7 @@ export const tablesRouter = createTRPCRouter({
   /**
    * The table's Delta commits, newest first (`limit`, default 50): version, time, operation, data files,
    * rows and bytes added, the writing node's txn appId. `exists: false` while it has no Delta log (nothing
-   * ingested yet); `location` is the directory looked at.
+   * ingested yet); `location` is where it looked (a directory or an object-store URI).
    */
   history: authedProcedure
     .input(z.object({ name: tableName, limit: z.number().int().min(1).max(1000).default(50) }))

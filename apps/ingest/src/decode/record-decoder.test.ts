@@ -1,8 +1,8 @@
 import { loadSchema } from '@lakestream/testkit';
 import type { RecordBatch } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
+import { isIngestError } from '../base/errors.js';
 import type { ProvisionedTable } from '../catalog/catalog-view.js';
-import { isIngestError } from '../errors.js';
 import { createRecordDecoder } from './record-decoder.js';
 
 const table: ProvisionedTable = {

@@ -1,12 +1,12 @@
+import type { ByteBudget } from '../admission/byte-budget.js';
+import type { RequestHold } from '../admission/request-hold.js';
+import { IngestError } from '../base/errors.js';
 import type { ProvisionedTable } from '../catalog/catalog-view.js';
-import { IngestError } from '../errors.js';
+import type { DescriptorStore } from '../decode/descriptor-store.js';
+import type { DecodedRecords } from '../decode/record-decoder.js';
 import type { PublisherSet } from '../publish/publisher-set.js';
 import type { Wal, WalPayload } from '../wal/wal.js';
-import type { ByteBudget } from './byte-budget.js';
-import type { DescriptorStore } from './descriptor-store.js';
 import type { PersistentStreams } from './persistent-streams.js';
-import type { DecodedRecords } from './record-decoder.js';
-import type { RequestHold } from './request-hold.js';
 import { encodeWalRecord, type WalRecord } from './wal-entry.js';
 
 /** One accepted request on its way to the WAL and the table. */

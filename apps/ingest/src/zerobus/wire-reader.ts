@@ -1,4 +1,4 @@
-import { IngestError } from '../errors.js';
+import { IngestError } from '../base/errors.js';
 
 /**
  * A minimal protobuf wire reader for the request messages of the Zerobus service. Requests are decoded by

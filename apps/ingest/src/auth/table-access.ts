@@ -1,6 +1,6 @@
-import type { Principal } from '../auth/authenticator.js';
+import { IngestError } from '../base/errors.js';
 import type { CatalogView, ProvisionedTable } from '../catalog/catalog-view.js';
-import { IngestError } from '../errors.js';
+import type { Principal } from './authenticator.js';
 
 /** The header that names a stream's table (Zerobus streams also name it in `create_stream`; DoPut only here). */
 export const TABLE_HEADER = 'x-databricks-zerobus-table-name';

@@ -1,5 +1,5 @@
-import { type RecordFormat, splitRecordsMessage } from '../grpc/decode-request.js';
 import type { WalPayload } from '../wal/wal.js';
+import { type RecordFormat, splitRecordsMessage } from '../zerobus/decode-request.js';
 
 /**
  * How a `records` entry's bytes decode: PROTO / JSON records of a Zerobus stream, or `arrow`: one Arrow IPC

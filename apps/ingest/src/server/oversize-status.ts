@@ -1,9 +1,9 @@
 import * as grpc from '@grpc/grpc-js';
-import { IngestError } from '../errors.js';
-import { TABLE_HEADER } from '../stream/table-access.js';
-import { readHeader } from './end-call.js';
-import type { Log } from './log.js';
-import { toGrpcStatus } from './status.js';
+import { TABLE_HEADER } from '../auth/table-access.js';
+import { IngestError } from '../base/errors.js';
+import type { Log } from '../base/log.js';
+import { readHeader } from '../stream/end-call.js';
+import { toGrpcStatus } from '../stream/grpc-status.js';
 
 /** grpc-js's words when a message is over `grpc.max_receive_message_length` (its `StreamDecoder`, 1.14). */
 const OVER_MAX = /^Received message larger than max \((\d+) vs (\d+)\)$/;

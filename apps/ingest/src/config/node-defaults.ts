@@ -2,7 +2,7 @@
  * The node's defaults, for an option `openIngestNode` (or `close`) is not given. `config/options.ts` declares
  * the flags with these values (`--node-inflight-bytes`, `--flush-bytes`, `--flush-ms`, `--drain-grace-ms`), so
  * `--help` and a node opened without them (tests, embedding) agree. The stream limits' defaults are
- * `DEFAULT_LIMITS` (`grpc/server.ts`), the WAL's `WAL_DEFAULTS`.
+ * `DEFAULT_LIMITS` (`stream/stream-context.ts`), the WAL's `WAL_DEFAULTS`.
  */
 export const INGEST_NODE_DEFAULTS = {
   /** Memory held by requests read and not yet published, across the node: 1 GiB. */

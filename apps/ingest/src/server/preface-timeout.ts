@@ -1,6 +1,6 @@
 import type { Http2Server, Http2Session } from 'node:http2';
 import type * as grpc from '@grpc/grpc-js';
-import type { Log } from './log.js';
+import type { Log } from '../base/log.js';
 
 /**
  * Closes each connection of `server` that has not sent the HTTP/2 client preface and its SETTINGS frame

@@ -1,17 +1,16 @@
-import { conformBatch, isDeltaError, parseDeltaSchema, toArrowSchema } from '@lakestream/delta';
+import { conformBatch, isDeltaError, toArrowSchema } from '@lakestream/delta';
 import {
   createJsonParser,
   createParser,
   DecodeError,
   type Parser,
   SchemaError,
-  type TableStruct,
 } from '@lakestream/zeroparser';
 import type { RecordBatch, Schema } from 'apache-arrow';
+import { IngestError } from '../base/errors.js';
 import type { ProvisionedTable } from '../catalog/catalog-view.js';
-import { IngestError } from '../errors.js';
-import { jsonRecordText, type RecordFormat, splitRecordsMessage } from '../grpc/decode-request.js';
 import { PackArena, type PackedRows, type PackedRowsDecoder, packRecords } from '../publish/packed-rows.js';
+import { jsonRecordText, type RecordFormat, splitRecordsMessage } from '../zerobus/decode-request.js';
 
 /**
  * Turns one request's records into an Arrow batch with exactly the table's schema, or throws
@@ -67,7 +66,7 @@ const arrowSchemas = new WeakMap<object, Schema>();
 export function tableArrowSchema(table: ProvisionedTable): Schema {
   let schema = arrowSchemas.get(table.schema);
   if (schema === undefined) {
-    schema = toArrowSchema(parseDeltaSchema(JSON.parse(JSON.stringify(table.schema))));
+    schema = toArrowSchema(table.schema);
     arrowSchemas.set(table.schema, schema);
   }
   return schema;
@@ -95,7 +94,7 @@ export function createRecordDecoder(
     let parser: Parser;
     try {
       parser = createParser(descriptor, {
-        tableSchema: table.schema as TableStruct,
+        tableSchema: table.schema,
         maxRecordBytes: limits.maxRecordBytes,
         // Batches in shared memory reach the Parquet encoder threads without being serialised or copied on
         // this thread (the main thread is the node's busiest).

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, rename } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { IngestError } from '../errors.js';
-import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../file-modes.js';
-import { readOptionalFile } from '../read-optional-file.js';
+import { IngestError } from '../base/errors.js';
+import { PRIVATE_DIR_MODE } from '../base/file-modes.js';
+import { readOptionalFile } from '../base/read-optional-file.js';
+import { writeFileAtomic } from '../base/write-file-atomic.js';
 import type { WalRecord, WalRecordHead } from './wal-entry.js';
 
 /** The temp file `save` writes and renames over `file`; a crash in between leaves it (see `removeNodeTempFiles`). */
@@ -135,20 +136,6 @@ export class PersistentStreams {
       })),
     };
     await mkdir(dirname(this.file), { recursive: true, mode: PRIVATE_DIR_MODE });
-    const tmp = stateTempFile(this.file);
-    const fh = await open(tmp, 'w', PRIVATE_FILE_MODE);
-    try {
-      await fh.writeFile(JSON.stringify(body));
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, this.file);
-    const dir = await open(dirname(this.file), 'r');
-    try {
-      await dir.sync();
-    } finally {
-      await dir.close();
-    }
+    await writeFileAtomic(this.file, JSON.stringify(body), { temp: stateTempFile(this.file) });
   }
 }

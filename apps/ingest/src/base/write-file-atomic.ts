@@ -1,23 +1,35 @@
 import { randomBytes } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { PRIVATE_FILE_MODE } from '../file-modes.js';
+import { PRIVATE_FILE_MODE } from './file-modes.js';
+
+/** Options of {@link writeFileAtomic}. */
+export interface AtomicWriteOptions {
+  /** The file's mode. Default 0600: the node's files are its user's alone. */
+  readonly mode?: number;
+  /**
+   * The temp file to write first, for a file whose crash leftover has one known name (`removeNodeTempFiles`
+   * looks for it); a leftover there is overwritten. Default: a new `.<name>.tmp-<pid>-<random>` beside `path`
+   * (see `isAtomicTempFile`).
+   */
+  readonly temp?: string;
+}
 
 /**
  * Replaces `path` with `data` so that a crash at any instant leaves either the old or the new content, never
  * a mix: write a temp file beside it, fsync it, rename over `path`, fsync the directory (so the rename itself
- * is durable). The file is created with `mode` (default 0600: the node's files are its user's alone). The
- * temp file is removed when a step fails; the error is rethrown as is.
+ * is durable). The temp file is removed when a step fails; the error is rethrown as is.
  */
 export async function writeFileAtomic(
   path: string,
   data: string | Uint8Array,
-  mode = PRIVATE_FILE_MODE,
+  options: AtomicWriteOptions = {},
 ): Promise<void> {
   const dir = dirname(path);
-  const temp = join(dir, `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const temp =
+    options.temp ?? join(dir, `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
-    const file = await open(temp, 'wx', mode);
+    const file = await open(temp, options.temp === undefined ? 'wx' : 'w', options.mode ?? PRIVATE_FILE_MODE);
     try {
       await file.writeFile(data);
       await file.sync();

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../file-modes.js';
+import { PRIVATE_DIR_MODE } from '../base/file-modes.js';
+import { writeFileAtomic } from '../base/write-file-atomic.js';
 
 /** SHA-256 of nothing-at-all stands for "no descriptor" (JSON streams) in the WAL. */
 export const NO_DESCRIPTOR = new Uint8Array(32);
@@ -29,7 +30,8 @@ export async function openDescriptorStore(dir: string): Promise<DescriptorStore>
       const hex = hash.toString('hex');
       let done = known.get(hex);
       if (done === undefined) {
-        done = writeDurably(join(dir, `${hex}.desc`), descriptor);
+        const file = join(dir, `${hex}.desc`);
+        done = writeFileAtomic(file, descriptor, { temp: `${file}.tmp` });
         known.set(hex, done);
         byHash.set(hex, descriptor.slice());
         done.catch(() => known.delete(hex));
@@ -50,23 +52,4 @@ export async function openDescriptorStore(dir: string): Promise<DescriptorStore>
 /** Whether `name` is the temp file of a descriptor write a crash interrupted (`<sha256>.desc.tmp`). */
 export function isDescriptorTempFile(name: string): boolean {
   return /^[0-9a-f]{64}\.desc\.tmp$/.test(name);
-}
-
-/** Writes `<sha256>.desc` as `<sha256>.desc.tmp`, fsync, rename, fsync of the directory. */
-async function writeDurably(path: string, bytes: Uint8Array): Promise<void> {
-  const tmp = `${path}.tmp`;
-  const fh = await open(tmp, 'w', PRIVATE_FILE_MODE);
-  try {
-    await fh.writeFile(bytes);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  await rename(tmp, path);
-  const dirHandle = await open(join(path, '..'), 'r');
-  try {
-    await dirHandle.sync();
-  } finally {
-    await dirHandle.close();
-  }
 }

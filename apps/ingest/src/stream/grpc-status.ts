@@ -1,5 +1,5 @@
 import { Metadata, type ServiceError, status } from '@grpc/grpc-js';
-import { type IngestErrorCode, isIngestError } from '../errors.js';
+import { type IngestErrorCode, isIngestError } from '../base/errors.js';
 
 const CODES: Record<IngestErrorCode, status> = {
   UNAUTHENTICATED: status.UNAUTHENTICATED,

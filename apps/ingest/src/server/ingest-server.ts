@@ -1,32 +1,28 @@
 import type { Http2Server, Http2Session } from 'node:http2';
 import * as grpc from '@grpc/grpc-js';
 import type { Authenticator } from '../auth/authenticator.js';
+import { IngestError } from '../base/errors.js';
+import { type Log, silentLog } from '../base/log.js';
 import type { CatalogSource } from '../catalog/catalog-view.js';
-import { IngestError } from '../errors.js';
 import { flightServerService } from '../flight/flight-proto.js';
 import { type FlightCall, serveDoPut } from '../flight/flight-session.js';
+import type { IngestPipeline } from '../pipeline/ingest-pipeline.js';
 import { ABUSE_TIMEOUTS, defaultStreamsPerPrincipal } from '../stream/abuse-limits.js';
-import type { IngestPipeline } from '../stream/ingest-pipeline.js';
+import { toGrpcStatus, toServiceError } from '../stream/grpc-status.js';
 import { LiveStreams } from '../stream/live-streams.js';
 import { retireStream } from '../stream/retire-stream.js';
-import {
-  type MalformedRequest,
-  type StreamCall,
-  type StreamLimits,
-  type StreamMetrics,
-  serveStream,
-} from '../stream/stream-session.js';
+import { DEFAULT_LIMITS, type StreamLimits, type StreamMetrics } from '../stream/stream-context.js';
+import { type StreamCall, serveStream } from '../stream/stream-session.js';
 import {
   decodeEphemeralRequest,
   decodePersistentRequest,
   decodeRetireRequest,
   type StreamRequest,
-} from './decode-request.js';
-import { type Log, silentLog } from './log.js';
+} from '../zerobus/decode-request.js';
+import { deserializeOrMalformed, type MalformedMessage } from '../zerobus/malformed-message.js';
+import { zerobusService } from '../zerobus/proto.js';
 import { oversizeInWords } from './oversize-status.js';
 import { closeSilentConnections } from './preface-timeout.js';
-import { zerobusService } from './proto.js';
-import { toGrpcStatus, toServiceError } from './status.js';
 
 /** Options of {@link startIngestServer}. */
 export interface IngestServerOptions {
@@ -68,21 +64,6 @@ export interface IngestServer extends AsyncDisposable {
   /** Ends every call now (UNAVAILABLE) and stops. */
   forceClose(): void;
 }
-
-/**
- * Default limits (spec: the client caps requests at 10 MiB − 64 KiB; timeouts: see `abuse-limits.ts`). The
- * per-principal stream limit follows `maxStreams` (`defaultStreamsPerPrincipal`).
- */
-export const DEFAULT_LIMITS: Omit<StreamLimits, 'maxStreamsPerPrincipal'> = {
-  // A largest record (10 MiB) and its request's framing (offsets, table name) fit in one request.
-  maxRequestBytes: 10 * 1024 * 1024 + 64 * 1024,
-  maxRecordBytes: 10 * 1024 * 1024,
-  streamInFlightBytes: 64 * 1024 * 1024,
-  maxStreams: 1024,
-  handshakeTimeoutMs: ABUSE_TIMEOUTS.streamHandshakeMs,
-  idleTimeoutMs: ABUSE_TIMEOUTS.streamIdleMs,
-  revokedStreamGraceMs: 10_000,
-};
 
 /**
  * Starts the Zerobus gRPC server (`databricks.zerobus.Zerobus`: EphemeralStream, PersistentStream,
@@ -128,7 +109,7 @@ export async function startIngestServer(options: IngestServerOptions): Promise<I
       void serveStream(call, 'persistent', ctx);
     },
     RetireStream: (
-      call: grpc.ServerUnaryCall<ReturnType<typeof decodeRetireRequest> | MalformedRequest, object>,
+      call: grpc.ServerUnaryCall<ReturnType<typeof decodeRetireRequest> | MalformedMessage, object>,
       callback: grpc.sendUnaryData<object>,
     ) => {
       const req = call.request;
@@ -199,22 +180,9 @@ export async function startIngestServer(options: IngestServerOptions): Promise<I
 
 /** Swaps the proto-loader request deserializers for the hand-written ones (which never throw). */
 function withDeserializers(service: grpc.ServiceDefinition): grpc.ServiceDefinition {
-  const guard =
-    <T>(decode: (buf: Uint8Array) => T) =>
-    (buf: Buffer): T | MalformedRequest => {
-      try {
-        return decode(buf);
-      } catch (err) {
-        const error =
-          err instanceof IngestError
-            ? err
-            : new IngestError('INVALID_ARGUMENT', 'malformed request', { cause: err });
-        return { kind: 'malformed', error };
-      }
-    };
-  const ephemeral = guard<StreamRequest>(decodeEphemeralRequest);
-  const persistent = guard<StreamRequest>(decodePersistentRequest);
-  const retire = guard(decodeRetireRequest);
+  const ephemeral = deserializeOrMalformed<StreamRequest>(decodeEphemeralRequest, 'request');
+  const persistent = deserializeOrMalformed<StreamRequest>(decodePersistentRequest, 'request');
+  const retire = deserializeOrMalformed(decodeRetireRequest, 'request');
   return {
     ...service,
     EphemeralStream: { ...service.EphemeralStream!, requestDeserialize: ephemeral },

@@ -1,7 +1,7 @@
 import { status as grpcStatus, type Metadata } from '@grpc/grpc-js';
-import { isIngestError } from '../errors.js';
-import type { Log } from './log.js';
-import { toGrpcStatus, toServiceError } from './status.js';
+import { isIngestError } from '../base/errors.js';
+import type { Log } from '../base/log.js';
+import { toGrpcStatus, toServiceError } from './grpc-status.js';
 
 /** The part of a grpc-js streaming call that ending it needs. */
 export interface EndableCall {
