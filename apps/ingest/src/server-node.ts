@@ -5,6 +5,7 @@ import { ByteBudget } from './admission/byte-budget.js';
 import { PRIVATE_DIR_MODE } from './base/file-modes.js';
 import { silentLog } from './base/log.js';
 import { readOrCreateNodeId } from './base/node-id.js';
+import { readOrCreateWalIncarnation } from './base/wal-incarnation.js';
 import { INGEST_NODE_DEFAULTS } from './config/node-defaults.js';
 import { openDescriptorStore } from './decode/descriptor-store.js';
 import { removeNodeTempFiles } from './maintenance/node-temp-files.js';
@@ -18,6 +19,7 @@ import { createIngestPipeline, type IngestPipeline } from './pipeline/ingest-pip
 import { PersistentStreams } from './pipeline/persistent-streams.js';
 import { createPublisherSet, type PublisherSet } from './publish/publisher-set.js';
 import type { DataFileOptions } from './publish/table-publisher.js';
+import type { WriterIdentity } from './publish/txn-app-id.js';
 import { HeldEntries } from './recovery/held-entries.js';
 import { PublishedMark } from './recovery/published-mark.js';
 import { type BacklogReplay, startBacklogReplay } from './recovery/replay-backlog.js';
@@ -69,6 +71,8 @@ export interface IngestNodeOptions extends Omit<IngestServerOptions, 'pipeline' 
 export interface NodeMetrics extends StreamMetrics, OrphanCleanupMetrics {
   readonly publishLag: { observe(labels: { table: string }, value: number): void };
   readonly commits: { inc(labels: { table: string }, value: number): void };
+  readonly commitRetries: { inc(labels: { table: string }, value: number): void };
+  readonly commitsDiscarded: { inc(labels: { table: string }, value: number): void };
   readonly publishFailures: { inc(labels: { table: string }, value: number): void };
   readonly walFsyncLatency: { observe(value: number): void };
 }
@@ -77,6 +81,8 @@ export interface NodeMetrics extends StreamMetrics, OrphanCleanupMetrics {
 export interface IngestNode extends AsyncDisposable {
   readonly port: number;
   readonly nodeId: string;
+  /** The node id and its WAL's incarnation: what its commits' `txn.appId` name (`tableAppId`). */
+  readonly writer: WriterIdentity;
   readonly server: IngestServer;
   readonly live: LiveStreams;
   readonly pipeline: IngestPipeline;
@@ -118,11 +124,21 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
   const persistent = await PersistentStreams.load(join(dataDir, 'streams.json'));
   const restorer = restoreStreams(persistent);
   const opening = performance.now();
-  const wal = await openWal(options.walDir ?? join(dataDir, 'wal'), {
+  const walDir = options.walDir ?? join(dataDir, 'wal');
+  const wal = await openWal(walDir, {
     ...options.wal,
     ...(fsyncLatency && { onFsync: (seconds: number) => fsyncLatency.observe(seconds) }),
     onRecoveredEntry: restorer.onRecoveredEntry,
   });
+  let writer: WriterIdentity;
+  try {
+    const { incarnation, created } = readOrCreateWalIncarnation(walDir, wal.nextPosition);
+    writer = { nodeId, incarnation };
+    if (created !== undefined) log.info({ nodeId, incarnation: incarnation.id }, created);
+  } catch (err) {
+    await wal.close();
+    throw err;
+  }
   const backlog = restorer.backlog(wal);
   const openMs = Math.round(performance.now() - opening);
   const descriptors = await openDescriptorStore(join(dataDir, 'descriptors'));
@@ -140,6 +156,7 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
   log.info(
     {
       nodeId,
+      incarnation: writer.incarnation.id,
       ...backlog,
       from: backlog.from.toString(),
       to: backlog.to.toString(),
@@ -155,7 +172,7 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
   const publishers = createPublisherSet({
     wal,
     dataDir,
-    nodeId,
+    writer,
     pool,
     parquet: options.parquet,
     flushBytes,
@@ -169,6 +186,23 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
     onError: (table, err) => {
       options.metrics?.publishFailures.inc({ table }, 1);
       log.error({ table, err }, 'publishing failed; retrying with backoff (the WAL keeps the records)');
+    },
+    onCommitRetried: (table, version, retries) => {
+      options.metrics?.commitRetries.inc({ table }, retries);
+      log.info({ table, version, retries }, 'commit landed after losing races to other writers of the table');
+    },
+    onIdentityConflict: (table, d) => {
+      options.metrics?.commitsDiscarded.inc({ table }, 1);
+      log.error(
+        {
+          table,
+          appId: d.appId,
+          version: d.version?.toString(),
+          foundVersion: d.foundVersion.toString(),
+          tableVersion: d.tableVersion,
+        },
+        d.error.message,
+      );
     },
     onTrimError: (err) =>
       log.error(
@@ -256,6 +290,7 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
   return {
     port: server.port,
     nodeId,
+    writer,
     server,
     live: server.live,
     pipeline,
@@ -266,7 +301,7 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
     quarantineDir,
     resolveHeld: (selection, action) =>
       resolveHeld(
-        { wal, held, publishers, pool, nodeId, quarantineLocation: quarantineDir, log },
+        { wal, held, publishers, pool, writer, quarantineLocation: quarantineDir, log },
         selection,
         action,
       ),

@@ -148,6 +148,7 @@ function tableHandle(storage: Storage, state: LogState, options: TableOptions): 
     state,
     maxRetries: options.maxRetries,
     writeCheckpoint: writeCheckpointNow,
+    lastCheckpoint: undefined,
   };
 
   const handle: Table = {
@@ -222,7 +223,10 @@ function tableHandle(storage: Storage, state: LogState, options: TableOptions): 
       return handle.commit([{ metaData }], { operation: 'ADD COLUMNS' });
     },
     checkpoint() {
-      return exclusive(writeCheckpointNow);
+      return exclusive(async () => {
+        await writeCheckpointNow();
+        transaction.lastCheckpoint = state.version;
+      });
     },
     async close() {
       if (closed) return;

@@ -92,3 +92,60 @@ describe('checkpoints', () => {
     }
   });
 });
+
+describe('a checkpoint due at a version its writer did not write', () => {
+  /** The table in `dir` as a writer whose checkpoints fail (as if killed right after each commit). */
+  function noCheckpoints(dir: string): Storage {
+    // Without its `description` no pool worker can open it: the checkpoint is written through `write` on
+    // this thread, where it fails.
+    const { description: _, ...storage } = createLocalStorage(dir);
+    return {
+      ...storage,
+      write: async (path, data) => {
+        if (path.includes('.checkpoint.') || path.endsWith('_last_checkpoint'))
+          throw new Error(`killed before writing ${path}`);
+        await storage.write(path, data);
+      },
+    };
+  }
+
+  it('is written by the next commit of any writer, and only once', async () => {
+    const dir = tempDir('delta-late-checkpoint-');
+    const log = join(dir, '_delta_log');
+    await (await createTable(dir, { schema: simpleSchema, workers: 1 })).close();
+    {
+      // Versions 1..10: the checkpoint due at 10 is never written.
+      await using dying = await openTable(noCheckpoints(dir), { workers: 1 });
+      for (let v = 1; v <= 10; v++) {
+        const r = await dying.append(simpleRows(v * 10, 10), { txn: { appId: 'a', version: BigInt(v) } });
+        expect(r.checkpointed).toBe(false);
+      }
+    }
+    expect(existsSync(join(log, '_last_checkpoint'))).toBe(false);
+
+    // The next writer (a restarted node) writes it at its first commit, 11.
+    await using next = await openTable(dir, { workers: 1 });
+    const r11 = await next.append(simpleRows(110, 10), { txn: { appId: 'a', version: 11n } });
+    expect(r11).toMatchObject({ version: 11, checkpointed: true });
+    expect(existsSync(join(log, '00000000000000000011.checkpoint.parquet'))).toBe(true);
+    expect(JSON.parse(readFileSync(join(log, '_last_checkpoint'), 'utf8'))).toMatchObject({ version: 11 });
+    // Once written, later commits before the next multiple write none (another handle reads it from the log).
+    await using other = await openTable(dir, { workers: 1 });
+    const r12 = await other.append(simpleRows(120, 10), { txn: { appId: 'b', version: 12n } });
+    const r13 = await next.append(simpleRows(130, 10), { txn: { appId: 'a', version: 13n } });
+    expect([r12.version, r12.checkpointed, r13.version, r13.checkpointed]).toEqual([12, false, 13, false]);
+
+    // Versions 14..20 by a writer whose checkpoint at 20 fails: 21, by a handle that knew of 11, writes it.
+    {
+      await using failing = await openTable(noCheckpoints(dir), { workers: 1 });
+      for (let v = 14; v <= 20; v++) {
+        const r = await failing.append(simpleRows(v * 10, 10), { txn: { appId: 'c', version: BigInt(v) } });
+        expect(r.checkpointed).toBe(false);
+      }
+    }
+    const r21 = await next.append(simpleRows(210, 10), { txn: { appId: 'a', version: 21n } });
+    expect(r21).toMatchObject({ version: 21, checkpointed: true });
+    await using reread = await openTable(dir, { workers: 1 });
+    expect(idsOf(await reread.scan())).toEqual(Array.from({ length: 210 }, (_, i) => i + 10));
+  });
+});

@@ -38,6 +38,10 @@ export interface IngestMetrics {
   readonly publishLag: Histogram<'table'>;
   /** Delta commits made. */
   readonly commits: Counter<'table'>;
+  /** Races lost to other writers before a commit landed (each retried at the next version). */
+  readonly commitRetries: Counter<'table'>;
+  /** Publishes refused because another writer commits under this node's `txn.appId` (the table stops). */
+  readonly commitsDiscarded: Counter<'table'>;
   /** Calls or requests that failed, by gRPC status name (`INVALID_ARGUMENT`, `UNAUTHENTICATED`…). */
   readonly errors: Counter<'code'>;
   /** Live streams. Read from the stream registry at each scrape once one is attached; else set by hand. */
@@ -220,6 +224,16 @@ export function createMetrics(options: MetricsOptions = {}): IngestMetrics {
       PUBLISH_LAG_BUCKETS,
     ),
     commits: counter('lakestream_commits_total', 'Delta commits made.', ['table']),
+    commitRetries: counter(
+      'lakestream_commit_retries_total',
+      'Commit races lost to other writers of the table (each commit retried at the next version).',
+      ['table'],
+    ),
+    commitsDiscarded: counter(
+      'lakestream_commits_discarded_total',
+      "Commits discarded (or found about to be) because another writer commits under this node's txn appId; publishing to the table stops and the WAL keeps its records.",
+      ['table'],
+    ),
     publishFailures: counter(
       'lakestream_publish_failures_total',
       'Failed publish attempts (retried with backoff; the WAL keeps the records).',

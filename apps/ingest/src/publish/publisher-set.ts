@@ -8,10 +8,12 @@ import {
   createTablePublisher,
   type DataFileOptions,
   DEFAULT_DATA_FILE_OPTIONS,
+  type IdentityConflict,
   type PendingBatch,
   type PublishStats,
   type TablePublisher,
 } from './table-publisher.js';
+import { formerTableAppId, tableAppId, type WriterIdentity } from './txn-app-id.js';
 
 /** WAL positions that must stay in the log though no publisher holds them (see `HeldEntries`). */
 export interface TrimBarrier {
@@ -23,8 +25,8 @@ export interface TrimBarrier {
 export interface PublisherSetOptions {
   readonly wal: Wal;
   readonly dataDir: string;
-  /** Stable id of this node (its commits' `txn.appId` is `${nodeId}:${table}`). */
-  readonly nodeId: string;
+  /** This node and its WAL incarnation: its commits' `txn.appId` (see `txn-app-id.ts`). */
+  readonly writer: WriterIdentity;
   readonly pool: ParquetPool;
   /** How the data files are encoded (default {@link DEFAULT_DATA_FILE_OPTIONS}). */
   readonly parquet?: DataFileOptions | undefined;
@@ -47,6 +49,10 @@ export interface PublisherSetOptions {
   readonly onTrimError: (error: unknown) => void;
   /** After each commit of a table: the ack → visible latencies (ms) of its batches (metrics). */
   readonly onCommitted?: ((table: string, latenciesMs: readonly number[]) => void) | undefined;
+  /** A commit that landed at Delta `version` after losing `retries` races to other writers (metrics, log). */
+  readonly onCommitRetried?: ((table: string, version: number, retries: number) => void) | undefined;
+  /** Another writer commits under this node's appId (a commit was, or would be, discarded): the table stopped. */
+  readonly onIdentityConflict: (table: string, conflict: IdentityConflict) => void;
   /** Test hook, see `TablePublisherOptions.beforeCommit`. */
   readonly beforeCommit?: ((table: string) => Promise<void>) | undefined;
 }
@@ -82,11 +88,16 @@ export interface PublisherSet extends AsyncDisposable {
   close(): Promise<void>;
 }
 
-/** Creates the publisher set. */
+/**
+ * Creates the publisher set, before anything is appended to `wal`: its next position then is where this life
+ * of the WAL starts (positions of earlier lives may be in the tables already; see `TablePublisherOptions.liveFrom`).
+ */
 export function createPublisherSet(options: PublisherSetOptions): PublisherSet {
   const { wal } = options;
   const publishers = new Map<string, TablePublisher>();
   const frontier = new Frontier(wal.oldestPosition);
+  // Created before anything is appended (see `openIngestNode`): what the WAL held from earlier lives.
+  const liveFrom = wal.nextPosition;
   let trimmedTo = -1n;
   let trimming: Promise<void> | undefined;
   let trimAgain = false;
@@ -158,7 +169,9 @@ export function createPublisherSet(options: PublisherSetOptions): PublisherSet {
       p = createTablePublisher({
         table,
         dataDir: options.dataDir,
-        appId: `${options.nodeId}:${table.name}`,
+        appId: tableAppId(options.writer, table.name),
+        liveFrom,
+        formerAppId: formerTableAppId(options.writer, table.name),
         pool: options.pool,
         parquet: options.parquet ?? DEFAULT_DATA_FILE_OPTIONS,
         flushBytes: options.flushBytes ?? 64 * 1024 * 1024,
@@ -170,6 +183,10 @@ export function createPublisherSet(options: PublisherSetOptions): PublisherSet {
           trim();
         },
         onError: (err) => options.onError(table.name, err),
+        onCommit: ({ version, retries }) => {
+          if (retries > 0) options.onCommitRetried?.(table.name, version, retries);
+        },
+        onIdentityConflict: (conflict) => options.onIdentityConflict(table.name, conflict),
         beforeCommit: hook === undefined ? undefined : () => hook(table.name),
       });
       publishers.set(table.name, p);

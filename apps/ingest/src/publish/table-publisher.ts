@@ -21,6 +21,7 @@ export interface DataFileOptions {
 export const DEFAULT_DATA_FILE_OPTIONS: DataFileOptions = { compression: 'snappy', statistics: 'none' };
 
 import type { RecordBatch } from 'apache-arrow';
+import { IngestError } from '../base/errors.js';
 import type { ProvisionedTable } from '../catalog/catalog-view.js';
 import { tableLocation } from '../catalog/table-location.js';
 import { type PackedRows, toBatches } from './packed-rows.js';
@@ -47,8 +48,18 @@ export interface TablePublisherOptions {
   readonly table: ProvisionedTable;
   /** Base for relative table locations. */
   readonly dataDir: string;
-  /** `txn.appId` of this node's commits to the table: `${nodeId}:${table}`. */
+  /** `txn.appId` of this node's commits to the table (`tableAppId`: node id, WAL incarnation, table). */
   readonly appId: string;
+  /**
+   * The WAL's next position when the node opened it: earlier lives of this WAL may have committed positions
+   * below it; a `txn.version` of `appId` at or above it that this publisher did not commit is another writer's.
+   */
+  readonly liveFrom: bigint;
+  /**
+   * The appId this WAL committed the table under before it had an incarnation (`formerTableAppId`): positions
+   * below `below` at or under its `txn.version` are in the table too. `undefined`: none.
+   */
+  readonly formerAppId?: { readonly appId: string; readonly below: bigint } | undefined;
   readonly pool: ParquetPool;
   /** How the data files are encoded. */
   readonly parquet: DataFileOptions;
@@ -62,6 +73,10 @@ export interface TablePublisherOptions {
   readonly onPublished: (latenciesMs: readonly number[]) => void;
   /** A failed attempt (it is retried with backoff). */
   readonly onError: (error: unknown) => void;
+  /** After each commit made: its Delta version and the races it lost to other writers first (`retries`). */
+  readonly onCommit?: ((commit: { readonly version: number; readonly retries: number }) => void) | undefined;
+  /** Another writer commits under `appId`: publishing to the table has stopped (see `IdentityConflict`). */
+  readonly onIdentityConflict: (conflict: IdentityConflict) => void;
   /** Test hook: awaited before every commit (a stalled disk, a slow encoder). */
   readonly beforeCommit?: (() => Promise<void>) | undefined;
 }
@@ -84,6 +99,26 @@ export interface PublishStats {
   readonly failing: PublishFailure | undefined;
 }
 
+/**
+ * The table holds a `txn` of this node's appId that neither this publisher nor an earlier life of its WAL
+ * committed: another writer holds the same identity (a copy of the WAL directory). Found when a commit is
+ * discarded as a duplicate (`committed: false`) though its rows are not in the table, or when the appId's
+ * version is at or above `liveFrom` before this publisher committed it, or after a failed commit is not the
+ * one it tried. The publisher stops publishing the table rather than take rows for published: it reports
+ * `failing` with `error` and keeps the batches, so the WAL keeps their records.
+ */
+export interface IdentityConflict {
+  readonly appId: string;
+  /** The `txn.version` (highest WAL position) of the commit discarded; `undefined` when none was tried. */
+  readonly version: bigint | undefined;
+  /** The appId's `txn.version` in the table, which this publisher did not write. */
+  readonly foundVersion: bigint;
+  /** The table version read. */
+  readonly tableVersion: number;
+  /** The same in words, for the log and the node's health. */
+  readonly error: IngestError;
+}
+
 /** Why a table's publishing is failing (it is retried with backoff; the WAL keeps the records). */
 export interface PublishFailure {
   readonly error: string;
@@ -100,6 +135,8 @@ export interface PublishFailure {
  * batches at or below the table's `txn.version` for this node (entries replayed after a crash that a commit
  * just before it had published) are settled without being committed again. A failed commit is retried
  * (1 s, doubling to 30 s) with the batches kept, so a slow or broken disk turns into backpressure, not loss.
+ * The appId's versions in the table are all this publisher's (read at first use, below `liveFrom`, then its
+ * own commits): any other is another writer's, and publishing the table stops (`IdentityConflict`).
  */
 export interface TablePublisher extends AsyncDisposable {
   readonly name: string;
@@ -126,7 +163,7 @@ export interface TablePublisher extends AsyncDisposable {
 
 /** Creates the publisher of one table (the Delta table is opened, or created from the catalog, lazily). */
 export function createTablePublisher(options: TablePublisherOptions): TablePublisher {
-  const { table, appId } = options;
+  const { table, appId, liveFrom } = options;
   const pending = new PendingQueue<PendingBatch>();
   let pendingBytes = 0;
   let oldestAt = 0;
@@ -147,8 +184,20 @@ export function createTablePublisher(options: TablePublisherOptions): TablePubli
     };
     options.onError(err);
   };
-  /** This node's latest `txn.version` in the table (-1n: none), once read; every entry at or below it is in. */
-  let through: bigint | undefined;
+  /**
+   * What this node has in the table, once read: its appId's latest `txn.version` (-1n: none; then only its own
+   * commits move it), and the former appId's, capped below its WAL's first incarnated position. Every entry
+   * at or below either is in the table (`through`).
+   */
+  let known: { own: bigint; former: bigint } | undefined;
+  /** Every entry of the table at or below it is in the table: the later of the two. */
+  const throughOf = (k: { own: bigint; former: bigint }): bigint =>
+    // biome-ignore lint/complexity/useMathMinMax: bigints (Math.max takes numbers only)
+    k.former > k.own ? k.former : k.own;
+  /** Versions of commits that failed with an unknown outcome (the commit may have landed): looked up again. */
+  const unsure = new Set<bigint>();
+  /** Set once another writer was found committing under this appId: nothing is published any more. */
+  let stopped: IngestError | undefined;
 
   const parquet = { ...options.parquet };
   const open = (): Promise<Table> => {
@@ -180,14 +229,57 @@ export function createTablePublisher(options: TablePublisherOptions): TablePubli
     return handle;
   };
 
-  /** Reads `through` from the table when not known yet. */
-  const readThrough = async (t: Table): Promise<bigint> => {
-    through ??= (await t.latestTxnVersion(appId)) ?? -1n;
-    return through;
+  /** Stops publishing the table: another writer commits under this appId (see `IdentityConflict`). */
+  const conflict = (version: bigint | undefined, foundVersion: bigint, tableVersion: number): IngestError => {
+    if (stopped !== undefined) return stopped;
+    const what =
+      version === undefined
+        ? `before publishing WAL positions from ${pending.lowest() ?? liveFrom}`
+        : `the commit of WAL positions up to ${version} was discarded:`;
+    stopped = new IngestError(
+      'FAILED_PRECONDITION',
+      `table ${table.name}, txn appId ${appId}: ${what} the table (version ${tableVersion}) holds txn version ${foundVersion} of that appId, which this node did not commit — another writer holds this node's identity (a copy of its WAL directory?). Publishing to this table stopped; the WAL keeps its records. Stop the other writer before restarting this node (see README, Writer identity)`,
+    );
+    failing = { error: stopped.message, since: Date.now(), attempts: 1 };
+    options.onIdentityConflict({ appId, version, foundVersion, tableVersion, error: stopped });
+    return stopped;
   };
 
+  /**
+   * Every entry of the table at or below it is in the table: read at first use (this node's appId, and the
+   * former one), then moved by this publisher's commits. After a commit that failed with an unknown outcome,
+   * read again: a version it tried may have landed; any other is another writer's (`conflict`).
+   */
+  const readThrough = async (t: Table): Promise<bigint> => {
+    if (known === undefined) {
+      const own = (await t.latestTxnVersion(appId)) ?? -1n;
+      if (own >= liveFrom) throw conflict(undefined, own, t.version);
+      const former = options.formerAppId;
+      let formerThrough = -1n;
+      if (former !== undefined) {
+        const v = (await t.latestTxnVersion(former.appId)) ?? -1n;
+        formerThrough = v < former.below ? v : former.below - 1n;
+      }
+      // A concurrent first read (the replay's `publishedThrough`) may have set it: never move it back.
+      known ??= { own, former: formerThrough };
+    } else if (unsure.size > 0) {
+      const latest = (await t.latestTxnVersion(appId)) ?? -1n;
+      if (latest !== known.own && !unsure.has(latest)) throw conflict(undefined, latest, t.version);
+      known.own = latest;
+      unsure.clear();
+    }
+    return throughOf(known);
+  };
+
+  /**
+   * Sets the timer of the next publish: once the oldest waiting batch is `flushMs` old (at once when
+   * `flushBytes` wait). Never while a publish runs: it schedules when it ends, from the batches still waiting
+   * then — a timer set meanwhile would count from a batch being committed, and publish the batches that
+   * arrived during the commit right after it, in a small follow-up commit of their own.
+   */
   const schedule = (): void => {
-    if (closed || timer !== undefined || pending.length === 0) return;
+    if (closed || stopped !== undefined || running !== undefined || timer !== undefined) return;
+    if (pending.length === 0) return;
     const due =
       pendingBytes >= options.flushBytes ? 0 : Math.max(0, oldestAt + options.flushMs - performance.now());
     timer = setTimeout(
@@ -209,20 +301,22 @@ export function createTablePublisher(options: TablePublisherOptions): TablePubli
       if (p.ackedAt !== undefined) latencies.push(now - p.ackedAt);
       p.release();
     }
-    oldestAt = now;
+    // The next publish is due an interval after the oldest batch still waiting arrived (acked), not after now.
+    oldestAt = pending.at(0)?.ackedAt ?? now;
     options.onPublished(latencies);
   };
 
   /** Publishes the prefix below the frontier; `false` when there was none. */
   const publishOnce = async (): Promise<boolean> => {
+    if (stopped !== undefined) throw stopped;
     const frontier = options.frontier();
     if (pending.length === 0 || pending.at(0)!.position >= frontier) return false;
     const t = await open();
     // Entries replayed after a crash may be in the table already (a commit made just before it): never
     // commit those twice. Every entry of this table at or below `through` is in it (see the interface).
-    const known = await readThrough(t);
+    const through = await readThrough(t);
     let inTable = 0;
-    while (inTable < pending.length && pending.at(inTable)!.position <= known) inTable++;
+    while (inTable < pending.length && pending.at(inTable)!.position <= through) inTable++;
     if (inTable > 0) settle(inTable);
     // At most `flushBytes` per commit (at least one batch): a backlog is published in several commits, so the
     // copies made while encoding (IPC bytes, the encoders' memory) stay bounded by it, not by the backlog.
@@ -242,10 +336,22 @@ export function createTablePublisher(options: TablePublisherOptions): TablePubli
     if (options.beforeCommit !== undefined) await options.beforeCommit();
     const version = take[take.length - 1]!.position;
     // Packed rows (small requests) are decoded here, together: the encoder gets a few large batches.
-    const committed = await t.append(toBatches(take.map((p) => p.batch)), { txn: { appId, version } });
-    // A replayed txn (committed: false) names the commit that already holds these rows.
+    let committed: Awaited<ReturnType<Table['append']>>;
+    try {
+      committed = await t.append(toBatches(take.map((p) => p.batch)), { txn: { appId, version } });
+    } catch (err) {
+      // The commit may have landed before the failure (a lost reply): `readThrough` looks before the retry.
+      unsure.add(version);
+      throw err;
+    }
+    // Everything at or below `through` was settled above: a txn covering this one is another writer's.
+    if (!committed.committed) {
+      const found = (await t.latestTxnVersion(appId)) ?? -1n;
+      throw conflict(version, found, committed.version);
+    }
     lastCommit = { version: committed.version, at: Date.now() };
-    through = version;
+    known!.own = version;
+    options.onCommit?.({ version: committed.version, retries: committed.retries });
     settle(n);
     return true;
   };
@@ -264,7 +370,8 @@ export function createTablePublisher(options: TablePublisherOptions): TablePubli
           failing = undefined;
         } catch (err) {
           backoffMs = Math.min(30_000, Math.max(1000, backoffMs * 2));
-          fail(err);
+          // A discarded commit was reported as such (`failing` says why); it is not retried.
+          if (err !== stopped) fail(err);
           throw err;
         }
       } while (again && !closed);
@@ -313,14 +420,14 @@ export function createTablePublisher(options: TablePublisherOptions): TablePubli
       };
     },
     async publishedThrough() {
-      if (through !== undefined) return through;
+      if (known !== undefined && unsure.size === 0) return throughOf(known);
       try {
-        const known = await readThrough(await open());
+        const through = await readThrough(await open());
         // A failed read set `failing`; with nothing to publish, no commit would ever clear it.
-        if (pending.length === 0) failing = undefined;
-        return known;
+        if (pending.length === 0 && stopped === undefined) failing = undefined;
+        return through;
       } catch (err) {
-        fail(err);
+        if (err !== stopped) fail(err);
         return undefined;
       }
     },
@@ -333,7 +440,7 @@ export function createTablePublisher(options: TablePublisherOptions): TablePubli
       await run();
     },
     publishSoon() {
-      if (closed || running !== undefined || backoffMs > 10) return;
+      if (closed || stopped !== undefined || running !== undefined || backoffMs > 10) return;
       if (timer !== undefined) clearTimeout(timer);
       timer = undefined;
       run().catch(() => undefined);

@@ -18,6 +18,7 @@ import {
   vectorFromArray,
 } from 'apache-arrow';
 import { decodeWalRecord } from '../pipeline/wal-entry.js';
+import { quarantineAppId, type WriterIdentity } from '../publish/txn-app-id.js';
 import type { HeldEntry } from './held-entries.js';
 
 /**
@@ -45,14 +46,14 @@ const QUARANTINE_SCHEMA: DeltaSchema = {
 
 /**
  * Publishes held entries into the quarantine Delta table at `location` (created on first use), one commit per
- * entry with `txn = {appId: "<nodeId>:quarantine:<position>", version: position}`, so running it again after a
- * crash adds nothing twice. An entry whose bytes cannot be split into records lands as one row holding them
+ * entry with `txn = {appId: quarantineAppId(writer, position), version: position}` (`<nodeId>:<incarnation>:
+ * quarantine:<position>`), so running it again after a crash adds nothing twice. An entry whose bytes cannot be split into records lands as one row holding them
  * all. Returns the rows written. Throws `DeltaError` when the table cannot be written.
  */
 export async function publishToQuarantine(
   location: string,
   pool: ParquetPool,
-  nodeId: string,
+  writer: WriterIdentity,
   entries: readonly { held: HeldEntry; payload: Uint8Array }[],
 ): Promise<number> {
   if (entries.length === 0) return 0;
@@ -62,7 +63,7 @@ export async function publishToQuarantine(
     for (const { held, payload } of entries) {
       const batch = quarantineRows(held, payload);
       await table.append([batch], {
-        txn: { appId: `${nodeId}:quarantine:${held.position}`, version: held.position },
+        txn: { appId: quarantineAppId(writer, held.position), version: held.position },
         operation: 'QUARANTINE',
       });
       rows += batch.numRows;

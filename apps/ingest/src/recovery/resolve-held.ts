@@ -2,6 +2,7 @@ import type { ParquetPool } from '@lakestream/delta';
 import { IngestError } from '../base/errors.js';
 import type { Log } from '../base/log.js';
 import type { PublisherSet } from '../publish/publisher-set.js';
+import type { WriterIdentity } from '../publish/txn-app-id.js';
 import type { Wal } from '../wal/wal.js';
 import type { HeldAction, HeldEntries, HeldEntry } from './held-entries.js';
 import { publishToQuarantine } from './quarantine-table.js';
@@ -28,7 +29,8 @@ export interface HeldResolver {
   readonly held: HeldEntries;
   readonly publishers: PublisherSet;
   readonly pool: ParquetPool;
-  readonly nodeId: string;
+  /** Who commits the quarantine rows (their `txn.appId`). */
+  readonly writer: WriterIdentity;
   /** Where the quarantine Delta table lives. */
   readonly quarantineLocation: string;
   readonly log: Log;
@@ -55,7 +57,7 @@ export async function resolveHeld(
       quarantinedRecords += await publishToQuarantine(
         parts.quarantineLocation,
         parts.pool,
-        parts.nodeId,
+        parts.writer,
         chunk,
       );
       await parts.held.decide(

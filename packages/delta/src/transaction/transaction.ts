@@ -6,13 +6,14 @@
 import { DeltaError } from '../errors.js';
 import { parseJson } from '../json.js';
 import type { Action, AddAction, MetadataAction } from '../log/actions.js';
+import { readLastCheckpoint } from '../log/checkpoint.js';
 import { type CommitRequest, commitActions } from '../log/commit.js';
 import type { LogState } from '../log/log-state.js';
 import { assertCanWrite } from '../log/protocol.js';
 import { toArrowSchema } from '../schema/arrow-schema.js';
 import { assertAdditiveEvolution, parseDeltaSchema } from '../schema/delta-schema.js';
 import type { Storage } from '../storage/storage.js';
-import { isCheckpointDue } from './checkpoint-timing.js';
+import { isCheckpointDue, lastScheduledCheckpoint } from './checkpoint-timing.js';
 
 /** The application transaction of a commit: exactly-once publishing (spec: Exactly-once publishing with txn). */
 export interface TxnId {
@@ -94,6 +95,28 @@ export interface TransactionTarget {
   maxRetries?: number | undefined;
   /** Writes the checkpoint of `state`'s version, when {@link isCheckpointDue}. */
   writeCheckpoint: () => Promise<void>;
+  /**
+   * The newest checkpoint version the handle knows of (`undefined`: not read yet): set when it writes one,
+   * and read again from `_last_checkpoint` only when a checkpoint may be missing.
+   */
+  lastCheckpoint: number | undefined;
+}
+
+/**
+ * Whether to checkpoint after committing `version` ({@link isCheckpointDue}). Off a multiple of the interval
+ * it first reads `_last_checkpoint`: another writer may have written the checkpoint this handle missed. A
+ * failed read answers `false` (checkpoints are best effort; the next commit asks again).
+ */
+async function wantsCheckpoint(target: TransactionTarget, version: number): Promise<boolean> {
+  const { state } = target;
+  if (!isCheckpointDue(state, version, target.lastCheckpoint)) return false;
+  if (lastScheduledCheckpoint(state, version) === version) return true;
+  try {
+    target.lastCheckpoint = (await readLastCheckpoint(target.storage))?.version;
+  } catch {
+    return false;
+  }
+  return isCheckpointDue(state, version, target.lastCheckpoint);
 }
 
 /**
@@ -101,7 +124,7 @@ export interface TransactionTarget {
  * A txn already covered returns `committed: false` with nothing written. Errors: those of
  * {@link assertCommittable} and of `commitActions` (`PROTOCOL_CHANGED`, `METADATA_CHANGED`,
  * `RETRIES_EXHAUSTED`, `STORAGE`). A due checkpoint is best effort: a failed one costs readers time, never
- * correctness, and shows only as `checkpointed: false`. Callers run one transaction of a handle at a time.
+ * correctness, shows only as `checkpointed: false`, and is written by a later commit instead. Callers run one transaction of a handle at a time.
  */
 export async function commitTransaction(
   target: TransactionTarget,
@@ -129,12 +152,13 @@ export async function commitTransaction(
   if (target.maxRetries !== undefined) req.maxRetries = target.maxRetries;
   const outcome = await commitActions(storage, state, req);
   let checkpointed = false;
-  if (outcome.committed && isCheckpointDue(state, outcome.version)) {
-    // Best effort: a failed checkpoint costs readers time, never correctness.
+  if (outcome.committed && (await wantsCheckpoint(target, outcome.version))) {
+    // Best effort: a failed checkpoint costs readers time, never correctness (the next commit tries again).
     checkpointed = await target.writeCheckpoint().then(
       () => true,
       () => false,
     );
+    if (checkpointed) target.lastCheckpoint = outcome.version;
   }
   return { ...outcome, files: outcome.committed ? files : [], checkpointed };
 }
