@@ -5,6 +5,7 @@ import { type Azurite, startAzurite } from '@lakestream/delta/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthenticator } from '../src/auth/create-authenticator.js';
 import { createMemoryCatalogSource } from '../src/catalog/memory-catalog-source.js';
+import { tableAppId } from '../src/publish/txn-app-id.js';
 import { ORDERS, testSnapshot, testTokens } from './support/test-catalog.js';
 import { rows, startTestNode, tempDir } from './support/test-node.js';
 import { openStream, req, zerobusClient } from './support/zerobus-client.js';
@@ -58,7 +59,7 @@ describe('a table whose location is in Azure Blob Storage (Azurite)', () => {
       const got = rows(await table.scan());
       expect(got.map((r) => r.id)).toEqual(Array.from({ length: 30 }, (_, i) => BigInt(i)));
       const writers = (await table.history()).flatMap((h) => (h.txnAppId === undefined ? [] : [h.txnAppId]));
-      expect(new Set(writers)).toEqual(new Set([`${node.nodeId}:${ORDERS}`]));
+      expect(new Set(writers)).toEqual(new Set([tableAppId(node.writer, ORDERS)]));
     } finally {
       await cleanup();
     }
