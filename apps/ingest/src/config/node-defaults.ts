@@ -22,8 +22,12 @@ export const INGEST_NODE_DEFAULTS = {
   busyInflightFraction: 0.9,
   /** …or once this many durable bytes wait to be published: 4 × `flushBytes`, a table store falling behind. */
   busyWalBacklogBytes: 4 * 128 * 1024 * 1024,
-  /** How often a busy node checks its load; over a threshold at two checks in a row it sheds. 0: never. */
-  shedIntervalMs: 10_000,
+  /**
+   * How often a node checks its load to shed streams; over a threshold at two checks in a row it sheds.
+   * 0 (the default): never, until persistent streams resume on any node (issue 15 part 3) — a shed
+   * persistent stream reconnecting to another node would find it does not know the stream.
+   */
+  shedIntervalMs: 0,
   /** Streams a node over a threshold sends `close_stream_signal` per interval, the newest first. */
   shedStreams: 1,
 } as const;

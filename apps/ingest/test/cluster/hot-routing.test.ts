@@ -48,8 +48,8 @@ describe('hot routing behind HAProxy (three nodes, one table directory)', () => 
     const stopProducers = new AbortController();
     const stopSdk = new AbortController();
     try {
-      // Shedding off: the stream counts below are the balancer's and the refusals' doing only.
-      const common = ['--shed-interval-ms', '0', '--drain-grace-ms', '2000'];
+      // Shedding is off (the default): the stream counts below are the balancer's and the refusals' doing only.
+      const common = ['--drain-grace-ms', '2000'];
       nodes.push(
         ...(await Promise.all([
           startClusterNode('a', join(root, 'a'), provisioning, common),
