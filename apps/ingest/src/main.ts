@@ -4,6 +4,7 @@ import { createAuthenticator } from './auth/create-authenticator.js';
 import { openCatalogStore } from './catalog/catalog-store.js';
 import { runHeldCommand } from './cli/held-command.js';
 import { ConfigError, formatConfigHelp, type IngestConfig, loadConfig, prepareDataDir } from './config.js';
+import { notReadyReasons } from './load/node-readiness.js';
 import { createMetrics } from './metrics/create-metrics.js';
 import { createLogger } from './metrics/logger.js';
 import { startMetricsServer } from './metrics/metrics-server.js';
@@ -82,8 +83,19 @@ async function main(argv: readonly string[]): Promise<void> {
     log,
     metrics,
     orphanCleanup: config.orphanCleanup,
+    busy: {
+      streams: config.routing.busyStreams,
+      inflightFraction: config.routing.busyInflightFraction,
+      walBacklogBytes: config.routing.busyWalBacklogBytes,
+    },
+    shed: {
+      intervalMs: config.routing.shedIntervalMs,
+      streamsPerInterval: config.routing.shedStreams,
+      graceMs: config.drainGraceMs,
+    },
   });
   metrics.attachStreams(node.live);
+  if (node.server.load !== undefined) metrics.attachLoad(node.server.load);
   metrics.attachCatalog(catalog);
   metrics.attachHealth(node.health);
   setInterval(() => metrics.inflightBytes.set(node.pipeline.nodeBudget.used), 1000).unref();
@@ -92,6 +104,7 @@ async function main(argv: readonly string[]): Promise<void> {
     port: config.metrics.port,
     registry: metrics.registry,
     health: node.health,
+    readiness: () => notReadyReasons({ live: node.live, load: node.server.load, health: node.health }),
   });
   const admin = await startAdminServer({
     host: config.admin.host,

@@ -8,6 +8,8 @@ import { readOrCreateNodeId } from './base/node-id.js';
 import { readOrCreateWalIncarnation } from './base/wal-incarnation.js';
 import { INGEST_NODE_DEFAULTS } from './config/node-defaults.js';
 import { openDescriptorStore } from './decode/descriptor-store.js';
+import type { LoadThresholds } from './load/node-load.js';
+import { type ShedOptions, startStreamShedder } from './load/stream-shedder.js';
 import { removeNodeTempFiles } from './maintenance/node-temp-files.js';
 import {
   type OrphanCleanupMetrics,
@@ -65,6 +67,10 @@ export interface IngestNodeOptions extends Omit<IngestServerOptions, 'pipeline' 
   readonly metrics?: NodeMetrics | undefined;
   /** Removing crash leftovers from the tables published to (`startOrphanCleanup`; default hourly, 7 days old). */
   readonly orphanCleanup?: OrphanCleanupOptions | undefined;
+  /** Load thresholds over which new streams are refused (`NodeLoad`; defaults `INGEST_NODE_DEFAULTS.busy*`). */
+  readonly busy?: Partial<LoadThresholds> | undefined;
+  /** Shedding streams while over a threshold (`startStreamShedder`; defaults `INGEST_NODE_DEFAULTS.shed*`). */
+  readonly shed?: Partial<ShedOptions> | undefined;
 }
 
 /** The metrics the data path updates: the stream counters plus publishing. */
@@ -75,6 +81,7 @@ export interface NodeMetrics extends StreamMetrics, OrphanCleanupMetrics {
   readonly commitsDiscarded: { inc(labels: { table: string }, value: number): void };
   readonly publishFailures: { inc(labels: { table: string }, value: number): void };
   readonly walFsyncLatency: { observe(value: number): void };
+  readonly streamsShed: { inc(value: number): void };
 }
 
 /** A running ingest node (the data path: server, WAL, publishers). */
@@ -240,6 +247,11 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
       streamWindowBytes: options.streamWindowBytes,
       connectionWindowBytes: options.connectionWindowBytes,
       connectionPrefaceTimeoutMs: options.connectionPrefaceTimeoutMs,
+      load: {
+        thresholds: loadThresholds(options.busy),
+        inflight: () => nodeBudget,
+        walBacklogBytes: () => publishers.pendingBytes,
+      },
     });
   } catch (err) {
     await publishers.close();
@@ -267,9 +279,20 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
     options: options.orphanCleanup,
     startAfter: recovery.done,
   });
+  const shedder = startStreamShedder(
+    server.load!,
+    server.live,
+    {
+      intervalMs: options.shed?.intervalMs ?? INGEST_NODE_DEFAULTS.shedIntervalMs,
+      streamsPerInterval: options.shed?.streamsPerInterval ?? INGEST_NODE_DEFAULTS.shedStreams,
+      graceMs: options.shed?.graceMs ?? INGEST_NODE_DEFAULTS.drainGraceMs,
+    },
+    { log, onShed: (count) => options.metrics?.streamsShed.inc(count) },
+  );
   let closing: Promise<void> | undefined;
   const close = (drainMs: number = INGEST_NODE_DEFAULTS.drainGraceMs): Promise<void> => {
     closing ??= (async () => {
+      shedder.stop();
       await cleanup.close();
       await server.close(drainMs);
       await recovery.close();
@@ -316,5 +339,14 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
     async [Symbol.asyncDispose]() {
       await close(1000);
     },
+  };
+}
+
+/** The load thresholds `busy` sets, the defaults (`INGEST_NODE_DEFAULTS`) for the others. */
+function loadThresholds(busy: Partial<LoadThresholds> | undefined): LoadThresholds {
+  return {
+    streams: busy?.streams ?? INGEST_NODE_DEFAULTS.busyStreams,
+    inflightFraction: busy?.inflightFraction ?? INGEST_NODE_DEFAULTS.busyInflightFraction,
+    walBacklogBytes: busy?.walBacklogBytes ?? INGEST_NODE_DEFAULTS.busyWalBacklogBytes,
   };
 }

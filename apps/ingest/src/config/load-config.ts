@@ -61,6 +61,15 @@ export interface IngestConfig {
   >;
   /** How long a drain (admin `Drain` with grace 0, or SIGTERM) lets streams finish. */
   readonly drainGraceMs: number;
+  /** Hot routing: the load thresholds over which new streams are refused (0: off), and shedding. */
+  readonly routing: {
+    readonly busyStreams: number;
+    readonly busyInflightFraction: number;
+    readonly busyWalBacklogBytes: number;
+    /** 0: never shed. */
+    readonly shedIntervalMs: number;
+    readonly shedStreams: number;
+  };
   /** Ended streams the node remembers for the admin API's `ListEndedStreams`. */
   readonly endedStreams: number;
   /** Removing crash leftovers from the tables (see `startOrphanCleanup`); `intervalMs` 0: off. */
@@ -184,6 +193,13 @@ export function loadConfig(
     },
     wal: wal as IngestConfig['wal'],
     drainGraceMs: v.drainGraceMs!,
+    routing: {
+      busyStreams: v.busyStreams!,
+      busyInflightFraction: v.busyInflightFraction!,
+      busyWalBacklogBytes: v.busyWalBacklogBytes!,
+      shedIntervalMs: v.shedIntervalMs!,
+      shedStreams: v.shedStreams!,
+    },
     endedStreams: v.endedStreams!,
     orphanCleanup: { minAgeMs: v.orphanFileAgeMs!, intervalMs: v.orphanCleanupIntervalMs! },
   };

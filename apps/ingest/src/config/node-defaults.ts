@@ -1,6 +1,6 @@
 /**
  * The node's defaults, for an option `openIngestNode` (or `close`) is not given. `config/options.ts` declares
- * the flags with these values (`--node-inflight-bytes`, `--flush-bytes`, `--flush-ms`, `--drain-grace-ms`), so
+ * the flags with these values (`--node-inflight-bytes`, `--flush-bytes`, `--flush-ms`, `--drain-grace-ms`, the `--busy-*` and `--shed-*` options), so
  * `--help` and a node opened without them (tests, embedding) agree. The stream limits' defaults are
  * `DEFAULT_LIMITS` (`stream/stream-context.ts`), the WAL's `WAL_DEFAULTS`.
  */
@@ -13,4 +13,21 @@ export const INGEST_NODE_DEFAULTS = {
   flushMs: 1000,
   /** How long a drain (`close()`, SIGTERM, admin `Drain` with grace 0) lets streams finish their acks. */
   drainGraceMs: 30_000,
+  /**
+   * Hot routing (`load/`): live streams at which new ones are refused with UNAVAILABLE. 0: off, only
+   * `--max-streams` (RESOURCE_EXHAUSTED) applies; set it per node below `--max-streams` behind a balancer.
+   */
+  busyStreams: 0,
+  /** …or once this share of `nodeBufferBytes` is held (the node is already slowing its streams down). */
+  busyInflightFraction: 0.9,
+  /** …or once this many durable bytes wait to be published: 4 × `flushBytes`, a table store falling behind. */
+  busyWalBacklogBytes: 4 * 128 * 1024 * 1024,
+  /**
+   * How often a node checks its load to shed streams; over a threshold at two checks in a row it sheds.
+   * 0 (the default): never, until persistent streams resume on any node (issue 15 part 3) — a shed
+   * persistent stream reconnecting to another node would find it does not know the stream.
+   */
+  shedIntervalMs: 0,
+  /** Streams a node over a threshold sends `close_stream_signal` per interval, the newest first. */
+  shedStreams: 1,
 } as const;

@@ -44,6 +44,16 @@ export const integer = (min: number, max: number, what = 'an integer'): Kind<num
   expected: `${what} ${min}–${max}`,
 });
 
+/** A fraction 0–1 (`0.9`); 0 often means off. */
+export const FRACTION: Kind<number> = {
+  schema: z
+    .string()
+    .regex(/^\s*(0(\.\d+)?|1(\.0+)?|\.\d+)\s*$/)
+    .transform(Number)
+    .pipe(z.number().min(0).max(1)),
+  expected: 'a fraction 0–1 (e.g. 0.9)',
+};
+
 /** Bytes: `1048576`, `64KiB`, `10MiB`, `1GiB` (KB/MB/GB are read as binary units too). */
 export const bytes = (min: number, max: number): Kind<number> => ({
   schema: z

@@ -1,7 +1,9 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { StreamRegistry } from '../admin/stream-registry.js';
 import type { CatalogSource } from '../catalog/catalog-view.js';
+import type { NodeLoad } from '../load/node-load.js';
 import type { NodeHealth } from '../node-health.js';
+import { registerLoadGauges } from './load-gauges.js';
 
 /** Ack latency buckets (seconds): 0.5 ms to 5 s. Zerobus's published durable-ack median is 150–200 ms. */
 export const ACK_LATENCY_BUCKETS = [
@@ -65,6 +67,10 @@ export interface IngestMetrics {
    * `lakestream_recovery_remaining_entries`, `lakestream_held_entries{table}`, `lakestream_publish_failing{table}`.
    */
   attachHealth(health: () => NodeHealth): void;
+  /** Streams a node over a load threshold sent `close_stream_signal` to (`startStreamShedder`). */
+  readonly streamsShed: Counter;
+  /** Reads the node's load at each scrape: `lakestream_node_busy{reason}`, `lakestream_busy_threshold{reason}`. */
+  attachLoad(load: NodeLoad): void;
 }
 
 /** Options of `createMetrics`. */
@@ -81,6 +87,8 @@ export function createMetrics(options: MetricsOptions = {}): IngestMetrics {
   let streamRegistry: StreamRegistry | undefined;
   let catalogSource: CatalogSource | undefined;
   let healthSource: (() => NodeHealth) | undefined;
+  let loadSource: NodeLoad | undefined;
+  registerLoadGauges(registry, () => loadSource);
   // One reading per scrape, shared by the gauges below (each one's collect runs in the same scrape).
   let reading: { at: number; health: NodeHealth } | undefined;
   const readHealth = (): NodeHealth | undefined => {
@@ -265,6 +273,14 @@ export function createMetrics(options: MetricsOptions = {}): IngestMetrics {
     },
     attachHealth(health) {
       healthSource = health;
+    },
+    streamsShed: counter(
+      'lakestream_streams_shed_total',
+      'Streams a node over a load threshold sent close_stream_signal to, so they reconnect to another node.',
+      [],
+    ),
+    attachLoad(load) {
+      loadSource = load;
     },
   };
 }

@@ -17,6 +17,12 @@ export interface MetricsServerOptions {
    * sending it traffic and restarts it. Default: always ok.
    */
   readonly health?: () => Pick<NodeHealth, 'state' | 'reasons'>;
+  /**
+   * `/readyz` answers 200 `ready` while the node takes new streams, 503 `not ready: <reasons>` while it refuses
+   * them (draining, over a load threshold, failed), so a load balancer's health check sends new streams
+   * elsewhere; streams already open stay. Default: always ready.
+   */
+  readonly readiness?: () => readonly string[];
 }
 
 /** A running metrics endpoint. */
@@ -28,13 +34,15 @@ export interface MetricsServer extends AsyncDisposable {
 }
 
 /**
- * Serves `GET /metrics` (Prometheus text format, from `registry`) and `GET /healthz` over plain node:http.
+ * Serves `GET /metrics` (Prometheus text format, from `registry`), `GET /healthz` (liveness) and `GET /readyz`
+ * (takes new streams) over plain node:http.
  * Other paths are 404, other methods 405. Rejects when the port cannot be bound.
  */
 export async function startMetricsServer(options: MetricsServerOptions): Promise<MetricsServer> {
   const health = options.health ?? (() => ({ state: 'ok', reasons: [] }));
+  const readiness = options.readiness ?? (() => []);
   const server = createServer((req, res) => {
-    handle(req, res, options.registry, health).catch((error: unknown) => {
+    handle(req, res, options.registry, health, readiness).catch((error: unknown) => {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
       res.end(`metrics failed: ${error instanceof Error ? error.message : String(error)}\n`);
     });
@@ -59,12 +67,13 @@ async function handle(
   res: ServerResponse,
   registry: Registry,
   health: () => Pick<NodeHealth, 'state' | 'reasons'>,
+  readiness: () => readonly string[],
 ): Promise<void> {
   const path = new URL(req.url ?? '/', 'http://metrics').pathname;
-  if (path !== '/metrics' && path !== '/healthz') {
+  if (path !== '/metrics' && path !== '/healthz' && path !== '/readyz') {
     res
       .writeHead(404, { 'content-type': 'text/plain; charset=utf-8' })
-      .end('not found: try /metrics or /healthz\n');
+      .end('not found: try /metrics, /healthz or /readyz\n');
     return;
   }
   if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -81,6 +90,15 @@ async function handle(
     });
     const word = state === 'failed' ? 'unhealthy' : state;
     res.end(state === 'ok' ? 'ok\n' : `${word}: ${reasons.join('; ')}\n`);
+    return;
+  }
+  if (path === '/readyz') {
+    const reasons = readiness();
+    res.writeHead(reasons.length === 0 ? 200 : 503, {
+      'content-type': 'text/plain; charset=utf-8',
+      'cache-control': 'no-store',
+    });
+    res.end(reasons.length === 0 ? 'ready\n' : `not ready: ${reasons.join('; ')}\n`);
     return;
   }
   const body = await registry.metrics();

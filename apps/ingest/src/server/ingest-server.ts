@@ -6,6 +6,7 @@ import { type Log, silentLog } from '../base/log.js';
 import type { CatalogSource } from '../catalog/catalog-view.js';
 import { flightServerService } from '../flight/flight-proto.js';
 import { type FlightCall, serveDoPut } from '../flight/flight-session.js';
+import { type LoadSources, type LoadThresholds, NodeLoad } from '../load/node-load.js';
 import type { IngestPipeline } from '../pipeline/ingest-pipeline.js';
 import { ABUSE_TIMEOUTS, defaultStreamsPerPrincipal } from '../stream/abuse-limits.js';
 import { toGrpcStatus, toServiceError } from '../stream/grpc-status.js';
@@ -49,6 +50,11 @@ export interface IngestServerOptions {
   readonly connectionPrefaceTimeoutMs?: number | undefined;
   readonly log?: Log | undefined;
   readonly metrics?: StreamMetrics | undefined;
+  /**
+   * Load thresholds over which new streams are refused with UNAVAILABLE (`NodeLoad`), and where the memory
+   * and backlog are read; the stream count is the server's own. Absent: no load refusal.
+   */
+  readonly load?: (Omit<LoadSources, 'streams'> & { readonly thresholds: LoadThresholds }) | undefined;
 }
 
 /** A running ingest server. */
@@ -56,6 +62,8 @@ export interface IngestServer extends AsyncDisposable {
   readonly port: number;
   /** The node's live streams (admin API: list, drain). */
   readonly live: LiveStreams;
+  /** The node's load against its thresholds (absent without `options.load`). */
+  readonly load: NodeLoad | undefined;
   /**
    * Drains and stops: refuses new calls, sends `close_stream_signal{drainMs}` to every stream, waits for
    * them to end (aborting stragglers after `drainMs` + 1 s), then shuts the server down.
@@ -82,6 +90,15 @@ export async function startIngestServer(options: IngestServerOptions): Promise<I
   };
   const log = options.log ?? silentLog;
   const live = new LiveStreams(options.catalog, options.endedStreams);
+  const loadOptions = options.load;
+  const load =
+    loadOptions === undefined
+      ? undefined
+      : new NodeLoad(loadOptions.thresholds, {
+          streams: () => live.size,
+          inflight: loadOptions.inflight,
+          walBacklogBytes: loadOptions.walBacklogBytes,
+        });
   const ctx = {
     pipeline: options.pipeline,
     catalog: options.catalog,
@@ -89,6 +106,7 @@ export async function startIngestServer(options: IngestServerOptions): Promise<I
     live,
     limits,
     log,
+    load,
     metrics: options.metrics,
   };
   const server = new grpc.Server({
@@ -170,6 +188,7 @@ export async function startIngestServer(options: IngestServerOptions): Promise<I
   return {
     port,
     live,
+    load,
     close,
     forceClose,
     async [Symbol.asyncDispose]() {

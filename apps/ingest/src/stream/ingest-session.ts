@@ -111,6 +111,8 @@ export abstract class IngestSession<Request extends object> implements LiveStrea
           `this ingest node already serves its limit of ${this.ctx.limits.maxStreams} streams; retry later or on another node`,
         );
       }
+      const busy = this.ctx.load?.refusal();
+      if (busy !== undefined) throw busy;
       this.ctx.live.add(this);
       this.principal = await this.ctx.authenticator.authenticate(this.header('authorization'));
       this.admitPrincipal(this.principal);

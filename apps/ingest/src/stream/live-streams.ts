@@ -178,6 +178,16 @@ export class LiveStreams {
     return this.history.failedStreams();
   }
 
+  /** Up to `count` streams in state `open`, the newest first (what a busy node sheds, `StreamShedder`). */
+  newestOpen(count: number): LiveStream[] {
+    const out: LiveStream[] = [];
+    const all = [...this.streams];
+    for (let i = all.length - 1; i >= 0 && out.length < count; i--) {
+      if (all[i]!.info().state === 'open') out.push(all[i]!);
+    }
+    return out;
+  }
+
   /** Every live stream's counters. */
   list(): LiveStreamInfo[] {
     return [...this.streams].map((s) => s.info());

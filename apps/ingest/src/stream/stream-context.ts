@@ -1,4 +1,5 @@
 import type { Authenticator } from '../auth/authenticator.js';
+import type { IngestError } from '../base/errors.js';
 import type { Log } from '../base/log.js';
 import type { CatalogSource } from '../catalog/catalog-view.js';
 import type { IngestPipeline } from '../pipeline/ingest-pipeline.js';
@@ -45,6 +46,8 @@ export interface StreamContext {
   readonly live: LiveStreams;
   readonly limits: StreamLimits;
   readonly log: Log;
+  /** Why a new stream is refused for load (`NodeLoad.refusal`); optional: no load thresholds. */
+  readonly load?: { refusal(): IngestError | undefined } | undefined;
   /** Prometheus counters (optional: tests run without). */
   readonly metrics?: StreamMetrics | undefined;
 }
