@@ -13,4 +13,8 @@ export const INGEST_NODE_DEFAULTS = {
   flushMs: 1000,
   /** How long a drain (`close()`, SIGTERM, admin `Drain` with grace 0) lets streams finish their acks. */
   drainGraceMs: 30_000,
+  /** How often a node with `--control-plane-url` sends its heartbeat (the console's unreachable rule counts in these). */
+  heartbeatMs: 5000,
+  /** The longest wait between heartbeats while the control plane fails (the wait doubles from `heartbeatMs`). */
+  heartbeatMaxBackoffMs: 60_000,
 } as const;
