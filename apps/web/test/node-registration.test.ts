@@ -6,9 +6,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createAdminClient } from '@lakestream/ingest/admin';
+import { loadZerobusSdk } from '@lakestream/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handleHeartbeat } from '../src/server/nodes/heartbeat-endpoint';
 import { registeredNodes } from '../src/server/nodes/registered-nodes';
+import { issueAccessToken } from '../src/server/oauth/issue-token';
+import { setUpOrdersProducer } from './support/ingest-node';
 import { serveRoute } from './support/route-server';
 import { callerAs, openTestServices, seedUsers, type TestServices } from './support/services';
 
@@ -41,7 +44,10 @@ afterEach(async () => {
 });
 
 /** Starts a real ingest node process registering with the console; resolves once it logged "ready". */
-async function startNode(nodeId: string): Promise<{ child: ChildProcess; adminPort: number }> {
+async function startNode(
+  nodeId: string,
+  extra: string[] = [],
+): Promise<{ child: ChildProcess; port: number; adminPort: number }> {
   const child = spawn(
     process.execPath,
     [
@@ -62,6 +68,7 @@ async function startNode(nodeId: string): Promise<{ child: ChildProcess; adminPo
       heartbeatUrl,
       '--heartbeat-ms',
       String(BEAT_MS),
+      ...extra,
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -76,14 +83,15 @@ async function startNode(nodeId: string): Promise<{ child: ChildProcess; adminPo
       await exited;
     }
   });
-  const adminPort = await new Promise<number>((resolve, reject) => {
+  const ports = await new Promise<{ port: number; adminPort: number }>((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
-      const entry = JSON.parse(line) as { msg?: string; adminPort?: number };
-      if (entry.msg === 'lakestream-ingest ready') resolve(entry.adminPort!);
+      const entry = JSON.parse(line) as { msg?: string; port?: number; adminPort?: number };
+      if (entry.msg === 'lakestream-ingest ready')
+        resolve({ port: entry.port!, adminPort: entry.adminPort! });
     });
     void exited.then(() => reject(new Error(`ingest node ${nodeId} exited before ready:\n${stderr}`)));
   });
-  return { child, adminPort };
+  return { child, ...ports };
 }
 
 /** Polls `check` (bounded) until it holds: waiting on beats, never asserting on time. */
@@ -154,6 +162,46 @@ describe('ingest nodes that join and leave', () => {
     } finally {
       admin.close();
     }
+  });
+
+  it('drains a node with a live SDK stream: the stream is closed, its records published, the node drained', async () => {
+    const table = 'main.sales.orders';
+    const producer = await setUpOrdersProducer(t.services, table, ['USE_CATALOG', 'USE_SCHEMA', 'MODIFY']);
+    const provisioning = join(dir, 'provisioning.json');
+    writeFileSync(provisioning, JSON.stringify(await t.services.snapshot()));
+    const c = await startNode('node-c', ['--provisioning-file', provisioning, '--flush-ms', '200']);
+    await until('node-c registered', async () => (await byId('node-c')) !== undefined);
+    const { env, signingKey } = t.services;
+    const { accessToken } = await issueAccessToken(
+      signingKey,
+      { issuer: env.publicUrl, audience: env.tokenAudience, ttlSeconds: 600 },
+      { principalId: producer.principalId, clientId: producer.clientId, scope: undefined },
+    );
+    const sdk = loadZerobusSdk();
+    const stream = await new sdk.ZerobusSdk(`http://127.0.0.1:${c.port}`, env.publicUrl).createStream(
+      { tableName: table },
+      'unused-client-id',
+      'unused-secret',
+      { recordType: sdk.RecordType.Json, recovery: false },
+      {
+        getHeadersCallback: () => [
+          ['authorization', `Bearer ${accessToken}`],
+          ['x-databricks-zerobus-table-name', table],
+        ],
+      },
+    );
+    let last = -1n;
+    for (let i = 0; i < 20; i++)
+      last = await stream.ingestRecordOffset(JSON.stringify({ id: i, item: 'tea' }));
+    await stream.waitForOffset(last);
+    await until('node-c reports the stream', async () => (await byId('node-c'))?.streams === 1);
+
+    expect(await as('admin').nodes.drain({ node: 'node-c', graceMs: 500 })).toMatchObject({
+      streamsSignalled: 1,
+    });
+    await until('node-c drained', async () => (await byId('node-c'))?.state === 'drained');
+    expect(await byId('node-c')).toMatchObject({ streams: 0, walBacklogBytes: 0 });
+    await stream.close().catch(() => undefined);
   });
 
   it('refuses heartbeats without the nodes secret, with a bad body, or when registration is off', async () => {
