@@ -1,4 +1,5 @@
-import type { RegisteredNode } from '@lakestream/catalog';
+import type { CatalogDb, RegisteredNode } from '@lakestream/catalog';
+import type { IngestNodeConfig, WebEnv } from '../../env';
 import { getRegisteredNode, isNodeReachable, listRegisteredNodes, pruneRegisteredNodes } from '../catalog';
 import type { WebServices } from '../services';
 import { describeAdminError, withTimeout } from './admin-call';
@@ -22,6 +23,22 @@ export async function registeredNodes(
   await pruneRegisteredNodes(db, now - env.nodeDropAfterMs);
   const nodes = await listRegisteredNodes(db);
   return nodes.map((n) => ({ ...n, reachable: isNodeReachable(n, now, env.nodeMissedBeats) }));
+}
+
+/**
+ * The registered nodes still beating, as the provisioner dials them: their admin address with the nodes'
+ * shared secret file. Nodes of the static list (`ingestNodes`) are left out (they are provisioned as such).
+ */
+export async function reachableRegisteredNodes(
+  db: CatalogDb,
+  env: Pick<WebEnv, 'nodeSecretFile' | 'nodeMissedBeats'>,
+  ingestNodes: readonly IngestNodeConfig[],
+  now = Date.now(),
+): Promise<IngestNodeConfig[]> {
+  const fixed = new Set(ingestNodes.map((n) => n.address));
+  return (await listRegisteredNodes(db))
+    .filter((n) => isNodeReachable(n, now, env.nodeMissedBeats) && !fixed.has(n.adminAddress))
+    .map((n) => ({ address: n.adminAddress, secretFile: env.nodeSecretFile }));
 }
 
 /** A drain the console could not do, with why in words; `code` maps to a tRPC error. */

@@ -18,10 +18,16 @@ export const nodesRouter = createTRPCRouter({
    */
   list: authedProcedure.query(async ({ ctx }) => {
     await ctx.services.provisioner.reconcile();
+    const states = ctx.services.provisioner.states();
+    const provisioned = new Map(states.filter((n) => n.registered).map((n) => [n.address, n.catalogVersion]));
     return {
       catalogVersion: await getCatalogVersion(ctx.services.db),
-      nodes: ctx.services.provisioner.states(),
-      registered: await registeredNodes(ctx.services),
+      nodes: states.filter((n) => !n.registered),
+      registered: (await registeredNodes(ctx.services)).map((n) => ({
+        ...n,
+        /** The catalog version the node runs, as the provisioner last saw it (null: not yet reached). */
+        catalogVersion: provisioned.get(n.adminAddress) ?? null,
+      })),
       missedBeats: ctx.services.env.nodeMissedBeats,
     };
   }),
@@ -42,7 +48,7 @@ export const nodesRouter = createTRPCRouter({
   /** Pushes the current catalog to every node now (admin). */
   push: adminProcedure.mutation(async ({ ctx }) => {
     await ctx.services.provisioner.notifyChanged();
-    return { nodes: ctx.services.provisioner.states() };
+    return { nodes: ctx.services.provisioner.states().filter((n) => !n.registered) };
   }),
 
   /**

@@ -88,7 +88,9 @@ export function RegisteredNodesPanel({
             <tr key={n.nodeId}>
               <Td className="font-mono">
                 {n.nodeId}
-                <div className="text-xs text-zinc-500 dark:text-zinc-400">v{n.version}</div>
+                <div className="text-xs text-zinc-500 dark:text-zinc-400">
+                  v{n.version} · catalog {n.catalogVersion ?? '—'}
+                </div>
               </Td>
               <Td>
                 <span className="inline-flex gap-1">
