@@ -3,8 +3,13 @@ import { startAdminServer } from './admin/admin-server.js';
 import { createAuthenticator } from './auth/create-authenticator.js';
 import { openCatalogStore } from './catalog/catalog-store.js';
 import { runHeldCommand } from './cli/held-command.js';
+import { INGEST_NODE_DEFAULTS } from './config/node-defaults.js';
 import { ConfigError, formatConfigHelp, type IngestConfig, loadConfig, prepareDataDir } from './config.js';
 import { notReadyReasons } from './load/node-readiness.js';
+import { advertisedAddresses } from './control-plane/advertised-addresses.js';
+import { startHeartbeat } from './control-plane/heartbeat.js';
+import { createNodeLoadMeter } from './control-plane/node-load.js';
+import { NODE_VERSION } from './control-plane/node-version.js';
 import { createMetrics } from './metrics/create-metrics.js';
 import { createLogger } from './metrics/logger.js';
 import { startMetricsServer } from './metrics/metrics-server.js';
@@ -134,6 +139,35 @@ async function main(argv: readonly string[]): Promise<void> {
     'lakestream-ingest ready',
   );
 
+  // Registration with the console: a heartbeat on its own timers, never in the data path.
+  const heartbeat =
+    config.controlPlane === undefined
+      ? undefined
+      : startHeartbeat({
+          url: config.controlPlane.url,
+          secret: config.admin.secret,
+          identity: {
+            nodeId: node.nodeId,
+            ...advertisedAddresses({
+              advertise: config.controlPlane.advertiseAddress,
+              host: config.host,
+              port: node.port,
+              adminPort: admin.port,
+            }),
+            version: NODE_VERSION,
+            startedAt: Date.now(),
+          },
+          load: createNodeLoadMeter({
+            live: node.live,
+            publishers: node.publishers,
+            budget: node.pipeline.nodeBudget,
+            recoveryRemaining: () => node.health().recoveryRemaining,
+          }).read,
+          intervalMs: config.controlPlane.heartbeatMs,
+          maxBackoffMs: INGEST_NODE_DEFAULTS.heartbeatMaxBackoffMs,
+          log,
+        });
+
   // Health changes go to the log once each (the reasons, when degraded or failed).
   let lastHealth = '';
   setInterval(() => {
@@ -157,6 +191,7 @@ async function main(argv: readonly string[]): Promise<void> {
     void (async () => {
       try {
         await node.close(config.drainGraceMs);
+        await heartbeat?.close();
         await admin.close(1000);
         await metricsServer.close();
         log.info({}, 'stopped');

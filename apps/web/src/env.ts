@@ -43,6 +43,16 @@ export interface WebEnv {
   readonly streamSampleMs: number;
   /** How long ended streams are kept in the stream history (days). Default 7. */
   readonly streamHistoryDays: number;
+  /**
+   * Nodes that register themselves (`--control-plane-url`): the file holding the admin secret they share (their
+   * `--admin-secret-file`). Heartbeats must carry it, and the console calls those nodes' admin API with it.
+   * Unset: heartbeats are refused and only `ingestNodes` are known.
+   */
+  readonly nodeSecretFile: string | undefined;
+  /** Heartbeats a registered node may miss before it shows as unreachable. Default 3. */
+  readonly nodeMissedBeats: number;
+  /** How long a registered node that stopped beating is kept before it is dropped (ms). Default 1 hour. */
+  readonly nodeDropAfterMs: number;
 }
 
 const nodeSchema = z.strictObject({
@@ -115,6 +125,9 @@ const envSchema = z
     LAKESTREAM_TABLES_DIR: optionalText,
     LAKESTREAM_STREAM_SAMPLE_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
     LAKESTREAM_STREAM_HISTORY_DAYS: z.coerce.number().min(0.001).max(3650).default(7),
+    LAKESTREAM_NODE_SECRET_FILE: optionalText,
+    LAKESTREAM_NODE_MISSED_BEATS: z.coerce.number().int().min(1).max(1000).default(3),
+    LAKESTREAM_NODE_DROP_AFTER_MS: z.coerce.number().int().min(1000).default(3_600_000),
   })
   .superRefine((e, ctx) => {
     if ((e.LAKESTREAM_ADMIN_EMAIL === undefined) !== (e.LAKESTREAM_ADMIN_PASSWORD === undefined)) {
@@ -167,6 +180,12 @@ export function parseEnv(source: Readonly<Record<string, string | undefined>>): 
         : resolve(/* turbopackIgnore: true */ e.LAKESTREAM_TABLES_DIR),
     streamSampleMs: e.LAKESTREAM_STREAM_SAMPLE_MS,
     streamHistoryDays: e.LAKESTREAM_STREAM_HISTORY_DAYS,
+    nodeSecretFile:
+      e.LAKESTREAM_NODE_SECRET_FILE === undefined
+        ? undefined
+        : resolve(/* turbopackIgnore: true */ e.LAKESTREAM_NODE_SECRET_FILE),
+    nodeMissedBeats: e.LAKESTREAM_NODE_MISSED_BEATS,
+    nodeDropAfterMs: e.LAKESTREAM_NODE_DROP_AFTER_MS,
   };
 }
 

@@ -5,6 +5,7 @@ export * from './catalogs.js';
 export * from './contract.js';
 export * from './credentials.js';
 export * from './grants.js';
+export * from './ingest-nodes.js';
 export * from './open-catalog.js';
 export * from './principals.js';
 export * from './producer-access.js';

@@ -16,4 +16,6 @@ export const {
   AuditLog,
   CatalogVersion,
   StreamHistory,
+  IngestNodes,
+  IngestNodeLoad,
 } = toPostgresTables(schema);

@@ -252,3 +252,53 @@ export const StreamHistory = sqliteTable(
     index('stream_history_credential_index').on(t.credentialId, t.endedAt),
   ],
 );
+
+/**
+ * Ingest nodes that registered with the control plane by heartbeat (`--control-plane-url`), one row per node
+ * id, holding its last beat. Kept in the catalog so that a console restart or a second console instance sees
+ * the same nodes. Nodes of the static list (`LAKESTREAM_INGEST_NODES`) are not stored here.
+ */
+export const IngestNodes = sqliteTable(
+  'ingest_nodes',
+  {
+    nodeId: text('node_id').primaryKey(),
+    /** Where producers reach it (`--advertise-address`, `host:port` of the ingest gRPC port). */
+    endpoint: text('endpoint').notNull(),
+    /** `host:port` of its admin API, as the console dials it. */
+    adminAddress: text('admin_address').notNull(),
+    /** The node's software version. */
+    version: text('version').notNull(),
+    /** When the node process started (ms since the epoch): a new value is a restart. */
+    startedAt: integer('started_at', { mode: 'number' }).notNull(),
+    /** The first beat ever received from this node id. */
+    registeredAt: integer('registered_at', { mode: 'number' }).notNull(),
+    /** The last beat received (console clock). */
+    lastBeatAt: integer('last_beat_at', { mode: 'number' }).notNull(),
+    /** The node's beat interval (ms): missed beats are counted in it. */
+    beatMs: integer('beat_ms', { mode: 'number' }).notNull(),
+    streams: integer('streams', { mode: 'number' }).notNull(),
+    bytesPerSecond: integer('bytes_per_second', { mode: 'number' }).notNull(),
+    memoryUsedBytes: integer('memory_used_bytes', { mode: 'number' }).notNull(),
+    memoryBudgetBytes: integer('memory_budget_bytes', { mode: 'number' }).notNull(),
+    /** Acked WAL bytes not yet published to Delta. */
+    walBacklogBytes: integer('wal_backlog_bytes', { mode: 'number' }).notNull(),
+    /** `serving`, `draining` or `drained` (draining, no live stream, nothing left to publish). */
+    state: text('state').notNull(),
+  },
+  (t) => [index('ingest_nodes_last_beat_index').on(t.lastBeatAt)],
+);
+
+/** The load each heartbeat reported, for the Nodes page's charts (pruned with the nodes' retention). */
+export const IngestNodeLoad = sqliteTable(
+  'ingest_node_load',
+  {
+    id: integer('id', { mode: 'number' }).primaryKey({ autoIncrement: true }),
+    nodeId: text('node_id').notNull(),
+    at: integer('at', { mode: 'number' }).notNull(),
+    streams: integer('streams', { mode: 'number' }).notNull(),
+    bytesPerSecond: integer('bytes_per_second', { mode: 'number' }).notNull(),
+    memoryUsedBytes: integer('memory_used_bytes', { mode: 'number' }).notNull(),
+    walBacklogBytes: integer('wal_backlog_bytes', { mode: 'number' }).notNull(),
+  },
+  (t) => [index('ingest_node_load_node_at_index').on(t.nodeId, t.at)],
+);

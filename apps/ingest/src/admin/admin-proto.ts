@@ -40,6 +40,8 @@ export interface AdminStatus {
   health_reasons: string[];
   held_entries: number;
   recovery_remaining_entries: number | string;
+  /** Draining, no live stream and nothing left to publish (false from a node older than this field). */
+  drained: boolean;
 }
 /** `ListStreamsRequest`. */
 export interface ListStreamsRequest {

@@ -208,7 +208,7 @@ describe('admin server calls', () => {
     expect(await client.drain(2500)).toEqual({ streams_signalled: 2 });
     expect(await client.drain(0)).toEqual({ streams_signalled: 2 });
     expect(drains).toEqual([2500, 15_000]);
-    expect((await client.getStatus()).draining).toBe(true);
+    expect(await client.getStatus()).toMatchObject({ draining: true, drained: false });
     expect((await client.listStreams()).streams.map((s) => s.state)).toEqual([
       'STREAM_STATE_DRAINING',
       'STREAM_STATE_DRAINING',
@@ -217,6 +217,9 @@ describe('admin server calls', () => {
       code: status.INVALID_ARGUMENT,
       details: "grace_ms must be 0 (the node's default, 15000 ms) or more, got -1",
     });
+    // Once the streams are gone (and nothing waits to be published) the node reports drained.
+    registry.streams.length = 0;
+    expect(await client.getStatus()).toMatchObject({ draining: true, drained: true });
   });
 
   it('answers INTERNAL with a fixed message when a handler fails, and logs the cause', async () => {

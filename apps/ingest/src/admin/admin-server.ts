@@ -38,6 +38,7 @@ import {
   type TablePublishInfoMessage,
 } from './admin-proto.js';
 import type { PublishRegistry, TablePublishInfo } from './publish-registry.js';
+import { servingState } from './serving-state.js';
 import type { DrainHandler, StreamInfo, StreamRegistry } from './stream-registry.js';
 
 /** The part of a pino logger the admin server uses. */
@@ -200,12 +201,21 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
     }),
     GetStatus: unary<unknown, AdminStatus>('GetStatus', () => {
       const health = options.health?.();
+      const isDraining = options.streams.isDraining ?? draining;
+      const liveStreams = options.streams.list().length;
+      const state = servingState({
+        draining: isDraining,
+        liveStreams,
+        publishing: options.publishing?.publishInfo() ?? [],
+        recoveryRemaining: health?.recoveryRemaining ?? 0,
+      });
       return {
         node_id: options.nodeId,
         catalog_version: options.catalog.current().version,
-        draining: options.streams.isDraining ?? draining,
+        draining: isDraining,
+        drained: state === 'drained',
         uptime_ms: Date.now() - startedAt,
-        stream_count: options.streams.list().length,
+        stream_count: liveStreams,
         health: health?.state ?? 'ok',
         health_reasons: [...(health?.reasons ?? [])],
         held_entries: Object.values(health?.held ?? {}).reduce((a, b) => a + b, 0),

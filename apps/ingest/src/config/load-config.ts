@@ -74,6 +74,15 @@ export interface IngestConfig {
   readonly endedStreams: number;
   /** Removing crash leftovers from the tables (see `startOrphanCleanup`); `intervalMs` 0: off. */
   readonly orphanCleanup: { readonly minAgeMs: number; readonly intervalMs: number };
+  /** Registration with the console (`--control-plane-url`); `undefined`: the node does not register. */
+  readonly controlPlane:
+    | {
+        readonly url: string;
+        /** `host:port` producers reach; `undefined`: derived from `--host`/`--port` once listening. */
+        readonly advertiseAddress: string | undefined;
+        readonly heartbeatMs: number;
+      }
+    | undefined;
   /** Things worth one log line at start (a generated admin secret and where it is). Never the secret. */
   readonly notices: readonly string[];
   /** Things worth a warning at start (a data directory other users can read, and the command to close it). */
@@ -202,6 +211,10 @@ export function loadConfig(
     },
     endedStreams: v.endedStreams!,
     orphanCleanup: { minAgeMs: v.orphanFileAgeMs!, intervalMs: v.orphanCleanupIntervalMs! },
+    controlPlane:
+      v.controlPlaneUrl === undefined
+        ? undefined
+        : { url: v.controlPlaneUrl, advertiseAddress: v.advertiseAddress, heartbeatMs: v.heartbeatMs! },
   };
   return deepFreeze(config);
 }

@@ -30,4 +30,8 @@ export const INGEST_NODE_DEFAULTS = {
   shedIntervalMs: 0,
   /** Streams a node over a threshold sends `close_stream_signal` per interval, the newest first. */
   shedStreams: 1,
+  /** How often a node with `--control-plane-url` sends its heartbeat (the console's unreachable rule counts in these). */
+  heartbeatMs: 5000,
+  /** The longest wait between heartbeats while the control plane fails (the wait doubles from `heartbeatMs`). */
+  heartbeatMaxBackoffMs: 60_000,
 } as const;

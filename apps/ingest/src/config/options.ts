@@ -10,6 +10,7 @@ import { DEFAULT_LIMITS } from '../stream/stream-context.js';
 import { WAL_DEFAULTS } from '../wal/open-wal.js';
 import { INGEST_NODE_DEFAULTS } from './node-defaults.js';
 import {
+  ADDRESS,
   BOOLEAN,
   bytes,
   COMPRESSION,
@@ -17,6 +18,7 @@ import {
   formatBytes,
   GiB,
   HOST,
+  HTTP_URL,
   integer,
   KiB,
   type Kind,
@@ -292,6 +294,25 @@ export const CONFIG_OPTIONS = {
     integer(1, 1_000_000),
     INGEST_NODE_DEFAULTS.shedStreams,
     'Streams shed per --shed-interval-ms at most, the newest first.',
+  ),
+  controlPlaneUrl: option(
+    '--control-plane-url',
+    HTTP_URL,
+    undefined,
+    "The console's URL: the node registers there and sends a heartbeat (endpoint, admin address, load, WAL backlog) every --heartbeat-ms, authenticated by its admin secret; the console lists it and can drain it. Unset: the node is known only if the console lists it (LAKESTREAM_INGEST_NODES). Ingest never waits on it.",
+  ),
+  advertiseAddress: option(
+    '--advertise-address',
+    ADDRESS,
+    undefined,
+    "'host:port' of this node's Zerobus endpoint as producers and the console reach it; its admin address is the same host with --admin-port.",
+    { defaultDoc: '--host:--port (a wildcard --host: the machine name)' },
+  ),
+  heartbeatMs: option(
+    '--heartbeat-ms',
+    integer(100, 600_000, 'a duration in ms, an integer'),
+    INGEST_NODE_DEFAULTS.heartbeatMs,
+    `How often the node beats to --control-plane-url; after a failed beat the wait doubles, up to ${INGEST_NODE_DEFAULTS.heartbeatMaxBackoffMs} ms.`,
   ),
   orphanFileAgeMs: option(
     '--orphan-file-age-ms',

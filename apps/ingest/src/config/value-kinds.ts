@@ -71,6 +71,16 @@ export const HOST: Kind<string> = {
   schema: z.string().regex(/^[A-Za-z0-9.:[\]%_-]+$/),
   expected: 'a host name or IP address to listen on (e.g. 127.0.0.1, ::1, 0.0.0.0)',
 };
+/** An http(s) URL without a trailing slash. */
+export const HTTP_URL: Kind<string> = {
+  schema: z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, '')),
+  expected: 'an http:// or https:// URL (e.g. http://console:3000)',
+};
+/** `host:port` as another machine reaches it. */
+export const ADDRESS: Kind<string> = {
+  schema: z.string().regex(/^[A-Za-z0-9.\-_]+:\d{1,5}$|^\[[0-9A-Fa-f:.%a-z]+\]:\d{1,5}$/),
+  expected: "'host:port' as other machines reach it (e.g. ingest-0.ingest:50051)",
+};
 export const PATH: Kind<string> = {
   schema: z
     .string()

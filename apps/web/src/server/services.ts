@@ -9,6 +9,7 @@ import { ensureWebTables } from './auth/web-store';
 import { buildProvisioningSnapshot, createUser, listPrincipals, openCatalog, SYSTEM_ACTOR } from './catalog';
 import { connectAdmin } from './nodes/admin-client';
 import { createProvisioner, type Provisioner, type ProvisionerOptions } from './nodes/provisioning';
+import { reachableRegisteredNodes } from './nodes/registered-nodes';
 import { loadOrCreateSigningKey, type SigningKey, toSnapshotTokenKey } from './oauth/signing-key';
 import { readOrCreateSecretFile } from './secret-file';
 import { createStreamHistorySink } from './streams/stream-history';
@@ -77,6 +78,9 @@ export async function openWebServices(env: WebEnv, options: WebServicesOptions =
       console.warn(JSON.stringify({ level: 'warn', message, ...details }));
     const provisioner = createProvisioner({
       nodes: env.ingestNodes,
+      ...(env.nodeSecretFile === undefined
+        ? {}
+        : { discover: () => reachableRegisteredNodes(db, env, env.ingestNodes) }),
       snapshot,
       connect: options.connect ?? connectAdmin,
       log: warn,

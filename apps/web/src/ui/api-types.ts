@@ -12,3 +12,5 @@ export type LivePoint = LiveView['totals'][number];
 export type LiveStream = LiveView['streams'][number];
 /** An ended stream of the stream history (`streams.history`). */
 export type EndedStream = Outputs['streams']['history'][number];
+/** A node registered by heartbeat (`nodes.list`'s `registered`). */
+export type RegisteredNode = Outputs['nodes']['list']['registered'][number];

@@ -5,12 +5,14 @@ import { Button } from '../../../src/ui/button';
 import { Banner, EmptyState, ErrorMessage, Loading } from '../../../src/ui/feedback';
 import { formatAgo, formatMs, formatTime } from '../../../src/ui/format';
 import { PageHeader, Panel } from '../../../src/ui/layout';
+import { RegisteredNodesPanel } from '../../../src/ui/nodes/registered-nodes-panel';
 import { useSession } from '../../../src/ui/session';
 import { Badge, DataTable, Td, Th } from '../../../src/ui/table';
 import { useTRPC } from '../../../src/ui/trpc';
 
 /**
- * The ingest nodes (LAKESTREAM_INGEST_NODES), each freshly asked its status: reachable, health (a degraded or
+ * The nodes registered by heartbeat (their own panel: load over time, drain), then the static ingest nodes
+ * (LAKESTREAM_INGEST_NODES), each freshly asked its status: reachable, health (a degraded or
  * failed node's reasons in a banner), node id, the catalog version it runs against the latest (the last known
  * one while unreachable), draining, live streams, uptime (none while unreachable), the last error. Refreshes
  * every 5 s; admins can push the catalog now (the console also pushes after every change and reconciles on
@@ -27,6 +29,7 @@ export function NodesView() {
     }),
   );
   const list = nodes.data?.nodes ?? [];
+  const registered = nodes.data?.registered ?? [];
   const unreachable = list.filter((n) => !n.reachable);
   const unwell = list.filter((n) => n.reachable && n.health !== null && n.health !== 'ok');
 
@@ -34,7 +37,7 @@ export function NodesView() {
     <>
       <PageHeader
         title="Ingest nodes"
-        description="Nodes listed in LAKESTREAM_INGEST_NODES. Each runs the catalog the console provisioned; a node behind gets the latest on the next check."
+        description="Nodes that registered by heartbeat (--control-plane-url) and nodes listed in LAKESTREAM_INGEST_NODES. Each runs the catalog the console provisioned; a node behind gets the latest on the next check."
         actions={
           isAdmin ? (
             <Button
@@ -67,14 +70,22 @@ export function NodesView() {
             {push.data.nodes.filter((n) => n.reachable).length} of {push.data.nodes.length} nodes.
           </p>
         )}
+        {registered.length === 0 ? null : (
+          <RegisteredNodesPanel
+            nodes={registered}
+            missedBeats={nodes.data?.missedBeats ?? 0}
+            isAdmin={isAdmin}
+          />
+        )}
         {nodes.isPending ? (
           <Loading what="nodes" />
-        ) : list.length === 0 ? (
+        ) : list.length === 0 && registered.length > 0 ? null : list.length === 0 ? (
           <EmptyState title="No ingest nodes registered">
             <span>
               Start a node (<code className="font-mono">npm start</code> runs one) and list its admin address
               in <code className="font-mono">LAKESTREAM_INGEST_NODES</code>, e.g.{' '}
-              <code className="font-mono">127.0.0.1:50052=./data/admin-secret</code>.
+              <code className="font-mono">127.0.0.1:50052=./data/admin-secret</code>, or start it with{' '}
+              <code className="font-mono">--control-plane-url</code> to register it.
             </span>
           </EmptyState>
         ) : (

@@ -6,6 +6,8 @@ import type { AdminClient } from './admin-client';
 /** What the console knows of one ingest node, from its last GetStatus or push. */
 export interface NodeState {
   readonly address: string;
+  /** Learned from `discover` (registered by heartbeat), not from the static list. */
+  readonly registered: boolean;
   readonly reachable: boolean;
   readonly nodeId: string | null;
   /** The catalog version the node runs, or null when never reached. */
@@ -41,6 +43,11 @@ export interface Provisioner extends AsyncDisposable {
 /** What `createProvisioner` needs. */
 export interface ProvisionerOptions {
   readonly nodes: readonly IngestNodeConfig[];
+  /**
+   * Nodes learned at run time (registered by heartbeat), re-read before each reconcile and push: a new one is
+   * provisioned like a static node, one no longer listed is forgotten. A failing read keeps the last list.
+   */
+  readonly discover?: () => Promise<readonly IngestNodeConfig[]>;
   /** Builds the current snapshot (read at each push, so a push always carries the newest catalog). */
   readonly snapshot: () => Promise<ProvisioningSnapshot>;
   readonly connect: (node: IngestNodeConfig) => Promise<AdminClient>;
@@ -67,12 +74,13 @@ const FAILED_PRECONDITION = 9;
 export function createProvisioner(options: ProvisionerOptions): Provisioner {
   const log = options.log ?? (() => {});
   const timeoutMs = options.callTimeoutMs ?? 5000;
-  const entries: NodeEntry[] = options.nodes.map((config) => ({
+  const newEntry = (config: IngestNodeConfig, registered: boolean): NodeEntry => ({
     config,
     client: undefined,
     queue: Promise.resolve(),
     state: {
       address: config.address,
+      registered,
       reachable: false,
       nodeId: null,
       catalogVersion: null,
@@ -85,7 +93,8 @@ export function createProvisioner(options: ProvisionerOptions): Provisioner {
       lastError: null,
       checkedAt: null,
     },
-  }));
+  });
+  let entries: NodeEntry[] = options.nodes.map((config) => newEntry(config, false));
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
 
@@ -162,6 +171,25 @@ export function createProvisioner(options: ProvisionerOptions): Provisioner {
       fail(entry, error, snapshot.version);
     }
   };
+  const discover = async () => {
+    if (options.discover === undefined) return;
+    let found: readonly IngestNodeConfig[];
+    try {
+      found = await options.discover();
+    } catch (error) {
+      log('could not read the registered ingest nodes; keeping the last list', { error: String(error) });
+      return;
+    }
+    const listed = new Set(found.map((n) => n.address));
+    for (const gone of entries.filter((e) => e.state.registered && !listed.has(e.config.address))) {
+      void gone.queue.then(() => gone.client?.close());
+    }
+    const known = new Set(entries.map((e) => e.config.address));
+    entries = [
+      ...entries.filter((e) => !e.state.registered || listed.has(e.config.address)),
+      ...found.filter((n) => !known.has(n.address)).map((n) => newEntry(n, true)),
+    ];
+  };
   const enqueue = (entry: NodeEntry, run: () => Promise<void>) => {
     entry.queue = entry.queue.then(run, run);
     return entry.queue;
@@ -170,10 +198,12 @@ export function createProvisioner(options: ProvisionerOptions): Provisioner {
   const provisioner: Provisioner = {
     async notifyChanged() {
       if (closed) return;
+      await discover();
       await Promise.all(entries.map((e) => enqueue(e, async () => push(e, await options.snapshot()))));
     },
     async reconcile() {
       if (closed) return;
+      await discover();
       await Promise.all(entries.map((e) => enqueue(e, () => check(e))));
     },
     async settled() {

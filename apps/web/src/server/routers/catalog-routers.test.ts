@@ -312,7 +312,12 @@ describe('principals, credentials, grants and audit routers', () => {
   });
 
   it('nodes: with none registered the list is empty; push is for admins', async () => {
-    expect(await as('viewer').nodes.list()).toEqual({ catalogVersion: expect.any(Number), nodes: [] });
+    expect(await as('viewer').nodes.list()).toEqual({
+      catalogVersion: expect.any(Number),
+      nodes: [],
+      registered: [],
+      missedBeats: 3,
+    });
     expect(await as('admin').nodes.push()).toEqual({ nodes: [] });
     await expect(as('editor').nodes.push()).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await expect(as(null).nodes.list()).rejects.toMatchObject({ code: 'UNAUTHORIZED' });

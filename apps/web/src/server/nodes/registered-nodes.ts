@@ -1,0 +1,95 @@
+import type { CatalogDb, RegisteredNode } from '@lakestream/catalog';
+import type { IngestNodeConfig, WebEnv } from '../../env';
+import { getRegisteredNode, isNodeReachable, listRegisteredNodes, pruneRegisteredNodes } from '../catalog';
+import type { WebServices } from '../services';
+import { describeAdminError, withTimeout } from './admin-call';
+import { connectAdmin } from './admin-client';
+
+/** A registered node as the Nodes page shows it: its last beat, and whether beats still arrive. */
+export interface RegisteredNodeView extends RegisteredNode {
+  /** False once `LAKESTREAM_NODE_MISSED_BEATS` of its beat intervals passed without a beat. */
+  readonly reachable: boolean;
+}
+
+/**
+ * The nodes registered by heartbeat, after dropping those silent for `LAKESTREAM_NODE_DROP_AFTER_MS` (with
+ * their load samples), each marked reachable or not at `now`.
+ */
+export async function registeredNodes(
+  services: WebServices,
+  now = Date.now(),
+): Promise<RegisteredNodeView[]> {
+  const { env, db } = services;
+  await pruneRegisteredNodes(db, now - env.nodeDropAfterMs);
+  const nodes = await listRegisteredNodes(db);
+  return nodes.map((n) => ({ ...n, reachable: isNodeReachable(n, now, env.nodeMissedBeats) }));
+}
+
+/**
+ * The registered nodes still beating, as the provisioner dials them: their admin address with the nodes'
+ * shared secret file. Nodes of the static list (`ingestNodes`) are left out (they are provisioned as such).
+ */
+export async function reachableRegisteredNodes(
+  db: CatalogDb,
+  env: Pick<WebEnv, 'nodeSecretFile' | 'nodeMissedBeats'>,
+  ingestNodes: readonly IngestNodeConfig[],
+  now = Date.now(),
+): Promise<IngestNodeConfig[]> {
+  const fixed = new Set(ingestNodes.map((n) => n.address));
+  return (await listRegisteredNodes(db))
+    .filter((n) => isNodeReachable(n, now, env.nodeMissedBeats) && !fixed.has(n.adminAddress))
+    .map((n) => ({ address: n.adminAddress, secretFile: env.nodeSecretFile }));
+}
+
+/** A drain the console could not do, with why in words; `code` maps to a tRPC error. */
+export class DrainError extends Error {
+  override readonly name = 'DrainError';
+  constructor(
+    readonly code: 'NOT_FOUND' | 'UNAVAILABLE',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Drains the node whose admin API is at `adminAddress` — a node of `LAKESTREAM_INGEST_NODES`, or a registered
+ * node (by its admin address or node id) called with the nodes' shared secret — through admin `Drain`: every
+ * stream gets `close_stream_signal` with `graceMs` (0: the node's default), the node refuses new streams and
+ * reports `drained` once it holds nothing more. Only known nodes are dialled. Resolves with the streams signalled.
+ */
+export async function drainNode(
+  services: WebServices,
+  target: string,
+  graceMs: number,
+  timeoutMs = 10_000,
+): Promise<{ address: string; streamsSignalled: number }> {
+  const { env, db } = services;
+  const fixed = env.ingestNodes.find((n) => n.address === target);
+  const registered =
+    fixed === undefined
+      ? ((await getRegisteredNode(db, target)) ??
+        (await listRegisteredNodes(db)).find((n) => n.adminAddress === target))
+      : undefined;
+  const node =
+    fixed ??
+    (registered === undefined
+      ? undefined
+      : { address: registered.adminAddress, secretFile: env.nodeSecretFile });
+  if (node === undefined) {
+    throw new DrainError('NOT_FOUND', `no ingest node '${target}' is configured or registered`);
+  }
+  let admin: Awaited<ReturnType<typeof connectAdmin>> | undefined;
+  try {
+    admin = await connectAdmin(node);
+    const result = await withTimeout(admin.drain(graceMs), timeoutMs, `Drain of ${node.address}`);
+    return { address: node.address, streamsSignalled: result.streams_signalled };
+  } catch (error) {
+    throw new DrainError(
+      'UNAVAILABLE',
+      `could not drain ${node.address}: ${describeAdminError(error, node.address)}`,
+    );
+  } finally {
+    admin?.close();
+  }
+}

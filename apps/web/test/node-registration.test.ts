@@ -1,0 +1,237 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { createAdminClient } from '@lakestream/ingest/admin';
+import { loadZerobusSdk } from '@lakestream/testkit';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { handleHeartbeat } from '../src/server/nodes/heartbeat-endpoint';
+import { registeredNodes } from '../src/server/nodes/registered-nodes';
+import { issueAccessToken } from '../src/server/oauth/issue-token';
+import { setUpOrdersProducer } from './support/ingest-node';
+import { serveRoute } from './support/route-server';
+import { callerAs, openTestServices, seedUsers, type TestServices } from './support/services';
+
+/** The built `lakestream-ingest` bin: dist/main.js beside the package's entry, dist/index.js. */
+const INGEST_BIN = join(dirname(createRequire(import.meta.url).resolve('@lakestream/ingest')), 'main.js');
+const SECRET = 'nodes-shared-admin-secret-0123456789';
+const BEAT_MS = 200;
+
+let t: TestServices;
+let dir: string;
+let secretFile: string;
+let heartbeatUrl: string;
+const cleanups: (() => Promise<void>)[] = [];
+const as = (id: string | null) => callerAs(t.services, id).caller;
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'lakestream-nodes-'));
+  secretFile = join(dir, 'node-secret');
+  writeFileSync(secretFile, SECRET, { mode: 0o600 });
+  t = await openTestServices({ LAKESTREAM_NODE_SECRET_FILE: secretFile, LAKESTREAM_NODE_MISSED_BEATS: '3' });
+  await seedUsers(t.services);
+  const route = await serveRoute((request) => handleHeartbeat(t.services, request));
+  heartbeatUrl = route.url;
+  cleanups.push(route.close);
+});
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  await t.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Starts a real ingest node process registering with the console; resolves once it logged "ready". */
+async function startNode(
+  nodeId: string,
+  extra: string[] = [],
+): Promise<{ child: ChildProcess; port: number; adminPort: number }> {
+  const child = spawn(
+    process.execPath,
+    [
+      INGEST_BIN,
+      '--data-dir',
+      join(dir, nodeId),
+      '--port',
+      '0',
+      '--admin-port',
+      '0',
+      '--metrics-port',
+      '0',
+      '--node-id',
+      nodeId,
+      '--admin-secret-file',
+      secretFile,
+      '--control-plane-url',
+      heartbeatUrl,
+      '--heartbeat-ms',
+      String(BEAT_MS),
+      ...extra,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  const exited = once(child, 'exit');
+  cleanups.push(async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await exited;
+    }
+  });
+  const ports = await new Promise<{ port: number; adminPort: number }>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const entry = JSON.parse(line) as { msg?: string; port?: number; adminPort?: number };
+      if (entry.msg === 'lakestream-ingest ready')
+        resolve({ port: entry.port!, adminPort: entry.adminPort! });
+    });
+    void exited.then(() => reject(new Error(`ingest node ${nodeId} exited before ready:\n${stderr}`)));
+  });
+  return { child, ...ports };
+}
+
+/** Polls `check` (bounded) until it holds: waiting on beats, never asserting on time. */
+async function until(what: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`gave up waiting: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const byId = async (nodeId: string) =>
+  (await as('viewer').nodes.list()).registered.find((n) => n.nodeId === nodeId);
+
+describe('ingest nodes that join and leave', () => {
+  it('registers real nodes by heartbeat, charts their load, marks a SIGKILLed one unreachable, then drops it', async () => {
+    const a = await startNode('node-a');
+    await startNode('node-b');
+    await until(
+      'both nodes registered',
+      async () => (await as('viewer').nodes.list()).registered.length === 2,
+    );
+    const nodeA = (await byId('node-a'))!;
+    expect(nodeA).toMatchObject({
+      reachable: true,
+      adminAddress: `127.0.0.1:${a.adminPort}`,
+      version: '0.1.0',
+      beatMs: BEAT_MS,
+      state: 'serving',
+      streams: 0,
+      walBacklogBytes: 0,
+    });
+    expect(nodeA.memoryBudgetBytes).toBeGreaterThan(0);
+    await until(
+      'a second beat of node-a',
+      async () => (await as('viewer').nodes.load({ nodeId: 'node-a' })).samples.length >= 2,
+    );
+
+    a.child.kill('SIGKILL');
+    await once(a.child, 'exit');
+    await until('node-a unreachable', async () => (await byId('node-a'))?.reachable === false);
+    expect((await byId('node-b'))?.reachable).toBe(true);
+    // Kept while silent for less than LAKESTREAM_NODE_DROP_AFTER_MS (1 hour), dropped with its samples after.
+    const later = Date.now() + t.services.env.nodeDropAfterMs + 10 * BEAT_MS;
+    const afterDrop = await registeredNodes(t.services, later);
+    expect(afterDrop.map((n) => n.nodeId)).toEqual([]); // node-b's last beat is old too at that instant
+    expect((await as('viewer').nodes.load({ nodeId: 'node-a' })).samples).toEqual([]);
+  });
+
+  it('drains a registered node from the router: the node refuses streams and reports drained', async () => {
+    const b = await startNode('node-b');
+    await until('node-b registered', async () => (await byId('node-b')) !== undefined);
+    await expect(as('viewer').nodes.drain({ node: 'node-b' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(as('editor').nodes.drain({ node: 'node-b' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(as(null).nodes.drain({ node: 'node-b' })).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    await expect(as('admin').nodes.drain({ node: '127.0.0.1:1' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: "no ingest node '127.0.0.1:1' is configured or registered",
+    });
+    expect(await as('admin').nodes.drain({ node: 'node-b', graceMs: 1000 })).toEqual({
+      address: `127.0.0.1:${b.adminPort}`,
+      streamsSignalled: 0,
+    });
+    await until('node-b drained', async () => (await byId('node-b'))?.state === 'drained');
+    const admin = createAdminClient(`127.0.0.1:${b.adminPort}`, SECRET);
+    try {
+      expect(await admin.getStatus()).toMatchObject({ draining: true, drained: true, stream_count: 0 });
+    } finally {
+      admin.close();
+    }
+  });
+
+  it('provisions a registered node, then drains it with a live SDK stream: the stream ends, nothing is left to publish', async () => {
+    const table = 'main.sales.orders';
+    const producer = await setUpOrdersProducer(t.services, table, ['USE_CATALOG', 'USE_SCHEMA', 'MODIFY']);
+    const c = await startNode('node-c', ['--flush-ms', '200']);
+    // nodes.list reconciles: the registered node is found and gets the catalog like a static one.
+    const { version } = await t.services.snapshot();
+    await until('node-c provisioned', async () => (await byId('node-c'))?.catalogVersion === version);
+    const { env, signingKey } = t.services;
+    const { accessToken } = await issueAccessToken(
+      signingKey,
+      { issuer: env.publicUrl, audience: env.tokenAudience, ttlSeconds: 600 },
+      { principalId: producer.principalId, clientId: producer.clientId, scope: undefined },
+    );
+    const sdk = loadZerobusSdk();
+    const stream = await new sdk.ZerobusSdk(`http://127.0.0.1:${c.port}`, env.publicUrl).createStream(
+      { tableName: table },
+      'unused-client-id',
+      'unused-secret',
+      { recordType: sdk.RecordType.Json, recovery: false },
+      {
+        getHeadersCallback: () => [
+          ['authorization', `Bearer ${accessToken}`],
+          ['x-databricks-zerobus-table-name', table],
+        ],
+      },
+    );
+    let last = -1n;
+    for (let i = 0; i < 20; i++)
+      last = await stream.ingestRecordOffset(JSON.stringify({ id: i, item: 'tea' }));
+    await stream.waitForOffset(last);
+    await until('node-c reports the stream', async () => (await byId('node-c'))?.streams === 1);
+
+    expect(await as('admin').nodes.drain({ node: 'node-c', graceMs: 500 })).toMatchObject({
+      streamsSignalled: 1,
+    });
+    await until('node-c drained', async () => (await byId('node-c'))?.state === 'drained');
+    expect(await byId('node-c')).toMatchObject({ streams: 0, walBacklogBytes: 0 });
+    await stream.close().catch(() => undefined);
+  });
+
+  it('refuses heartbeats without the nodes secret, with a bad body, or when registration is off', async () => {
+    const post = (body: unknown, authorization?: string) =>
+      fetch(`${heartbeatUrl}/api/nodes/heartbeat`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+        body: JSON.stringify(body),
+      });
+    const wrong = await post({}, 'Bearer not-the-secret-at-all');
+    expect(wrong.status).toBe(401);
+    expect(await wrong.json()).toMatchObject({ code: 'UNAUTHENTICATED' });
+    const bad = await post({ nodeId: 'x', endpoint: 'nowhere' }, `Bearer ${SECRET}`);
+    expect(bad.status).toBe(400);
+    expect((await bad.json()) as { message: string }).toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringContaining("endpoint: expected 'host:port'"),
+    });
+    expect((await as('viewer').nodes.list()).registered).toEqual([]);
+
+    const off = await openTestServices();
+    try {
+      const refused = await handleHeartbeat(
+        off.services,
+        new Request('http://console/api/nodes/heartbeat', { method: 'POST', body: '{}' }),
+      );
+      expect(refused.status).toBe(503);
+      expect(await refused.json()).toMatchObject({ code: 'REGISTRATION_OFF' });
+    } finally {
+      await off.close();
+    }
+  });
+});
