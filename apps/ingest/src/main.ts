@@ -7,8 +7,8 @@ import { INGEST_NODE_DEFAULTS } from './config/node-defaults.js';
 import { ConfigError, formatConfigHelp, type IngestConfig, loadConfig, prepareDataDir } from './config.js';
 import { advertisedAddresses } from './control-plane/advertised-addresses.js';
 import { startHeartbeat } from './control-plane/heartbeat.js';
-import { createNodeLoadMeter } from './control-plane/node-load.js';
 import { NODE_VERSION } from './control-plane/node-version.js';
+import { createReportedLoadMeter } from './control-plane/reported-load.js';
 import { notReadyReasons } from './load/node-readiness.js';
 import { createMetrics } from './metrics/create-metrics.js';
 import { createLogger } from './metrics/logger.js';
@@ -157,7 +157,7 @@ async function main(argv: readonly string[]): Promise<void> {
             version: NODE_VERSION,
             startedAt: Date.now(),
           },
-          load: createNodeLoadMeter({
+          load: createReportedLoadMeter({
             live: node.live,
             publishers: node.publishers,
             budget: node.pipeline.nodeBudget,

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { childNodeDir, startChildNode } from '../../test/support/child-node.js';
 import { HEARTBEAT_PATH, type HeartbeatBody, startHeartbeat } from './heartbeat.js';
-import { createNodeLoadMeter } from './node-load.js';
+import { createReportedLoadMeter } from './reported-load.js';
 
 const SECRET = 'test-admin-secret-0123456789';
 
@@ -132,7 +132,7 @@ describe('node load', () => {
       list: () => streams,
       isDraining: false,
     };
-    const meter = createNodeLoadMeter(
+    const meter = createReportedLoadMeter(
       {
         live,
         publishers: { publishInfo: () => [{ unpublishedRecords: unpublished, unpublishedBytes: 700 }] },

@@ -1,4 +1,4 @@
-import type { NodeLoad } from './node-load.js';
+import type { ReportedLoad } from './reported-load.js';
 
 /** The path of the console's heartbeat endpoint, under `--control-plane-url`. */
 export const HEARTBEAT_PATH = '/api/nodes/heartbeat';
@@ -16,7 +16,7 @@ export interface NodeIdentity {
 }
 
 /** The JSON body of one heartbeat. */
-export interface HeartbeatBody extends NodeIdentity, NodeLoad {
+export interface HeartbeatBody extends NodeIdentity, ReportedLoad {
   /** The node's beat interval: the console counts missed beats in it. */
   readonly beatMs: number;
 }
@@ -29,7 +29,7 @@ export interface HeartbeatOptions {
   readonly secret: string | undefined;
   readonly identity: NodeIdentity;
   /** Reads the load at each beat (cheap, no I/O). */
-  readonly load: () => NodeLoad;
+  readonly load: () => ReportedLoad;
   readonly intervalMs: number;
   /** The longest wait after failed beats (the wait doubles from `intervalMs`). */
   readonly maxBackoffMs: number;

@@ -3,7 +3,7 @@ import type { StreamInfo } from '../admin/stream-registry.js';
 import type { PublishStats } from '../publish/table-publisher.js';
 
 /** What a heartbeat says of the node's load (the console charts it over time). */
-export interface NodeLoad {
+export interface ReportedLoad {
   readonly streams: number;
   /** Bytes received from producers per second since the previous reading. */
   readonly bytesPerSecond: number;
@@ -16,7 +16,7 @@ export interface NodeLoad {
 }
 
 /** The parts of a node the load is read from (an `IngestNode` has them all). */
-export interface NodeLoadSource {
+export interface ReportedLoadSource {
   readonly live: { list(): readonly Pick<StreamInfo, 'streamId' | 'bytes'>[]; readonly isDraining?: boolean };
   readonly publishers: {
     publishInfo(): readonly Pick<PublishStats, 'unpublishedRecords' | 'unpublishedBytes'>[];
@@ -30,11 +30,11 @@ export interface NodeLoadSource {
  * A reader of the node's load. Bytes per second come from the live streams' byte counters between two
  * readings (a stream that ended in between loses its last interval: the rate is a gauge, not an account).
  */
-export function createNodeLoadMeter(source: NodeLoadSource, now: () => number = Date.now) {
+export function createReportedLoadMeter(source: ReportedLoadSource, now: () => number = Date.now) {
   let last = { at: now(), bytes: new Map<string, number>() };
   return {
     /** The load now; each call starts the next rate interval. */
-    read(): NodeLoad {
+    read(): ReportedLoad {
       const at = now();
       const streams = source.live.list();
       const bytes = new Map<string, number>();
