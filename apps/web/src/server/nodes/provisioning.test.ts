@@ -18,16 +18,7 @@ describe('createProvisioner', () => {
     const port = (silent.address() as { port: number }).port;
     const provisioner = createProvisioner({
       nodes: [{ address: `127.0.0.1:${port}` }],
-      snapshot: async () => ({
-        version: 3,
-        issuer: 'http://console',
-        audience: 'lakestream-ingest',
-        tables: [],
-        principals: [],
-        grants: [],
-        credentials: [],
-        tokenKeys: [],
-      }),
+      snapshot: async () => emptySnapshot(3, 'http://console', 'lakestream-ingest'),
       connect: connectAdmin,
       callTimeoutMs: 300,
     });
@@ -53,16 +44,7 @@ describe('createProvisioner', () => {
     await new Promise((resolve) => closed.close(resolve));
     const provisioner = createProvisioner({
       nodes: [{ address: `127.0.0.1:${port}` }],
-      snapshot: async () => ({
-        version: 1,
-        issuer: 'i',
-        audience: 'a',
-        tables: [],
-        principals: [],
-        grants: [],
-        credentials: [],
-        tokenKeys: [],
-      }),
+      snapshot: async () => emptySnapshot(1, 'i', 'a'),
       connect: connectAdmin,
     });
     closers.push(() => provisioner.close());
@@ -76,16 +58,7 @@ describe('createProvisioner', () => {
   it('reports a secret file that cannot be read', async () => {
     const provisioner = createProvisioner({
       nodes: [{ address: '127.0.0.1:1', secretFile: '/nonexistent/admin-secret' }],
-      snapshot: async () => ({
-        version: 1,
-        issuer: 'i',
-        audience: 'a',
-        tables: [],
-        principals: [],
-        grants: [],
-        credentials: [],
-        tokenKeys: [],
-      }),
+      snapshot: async () => emptySnapshot(1, 'i', 'a'),
       connect: connectAdmin,
     });
     closers.push(() => provisioner.close());
@@ -93,3 +66,17 @@ describe('createProvisioner', () => {
     expect(provisioner.states()[0]?.lastError).toMatch(/ENOENT.*\/nonexistent\/admin-secret/);
   });
 });
+
+/** A catalog snapshot with nothing in it, at `version`. */
+function emptySnapshot(version: number, issuer: string, audience: string) {
+  return {
+    version,
+    issuer,
+    audience,
+    tables: [],
+    principals: [],
+    grants: [],
+    credentials: [],
+    tokenKeys: [],
+  };
+}
