@@ -87,6 +87,7 @@ export interface NodeMetrics extends StreamMetrics, OrphanCleanupMetrics {
   readonly publishFailures: { inc(labels: { table: string }, value: number): void };
   readonly walFsyncLatency: { observe(value: number): void };
   readonly streamsShed: { inc(value: number): void };
+  readonly streamHandoffs: { inc(labels: { event: 'taken' | 'released' }, value: number): void };
 }
 
 /** A running ingest node (the data path: server, WAL, publishers). */
@@ -246,6 +247,7 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
     tableNamed: (name) => options.catalog.current().table(name),
     failed: () => pipeline.failure !== undefined,
     log,
+    onHandoff: (event) => options.metrics?.streamHandoffs.inc({ event }, 1),
   });
   let server: IngestServer;
   try {

@@ -35,6 +35,8 @@ export interface StreamHandoffOptions {
   /** Whether the WAL failed (nothing may be released then: the node must restart). */
   readonly failed: () => boolean;
   readonly log: Log;
+  /** Counts takes and releases (`lakestream_stream_handoffs_total`). */
+  readonly onHandoff?: (event: 'taken' | 'released') => void;
   /** Pause between checks while a stream's records wait to be published (ms; default 250). */
   readonly retryMs?: number;
 }
@@ -228,6 +230,7 @@ export class StreamHandoff {
         `persistent stream ${streamId} (table ${table.name}) was taken by another node at the same moment; retry`,
       );
     }
+    if (lease.epoch > 1) this.o.onHandoff?.('taken');
     this.o.log.info(
       { streamId, table: table.name, epoch: lease.epoch, from: lease.from },
       'persistent stream taken over (lease acquired)',
@@ -363,6 +366,7 @@ export class StreamHandoff {
       releasedAt: new Date().toISOString(),
     });
     this.o.persistent.release(st.streamId, st.epoch);
+    this.o.onHandoff?.('released');
     this.o.log.info(
       { streamId: st.streamId, table: table.name, epoch, offset, retired: st.retired },
       'persistent stream released: every acked record is in the table',
