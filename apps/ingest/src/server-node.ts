@@ -8,6 +8,8 @@ import { readOrCreateNodeId } from './base/node-id.js';
 import { readOrCreateWalIncarnation } from './base/wal-incarnation.js';
 import { INGEST_NODE_DEFAULTS } from './config/node-defaults.js';
 import { openDescriptorStore } from './decode/descriptor-store.js';
+import { LeaseStore } from './handoff/lease-store.js';
+import { StreamHandoff } from './handoff/stream-handoff.js';
 import type { LoadThresholds } from './load/node-load.js';
 import { type ShedOptions, startStreamShedder } from './load/stream-shedder.js';
 import { removeNodeTempFiles } from './maintenance/node-temp-files.js';
@@ -38,8 +40,11 @@ import type { StreamMetrics } from './stream/stream-context.js';
 import { openWal } from './wal/open-wal.js';
 import type { WalOptions } from './wal/wal.js';
 
+/** How long a stopping node keeps trying to release its persistent streams (a slow store): then they wait for its next start. */
+const HANDOFF_CLOSE_MS = 10_000;
+
 /** Options of {@link openIngestNode}: the server's (`IngestServerOptions`), then the node's own. */
-export interface IngestNodeOptions extends Omit<IngestServerOptions, 'pipeline' | 'metrics'> {
+export interface IngestNodeOptions extends Omit<IngestServerOptions, 'pipeline' | 'handoff' | 'metrics'> {
   /** Holds `wal/`, `descriptors/`, `streams.json`, `node-id` and relative table locations. */
   readonly dataDir: string;
   /** Memory held by requests read and not yet published, across the node (see `RequestHolds`; default 1 GiB). */
@@ -82,6 +87,7 @@ export interface NodeMetrics extends StreamMetrics, OrphanCleanupMetrics {
   readonly publishFailures: { inc(labels: { table: string }, value: number): void };
   readonly walFsyncLatency: { observe(value: number): void };
   readonly streamsShed: { inc(value: number): void };
+  readonly streamHandoffs: { inc(labels: { event: 'taken' | 'released' }, value: number): void };
 }
 
 /** A running ingest node (the data path: server, WAL, publishers). */
@@ -232,10 +238,22 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
     nodeBudget,
     onWalFailure: (err) => log.error({ err }, 'the WAL failed: no more acks; restart the node'),
   });
+  const handoff = new StreamHandoff({
+    persistent,
+    leases: new LeaseStore(dataDir),
+    publishers,
+    writer,
+    appendControl: (entry) => pipeline.appendControl(entry),
+    tableNamed: (name) => options.catalog.current().table(name),
+    failed: () => pipeline.failure !== undefined,
+    log,
+    onHandoff: (event) => options.metrics?.streamHandoffs.inc({ event }, 1),
+  });
   let server: IngestServer;
   try {
     server = await startIngestServer({
       pipeline,
+      handoff,
       catalog: options.catalog,
       authenticator: options.authenticator,
       host: options.host,
@@ -270,6 +288,7 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
     memoryBytes: options.recoveryBufferBytes ?? 2 * flushBytes,
     log,
   });
+  void recovery.done.then((report) => handoff.recoveryEnded(report.done));
   const cleanup = startOrphanCleanup({
     dataDir,
     catalog: options.catalog,
@@ -301,6 +320,7 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
       } catch (err) {
         log.error({ err }, 'final publish failed; the WAL keeps the records for the next start');
       }
+      await handoff.close(HANDOFF_CLOSE_MS);
       await persistent.save();
       await mark.close();
       await wal.close();

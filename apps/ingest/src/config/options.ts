@@ -287,7 +287,7 @@ export const CONFIG_OPTIONS = {
     '--shed-interval-ms',
     integer(0, 3_600_000, 'a duration in ms, an integer'),
     INGEST_NODE_DEFAULTS.shedIntervalMs,
-    'Shedding: a node over a busy threshold at two checks this far apart sends close_stream_signal to up to --shed-streams of its newest streams (they ack what they hold and reconnect elsewhere; counted in lakestream_streams_shed_total). Over --busy-streams only the streams above it are shed. 0: never shed (the default while persistent streams resume only on their own node).',
+    'Shedding: a node over a busy threshold at two checks this far apart sends close_stream_signal to up to --shed-streams of its newest streams (they ack what they hold and reconnect elsewhere; counted in lakestream_streams_shed_total). Over --busy-streams only the streams above it are shed. 0: never shed (the default: on a lone node shedding only churns; behind a balancer of several nodes try 10000).',
   ),
   shedStreams: option(
     '--shed-streams',

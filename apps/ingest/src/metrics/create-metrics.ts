@@ -69,6 +69,8 @@ export interface IngestMetrics {
   attachHealth(health: () => NodeHealth): void;
   /** Streams a node over a load threshold sent `close_stream_signal` to (`startStreamShedder`). */
   readonly streamsShed: Counter;
+  /** Persistent streams this node took from another holder (`taken`) or let go once published (`released`). */
+  readonly streamHandoffs: Counter<'event'>;
   /** Reads the node's load at each scrape: `lakestream_node_busy{reason}`, `lakestream_busy_threshold{reason}`. */
   attachLoad(load: NodeLoad): void;
 }
@@ -278,6 +280,11 @@ export function createMetrics(options: MetricsOptions = {}): IngestMetrics {
       'lakestream_streams_shed_total',
       'Streams a node over a load threshold sent close_stream_signal to, so they reconnect to another node.',
       [],
+    ),
+    streamHandoffs: counter(
+      'lakestream_stream_handoffs_total',
+      'Persistent streams this node took over after another holder released them (event="taken") or released once every record it acked was committed (event="released").',
+      ['event'],
     ),
     attachLoad(load) {
       loadSource = load;

@@ -33,7 +33,7 @@ export interface IngestPipeline {
   /** Logs records; resolves once durable. Rejects with `IngestError('UNAVAILABLE')` if the WAL failed. */
   appendRecords(accepted: AcceptedRecords): Promise<void>;
   /** Logs a persistent-stream lifecycle event; resolves once durable and applied. */
-  appendControl(entry: WalRecord & { kind: 'stream-created' | 'stream-retired' }): Promise<void>;
+  appendControl(entry: WalRecord & { kind: 'stream-acquired' | 'stream-retired' }): Promise<void>;
   /** The WAL failure that stopped the node, if any. */
   readonly failure: unknown;
 }
@@ -89,7 +89,7 @@ export function createIngestPipeline(parts: {
         throw err;
       }
       parts.nodeBudget.release(hold.untilDurable);
-      if (accepted.entry.persistent) persistent.apply(accepted.entry);
+      if (accepted.entry.persistent) persistent.apply(accepted.entry, position);
       const { batch, release } = accepted.decoded;
       publishers.publish(accepted.table, {
         position,

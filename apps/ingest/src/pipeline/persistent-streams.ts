@@ -24,6 +24,15 @@ export interface PersistentStreamState {
   /** Highest offset made durable, or `undefined` before the first. */
   lastDurable: bigint | undefined;
   retired: boolean;
+  /**
+   * The lease epoch this node took the stream at (`handoff/lease-store.ts`); `undefined` for a stream created
+   * before leases existed (it holds epoch 0 once the handoff writes it).
+   */
+  epoch: number | undefined;
+  /** Whether this node holds the stream: false once it released it (another node may take it). */
+  held: boolean;
+  /** WAL position of the stream's last records entry in this node's log (not saved: the WAL restores it). */
+  lastPosition: bigint | undefined;
 }
 
 interface StateFile {
@@ -35,6 +44,9 @@ interface StateFile {
     principalId?: string | null;
     lastDurable: string | null;
     retired: boolean;
+    /** Absent in files written before leases: epoch `undefined`, held. */
+    epoch?: number | null;
+    held?: boolean;
   }[];
 }
 
@@ -45,7 +57,7 @@ interface StateFile {
  * stream over, or end it.
  */
 export function assertStreamOwner(
-  st: PersistentStreamState,
+  st: Pick<PersistentStreamState, 'streamId' | 'table' | 'principalId'>,
   principalId: string,
   action: 'resume' | 'retire',
 ): void {
@@ -57,7 +69,8 @@ export function assertStreamOwner(
 }
 
 /**
- * Persistent streams of this node. The truth is the WAL (creation, records, retirement are logged); the
+ * Persistent streams of this node. Which node holds a stream is decided by the lease objects next to its
+ * table (`handoff/`); what this node knows of the streams it holds or held is its own. The truth is the WAL (acquisition, records, retirement are logged); the
  * state file `<dataDir>/streams.json` holds what trimmed WAL segments carried, and is rewritten (atomically,
  * fsync'd) before every trim. At start: load the file, then apply every WAL entry still in the log.
  */
@@ -79,19 +92,26 @@ export class PersistentStreams {
           principalId: st.principalId ?? undefined,
           lastDurable: st.lastDurable === null ? undefined : BigInt(st.lastDurable),
           retired: st.retired,
+          epoch: st.epoch ?? undefined,
+          held: st.held ?? true,
+          lastPosition: undefined,
         });
       }
     }
     return s;
   }
 
-  /** A fresh stream id (not yet durable: log a `stream-created` entry and `apply` it). */
+  /** A fresh stream id (not yet durable: log a `stream-acquired` entry at epoch 1 and `apply` it). */
   static newId(): string {
     return `ps-${randomUUID()}`;
   }
 
-  /** Applies one logged entry, or its head (idempotent: replaying an entry twice changes nothing). */
-  apply(entry: WalRecord | WalRecordHead): void {
+  /**
+   * Applies one logged entry, or its head, found at WAL `position` (idempotent: replaying an entry twice
+   * changes nothing). A `stream-acquired` entry starts the stream's state afresh from the offset it was
+   * released at (another node may have written it since this one last held it).
+   */
+  apply(entry: WalRecord | WalRecordHead, position?: bigint): void {
     if (entry.kind === 'stream-created') {
       if (!this.streams.has(entry.streamId)) {
         this.streams.set(entry.streamId, {
@@ -100,17 +120,46 @@ export class PersistentStreams {
           principalId: entry.principalId,
           lastDurable: undefined,
           retired: false,
+          epoch: undefined,
+          held: true,
+          lastPosition: undefined,
         });
       }
+    } else if (entry.kind === 'stream-acquired') {
+      const known = this.streams.get(entry.streamId);
+      if (known?.epoch !== undefined && known.epoch >= entry.epoch) return;
+      this.streams.set(entry.streamId, {
+        streamId: entry.streamId,
+        table: entry.table,
+        principalId: entry.principalId,
+        lastDurable: entry.from,
+        retired: false,
+        epoch: entry.epoch,
+        held: true,
+        lastPosition: known?.lastPosition,
+      });
     } else if (entry.kind === 'stream-retired') {
       const st = this.streams.get(entry.streamId);
       if (st !== undefined) st.retired = true;
     } else if (entry.persistent) {
       const st = this.streams.get(entry.streamId);
-      if (st !== undefined && (st.lastDurable === undefined || entry.offset > st.lastDurable)) {
-        st.lastDurable = entry.offset;
+      if (st === undefined) return;
+      if (st.lastDurable === undefined || entry.offset > st.lastDurable) st.lastDurable = entry.offset;
+      if (position !== undefined && (st.lastPosition === undefined || position > st.lastPosition)) {
+        st.lastPosition = position;
       }
     }
+  }
+
+  /** Marks stream `streamId` released by this node at `epoch` (a later acquisition is left alone). */
+  release(streamId: string, epoch: number | undefined): void {
+    const st = this.streams.get(streamId);
+    if (st !== undefined && st.epoch === epoch) st.held = false;
+  }
+
+  /** Every stream this node holds (not released, not retired): the handoff releases those with no connection. */
+  held(): PersistentStreamState[] {
+    return [...this.streams.values()].filter((s) => s.held && !s.retired);
   }
 
   /** The stream, or `undefined` if this node never created it. */
@@ -133,6 +182,8 @@ export class PersistentStreams {
         principalId: s.principalId ?? null,
         lastDurable: s.lastDurable === undefined ? null : s.lastDurable.toString(),
         retired: s.retired,
+        epoch: s.epoch ?? null,
+        held: s.held,
       })),
     };
     await mkdir(dirname(this.file), { recursive: true, mode: PRIVATE_DIR_MODE });

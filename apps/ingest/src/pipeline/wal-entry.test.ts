@@ -61,6 +61,17 @@ describe('WAL entries', () => {
     } as const;
     const anonymous = { kind: 'stream-created', streamId: 's', table: 'main.a.b' } as const;
     const retired = { kind: 'stream-retired', streamId: 's' } as const;
+    const taken = {
+      kind: 'stream-acquired',
+      streamId: 's',
+      table: 'main.a.b',
+      principalId: 'svc-ö',
+      epoch: 7,
+      from: 41n,
+    } as const;
+    const createdHere = { ...taken, principalId: undefined, epoch: 1, from: undefined } as const;
+    expect(decodeWalRecord(joined(encodeWalRecord(taken)))).toEqual(taken);
+    expect(decodeWalRecord(joined(encodeWalRecord(createdHere)))).toEqual(createdHere);
     expect(decodeWalRecord(joined(encodeWalRecord(created)))).toEqual(created);
     expect(decodeWalRecord(joined(encodeWalRecord(anonymous)))).toEqual(anonymous);
     expect(decodeWalRecord(joined(encodeWalRecord(retired)))).toEqual(retired);

@@ -37,9 +37,23 @@ export type WalRecord =
       /** The principal that created the stream (only it may resume or retire it); absent in older entries. */
       readonly principalId?: string;
     }
+  | {
+      /**
+       * This node took the stream's lease at `epoch` (see `handoff/lease-store.ts`): created it (epoch 1, `from`
+       * undefined) or resumed it after another holder released it at offset `from`. Logged before the lease
+       * object is written, so a node that crashes in between knows to check whether it holds the lease.
+       */
+      readonly kind: 'stream-acquired';
+      readonly streamId: string;
+      readonly table: string;
+      readonly principalId: string | undefined;
+      readonly epoch: number;
+      /** The offset durable when the previous holder released the stream; `undefined`: none yet. */
+      readonly from: bigint | undefined;
+    }
   | { readonly kind: 'stream-retired'; readonly streamId: string };
 
-const KIND = { records: 1, 'stream-created': 2, 'stream-retired': 3 } as const;
+const KIND = { records: 1, 'stream-created': 2, 'stream-retired': 3, 'stream-acquired': 5 } as const;
 /** A `records` entry whose records follow as a batch message (entries of this kind since 2026-11-24). */
 const RECORDS_MESSAGE = 4;
 const FORMAT = { proto: 1, json: 2, arrow: 3 } as const;
@@ -55,11 +69,14 @@ export function encodeWalRecord(entry: WalRecord): WalPayload {
   const table = entry.kind === 'stream-retired' ? new Uint8Array(0) : encoder.encode(entry.table);
   const message = entry.kind === 'records' ? entry.message : undefined;
   const principal =
-    entry.kind === 'stream-created' && entry.principalId !== undefined
-      ? encoder.encode(entry.principalId)
-      : undefined;
+    entry.kind === 'stream-acquired'
+      ? encoder.encode(entry.principalId ?? '')
+      : entry.kind === 'stream-created' && entry.principalId !== undefined
+        ? encoder.encode(entry.principalId)
+        : undefined;
   let size = 1 + 2 + id.length + 2 + table.length;
   if (principal !== undefined) size += 2 + principal.length;
+  if (entry.kind === 'stream-acquired') size += 4 + 8;
   if (entry.kind === 'records') {
     size += 1 + 1 + 32 + 8;
     if (message === undefined) {
@@ -81,6 +98,11 @@ export function encodeWalRecord(entry: WalRecord): WalPayload {
     view.setUint16(p, principal.length, true);
     out.set(principal, p + 2);
     p += 2 + principal.length;
+  }
+  if (entry.kind === 'stream-acquired') {
+    view.setUint32(p, entry.epoch, true);
+    view.setBigInt64(p + 4, entry.from ?? -1n, true);
+    return out;
   }
   if (entry.kind === 'records') {
     out[p++] = FORMAT[entry.format];
@@ -104,7 +126,7 @@ export function encodeWalRecord(entry: WalRecord): WalPayload {
 /** What an entry says about itself without its records: enough to restore persistent-stream state. */
 export type WalRecordHead =
   | (Omit<WalRecord & { kind: 'records' }, 'records' | 'message'> & { readonly recordsAt: number })
-  | (WalRecord & { kind: 'stream-created' | 'stream-retired' });
+  | (WalRecord & { kind: 'stream-created' | 'stream-acquired' | 'stream-retired' });
 
 /**
  * Parses an entry's header (either layout), leaving the records where they are: `recordsAt` is the byte of
@@ -126,6 +148,21 @@ export function decodeWalRecordHead(payload: Uint8Array): WalRecordHead {
     const principalLen = view.getUint16(p, true);
     const principalId = decoder.decode(payload.subarray(p + 2, p + 2 + principalLen));
     return { kind: 'stream-created', streamId, table, principalId };
+  }
+  if (kind === KIND['stream-acquired']) {
+    const principalLen = view.getUint16(p, true);
+    const principal = decoder.decode(payload.subarray(p + 2, p + 2 + principalLen));
+    p += 2 + principalLen;
+    const epoch = view.getUint32(p, true);
+    const from = view.getBigInt64(p + 4, true);
+    return {
+      kind: 'stream-acquired',
+      streamId,
+      table,
+      principalId: principal === '' ? undefined : principal,
+      epoch,
+      from: from < 0n ? undefined : from,
+    };
   }
   if (kind === KIND['stream-retired']) return { kind: 'stream-retired', streamId };
   if (kind !== KIND.records && kind !== RECORDS_MESSAGE) throw new Error(`unknown WAL entry kind ${kind}`);

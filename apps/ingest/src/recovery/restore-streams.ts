@@ -47,7 +47,7 @@ export function restoreStreams(persistent: PersistentStreams): StreamRestorer {
         return;
       }
       if (head.kind === 'records') recordEntries++;
-      persistent.apply(head);
+      persistent.apply(head, e.position);
     },
     backlog(wal) {
       return { from: wal.oldestPosition, to: wal.nextPosition, entries, recordEntries, bytes, unreadable };

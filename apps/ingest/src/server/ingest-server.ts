@@ -6,6 +6,7 @@ import { type Log, silentLog } from '../base/log.js';
 import type { CatalogSource } from '../catalog/catalog-view.js';
 import { flightServerService } from '../flight/flight-proto.js';
 import { type FlightCall, serveDoPut } from '../flight/flight-session.js';
+import type { StreamHandoff } from '../handoff/stream-handoff.js';
 import { type LoadSources, type LoadThresholds, NodeLoad } from '../load/node-load.js';
 import type { IngestPipeline } from '../pipeline/ingest-pipeline.js';
 import { ABUSE_TIMEOUTS, defaultStreamsPerPrincipal } from '../stream/abuse-limits.js';
@@ -28,6 +29,8 @@ import { closeSilentConnections } from './preface-timeout.js';
 /** Options of {@link startIngestServer}. */
 export interface IngestServerOptions {
   readonly pipeline: IngestPipeline;
+  /** Persistent streams' leases: create, resume and retire go through it. */
+  readonly handoff: StreamHandoff;
   readonly catalog: CatalogSource;
   readonly authenticator: Authenticator;
   /** Default `127.0.0.1`. */
@@ -104,6 +107,7 @@ export async function startIngestServer(options: IngestServerOptions): Promise<I
     catalog: options.catalog,
     authenticator: options.authenticator,
     live,
+    handoff: options.handoff,
     limits,
     log,
     load,

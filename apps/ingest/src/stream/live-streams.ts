@@ -86,12 +86,11 @@ export function describeStream(identity: StreamIdentity, c: StreamCounters): Liv
 
 /**
  * The node's live streams, and what it remembers of those that ended (`history`): their count (per node and per principal, for the limits), the list with counters for the admin API, drain (send
- * `close_stream_signal` to all, wait for them to end), forced stop, revocation checks on every new catalog snapshot, and
- * the owner of each persistent stream (a resume takes the stream over from an older connection).
+ * `close_stream_signal` to all, wait for them to end), forced stop and revocation checks on every new catalog
+ * snapshot (which connection serves a persistent stream: `StreamHandoff`).
  */
 export class LiveStreams {
   private readonly streams = new Set<LiveStream>();
-  private readonly owners = new Map<string, LiveStream>();
   /** Live streams per principal (those `attribute` counted). */
   private readonly byPrincipal = new Map<string, number>();
   private draining: number | undefined;
@@ -123,7 +122,6 @@ export class LiveStreams {
     this.streams.add(stream);
     void stream.ended.then(() => {
       this.streams.delete(stream);
-      for (const [id, owner] of this.owners) if (owner === stream) this.owners.delete(id);
       this.remember(stream);
     });
     if (this.stopped !== undefined) stream.abort(this.stopped.reason);
@@ -161,16 +159,6 @@ export class LiveStreams {
       if (left > 0) this.byPrincipal.set(principalId, left);
       else this.byPrincipal.delete(principalId);
     });
-  }
-
-  /** The connection currently serving persistent stream `id`. */
-  owner(id: string): LiveStream | undefined {
-    return this.owners.get(id);
-  }
-
-  /** Records `stream` as the owner of persistent stream `id`. */
-  setOwner(id: string, stream: LiveStream): void {
-    this.owners.set(id, stream);
   }
 
   /** Failed streams per table since the node started (see `EndedStreams.failedStreams`). */

@@ -1,41 +1,46 @@
 import type { Authenticator } from '../auth/authenticator.js';
-import { authorizeWrite } from '../auth/table-access.js';
+import { resolveWritableTable } from '../auth/table-access.js';
 import { IngestError } from '../base/errors.js';
 import type { CatalogSource } from '../catalog/catalog-view.js';
+import { assertStreamId } from '../handoff/lease-store.js';
+import type { StreamHandoff } from '../handoff/stream-handoff.js';
 import type { IngestPipeline } from '../pipeline/ingest-pipeline.js';
-import { assertStreamOwner } from '../pipeline/persistent-streams.js';
 import type { RetireRequest } from '../zerobus/decode-request.js';
-import type { LiveStreams } from './live-streams.js';
 
 /**
- * `RetireStream`: forgets a persistent stream (its data stays). Idempotent: retiring a retired stream is OK.
- * The caller needs MODIFY on the stream's table and must be the principal that created the stream
- * (`assertStreamOwner`: PERMISSION_DENIED); a `table_name` that is not the stream's is INVALID_ARGUMENT; an
- * unknown id is NOT_FOUND. A live connection of the stream ends with NOT_FOUND-free ABORTED.
+ * `RetireStream`: forgets a persistent stream (its data stays), on any node (`StreamHandoff.retire`).
+ * Idempotent: retiring a retired stream is OK. The caller needs MODIFY on the stream's table and must be the
+ * principal that created the stream (PERMISSION_DENIED); the table is `table_name` (needed on a node that
+ * never held the stream; one that is not the stream's is INVALID_ARGUMENT); an unknown id is NOT_FOUND; a
+ * stream another node holds is UNAVAILABLE (retry). A live connection of the stream ends with ABORTED.
  */
 export async function retireStream(
   req: RetireRequest,
   authorization: string | undefined,
-  ctx: { pipeline: IngestPipeline; catalog: CatalogSource; authenticator: Authenticator; live: LiveStreams },
+  ctx: {
+    pipeline: IngestPipeline;
+    catalog: CatalogSource;
+    authenticator: Authenticator;
+    handoff: StreamHandoff;
+  },
 ): Promise<void> {
   const principal = await ctx.authenticator.authenticate(authorization);
   const id = req.streamId;
   if (id === undefined || id === '')
     throw new IngestError('INVALID_ARGUMENT', 'RetireStream needs a stream_id');
-  const st = ctx.pipeline.persistent.get(id);
-  if (st === undefined)
-    throw new IngestError('NOT_FOUND', `persistent stream ${id} is not known to this ingest node`);
-  const named = req.tableName?.trim().toLowerCase();
-  if (named !== undefined && named !== '' && named !== st.table) {
-    throw new IngestError('INVALID_ARGUMENT', `persistent stream ${id} writes to ${st.table}, not ${named}`);
+  assertStreamId(id);
+  const known = ctx.pipeline.persistent.get(id)?.table;
+  const named = req.tableName?.trim().toLowerCase() || undefined;
+  if (known !== undefined && named !== undefined && named !== known) {
+    throw new IngestError('INVALID_ARGUMENT', `persistent stream ${id} writes to ${known}, not ${named}`);
   }
-  authorizeWrite(ctx.catalog.current(), principal, st.table);
-  assertStreamOwner(st, principal.id, 'retire');
-  if (st.retired) return;
-  const owner = ctx.live.owner(id);
-  if (owner !== undefined) {
-    owner.abort(new IngestError('ABORTED', `persistent stream ${id} was retired`));
-    await owner.ended;
+  const tableName = named ?? known;
+  if (tableName === undefined) {
+    throw new IngestError(
+      'NOT_FOUND',
+      `persistent stream ${id} is not known to this ingest node; to retire it on any node, set table_name to its table (catalog.schema.table)`,
+    );
   }
-  await ctx.pipeline.appendControl({ kind: 'stream-retired', streamId: id });
+  const table = resolveWritableTable(ctx.catalog.current(), principal, tableName, 'set table_name');
+  await ctx.handoff.retire(table, id, principal.id);
 }

@@ -2,6 +2,7 @@ import type { Authenticator } from '../auth/authenticator.js';
 import type { IngestError } from '../base/errors.js';
 import type { Log } from '../base/log.js';
 import type { CatalogSource } from '../catalog/catalog-view.js';
+import type { StreamHandoff } from '../handoff/stream-handoff.js';
 import type { IngestPipeline } from '../pipeline/ingest-pipeline.js';
 import { ABUSE_TIMEOUTS } from './abuse-limits.js';
 import type { LiveStreams } from './live-streams.js';
@@ -44,6 +45,8 @@ export interface StreamContext {
   readonly catalog: CatalogSource;
   readonly authenticator: Authenticator;
   readonly live: LiveStreams;
+  /** Which node holds each persistent stream, and moving them (create, resume, retire). */
+  readonly handoff: StreamHandoff;
   readonly limits: StreamLimits;
   readonly log: Log;
   /** Why a new stream is refused for load (`NodeLoad.refusal`); optional: no load thresholds. */

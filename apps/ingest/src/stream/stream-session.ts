@@ -5,7 +5,7 @@ import { IngestError } from '../base/errors.js';
 import type { CatalogView, ProvisionedTable } from '../catalog/catalog-view.js';
 import { NO_DESCRIPTOR } from '../decode/descriptor-store.js';
 import { createRecordDecoder, type RecordDecoder } from '../decode/record-decoder.js';
-import { assertStreamOwner, PersistentStreams } from '../pipeline/persistent-streams.js';
+import { assertStreamId } from '../handoff/lease-store.js';
 import type {
   CreateStreamRequest,
   RecordFormat,
@@ -114,14 +114,7 @@ class StreamSession extends IngestSession<StreamRequest | MalformedMessage> {
     this.table = table;
     await this.compile(table, req.recordType, req.descriptorProto);
     if (this.kind === 'persistent') {
-      this.streamId = PersistentStreams.newId();
-      await this.ctx.pipeline.appendControl({
-        kind: 'stream-created',
-        streamId: this.streamId,
-        table: table.name,
-        principalId: this.principal!.id,
-      });
-      this.ctx.live.setOwner(this.streamId, this);
+      this.streamId = await this.ctx.handoff.create(table, this.principal!.id, this);
       this.write({ create_stream_response: { stream_id: this.streamId } });
     } else {
       this.streamId = randomUUID();
@@ -151,24 +144,29 @@ class StreamSession extends IngestSession<StreamRequest | MalformedMessage> {
     const id = req.streamId;
     if (id === undefined || id === '')
       throw new IngestError('INVALID_ARGUMENT', 'resume_stream needs a stream_id');
-    const st = this.ctx.pipeline.persistent.get(id);
-    if (st === undefined)
-      throw new IngestError('NOT_FOUND', `persistent stream ${id} is not known to this ingest node`);
-    if (st.retired) throw new IngestError('NOT_FOUND', `persistent stream ${id} was retired`);
-    const { table } = this.resolveTable(st.table);
-    assertStreamOwner(st, this.principal!.id, 'resume');
+    assertStreamId(id);
+    // The table: the one the header names (any node may resume the stream), or where this node knew it.
+    const known = this.ctx.pipeline.persistent.get(id)?.table;
+    const named = this.header(TABLE_HEADER)?.trim().toLowerCase() || undefined;
+    if (known !== undefined && named !== undefined && named !== known) {
+      throw new IngestError(
+        'INVALID_ARGUMENT',
+        `persistent stream ${id} writes to table ${known}, but the ${TABLE_HEADER} header names ${named}`,
+      );
+    }
+    if (known === undefined && named === undefined) {
+      throw new IngestError(
+        'NOT_FOUND',
+        `persistent stream ${id} is not known to this ingest node; to resume it on any node, set the ${TABLE_HEADER} header to its table (catalog.schema.table)`,
+      );
+    }
+    const { table } = this.resolveTable(known ?? named);
     this.table = table;
     await this.compile(table, req.recordType, req.descriptorProto);
-    // Take the stream over from an older connection (a client that lost it may not have been noticed yet):
-    // that connection ends, and its accepted requests settle before the last durable offset is read.
-    const previous = this.ctx.live.owner(id);
-    if (previous !== undefined && previous !== this) {
-      previous.abort(new IngestError('ABORTED', `persistent stream ${id} was resumed on another connection`));
-      await previous.ended;
-    }
-    this.ctx.live.setOwner(id, this);
+    // Held here: taken over from an older connection (its accepted requests settle first); held by a node that
+    // released it: taken over from there; still held by another node: UNAVAILABLE (retry).
+    const last = await this.ctx.handoff.resume(table, id, this.principal!.id, this);
     this.streamId = id;
-    const last = st.lastDurable;
     this.resumedAt = last ?? -1n;
     this.expected = this.resumedAt + 1n;
     this.acked = this.resumedAt;
