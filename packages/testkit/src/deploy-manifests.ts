@@ -227,7 +227,7 @@ export function kubernetesProcesses(): DeployedProcess[] {
           } else {
             env[variable.name] = (variable.value ?? '').replace(
               /\$\(([A-Za-z0-9_]+)\)/g,
-              (_, n) => env[n] ?? '',
+              (text, n) => env[n] ?? text,
             );
           }
         }
