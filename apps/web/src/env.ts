@@ -139,6 +139,9 @@ const envSchema = z
     }
   });
 
+/** Every variable the console reads (`LAKESTREAM_*`): what deploy manifests may set. */
+export const WEB_ENV_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+
 /** The console's configuration error: every problem, with the variable it is about. */
 export class EnvError extends Error {
   override readonly name = 'EnvError';
