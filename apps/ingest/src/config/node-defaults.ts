@@ -24,8 +24,8 @@ export const INGEST_NODE_DEFAULTS = {
   busyWalBacklogBytes: 4 * 128 * 1024 * 1024,
   /**
    * How often a node checks its load to shed streams; over a threshold at two checks in a row it sheds.
-   * 0 (the default): never, until persistent streams resume on any node (issue 15 part 3) — a shed
-   * persistent stream reconnecting to another node would find it does not know the stream.
+   * 0 (the default): never — on a lone node a shed stream only reconnects to it; behind a balancer of several
+   * nodes turn it on (a shed persistent stream moves once its records are published: `handoff/`).
    */
   shedIntervalMs: 0,
   /** Streams a node over a threshold sends `close_stream_signal` per interval, the newest first. */
