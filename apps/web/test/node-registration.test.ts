@@ -1,22 +1,18 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { join } from 'node:path';
 import { createAdminClient } from '@lakestream/ingest/admin';
-import { loadZerobusSdk } from '@lakestream/testkit';
+import { loadZerobusSdk, type ZerobusSdkStream } from '@lakestream/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handleHeartbeat } from '../src/server/nodes/heartbeat-endpoint';
 import { registeredNodes } from '../src/server/nodes/registered-nodes';
 import { issueAccessToken } from '../src/server/oauth/issue-token';
 import { setUpOrdersProducer } from './support/ingest-node';
+import { type RegisteringNode, startRegisteringNode } from './support/registering-node';
 import { serveRoute } from './support/route-server';
 import { callerAs, openTestServices, seedUsers, type TestServices } from './support/services';
 
-/** The built `lakestream-ingest` bin: dist/main.js beside the package's entry, dist/index.js. */
-const INGEST_BIN = join(dirname(createRequire(import.meta.url).resolve('@lakestream/ingest')), 'main.js');
 const SECRET = 'nodes-shared-admin-secret-0123456789';
 const BEAT_MS = 200;
 
@@ -31,7 +27,8 @@ beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'lakestream-nodes-'));
   secretFile = join(dir, 'node-secret');
   writeFileSync(secretFile, SECRET, { mode: 0o600 });
-  t = await openTestServices({ LAKESTREAM_NODE_SECRET_FILE: secretFile, LAKESTREAM_NODE_MISSED_BEATS: '3' });
+  // 10 missed beats (2 s): a live node's beats stay in time on a loaded machine (3 of 200 ms did not always).
+  t = await openTestServices({ LAKESTREAM_NODE_SECRET_FILE: secretFile, LAKESTREAM_NODE_MISSED_BEATS: '10' });
   await seedUsers(t.services);
   const route = await serveRoute((request) => handleHeartbeat(t.services, request));
   heartbeatUrl = route.url;
@@ -44,54 +41,17 @@ afterEach(async () => {
 });
 
 /** Starts a real ingest node process registering with the console; resolves once it logged "ready". */
-async function startNode(
-  nodeId: string,
-  extra: string[] = [],
-): Promise<{ child: ChildProcess; port: number; adminPort: number }> {
-  const child = spawn(
-    process.execPath,
-    [
-      INGEST_BIN,
-      '--data-dir',
-      join(dir, nodeId),
-      '--port',
-      '0',
-      '--admin-port',
-      '0',
-      '--metrics-port',
-      '0',
-      '--node-id',
-      nodeId,
-      '--admin-secret-file',
-      secretFile,
-      '--control-plane-url',
-      heartbeatUrl,
-      '--heartbeat-ms',
-      String(BEAT_MS),
-      ...extra,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => {
-    stderr += d.toString();
+async function startNode(nodeId: string, extra: string[] = []): Promise<RegisteringNode> {
+  const node = await startRegisteringNode({
+    nodeId,
+    dataDir: join(dir, nodeId),
+    secretFile,
+    controlPlaneUrl: heartbeatUrl,
+    beatMs: BEAT_MS,
+    extra,
   });
-  const exited = once(child, 'exit');
-  cleanups.push(async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
-      await exited;
-    }
-  });
-  const ports = await new Promise<{ port: number; adminPort: number }>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const entry = JSON.parse(line) as { msg?: string; port?: number; adminPort?: number };
-      if (entry.msg === 'lakestream-ingest ready')
-        resolve({ port: entry.port!, adminPort: entry.adminPort! });
-    });
-    void exited.then(() => reject(new Error(`ingest node ${nodeId} exited before ready:\n${stderr}`)));
-  });
-  return { child, ...ports };
+  cleanups.push(node.kill);
+  return node;
 }
 
 /** Polls `check` (bounded) until it holds: waiting on beats, never asserting on time. */
@@ -101,6 +61,44 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs = 20
     if (Date.now() > end) throw new Error(`gave up waiting: ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/**
+ * An official-SDK stream of JSON orders to the node at `port`, with a console-issued token of the producer
+ * (no recovery: a stream the node ends stays ended).
+ */
+async function openOrdersStream(
+  port: number,
+  table: string,
+  producer: { principalId: string; clientId: string },
+): Promise<ZerobusSdkStream> {
+  const { env, signingKey } = t.services;
+  const { accessToken } = await issueAccessToken(
+    signingKey,
+    { issuer: env.publicUrl, audience: env.tokenAudience, ttlSeconds: 600 },
+    { principalId: producer.principalId, clientId: producer.clientId, scope: undefined },
+  );
+  const sdk = loadZerobusSdk();
+  return await new sdk.ZerobusSdk(`http://127.0.0.1:${port}`, env.publicUrl).createStream(
+    { tableName: table },
+    'unused-client-id',
+    'unused-secret',
+    { recordType: sdk.RecordType.Json, recovery: false },
+    {
+      getHeadersCallback: () => [
+        ['authorization', `Bearer ${accessToken}`],
+        ['x-databricks-zerobus-table-name', table],
+      ],
+    },
+  );
+}
+
+/** Sends `count` orders on `stream` and waits for the last ack. */
+async function sendOrders(stream: ZerobusSdkStream, count: number): Promise<void> {
+  let last = -1n;
+  for (let i = 0; i < count; i++)
+    last = await stream.ingestRecordOffset(JSON.stringify({ id: i, item: 'tea' }));
+  await stream.waitForOffset(last);
 }
 
 const byId = async (nodeId: string) =>
@@ -171,29 +169,8 @@ describe('ingest nodes that join and leave', () => {
     // nodes.list reconciles: the registered node is found and gets the catalog like a static one.
     const { version } = await t.services.snapshot();
     await until('node-c provisioned', async () => (await byId('node-c'))?.catalogVersion === version);
-    const { env, signingKey } = t.services;
-    const { accessToken } = await issueAccessToken(
-      signingKey,
-      { issuer: env.publicUrl, audience: env.tokenAudience, ttlSeconds: 600 },
-      { principalId: producer.principalId, clientId: producer.clientId, scope: undefined },
-    );
-    const sdk = loadZerobusSdk();
-    const stream = await new sdk.ZerobusSdk(`http://127.0.0.1:${c.port}`, env.publicUrl).createStream(
-      { tableName: table },
-      'unused-client-id',
-      'unused-secret',
-      { recordType: sdk.RecordType.Json, recovery: false },
-      {
-        getHeadersCallback: () => [
-          ['authorization', `Bearer ${accessToken}`],
-          ['x-databricks-zerobus-table-name', table],
-        ],
-      },
-    );
-    let last = -1n;
-    for (let i = 0; i < 20; i++)
-      last = await stream.ingestRecordOffset(JSON.stringify({ id: i, item: 'tea' }));
-    await stream.waitForOffset(last);
+    const stream = await openOrdersStream(c.port, table, producer);
+    await sendOrders(stream, 20);
     await until('node-c reports the stream', async () => (await byId('node-c'))?.streams === 1);
 
     expect(await as('admin').nodes.drain({ node: 'node-c', graceMs: 500 })).toMatchObject({
@@ -202,6 +179,62 @@ describe('ingest nodes that join and leave', () => {
     await until('node-c drained', async () => (await byId('node-c'))?.state === 'drained');
     expect(await byId('node-c')).toMatchObject({ streams: 0, walBacklogBytes: 0 });
     await stream.close().catch(() => undefined);
+  });
+
+  it('samples a registered node’s streams for the Streams page, named by node id and endpoint; the node, stopped, leaves the view', async () => {
+    const table = 'main.sales.orders';
+    const producer = await setUpOrdersProducer(t.services, table, ['USE_CATALOG', 'USE_SCHEMA', 'MODIFY']);
+    // In no static list (LAKESTREAM_INGEST_NODES is empty): known to the console only by its heartbeats.
+    const d = await startNode('node-d');
+    const { version } = await t.services.snapshot();
+    await until('node-d provisioned', async () => (await byId('node-d'))?.catalogVersion === version);
+    const stream = await openOrdersStream(d.port, table, producer);
+    await sendOrders(stream, 30);
+
+    const sampler = t.services.streamSampler;
+    const live = async () => {
+      await sampler.sample();
+      return await as('viewer').streams.live({ windowSeconds: 60 });
+    };
+    await until('the stream sampled on node-d', async () => (await live()).streams.length === 1);
+    const admin = `127.0.0.1:${d.adminPort}`;
+    const view = await as('viewer').streams.live({ windowSeconds: 60 });
+    expect(view.nodes).toEqual([
+      {
+        address: admin,
+        nodeId: 'node-d',
+        endpoint: `127.0.0.1:${d.port}`,
+        registered: true,
+        reachable: true,
+        error: null,
+      },
+    ]);
+    expect(view.streams[0]).toMatchObject({
+      node: admin,
+      nodeId: 'node-d',
+      nodeEndpoint: `127.0.0.1:${d.port}`,
+      table,
+      state: 'open',
+      records: 30,
+      ackedOffset: '29',
+    });
+
+    // The stream ends: the sampler reads it into the stream history, under the node it ran on.
+    await stream.close();
+    await until('the ended stream in the history', async () => {
+      await sampler.sample();
+      return (await as('viewer').streams.history({ table })).length === 1;
+    });
+    expect((await as('viewer').streams.history({ table }))[0]).toMatchObject({
+      node: admin,
+      status: 'OK',
+      records: 30,
+    });
+
+    // Stopped, the node misses its beats (LAKESTREAM_NODE_MISSED_BEATS of them) and leaves the view.
+    await d.kill();
+    await until('node-d out of the Streams page', async () => (await live()).nodes.length === 0);
+    expect(await as('viewer').streams.live({ windowSeconds: 60 })).toMatchObject({ nodes: [], streams: [] });
   });
 
   it('refuses heartbeats without the nodes secret, with a bad body, or when registration is off', async () => {

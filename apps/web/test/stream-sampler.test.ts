@@ -19,6 +19,7 @@ afterAll(async () => {
 
 let t: TestServices;
 let nodeAddress: string;
+let nodeId: string;
 let nodeDead: string;
 let ingestPort: number;
 let token: string;
@@ -44,6 +45,7 @@ beforeAll(async () => {
     await ingest.close();
   });
   nodeAddress = ingest.adminAddress;
+  nodeId = ingest.node.nodeId;
   nodeDead = `127.0.0.1:${await freePort()}`; // nothing listens there
   ingestPort = ingest.node.port;
 
@@ -118,10 +120,14 @@ describe('streams.live over a real ingest node', () => {
 
     const live = await viewer.streams.live({ windowSeconds: 60 });
     expect(live.intervalMs).toBe(200);
+    // Static nodes: the id is the node's GetStatus answer, none for a node never reached.
+    const listed = { endpoint: null, registered: false };
     expect(live.nodes).toEqual([
-      { address: nodeAddress, reachable: true, error: null },
+      { address: nodeAddress, nodeId, ...listed, reachable: true, error: null },
       {
         address: nodeDead,
+        nodeId: null,
+        ...listed,
         reachable: false,
         error: `nothing answers at ${nodeDead} (connection refused): the node is down or restarting; it keeps its WAL and catalog and is brought up to date when it is back`,
       },
@@ -130,6 +136,8 @@ describe('streams.live over a real ingest node', () => {
     const s = live.streams[0]!;
     expect(s).toMatchObject({
       node: nodeAddress,
+      nodeId,
+      nodeEndpoint: null,
       table: TABLE,
       kind: 'ephemeral',
       state: 'open',
@@ -263,7 +271,14 @@ describe('streams.live over a real ingest node', () => {
       await new Promise((r) => setTimeout(r, 50));
     expect(sampler.view(60).totals.length).toBeGreaterThanOrEqual(2);
     expect(sampler.view(60).nodes).toEqual([
-      { address: nodeDead, reachable: false, error: expect.any(String) },
+      {
+        address: nodeDead,
+        nodeId: null,
+        endpoint: null,
+        registered: false,
+        reachable: false,
+        error: expect.any(String),
+      },
     ]);
     await sampler.close();
     const sampledAt = sampler.view(60).sampledAt;

@@ -8,6 +8,7 @@ import { createSignInThrottle, type SignInThrottle } from './auth/sign-in-thrott
 import { ensureWebTables } from './auth/web-store';
 import { buildProvisioningSnapshot, createUser, listPrincipals, openCatalog, SYSTEM_ACTOR } from './catalog';
 import { connectAdmin } from './nodes/admin-client';
+import type { NodeSource } from './nodes/known-nodes';
 import { createProvisioner, type Provisioner, type ProvisionerOptions } from './nodes/provisioning';
 import { reachableRegisteredNodes } from './nodes/registered-nodes';
 import { loadOrCreateSigningKey, type SigningKey, toSnapshotTokenKey } from './oauth/signing-key';
@@ -76,17 +77,20 @@ export async function openWebServices(env: WebEnv, options: WebServicesOptions =
       });
     const warn = (message: string, details: Record<string, unknown>) =>
       console.warn(JSON.stringify({ level: 'warn', message, ...details }));
-    const provisioner = createProvisioner({
+    // The nodes the console knows, for the provisioner and the sampler alike: the static list, and the nodes
+    // registered by heartbeat still beating (when registration is on).
+    const nodeSource: NodeSource = {
       nodes: env.ingestNodes,
-      ...(env.nodeSecretFile === undefined
-        ? {}
-        : { discover: () => reachableRegisteredNodes(db, env, env.ingestNodes) }),
+      discover: env.nodeSecretFile === undefined ? undefined : () => reachableRegisteredNodes(db, env),
+    };
+    const provisioner = createProvisioner({
+      ...nodeSource,
       snapshot,
       connect: options.connect ?? connectAdmin,
       log: warn,
     });
     const streamSampler = createStreamSampler({
-      nodes: env.ingestNodes,
+      ...nodeSource,
       connect: options.connect ?? connectAdmin,
       intervalMs: env.streamSampleMs,
       log: warn,

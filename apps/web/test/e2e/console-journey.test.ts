@@ -1,6 +1,11 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createAdminClient } from '@lakestream/ingest/admin';
 import { loadZerobusSdk, type ZerobusSdkStream as SdkStream } from '@lakestream/testkit';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RegisteringNode, startRegisteringNode } from '../support/registering-node';
 import { launchChromium, SCREENSHOT_DIR, screenshot } from './browser';
 import { type RunningProduct, startProduct } from './product';
 
@@ -11,14 +16,21 @@ const sdk = loadZerobusSdk();
  * (scripts/start.mjs: `next start` + an ingest node on one data directory): first-run setup, sign out and in,
  * create a table with the column editor, a service principal and its secret, grants, ingestion with the
  * official Zerobus SDK through OAuth (client id and secret → the console's /oidc/v1/token), the throughput
- * chart moving, the rows in the table's preview, then the credential revoked and ingestion refused.
+ * chart moving, the rows in the table's preview, then the credential revoked and ingestion refused. Beside
+ * the product's node, a second ingest node registers by heartbeat (`--control-plane-url`): the Nodes page
+ * shows its panel (load chart) and the admin drains it.
  * Each page's screenshot is saved under apps/web/test-artifacts/e2e/.
  */
 
 const TABLE = 'main.sales.orders';
 const ADMIN = { email: 'admin@example.com', password: 'correct-horse-battery' };
 
+/** The node that joins by heartbeat, with the admin secret the registered nodes share. */
+const JOINED = { nodeId: 'joined-node', secret: 'e2e-registered-nodes-secret-0123456789' };
+
 let product: RunningProduct;
+let joinedDir: string;
+let joined: RegisteringNode | undefined;
 let browser: Browser;
 let page: Page;
 let shots = 0;
@@ -63,13 +75,25 @@ function produce(stream: SdkStream, batch = 25, everyMs = 100): { stop(): Promis
 }
 
 beforeAll(async () => {
-  product = await startProduct();
+  joinedDir = mkdtempSync(join(tmpdir(), 'lakestream-e2e-joined-'));
+  const secretFile = join(joinedDir, 'nodes-secret');
+  writeFileSync(secretFile, JOINED.secret, { mode: 0o600 });
+  product = await startProduct({ env: { LAKESTREAM_NODE_SECRET_FILE: secretFile } });
+  joined = await startRegisteringNode({
+    nodeId: JOINED.nodeId,
+    dataDir: join(joinedDir, 'data'),
+    secretFile,
+    controlPlaneUrl: product.consoleUrl,
+    beatMs: 500,
+  });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
 }, 180_000);
 
 afterAll(async () => {
   await browser?.close();
+  await joined?.kill();
+  rmSync(joinedDir, { recursive: true, force: true });
   if (product === undefined) return;
   // The launcher drains the node and exits 0 on SIGTERM; anything else is a failure worth seeing.
   expect(await product.stop()).toBe(0);
@@ -188,7 +212,36 @@ describe(`the console journey (screenshots in ${SCREENSHOT_DIR})`, () => {
     await expect
       .poll(() => page.getByTestId('nodes-table').textContent(), { timeout: 20_000 })
       .toMatch(/reachable|up to date|✓/i);
+    // Issue 15: the node that joined by heartbeat has its own panel, with its load over the last hour.
+    const joinedRow = page.getByTestId('registered-nodes-table').locator('tr', { hasText: JOINED.nodeId });
+    await expect.poll(() => joinedRow.count(), { timeout: 30_000 }).toBe(1);
+    await expect.poll(() => joinedRow.textContent()).toContain('reachable');
+    await expect
+      .poll(() => page.locator(`[data-testid="node-load-${JOINED.nodeId}"] canvas`).count())
+      .toBeGreaterThan(0);
     await shoot('nodes');
+
+    // The admin drains it, confirming first: it refuses new streams, and reports drained (no stream, nothing
+    // left to publish) in its next beats.
+    {
+      // The click waits on the confirmation, so it is answered from the listener.
+      let asked = '';
+      page.once('dialog', (dialog) => {
+        asked = dialog.message();
+        void dialog.accept();
+      });
+      await joinedRow.getByRole('button', { name: 'Drain' }).click();
+      await expect.poll(() => asked).toContain(`Drain ${JOINED.nodeId}?`);
+      await expect.poll(() => joinedRow.textContent(), { timeout: 30_000 }).toContain('drained');
+      await expect.poll(() => joinedRow.getByRole('button', { name: 'Drain' }).isDisabled()).toBe(true);
+      const admin = createAdminClient(`127.0.0.1:${joined!.adminPort}`, JOINED.secret);
+      try {
+        expect(await admin.getStatus()).toMatchObject({ draining: true, drained: true });
+      } finally {
+        admin.close();
+      }
+      await shoot('nodes-drained');
+    }
 
     // The official SDK gets a token from the console with the client id and secret, and streams.
     const client = new sdk.ZerobusSdk(product.ingestEndpoint, product.consoleUrl);

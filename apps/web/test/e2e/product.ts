@@ -20,12 +20,20 @@ export interface RunningProduct {
   stop(): Promise<number | null>;
 }
 
+/** Options of `startProduct`. */
+export interface ProductOptions {
+  /** `LAKESTREAM_*` settings for the launcher and the console (every other one is removed). */
+  readonly env?: Readonly<Record<string, string>>;
+  readonly timeoutMs?: number;
+}
+
 /**
  * Starts scripts/start.mjs (it needs apps/ingest/dist and apps/web/.next, which turbo builds before this
  * suite) and resolves once it prints that Lakestream is running; rejects with the output when it does not
- * within `timeoutMs`.
+ * within `timeoutMs` (default 120 s).
  */
-export async function startProduct(timeoutMs = 120_000): Promise<RunningProduct> {
+export async function startProduct(options: ProductOptions = {}): Promise<RunningProduct> {
+  const timeoutMs = options.timeoutMs ?? 120_000;
   const dataDir = mkdtempSync(join(tmpdir(), 'lakestream-e2e-'));
   const consolePort = await freePort();
   const args = [
@@ -38,6 +46,7 @@ export async function startProduct(timeoutMs = 120_000): Promise<RunningProduct>
   args.push('--port', '0', '--admin-port', '0', '--metrics-port', '0');
   const env = { ...process.env };
   for (const name of Object.keys(env)) if (name.startsWith('LAKESTREAM_')) delete env[name];
+  Object.assign(env, options.env);
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: repoRoot,
     env,

@@ -60,7 +60,7 @@ export function StreamsView() {
     <>
       <PageHeader
         title="Streams"
-        description="Live ingestion over every registered node, sampled every second."
+        description="Live ingestion over every ingest node, listed or registered by heartbeat, sampled every second."
         actions={<WindowSelect value={windowSeconds} onChange={setWindowSeconds} />}
       />
       <div className="space-y-4">

@@ -2,6 +2,7 @@ import type { ProvisioningSnapshot } from '@lakestream/catalog';
 import type { IngestNodeConfig } from '../../env';
 import { describeAdminError, withTimeout } from './admin-call';
 import type { AdminClient } from './admin-client';
+import { createNodeRoster, type KnownNode, type NodeSource } from './known-nodes';
 
 /** What the console knows of one ingest node, from its last GetStatus or push. */
 export interface NodeState {
@@ -40,14 +41,11 @@ export interface Provisioner extends AsyncDisposable {
   close(): Promise<void>;
 }
 
-/** What `createProvisioner` needs. */
-export interface ProvisionerOptions {
-  readonly nodes: readonly IngestNodeConfig[];
-  /**
-   * Nodes learned at run time (registered by heartbeat), re-read before each reconcile and push: a new one is
-   * provisioned like a static node, one no longer listed is forgotten. A failing read keeps the last list.
-   */
-  readonly discover?: () => Promise<readonly IngestNodeConfig[]>;
+/**
+ * What `createProvisioner` needs. Registered nodes (`discover`) are re-read before each reconcile and push: a
+ * new one is provisioned like a static node, one no longer listed is forgotten.
+ */
+export interface ProvisionerOptions extends NodeSource {
   /** Builds the current snapshot (read at each push, so a push always carries the newest catalog). */
   readonly snapshot: () => Promise<ProvisioningSnapshot>;
   readonly connect: (node: IngestNodeConfig) => Promise<AdminClient>;
@@ -57,7 +55,7 @@ export interface ProvisionerOptions {
 }
 
 interface NodeEntry {
-  readonly config: IngestNodeConfig;
+  readonly config: KnownNode;
   client: AdminClient | undefined;
   /** One operation at a time per node: pushes never overtake each other. */
   queue: Promise<void>;
@@ -74,15 +72,15 @@ const FAILED_PRECONDITION = 9;
 export function createProvisioner(options: ProvisionerOptions): Provisioner {
   const log = options.log ?? (() => {});
   const timeoutMs = options.callTimeoutMs ?? 5000;
-  const newEntry = (config: IngestNodeConfig, registered: boolean): NodeEntry => ({
+  const newEntry = (config: KnownNode): NodeEntry => ({
     config,
     client: undefined,
     queue: Promise.resolve(),
     state: {
       address: config.address,
-      registered,
+      registered: config.registered,
       reachable: false,
-      nodeId: null,
+      nodeId: config.nodeId ?? null,
       catalogVersion: null,
       latestVersion: 0,
       draining: false,
@@ -94,7 +92,13 @@ export function createProvisioner(options: ProvisionerOptions): Provisioner {
       checkedAt: null,
     },
   });
-  let entries: NodeEntry[] = options.nodes.map((config) => newEntry(config, false));
+  const roster = createNodeRoster({
+    nodes: options.nodes,
+    discover: options.discover,
+    open: newEntry,
+    forget: (gone) => void gone.queue.then(() => gone.client?.close()),
+    log,
+  });
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
 
@@ -171,25 +175,6 @@ export function createProvisioner(options: ProvisionerOptions): Provisioner {
       fail(entry, error, snapshot.version);
     }
   };
-  const discover = async () => {
-    if (options.discover === undefined) return;
-    let found: readonly IngestNodeConfig[];
-    try {
-      found = await options.discover();
-    } catch (error) {
-      log('could not read the registered ingest nodes; keeping the last list', { error: String(error) });
-      return;
-    }
-    const listed = new Set(found.map((n) => n.address));
-    for (const gone of entries.filter((e) => e.state.registered && !listed.has(e.config.address))) {
-      void gone.queue.then(() => gone.client?.close());
-    }
-    const known = new Set(entries.map((e) => e.config.address));
-    entries = [
-      ...entries.filter((e) => !e.state.registered || listed.has(e.config.address)),
-      ...found.filter((n) => !known.has(n.address)).map((n) => newEntry(n, true)),
-    ];
-  };
   const enqueue = (entry: NodeEntry, run: () => Promise<void>) => {
     entry.queue = entry.queue.then(run, run);
     return entry.queue;
@@ -198,18 +183,20 @@ export function createProvisioner(options: ProvisionerOptions): Provisioner {
   const provisioner: Provisioner = {
     async notifyChanged() {
       if (closed) return;
-      await discover();
-      await Promise.all(entries.map((e) => enqueue(e, async () => push(e, await options.snapshot()))));
+      await roster.refresh();
+      await Promise.all(
+        roster.entries().map((e) => enqueue(e, async () => push(e, await options.snapshot()))),
+      );
     },
     async reconcile() {
       if (closed) return;
-      await discover();
-      await Promise.all(entries.map((e) => enqueue(e, () => check(e))));
+      await roster.refresh();
+      await Promise.all(roster.entries().map((e) => enqueue(e, () => check(e))));
     },
     async settled() {
-      await Promise.all(entries.map((e) => e.queue));
+      await Promise.all(roster.entries().map((e) => e.queue));
     },
-    states: () => entries.map((e) => e.state),
+    states: () => roster.entries().map((e) => e.state),
     start(intervalMs) {
       if (timer !== undefined || closed) return;
       void provisioner.reconcile();
@@ -219,8 +206,8 @@ export function createProvisioner(options: ProvisionerOptions): Provisioner {
     async close() {
       closed = true;
       if (timer !== undefined) clearInterval(timer);
-      await Promise.all(entries.map((e) => e.queue));
-      for (const e of entries) e.client?.close();
+      await Promise.all(roster.entries().map((e) => e.queue));
+      for (const e of roster.entries()) e.client?.close();
     },
     [Symbol.asyncDispose]: () => provisioner.close(),
   };

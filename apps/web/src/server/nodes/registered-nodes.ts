@@ -1,9 +1,10 @@
 import type { CatalogDb, RegisteredNode } from '@lakestream/catalog';
-import type { IngestNodeConfig, WebEnv } from '../../env';
+import type { WebEnv } from '../../env';
 import { getRegisteredNode, isNodeReachable, listRegisteredNodes, pruneRegisteredNodes } from '../catalog';
 import type { WebServices } from '../services';
 import { describeAdminError, withTimeout } from './admin-call';
 import { connectAdmin } from './admin-client';
+import type { DiscoveredNode } from './known-nodes';
 
 /** A registered node as the Nodes page shows it: its last beat, and whether beats still arrive. */
 export interface RegisteredNodeView extends RegisteredNode {
@@ -26,19 +27,23 @@ export async function registeredNodes(
 }
 
 /**
- * The registered nodes still beating, as the provisioner dials them: their admin address with the nodes'
- * shared secret file. Nodes of the static list (`ingestNodes`) are left out (they are provisioned as such).
+ * The registered nodes still beating, as the console dials them (provisioner and stream sampler, through
+ * `createNodeRoster`): their admin address with the nodes' shared secret file, their id and advertised gRPC
+ * endpoint. A node silent for `nodeMissedBeats` of its beat intervals is left out: it has left.
  */
 export async function reachableRegisteredNodes(
   db: CatalogDb,
   env: Pick<WebEnv, 'nodeSecretFile' | 'nodeMissedBeats'>,
-  ingestNodes: readonly IngestNodeConfig[],
   now = Date.now(),
-): Promise<IngestNodeConfig[]> {
-  const fixed = new Set(ingestNodes.map((n) => n.address));
+): Promise<DiscoveredNode[]> {
   return (await listRegisteredNodes(db))
-    .filter((n) => isNodeReachable(n, now, env.nodeMissedBeats) && !fixed.has(n.adminAddress))
-    .map((n) => ({ address: n.adminAddress, secretFile: env.nodeSecretFile }));
+    .filter((n) => isNodeReachable(n, now, env.nodeMissedBeats))
+    .map((n) => ({
+      address: n.adminAddress,
+      secretFile: env.nodeSecretFile,
+      nodeId: n.nodeId,
+      endpoint: n.endpoint,
+    }));
 }
 
 /** A drain the console could not do, with why in words; `code` maps to a tRPC error. */

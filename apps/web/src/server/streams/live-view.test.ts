@@ -27,22 +27,23 @@ function stream(streamId: string, table: string, records: number): StreamSample 
  * 1000 samplings one second apart (t = 1000 … 1_000_000): s1 on orders sends 10 records/s throughout, s2 on
  * events 20 records/s until it ends at t = 990_000.
  */
+/** A registered node: the view names it by id and advertised endpoint, keyed by its admin address. */
+const NODE = { address: 'a:1', nodeId: 'node-a', endpoint: 'a:2', registered: true };
+
 function ticks(): Tick[] {
   const out: Tick[] = [];
   for (let i = 1; i <= 1000; i++) {
     const t = i * 1000;
     const streams = [stream('s1', ORDERS, 10 * i)];
     if (t < 990_000) streams.push(stream('s2', EVENTS, 20 * i));
-    const nodes: NodeSample[] = [
-      { address: 'a:1', at: t, reachable: true, error: null, streams, tables: [] },
-    ];
+    const nodes: NodeSample[] = [{ ...NODE, at: t, reachable: true, error: null, streams, tables: [] }];
     out.push(computeTick(out.at(-1), t, nodes));
   }
   return out;
 }
 
 const all = ticks();
-const options = { intervalMs: 1000, nodes: ['a:1'], now: 5 };
+const options = { intervalMs: 1000, nodes: [NODE], now: 5 };
 
 describe('liveView', () => {
   it('keeps the points of the window before the latest sampling, oldest first', () => {
@@ -55,7 +56,8 @@ describe('liveView', () => {
     }
     const minute = liveView(all, { ...options, windowSeconds: 60 });
     expect(minute.intervalMs).toBe(1000);
-    expect(minute.nodes).toEqual([{ address: 'a:1', reachable: true, error: null }]);
+    expect(minute.nodes).toEqual([{ ...NODE, reachable: true, error: null }]);
+    expect(minute.streams.map((s) => [s.node, s.nodeId, s.nodeEndpoint])).toEqual([['a:1', 'node-a', 'a:2']]);
     // s2's last sampling was t = 989_000: 49 seconds of both streams, then 11 of s1 alone.
     expect(minute.totals.map((p) => p.recordsPerSec)).toEqual([...Array(49).fill(30), ...Array(11).fill(10)]);
   });
@@ -108,7 +110,7 @@ describe('liveView', () => {
     expect(liveView([], { ...options, windowSeconds: 60 })).toEqual({
       sampledAt: 5,
       intervalMs: 1000,
-      nodes: [{ address: 'a:1', reachable: false, error: 'not sampled yet' }],
+      nodes: [{ ...NODE, reachable: false, error: 'not sampled yet' }],
       totals: [],
       tables: [],
       streams: [],

@@ -1,13 +1,19 @@
-import type { LivePoint, StreamEntry, StreamSample, TablePublishState, Tick } from './stream-rates';
+import type {
+  LivePoint,
+  NodeIdentity,
+  StreamEntry,
+  StreamSample,
+  TablePublishState,
+  Tick,
+} from './stream-rates';
 
 /** The windows `streams.live` offers (seconds). */
 export const LIVE_WINDOWS = [60, 300, 900] as const;
 /** One of `LIVE_WINDOWS`. */
 export type LiveWindowSeconds = (typeof LIVE_WINDOWS)[number];
 
-/** A node in the live view: whether its last sampling answered. */
-export interface LiveNode {
-  readonly address: string;
+/** A node in the live view: who it is, and whether its last sampling answered. */
+export interface LiveNode extends NodeIdentity {
   readonly reachable: boolean;
   readonly error: string | null;
 }
@@ -33,8 +39,11 @@ type StreamIdentity = Pick<
 
 /** A live stream in the live view: its sample's identity and counters, its node and its series. */
 export interface LiveStream extends StreamIdentity {
-  /** The admin address of its node. */
+  /** The admin address of its node (the key of `LiveView.nodes`). */
   readonly node: string;
+  /** Its node's id (null: a static node not asked yet) and advertised gRPC endpoint (null: not known). */
+  readonly nodeId: string | null;
+  readonly nodeEndpoint: string | null;
   readonly current: LivePoint | null;
   readonly points: LivePoint[];
 }
@@ -59,11 +68,19 @@ export interface LiveViewOptions {
   /** Only this table (any case). */
   readonly table?: string | undefined;
   readonly intervalMs: number;
-  /** The configured node addresses: listed as not reachable yet before the first sampling. */
-  readonly nodes: readonly string[];
+  /** The nodes known now: listed as not reachable yet before the first sampling. */
+  readonly nodes: readonly NodeIdentity[];
   /** The time to report when nothing was sampled yet. */
   readonly now: number;
 }
+
+/** Only the identity of a node sample (not its streams and counters). */
+const identity = (n: NodeIdentity): NodeIdentity => ({
+  address: n.address,
+  nodeId: n.nodeId,
+  endpoint: n.endpoint,
+  registered: n.registered,
+});
 
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -80,7 +97,7 @@ export function liveView(ticks: readonly Tick[], options: LiveViewOptions): Live
     return {
       sampledAt: options.now,
       intervalMs: options.intervalMs,
-      nodes: options.nodes.map((address) => ({ address, reachable: false, error: 'not sampled yet' })),
+      nodes: options.nodes.map((node) => ({ ...identity(node), reachable: false, error: 'not sampled yet' })),
       totals: [],
       tables: [],
       streams: [],
@@ -115,11 +132,12 @@ export function liveView(ticks: readonly Tick[], options: LiveViewOptions): Live
   const streamCount = new Map<string, number>();
   for (const [, e] of live) streamCount.set(e.stream.table, (streamCount.get(e.stream.table) ?? 0) + 1);
   const tableNames = new Set([...tablePoints.keys(), ...streamCount.keys()]);
+  const nodesByAddress = new Map(latest.nodes.map((n) => [n.address, n]));
 
   return {
     sampledAt: latest.t,
     intervalMs: options.intervalMs,
-    nodes: latest.nodes.map((n) => ({ address: n.address, reachable: n.reachable, error: n.error })),
+    nodes: latest.nodes.map((n) => ({ ...identity(n), reachable: n.reachable, error: n.error })),
     totals,
     tables: [...tableNames].sort(byText).map((table) => ({
       table,
@@ -138,6 +156,8 @@ export function liveView(ticks: readonly Tick[], options: LiveViewOptions): Live
       .map(([key, { node, stream, point }]) => ({
         streamId: stream.streamId,
         node,
+        nodeId: nodesByAddress.get(node)?.nodeId ?? null,
+        nodeEndpoint: nodesByAddress.get(node)?.endpoint ?? null,
         table: stream.table,
         principalId: stream.principalId,
         kind: stream.kind,

@@ -41,17 +41,20 @@ function publishing(table: string, oldestUnpublishedAgeMs: number): TablePublish
   };
 }
 
+/** A node of the static list, not asked its id. */
+const staticNode = (address: string) => ({ address, nodeId: null, endpoint: null, registered: false });
+
 function node(
   address: string,
   at: number,
   streams: StreamSample[],
   tables: TablePublishSample[] = [],
 ): NodeSample {
-  return { address, at, reachable: true, error: null, streams, tables };
+  return { ...staticNode(address), at, reachable: true, error: null, streams, tables };
 }
 
 const down = (address: string, at: number): NodeSample => ({
-  address,
+  ...staticNode(address),
   at,
   reachable: false,
   error: 'connect ECONNREFUSED',

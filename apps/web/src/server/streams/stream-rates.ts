@@ -53,9 +53,20 @@ export interface TablePublishSample {
   readonly lastCommitAt: number | null;
 }
 
-/** What one node answered at one sampling, or why it did not. */
-export interface NodeSample {
+/** Who a sampled node is. The admin address is the key (stream ids are unique per node only). */
+export interface NodeIdentity {
+  /** `host:port` of its admin API, where the console samples it. */
   readonly address: string;
+  /** Its node id; null for a static node not reached yet. */
+  readonly nodeId: string | null;
+  /** The gRPC endpoint it advertises to producers (registered nodes); null when unknown. */
+  readonly endpoint: string | null;
+  /** Registered by heartbeat rather than listed in `LAKESTREAM_INGEST_NODES`. */
+  readonly registered: boolean;
+}
+
+/** What one node answered at one sampling, or why it did not. */
+export interface NodeSample extends NodeIdentity {
   /** When the answer (or the failure) arrived (ms, console clock): rates divide by differences of these. */
   readonly at: number;
   readonly reachable: boolean;

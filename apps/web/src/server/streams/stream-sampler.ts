@@ -8,9 +8,11 @@ import type {
 import type { IngestNodeConfig } from '../../env';
 import { describeAdminError, withTimeout } from '../nodes/admin-call';
 import type { AdminClient } from '../nodes/admin-client';
+import { createNodeRoster, type KnownNode, type NodeSource } from '../nodes/known-nodes';
 import { LIVE_WINDOWS, type LiveView, type LiveWindowSeconds, liveView } from './live-view';
 import {
   computeTick,
+  type NodeIdentity,
   type NodeSample,
   type StreamSample,
   type TablePublishSample,
@@ -30,9 +32,11 @@ export interface StreamSampler extends AsyncDisposable {
   close(): Promise<void>;
 }
 
-/** What `createStreamSampler` needs. */
-export interface StreamSamplerOptions {
-  readonly nodes: readonly IngestNodeConfig[];
+/**
+ * What `createStreamSampler` needs: its nodes come from the same `NodeSource` as the provisioner's (the static
+ * list and the registered nodes still beating, re-read at each sampling).
+ */
+export interface StreamSamplerOptions extends NodeSource {
   readonly connect: (node: IngestNodeConfig) => Promise<AdminClient>;
   /** Time between samplings (ms). */
   readonly intervalMs: number;
@@ -126,9 +130,9 @@ function toPublishSample(t: TablePublishInfoMessage): TablePublishSample {
 }
 
 /** A node's answer as a sample (an older node lists no `tables`). */
-function toNodeSample(address: string, at: number, response: ListStreamsResponse): NodeSample {
+function toNodeSample(identity: NodeIdentity, at: number, response: ListStreamsResponse): NodeSample {
   return {
-    address,
+    ...identity,
     at,
     reachable: true,
     error: null,
@@ -148,28 +152,44 @@ function failuresOf(response: ListStreamsResponse): Pick<NodeSample, 'failures' 
 }
 
 interface NodeEntry {
-  readonly config: IngestNodeConfig;
+  readonly config: KnownNode;
   client: AdminClient | undefined;
+  /** The node's id: registered with it, or asked once per connection (GetStatus) of a static node. */
+  nodeId: string | null;
   /** How far the node's ended streams were read: its start and the last seq stored. */
   ended: { startedAt: number; seq: number } | undefined;
 }
 
+/** Who a node is, as its samples and the live view name it. */
+function identityOf(entry: NodeEntry): NodeIdentity {
+  return {
+    address: entry.config.address,
+    nodeId: entry.nodeId,
+    endpoint: entry.config.endpoint ?? null,
+    registered: entry.config.registered,
+  };
+}
+
 /**
- * A sampler of `options.nodes`: every `intervalMs` each node's admin `ListStreams` (all at once, each within
+ * A sampler of the nodes of `options` (static and registered, re-read before each sampling: a node that left
+ * is no longer sampled, a new one is): every `intervalMs` each node's admin `ListStreams` (all at once, each within
  * `callTimeoutMs`), one `Tick` per sampling (see `computeTick`), kept in a ring of 15 minutes. Samplings never
  * overlap: a slow node delays the next one, and rates divide by the real time between answers. A failed call
  * marks the node unreachable with the error in words and drops its client (reconnected next time, re-reading
- * its secret file). With no nodes configured it samples nothing.
+ * its secret file). With no nodes configured and none to discover it samples nothing.
  */
 export function createStreamSampler(options: StreamSamplerOptions): StreamSampler {
   const { intervalMs } = options;
   const timeoutMs = options.callTimeoutMs ?? 5000;
   const log = options.log ?? (() => {});
-  const entries: NodeEntry[] = options.nodes.map((config) => ({
-    config,
-    client: undefined,
-    ended: undefined,
-  }));
+  const roster = createNodeRoster<NodeEntry>({
+    nodes: options.nodes,
+    discover: options.discover,
+    open: (config) => ({ config, client: undefined, nodeId: config.nodeId ?? null, ended: undefined }),
+    // Samplings never overlap and the roster is refreshed between them: no call of this client is under way.
+    forget: (gone) => gone.client?.close(),
+    log,
+  });
   const history = options.history;
 
   /**
@@ -216,10 +236,16 @@ export function createStreamSampler(options: StreamSamplerOptions): StreamSample
   const sampleNode = async (entry: NodeEntry): Promise<NodeSample> => {
     const address = entry.config.address;
     try {
-      entry.client ??= await options.connect(entry.config);
+      if (entry.client === undefined) {
+        entry.client = await options.connect(entry.config);
+        if (!entry.config.registered) {
+          const status = await withTimeout(entry.client.getStatus(), timeoutMs, `GetStatus of ${address}`);
+          entry.nodeId = status.node_id || null;
+        }
+      }
       const client = entry.client;
       const response = await withTimeout(client.listStreams(), timeoutMs, `ListStreams of ${address}`);
-      const sample = toNodeSample(address, Date.now(), response);
+      const sample = toNodeSample(identityOf(entry), Date.now(), response);
       await readEnded(entry, client, Number(response.node_started_at_ms ?? 0)).catch((error: unknown) =>
         log('reading ended streams failed', { node: address, error: describeAdminError(error) }),
       );
@@ -228,7 +254,7 @@ export function createStreamSampler(options: StreamSamplerOptions): StreamSample
       entry.client?.close();
       entry.client = undefined;
       return {
-        address,
+        ...identityOf(entry),
         at: Date.now(),
         reachable: false,
         error: describeAdminError(error, address),
@@ -239,7 +265,10 @@ export function createStreamSampler(options: StreamSamplerOptions): StreamSample
   };
 
   const sampleOnce = async (): Promise<void> => {
-    if (closed || entries.length === 0) return;
+    if (closed) return;
+    await roster.refresh();
+    const entries = roster.entries();
+    if (entries.length === 0 && !roster.dynamic) return;
     const t = Date.now();
     const nodes = await Promise.all(entries.map(sampleNode));
     if (closed) return;
@@ -274,18 +303,19 @@ export function createStreamSampler(options: StreamSamplerOptions): StreamSample
         windowSeconds,
         table,
         intervalMs,
-        nodes: entries.map((e) => e.config.address),
+        nodes: roster.entries().map(identityOf),
         now: Date.now(),
       }),
     start() {
-      if (timer !== undefined || running !== undefined || closed || entries.length === 0) return;
+      if (timer !== undefined || running !== undefined || closed) return;
+      if (options.nodes.length === 0 && !roster.dynamic) return;
       loop();
     },
     async close() {
       closed = true;
       if (timer !== undefined) clearTimeout(timer);
       await queue; // the sampling under way, the timer's or a caller's
-      for (const e of entries) e.client?.close();
+      for (const e of roster.entries()) e.client?.close();
     },
     [Symbol.asyncDispose]: () => sampler.close(),
   };

@@ -14,7 +14,7 @@ export function UnreachableNodesBanner({ nodes }: { nodes: LiveView['nodes'] }) 
       <ul className="mt-1 list-inside list-disc text-xs">
         {down.map((n) => (
           <li key={n.address}>
-            <span className="font-mono">{n.address}</span>
+            <span className="font-mono">{n.nodeId === null ? n.address : `${n.nodeId} (${n.address})`}</span>
             {n.error === null ? '' : `: ${n.error}`}
           </li>
         ))}

@@ -50,7 +50,12 @@ export function StreamsTable({
                 <TableNameLink name={s.table} />
               </Td>
             ) : null}
-            <Td className="font-mono text-xs text-zinc-500 dark:text-zinc-400">{s.node}</Td>
+            <Td className="font-mono text-xs" data-testid="stream-node">
+              {s.nodeId ?? s.node}
+              <div className="text-zinc-500 dark:text-zinc-400">
+                {s.nodeEndpoint === null ? '' : `${s.nodeEndpoint} · `}admin {s.node}
+              </div>
+            </Td>
             <Td>{nameOf(s.principalId)}</Td>
             <Td className="text-xs">{s.kind}</Td>
             <Td>
