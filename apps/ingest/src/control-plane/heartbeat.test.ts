@@ -135,7 +135,10 @@ describe('node load', () => {
     const meter = createReportedLoadMeter(
       {
         live,
-        publishers: { publishInfo: () => [{ unpublishedRecords: unpublished, unpublishedBytes: 700 }] },
+        publishers: {
+          publishInfo: () => [{ unpublishedRecords: unpublished, unpublishedBytes: 700 }],
+          pendingBytes: 700,
+        },
         budget: { used: 50, capacity: 1000 },
         recoveryRemaining: () => 0,
       },

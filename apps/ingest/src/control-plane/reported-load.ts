@@ -20,6 +20,8 @@ export interface ReportedLoadSource {
   readonly live: { list(): readonly Pick<StreamInfo, 'streamId' | 'bytes'>[]; readonly isDraining?: boolean };
   readonly publishers: {
     publishInfo(): readonly Pick<PublishStats, 'unpublishedRecords' | 'unpublishedBytes'>[];
+    /** Acked bytes waiting in every publisher: the same figure `--busy-wal-backlog-bytes` is judged on. */
+    readonly pendingBytes: number;
   };
   readonly budget: { readonly used: number; readonly capacity: number };
   /** Entries of the start-up backlog still to replay. */
@@ -51,7 +53,7 @@ export function createReportedLoadMeter(source: ReportedLoadSource, now: () => n
         bytesPerSecond: Math.max(0, Math.round(received / seconds)),
         memoryUsedBytes: source.budget.used,
         memoryBudgetBytes: source.budget.capacity,
-        walBacklogBytes: publishing.reduce((sum, t) => sum + t.unpublishedBytes, 0),
+        walBacklogBytes: source.publishers.pendingBytes,
         state: servingState({
           draining: source.live.isDraining ?? false,
           liveStreams: streams.length,
