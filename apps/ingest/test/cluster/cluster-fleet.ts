@@ -127,12 +127,16 @@ export async function startClusterNode(
   };
 }
 
-/** Polls `read` until `done` holds for its value; rejects naming `what` and the last value after `limitMs`. */
+/**
+ * Polls `read` every `everyMs` until `done` holds for its value; rejects naming `what` and the last value
+ * after `limitMs`.
+ */
 export async function until<T>(
   what: string,
   read: () => Promise<T>,
   done: (v: T) => boolean,
   limitMs = 20_000,
+  everyMs = 100,
 ) {
   const deadline = performance.now() + limitMs;
   for (;;) {
@@ -140,7 +144,7 @@ export async function until<T>(
     if (done(value)) return value;
     if (performance.now() > deadline)
       throw new Error(`gave up waiting for ${what}; last seen ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }
 

@@ -41,14 +41,20 @@ const EPHEMERAL = 14;
 /** Resumed through the balancer, so on any node: answered UNAVAILABLE until the node holding one released it. */
 const PERSISTENT = 6;
 const STREAMS = SDK_STREAMS + EPHEMERAL + PERSISTENT;
-const LOAD: Load = { maxBatch: 20, window: 4, padBytes: 0 };
+const LOAD: Load = { maxBatch: 10, window: 2, padBytes: 0 };
 /** Records acked between two steps of the run (progress, not a timing). */
-const PROGRESS = 1_500;
+const PROGRESS = 1_000;
+/** How often the test asks the console (each `nodes.list` also runs its reconciler: a call to every node). */
+const CONSOLE_POLL_MS = 500;
 const NODE_SECRET = `cluster-nodes-secret-${randomBytes(16).toString('hex')}`;
 
 describe('a cluster provisioned by the console (PostgreSQL catalog, tables in Azurite, three nodes behind HAProxy)', () => {
   it('keeps every acked record through a drain from the console and a SIGKILL; each node writes as itself', async () => {
     const started = performance.now();
+    /** Seconds since the start, at each step (printed with the audit). */
+    const steps: string[] = [];
+    const step = (name: string) =>
+      steps.push(`${name} ${Math.round((performance.now() - started) / 1000)} s`);
     const { dir: root, cleanup } = await tempDir();
     let postgres: PostgresServer | undefined;
     let azurite: Azurite | undefined;
@@ -64,6 +70,7 @@ describe('a cluster provisioned by the console (PostgreSQL catalog, tables in Az
         createDatabase(postgres.url('postgres')),
         azurite.createContainer(),
       ]);
+      step('engines');
       const lake = `az://${container}/lake`;
       const secretFile = join(root, 'node-secret');
       await writeFile(secretFile, NODE_SECRET, { mode: 0o600 });
@@ -73,11 +80,14 @@ describe('a cluster provisioned by the console (PostgreSQL catalog, tables in Az
         LAKESTREAM_DATA_DIR: join(root, 'console'),
         LAKESTREAM_DATABASE_URL: databaseUrl,
         LAKESTREAM_NODE_SECRET_FILE: secretFile,
-        LAKESTREAM_RECONCILE_INTERVAL_MS: '500',
+        LAKESTREAM_RECONCILE_INTERVAL_MS: '1000',
+        LAKESTREAM_STREAM_SAMPLE_MS: '5000',
         // A beat slower than --heartbeat-ms (this machine is shared) backs off: tolerate a few before "unreachable".
-        LAKESTREAM_NODE_MISSED_BEATS: '20',
+        LAKESTREAM_NODE_MISSED_BEATS: '10',
       });
+      step('console');
       const catalog = await provisionCatalog(web, lake);
+      step('catalog');
       const token = await web.accessToken(catalog.clientId, catalog.clientSecret);
 
       // 3. Three nodes that know nothing but the console: registered by heartbeat, provisioned by its push.
@@ -86,22 +96,29 @@ describe('a cluster provisioned by the console (PostgreSQL catalog, tables in Az
         startClusterNode(name, join(root, name), {
           adminSecret: { file: secretFile, secret: NODE_SECRET },
           extra: [
-            ...['--node-id', name, '--control-plane-url', consoleUrl, '--heartbeat-ms', '500'],
+            ...['--node-id', name, '--control-plane-url', consoleUrl, '--heartbeat-ms', '2000'],
             ...['--drain-grace-ms', '2000', ...ports],
           ],
         });
       runs.push(...(await Promise.all(['node-a', 'node-b', 'node-c'].map((n) => startNode(n)))));
+      step('nodes');
       const nodes = [...runs] as [ClusterNode, ClusterNode, ClusterNode];
       const [a, b] = nodes;
       type Registered = { nodeId: string; state: string; catalogVersion: number | null; streams: number };
       const registered = async () => (await web!.call<{ registered: Registered[] }>('nodes.list')).registered;
-      await until('the console to provision the three registered nodes', registered, (list) =>
-        nodes.every((n) =>
-          list.some((r) => r.nodeId === n.name && r.catalogVersion === catalog.catalogVersion),
-        ),
+      await until(
+        'the console to provision the three registered nodes',
+        registered,
+        (list) =>
+          nodes.every((n) =>
+            list.some((r) => r.nodeId === n.name && r.catalogVersion === catalog.catalogVersion),
+          ),
+        30_000,
+        CONSOLE_POLL_MS,
       );
       haproxy = await startHaproxy(root, nodes);
       const port = haproxy.port;
+      step('provisioned');
 
       // 4. The producers through the balancer: official SDK, grpc-js ephemeral and persistent.
       const fleet = new Fleet(token, createRandom(faultSeed()), [
@@ -125,10 +142,16 @@ describe('a cluster provisioned by the console (PostgreSQL catalog, tables in Az
       const spread = await until('every stream to open', counts, (v) => total(v) === STREAMS);
       await progress('records acked on three nodes');
 
+      step('streaming');
+
       // 5. Drain node A from the console: its streams move to B and C, it reports drained.
       await web.call('nodes.drain', { node: a.name, graceMs: 2000 });
-      await until('node A drained (the console says so)', registered, (list) =>
-        list.some((r) => r.nodeId === a.name && r.state === 'drained'),
+      await until(
+        'node A drained (the console says so)',
+        registered,
+        (list) => list.some((r) => r.nodeId === a.name && r.state === 'drained'),
+        30_000,
+        CONSOLE_POLL_MS,
       );
       const afterDrain = await until(
         'A’s streams on B and C',
@@ -138,17 +161,21 @@ describe('a cluster provisioned by the console (PostgreSQL catalog, tables in Az
       );
       await progress('records acked after the drain');
 
+      step('drained');
+
       // 6. SIGKILL node B, go on with C, restart B on its data directory (same ports: HAProxy's server line).
       b.process.kill('SIGKILL');
       await b.exited;
       down.add(b);
       await progress('records acked while B is down');
+      step('B down');
       const b2 = await startNode(b.name, [
         ...['--port', String(b.port), '--admin-port', String(b.adminPort)],
         ...['--metrics-port', String(b.metricsPort)],
       ]);
       runs.push(b2);
       await b2.recovered;
+      step('B back');
       current[1] = b2;
       const afterRestart = await until(
         'every stream open again',
@@ -158,6 +185,8 @@ describe('a cluster provisioned by the console (PostgreSQL catalog, tables in Az
       );
       await progress('records acked after B’s restart');
 
+      step('restarted');
+
       // 7. Stop sending; each producer's last connection re-sends what was not acked; the nodes publish and stop.
       stopSdk.abort();
       const sdkSent = (await Promise.all(sdkRuns)).flat();
@@ -166,6 +195,8 @@ describe('a cluster provisioned by the console (PostgreSQL catalog, tables in Az
       await finishProducers(fleet, port, LOAD, 50);
       await haproxy.stop();
       expect(await Promise.all(current.map((n) => n.stop()))).toEqual([0, 0, 0]);
+
+      step('stopped');
 
       // 8. The audit, from the object store: each table copied out through delta's storage, read with DuckDB.
       const copy = join(root, 'audit');
@@ -194,7 +225,7 @@ describe('a cluster provisioned by the console (PostgreSQL catalog, tables in Az
         `cluster: streams ${spread.join('/')} (a/b/c), after the drain ${afterDrain.join('/')}, after B's restart ` +
           `${afterRestart.join('/')}; ${formatReport(report)}; SDK records acked ${sdkSent.length}, lost ` +
           `${sdkLost.length}; versions ${versions}; appIds ${writers.appIds.length} (${writers.appIds.join(', ')}); ` +
-          `persistent resumes on another node ${moved}; wall ${Math.round((performance.now() - started) / 1000)} s`,
+          `persistent resumes on another node ${moved}; ${steps.join(', ')}, audited ${Math.round((performance.now() - started) / 1000)} s`,
       );
       expect(report.failures).toEqual([]);
       expect(report.lost).toBe(0);
