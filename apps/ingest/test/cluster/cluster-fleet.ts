@@ -79,6 +79,8 @@ export interface ClusterNode extends ChildNode {
   readonly name: string;
   /** Live streams now (admin ListStreams). */
   streams(): Promise<number>;
+  /** Live persistent streams now (admin ListStreams). */
+  persistentStreams(): Promise<number>;
   /** Sends `Drain` through the admin API. */
   drain(graceMs: number): Promise<void>;
   /** One sample of a metric from `/metrics` (undefined when absent). */
@@ -111,6 +113,8 @@ export async function startClusterNode(
     ...node,
     name,
     streams: async () => (await admin.listStreams()).streams.length,
+    persistentStreams: async () =>
+      (await admin.listStreams()).streams.filter((s) => s.kind === 'STREAM_KIND_PERSISTENT').length,
     drain: async (graceMs) => {
       await admin.drain(graceMs);
     },

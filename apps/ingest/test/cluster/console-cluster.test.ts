@@ -44,6 +44,12 @@ const STREAMS = SDK_STREAMS + EPHEMERAL + PERSISTENT;
 const LOAD: Load = { maxBatch: 10, window: 2, padBytes: 0 };
 /** Records acked between two steps of the run (progress, not a timing). */
 const PROGRESS = 1_000;
+/** A node's part in the run: which one it is (a/b/c order) and how many persistent streams it held. */
+interface Role {
+  readonly n: ClusterNode;
+  readonly i: number;
+  readonly held: number;
+}
 /** How often the test asks the console (each `nodes.list` also runs its reconciler: a call to every node). */
 const CONSOLE_POLL_MS = 500;
 const NODE_SECRET = `cluster-nodes-secret-${randomBytes(16).toString('hex')}`;
@@ -103,7 +109,6 @@ describe('a cluster provisioned by the console (PostgreSQL catalog, tables in Az
       runs.push(...(await Promise.all(['node-a', 'node-b', 'node-c'].map((n) => startNode(n)))));
       step('nodes');
       const nodes = [...runs] as [ClusterNode, ClusterNode, ClusterNode];
-      const [a, b] = nodes;
       type Registered = { nodeId: string; state: string; catalogVersion: number | null; streams: number };
       const registered = async () => (await web!.call<{ registered: Registered[] }>('nodes.list')).registered;
       await until(
@@ -129,7 +134,7 @@ describe('a cluster provisioned by the console (PostgreSQL catalog, tables in Az
         runSdkStream(port, token, (i + 1) * 1_000_000, stopSdk.signal),
       );
       const grpcRuns = runProducers(fleet, [0, fleet.producers.length], port, LOAD, stopProducers.signal);
-      // Each node's live streams, in a/b/c order (B counts 0 while it is down; its restart takes its place).
+      // Each node's live streams, in a/b/c order (a killed node counts 0 until its restart takes its place).
       const current = [...nodes];
       const down = new Set<ClusterNode>();
       const counts = () => Promise.all(current.map((n) => (down.has(n) ? 0 : n.streams())));
@@ -141,50 +146,52 @@ describe('a cluster provisioned by the console (PostgreSQL catalog, tables in Az
       };
       const spread = await until('every stream to open', counts, (v) => total(v) === STREAMS);
       await progress('records acked on three nodes');
-
+      // The node holding the most persistent streams is drained (they must resume on another node), the next
+      // one is killed, the last one is kept.
+      const persistent = await Promise.all(nodes.map((n) => n.persistentStreams()));
+      const [drained, killed] = nodes
+        .map((n, i) => ({ n, i, held: persistent[i]! }))
+        .sort((x, y) => y.held - x.held || x.i - y.i) as [Role, Role, Role];
       step('streaming');
 
-      // 5. Drain node A from the console: its streams move to B and C, it reports drained.
-      await web.call('nodes.drain', { node: a.name, graceMs: 2000 });
+      // 5. Drain one node from the console: its streams move to the others, it reports drained.
+      await web.call('nodes.drain', { node: drained.n.name, graceMs: 2000 });
       await until(
-        'node A drained (the console says so)',
+        `${drained.n.name} drained (the console says so)`,
         registered,
-        (list) => list.some((r) => r.nodeId === a.name && r.state === 'drained'),
+        (list) => list.some((r) => r.nodeId === drained.n.name && r.state === 'drained'),
         30_000,
         CONSOLE_POLL_MS,
       );
       const afterDrain = await until(
-        'A’s streams on B and C',
+        `${drained.n.name}'s streams on the other nodes`,
         counts,
-        (v) => v[0] === 0 && total(v) === STREAMS,
+        (v) => v[drained.i] === 0 && total(v) === STREAMS,
         30_000,
       );
       await progress('records acked after the drain');
-
       step('drained');
 
-      // 6. SIGKILL node B, go on with C, restart B on its data directory (same ports: HAProxy's server line).
-      b.process.kill('SIGKILL');
-      await b.exited;
-      down.add(b);
-      await progress('records acked while B is down');
-      step('B down');
-      const b2 = await startNode(b.name, [
-        ...['--port', String(b.port), '--admin-port', String(b.adminPort)],
-        ...['--metrics-port', String(b.metricsPort)],
+      // 6. SIGKILL another, go on with the third, restart it on its data directory (same ports: HAProxy's line).
+      const k = killed.n;
+      k.process.kill('SIGKILL');
+      await k.exited;
+      down.add(k);
+      await progress(`records acked while ${k.name} is down`);
+      const restarted = await startNode(k.name, [
+        ...['--port', String(k.port), '--admin-port', String(k.adminPort)],
+        ...['--metrics-port', String(k.metricsPort)],
       ]);
-      runs.push(b2);
-      await b2.recovered;
-      step('B back');
-      current[1] = b2;
+      runs.push(restarted);
+      await restarted.recovered;
+      current[killed.i] = restarted;
       const afterRestart = await until(
         'every stream open again',
         counts,
         (v) => total(v) === STREAMS,
         30_000,
       );
-      await progress('records acked after B’s restart');
-
+      await progress(`records acked after ${k.name}'s restart`);
       step('restarted');
 
       // 7. Stop sending; each producer's last connection re-sends what was not acked; the nodes publish and stop.
@@ -222,8 +229,8 @@ describe('a cluster provisioned by the console (PostgreSQL catalog, tables in Az
       const moved = resumesOnAnotherNode(runs);
       const versions = logs.map((l) => `${l.table.split('.')[2]} ${l.versions}`).join(', ');
       console.log(
-        `cluster: streams ${spread.join('/')} (a/b/c), after the drain ${afterDrain.join('/')}, after B's restart ` +
-          `${afterRestart.join('/')}; ${formatReport(report)}; SDK records acked ${sdkSent.length}, lost ` +
+        `cluster: streams ${spread.join('/')} (a/b/c; persistent ${persistent.join('/')}), ${drained.n.name} drained: ` +
+          `${afterDrain.join('/')}, ${k.name} killed and restarted: ${afterRestart.join('/')}; ${formatReport(report)}; SDK records acked ${sdkSent.length}, lost ` +
           `${sdkLost.length}; versions ${versions}; appIds ${writers.appIds.length} (${writers.appIds.join(', ')}); ` +
           `persistent resumes on another node ${moved}; ${steps.join(', ')}, audited ${Math.round((performance.now() - started) / 1000)} s`,
       );
@@ -235,6 +242,11 @@ describe('a cluster provisioned by the console (PostgreSQL catalog, tables in Az
       expect(sdkSent.length).toBeGreaterThan(0);
       expect(logs.flatMap((l) => l.problems)).toEqual([]);
       expect(writers.failures).toEqual([]);
+      // The drained node's persistent streams went on elsewhere (needs persistent streams across nodes).
+      if (PERSISTENT > 0) {
+        expect(report.resumes).toBeGreaterThanOrEqual(PERSISTENT);
+        expect(moved).toBeGreaterThanOrEqual(drained.held);
+      }
       expect(new Set(writers.appIds.map((id) => id.split(':')[0])).size).toBeGreaterThanOrEqual(2);
     } finally {
       stopSdk.abort();

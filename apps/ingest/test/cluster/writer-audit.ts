@@ -66,7 +66,7 @@ export function resumesOnAnotherNode(logs: readonly NodeLog[]): number {
     lines.flatMap((l) => {
       const opened = l.msg === 'stream opened' && l.kind === 'persistent';
       if (!opened && l.msg !== 'persistent stream resumed') return [];
-      return [{ node: name, streamId: String(l.streamId), time: Number(l.time) }];
+      return [{ node: name, streamId: String(l.streamId), time: Date.parse(String(l.time)) }];
     }),
   );
   events.sort((a, b) => a.time - b.time);
