@@ -12,17 +12,25 @@ import { EVENTS, ORDERS } from '../support/test-catalog.js';
 /** The SDK streams' table: `id` and `item` (where the SDK's rows are audited). */
 export const SDK_TABLE = 'main.sales.sdk_rows';
 
-/** `count` ephemeral producers (persistent streams resume only on their node: issue 15 part 3), every format, shape and table in turn. */
-export function ephemeralSpecs(from: number, count: number): ProducerSpec[] {
+/**
+ * `count` producers of `kind`, every format, shape and table in turn. A persistent stream resumed through the
+ * balancer may land on another node: it is retried (UNAVAILABLE) until the node that held it released it.
+ */
+export function producerSpecsOf(kind: ProducerSpec['kind'], from: number, count: number): ProducerSpec[] {
   return Array.from({ length: count }, (_, i) => {
     const index = from + i;
     const format = index % 2 === 0 ? 'json' : 'proto';
     const shape = Math.floor(index / 2) % 2 === 0 ? 'single' : 'batch';
     const table = Math.floor(index / 4) % 2 === 0 ? ORDERS : EVENTS;
     const short = table === ORDERS ? 'orders' : 'events';
-    const name = `p${String(index).padStart(2, '0')}-ephemeral-${format}-${shape}-${short}`;
-    return { name, index, kind: 'ephemeral', format, shape, table } as const;
+    const name = `p${String(index).padStart(2, '0')}-${kind}-${format}-${shape}-${short}`;
+    return { name, index, kind, format, shape, table } as const;
   });
+}
+
+/** `count` ephemeral producers (see {@link producerSpecsOf}). */
+export function ephemeralSpecs(from: number, count: number): ProducerSpec[] {
+  return producerSpecsOf('ephemeral', from, count);
 }
 
 /**
@@ -47,11 +55,32 @@ export function runProducers(
   return Promise.all(fleet.producers.slice(...range).map((p) => keepConnected(p, port, load, stop)));
 }
 
-/** A node of the cluster and its admin client (the nodes run with `--insecure-dev-admin` on 127.0.0.1). */
+/**
+ * Each producer's last connection: re-sends what was not acked, sends a few more, half-closes and must end OK.
+ * A connection refused (a busy or drained node the balancer has not marked down yet, a persistent stream
+ * another node still holds) is tried again, up to `attempts` times.
+ */
+export async function finishProducers(fleet: Fleet, port: number, load: Load, attempts = 10): Promise<void> {
+  const never = new AbortController().signal;
+  await Promise.all(
+    fleet.producers.map(async (p) => {
+      for (let attempt = 1; ; attempt++) {
+        const log = await p.connect(port, load, never, 3);
+        if (log.ended.startsWith('status 0')) return;
+        if (attempt >= attempts) throw new Error(`${p.spec.name} could not finish: ${log.ended}`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }),
+  );
+}
+
+/** A node of the cluster and its admin client. */
 export interface ClusterNode extends ChildNode {
   readonly name: string;
   /** Live streams now (admin ListStreams). */
   streams(): Promise<number>;
+  /** Live persistent streams now (admin ListStreams). */
+  persistentStreams(): Promise<number>;
   /** Sends `Drain` through the admin API. */
   drain(graceMs: number): Promise<void>;
   /** One sample of a metric from `/metrics` (undefined when absent). */
@@ -59,19 +88,33 @@ export interface ClusterNode extends ChildNode {
   stop(): Promise<number | string>;
 }
 
-/** Starts a node on its own data directory with the shared provisioning file. */
+/** How a cluster node gets its catalog and guards its admin API. */
+export interface ClusterNodeOptions {
+  /** A provisioning file loaded at start; none: the node waits for the console's push. */
+  readonly provisioning?: string;
+  /** The admin secret's file and its text (`--admin-secret-file`); none: `--insecure-dev-admin` on 127.0.0.1. */
+  readonly adminSecret?: { readonly file: string; readonly secret: string };
+  /** More flags, after the others (they override them). */
+  readonly extra?: readonly string[];
+}
+
+/** Starts a node on its own data directory. */
 export async function startClusterNode(
   name: string,
   dataDir: string,
-  provisioning: string,
-  extra: string[],
+  options: ClusterNodeOptions,
 ): Promise<ClusterNode> {
-  const node = await startChildNode(dataDir, provisioning, ['--insecure-dev-admin', ...extra]);
-  const admin = createAdminClient(`127.0.0.1:${node.adminPort}`, undefined);
+  const { provisioning, adminSecret, extra = [] } = options;
+  const access =
+    adminSecret === undefined ? ['--insecure-dev-admin'] : ['--admin-secret-file', adminSecret.file];
+  const node = await startChildNode(dataDir, provisioning, [...access, ...extra]);
+  const admin = createAdminClient(`127.0.0.1:${node.adminPort}`, adminSecret?.secret);
   return {
     ...node,
     name,
     streams: async () => (await admin.listStreams()).streams.length,
+    persistentStreams: async () =>
+      (await admin.listStreams()).streams.filter((s) => s.kind === 'STREAM_KIND_PERSISTENT').length,
     drain: async (graceMs) => {
       await admin.drain(graceMs);
     },
@@ -88,12 +131,16 @@ export async function startClusterNode(
   };
 }
 
-/** Polls `read` until `done` holds for its value; rejects naming `what` and the last value after `limitMs`. */
+/**
+ * Polls `read` every `everyMs` until `done` holds for its value; rejects naming `what` and the last value
+ * after `limitMs`.
+ */
 export async function until<T>(
   what: string,
   read: () => Promise<T>,
   done: (v: T) => boolean,
   limitMs = 20_000,
+  everyMs = 100,
 ) {
   const deadline = performance.now() + limitMs;
   for (;;) {
@@ -101,7 +148,7 @@ export async function until<T>(
     if (done(value)) return value;
     if (performance.now() > deadline)
       throw new Error(`gave up waiting for ${what}; last seen ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }
 

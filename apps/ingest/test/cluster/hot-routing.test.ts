@@ -1,17 +1,17 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import type { CatalogSnapshotInput } from '../../src/catalog/snapshot-schema.js';
 import { auditRun, formatReport, TABLE_DIRS } from '../fault/audit.js';
 import { Fleet, type Load } from '../fault/producers.js';
 import { createRandom, faultSeed } from '../fault/random.js';
-import { readDeltaLog, readLiveRows } from '../fault/read-delta.js';
+import { readLiveIds } from '../fault/read-delta.js';
 import { childNodeDir } from '../support/child-node.js';
 import { testSnapshot } from '../support/test-catalog.js';
 import {
   type ClusterNode,
   ephemeralSpecs,
+  finishProducers,
   runProducers,
   runSdkStream,
   SDK_TABLE,
@@ -52,13 +52,12 @@ describe('hot routing behind HAProxy (three nodes, one table directory)', () => 
       const common = ['--drain-grace-ms', '2000'];
       nodes.push(
         ...(await Promise.all([
-          startClusterNode('a', join(root, 'a'), provisioning, common),
-          startClusterNode('b', join(root, 'b'), provisioning, common),
-          startClusterNode('c', join(root, 'c'), provisioning, [
-            ...common,
-            '--busy-streams',
-            String(BUSY_STREAMS),
-          ]),
+          startClusterNode('a', join(root, 'a'), { provisioning, extra: common }),
+          startClusterNode('b', join(root, 'b'), { provisioning, extra: common }),
+          startClusterNode('c', join(root, 'c'), {
+            provisioning,
+            extra: [...common, '--busy-streams', String(BUSY_STREAMS)],
+          }),
         ])),
       );
       const [a, , c] = nodes as [ClusterNode, ClusterNode, ClusterNode];
@@ -111,13 +110,13 @@ describe('hot routing behind HAProxy (three nodes, one table directory)', () => 
       const sdkSent = await Promise.all(sdkRuns);
       stopProducers.abort();
       await Promise.all([first, more]);
-      await finishAll(fleet, port);
+      await finishProducers(fleet, port, LOAD);
       await haproxy.stop();
       expect(await Promise.all(nodes.map((n) => n.stop()))).toEqual([0, 0, 0]);
 
       // 5. The audit: the Delta logs, read back with DuckDB.
       const report = await auditRun(shared, fleet);
-      const sdkIds = await readIds(join(shared, 'tables/main/sales/sdk_rows'));
+      const sdkIds = await readLiveIds(join(shared, 'tables/main/sales/sdk_rows'));
       const sdkLost = sdkSent.flat().filter((id) => !sdkIds.has(id));
       console.log(
         `hot routing: streams spread ${spread.join('/')}, grown ${grown.join('/')}, after drain ${moved.join('/')}; ` +
@@ -162,38 +161,4 @@ function sharedTables(snapshot: CatalogSnapshotInput, shared: string): CatalogSn
       },
     ],
   };
-}
-
-/**
- * Each producer's last connection: re-sends what was not acked, sends a few more, half-closes and must end OK.
- * A connection refused before the balancer marked a busy node down is tried again.
- */
-async function finishAll(fleet: Fleet, port: number): Promise<void> {
-  const never = new AbortController().signal;
-  await Promise.all(
-    fleet.producers.map(async (p) => {
-      for (let attempt = 1; ; attempt++) {
-        const log = await p.connect(port, LOAD, never, 3);
-        if (log.ended.startsWith('status 0')) return;
-        if (attempt >= 10) throw new Error(`${p.spec.name} could not finish: ${log.ended}`);
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
-    }),
-  );
-}
-
-/** The `id`s of a table's live rows (DuckDB reads its Parquet files, as the fault audit does). */
-async function readIds(tableDir: string): Promise<Set<number>> {
-  const db = await DuckDBInstance.create(':memory:');
-  const duck = await db.connect();
-  try {
-    const log = await readDeltaLog(duck, tableDir);
-    if (log.problems.length > 0) throw new Error(`${tableDir}: ${log.problems.join('; ')}`);
-    const { columns, problems } = await readLiveRows(duck, log, 'CAST(r.id AS DOUBLE) AS id');
-    if (problems.length > 0) throw new Error(`${tableDir}: ${problems.join('; ')}`);
-    return new Set((columns[0] ?? []).map(Number));
-  } finally {
-    duck.closeSync();
-    db.closeSync();
-  }
 }

@@ -1,6 +1,6 @@
 import { access, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { DuckDBConnection } from '@duckdb/node-api';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 
 /*
  * An independent reader of a Delta table for the fault suite's audit: it lists `_delta_log/`, parses each
@@ -286,6 +286,22 @@ export async function readLiveRows(
        JOIN ${order} ON r.filename = o.path ORDER BY o.ord, r.file_row_number`,
   );
   return { columns: result.getColumnsJS() as unknown[][], problems };
+}
+
+/** The `id`s of a table's live rows (its log and Parquet files read as {@link readDeltaLog} and {@link readLiveRows} do). */
+export async function readLiveIds(tableDir: string): Promise<Set<number>> {
+  const db = await DuckDBInstance.create(':memory:');
+  const duck = await db.connect();
+  try {
+    const log = await readDeltaLog(duck, tableDir);
+    if (log.problems.length > 0) throw new Error(`${tableDir}: ${log.problems.join('; ')}`);
+    const { columns, problems } = await readLiveRows(duck, log, 'CAST(r.id AS DOUBLE) AS id');
+    if (problems.length > 0) throw new Error(`${tableDir}: ${problems.join('; ')}`);
+    return new Set((columns[0] ?? []).map(Number));
+  } finally {
+    duck.closeSync();
+    db.closeSync();
+  }
 }
 
 /** A SQL string literal. */

@@ -41,13 +41,14 @@ export interface SpawnedNode {
 
 /**
  * Spawns the node on free ports without waiting for it (a test that kills it during startup). `extra` flags
- * come after the defaults here (`--flush-ms 200`), so they override them. When the node exits before its
+ * come after the defaults here (`--flush-ms 200`), so they override them. Without `provisioningFile` the node
+ * starts with an empty catalog and waits for one pushed by the console. When the node exits before its
  * "ready" line, `ready` rejects for whoever awaits it (it is never an unhandled rejection by itself).
  * `umask` (octal, e.g. '000') runs it under that umask, through `sh`.
  */
 export function spawnChildNode(
   dataDir: string,
-  provisioningFile: string,
+  provisioningFile: string | undefined,
   extra: string[] = [],
   options: { umask?: string } = {},
 ): SpawnedNode {
@@ -55,8 +56,7 @@ export function spawnChildNode(
     INGEST_BIN,
     '--data-dir',
     dataDir,
-    '--provisioning-file',
-    provisioningFile,
+    ...(provisioningFile === undefined ? [] : ['--provisioning-file', provisioningFile]),
     '--port',
     '0',
     '--admin-port',
@@ -111,7 +111,7 @@ export function spawnChildNode(
 /** Starts the node on free ports and waits for its "ready" line (`umask`: see {@link spawnChildNode}). */
 export async function startChildNode(
   dataDir: string,
-  provisioningFile: string,
+  provisioningFile: string | undefined,
   extra: string[] = [],
   options: { umask?: string } = {},
 ): Promise<ChildNode> {
