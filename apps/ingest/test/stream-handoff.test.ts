@@ -61,6 +61,15 @@ function retire(client: Client, token: string, streamId: string, table?: string)
   });
 }
 
+/** Polls `done` every 100 ms until it holds (at most 20 s). */
+async function until(done: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** The lease objects of `id` next to the table: `<epoch>-lease.json` / `<epoch>-release.json`. */
 async function leaseObjects(location: string, id: string): Promise<string[]> {
   return (await readdir(join(location, '_lakestream/streams', id))).filter((n) => !n.startsWith('.')).sort();
@@ -125,12 +134,15 @@ describe('a persistent stream moves between nodes of one table', () => {
     expect((await back.stream.finish()).code).toBe(grpc.status.OK);
     await a.publishers.flushAll();
     expect((await readShared(location)).ids).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    // a releases the stream too, its connection having ended: three epochs, each let go once.
+    await until(async () => (await leaseObjects(location, id)).length === 6, 'the third release');
     expect(await leaseObjects(location, id)).toEqual([
       '0000000001-lease.json',
       '0000000001-release.json',
       '0000000002-lease.json',
       '0000000002-release.json',
       '0000000003-lease.json',
+      '0000000003-release.json',
     ]);
   });
 
