@@ -13,6 +13,7 @@ import {
   clusterRatios,
   configurationName,
   medians,
+  pooledRetries,
 } from './cluster-report.js';
 import { runClusterConfiguration, type TableStore } from './cluster-run.js';
 
@@ -126,7 +127,7 @@ export async function runClusterBench(options: ClusterBenchOptions = {}) {
           nodeArgs,
           token,
           azuritePid: c.store === 'azurite' ? azuritePid : undefined,
-          drainMs: 15_000,
+          drainMs: 20_000,
         });
         runs.push({ ...result, name });
         rmSync(dir, { recursive: true, force: true });
@@ -143,7 +144,7 @@ export async function runClusterBench(options: ClusterBenchOptions = {}) {
     const header = [
       `# Cluster benchmark, ${date}`,
       '',
-      `\`${options.command ?? 'node bench/dist/cluster/cluster-bench.js'}\` · Node ${process.version} · ${cpus().length} × ${cpus()[0]?.model ?? '?'} · load average at each round's start and end in the runs table`,
+      `\`${options.command ?? 'node bench/dist/cluster/cluster-bench.js'}\` · Node ${process.version} · ${cpus().length} × ${cpus()[0]?.model ?? '?'} · load average at each round's start–end in the runs table`,
       '',
       `Settings: ${JSON.stringify(settings)}`,
     ].join('\n');
@@ -159,6 +160,7 @@ export async function runClusterBench(options: ClusterBenchOptions = {}) {
       node: process.version,
       settings,
       medians: medians(rounds, names),
+      pooledRetries: pooledRetries(rounds, names),
       ratios,
       rounds,
     };

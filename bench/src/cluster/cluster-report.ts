@@ -66,6 +66,21 @@ export function medians(rounds: readonly ClusterRound[], names: readonly string[
   });
 }
 
+/**
+ * Each configuration's commits and lost races summed over every round (the nodes' counters over the windows):
+ * a window holds a few commits only, so the pooled ratio is the steadier figure.
+ */
+export function pooledRetries(rounds: readonly ClusterRound[], names: readonly string[]) {
+  return names.map((name) => {
+    const runs = runsOf(rounds, name);
+    return {
+      name,
+      commits: runs.reduce((a, r) => a + r.commits, 0),
+      retries: runs.reduce((a, r) => a + r.retries, 0),
+    };
+  });
+}
+
 /** A ratio of two configurations' figure: the median over rounds of the ratio within each round. */
 export interface Ratio {
   readonly what: string;
@@ -149,6 +164,13 @@ export function clusterMarkdown(
   lines.push(`|---|${COLUMNS.map(() => '---:').join('|')}|`);
   for (const m of medians(rounds, names))
     lines.push(`| ${m.name} | ${COLUMNS.map(([h, , d]) => fmt(m[h], d)).join(' | ')} |`);
+  lines.push(
+    '',
+    '| configuration | commits made (all rounds) | lost races | retries per commit, pooled |',
+    '|---|---:|---:|---:|',
+  );
+  for (const p of pooledRetries(rounds, names))
+    lines.push(`| ${p.name} | ${p.commits} | ${p.retries} | ${fmt(p.retries / p.commits, 2)} |`);
   lines.push('', '| ratio (median of the per-round ratios) | median | per round |', '|---|---:|---|');
   for (const r of ratios)
     lines.push(`| ${r.what} | ${fmt(r.median, 2)} | ${r.perRound.map((v) => fmt(v, 2)).join(', ')} |`);
@@ -162,7 +184,7 @@ export function clusterMarkdown(
   for (const round of rounds)
     for (const run of round.runs)
       lines.push(
-        `| ${round.round} | ${fmt(round.loadAverage[0], 1)} | ${run.name} | ${COLUMNS.map(([, f, d]) => fmt(f(run), d)).join(' | ')} | ${run.errors.length === 0 ? '' : run.errors.join('; ').slice(0, 200)} |`,
+        `| ${round.round} | ${fmt(round.loadAverage[0], 1)}–${fmt(round.loadAverage[1], 1)} | ${run.name} | ${COLUMNS.map(([, f, d]) => fmt(f(run), d)).join(' | ')} | ${run.errors.length === 0 ? '' : run.errors.join('; ').slice(0, 200)} |`,
       );
   return `${lines.join('\n')}\n`;
 }
