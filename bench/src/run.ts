@@ -16,7 +16,7 @@ import { runWalBench } from './wal/wal-bench.js';
  * (fanin: 64 streams, 60 s per target; its own report goes to `bench/results/fanin-<date>.{json,md}`;
  * recovery: a 1 GiB WAL backlog replayed 3 times beside a 30 s fan-in run each, ~10 min, its own report in
  * `bench/results/recovery-<date>.{json,md}`; cluster: 1, 2 and 3 nodes on one table, local and Azurite, 3 rounds of
- * 15 s per configuration, ~12 min, its own report in `bench/results/cluster-<date>.{json,md}`).
+ * 15 s per configuration, 12–16 min, its own report in `bench/results/cluster-<date>.{json,md}`).
  */
 const SUITES = ['decode', 'delta', 'wal', 'ingest', 'fanin', 'recovery', 'cluster'] as const;
 const { values } = parseArgs({ options: { only: { type: 'string' } } });
