@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
+import { runClusterBench } from './cluster/cluster-bench.js';
 import { runDecodeBench } from './decode-bench.js';
 import { runDeltaBench } from './delta/run-delta-bench.js';
 import { runFaninBench } from './fanin/fanin.js';
@@ -11,12 +12,13 @@ import { runWalBench } from './wal/wal-bench.js';
 /**
  * `npm run bench` (from the repo root, after a build): every benchmark in one run, each with its baseline
  * side by side. Prints the Markdown tables as it goes and writes `bench/results/<date>.json` with every
- * figure and the machine it ran on. `--only decode,delta,wal,ingest,fanin,recovery` picks suites
+ * figure and the machine it ran on. `--only decode,delta,wal,ingest,fanin,recovery,cluster` picks suites
  * (fanin: 64 streams, 60 s per target; its own report goes to `bench/results/fanin-<date>.{json,md}`;
  * recovery: a 1 GiB WAL backlog replayed 3 times beside a 30 s fan-in run each, ~10 min, its own report in
- * `bench/results/recovery-<date>.{json,md}`).
+ * `bench/results/recovery-<date>.{json,md}`; cluster: 1, 2 and 3 nodes on one table, local and Azurite, 3 rounds of
+ * 15 s per configuration, 12–16 min, its own report in `bench/results/cluster-<date>.{json,md}`).
  */
-const SUITES = ['decode', 'delta', 'wal', 'ingest', 'fanin', 'recovery'] as const;
+const SUITES = ['decode', 'delta', 'wal', 'ingest', 'fanin', 'recovery', 'cluster'] as const;
 const { values } = parseArgs({ options: { only: { type: 'string' } } });
 const only = new Set(values.only?.split(',').map((s) => s.trim()) ?? SUITES);
 for (const name of only) {
@@ -55,6 +57,10 @@ if (only.has('fanin')) {
 if (only.has('recovery')) {
   const run = await runRecoveryBench({ command: 'node bench/dist/run.js --only recovery' });
   results.recovery = { settings: run.settings, reps: run.reps };
+}
+if (only.has('cluster')) {
+  const run = await runClusterBench({ command: 'node bench/dist/run.js --only cluster' });
+  results.cluster = { settings: run.settings, medians: run.medians, ratios: run.ratios };
 }
 
 const dir = new URL('../results/', import.meta.url);
