@@ -87,7 +87,8 @@ export function StreamsView() {
               </Stat>
               <Stat label="Throughput">{bytesPerSecond(now?.bytesPerSec ?? 0)}</Stat>
               <Stat label="Ack p50 / p99">
-                {formatMs(now?.ackP50Ms)} <span className="text-zinc-400">/</span> {formatMs(now?.ackP99Ms)}
+                {formatMs(now?.ackP50Ms)} <span className="text-zinc-500 dark:text-zinc-400">/</span>{' '}
+                {formatMs(now?.ackP99Ms)}
               </Stat>
               <Stat label="In flight">{formatBytes(now?.inFlightBytes ?? 0)}</Stat>
               <Stat label="Errors/s">{formatNumber(now?.errorsPerSec ?? 0)}</Stat>
