@@ -74,7 +74,7 @@ function Header({ user }: { user: SignedInUser }) {
           <NavLinks user={user} layout="row" />
         </nav>
         <div className="flex-1 md:hidden" />
-        <div className="flex shrink-0 items-center gap-2">
+        <div className="flex shrink-0 items-center gap-1 sm:gap-2">
           <span
             className="hidden text-[13px] text-zinc-600 sm:inline dark:text-zinc-300"
             data-testid="signed-in-user"
@@ -82,7 +82,9 @@ function Header({ user }: { user: SignedInUser }) {
             {user.name}
           </span>
           {user.role === null ? null : (
-            <Badge tone={user.role === 'admin' ? 'accent' : 'neutral'}>{user.role}</Badge>
+            <span className="hidden sm:inline-flex">
+              <Badge tone={user.role === 'admin' ? 'accent' : 'neutral'}>{user.role}</Badge>
+            </span>
           )}
           <ThemeToggle />
           <Button size="sm" variant="ghost" onClick={() => signOut.mutate()} disabled={signOut.isPending}>

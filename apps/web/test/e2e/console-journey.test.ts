@@ -429,6 +429,8 @@ describe(`the console journey (screenshots in ${SCREENSHOT_DIR})`, () => {
     await menu.click();
     const opened = page.getByRole('navigation', { name: 'Console menu' });
     await expect.poll(() => opened.getByRole('link').allTextContents()).toContain('Streams');
+    // Nothing is wider than the screen (the header included).
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await shoot('menu-390');
     await opened.getByRole('link', { name: 'Tables', exact: true }).click();
     await page.waitForURL((url) => url.pathname === '/tables');
