@@ -137,7 +137,7 @@ export function AuditView() {
                     <button
                       type="button"
                       title="Show only this target"
-                      className="text-left font-mono text-[13px] break-all hover:underline"
+                      className="text-left font-mono text-[13px] wrap-anywhere hover:underline"
                       onClick={() => setTarget(entry.target)}
                     >
                       {entry.targetType === 'principal' ? nameOf(entry.target) : entry.target}
