@@ -1,6 +1,7 @@
 import './globals.css';
 import type { Metadata } from 'next';
 import type { ReactNode } from 'react';
+import { SkipLink } from '../src/ui/skip-link';
 import { THEME_SCRIPT } from '../src/ui/theme-script';
 import { Providers } from '../src/ui/trpc';
 
@@ -11,7 +12,8 @@ export const metadata: Metadata = {
 };
 
 /**
- * The root layout: the theme script (dark class before the first paint), then the data providers. The
+ * The root layout: the theme script (dark class before the first paint), the skip link, then the data
+ * providers. The
  * script changes <html>'s class before React hydrates, hence `suppressHydrationWarning` on <html> only.
  */
 export default function RootLayout({ children }: { children: ReactNode }) {
@@ -22,6 +24,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         <script dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
       </head>
       <body className="min-h-screen text-sm">
+        <SkipLink />
         <Providers>{children}</Providers>
       </body>
     </html>

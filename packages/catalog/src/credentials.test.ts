@@ -100,9 +100,13 @@ describe('credentials', () => {
       await refusal(verifyClientSecret(catalog.db, clientId, clientSecret, { now: expiresAt }), 'EXPIRED'),
     ).toBe(`credential '${clientId}' expired at ${new Date(expiresAt).toISOString()}`);
     expect((await getCredential(catalog.db, clientId, expiresAt)).status).toBe('expired');
-    expect(await refusal(createCredential(catalog.db, ADMIN, 'svc', { expiresAt: 5 }), 'EXPIRED')).toContain(
-      'the expiry must be a time in the future',
+    // The refusal says the time in words (ISO-8601), not in milliseconds since the epoch.
+    const past = Date.UTC(2020, 0, 2, 3, 4, 5);
+    const refused = await refusal(createCredential(catalog.db, ADMIN, 'svc', { expiresAt: past }), 'EXPIRED');
+    expect(refused).toMatch(
+      /^the expiry must be in the future: 2020-01-02T03:04:05\.000Z has passed \(it is now \d{4}-/,
     );
+    expect(refused).not.toContain(String(past));
   });
 
   test('a revoked credential is REVOKED, even with the right secret', async () => {

@@ -94,11 +94,17 @@ async function requireRow(db: CatalogDb, clientId: string): Promise<CredentialRo
   return row;
 }
 
+/** Refuses an expiry that is not a time, or not in the future, saying both times in ISO-8601 UTC. */
 function checkExpiry(expiresAt: number | undefined, now: number): void {
-  if (expiresAt !== undefined && (!Number.isSafeInteger(expiresAt) || expiresAt <= now)) {
+  if (expiresAt === undefined) return;
+  const when = new Date(expiresAt);
+  if (!Number.isSafeInteger(expiresAt) || Number.isNaN(when.getTime())) {
+    throw new CatalogError('EXPIRED', `the expiry must be a date and time, got ${String(expiresAt)}`);
+  }
+  if (expiresAt <= now) {
     throw new CatalogError(
       'EXPIRED',
-      `the expiry must be a time in the future (ms since the epoch), got ${String(expiresAt)}`,
+      `the expiry must be in the future: ${when.toISOString()} has passed (it is now ${new Date(now).toISOString()})`,
     );
   }
 }

@@ -337,7 +337,7 @@ describe('grant and revoke', () => {
     await grant(['MODIFY', 'table', T]);
     const input = { principalId: 'svc', privilege: 'MODIFY', securable: { type: 'table', name: T } } as const;
     expect(await refusal(async () => await grantPrivilege(catalog.db, ADMIN, input), 'ALREADY_EXISTS')).toBe(
-      `principal 'svc' already holds MODIFY on table '${T}'`,
+      `principal 'svc-orders' already holds MODIFY on table '${T}'`,
     );
     expect(
       await refusal(

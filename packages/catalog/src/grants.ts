@@ -84,13 +84,13 @@ function checkGrant(input: GrantInput): void {
 export function grantPrivilege(db: CatalogDb, actor: Actor, input: GrantInput): Promise<GrantInfo> {
   checkGrant(input);
   return db.transaction(async (tx) => {
-    await getPrincipal(tx, input.principalId);
+    const principal = await getPrincipal(tx, input.principalId);
     const { id: securableId, securable } = await resolveSecurable(tx, input.securable);
     const existing = await findGrantRow(tx, input.principalId, input.privilege, securable.type, securableId);
     if (existing !== undefined) {
       throw new CatalogError(
         'ALREADY_EXISTS',
-        `principal '${input.principalId}' already holds ${input.privilege} on ${securable.type} '${securable.name}'`,
+        `principal '${principal.name}' already holds ${input.privilege} on ${securable.type} '${securable.name}'`,
       );
     }
     return insertGrant(tx, actor, input, { id: securableId, securable }, {});

@@ -9,6 +9,7 @@ import { ZodError, z } from 'zod';
 import { findSession, readSessionCookie } from './auth/sessions';
 import { ANONYMOUS, assertRole, findPrincipal, isCatalogError, recordEvent } from './catalog';
 import { clientAddress } from './http/client-address';
+import { inputErrorMessage } from './input-errors';
 import type { WebServices } from './services';
 
 /* ── 1. Context ─────────────────────────────────────────────────────────────────────────────────────── */
@@ -55,8 +56,8 @@ const t = initTRPC.context<Context>().create({
     const cause = error.cause;
     return {
       ...shape,
-      // Input errors in words (`name: Too small…`), not tRPC's JSON dump of the issues.
-      message: cause instanceof ZodError ? z.prettifyError(cause) : shape.message,
+      // Input errors in sentences naming the field, not tRPC's JSON dump of the issues.
+      message: cause instanceof ZodError ? inputErrorMessage(cause) : shape.message,
       data: {
         ...shape.data,
         // The catalog's own code (INVALID_NAME, ALREADY_EXISTS, …) for the UI to react to.

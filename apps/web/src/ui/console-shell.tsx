@@ -3,11 +3,12 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { usePathname, useRouter } from 'next/navigation';
-import { type ReactNode, useEffect } from 'react';
+import { type ReactNode, useEffect, useState } from 'react';
 import { Button } from './button';
 import { ErrorMessage, Loading } from './feedback';
 import { Logo } from './logo';
 import { hasRole, SessionContext, type SignedInUser } from './session';
+import { MAIN_CONTENT_ID } from './skip-link';
 import { Badge } from './table';
 import { ThemeToggle } from './theme';
 import { useTRPC } from './trpc';
@@ -22,9 +23,41 @@ const NAV = [
   { href: '/audit', label: 'Audit', admin: true },
 ] as const;
 
+/** The header's section links: a row from `md` up, a column in the small screens' menu. */
+function NavLinks({
+  user,
+  layout,
+  onFollow,
+}: {
+  user: SignedInUser;
+  layout: 'row' | 'column';
+  onFollow?: (() => void) | undefined;
+}) {
+  const pathname = usePathname();
+  return NAV.filter((item) => !('admin' in item) || hasRole(user, 'admin')).map((item) => {
+    const active = pathname === item.href || pathname.startsWith(`${item.href}/`);
+    return (
+      <Link
+        key={item.href}
+        href={item.href}
+        aria-current={active ? 'page' : undefined}
+        {...(onFollow === undefined ? {} : { onClick: onFollow })}
+        className={`rounded-md px-2.5 text-[13px] font-medium whitespace-nowrap ${layout === 'row' ? 'py-1.5' : 'block py-2.5'} ${
+          active
+            ? 'bg-zinc-100 text-zinc-900 dark:bg-zinc-800 dark:text-zinc-50'
+            : 'text-zinc-600 hover:bg-zinc-50 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800/60 dark:hover:text-zinc-100'
+        }`}
+      >
+        {item.label}
+      </Link>
+    );
+  });
+}
+
 function Header({ user }: { user: SignedInUser }) {
   const trpc = useTRPC();
-  const pathname = usePathname();
+  // Small screens (under `md`): the sections are behind a menu button, not a scrolling strip.
+  const [menuOpen, setMenuOpen] = useState(false);
   const signOut = useMutation(
     trpc.auth.signOut.mutationOptions({
       // A full page load: every cached answer of this user is dropped with the page.
@@ -33,30 +66,15 @@ function Header({ user }: { user: SignedInUser }) {
   );
   return (
     <header className="sticky top-0 z-20 border-b border-zinc-200 bg-white/90 backdrop-blur dark:border-zinc-800 dark:bg-zinc-900/90">
-      <div className="mx-auto flex h-12 max-w-7xl items-center gap-6 px-4">
+      <div className="mx-auto flex h-12 max-w-7xl items-center gap-3 px-4 md:gap-6">
         <Link href="/tables" className="shrink-0">
           <Logo />
         </Link>
-        <nav aria-label="Console" className="flex min-w-0 flex-1 gap-1 overflow-x-auto">
-          {NAV.filter((item) => !('admin' in item) || hasRole(user, 'admin')).map((item) => {
-            const active = pathname === item.href || pathname.startsWith(`${item.href}/`);
-            return (
-              <Link
-                key={item.href}
-                href={item.href}
-                aria-current={active ? 'page' : undefined}
-                className={`rounded-md px-2.5 py-1.5 text-[13px] font-medium whitespace-nowrap ${
-                  active
-                    ? 'bg-zinc-100 text-zinc-900 dark:bg-zinc-800 dark:text-zinc-50'
-                    : 'text-zinc-600 hover:bg-zinc-50 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800/60 dark:hover:text-zinc-100'
-                }`}
-              >
-                {item.label}
-              </Link>
-            );
-          })}
+        <nav aria-label="Console" className="hidden min-w-0 flex-1 gap-1 md:flex">
+          <NavLinks user={user} layout="row" />
         </nav>
-        <div className="flex shrink-0 items-center gap-2">
+        <div className="flex-1 md:hidden" />
+        <div className="flex shrink-0 items-center gap-1 sm:gap-2">
           <span
             className="hidden text-[13px] text-zinc-600 sm:inline dark:text-zinc-300"
             data-testid="signed-in-user"
@@ -64,14 +82,33 @@ function Header({ user }: { user: SignedInUser }) {
             {user.name}
           </span>
           {user.role === null ? null : (
-            <Badge tone={user.role === 'admin' ? 'accent' : 'neutral'}>{user.role}</Badge>
+            <span className="hidden sm:inline-flex">
+              <Badge tone={user.role === 'admin' ? 'accent' : 'neutral'}>{user.role}</Badge>
+            </span>
           )}
           <ThemeToggle />
           <Button size="sm" variant="ghost" onClick={() => signOut.mutate()} disabled={signOut.isPending}>
             Sign out
           </Button>
+          <Button
+            size="sm"
+            className="md:hidden"
+            aria-expanded={menuOpen}
+            aria-controls="console-menu"
+            onClick={() => setMenuOpen(!menuOpen)}
+          >
+            {menuOpen ? 'Close menu' : 'Menu'}
+          </Button>
         </div>
       </div>
+      <nav
+        id="console-menu"
+        aria-label="Console menu"
+        hidden={!menuOpen}
+        className="mx-auto flex max-w-7xl flex-col gap-0.5 border-t border-zinc-200 px-4 py-2 md:hidden dark:border-zinc-800"
+      >
+        <NavLinks user={user} layout="column" onFollow={() => setMenuOpen(false)} />
+      </nav>
       {signOut.error === null ? null : (
         <div className="mx-auto max-w-7xl px-4 pb-2">
           <ErrorMessage error={signOut.error} />
@@ -110,7 +147,9 @@ export function ConsoleShell({ children }: { children: ReactNode }) {
   return (
     <SessionContext value={data.user}>
       <Header user={data.user} />
-      <main className="mx-auto max-w-7xl px-4 py-6">{children}</main>
+      <main id={MAIN_CONTENT_ID} tabIndex={-1} className="mx-auto max-w-7xl px-4 py-6 outline-none">
+        {children}
+      </main>
     </SessionContext>
   );
 }

@@ -7,8 +7,11 @@ import { SelectField, TextField } from './field';
 import { SECURABLE_TYPES } from './privileges';
 import { useTRPC } from './trpc';
 
-/** The names of every securable of `type` (catalogs, `catalog.schema`s, tables), for suggestions. */
-function useSecurableNames(type: SecurableType): string[] {
+/**
+ * The names of every securable of `type` (catalogs, `catalog.schema`s, tables), for suggestions and to ask
+ * about known securables only; undefined while they load.
+ */
+export function useSecurableNames(type: SecurableType): readonly string[] | undefined {
   const trpc = useTRPC();
   const catalogs = useQuery(trpc.catalogs.list.queryOptions());
   const schemas = useQueries({
@@ -18,9 +21,12 @@ function useSecurableNames(type: SecurableType): string[] {
         : [],
   });
   const tables = useQuery({ ...trpc.tables.list.queryOptions(), enabled: type === 'table' });
-  if (type === 'catalog') return (catalogs.data ?? []).map((c) => c.name);
-  if (type === 'schema') return schemas.flatMap((q) => (q.data ?? []).map((s) => s.name));
-  return (tables.data ?? []).map((t) => t.name);
+  if (type === 'catalog') return catalogs.data?.map((c) => c.name);
+  if (type === 'schema') {
+    if (catalogs.data === undefined || schemas.some((q) => q.data === undefined)) return undefined;
+    return schemas.flatMap((q) => (q.data ?? []).map((s) => s.name));
+  }
+  return tables.data?.map((t) => t.name);
 }
 
 /**
@@ -62,7 +68,7 @@ export function SecurableFields({
         onChange={(e) => onChange(type, e.target.value)}
       />
       <datalist id={listId}>
-        {names.map((n) => (
+        {(names ?? []).map((n) => (
           <option key={n} value={n} />
         ))}
       </datalist>

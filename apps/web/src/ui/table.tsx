@@ -1,13 +1,21 @@
 import type { ReactNode, TdHTMLAttributes, ThHTMLAttributes } from 'react';
 
-/** A dense data table with a sticky-looking header row; wrap rows in <tbody>. */
+/**
+ * A dense data table with a sticky-looking header row; wrap rows in <tbody>. One that scrolls by height
+ * (`className` with a `max-h-*`) names itself with `scrollLabel`: a labelled region in the Tab order, so that a
+ * keyboard can scroll it.
+ */
 export function DataTable({
   children,
   className = '',
+  scrollLabel,
   ...props
-}: { children: ReactNode; className?: string } & Record<`data-${string}`, string>) {
+}: { children: ReactNode; className?: string; scrollLabel?: string } & Record<`data-${string}`, string>) {
   return (
-    <div className={`overflow-x-auto ${className}`}>
+    <div
+      className={`overflow-x-auto ${className}`}
+      {...(scrollLabel === undefined ? {} : { role: 'region', 'aria-label': scrollLabel, tabIndex: 0 })}
+    >
       <table className="w-full border-collapse text-left text-[13px]" {...props}>
         {children}
       </table>

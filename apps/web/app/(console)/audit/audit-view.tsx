@@ -132,12 +132,12 @@ export function AuditView() {
                       {entry.action}
                     </Badge>
                   </Td>
-                  <Td className="whitespace-nowrap">
+                  <Td className="min-w-48">
                     <span className="mr-1.5 text-xs text-zinc-500">{entry.targetType}</span>
                     <button
                       type="button"
                       title="Show only this target"
-                      className="text-left font-mono text-[13px] hover:underline"
+                      className="text-left font-mono text-[13px] wrap-anywhere hover:underline"
                       onClick={() => setTarget(entry.target)}
                     >
                       {entry.targetType === 'principal' ? nameOf(entry.target) : entry.target}
@@ -148,11 +148,11 @@ export function AuditView() {
                       </span>
                     ) : null}
                   </Td>
-                  <Td
-                    className="max-w-xs truncate font-mono text-xs text-zinc-500 dark:text-zinc-400"
-                    title={JSON.stringify(entry.details, null, 1)}
-                  >
-                    {Object.keys(entry.details).length === 0 ? '' : JSON.stringify(entry.details)}
+                  <Td title={JSON.stringify(entry.details, null, 1)}>
+                    {/* A block keeps the width: a table cell's own max-width does not hold its text in. */}
+                    <div className="max-w-3xs truncate font-mono text-xs text-zinc-500 xl:max-w-xs dark:text-zinc-400">
+                      {Object.keys(entry.details).length === 0 ? '' : JSON.stringify(entry.details)}
+                    </div>
                   </Td>
                   <Td className="font-mono text-xs text-zinc-500 dark:text-zinc-400">
                     {entry.fromAddress ?? '—'}

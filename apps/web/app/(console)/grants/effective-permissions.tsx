@@ -6,7 +6,8 @@ import { useState } from 'react';
 import { ErrorMessage, Loading } from '../../../src/ui/feedback';
 import { Panel } from '../../../src/ui/layout';
 import { PrincipalSelect, usePrincipalChoice } from '../../../src/ui/principal-select';
-import { SecurableFields } from '../../../src/ui/securable-fields';
+import { SecurableFields, useSecurableNames } from '../../../src/ui/securable-fields';
+import { securableNameProblem } from '../../../src/ui/securable-name';
 import { Badge } from '../../../src/ui/table';
 import { useTRPC } from '../../../src/ui/trpc';
 import { useDebounced } from '../../../src/ui/use-debounced';
@@ -31,7 +32,16 @@ export function EffectivePermissions({
   const [type, setType] = useState<SecurableType>(initialType);
   const [name, setName] = useState(initialName);
   const settledName = useDebounced(name.trim().toLowerCase(), 300);
-  const ready = chosen !== '' && settledName !== '';
+  // Asked only about a well-formed name of a securable that exists, so typing never makes a failed request.
+  const known = useSecurableNames(type);
+  const nameProblem =
+    settledName === ''
+      ? undefined
+      : (securableNameProblem(type, settledName) ??
+        (known === undefined || known.includes(settledName)
+          ? undefined
+          : `no ${type} '${settledName}' exists`));
+  const ready = chosen !== '' && settledName !== '' && nameProblem === undefined && known !== undefined;
   const effective = useQuery({
     ...trpc.grants.effective.queryOptions({ principalId: chosen, securable: { type, name: settledName } }),
     enabled: ready,
@@ -59,7 +69,11 @@ export function EffectivePermissions({
         />
       </div>
       <div className="mt-4" data-testid="effective-permissions">
-        {!ready ? (
+        {nameProblem !== undefined ? (
+          <p className="text-sm text-zinc-600 dark:text-zinc-400" data-testid="securable-problem">
+            {nameProblem.charAt(0).toUpperCase() + nameProblem.slice(1)}.
+          </p>
+        ) : !ready ? (
           <p className="text-sm text-zinc-500 dark:text-zinc-400">
             Choose a principal and a securable to see what it may do there, and why.
           </p>

@@ -129,7 +129,7 @@ export function CredentialsPanel({ principal }: { principal: PrincipalInfo }) {
                 </Td>
                 <Td className="whitespace-nowrap" title={formatTime(c.lastUsedAt)}>
                   {c.lastUsedAt === null ? (
-                    <span className="text-zinc-400">never</span>
+                    <span className="text-zinc-500 dark:text-zinc-400">never</span>
                   ) : (
                     <>
                       {formatAgo(c.lastUsedAt)}
@@ -141,7 +141,7 @@ export function CredentialsPanel({ principal }: { principal: PrincipalInfo }) {
                 </Td>
                 <Td className="max-w-sm text-xs" data-testid="credential-last-error">
                   {c.lastError === null ? (
-                    <span className="text-zinc-400">none</span>
+                    <span className="text-zinc-500 dark:text-zinc-400">none</span>
                   ) : (
                     <span title={formatTime(c.lastError.at)}>
                       <Badge tone="bad">{c.lastError.status}</Badge>{' '}

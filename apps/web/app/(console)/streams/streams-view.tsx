@@ -87,7 +87,8 @@ export function StreamsView() {
               </Stat>
               <Stat label="Throughput">{bytesPerSecond(now?.bytesPerSec ?? 0)}</Stat>
               <Stat label="Ack p50 / p99">
-                {formatMs(now?.ackP50Ms)} <span className="text-zinc-400">/</span> {formatMs(now?.ackP99Ms)}
+                {formatMs(now?.ackP50Ms)} <span className="text-zinc-500 dark:text-zinc-400">/</span>{' '}
+                {formatMs(now?.ackP99Ms)}
               </Stat>
               <Stat label="In flight">{formatBytes(now?.inFlightBytes ?? 0)}</Stat>
               <Stat label="Errors/s">{formatNumber(now?.errorsPerSec ?? 0)}</Stat>
@@ -121,8 +122,15 @@ export function StreamsView() {
                 title="Ack latency"
                 actions={
                   <span className="flex gap-3 text-xs text-zinc-500">
-                    <span className="text-[var(--chart-1)]">— p50</span>
-                    <span className="text-[var(--chart-2)]">— p99</span>
+                    {/* The series' colours as lines beside readable text (coloured text lacks contrast). */}
+                    <span className="flex items-center gap-1">
+                      <span aria-hidden="true" className="inline-block h-0.5 w-3 bg-[var(--chart-1)]" />
+                      p50
+                    </span>
+                    <span className="flex items-center gap-1">
+                      <span aria-hidden="true" className="inline-block h-0.5 w-3 bg-[var(--chart-2)]" />
+                      p99
+                    </span>
                   </span>
                 }
               >

@@ -83,6 +83,19 @@ describe('the /api/trpc route handler', () => {
     expect((await preview({ origin: 'https://evil.example' })).status).toBe(403);
   });
 
+  it('refuses a bad input (400) in sentences that name each field, not zod’s "✖ … → at email" layout', async () => {
+    const response = await handler(
+      new Request('http://127.0.0.1:3000/api/trpc/auth.signIn', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: 'http://127.0.0.1:3000' },
+        body: JSON.stringify({ email: 'not-an-email', password: 'x' }),
+      }),
+    );
+    expect(response.status).toBe(400);
+    const { error } = (await response.json()) as { error: { message: string } };
+    expect(error.message).toBe("'email' must be an email address.");
+  });
+
   it('refuses a mutation by GET and an anonymous query', async () => {
     const input = encodeURIComponent(JSON.stringify({ name: 'x' }));
     const byGet = await handler(

@@ -5,6 +5,7 @@ import {
   createTable,
   formatTableName,
   getTable,
+  isCatalogError,
   listTables,
   parseColumns,
   parseTableName,
@@ -32,6 +33,11 @@ function protoForm<T>(make: () => T): T {
       throw new TRPCError({ code: 'BAD_REQUEST', message: error.message });
     throw error;
   }
+}
+
+/** A schema preview the catalog's rules refuse, with the reason in its words. */
+function refusedPreview(reason: string): { valid: false; reason: string } {
+  return { valid: false, reason };
 }
 
 /** The `.proto` of a table, or BAD_REQUEST saying which column has no protobuf form. */
@@ -115,21 +121,36 @@ export const tablesRouter = createTRPCRouter({
 
   /**
    * What `create` would make of `name` and `columns`, without creating anything (the column editor's live
-   * preview; editor): the Delta schema and the `.proto`. A bad name or column is BAD_REQUEST with the
-   * catalog's words naming the column path. A schema without a protobuf form is still a valid table (JSON
-   * streams fill it): then `proto` is '' and `protoError` names the column. Whether the schema exists and the
-   * name is free is checked by `create` only.
+   * preview, asked at each keystroke; editor): `{valid: true}` with the Delta schema and the `.proto`, or
+   * `{valid: false, reason}` — a bad name or column in the catalog's words naming the column path — answered
+   * like a valid one (200), so that typing does not log failed requests. A schema without a protobuf form is
+   * still a valid table (JSON streams fill it): then `proto` is '' and `protoError` names the column. Whether
+   * the schema exists and the name is free is checked by `create` only.
    */
-  schemaPreview: editorProcedure.input(z.object({ name: tableName, columns })).query(({ input }) => {
-    const name = formatTableName(parseTableName(input.name));
-    const deltaSchema = toDeltaSchema(parseColumns(input.columns));
-    try {
-      return { proto: protoFromSchema(name, deltaSchema), protoError: null, deltaSchema };
-    } catch (error) {
-      if (!(error instanceof ProtoSchemaError)) throw error;
-      return { proto: '', protoError: error.message, deltaSchema };
-    }
-  }),
+  schemaPreview: editorProcedure
+    .input(z.object({ name: tableName, columns: z.array(z.unknown()) }))
+    .query(({ input }) => {
+      if (input.columns.length === 0) return refusedPreview('a table needs at least one column');
+      try {
+        const name = formatTableName(parseTableName(input.name));
+        const deltaSchema = toDeltaSchema(parseColumns(input.columns));
+        try {
+          return {
+            valid: true as const,
+            proto: protoFromSchema(name, deltaSchema),
+            protoError: null,
+            deltaSchema,
+          };
+        } catch (error) {
+          if (!(error instanceof ProtoSchemaError)) throw error;
+          return { valid: true as const, proto: '', protoError: error.message, deltaSchema };
+        }
+      } catch (error) {
+        if (isCatalogError(error, 'INVALID_NAME') || isCatalogError(error, 'INVALID_TYPE'))
+          return refusedPreview(error.message);
+        throw error;
+      }
+    }),
 
   /**
    * The serialized `google.protobuf.DescriptorProto` of the table's record message, base64 — what the SDKs

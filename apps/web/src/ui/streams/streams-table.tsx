@@ -11,6 +11,10 @@ const STATE_TONE: Record<string, 'good' | 'warn' | 'neutral'> = {
   closing: 'warn',
 };
 
+/** What the acked offset counts: requests (a record or a batch each), not records or bytes. */
+const ACKED_OFFSET_HINT =
+  'The offset of the last request the node acknowledged as durable. It counts requests (each record or batch a producer sends is one), from 0: not records, not bytes.';
+
 /** The live streams: where they run, who sends, their totals and current rates. */
 export function StreamsTable({
   streams,
@@ -36,7 +40,12 @@ export function StreamsTable({
           <Th className="text-right">Bytes</Th>
           <Th className="text-right">Records/s</Th>
           <Th className="text-right">Ack p99</Th>
-          <Th className="text-right">Acked offset</Th>
+          <Th className="text-right" title={ACKED_OFFSET_HINT}>
+            Acked offset
+            <span className="block text-[11px] font-normal" data-testid="acked-offset-hint">
+              counts requests, from 0
+            </span>
+          </Th>
         </tr>
       </thead>
       <tbody>

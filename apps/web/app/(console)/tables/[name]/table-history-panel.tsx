@@ -39,7 +39,11 @@ export function TableHistoryPanel({ name }: { name: string }) {
           </EmptyState>
         </div>
       ) : (
-        <DataTable data-testid="history-table" className="max-h-96 overflow-y-auto">
+        <DataTable
+          data-testid="history-table"
+          className="max-h-96 overflow-y-auto"
+          scrollLabel="Delta history"
+        >
           <thead>
             <tr>
               <Th className="text-right">Version</Th>

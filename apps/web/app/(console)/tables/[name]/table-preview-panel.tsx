@@ -64,7 +64,11 @@ export function TablePreviewPanel({ name }: { name: string }) {
                     className="max-w-xs truncate font-mono text-xs"
                     title={cell === null ? 'null' : String(cell)}
                   >
-                    {cell === null ? <span className="text-zinc-400 italic">null</span> : String(cell)}
+                    {cell === null ? (
+                      <span className="text-zinc-500 italic dark:text-zinc-400">null</span>
+                    ) : (
+                      String(cell)
+                    )}
                   </Td>
                 ))}
               </tr>

@@ -1,5 +1,6 @@
 'use client';
 
+import { identifierProblem, type NameKind } from '@lakestream/catalog/contract';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { type FormEvent, useMemo, useState } from 'react';
@@ -27,6 +28,12 @@ async function alreadyThereIsFine(creating: Promise<unknown>): Promise<void> {
   } catch (error) {
     if (trpcErrorCode(error) !== 'CONFLICT') throw error;
   }
+}
+
+/** Why a typed catalog, schema or table name breaks the catalog's rules, or undefined (also while empty). */
+function nameProblem(typed: string, kind: NameKind): string | undefined {
+  const name = typed.trim().toLowerCase();
+  return name === '' ? undefined : identifierProblem(name, kind);
 }
 
 /** A text input with suggestions (existing catalogs or schemas) that also takes a new name. */
@@ -81,12 +88,21 @@ export function CreateTableForm() {
   const [table, setTable] = useState('');
   const [comment, setComment] = useState('');
   const [columns, setColumns] = useState<FieldDraft[]>(initialColumns);
-  const [submitError, setSubmitError] = useState<unknown>(null);
+  // A refusal of "Create table" is kept with the form it refused, so it goes once the form changes.
+  const [submitError, setSubmitError] = useState<{ form: string; error: unknown } | null>(null);
   const [submitting, setSubmitting] = useState(false);
 
   const catalogName = catalog.trim().toLowerCase();
   const schemaName = `${catalogName}.${schema.trim().toLowerCase()}`;
   const fullName = `${catalogName}.${schema.trim().toLowerCase()}.${table.trim().toLowerCase()}`;
+  const formKey = JSON.stringify([fullName, comment, columns]);
+  // The names are checked here with the catalog's own rules (no request per keystroke), each problem once.
+  const problems = {
+    catalog: nameProblem(catalog, 'catalog'),
+    schema: nameProblem(schema, 'schema'),
+    table: nameProblem(table, 'table'),
+  };
+  const namesProblem = problems.catalog ?? problems.schema ?? problems.table;
 
   const catalogs = useQuery(trpc.catalogs.list.queryOptions());
   const catalogExists = catalogs.data?.some((c) => c.name === catalogName) ?? false;
@@ -108,13 +124,17 @@ export function CreateTableForm() {
   );
   const createTable = useMutation(trpc.tables.create.mutationOptions());
 
-  // The preview uses placeholder parts while the name is incomplete, so the columns are checked from the start.
+  // The preview checks the columns: placeholder parts stand for names that are incomplete or refused above.
   const previewInput = useMemo(
     () => ({
-      name: `${catalog.trim() || 'catalog'}.${schema.trim() || 'schema'}.${table.trim() || 'table'}`,
+      name: [
+        problems.catalog === undefined ? catalog.trim() || 'catalog' : 'catalog',
+        problems.schema === undefined ? schema.trim() || 'schema' : 'schema',
+        problems.table === undefined ? table.trim() || 'table' : 'table',
+      ].join('.'),
       columns: toColumnsInput(columns),
     }),
-    [catalog, schema, table, columns],
+    [catalog, schema, table, columns, problems.catalog, problems.schema, problems.table],
   );
   const debouncedPreview = useDebounced(previewInput, 350);
   const preview = useQuery({
@@ -124,10 +144,14 @@ export function CreateTableForm() {
     staleTime: Number.POSITIVE_INFINITY,
   });
   const previewSettled = debouncedPreview === previewInput && !preview.isFetching;
+  const previewResult = preview.data?.valid === true ? preview.data : undefined;
+  const previewRefusal = preview.data?.valid === false ? preview.data.reason : preview.error;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setSubmitError(null);
+    // A refused name or column is already said once, under the names or the columns.
+    if (namesProblem !== undefined || (previewSettled && preview.data?.valid === false)) return;
     setSubmitting(true);
     try {
       // Lists still loading may not show a catalog or schema that exists: CONFLICT then means "already there".
@@ -143,7 +167,7 @@ export function CreateTableForm() {
       await queryClient.invalidateQueries({ queryKey: trpc.tables.list.queryKey() });
       router.push(tableHref(created.name));
     } catch (error) {
-      setSubmitError(error);
+      setSubmitError({ form: formKey, error });
       setSubmitting(false);
     }
   };
@@ -160,12 +184,25 @@ export function CreateTableForm() {
     );
   }
 
+  // Only valid names may be offered for creation.
+  const catalogMissing =
+    catalogName !== '' && problems.catalog === undefined && catalogs.data !== undefined && !catalogExists;
+  const schemaMissing =
+    schema.trim() !== '' &&
+    problems.catalog === undefined &&
+    problems.schema === undefined &&
+    (!catalogExists || (schemas.data !== undefined && !schemaExists));
   const missing = [
-    catalogName !== '' && catalogs.data !== undefined && !catalogExists ? `catalog '${catalogName}'` : null,
-    schema.trim() !== '' && (!catalogExists || (schemas.data !== undefined && !schemaExists))
-      ? `schema '${schemaName}'`
-      : null,
+    catalogMissing ? `catalog '${catalogName}'` : null,
+    schemaMissing ? `schema '${schemaName}'` : null,
   ].filter((m) => m !== null);
+  // An inline creation's refusal stays only while the name it was for is still typed.
+  const inlineError =
+    createCatalog.variables?.name === catalogName
+      ? createCatalog.error
+      : createSchema.variables?.name === schemaName
+        ? createSchema.error
+        : null;
 
   return (
     <form onSubmit={submit}>
@@ -183,7 +220,9 @@ export function CreateTableForm() {
               suggestions={(catalogs.data ?? []).map((c) => c.name)}
               onChange={setCatalog}
             />
-            <span className="pb-2 text-zinc-400">.</span>
+            <span className="pb-2 text-zinc-500" aria-hidden="true">
+              .
+            </span>
             <NameWithSuggestions
               label="Schema"
               placeholder="sales"
@@ -191,7 +230,9 @@ export function CreateTableForm() {
               suggestions={(schemas.data ?? []).map((s) => s.name.slice(catalogName.length + 1))}
               onChange={setSchema}
             />
-            <span className="pb-2 text-zinc-400">.</span>
+            <span className="pb-2 text-zinc-500" aria-hidden="true">
+              .
+            </span>
             <TextField
               label="Table name"
               required
@@ -208,7 +249,7 @@ export function CreateTableForm() {
                 {missing.join(' and ')} {missing.length === 1 ? 'does' : 'do'} not exist yet; "Create table"
                 creates {missing.length === 1 ? 'it' : 'them'} first, or:
               </span>
-              {catalogName !== '' && !catalogExists ? (
+              {catalogMissing ? (
                 <Button
                   size="sm"
                   disabled={createCatalog.isPending}
@@ -217,7 +258,7 @@ export function CreateTableForm() {
                   Create catalog
                 </Button>
               ) : null}
-              {catalogExists && !schemaExists && schema.trim() !== '' ? (
+              {catalogExists && schemaMissing ? (
                 <Button
                   size="sm"
                   disabled={createSchema.isPending}
@@ -228,7 +269,7 @@ export function CreateTableForm() {
               ) : null}
             </div>
           )}
-          <ErrorMessage error={createCatalog.error ?? createSchema.error} className="mt-3" />
+          <ErrorMessage error={namesProblem ?? inlineError} className="mt-3" />
           <TextField
             label="Table comment"
             className="mt-3"
@@ -248,9 +289,9 @@ export function CreateTableForm() {
         >
           <ColumnEditor columns={columns} onChange={setColumns} />
           <div className="mt-3" data-testid="schema-preview-status">
-            {preview.error !== null ? (
-              <ErrorMessage error={preview.error} />
-            ) : previewSettled && preview.data !== undefined ? (
+            {previewRefusal !== null ? (
+              <ErrorMessage error={previewRefusal} />
+            ) : previewSettled && previewResult !== undefined ? (
               <p className="text-xs text-emerald-700 dark:text-emerald-400">
                 ✓ The catalog accepts these columns.
               </p>
@@ -260,28 +301,28 @@ export function CreateTableForm() {
           </div>
         </Panel>
 
-        <div className={`grid gap-4 lg:grid-cols-2 ${preview.error === null ? '' : 'opacity-60'}`}>
+        <div className={`grid gap-4 lg:grid-cols-2 ${previewRefusal === null ? '' : 'opacity-60'}`}>
           <Panel title=".proto">
-            {preview.data === undefined ? (
+            {previewResult === undefined ? (
               <p className="text-xs text-zinc-500">The preview appears once the columns are valid.</p>
-            ) : preview.data.protoError !== null ? (
+            ) : previewResult.protoError !== null ? (
               <Banner>
-                No protobuf form: {preview.data.protoError}. JSON streams can still write to this table.
+                No protobuf form: {previewResult.protoError}. JSON streams can still write to this table.
               </Banner>
             ) : (
-              <CodeBlock code={preview.data.proto} />
+              <CodeBlock code={previewResult.proto} />
             )}
           </Panel>
           <Panel title="Delta schema">
-            {preview.data === undefined ? (
+            {previewResult === undefined ? (
               <p className="text-xs text-zinc-500">The preview appears once the columns are valid.</p>
             ) : (
-              <CodeBlock code={JSON.stringify(preview.data.deltaSchema, null, 2)} />
+              <CodeBlock code={JSON.stringify(previewResult.deltaSchema, null, 2)} />
             )}
           </Panel>
         </div>
 
-        <ErrorMessage error={submitError} />
+        <ErrorMessage error={submitError?.form === formKey ? submitError.error : null} />
         <div className="flex justify-end gap-2">
           <ButtonLink href="/tables">Cancel</ButtonLink>
           <Button type="submit" variant="primary" disabled={submitting}>
