@@ -1,10 +1,15 @@
 import type { CatalogDb, RegisteredNode } from '@lakestream/catalog';
 import type { WebEnv } from '../../env';
 import { getRegisteredNode, isNodeReachable, listRegisteredNodes, pruneRegisteredNodes } from '../catalog';
-import type { WebServices } from '../services';
 import { describeAdminError, withTimeout } from './admin-call';
 import { connectAdmin } from './admin-client';
 import type { DiscoveredNode } from './known-nodes';
+
+/** What reading and draining nodes needs of the console's services (the catalog and the environment). */
+interface NodeServices {
+  readonly env: WebEnv;
+  readonly db: CatalogDb;
+}
 
 /** A registered node as the Nodes page shows it: its last beat, and whether beats still arrive. */
 export interface RegisteredNodeView extends RegisteredNode {
@@ -17,7 +22,7 @@ export interface RegisteredNodeView extends RegisteredNode {
  * their load samples), each marked reachable or not at `now`.
  */
 export async function registeredNodes(
-  services: WebServices,
+  services: NodeServices,
   now = Date.now(),
 ): Promise<RegisteredNodeView[]> {
   const { env, db } = services;
@@ -64,7 +69,7 @@ export class DrainError extends Error {
  * reports `drained` once it holds nothing more. Only known nodes are dialled. Resolves with the streams signalled.
  */
 export async function drainNode(
-  services: WebServices,
+  services: NodeServices,
   target: string,
   graceMs: number,
   timeoutMs = 10_000,
