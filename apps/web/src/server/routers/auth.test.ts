@@ -114,6 +114,12 @@ describe('auth router', () => {
       code: 'BAD_REQUEST',
       message: expect.stringContaining('at least 8 characters'),
     });
+    await expect(
+      callerAs(t.services, null).caller.auth.changePassword({
+        currentPassword: 'password-viewer',
+        newPassword: 'a new password',
+      }),
+    ).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
     await caller.auth.changePassword({ currentPassword: 'password-viewer', newPassword: 'a new password' });
     const anon = callerAs(t.services, null).caller;
     await expect(

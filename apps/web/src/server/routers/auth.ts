@@ -1,7 +1,8 @@
 import type { PrincipalInfo } from '@lakestream/catalog';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { checkPassword, MIN_PASSWORD_LENGTH, setPassword } from '../auth/passwords';
+import { passwordProblem } from '../../password-rule';
+import { checkPassword, setPassword } from '../auth/passwords';
 import {
   clearSessionCookie,
   createSession,
@@ -20,7 +21,11 @@ import {
 } from '../trpc';
 
 const email = z.email().transform((s) => s.trim().toLowerCase());
-const password = z.string().min(MIN_PASSWORD_LENGTH, `at least ${MIN_PASSWORD_LENGTH} characters`).max(1024);
+/** A new password, by the console's rule (`password-rule.ts`). */
+const password = z.string().superRefine((value, ctx) => {
+  const problem = passwordProblem(value);
+  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 /** What the console shows of the signed-in user. */
 function toMe(user: PrincipalInfo) {

@@ -1,3 +1,4 @@
+import { servicePrincipalNameProblem } from '@lakestream/catalog/contract';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { setPassword } from '../auth/passwords';
@@ -15,6 +16,15 @@ import { adminProcedure, authedProcedure, createTRPCRouter, provisionAfterChange
 import { emailSchema, passwordSchema } from './auth';
 
 const id = z.string().min(1).max(128);
+
+/** A service principal's name by the catalog's rule (`servicePrincipalNameProblem`), lower-cased. */
+const servicePrincipalName = z
+  .string()
+  .transform((name) => name.toLowerCase())
+  .superRefine((name, ctx) => {
+    const problem = servicePrincipalNameProblem(name);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 /** Users (console roles) and service principals (producers). Changes are for admins. */
 export const principalsRouter = createTRPCRouter({
@@ -44,7 +54,7 @@ export const principalsRouter = createTRPCRouter({
 
   /** Creates a service principal, the identity of a producer application (admin). */
   createServicePrincipal: adminProcedure
-    .input(z.object({ name: z.string().min(1).max(255) }))
+    .input(z.object({ name: servicePrincipalName }))
     .mutation(async ({ ctx, input }) => {
       const principal = await createServicePrincipal(ctx.services.db, ctx.actor, { name: input.name });
       provisionAfterChange(ctx);
