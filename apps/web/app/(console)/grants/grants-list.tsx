@@ -149,10 +149,13 @@ export function GrantsList({
         >
           <p data-testid="revoke-summary">
             <strong>{nameOf(toRevoke.principalId)}</strong> loses <strong>{toRevoke.privilege}</strong> on{' '}
-            <SecurableLabel type={toRevoke.securable.type} name={toRevoke.securable.name} />.
+            {toRevoke.securable.type} <span className="font-mono">{toRevoke.securable.name}</span>.
           </p>
           {toRevoke.privilege === 'SELECT' ? (
-            <p>Streams keep going: the SDKs ask for SELECT only when they fetch a token.</p>
+            <p>
+              Streams already open keep going; the SDKs ask for SELECT when they fetch a token, so its next
+              token request is refused.
+            </p>
           ) : (
             <LiveStreamsAffected
               principalId={toRevoke.principalId}
