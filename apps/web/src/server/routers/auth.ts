@@ -126,7 +126,10 @@ export const authRouter = createTRPCRouter({
   /** The signed-in user. */
   me: authedProcedure.query(({ ctx }) => toMe(ctx.user)),
 
-  /** Changes the signed-in user's password (the current one is required); other sessions end. */
+  /**
+   * Changes the signed-in user's password (the current one is required); their other sessions end and this
+   * one is renewed. Audited as the event `auth.password_change`.
+   */
   changePassword: authedProcedure
     .input(z.object({ currentPassword: z.string().max(1024), newPassword: password }))
     .mutation(async ({ ctx, input }) => {
@@ -136,6 +139,12 @@ export const authRouter = createTRPCRouter({
       await setPassword(ctx.services.db, ctx.user.id, input.newPassword);
       await deleteSessionsOf(ctx.services.db, ctx.user.id);
       await startSession(ctx, ctx.user.id);
+      await recordEvent(ctx.services.db, ctx.actor, {
+        action: 'auth.password_change',
+        targetType: 'principal',
+        target: ctx.user.id,
+        details: { email: ctx.user.name },
+      });
       return { changed: true };
     }),
 });

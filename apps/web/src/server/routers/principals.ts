@@ -8,6 +8,7 @@ import {
   createUser,
   getPrincipal,
   listPrincipals,
+  recordEvent,
   setPrincipalDisabled,
   setUserRole,
   USER_ROLES,
@@ -86,7 +87,7 @@ export const principalsRouter = createTRPCRouter({
       return principal;
     }),
 
-  /** Sets a user's password (admin); their sessions end. */
+  /** Sets a user's password (admin); their sessions end. Audited as the event `auth.password_set`. */
   setPassword: adminProcedure
     .input(z.object({ id, password: passwordSchema }))
     .mutation(async ({ ctx, input }) => {
@@ -96,6 +97,12 @@ export const principalsRouter = createTRPCRouter({
       }
       await setPassword(ctx.services.db, principal.id, input.password);
       await deleteSessionsOf(ctx.services.db, principal.id);
+      await recordEvent(ctx.services.db, ctx.actor, {
+        action: 'auth.password_set',
+        targetType: 'principal',
+        target: principal.id,
+        details: { email: principal.name },
+      });
       return { changed: true };
     }),
 });
