@@ -31,6 +31,8 @@ export type AuditAction =
   | 'auth.sign_in'
   | 'auth.sign_in_failed'
   | 'auth.refused'
+  | 'auth.password_change'
+  | 'auth.password_set'
   | 'token.issue'
   | 'token.refuse'
   | 'stream.cut';

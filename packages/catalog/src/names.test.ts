@@ -6,6 +6,7 @@ import {
   MAX_NAME_LENGTH,
   parseIdentifier,
   parseSchemaName,
+  parseServicePrincipalName,
   parseTableName,
 } from './names.js';
 
@@ -18,6 +19,22 @@ function invalidName(fn: () => unknown): string {
   }
   throw new Error('expected INVALID_NAME');
 }
+
+describe('service principal names', () => {
+  test.each(['orders-producer', 'Orders.Producer_2', '1st-bot'])('accepts %s', (name) => {
+    expect(parseServicePrincipalName(name)).toBe(name.toLowerCase());
+  });
+
+  test.each([
+    ['', 'cannot be empty'],
+    ['orders producer', "service principal name 'orders producer' must start with a letter or digit"],
+    ['-bot', 'must start with a letter or digit'],
+    ['bot\n', "hold only letters, digits, '_', '-' and '.'"],
+    ['x'.repeat(MAX_NAME_LENGTH + 1), 'the limit is 255'],
+  ])('refuses %j', (name, words) => {
+    expect(invalidName(() => parseServicePrincipalName(name))).toContain(words);
+  });
+});
 
 describe('identifiers', () => {
   test.each(['main', '_x', 'a1_b2', 'Sales', 'x'.repeat(MAX_NAME_LENGTH)])('accepts %s', (name) => {

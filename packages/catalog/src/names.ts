@@ -76,6 +76,35 @@ export function parseTableName(name: string): TableName {
   };
 }
 
+const SERVICE_PRINCIPAL_NAME = /^[a-z0-9][a-z0-9._-]*$/;
+
+/**
+ * Why `name` is not a valid service principal name, or `undefined` when it is (expects it lower-cased). The
+ * identifier rule with the `-` and `.` that producers' names carry (`orders-producer`): letters, digits,
+ * `_`, `-` and `.`, starting with a letter or digit, at most 255 characters. Users are named by their e-mail.
+ */
+export function servicePrincipalNameProblem(name: string): string | undefined {
+  if (name === '') return 'a service principal name cannot be empty';
+  if (name.length > MAX_NAME_LENGTH) {
+    return `service principal name '${name.slice(0, 32)}…' is ${name.length} characters long; the limit is ${MAX_NAME_LENGTH}`;
+  }
+  if (!SERVICE_PRINCIPAL_NAME.test(name)) {
+    return `service principal name '${name}' must start with a letter or digit and hold only letters, digits, '_', '-' and '.'`;
+  }
+  return undefined;
+}
+
+/**
+ * Lower-cases and checks a service principal name (`Orders-Producer` → `orders-producer`). Throws
+ * `CatalogError('INVALID_NAME')` saying what is wrong.
+ */
+export function parseServicePrincipalName(name: string): string {
+  const lower = name.toLowerCase();
+  const problem = servicePrincipalNameProblem(lower);
+  if (problem !== undefined) throw new CatalogError('INVALID_NAME', problem);
+  return lower;
+}
+
 /** `main.sales.orders` of a parsed name. */
 export function formatTableName(name: TableName): string {
   return `${name.catalog}.${name.schema}.${name.table}`;

@@ -85,6 +85,18 @@ describe('principals', () => {
       ),
     ).toBe("a principal named 'svc-orders' already exists");
     expect(
+      await refusal(
+        async () => await createServicePrincipal(catalog.db, ADMIN, { name: 'SVC-Orders' }),
+        'ALREADY_EXISTS',
+      ),
+    ).toBe("a principal named 'svc-orders' already exists");
+    expect(
+      await refusal(
+        async () => await createServicePrincipal(catalog.db, ADMIN, { name: 'orders producer' }),
+        'INVALID_NAME',
+      ),
+    ).toContain("service principal name 'orders producer'");
+    expect(
       await refusal(async () => await setUserRole(catalog.db, ADMIN, 'svc', 'admin'), 'INVALID_NAME'),
     ).toContain('only users have roles');
     expect(

@@ -3,6 +3,7 @@ import { asc, eq } from 'drizzle-orm';
 import { type Actor, recordChange, SYSTEM_ACTOR } from './audit.js';
 import { CatalogError } from './catalog-error.js';
 import type { CatalogDb } from './db/catalog-db.js';
+import { parseServicePrincipalName } from './names.js';
 
 /** Console roles of users, weakest first: viewers read, editors change tables and grants, admins everything. */
 export const USER_ROLES = ['viewer', 'editor', 'admin'] as const;
@@ -42,7 +43,8 @@ function createPrincipal(
   actor: Actor,
   input: { kind: 'user' | 'service'; name: string; role: UserRole | null; id?: string | undefined },
 ): Promise<PrincipalInfo> {
-  const name = parsePrincipalName(input.name);
+  const name =
+    input.kind === 'service' ? parseServicePrincipalName(input.name) : parsePrincipalName(input.name);
   const id = input.id ?? randomUUID();
   if (!ID.test(id)) {
     throw new CatalogError(
@@ -110,7 +112,8 @@ export function createUser(
 }
 
 /**
- * Creates a service principal (a producer application) named `name`; `id` defaults to a random UUID. Audited
+ * Creates a service principal (a producer application) named `name` (lower-cased; `names.ts`,
+ * `servicePrincipalNameProblem`); `id` defaults to a random UUID. Audited
  * as `principal.create`. Throws `CatalogError` `INVALID_NAME` or `ALREADY_EXISTS` (id or name).
  */
 export function createServicePrincipal(

@@ -3,6 +3,7 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { type FormEvent, useEffect, useState } from 'react';
+import { MIN_PASSWORD_LENGTH, PASSWORD_RULE_SENTENCES } from '../../src/password-rule';
 import { AuthCard } from '../../src/ui/auth-card';
 import { Button } from '../../src/ui/button';
 import { ErrorMessage, Loading } from '../../src/ui/feedback';
@@ -63,8 +64,8 @@ export function SetupForm() {
           type="password"
           autoComplete="new-password"
           required
-          minLength={8}
-          hint="At least 8 characters."
+          minLength={MIN_PASSWORD_LENGTH}
+          hint={PASSWORD_RULE_SENTENCES.join(' ')}
           value={password}
           onChange={(e) => setPassword(e.target.value)}
         />

@@ -13,7 +13,10 @@ import { Badge } from './table';
 import { ThemeToggle } from './theme';
 import { useTRPC } from './trpc';
 
-/** The console's sections, in the header's order; `admin` ones are shown to admins only. */
+/**
+ * The console's sections, in the header's order; `admin` ones are shown to admins only, `menuOnly` ones in
+ * the small screens' menu only (from `sm` up the header's user name links there).
+ */
 const NAV = [
   { href: '/tables', label: 'Tables' },
   { href: '/streams', label: 'Streams' },
@@ -21,6 +24,7 @@ const NAV = [
   { href: '/grants', label: 'Grants' },
   { href: '/nodes', label: 'Nodes' },
   { href: '/audit', label: 'Audit', admin: true },
+  { href: '/account', label: 'Your account', menuOnly: true },
 ] as const;
 
 /** The header's section links: a row from `md` up, a column in the small screens' menu. */
@@ -34,7 +38,11 @@ function NavLinks({
   onFollow?: (() => void) | undefined;
 }) {
   const pathname = usePathname();
-  return NAV.filter((item) => !('admin' in item) || hasRole(user, 'admin')).map((item) => {
+  const shown = NAV.filter(
+    (item) =>
+      (!('admin' in item) || hasRole(user, 'admin')) && (!('menuOnly' in item) || layout === 'column'),
+  );
+  return shown.map((item) => {
     const active = pathname === item.href || pathname.startsWith(`${item.href}/`);
     return (
       <Link
@@ -75,12 +83,14 @@ function Header({ user }: { user: SignedInUser }) {
         </nav>
         <div className="flex-1 md:hidden" />
         <div className="flex shrink-0 items-center gap-1 sm:gap-2">
-          <span
-            className="hidden text-[13px] text-zinc-600 sm:inline dark:text-zinc-300"
+          <Link
+            href="/account"
+            title="Your account: change your password"
+            className="hidden rounded px-1 text-[13px] text-zinc-600 hover:underline sm:inline dark:text-zinc-300"
             data-testid="signed-in-user"
           >
             {user.name}
-          </span>
+          </Link>
           {user.role === null ? null : (
             <span className="hidden sm:inline-flex">
               <Badge tone={user.role === 'admin' ? 'accent' : 'neutral'}>{user.role}</Badge>
@@ -120,8 +130,8 @@ function Header({ user }: { user: SignedInUser }) {
 
 /**
  * The frame of every console page: asks `auth.status`, sends signed-out users to sign-in (and back here
- * afterwards) and a fresh install to first-run setup, then shows the header (sections, user and role, theme,
- * sign-out) and the page, which reads the user with `useSession()`.
+ * afterwards) and a fresh install to first-run setup, then shows the header (sections, user linking to their
+ * account, role, theme, sign-out) and the page, which reads the user with `useSession()`.
  */
 export function ConsoleShell({ children }: { children: ReactNode }) {
   const trpc = useTRPC();

@@ -3,7 +3,10 @@
 import type { PrincipalInfo } from '@lakestream/catalog';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { LiveStreamsAffected } from '../../../src/ui/affected-by-change';
+import type { Outputs } from '../../../src/ui/api-types';
 import { Button } from '../../../src/ui/button';
+import { ConfirmDialog } from '../../../src/ui/confirm-dialog';
 import { EmptyState, ErrorMessage, Loading } from '../../../src/ui/feedback';
 import { TextField } from '../../../src/ui/field';
 import { formatAgo, formatTime } from '../../../src/ui/format';
@@ -15,7 +18,9 @@ import { Badge, DataTable, Td, Th } from '../../../src/ui/table';
 import { useTRPC } from '../../../src/ui/trpc';
 import { usePrincipalNames } from '../../../src/ui/use-principal-names';
 
-/** The grants, narrowed by principal and securable; editors revoke from here. */
+type Grant = Outputs['grants']['list'][number];
+
+/** The grants, narrowed by principal and securable; editors revoke from here, after a confirmation. */
 export function GrantsList({
   principals,
   initialSecurable,
@@ -33,11 +38,19 @@ export function GrantsList({
     ...trpc.grants.list.queryOptions(principalId === '' ? undefined : { principalId }),
     placeholderData: keepPreviousData,
   });
+  const [toRevoke, setToRevoke] = useState<Grant | null>(null);
   const revoke = useMutation(
     trpc.grants.revoke.mutationOptions({
-      onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.grants.pathKey() }),
+      onSuccess: async () => {
+        setToRevoke(null);
+        await queryClient.invalidateQueries({ queryKey: trpc.grants.pathKey() });
+      },
     }),
   );
+  const closeRevoke = () => {
+    setToRevoke(null);
+    revoke.reset();
+  };
   const needle = securable.trim().toLowerCase();
   const shown = (grants.data ?? []).filter((g) => needle === '' || g.securable.name.includes(needle));
 
@@ -61,7 +74,7 @@ export function GrantsList({
           onChange={(e) => setSecurable(e.target.value)}
         />
       </div>
-      <ErrorMessage error={grants.error ?? revoke.error} className="m-3" />
+      <ErrorMessage error={grants.error} className="m-3" />
       {grants.isPending ? (
         <Loading what="grants" />
       ) : shown.length === 0 ? (
@@ -107,13 +120,7 @@ export function GrantsList({
                       size="sm"
                       variant="danger"
                       disabled={revoke.isPending}
-                      onClick={() =>
-                        revoke.mutate({
-                          principalId: g.principalId,
-                          privilege: g.privilege,
-                          securable: g.securable,
-                        })
-                      }
+                      onClick={() => setToRevoke(g)}
                     >
                       Revoke
                     </Button>
@@ -123,6 +130,40 @@ export function GrantsList({
             ))}
           </tbody>
         </DataTable>
+      )}
+      {toRevoke === null ? null : (
+        <ConfirmDialog
+          open
+          title="Revoke this grant?"
+          confirmLabel={`Revoke ${toRevoke.privilege}`}
+          busy={revoke.isPending}
+          error={revoke.error}
+          onCancel={closeRevoke}
+          onConfirm={() =>
+            revoke.mutate({
+              principalId: toRevoke.principalId,
+              privilege: toRevoke.privilege,
+              securable: toRevoke.securable,
+            })
+          }
+        >
+          <p data-testid="revoke-summary">
+            <strong>{nameOf(toRevoke.principalId)}</strong> loses <strong>{toRevoke.privilege}</strong> on{' '}
+            {toRevoke.securable.type} <span className="font-mono">{toRevoke.securable.name}</span>.
+          </p>
+          {toRevoke.privilege === 'SELECT' ? (
+            <p>
+              Streams already open keep going; the SDKs ask for SELECT when they fetch a token, so its next
+              token request is refused.
+            </p>
+          ) : (
+            <LiveStreamsAffected
+              principalId={toRevoke.principalId}
+              scope={toRevoke.securable.name}
+              lead="The nodes end those that this grant let write, at the next catalog snapshot."
+            />
+          )}
+        </ConfirmDialog>
       )}
     </Panel>
   );

@@ -1,9 +1,12 @@
 'use client';
 
 import type { PrincipalInfo } from '@lakestream/catalog';
+import { servicePrincipalNameProblem } from '@lakestream/catalog/contract';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
+import { CredentialsAffected, LiveStreamsAffected } from '../../../src/ui/affected-by-change';
 import { Button } from '../../../src/ui/button';
+import { ConfirmDialog } from '../../../src/ui/confirm-dialog';
 import { EmptyState, ErrorMessage, Loading } from '../../../src/ui/feedback';
 import { TextField } from '../../../src/ui/field';
 import { formatAgo } from '../../../src/ui/format';
@@ -14,8 +17,8 @@ import { DataTable, Td, Th } from '../../../src/ui/table';
 import { useTRPC } from '../../../src/ui/trpc';
 
 /**
- * Service principals (producers): pick one to see its credentials; admins create, disable and re-enable
- * them.
+ * Service principals (producers): pick one to see its credentials; admins create, disable (after a
+ * confirmation naming its credentials and live streams) and re-enable them.
  */
 export function ServicePrincipalsPanel({
   services,
@@ -33,11 +36,26 @@ export function ServicePrincipalsPanel({
   const { isAdmin } = useSession();
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.principals.list.queryKey() });
   const create = useMutation(trpc.principals.createServicePrincipal.mutationOptions());
-  const setDisabled = useMutation(trpc.principals.setDisabled.mutationOptions({ onSuccess: refresh }));
+  const [toDisable, setToDisable] = useState<PrincipalInfo | null>(null);
+  const setDisabled = useMutation(
+    trpc.principals.setDisabled.mutationOptions({
+      onSuccess: async () => {
+        setToDisable(null);
+        await refresh();
+      },
+    }),
+  );
+  const cancelDisable = () => {
+    setToDisable(null);
+    setDisabled.reset();
+  };
   const [name, setName] = useState('');
+  // The server's own rule, checked as one types (the router refuses the same names).
+  const nameProblem = name === '' ? undefined : servicePrincipalNameProblem(name.toLowerCase());
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    if (nameProblem !== undefined) return;
     create.mutate(
       { name },
       {
@@ -52,7 +70,7 @@ export function ServicePrincipalsPanel({
 
   return (
     <Panel title="Service principals" bodyClassName="">
-      <ErrorMessage error={error ?? setDisabled.error} className="m-3" />
+      <ErrorMessage error={error ?? (toDisable === null ? setDisabled.error : null)} className="m-3" />
       {services === undefined ? (
         error === null ? (
           <Loading what="service principals" />
@@ -103,7 +121,9 @@ export function ServicePrincipalsPanel({
                       <DisableToggle
                         disabled={sp.disabled}
                         busy={setDisabled.isPending}
-                        onToggle={(disabled) => setDisabled.mutate({ id: sp.id, disabled })}
+                        onToggle={(disabled) =>
+                          disabled ? setToDisable(sp) : setDisabled.mutate({ id: sp.id, disabled })
+                        }
                       />
                     </Td>
                   ) : null}
@@ -114,20 +134,45 @@ export function ServicePrincipalsPanel({
         </DataTable>
       )}
       {isAdmin ? (
-        <PanelFooterForm onSubmit={submit} error={create.error}>
+        <PanelFooterForm onSubmit={submit} error={nameProblem ?? create.error}>
           <TextField
             label="Service principal name"
             required
             placeholder="e.g. orders-producer"
             className="min-w-48 flex-1"
+            aria-invalid={nameProblem !== undefined}
             value={name}
-            onChange={(e) => setName(e.target.value)}
+            onChange={(e) => {
+              setName(e.target.value);
+              create.reset();
+            }}
           />
-          <Button type="submit" variant="primary" disabled={create.isPending}>
+          <Button type="submit" variant="primary" disabled={create.isPending || nameProblem !== undefined}>
             Create service principal
           </Button>
         </PanelFooterForm>
       ) : null}
+      {toDisable === null ? null : (
+        <ConfirmDialog
+          open
+          title="Disable this service principal?"
+          confirmLabel="Disable"
+          busy={setDisabled.isPending}
+          error={setDisabled.error}
+          onCancel={cancelDisable}
+          onConfirm={() => setDisabled.mutate({ id: toDisable.id, disabled: true })}
+        >
+          <p>
+            <strong>{toDisable.name}</strong> gets no more tokens and the nodes refuse the ones it holds. Its
+            grants stay.
+          </p>
+          <CredentialsAffected principalId={toDisable.id} />
+          <LiveStreamsAffected
+            principalId={toDisable.id}
+            lead="The nodes end them at the next catalog snapshot."
+          />
+        </ConfirmDialog>
+      )}
     </Panel>
   );
 }

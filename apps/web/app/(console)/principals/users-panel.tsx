@@ -1,9 +1,11 @@
 'use client';
 
-import type { UserRole } from '@lakestream/catalog';
+import type { PrincipalInfo, UserRole } from '@lakestream/catalog';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
+import { MIN_PASSWORD_LENGTH } from '../../../src/password-rule';
 import { Button } from '../../../src/ui/button';
+import { ConfirmDialog } from '../../../src/ui/confirm-dialog';
 import { EmptyState, ErrorMessage, Loading } from '../../../src/ui/feedback';
 import { inputBaseClass, SelectField, TextField } from '../../../src/ui/field';
 import { formatAgo } from '../../../src/ui/format';
@@ -12,20 +14,46 @@ import { DisableToggle, PrincipalStatusBadge } from '../../../src/ui/principal-s
 import { useSession } from '../../../src/ui/session';
 import { Badge, DataTable, Td, Th } from '../../../src/ui/table';
 import { useTRPC } from '../../../src/ui/trpc';
+import { SetPasswordDialog } from './set-password-dialog';
 
 // The catalog's USER_ROLES, written out: a value import of @lakestream/catalog would bundle SQLite into the page.
 const ROLES: readonly UserRole[] = ['viewer', 'editor', 'admin'];
 const ROLE_OPTIONS = ROLES.map((r) => ({ value: r, label: r }));
+/** What a role may do, in the words of the role change's confirmation. */
+const ROLE_MEANING: Record<UserRole, string> = {
+  viewer: 'Viewers read everything but change nothing.',
+  editor: 'Editors create catalogs, schemas and tables and grant privileges.',
+  admin: 'Admins may do everything: principals, credentials, nodes and the audit log too.',
+};
 
-/** Console users: their role and status; admins create users, change roles, disable and re-enable. */
+/** A change that asks first: a role from → to, or disabling a user. */
+type PendingChange =
+  | { kind: 'role'; user: PrincipalInfo; to: UserRole }
+  | { kind: 'disable'; user: PrincipalInfo };
+
+/**
+ * Console users: their role and status; admins create users, change roles and disable users (each after a
+ * confirmation naming the change), re-enable them and set their passwords.
+ */
 export function UsersPanel() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const session = useSession();
   const users = useQuery(trpc.principals.list.queryOptions({ kind: 'user' }));
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.principals.list.queryKey() });
-  const setRole = useMutation(trpc.principals.setRole.mutationOptions({ onSuccess: refresh }));
-  const setDisabled = useMutation(trpc.principals.setDisabled.mutationOptions({ onSuccess: refresh }));
+  const [pending, setPending] = useState<PendingChange | null>(null);
+  const [passwordFor, setPasswordFor] = useState<PrincipalInfo | null>(null);
+  const done = async () => {
+    setPending(null);
+    await refresh();
+  };
+  const setRole = useMutation(trpc.principals.setRole.mutationOptions({ onSuccess: done }));
+  const setDisabled = useMutation(trpc.principals.setDisabled.mutationOptions({ onSuccess: done }));
+  const cancel = () => {
+    setPending(null);
+    setRole.reset();
+    setDisabled.reset();
+  };
   const createUser = useMutation(trpc.principals.createUser.mutationOptions({ onSuccess: refresh }));
   const [email, setEmail] = useState('');
   const [role, setNewRole] = useState<UserRole>('viewer');
@@ -46,7 +74,7 @@ export function UsersPanel() {
 
   return (
     <Panel title="Users" bodyClassName="">
-      <ErrorMessage error={users.error ?? setRole.error ?? setDisabled.error} className="m-3" />
+      <ErrorMessage error={users.error ?? (pending === null ? setDisabled.error : null)} className="m-3" />
       {users.isPending ? (
         <Loading what="users" />
       ) : users.data === undefined ? null : users.data.length === 0 ? (
@@ -84,7 +112,7 @@ export function UsersPanel() {
                           className={`${inputBaseClass} h-7 w-28 py-0.5 text-xs`}
                           value={user.role ?? 'viewer'}
                           disabled={setRole.isPending}
-                          onChange={(e) => setRole.mutate({ id: user.id, role: e.target.value as UserRole })}
+                          onChange={(e) => setPending({ kind: 'role', user, to: e.target.value as UserRole })}
                         >
                           {ROLE_OPTIONS.map((o) => (
                             <option key={o.value} value={o.value}>
@@ -106,11 +134,20 @@ export function UsersPanel() {
                   {session.isAdmin ? (
                     <Td className="text-right">
                       {me ? null : (
-                        <DisableToggle
-                          disabled={user.disabled}
-                          busy={setDisabled.isPending}
-                          onToggle={(disabled) => setDisabled.mutate({ id: user.id, disabled })}
-                        />
+                        <div className="flex justify-end gap-2">
+                          <Button size="sm" onClick={() => setPasswordFor(user)}>
+                            Set password
+                          </Button>
+                          <DisableToggle
+                            disabled={user.disabled}
+                            busy={setDisabled.isPending}
+                            onToggle={(disabled) =>
+                              disabled
+                                ? setPending({ kind: 'disable', user })
+                                : setDisabled.mutate({ id: user.id, disabled })
+                            }
+                          />
+                        </div>
                       )}
                     </Td>
                   ) : null}
@@ -142,7 +179,7 @@ export function UsersPanel() {
             type="password"
             autoComplete="new-password"
             required
-            minLength={8}
+            minLength={MIN_PASSWORD_LENGTH}
             className="w-44"
             value={password}
             onChange={(e) => setPassword(e.target.value)}
@@ -152,6 +189,41 @@ export function UsersPanel() {
           </Button>
         </PanelFooterForm>
       ) : null}
+      {pending?.kind === 'role' ? (
+        <ConfirmDialog
+          open
+          title="Change this user's role?"
+          confirmLabel={`Make ${pending.to}`}
+          busy={setRole.isPending}
+          error={setRole.error}
+          onCancel={cancel}
+          onConfirm={() => setRole.mutate({ id: pending.user.id, role: pending.to })}
+        >
+          <p data-testid="role-change-summary">
+            <strong>{pending.user.name}</strong>: <strong>{pending.user.role}</strong> →{' '}
+            <strong>{pending.to}</strong>. {ROLE_MEANING[pending.to]}
+          </p>
+        </ConfirmDialog>
+      ) : null}
+      {pending?.kind === 'disable' ? (
+        <ConfirmDialog
+          open
+          title="Disable this user?"
+          confirmLabel="Disable"
+          busy={setDisabled.isPending}
+          error={setDisabled.error}
+          onCancel={cancel}
+          onConfirm={() => setDisabled.mutate({ id: pending.user.id, disabled: true })}
+        >
+          <p>
+            <strong>{pending.user.name}</strong> is signed out everywhere and cannot sign in until an admin
+            enables them again. Their grants and the objects they made stay.
+          </p>
+        </ConfirmDialog>
+      ) : null}
+      {passwordFor === null ? null : (
+        <SetPasswordDialog user={passwordFor} onClose={() => setPasswordFor(null)} />
+      )}
     </Panel>
   );
 }

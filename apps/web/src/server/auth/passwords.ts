@@ -33,9 +33,6 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return key.length === expected.length && timingSafeEqual(key, expected);
 }
 
-/** Passwords need 8 to 1024 characters. */
-export const MIN_PASSWORD_LENGTH = 8;
-
 /** Sets (or replaces) the console password of user `principalId`. */
 export async function setPassword(db: WebDb, principalId: string, password: string): Promise<void> {
   const hash = await hashPassword(password);

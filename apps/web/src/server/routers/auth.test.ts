@@ -114,6 +114,12 @@ describe('auth router', () => {
       code: 'BAD_REQUEST',
       message: expect.stringContaining('at least 8 characters'),
     });
+    await expect(
+      callerAs(t.services, null).caller.auth.changePassword({
+        currentPassword: 'password-viewer',
+        newPassword: 'a new password',
+      }),
+    ).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
     await caller.auth.changePassword({ currentPassword: 'password-viewer', newPassword: 'a new password' });
     const anon = callerAs(t.services, null).caller;
     await expect(
@@ -165,6 +171,24 @@ describe('auth events in the audit log', () => {
     ]);
     expect(rows.every((r) => r.fromAddress === '192.0.2.10')).toBe(true);
     expect(JSON.stringify(rows)).not.toMatch(/secret-1|secret-2|password-editor/);
+  });
+
+  it('records password changes and an admin setting a password, never the passwords', async () => {
+    await seedUsers(t.services);
+    await callerAs(t.services, 'viewer').caller.auth.changePassword({
+      currentPassword: 'password-viewer',
+      newPassword: 'viewer-new-password',
+    });
+    await callerAs(t.services, 'admin').caller.principals.setPassword({
+      id: 'editor',
+      password: 'editor-new-password',
+    });
+    const rows = await listAuditLog(t.services.db, { limit: 2 });
+    expect(rows.map((r) => [r.action, r.actorId, r.target, r.details.email])).toEqual([
+      ['auth.password_set', 'admin', 'editor', 'editor@example.com'],
+      ['auth.password_change', 'viewer', 'viewer', 'viewer@example.com'],
+    ]);
+    expect(JSON.stringify(rows)).not.toMatch(/new-password|password-viewer/);
   });
 
   it('records a request refused with 403 (a viewer calling an admin procedure)', async () => {

@@ -1,7 +1,8 @@
 import type { PrincipalInfo } from '@lakestream/catalog';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { checkPassword, MIN_PASSWORD_LENGTH, setPassword } from '../auth/passwords';
+import { passwordProblem } from '../../password-rule';
+import { checkPassword, setPassword } from '../auth/passwords';
 import {
   clearSessionCookie,
   createSession,
@@ -20,7 +21,11 @@ import {
 } from '../trpc';
 
 const email = z.email().transform((s) => s.trim().toLowerCase());
-const password = z.string().min(MIN_PASSWORD_LENGTH, `at least ${MIN_PASSWORD_LENGTH} characters`).max(1024);
+/** A new password, by the console's rule (`password-rule.ts`). */
+const password = z.string().superRefine((value, ctx) => {
+  const problem = passwordProblem(value);
+  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 /** What the console shows of the signed-in user. */
 function toMe(user: PrincipalInfo) {
@@ -121,7 +126,10 @@ export const authRouter = createTRPCRouter({
   /** The signed-in user. */
   me: authedProcedure.query(({ ctx }) => toMe(ctx.user)),
 
-  /** Changes the signed-in user's password (the current one is required); other sessions end. */
+  /**
+   * Changes the signed-in user's password (the current one is required); their other sessions end and this
+   * one is renewed. Audited as the event `auth.password_change`.
+   */
   changePassword: authedProcedure
     .input(z.object({ currentPassword: z.string().max(1024), newPassword: password }))
     .mutation(async ({ ctx, input }) => {
@@ -131,6 +139,12 @@ export const authRouter = createTRPCRouter({
       await setPassword(ctx.services.db, ctx.user.id, input.newPassword);
       await deleteSessionsOf(ctx.services.db, ctx.user.id);
       await startSession(ctx, ctx.user.id);
+      await recordEvent(ctx.services.db, ctx.actor, {
+        action: 'auth.password_change',
+        targetType: 'principal',
+        target: ctx.user.id,
+        details: { email: ctx.user.name },
+      });
       return { changed: true };
     }),
 });

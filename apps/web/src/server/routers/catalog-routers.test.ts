@@ -1,7 +1,22 @@
+import { TRPCError } from '@trpc/server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ZodError } from 'zod';
 import { callerAs, openTestServices, seedUsers, type TestServices } from '../../../test/support/services';
+import { inputErrorMessage } from '../input-errors';
 
 let t: TestServices;
+
+/** The sentence a refused input reaches the client with (the error formatter's `inputErrorMessage`). */
+async function refusedInput(call: Promise<unknown>): Promise<string> {
+  const error = await call.then(
+    () => new Error('expected the input to be refused'),
+    (e: unknown) => e,
+  );
+  if (!(error instanceof TRPCError) || error.code !== 'BAD_REQUEST' || !(error.cause instanceof ZodError)) {
+    throw error;
+  }
+  return inputErrorMessage(error.cause);
+}
 const as = (id: string | null) => callerAs(t.services, id).caller;
 
 beforeEach(async () => {
@@ -124,6 +139,15 @@ describe('principals, credentials, grants and audit routers', () => {
     });
     await admin.principals.setPassword({ id: user.id, password: 'another password' });
     await expect(
+      as(null).auth.signIn({ email: 'new@example.com', password: 'a fine password' }),
+    ).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    expect(
+      await as(null).auth.signIn({ email: 'new@example.com', password: 'another password' }),
+    ).toMatchObject({ id: user.id });
+    expect(await refusedInput(admin.principals.setPassword({ id: user.id, password: 'short' }))).toBe(
+      "'password': at least 8 characters.",
+    );
+    await expect(
       admin.principals.setPassword({ id: svc.id, password: 'another password' }),
     ).rejects.toMatchObject({
       code: 'BAD_REQUEST',
@@ -137,6 +161,12 @@ describe('principals, credentials, grants and audit routers', () => {
     await expect(admin.principals.createServicePrincipal({ name: 'orders-producer' })).rejects.toMatchObject({
       code: 'CONFLICT',
     });
+    await expect(admin.principals.createServicePrincipal({ name: 'Orders-Producer' })).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
+    expect(await refusedInput(admin.principals.createServicePrincipal({ name: 'orders producer' }))).toBe(
+      "'name': service principal name 'orders producer' must start with a letter or digit and hold only letters, digits, '_', '-' and '.'.",
+    );
 
     for (const who of ['editor', 'viewer']) {
       const c = as(who);

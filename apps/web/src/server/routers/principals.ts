@@ -1,3 +1,4 @@
+import { servicePrincipalNameProblem } from '@lakestream/catalog/contract';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { setPassword } from '../auth/passwords';
@@ -7,6 +8,7 @@ import {
   createUser,
   getPrincipal,
   listPrincipals,
+  recordEvent,
   setPrincipalDisabled,
   setUserRole,
   USER_ROLES,
@@ -15,6 +17,15 @@ import { adminProcedure, authedProcedure, createTRPCRouter, provisionAfterChange
 import { emailSchema, passwordSchema } from './auth';
 
 const id = z.string().min(1).max(128);
+
+/** A service principal's name by the catalog's rule (`servicePrincipalNameProblem`), lower-cased. */
+const servicePrincipalName = z
+  .string()
+  .transform((name) => name.toLowerCase())
+  .superRefine((name, ctx) => {
+    const problem = servicePrincipalNameProblem(name);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 /** Users (console roles) and service principals (producers). Changes are for admins. */
 export const principalsRouter = createTRPCRouter({
@@ -44,7 +55,7 @@ export const principalsRouter = createTRPCRouter({
 
   /** Creates a service principal, the identity of a producer application (admin). */
   createServicePrincipal: adminProcedure
-    .input(z.object({ name: z.string().min(1).max(255) }))
+    .input(z.object({ name: servicePrincipalName }))
     .mutation(async ({ ctx, input }) => {
       const principal = await createServicePrincipal(ctx.services.db, ctx.actor, { name: input.name });
       provisionAfterChange(ctx);
@@ -76,7 +87,7 @@ export const principalsRouter = createTRPCRouter({
       return principal;
     }),
 
-  /** Sets a user's password (admin); their sessions end. */
+  /** Sets a user's password (admin); their sessions end. Audited as the event `auth.password_set`. */
   setPassword: adminProcedure
     .input(z.object({ id, password: passwordSchema }))
     .mutation(async ({ ctx, input }) => {
@@ -86,6 +97,12 @@ export const principalsRouter = createTRPCRouter({
       }
       await setPassword(ctx.services.db, principal.id, input.password);
       await deleteSessionsOf(ctx.services.db, principal.id);
+      await recordEvent(ctx.services.db, ctx.actor, {
+        action: 'auth.password_set',
+        targetType: 'principal',
+        target: principal.id,
+        details: { email: principal.name },
+      });
       return { changed: true };
     }),
 });
