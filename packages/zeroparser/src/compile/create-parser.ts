@@ -8,7 +8,8 @@ import { type DescriptorInput, loadMessageModel } from '../descriptor/load.js';
 import { DecodeError } from '../errors.js';
 import { DEFAULT_MAX_RECORD_BYTES, DEFAULT_RECURSION_LIMIT, type ParserOptions } from '../options.js';
 import { WireFault } from '../wire/fault.js';
-import { generateDecoder } from './generate-decoder.js';
+import { generateDecoder, PADDING } from './generate-decoder.js';
+import { RecordArena } from './record-arena.js';
 import { runtimeHelpers } from './runtime-helpers.js';
 
 /** A compiled protobuf → Arrow decoder for one message type. Safe to share: each call is synchronous. */
@@ -44,6 +45,10 @@ export interface BatchLease {
 interface Program {
   begin(groups: GroupStore[]): void;
   record(buf: Uint8Array, row: number): void;
+  /** Makes `buf` (a `RecordArena`'s, padded) the buffer that `recordAt` reads. */
+  arena(buf: Uint8Array): void;
+  /** Decodes the record at `buf[start, start + length)` of the current arena into `row`. */
+  recordAt(buf: Uint8Array, start: number, length: number, row: number): void;
   counts(out: Int32Array): void;
   finish(): void;
   restore(counts: Int32Array): void;
@@ -115,6 +120,7 @@ function compileParser(descriptor: DescriptorInput, options: ParserOptions): Par
   });
   /** Stores given back by released leases (a few: a caller holding more leases allocates for the rest). */
   const free: BatchStores[] = [];
+  const arena = new RecordArena();
   const reuse = (records: number): BatchStores => {
     const stores = free.pop();
     if (stores === undefined) return allocate(records);
@@ -140,9 +146,14 @@ function compileParser(descriptor: DescriptorInput, options: ParserOptions): Par
     let flushed = 0;
     let row = 0;
     program.begin(decoding);
+    // Records each in a buffer of their own are first copied into one (see `RecordArena`); a fault's offset
+    // in there is taken back to the record's own (`base`).
+    const gathered = RecordArena.suits(records) ? arena.gather(records, maxRecordBytes, PADDING) : undefined;
+    if (gathered !== undefined) program.arena(gathered);
     try {
       for (let index = 0; index < records.length; index++) {
         const record = records[index]!;
+        let base = 0;
         try {
           if (record.length > maxRecordBytes) {
             throw new WireFault(
@@ -152,7 +163,11 @@ function compileParser(descriptor: DescriptorInput, options: ParserOptions): Par
             );
           }
           if (settle) program.counts(before);
-          program.record(record, row - flushed);
+          if (gathered === undefined) program.record(record, row - flushed);
+          else {
+            base = arena.start(index);
+            program.recordAt(gathered, base, record.length, row - flushed);
+          }
           row++;
           if (row - flushed === TILE_ROWS) {
             tile.flushTo(top, flushed);
@@ -160,7 +175,8 @@ function compileParser(descriptor: DescriptorInput, options: ParserOptions): Par
           }
         } catch (fault) {
           if (!(fault instanceof WireFault)) throw fault;
-          const error = new DecodeError(fault.code, index, fault.path ?? '', fault.offset, fault.detail);
+          const offset = fault.offset - base;
+          const error = new DecodeError(fault.code, index, fault.path ?? '', offset, fault.detail);
           if (!settle) throw error;
           errors.push(error);
           undoRecord(program, decoding, row - flushed, before, counts);

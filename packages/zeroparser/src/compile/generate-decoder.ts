@@ -149,7 +149,7 @@ function afterStep(scan: string, overrun: number | undefined): string {
  * Bytes a record's buffer must hold past its end for the chain's unchecked reads (a two-byte tag, then an
  * eight-byte value, read from just before the end): a record closer to its buffer's end is copied first.
  */
-const PADDING = 16;
+export const PADDING = 16;
 
 /**
  * How generated code reaches a row group's arena: the message's own group through locals loaded at entry
@@ -654,6 +654,14 @@ return {
     OFF = at;
     ${bytes.map((c) => `if (DP${c.id} + n > D${c.id}.length) gd${c.id}(DP${c.id} + n);`).join('\n    ')}
     m${plan.root.id}(buf, 0, n, row);${finalizes(plan.root) ? ` f${plan.root.id}(row, 0);` : ''} },
+  // The records of a batch gathered into one buffer (see \`RecordArena\`): \`arena\` once per batch, then
+  // \`recordAt\` per record, at its offset; the buffer holds ${PADDING} bytes past its last record.
+  arena: function (buf) {
+    var b = bufferOf.call(buf); BUF = b; BUFLEN = b.byteLength; DVB = b; DV = new DataView(b); OFF = buf.byteOffset;
+  },
+  recordAt: function (buf, start, n, row) {
+    ${bytes.map((c) => `if (DP${c.id} + n > D${c.id}.length) gd${c.id}(DP${c.id} + n);`).join('\n    ')}
+    m${plan.root.id}(buf, start, start + n, row);${finalizes(plan.root) ? ` f${plan.root.id}(row, start);` : ''} },
   counts: function (out) { ${childIds.map((g) => `out[${g}] = K${g};`).join(' ')} },
   restore: function (counts) { ${childIds.map((g) => `K${g} = counts[${g}];`).join(' ')} },
   finish: function () { ${bytes.map((c) => `GS[${c.group.id}].dataEnd.set(${c.id}, DP${c.id});`).join(' ')} },
