@@ -11,6 +11,7 @@ import { WireFault } from '../wire/fault.js';
 import { generateDecoder, PADDING } from './generate-decoder.js';
 import { RecordArena } from './record-arena.js';
 import { runtimeHelpers } from './runtime-helpers.js';
+import { utf8ColumnsValid } from './utf8-columns.js';
 
 /** A compiled protobuf → Arrow decoder for one message type. Safe to share: each call is synchronous. */
 export interface Parser {
@@ -43,7 +44,10 @@ export interface BatchLease {
 
 /** The generated functions' interface (see `generateDecoder`). */
 interface Program {
-  begin(groups: GroupStore[]): void;
+  /** `lazy`: strings' UTF-8 is left to a check of whole columns (`unchecked`, `utf8ColumnsValid`). */
+  begin(groups: GroupStore[], lazy: boolean): void;
+  /** Ids of the string columns of a lazy batch that hold bytes over 0x7F, unchecked. */
+  unchecked(): number[];
   record(buf: Uint8Array, row: number): void;
   /** Makes `buf` (a `RecordArena`'s, padded) the buffer that `recordAt` reads. */
   arena(buf: Uint8Array): void;
@@ -131,11 +135,16 @@ function compileParser(descriptor: DescriptorInput, options: ParserOptions): Par
     return stores;
   };
 
+  // Lazy UTF-8 checks in all-or-nothing batches only (a settled batch keeps the bytes of the records it
+  // undoes in its columns), and not into shared memory (`isUtf8` reads ordinary buffers).
+  const lazyUtf8 = options.sharedMemory !== true;
+  /** Decodes a batch; undefined when lazy and a string column is not well-formed UTF-8. */
   const run = (
     records: readonly Uint8Array[],
     settle: boolean,
     stores: BatchStores,
-  ): { batch: RecordBatch; errors: DecodeError[] } => {
+    lazy = false,
+  ): { batch: RecordBatch; errors: DecodeError[] } | undefined => {
     const { top, children } = stores;
     // String data goes straight to the batch: it is appended sequentially, which caches handle well.
     for (const [column, data] of top.data) tile.data.set(column, data);
@@ -143,9 +152,10 @@ function compileParser(descriptor: DescriptorInput, options: ParserOptions): Par
     const counts = new Int32Array(plan.groups.length);
     const before = new Int32Array(plan.groups.length);
     const errors: DecodeError[] = [];
+    let unchecked: number[] = [];
     let flushed = 0;
     let row = 0;
-    program.begin(decoding);
+    program.begin(decoding, lazy);
     // Records each in a buffer of their own are first copied into one (see `RecordArena`); a fault's offset
     // in there is taken back to the record's own (`base`).
     const gathered = RecordArena.suits(records) ? arena.gather(records, maxRecordBytes, PADDING) : undefined;
@@ -185,6 +195,7 @@ function compileParser(descriptor: DescriptorInput, options: ParserOptions): Par
       if (row > flushed) tile.flushTo(top, flushed);
       program.counts(counts);
       program.finish();
+      unchecked = lazy ? program.unchecked() : [];
     } finally {
       program.end();
       tile.reset();
@@ -194,19 +205,42 @@ function compileParser(descriptor: DescriptorInput, options: ParserOptions): Par
     const groups = [top, ...children];
     counts[0] = row;
     sizing.learn(counts, groups);
+    if (!utf8ColumnsValid(unchecked, groups)) return undefined;
     const data = buildData(plan.root, groups, Array.from(counts));
     return { batch: new RecordBatch(schema, data), errors };
   };
 
+  /**
+   * An all-or-nothing batch, lazy when allowed; if it fails (a fault, or ill-formed UTF-8 somewhere in a
+   * string column) it is decoded again into `retry()`'s stores with the check per value, which throws the
+   * first error with its record, field and offset (a record before the fault may hold the bad string).
+   */
+  const runStrict = (
+    records: readonly Uint8Array[],
+    stores: BatchStores,
+    retry: () => BatchStores,
+  ): RecordBatch => {
+    if (lazyUtf8) {
+      try {
+        const result = run(records, false, stores, true);
+        if (result !== undefined) return result.batch;
+      } catch (error) {
+        if (!(error instanceof DecodeError)) throw error;
+      }
+      stores = retry();
+    }
+    return run(records, false, stores)!.batch;
+  };
+
   return {
     schema,
-    decodeBatch: (records) => run(records, false, allocate(records.length)).batch,
-    decodeBatchSettled: (records) => run(records, true, allocate(records.length)),
+    decodeBatch: (records) => runStrict(records, allocate(records.length), () => allocate(records.length)),
+    decodeBatchSettled: (records) => run(records, true, allocate(records.length))!,
     decodeBatchLeased: (records) => {
       const stores = reuse(records.length);
       let batch: RecordBatch;
       try {
-        batch = run(records, false, stores).batch;
+        batch = runStrict(records, stores, () => allocate(records.length));
       } catch (error) {
         if (free.length < leasePool) free.push(stores);
         throw error;

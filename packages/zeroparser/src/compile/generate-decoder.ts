@@ -260,8 +260,14 @@ export function generateDecoder(plan: BatchPlan, recursionLimit: number): Genera
       case 'bytes': {
         const id = column.id;
         // Copy the value into the column's buffer while the bytes are hot, four at a time through DataViews,
-        // OR-ing them together: only a value with a byte over 0x7F needs the full UTF-8 check.
-        const utf8 = column.scalar === 'string' ? ' if ((u & 0x80808080) !== 0) utf(buf, j - x, j);' : '';
+        // OR-ing them together: only a value with a byte over 0x7F needs the full UTF-8 check. In a lazy batch
+        // (\`lazy\`) the check is left to one pass over the column's bytes at the end (\`HI<id>\` says it is
+        // needed), unless the value starts with a continuation byte: the whole column can be valid UTF-8 then
+        // while this value is not (see \`utf8-columns.ts\`).
+        const utf8 =
+          column.scalar === 'string'
+            ? ` if ((u & 0x80808080) !== 0) { if (LAZY === 0 || (buf[j - x] & 0xc0) === 0x80) utf(buf, j - x, j); else HI${id} = 1; }`
+            : '';
         // No growth check here: `record` reserved room for a whole record's bytes (a value cannot be longer).
         return `i = DP${id}; d = D${id}; dd = DD${id};
         ${word(arena, slot.start, row)} = i; ${word(arena, slot.length, row)} = x; DP${id} = i + x; j = pos + x; u = 0;
@@ -614,7 +620,7 @@ ${outOfOrder}`);
     'W = 0',
     ...childIds.flatMap((g) => [`A${g} = null`, `S${g} = 0`, `M${g} = null`, `SB${g} = 0`]),
     ...childIds.flatMap((g) => [`K${g} = 0`, `C${g} = 0`]),
-    ...bytes.flatMap((c) => [`D${c.id} = null`, `DD${c.id} = null`, `DP${c.id} = 0`]),
+    ...bytes.flatMap((c) => [`D${c.id} = null`, `DD${c.id} = null`, `DP${c.id} = 0`, `HI${c.id} = 0`]),
     ...listStarts,
   ];
   const source = `"use strict";
@@ -627,7 +633,7 @@ const P = H.cursor, rv32 = H.readVarint32, rv64 = H.readVarint64, rlen = H.readL
 const A0 = T.words, S0 = T.wordStride, M0 = T.bitmaps, SB0 = T.bitmapStride;
 // DV: the DataView the decode functions read the record through (of buffer DVB, at OFF); BUF: the last record's
 // buffer and BUFLEN its length; PB: where a record too close to its buffer's end is copied (PBB its buffer).
-var GS = null, DV = null, DVB = null, OFF = 0, BUF = null, BUFLEN = 0, PB = new Uint8Array(0), PBB = PB.buffer, ${vars.join(', ')};
+var LAZY = 0, GS = null, DV = null, DVB = null, OFF = 0, BUF = null, BUFLEN = 0, PB = new Uint8Array(0), PBB = PB.buffer, ${vars.join(', ')};
 ${names.join('\n')}
 ${childIds.map((g) => `function bind${g}() { var s = GS[${g}]; A${g} = s.words; S${g} = s.wordStride; M${g} = s.bitmaps; SB${g} = s.bitmapStride; C${g} = s.capacity; }`).join('\n')}
 ${childIds.map((g) => `function grow${g}(rows) { GS[${g}].grow(rows); bind${g}(); }`).join('\n')}
@@ -641,10 +647,11 @@ function pad(buf) {
 }
 ${functions.join('\n')}
 return {
-  begin: function (groups) {
-    GS = groups; ${childIds.map((g) => `bind${g}(); K${g} = 0;`).join(' ')}
-    ${bytes.map((c) => `D${c.id} = GS[${c.group.id}].data.get(${c.id}); DD${c.id} = viewOf(D${c.id}); DP${c.id} = 0;`).join(' ')}
+  begin: function (groups, lazy) {
+    GS = groups; LAZY = lazy ? 1 : 0; ${childIds.map((g) => `bind${g}(); K${g} = 0;`).join(' ')}
+    ${bytes.map((c) => `D${c.id} = GS[${c.group.id}].data.get(${c.id}); DD${c.id} = viewOf(D${c.id}); DP${c.id} = 0; HI${c.id} = 0;`).join(' ')}
   },
+  unchecked: function () { var ids = []; ${bytes.map((c) => `if (HI${c.id} !== 0) ids.push(${c.id});`).join(' ')} return ids; },
   record: function (buf, row) {
     var n = buf.length, b = bufferOf.call(buf), at = buf.byteOffset;
     if (b !== BUF) { BUF = b; BUFLEN = b.byteLength; }
