@@ -7,8 +7,8 @@ const bufferOf = runtimeHelpers.bufferOf;
  * own (single-record requests, records that were never contiguous). Decoding them in place costs a
  * `DataView` per record (the decoder reads fixed values and tags through one) or, for a record with no room
  * after it, a copy plus the bookkeeping per record; one copy of the whole batch into a buffer that is reused
- * batch after batch costs less (measured on NEOWISE-like records: 0.65–0.76× the bare walk → see the
- * bench README). Offsets inside a gathered record are relative to `starts[i]`.
+ * batch after batch costs less (NEOWISE-like records, each alone: 0.60–0.69× the bare walk before, 0.88–0.89×
+ * after; bench/README.md). Offsets inside a gathered record are relative to `start(i)`.
  */
 export class RecordArena {
   private bytes = new Uint8Array(0);
