@@ -14,13 +14,15 @@ import { fullGarbageCollection } from './full-gc.js';
 import { medianRatio, timeInterleaved } from './interleaved-rounds.js';
 
 /**
- * CLI: `node bench/dist/zeroparser-ab.js --a DIR --b DIR [--reps N] [--dataset neowise|clickbench]`.
+ * CLI: `node bench/dist/zeroparser-ab.js --a DIR --b DIR [--reps N] [--dataset neowise|clickbench]
+ * [--layout contiguous|own]`.
  * Two builds of zeroparser side by side in one process (`DIR`: a build's `dist` directory, e.g. a copy of
  * `packages/zeroparser/dist` made before a change), each in both modes (`decodeBatch`, `decodeBatchLeased`),
  * with the bare walk, in interleaved rounds over the same records (batches of 8,192; the first decoder
  * rotates). Prints MB/s (median round), each against the walk, and B over A per mode as the median of the
  * per-round ratios: how a change is measured on a shared, noisy machine (two identical builds read
- * 0.98–1.02).
+ * 0.98–1.02). `--layout own`: every record in an ArrayBuffer of its own, exactly its size (single-record
+ * requests, or records that are not back to back), instead of views of one buffer (the default).
  */
 const { values } = parseArgs({
   options: {
@@ -28,11 +30,14 @@ const { values } = parseArgs({
     b: { type: 'string' },
     reps: { type: 'string', default: '25' },
     dataset: { type: 'string', default: 'neowise' },
+    layout: { type: 'string', default: 'contiguous' },
   },
 });
 if (!values.a || !values.b) throw new Error('--a and --b name two zeroparser builds (dist directories)');
 if (values.dataset !== 'neowise' && values.dataset !== 'clickbench')
   throw new Error(`--dataset must be neowise or clickbench, got ${values.dataset}`);
+if (values.layout !== 'contiguous' && values.layout !== 'own')
+  throw new Error(`--layout must be contiguous or own, got ${values.layout}`);
 const reps = Number(values.reps);
 if (!Number.isInteger(reps) || reps <= 0)
   throw new Error(`--reps must be a positive integer, got ${values.reps}`);
@@ -44,7 +49,8 @@ const [a, b] = await Promise.all([load(values.a), load(values.b)]);
 
 const neowise = values.dataset === 'neowise';
 const schema: LoadedSchema = neowise ? neowiseSchema() : clickbenchSchema();
-const records = neowise ? generateNeowise(200_000, 20_240_601) : generateClickbench(100_000, 20_240_601);
+const generated = neowise ? generateNeowise(200_000, 20_240_601) : generateClickbench(100_000, 20_240_601);
+const records = values.layout === 'own' ? generated.map((r) => r.slice()) : generated;
 const bytes = records.reduce((sum, r) => sum + r.length, 0);
 const batches: Uint8Array[][] = [];
 for (let i = 0; i < records.length; i += 8192) batches.push(records.slice(i, i + 8192));

@@ -10,9 +10,10 @@ import { NEOWISE, PROTO2_ALL, PROTO3_ALL, PROTO3_DEEP } from './support/test-sch
 // The decoder reads a few bytes past a value before it checks the message end, and compares tags two bytes
 // at a time: what follows a record in its buffer must never change the outcome. Each batch of valid,
 // corrupted and random records is decoded in four layouts, and the batches and errors must be identical:
-// every record alone in a buffer of its own size (the decoder copies it first), back to back in one buffer
-// (a record's neighbour is the next record), and each followed by bytes that look like tags and varints, or
-// by zeros.
+// every record alone in a buffer of its own size (the parser gathers the batch into one buffer first), back
+// to back in one buffer (a record's neighbour is the next record), and each followed by bytes that look like
+// tags and varints, or by zeros; and a mix (the first two back to back, so the parser decodes in place, the
+// others alone: each copied where padding follows it).
 
 /**
  * Bytes after each record in the third layout. The first completes a record cut after the first byte of a
@@ -61,7 +62,7 @@ describe('what follows a record in its buffer never changes its outcome', () => 
     ['proto3 all types', PROTO3_ALL, 'p3.Scalars', 33],
     ['deeply nested proto3', PROTO3_DEEP, 'deep.Root', 34],
   ] as const) {
-    it(`${label}: 4 × 500 records, alone, back to back, followed by tag-like bytes or zeros`, () => {
+    it(`${label}: 4 × 500 records, alone, back to back, followed by tag-like bytes or zeros, mixed`, () => {
       const s = loadSchema(proto, name);
       const parser = parserFor(s);
       const rng = createPrng(seed);
@@ -73,6 +74,8 @@ describe('what follows a record in its buffer never changes its outcome', () => 
         expect(outcome(parser, packContiguous(batch))).toEqual(expected);
         expect(outcome(parser, packContiguous(batch, LURE))).toEqual(expected);
         expect(outcome(parser, packContiguous(batch, ZEROS))).toEqual(expected);
+        const mixed = [...packContiguous(batch.slice(0, 2)), ...alone(batch.slice(2))];
+        expect(outcome(parser, mixed)).toEqual(expected);
       }
     });
   }

@@ -8,8 +8,10 @@ import { type DescriptorInput, loadMessageModel } from '../descriptor/load.js';
 import { DecodeError } from '../errors.js';
 import { DEFAULT_MAX_RECORD_BYTES, DEFAULT_RECURSION_LIMIT, type ParserOptions } from '../options.js';
 import { WireFault } from '../wire/fault.js';
-import { generateDecoder } from './generate-decoder.js';
+import { generateDecoder, PADDING } from './generate-decoder.js';
+import { RecordArena } from './record-arena.js';
 import { runtimeHelpers } from './runtime-helpers.js';
+import { utf8ColumnsValid } from './utf8-columns.js';
 
 /** A compiled protobuf → Arrow decoder for one message type. Safe to share: each call is synchronous. */
 export interface Parser {
@@ -42,8 +44,15 @@ export interface BatchLease {
 
 /** The generated functions' interface (see `generateDecoder`). */
 interface Program {
-  begin(groups: GroupStore[]): void;
+  /** `lazy`: strings' UTF-8 is left to a check of whole columns (`unchecked`, `utf8ColumnsValid`). */
+  begin(groups: GroupStore[], lazy: boolean): void;
+  /** Ids of the string columns of a lazy batch that hold bytes over 0x7F, unchecked. */
+  unchecked(): number[];
   record(buf: Uint8Array, row: number): void;
+  /** Makes `buf` (a `RecordArena`'s, padded) the buffer that `recordAt` reads. */
+  arena(buf: Uint8Array): void;
+  /** Decodes the record at `buf[start, start + length)` of the current arena into `row`. */
+  recordAt(buf: Uint8Array, start: number, length: number, row: number): void;
   counts(out: Int32Array): void;
   finish(): void;
   restore(counts: Int32Array): void;
@@ -115,6 +124,7 @@ function compileParser(descriptor: DescriptorInput, options: ParserOptions): Par
   });
   /** Stores given back by released leases (a few: a caller holding more leases allocates for the rest). */
   const free: BatchStores[] = [];
+  const arena = new RecordArena();
   const reuse = (records: number): BatchStores => {
     const stores = free.pop();
     if (stores === undefined) return allocate(records);
@@ -125,11 +135,16 @@ function compileParser(descriptor: DescriptorInput, options: ParserOptions): Par
     return stores;
   };
 
+  // Lazy UTF-8 checks in all-or-nothing batches only (a settled batch keeps the bytes of the records it
+  // undoes in its columns), and not into shared memory (`isUtf8` reads ordinary buffers).
+  const lazyUtf8 = options.sharedMemory !== true;
+  /** Decodes a batch; undefined when lazy and a string column is not well-formed UTF-8. */
   const run = (
     records: readonly Uint8Array[],
     settle: boolean,
     stores: BatchStores,
-  ): { batch: RecordBatch; errors: DecodeError[] } => {
+    lazy = false,
+  ): { batch: RecordBatch; errors: DecodeError[] } | undefined => {
     const { top, children } = stores;
     // String data goes straight to the batch: it is appended sequentially, which caches handle well.
     for (const [column, data] of top.data) tile.data.set(column, data);
@@ -137,12 +152,18 @@ function compileParser(descriptor: DescriptorInput, options: ParserOptions): Par
     const counts = new Int32Array(plan.groups.length);
     const before = new Int32Array(plan.groups.length);
     const errors: DecodeError[] = [];
+    let unchecked: number[] = [];
     let flushed = 0;
     let row = 0;
-    program.begin(decoding);
+    program.begin(decoding, lazy);
+    // Records each in a buffer of their own are first copied into one (see `RecordArena`); a fault's offset
+    // in there is taken back to the record's own (`base`).
+    const gathered = RecordArena.suits(records) ? arena.gather(records, maxRecordBytes, PADDING) : undefined;
+    if (gathered !== undefined) program.arena(gathered);
     try {
       for (let index = 0; index < records.length; index++) {
         const record = records[index]!;
+        let base = 0;
         try {
           if (record.length > maxRecordBytes) {
             throw new WireFault(
@@ -152,7 +173,11 @@ function compileParser(descriptor: DescriptorInput, options: ParserOptions): Par
             );
           }
           if (settle) program.counts(before);
-          program.record(record, row - flushed);
+          if (gathered === undefined) program.record(record, row - flushed);
+          else {
+            base = arena.start(index);
+            program.recordAt(gathered, base, record.length, row - flushed);
+          }
           row++;
           if (row - flushed === TILE_ROWS) {
             tile.flushTo(top, flushed);
@@ -160,7 +185,8 @@ function compileParser(descriptor: DescriptorInput, options: ParserOptions): Par
           }
         } catch (fault) {
           if (!(fault instanceof WireFault)) throw fault;
-          const error = new DecodeError(fault.code, index, fault.path ?? '', fault.offset, fault.detail);
+          const offset = fault.offset - base;
+          const error = new DecodeError(fault.code, index, fault.path ?? '', offset, fault.detail);
           if (!settle) throw error;
           errors.push(error);
           undoRecord(program, decoding, row - flushed, before, counts);
@@ -169,6 +195,7 @@ function compileParser(descriptor: DescriptorInput, options: ParserOptions): Par
       if (row > flushed) tile.flushTo(top, flushed);
       program.counts(counts);
       program.finish();
+      unchecked = lazy ? program.unchecked() : [];
     } finally {
       program.end();
       tile.reset();
@@ -178,19 +205,42 @@ function compileParser(descriptor: DescriptorInput, options: ParserOptions): Par
     const groups = [top, ...children];
     counts[0] = row;
     sizing.learn(counts, groups);
+    if (!utf8ColumnsValid(unchecked, groups)) return undefined;
     const data = buildData(plan.root, groups, Array.from(counts));
     return { batch: new RecordBatch(schema, data), errors };
   };
 
+  /**
+   * An all-or-nothing batch, lazy when allowed; if it fails (a fault, or ill-formed UTF-8 somewhere in a
+   * string column) it is decoded again into `retry()`'s stores with the check per value, which throws the
+   * first error with its record, field and offset (a record before the fault may hold the bad string).
+   */
+  const runStrict = (
+    records: readonly Uint8Array[],
+    stores: BatchStores,
+    retry: () => BatchStores,
+  ): RecordBatch => {
+    if (lazyUtf8) {
+      try {
+        const result = run(records, false, stores, true);
+        if (result !== undefined) return result.batch;
+      } catch (error) {
+        if (!(error instanceof DecodeError)) throw error;
+      }
+      stores = retry();
+    }
+    return run(records, false, stores)!.batch;
+  };
+
   return {
     schema,
-    decodeBatch: (records) => run(records, false, allocate(records.length)).batch,
-    decodeBatchSettled: (records) => run(records, true, allocate(records.length)),
+    decodeBatch: (records) => runStrict(records, allocate(records.length), () => allocate(records.length)),
+    decodeBatchSettled: (records) => run(records, true, allocate(records.length))!,
     decodeBatchLeased: (records) => {
       const stores = reuse(records.length);
       let batch: RecordBatch;
       try {
-        batch = run(records, false, stores).batch;
+        batch = runStrict(records, stores, () => allocate(records.length));
       } catch (error) {
         if (free.length < leasePool) free.push(stores);
         throw error;
