@@ -82,6 +82,34 @@ export class StreamHandoff {
     if (complete) this.releaseIdle();
   }
 
+  /**
+   * The table a resume or retire of `streamId` is about: the one the request names through `namedBy` (any node
+   * may serve it), else where this node knew the stream. INVALID_ARGUMENT when the two differ; NOT_FOUND when
+   * there is neither, saying to name the table.
+   */
+  tableNameOf(
+    streamId: string,
+    named: string | undefined,
+    action: 'resume' | 'retire',
+    namedBy: string,
+  ): string {
+    const known = this.o.persistent.get(streamId)?.table;
+    if (known !== undefined && named !== undefined && named !== known) {
+      throw new IngestError(
+        'INVALID_ARGUMENT',
+        `persistent stream ${streamId} writes to ${known}, not ${named}`,
+      );
+    }
+    const name = named ?? known;
+    if (name === undefined) {
+      throw new IngestError(
+        'NOT_FOUND',
+        `persistent stream ${streamId} is not known to this ingest node; to ${action} it on any node, set ${namedBy} to its table (catalog.schema.table)`,
+      );
+    }
+    return name;
+  }
+
   /** Creates a persistent stream on `table` held by this node and served by `connection`; returns its id. */
   async create(table: ProvisionedTable, principalId: string, connection: StreamConnection): Promise<string> {
     const streamId = PersistentStreams.newId();
@@ -152,11 +180,8 @@ export class StreamHandoff {
       }
       await this.o.appendControl({ kind: 'stream-retired', streamId });
       const st = this.o.persistent.get(streamId)!;
-      while (!(await this.published(table, st))) {
-        if (this.stopping || this.o.failed())
-          throw new IngestError('UNAVAILABLE', `the node is stopping; retire ${streamId} again`);
-        await sleep(this.o.retryMs ?? 250);
-      }
+      if (!(await this.untilPublished(table, st)))
+        throw new IngestError('UNAVAILABLE', `the node is stopping; retire ${streamId} again`);
       await this.writeRelease(table, st, epoch);
     });
   }
@@ -321,26 +346,20 @@ export class StreamHandoff {
 
   private async releaseOnce(streamId: string): Promise<void> {
     if (!(await this.recovered)) return;
-    for (;;) {
-      const st = this.o.persistent.get(streamId);
-      if (st === undefined || !st.held || this.connections.has(streamId)) return;
-      if (this.stopping || this.o.failed()) return;
-      const table = this.o.tableNamed(st.table);
-      if (table === undefined) {
-        this.o.log.warn(
-          { streamId, table: st.table },
-          'persistent stream not released: its table is no longer provisioned',
-        );
-        return;
-      }
-      if (await this.published(table, st)) break;
-      await sleep(this.o.retryMs ?? 250);
+    const idle = this.idleHeld(streamId);
+    if (idle === undefined) return;
+    if (idle.table === undefined) {
+      this.o.log.warn(
+        { streamId, table: idle.st.table },
+        'persistent stream not released: its table is no longer provisioned',
+      );
+      return;
     }
+    const stillIdle = () => this.idleHeld(streamId) !== undefined;
+    if (!(await this.untilPublished(idle.table, idle.st, stillIdle))) return;
     await this.lock.run(streamId, async () => {
-      const st = this.o.persistent.get(streamId);
-      if (st === undefined || !st.held || this.connections.has(streamId)) return;
-      const table = this.o.tableNamed(st.table);
-      if (table === undefined) return;
+      const { st, table } = this.idleHeld(streamId) ?? {};
+      if (st === undefined || table === undefined) return;
       const state = await this.leaseOf(table, streamId);
       const epoch = st.epoch ?? 0;
       if (state.lease?.epoch !== epoch || state.lease.holder !== this.holder) {
@@ -354,6 +373,29 @@ export class StreamHandoff {
       }
       await this.writeRelease(table, st, epoch);
     });
+  }
+
+  /** A stream this node holds with no connection, and its table (`undefined`: no longer provisioned). */
+  private idleHeld(streamId: string) {
+    const st = this.o.persistent.get(streamId);
+    if (st === undefined || !st.held || this.connections.has(streamId)) return undefined;
+    return { st, table: this.o.tableNamed(st.table) };
+  }
+
+  /**
+   * Waits until `published`; false when the node stops or its WAL failed first, or `wanted` stops holding (a
+   * connection took the stream back: its records keep coming, waiting would flush the table again and again).
+   */
+  private async untilPublished(
+    table: ProvisionedTable,
+    st: PersistentStreamState,
+    wanted: () => boolean = () => true,
+  ): Promise<boolean> {
+    for (;;) {
+      if (this.stopping || this.o.failed() || !wanted()) return false;
+      if (await this.published(table, st)) return true;
+      await sleep(this.o.retryMs ?? 250);
+    }
   }
 
   private async writeRelease(table: ProvisionedTable, st: PersistentStreamState, epoch: number) {

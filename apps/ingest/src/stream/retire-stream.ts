@@ -4,7 +4,6 @@ import { IngestError } from '../base/errors.js';
 import type { CatalogSource } from '../catalog/catalog-view.js';
 import { assertStreamId } from '../handoff/lease-store.js';
 import type { StreamHandoff } from '../handoff/stream-handoff.js';
-import type { IngestPipeline } from '../pipeline/ingest-pipeline.js';
 import type { RetireRequest } from '../zerobus/decode-request.js';
 
 /**
@@ -18,7 +17,6 @@ export async function retireStream(
   req: RetireRequest,
   authorization: string | undefined,
   ctx: {
-    pipeline: IngestPipeline;
     catalog: CatalogSource;
     authenticator: Authenticator;
     handoff: StreamHandoff;
@@ -29,18 +27,8 @@ export async function retireStream(
   if (id === undefined || id === '')
     throw new IngestError('INVALID_ARGUMENT', 'RetireStream needs a stream_id');
   assertStreamId(id);
-  const known = ctx.pipeline.persistent.get(id)?.table;
   const named = req.tableName?.trim().toLowerCase() || undefined;
-  if (known !== undefined && named !== undefined && named !== known) {
-    throw new IngestError('INVALID_ARGUMENT', `persistent stream ${id} writes to ${known}, not ${named}`);
-  }
-  const tableName = named ?? known;
-  if (tableName === undefined) {
-    throw new IngestError(
-      'NOT_FOUND',
-      `persistent stream ${id} is not known to this ingest node; to retire it on any node, set table_name to its table (catalog.schema.table)`,
-    );
-  }
+  const tableName = ctx.handoff.tableNameOf(id, named, 'retire', 'table_name');
   const table = resolveWritableTable(ctx.catalog.current(), principal, tableName, 'set table_name');
   await ctx.handoff.retire(table, id, principal.id);
 }

@@ -146,21 +146,9 @@ class StreamSession extends IngestSession<StreamRequest | MalformedMessage> {
       throw new IngestError('INVALID_ARGUMENT', 'resume_stream needs a stream_id');
     assertStreamId(id);
     // The table: the one the header names (any node may resume the stream), or where this node knew it.
-    const known = this.ctx.pipeline.persistent.get(id)?.table;
     const named = this.header(TABLE_HEADER)?.trim().toLowerCase() || undefined;
-    if (known !== undefined && named !== undefined && named !== known) {
-      throw new IngestError(
-        'INVALID_ARGUMENT',
-        `persistent stream ${id} writes to table ${known}, but the ${TABLE_HEADER} header names ${named}`,
-      );
-    }
-    if (known === undefined && named === undefined) {
-      throw new IngestError(
-        'NOT_FOUND',
-        `persistent stream ${id} is not known to this ingest node; to resume it on any node, set the ${TABLE_HEADER} header to its table (catalog.schema.table)`,
-      );
-    }
-    const { table } = this.resolveTable(known ?? named);
+    const tableName = this.ctx.handoff.tableNameOf(id, named, 'resume', `the ${TABLE_HEADER} header`);
+    const { table } = this.resolveTable(tableName);
     this.table = table;
     await this.compile(table, req.recordType, req.descriptorProto);
     // Held here: taken over from an older connection (its accepted requests settle first); held by a node that
