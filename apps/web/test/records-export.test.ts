@@ -51,7 +51,7 @@ async function duckdbRows(response: Response, name: string, sql: string): Promis
   const db = await DuckDBInstance.create(':memory:');
   const conn = await db.connect();
   try {
-    return (await conn.runAndReadAll(sql.replace('$file', `'${path}'`))).getRowObjectsJson() as Record<
+    return (await conn.runAndReadAll(sql.replaceAll('$file', `'${path}'`))).getRowObjectsJson() as Record<
       string,
       unknown
     >[];
