@@ -39,8 +39,10 @@ export {
   type PooledFile,
   resolveWorkerUrl,
 } from './parquet/parquet-pool.js';
+export { encodeParquetStream, STREAM_ROW_GROUP_ROWS } from './parquet/parquet-stream.js';
 export { type SharedBatches, shareBatches, unshareBatches } from './parquet/shared-batches.js';
 export { buildWriterProperties, type ParquetWriteOptions } from './parquet/writer-properties.js';
+export { readDataFile, type ScanSource } from './read/scan-files.js';
 export { fromArrowSchema, fromArrowType, toArrowSchema, toArrowType } from './schema/arrow-schema.js';
 export { conformBatch } from './schema/conform-batch.js';
 export type {

@@ -5,6 +5,7 @@ import { credentialsRouter } from './routers/credentials';
 import { grantsRouter } from './routers/grants';
 import { nodesRouter } from './routers/nodes';
 import { principalsRouter } from './routers/principals';
+import { recordsRouter } from './routers/records';
 import { streamsRouter } from './routers/streams';
 import { tablesRouter } from './routers/tables';
 import { createCallerFactory, createTRPCRouter } from './trpc';
@@ -20,6 +21,7 @@ export const appRouter = createTRPCRouter({
   audit: auditRouter,
   nodes: nodesRouter,
   streams: streamsRouter,
+  records: recordsRouter,
 });
 
 /** The API's type, for the tRPC client. */

@@ -6,13 +6,16 @@ export function bytesFromBase64(base64: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-/** Saves `bytes` as file `fileName` through the browser (a Blob URL on a temporary link). */
+/**
+ * Saves `bytes` (or its parts, in order: a streamed download) as file `fileName` through the browser (a Blob
+ * URL on a temporary link).
+ */
 export function saveBytes(
   fileName: string,
-  bytes: Uint8Array<ArrayBuffer>,
+  bytes: Uint8Array<ArrayBuffer> | readonly Uint8Array<ArrayBuffer>[],
   type = 'application/octet-stream',
 ): void {
-  const url = URL.createObjectURL(new Blob([bytes], { type }));
+  const url = URL.createObjectURL(new Blob(Array.isArray(bytes) ? bytes : [bytes], { type }));
   const link = document.createElement('a');
   link.href = url;
   link.download = fileName;

@@ -1,10 +1,13 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 
 /**
  * Serves a Next.js route handler (`(request: Request) => Promise<Response>`) on 127.0.0.1 port 0 with
- * node:http, so real clients (ingest node processes) reach it over HTTP without `next start`.
+ * node:http, its response body streamed, so real clients (ingest node processes) reach it over HTTP without `next start`.
  */
 export async function serveRoute(
   handler: (request: Request) => Promise<Response>,
@@ -25,7 +28,10 @@ export async function serveRoute(
       Response.json({ code: 'INTERNAL', message: String(error) }, { status: 500 }),
     );
     res.writeHead(response.status, Object.fromEntries(response.headers));
-    res.end(Buffer.from(await response.arrayBuffer()));
+    // Streamed as the handler produces it (an export is never whole in memory), chunked on the wire.
+    if (response.body === null) res.end();
+    else
+      await pipeline(Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>), res).catch(() => {});
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');

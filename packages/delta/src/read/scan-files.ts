@@ -49,8 +49,12 @@ function fileBatches(
   });
 }
 
-/** Reads one listed data file's rows, or throws `CORRUPT_LOG` naming the file when it is missing or unreadable. */
-async function readFile(
+/**
+ * Reads one listed data file's rows (all, or the first `limit`) as batches with the table's Arrow schema
+ * (partition columns filled in, columns added later as nulls), or throws `CORRUPT_LOG` naming the file when
+ * it is missing or unreadable. Readers that skip files by their `add.stats` read the rest one by one with it.
+ */
+export async function readDataFile(
   storage: Storage,
   source: ScanSource,
   add: AddAction,
@@ -83,7 +87,7 @@ export async function scanFiles(storage: Storage, source: ScanSource, limit?: nu
   let remaining = limit ?? Number.POSITIVE_INFINITY;
   for (const add of source.files) {
     if (remaining <= 0) break;
-    const read = await readFile(storage, source, add, Number.isFinite(remaining) ? remaining : undefined);
+    const read = await readDataFile(storage, source, add, Number.isFinite(remaining) ? remaining : undefined);
     for (const b of read) {
       if (remaining <= 0) break;
       const kept = b.numRows > remaining ? b.slice(0, remaining) : b;
@@ -102,7 +106,7 @@ export async function scanLastRows(storage: Storage, source: ScanSource, limit: 
   const newestFirst: RecordBatch[] = [];
   let remaining = limit;
   for (let f = source.files.length - 1; f >= 0 && remaining > 0; f--) {
-    const read = await readFile(storage, source, source.files[f]!, undefined);
+    const read = await readDataFile(storage, source, source.files[f]!, undefined);
     for (let b = read.length - 1; b >= 0 && remaining > 0; b--) {
       const batch = read[b]!;
       const kept = batch.numRows > remaining ? batch.slice(batch.numRows - remaining) : batch;

@@ -1,5 +1,5 @@
 /**
- * packages/delta as the console uses it (table history and previews, table locations), loaded by Node at run time instead of
+ * packages/delta as the console uses it (table history, previews and the record browser, table locations), loaded by Node at run time instead of
  * bundled by Next — for the same reason as catalog.ts: Turbopack bundles workspace packages even when listed
  * in `serverExternalPackages`, and delta starts its Parquet workers from a file it finds by `import.meta.url`.
  * Server code imports delta values from here; types may come from '@lakestream/delta' directly.
@@ -10,4 +10,12 @@ const delta: typeof DeltaModule = await import(
   /* turbopackIgnore: true */ /* webpackIgnore: true */ '@lakestream/delta'
 );
 
-export const { isDeltaError, openTable, parseStorageLocation, resolveTableLocation } = delta;
+export const {
+  encodeParquetStream,
+  isDeltaError,
+  openTable,
+  parseJson,
+  parseStorageLocation,
+  readDataFile,
+  resolveTableLocation,
+} = delta;

@@ -19,7 +19,8 @@ import { isoDateFromDays, isoTimestampFromMicros } from './iso-time';
 /** One cell of a table preview, as JSON carries it. */
 export type PreviewCell = string | number | boolean | null;
 
-type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+/** A value as JSON holds it (nested values expanded). */
+export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
 const DECIMAL = /^decimal\((\d+),\s*(\d+)\)$/;
 
@@ -105,8 +106,11 @@ function scalar(value: unknown, type: string): PreviewCell {
   return String(value);
 }
 
-/** A value of Delta type `type` as JSON (nested values: structs as objects, maps as objects by key). */
-function toJson(value: unknown, type: DeltaType): Json {
+/**
+ * A value of Delta type `type` (read through `exactVector`) as JSON, with the preview's rules for scalars
+ * (see `toPreviewCell`) and nested values expanded: structs as objects, arrays, maps as objects by key.
+ */
+export function toJson(value: unknown, type: DeltaType): Json {
   if (value === null || value === undefined) return null;
   if (typeof type === 'string') return scalar(value, type);
   if (type.type === 'struct') {

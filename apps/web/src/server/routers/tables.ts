@@ -51,7 +51,7 @@ function protoOf(table: TableInfo): string {
  * with credentials from the SDKs' environment variables). A location delta does not support is BAD_REQUEST; a
  * log it cannot read is INTERNAL_SERVER_ERROR naming the table, with packages/delta's words.
  */
-async function readDelta<T>(
+export async function readDelta<T>(
   table: TableInfo,
   tablesDir: string,
   read: (directory: string) => Promise<T>,

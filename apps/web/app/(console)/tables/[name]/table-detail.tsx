@@ -118,6 +118,7 @@ export function TableDetail({ name }: { name: string }) {
         description={info.comment ?? undefined}
         actions={
           <>
+            <ButtonLink href={`/tables/${encodeURIComponent(info.name)}/records`}>Browse records</ButtonLink>
             {canEdit ? (
               <ButtonLink href={`/grants?type=table&name=${encodeURIComponent(info.name)}`}>
                 Grant access
