@@ -7,6 +7,7 @@ import { nodesRouter } from './routers/nodes';
 import { principalsRouter } from './routers/principals';
 import { streamsRouter } from './routers/streams';
 import { tablesRouter } from './routers/tables';
+import { testRecordsRouter } from './routers/test-records';
 import { createCallerFactory, createTRPCRouter } from './trpc';
 
 /** The console's API: one router per noun. */
@@ -20,6 +21,7 @@ export const appRouter = createTRPCRouter({
   audit: auditRouter,
   nodes: nodesRouter,
   streams: streamsRouter,
+  testRecords: testRecordsRouter,
 });
 
 /** The API's type, for the tRPC client. */
