@@ -14,6 +14,12 @@ import { useTRPC } from '../../../../src/ui/trpc';
 
 type TestRecordResult = Outputs['testRecords']['send'];
 
+/** How the record is typed: in the form generated from the schema, or as JSON text. */
+const RECORD_MODES = [
+  ['form', 'Form'],
+  ['json', 'JSON'],
+] as const;
+
 /** One form field: a text input, a true/false select, or a JSON text area. */
 function ValueInput({
   field,
@@ -213,28 +219,21 @@ export function TableTestRecordPanel({ name, schema }: { name: string; schema: D
         <div className="flex flex-wrap items-end gap-4">
           <fieldset className="flex items-center gap-3 text-sm">
             <legend className="mb-1 text-xs font-medium text-zinc-600 dark:text-zinc-400">Record as</legend>
-            <label className="flex items-center gap-1">
-              <input
-                type="radio"
-                name="record-as"
-                checked={mode === 'form'}
-                onChange={() => switchTo('form')}
-              />
-              Form
-            </label>
-            <label className="flex items-center gap-1">
-              <input
-                type="radio"
-                name="record-as"
-                checked={mode === 'json'}
-                onChange={() => switchTo('json')}
-              />
-              JSON
-            </label>
+            {RECORD_MODES.map(([value, label]) => (
+              <label key={value} className="flex items-center gap-1">
+                <input
+                  type="radio"
+                  name="record-as"
+                  checked={mode === value}
+                  onChange={() => switchTo(value)}
+                />
+                {label}
+              </label>
+            ))}
           </fieldset>
           <SelectField
             label="Send to"
-            className="w-80"
+            className="w-96 max-w-full"
             value={target}
             onChange={(e) => setTarget(e.target.value)}
             options={(
