@@ -8,6 +8,7 @@ import { principalsRouter } from './routers/principals';
 import { recordsRouter } from './routers/records';
 import { streamsRouter } from './routers/streams';
 import { tablesRouter } from './routers/tables';
+import { testRecordsRouter } from './routers/test-records';
 import { createCallerFactory, createTRPCRouter } from './trpc';
 
 /** The console's API: one router per noun. */
@@ -22,6 +23,7 @@ export const appRouter = createTRPCRouter({
   nodes: nodesRouter,
   streams: streamsRouter,
   records: recordsRouter,
+  testRecords: testRecordsRouter,
 });
 
 /** The API's type, for the tRPC client. */

@@ -553,4 +553,57 @@ describe(`the console journey (screenshots in ${SCREENSHOT_DIR})`, () => {
     await shoot('records-exported');
     expect(accessibilityFindings.join('\n\n')).toBe('');
   }, 120_000);
+
+  it('sends a test record from the table page: acked and shown in the table, then a bad value refused by field', async () => {
+    const tablePath = `/tables/${encodeURIComponent(TABLE)}`;
+    // The admin holds no grant on the table: the test-record panel says so, in a sentence, and sends nothing.
+    await page.goto(`${product.consoleUrl}${tablePath}`);
+    const panel = page.getByRole('form', { name: 'Test record' });
+    await expect
+      .poll(() => panel.getByTestId('test-record-access').textContent())
+      .toContain('You may not send records to this table');
+    expect(await panel.getByRole('button', { name: 'Send test record' }).isDisabled()).toBe(true);
+
+    // An editor (the admin is one) grants the admin producer access through the grants page's verdict.
+    await page.goto(`${product.consoleUrl}/grants?type=table&name=${encodeURIComponent(TABLE)}`);
+    await page.getByLabel('Principal to check').selectOption({ label: ADMIN.email });
+    const verdict = page.getByTestId('stream-verdict');
+    await expect.poll(() => verdict.textContent()).toContain('May not stream to this table.');
+    await verdict.getByRole('button', { name: 'Grant producer access' }).click();
+    await expect.poll(() => verdict.textContent()).toContain('May stream to this table.');
+
+    // The form has one field per column; the record goes through the producers' path to the node.
+    await page.goto(`${product.consoleUrl}${tablePath}`);
+    await expect.poll(() => panel.getByTestId('test-record-access').count()).toBe(0);
+    expect(await panel.textContent()).toContain(`lands in the real table ${TABLE}`);
+    await panel.getByLabel('Value of id').fill('424242');
+    await panel.getByLabel('Value of item').fill('contract check');
+    await panel.scrollIntoViewIfNeeded();
+    await shoot('test-record-form');
+    await panel.getByRole('button', { name: 'Send test record' }).click();
+    const ack = page.getByTestId('test-record-ack');
+    await expect
+      .poll(() => ack.textContent(), { timeout: 45_000 })
+      .toContain('Acked: offset 0 is durable on node');
+    expect(await ack.textContent()).toContain('readable in the table at version');
+    const answer = page.getByTestId('test-record-answer');
+    expect(await answer.locator('tr[data-column="id"]').textContent()).toBe('idlong424242424242');
+    expect(await answer.locator('tr[data-column="item"]').textContent()).toContain('contract check');
+    await expect.poll(() => page.getByTestId('preview-table').textContent()).toContain('contract check');
+    await page.getByTestId('test-record-answer').scrollIntoViewIfNeeded();
+    await shoot('test-record-acked');
+
+    // A value of the wrong type: the node refuses the record and names the field; the answer marks it.
+    await panel.getByLabel('Value of id').fill('four hundred');
+    await panel.getByRole('button', { name: 'Send test record' }).click();
+    const refusal = page.getByTestId('test-record-refusal');
+    await expect
+      .poll(() => refusal.textContent(), { timeout: 30_000 })
+      .toContain('INVALID_ARGUMENT, field id');
+    await expect.poll(() => answer.locator('tr[data-refused="true"]').getAttribute('data-column')).toBe('id');
+    await answer.scrollIntoViewIfNeeded();
+    await shoot('test-record-refused-field');
+    const violations = await seriousViolations(page);
+    expect(describeViolations(violations)).toBe('');
+  }, 120_000);
 });

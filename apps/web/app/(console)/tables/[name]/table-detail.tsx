@@ -18,6 +18,7 @@ import { TableGrantsPanel } from './table-grants-panel';
 import { TableHistoryPanel } from './table-history-panel';
 import { TableLivePanel } from './table-live-panel';
 import { TablePreviewPanel } from './table-preview-panel';
+import { TableTestRecordPanel } from './table-test-record-panel';
 
 /** "Download descriptor": the table's serialized DescriptorProto, as the SDKs send it, saved as a file. */
 function DownloadDescriptor({ name }: { name: string }) {
@@ -169,6 +170,7 @@ export function TableDetail({ name }: { name: string }) {
         </div>
         <SnippetsPanel name={info.name} />
         <TablePreviewPanel name={info.name} />
+        <TableTestRecordPanel name={info.name} schema={info.deltaSchema} />
         <TableLivePanel name={info.name} />
         <EndedStreamsPanel table={info.name} />
         <div className="grid items-start gap-4 xl:grid-cols-2">
