@@ -1,7 +1,7 @@
 'use client';
 
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { Suspense, useState } from 'react';
 import { Button, ButtonLink } from '../../../../src/ui/button';
 import { CodeBlock } from '../../../../src/ui/code-block';
 import { bytesFromBase64, saveBytes } from '../../../../src/ui/download';
@@ -18,6 +18,7 @@ import { TableGrantsPanel } from './table-grants-panel';
 import { TableHistoryPanel } from './table-history-panel';
 import { TableLivePanel } from './table-live-panel';
 import { TablePreviewPanel } from './table-preview-panel';
+import { TableSeriesChart } from './table-series-chart';
 
 /** "Download descriptor": the table's serialized DescriptorProto, as the SDKs send it, saved as a file. */
 function DownloadDescriptor({ name }: { name: string }) {
@@ -169,6 +170,10 @@ export function TableDetail({ name }: { name: string }) {
         <SnippetsPanel name={info.name} />
         <TablePreviewPanel name={info.name} />
         <TableLivePanel name={info.name} />
+        {/* The chart keeps its window in the query string. */}
+        <Suspense fallback={null}>
+          <TableSeriesChart name={info.name} />
+        </Suspense>
         <EndedStreamsPanel table={info.name} />
         <div className="grid items-start gap-4 xl:grid-cols-2">
           <TableHistoryPanel name={info.name} />
