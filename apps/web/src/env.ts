@@ -43,6 +43,8 @@ export interface WebEnv {
   readonly streamSampleMs: number;
   /** How long ended streams are kept in the stream history (days). Default 7. */
   readonly streamHistoryDays: number;
+  /** How long the charts' minute history is kept (hours; at least the longest chart window, 24). Default 48. */
+  readonly metricHistoryHours: number;
   /**
    * Nodes that register themselves (`--control-plane-url`): the file holding the admin secret they share (their
    * `--admin-secret-file`). Heartbeats must carry it, and the console calls those nodes' admin API with it.
@@ -125,6 +127,7 @@ const envSchema = z
     LAKESTREAM_TABLES_DIR: optionalText,
     LAKESTREAM_STREAM_SAMPLE_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
     LAKESTREAM_STREAM_HISTORY_DAYS: z.coerce.number().min(0.001).max(3650).default(7),
+    LAKESTREAM_METRIC_HISTORY_HOURS: z.coerce.number().min(24).max(8760).default(48),
     LAKESTREAM_NODE_SECRET_FILE: optionalText,
     LAKESTREAM_NODE_MISSED_BEATS: z.coerce.number().int().min(1).max(1000).default(3),
     LAKESTREAM_NODE_DROP_AFTER_MS: z.coerce.number().int().min(1000).default(3_600_000),
@@ -183,6 +186,7 @@ export function parseEnv(source: Readonly<Record<string, string | undefined>>): 
         : resolve(/* turbopackIgnore: true */ e.LAKESTREAM_TABLES_DIR),
     streamSampleMs: e.LAKESTREAM_STREAM_SAMPLE_MS,
     streamHistoryDays: e.LAKESTREAM_STREAM_HISTORY_DAYS,
+    metricHistoryHours: e.LAKESTREAM_METRIC_HISTORY_HOURS,
     nodeSecretFile:
       e.LAKESTREAM_NODE_SECRET_FILE === undefined
         ? undefined

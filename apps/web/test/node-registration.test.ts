@@ -207,6 +207,7 @@ describe('ingest nodes that join and leave', () => {
         registered: true,
         reachable: true,
         error: null,
+        points: expect.any(Array),
       },
     ]);
     expect(view.streams[0]).toMatchObject({

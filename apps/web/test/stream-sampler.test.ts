@@ -123,11 +123,12 @@ describe('streams.live over a real ingest node', () => {
     // Static nodes: the id is the node's GetStatus answer, none for a node never reached.
     const listed = { endpoint: null, registered: false };
     expect(live.nodes).toEqual([
-      { address: nodeAddress, nodeId, ...listed, reachable: true, error: null },
+      { address: nodeAddress, nodeId, ...listed, reachable: true, error: null, points: expect.any(Array) },
       {
         address: nodeDead,
         nodeId: null,
         ...listed,
+        points: [],
         reachable: false,
         error: `nothing answers at ${nodeDead} (connection refused): the node is down or restarting; it keeps its WAL and catalog and is brought up to date when it is back`,
       },
@@ -155,6 +156,19 @@ describe('streams.live over a real ingest node', () => {
     expect(table?.current?.recordsPerSec).toBe(s.current?.recordsPerSec);
     // Nothing is committed while the gate is closed: the records wait, and their age is the lag.
     expect(table?.current?.publishLagMs).toBeGreaterThan(0);
+    // …and their bytes are the table's WAL backlog; nothing was committed, so no time to table yet.
+    expect(table?.current?.walBacklogBytes).toBeGreaterThan(200 * 20);
+    expect(table?.current?.timeToTableMs).toBeNull();
+    expect(live.nodes[0]?.points.at(-1)?.walBacklogBytes).toBe(table?.current?.walBacklogBytes);
+    // The same sampling as chart series: the total, the table, the node and the stream.
+    const chart = await viewer.streams.chart({ window: '1m' });
+    expect(chart.source).toBe('live');
+    expect(chart.series.map((x) => x.id)).toEqual([
+      'total',
+      `table:${TABLE}`,
+      `node:${nodeAddress}`,
+      `stream:${nodeAddress}/${s.streamId}`,
+    ]);
     expect(table?.publish).toMatchObject({
       unpublishedRecords: 200,
       lastCommittedVersion: null,
@@ -178,6 +192,9 @@ describe('streams.live over a real ingest node', () => {
     // Version 0 created the table; the records went in one or two commits (one was waiting at the gate).
     expect(after.tables[0]?.publish?.lastCommittedVersion).toBeGreaterThanOrEqual(1);
     expect(after.tables[0]?.current?.publishLagMs).toBe(0);
+    // Published: no backlog, and the node reports the table's time to table (the gate held the records).
+    expect(after.tables[0]?.current?.walBacklogBytes).toBe(0);
+    expect(after.tables[0]?.current?.timeToTableMs).toBeGreaterThan(0);
     expect(after.tables[0]?.points.some((p) => p.recordsPerSec > 0)).toBe(true);
   });
 
@@ -257,6 +274,12 @@ describe('streams.live over a real ingest node', () => {
     await expect(
       callerAs(t.services, 'viewer').caller.streams.live({ windowSeconds: 120 as 60 }),
     ).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(callerAs(t.services, null).caller.streams.chart({ window: '24h' })).rejects.toMatchObject({
+      code: 'UNAUTHORIZED',
+    });
+    await expect(
+      callerAs(t.services, 'viewer').caller.streams.chart({ window: '2d' as '24h' }),
+    ).rejects.toMatchObject({ code: 'BAD_REQUEST' });
   });
 
   it('samples on its own timer once started, and stops when closed', async () => {
@@ -278,6 +301,7 @@ describe('streams.live over a real ingest node', () => {
         registered: false,
         reachable: false,
         error: expect.any(String),
+        points: [],
       },
     ]);
     await sampler.close();

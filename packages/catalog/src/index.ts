@@ -6,6 +6,7 @@ export * from './contract.js';
 export * from './credentials.js';
 export * from './grants.js';
 export * from './ingest-nodes.js';
+export * from './metric-history.js';
 export * from './open-catalog.js';
 export * from './principals.js';
 export * from './producer-access.js';

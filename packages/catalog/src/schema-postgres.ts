@@ -18,4 +18,5 @@ export const {
   StreamHistory,
   IngestNodes,
   IngestNodeLoad,
+  MetricHistory,
 } = toPostgresTables(schema);

@@ -302,3 +302,41 @@ export const IngestNodeLoad = sqliteTable(
   },
   (t) => [index('ingest_node_load_node_at_index').on(t.nodeId, t.at)],
 );
+
+/**
+ * The console's chart history (`metric-history.ts`): one row per series and minute, downsampled on write by
+ * the control plane from its 1 s samplings, so that charts reach back 24 hours and more across console
+ * restarts. Counts are summed over the minute (divide by `spanMs` for a rate); gauges are the minute's
+ * largest value, null when no sampling had one. Pruned by age (`pruneMetricHistory`).
+ */
+export const MetricHistory = sqliteTable(
+  'metric_history',
+  {
+    /** `total`, `table`, `stream` or `node`. */
+    kind: text('kind', { enum: ['total', 'table', 'stream', 'node'] }).notNull(),
+    /** The series within its kind: '' (total), a table name, `<node address>/<stream id>`, a node address. */
+    seriesKey: text('series_key').notNull(),
+    /** The table of a table or stream series ('' for the others), to read one table's series at once. */
+    tableName: text('table_name').notNull(),
+    /** Start of the bucket (ms since the epoch, console clock), a multiple of `resolutionMs`. */
+    at: integer('at', { mode: 'number' }).notNull(),
+    resolutionMs: integer('resolution_ms', { mode: 'number' }).notNull(),
+    /** The time the bucket's samplings cover (ms): rates are counts over it. */
+    spanMs: integer('span_ms', { mode: 'number' }).notNull(),
+    records: integer('records', { mode: 'number' }).notNull(),
+    bytes: integer('bytes', { mode: 'number' }).notNull(),
+    errors: integer('errors', { mode: 'number' }).notNull(),
+    ackP99Ms: integer('ack_p99_ms', { mode: 'number' }),
+    /** The oldest acked-but-unpublished record's age (ms). */
+    publishLagMs: integer('publish_lag_ms', { mode: 'number' }),
+    /** Ack → visible in Delta (ms), the nodes' p99. */
+    timeToTableMs: integer('time_to_table_ms', { mode: 'number' }),
+    /** Acked bytes not yet published. */
+    walBacklogBytes: integer('wal_backlog_bytes', { mode: 'number' }),
+  },
+  (t) => [
+    primaryKey({ name: 'metric_history_pk', columns: [t.kind, t.seriesKey, t.resolutionMs, t.at] }),
+    index('metric_history_at_index').on(t.at),
+    index('metric_history_table_index').on(t.tableName, t.at),
+  ],
+);

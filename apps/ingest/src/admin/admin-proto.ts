@@ -81,6 +81,9 @@ export interface TablePublishInfoMessage {
   /** Empty unless publishing to the table fails now. */
   publish_error: string;
   publish_failing_since_ms: number | string;
+  /** Ack → visible (ms) over recent commits; absent before the first commit (and from older nodes). */
+  time_to_table_p50_ms?: number;
+  time_to_table_p99_ms?: number;
 }
 /** `TableStreamFailures` on the wire. */
 export interface TableStreamFailuresMessage {

@@ -319,6 +319,9 @@ describe('admin ListStreams: publishing of a real node', () => {
       });
       expect(Number(lagging.unpublished_bytes)).toBeGreaterThan(30 * 10);
       expect(Number(lagging.oldest_unpublished_age_ms)).toBeGreaterThanOrEqual(100);
+      // No time to table before the first commit.
+      expect(lagging.time_to_table_p50_ms).toBeUndefined();
+      expect(lagging.time_to_table_p99_ms).toBeUndefined();
       // The table filter applies to the tables too.
       expect((await nodeClient.listStreams('main.sales.events')).tables).toEqual([]);
 
@@ -337,6 +340,9 @@ describe('admin ListStreams: publishing of a real node', () => {
       });
       expect(Number(published[0]!.last_commit_at_ms)).toBeGreaterThanOrEqual(releasedAt);
       expect(Number(published[0]!.last_commit_at_ms)).toBeLessThanOrEqual(Date.now());
+      // Time to table: the records were acked at least 100 ms before the gate let their commit through.
+      expect(published[0]!.time_to_table_p50_ms).toBeGreaterThanOrEqual(100);
+      expect(published[0]!.time_to_table_p99_ms).toBeGreaterThanOrEqual(published[0]!.time_to_table_p50_ms!);
     } finally {
       release();
       zerobus.close();

@@ -386,6 +386,8 @@ function toTableMessage(t: TablePublishInfo): TablePublishInfoMessage {
     last_commit_at_ms: t.lastCommitAt ?? 0,
     publish_error: t.failing?.error ?? '',
     publish_failing_since_ms: t.failing?.since ?? 0,
+    ...(t.timeToTableP50Ms === undefined ? {} : { time_to_table_p50_ms: t.timeToTableP50Ms }),
+    ...(t.timeToTableP99Ms === undefined ? {} : { time_to_table_p99_ms: t.timeToTableP99Ms }),
   };
 }
 

@@ -24,6 +24,7 @@ import type { RecordBatch } from 'apache-arrow';
 import { IngestError } from '../base/errors.js';
 import type { ProvisionedTable } from '../catalog/catalog-view.js';
 import { tableLocation } from '../catalog/table-location.js';
+import { LatencyTracker } from './latency-tracker.js';
 import { type PackedRows, toBatches } from './packed-rows.js';
 import { PendingQueue } from './pending-queue.js';
 
@@ -97,7 +98,16 @@ export interface PublishStats {
   readonly lastCommitAt: number | undefined;
   /** Set while publishing fails: the last error in words, since when (ms since the epoch), attempts so far. */
   readonly failing: PublishFailure | undefined;
+  /**
+   * Time to table: ack → visible in a Delta commit (ms), median and 99th percentile over the table's last
+   * `TIME_TO_TABLE_SAMPLES` published batches; `undefined` before its first commit since the node started.
+   */
+  readonly timeToTableP50Ms: number | undefined;
+  readonly timeToTableP99Ms: number | undefined;
 }
+
+/** Published batches per table whose ack → visible latency makes the table's time to table. */
+export const TIME_TO_TABLE_SAMPLES = 256;
 
 /**
  * The table holds a `txn` of this node's appId that neither this publisher nor an earlier life of its WAL
@@ -167,6 +177,7 @@ export function createTablePublisher(options: TablePublisherOptions): TablePubli
   const pending = new PendingQueue<PendingBatch>();
   let pendingBytes = 0;
   let oldestAt = 0;
+  const timeToTable = new LatencyTracker(TIME_TO_TABLE_SAMPLES);
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let again = false;
@@ -298,7 +309,10 @@ export function createTablePublisher(options: TablePublisherOptions): TablePubli
     const latencies: number[] = [];
     for (const p of take) {
       pendingBytes -= p.bytes;
-      if (p.ackedAt !== undefined) latencies.push(now - p.ackedAt);
+      if (p.ackedAt !== undefined) {
+        latencies.push(now - p.ackedAt);
+        timeToTable.add(now - p.ackedAt);
+      }
       p.release();
     }
     // The next publish is due an interval after the oldest batch still waiting arrived (acked), not after now.
@@ -417,6 +431,8 @@ export function createTablePublisher(options: TablePublisherOptions): TablePubli
         lastCommittedVersion: lastCommit?.version,
         lastCommitAt: lastCommit?.at,
         failing,
+        timeToTableP50Ms: timeToTable.quantile(0.5),
+        timeToTableP99Ms: timeToTable.quantile(0.99),
       };
     },
     async publishedThrough() {

@@ -13,6 +13,7 @@ import { createProvisioner, type Provisioner, type ProvisionerOptions } from './
 import { reachableRegisteredNodes } from './nodes/registered-nodes';
 import { loadOrCreateSigningKey, type SigningKey, toSnapshotTokenKey } from './oauth/signing-key';
 import { readOrCreateSecretFile } from './secret-file';
+import { createMetricHistorySink, type MetricSink } from './streams/metric-history';
 import { createStreamHistorySink } from './streams/stream-history';
 import { createStreamSampler, type StreamSampler } from './streams/stream-sampler';
 
@@ -26,6 +27,8 @@ export interface WebServices extends AsyncDisposable {
   readonly provisioner: Provisioner;
   /** Every node's live streams, sampled in the background (`streams.live`). */
   readonly streamSampler: StreamSampler;
+  /** The chart history the sampler writes (minute buckets in the catalog), and its minute still open. */
+  readonly metricHistory: MetricSink;
   /** Failed sign-ins per e-mail and address. */
   readonly signInThrottle: SignInThrottle;
   /** The snapshot ingest nodes get now (issuer, audience and public key included). */
@@ -89,12 +92,14 @@ export async function openWebServices(env: WebEnv, options: WebServicesOptions =
       connect: options.connect ?? connectAdmin,
       log: warn,
     });
+    const metricHistory = createMetricHistorySink(db, env.metricHistoryHours);
     const streamSampler = createStreamSampler({
       ...nodeSource,
       connect: options.connect ?? connectAdmin,
       intervalMs: env.streamSampleMs,
       log: warn,
       history: createStreamHistorySink(db, env.streamHistoryDays),
+      metrics: metricHistory,
     });
     if (env.adminEmail !== undefined && env.adminPassword !== undefined && !(await hasAdmin(db))) {
       const admin = await createUser(db, SYSTEM_ACTOR, { name: env.adminEmail, role: 'admin' });
@@ -115,6 +120,7 @@ export async function openWebServices(env: WebEnv, options: WebServicesOptions =
       sessionSecret,
       provisioner,
       streamSampler,
+      metricHistory,
       signInThrottle: createSignInThrottle(),
       snapshot,
       close,

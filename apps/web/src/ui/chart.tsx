@@ -1,13 +1,13 @@
 'use client';
 
-import { useEffect, useRef } from 'react';
+import { type KeyboardEvent, useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import { useIsDark } from './theme';
 
-/** One line of a chart: its name and which of the four chart colours (`--chart-N` in globals.css) it takes. */
+/** One line of a chart: its name and which of the eight chart colours (`--chart-N` in globals.css) it takes. */
 export interface ChartSeries {
   readonly label: string;
-  readonly color: 1 | 2 | 3 | 4;
+  readonly color: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
 }
 
 /** What a chart draws: x in ms since the epoch, one array of values per series (null: no value, a gap). */
@@ -34,6 +34,10 @@ function toAligned(data: ChartData): uPlot.AlignedData {
  * change, since colours are baked into the canvas) and later `data` goes through `setData`; it takes its
  * container's width and follows it. `xRange` (ms) pins the time axis, so a window scrolls steadily even with
  * few points. `sparkline` drops axes and the cursor for inline use in table rows.
+ *
+ * With `onCursor` the chart reports the point under the cursor (index into `data.times`, null when it leaves)
+ * and takes the keyboard: it is a Tab stop whose arrow keys move the cursor point by point (Home, End; Escape
+ * hides it). With `onSelect`, dragging across the chart selects a time range (ms), reported once released.
  */
 export function TimeChart({
   data,
@@ -44,6 +48,9 @@ export function TimeChart({
   sparkline = false,
   testId,
   label,
+  onCursor,
+  onSelect,
+  describedBy,
 }: {
   data: ChartData;
   series: readonly ChartSeries[];
@@ -54,11 +61,17 @@ export function TimeChart({
   testId?: string;
   /** The chart's accessible name (a canvas says nothing by itself). */
   label: string;
+  onCursor?: ((index: number | null) => void) | undefined;
+  onSelect?: ((from: number, to: number) => void) | undefined;
+  /** The id of what says the chart's values in words (its readout). */
+  describedBy?: string | undefined;
 }) {
   const container = useRef<HTMLDivElement>(null);
   const chart = useRef<uPlot | null>(null);
-  const latest = useRef({ data, format, xRange });
-  latest.current = { data, format, xRange };
+  const latest = useRef({ data, format, xRange, onCursor, onSelect });
+  latest.current = { data, format, xRange, onCursor, onSelect };
+  const selectable = onSelect !== undefined;
+  const keyboard = onCursor !== undefined;
   const dark = useIsDark();
   const seriesKey = series.map((s) => `${s.label}:${s.color}`).join('|');
 
@@ -78,7 +91,23 @@ export function TimeChart({
       width: Math.max(element.clientWidth, 50),
       height,
       legend: { show: false },
-      cursor: sparkline ? { show: false } : { drag: { x: false, y: false }, points: { size: 5 } },
+      cursor: sparkline
+        ? { show: false }
+        : { drag: { x: selectable, y: false, setScale: false }, points: { size: 5 } },
+      hooks: {
+        setCursor: [(u) => latest.current.onCursor?.(u.cursor.idx ?? null)],
+        setSelect: [
+          (u) => {
+            const { left, width } = u.select;
+            if (width > 2) {
+              const from = u.posToVal(left, 'x') * 1000;
+              const to = u.posToVal(left + width, 'x') * 1000;
+              latest.current.onSelect?.(from, to);
+            }
+            u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+          },
+        ],
+      },
       padding: sparkline ? [2, 0, 2, 0] : [8, 8, 0, 0],
       scales: {
         x: {
@@ -130,13 +159,41 @@ export function TimeChart({
       plot.destroy();
       chart.current = null;
     };
-  }, [dark, seriesKey, height, sparkline]);
+  }, [dark, seriesKey, height, sparkline, selectable]);
 
   useEffect(() => {
     chart.current?.setData(toAligned(data));
   }, [data]);
 
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    const plot = chart.current;
+    const times = plot?.data[0];
+    if (plot === null || plot === undefined || times === undefined || times.length === 0) return;
+    const last = times.length - 1;
+    const at = plot.cursor.idx ?? null;
+    let next: number;
+    if (event.key === 'ArrowLeft') next = at === null ? last : Math.max(0, at - 1);
+    else if (event.key === 'ArrowRight') next = at === null ? last : Math.min(last, at + 1);
+    else if (event.key === 'Home') next = 0;
+    else if (event.key === 'End') next = last;
+    else if (event.key === 'Escape') {
+      plot.setCursor({ left: -10, top: -10 });
+      return;
+    } else return;
+    event.preventDefault();
+    plot.setCursor({ left: plot.valToPos(times[next]!, 'x'), top: plot.bbox.height / devicePixelRatio / 2 });
+  };
+
   return (
-    <div ref={container} role="img" aria-label={label} data-testid={testId} className="w-full min-w-0" />
+    <div
+      ref={container}
+      role="img"
+      aria-label={label}
+      aria-describedby={describedBy}
+      data-testid={testId}
+      tabIndex={keyboard ? 0 : undefined}
+      onKeyDown={keyboard ? onKeyDown : undefined}
+      className="w-full min-w-0 rounded focus-visible:outline-2 focus-visible:outline-sky-500"
+    />
   );
 }

@@ -606,4 +606,68 @@ describe(`the console journey (screenshots in ${SCREENSHOT_DIR})`, () => {
     const violations = await seriousViolations(page);
     expect(describeViolations(violations)).toBe('');
   }, 120_000);
+
+  // Issue 16, charts you can read (own block): the series chart's hover readout, a legend toggle, the window
+  // in the URL and kept by a reload, and the numbers as a table.
+  it('reads the series chart by hover and keyboard, toggles a series, keeps the window in the URL', async () => {
+    await page.goto(`${product.consoleUrl}/streams`);
+    const panel = page.getByTestId('series-chart');
+    const chart = page.getByTestId('series-chart-chart');
+    await chart.locator('canvas').waitFor({ timeout: 30_000 });
+    const tableSeries = panel.getByRole('button', { name: TABLE, exact: true });
+    await expect.poll(() => tableSeries.getAttribute('aria-pressed'), { timeout: 30_000 }).toBe('true');
+
+    // Hovering shows the time and each series' value at that point.
+    await chart.hover();
+    const readout = page.getByTestId('chart-readout');
+    await expect.poll(() => page.getByTestId('chart-readout-time').count()).toBe(1);
+    expect(await page.getByTestId('chart-readout-time').getAttribute('datetime')).toMatch(
+      /^\d{4}-\d\d-\d\dT/,
+    );
+    expect(await readout.textContent()).toContain(`${TABLE}: `);
+    expect(await readout.textContent()).toMatch(/All tables: [\d.,]+\/s/);
+    await shoot('streams-chart-hover');
+
+    // The keyboard reads it too: the chart is a Tab stop, Home goes to its first point.
+    await page.mouse.move(0, 0);
+    await chart.focus();
+    await page.keyboard.press('Home');
+    const first = await page.getByTestId('chart-readout-time').getAttribute('datetime');
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => page.getByTestId('chart-readout-time').getAttribute('datetime')).not.toBe(first);
+
+    // A series switched off in the legend leaves the chart and the readout, and goes into the URL.
+    await tableSeries.click();
+    await expect.poll(() => tableSeries.getAttribute('aria-pressed')).toBe('false');
+    await page.waitForURL((url) => url.searchParams.getAll('hide').includes(`table:${TABLE}`));
+    await chart.hover();
+    await expect.poll(() => readout.textContent()).not.toContain(`${TABLE}: `);
+
+    // The time to table as the metric, then a longer window: both in the URL, and a reload keeps them.
+    await page.getByLabel('Metric').selectOption('time-to-table');
+    await page.waitForURL((url) => url.searchParams.get('metric') === 'time-to-table');
+    // (The radio is visually hidden in its label; the URL, not the click, decides when it is checked.)
+    await page.getByRole('radio', { name: '1 h' }).click({ force: true });
+    await page.waitForURL((url) => url.searchParams.get('window') === '1h');
+    await page.reload();
+    await expect
+      .poll(() => page.getByRole('radio', { name: '1 h' }).isChecked(), { timeout: 30_000 })
+      .toBe(true);
+    expect(await page.getByLabel('Metric').inputValue()).toBe('time-to-table');
+    const url = new URL(page.url());
+    expect(url.searchParams.get('window')).toBe('1h');
+    expect(url.searchParams.getAll('hide')).toEqual([`table:${TABLE}`]);
+    // The console's stored minutes (it has run for minutes): the table stays switched off after the reload.
+    await expect.poll(() => tableSeries.getAttribute('aria-pressed'), { timeout: 90_000 }).toBe('false');
+    await chart.locator('canvas').waitFor();
+
+    // The numbers as a table, for whoever cannot see the canvas.
+    await page.getByTestId('chart-data').locator('summary').click();
+    await expect
+      .poll(() => page.getByRole('region', { name: 'Chart data' }).getByRole('row').count())
+      .toBeGreaterThan(1);
+    await shoot('streams-chart-1h-table');
+    const violations = await seriousViolations(page);
+    expect(describeViolations(violations)).toBe(describeViolations([]));
+  }, 180_000);
 });

@@ -2,18 +2,17 @@
 
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
-import { type ReactNode, useState } from 'react';
+import type { ReactNode } from 'react';
+import { liveWindowOf } from '../../../src/server/streams/chart-view';
 import { TimeChart } from '../../../src/ui/chart';
+import { CHART_WINDOW_OPTIONS } from '../../../src/ui/charts/chart-state';
+import { SeriesChartPanel } from '../../../src/ui/charts/series-chart-panel';
+import { useChartState } from '../../../src/ui/charts/use-chart-state';
 import { Banner, EmptyState, ErrorMessage, Loading } from '../../../src/ui/feedback';
 import { formatBytes, formatMs, formatNumber } from '../../../src/ui/format';
 import { PageHeader, Panel } from '../../../src/ui/layout';
 import { EndedStreamsPanel } from '../../../src/ui/streams/ended-streams-panel';
-import {
-  lastPoint,
-  recordsPerSecText,
-  seriesOf,
-  type WindowSeconds,
-} from '../../../src/ui/streams/live-series';
+import { lastPoint, recordsPerSecText, seriesOf } from '../../../src/ui/streams/live-series';
 import { UnreachableNodesBanner } from '../../../src/ui/streams/node-banner';
 import { StreamsTable } from '../../../src/ui/streams/streams-table';
 import { WindowSelect } from '../../../src/ui/streams/window-select';
@@ -38,12 +37,16 @@ function Stat({ label, children }: { label: string; children: ReactNode }) {
 /**
  * The streams page: every ingest node's streams, sampled every second by the console (`streams.live`, polled
  * each second): totals of records/s, MB/s, ack latency p50/p99, in-flight bytes, errors/s and publish lag over
- * the chosen window; per table (with a sparkline) and per stream; and the streams that ended, with their status.
+ * the chosen window (the last 15 minutes for longer ones); every table and node as series over the window
+ * (`streams.chart`: up to 24 hours, from the console's stored history beyond 15 minutes); per table (with a
+ * sparkline) and per stream; and the streams that ended, with their status. The window, the series chart's
+ * metric, selected range and hidden series are in the URL.
  */
 export function StreamsView() {
   const trpc = useTRPC();
   const nameOf = usePrincipalNames();
-  const [windowSeconds, setWindowSeconds] = useState<WindowSeconds>(60);
+  const [chartState, setChartState] = useChartState({ window: '1m', metric: 'records' });
+  const windowSeconds = liveWindowOf(chartState.window) ?? 900;
   const live = useQuery({
     ...trpc.streams.live.queryOptions({ windowSeconds }),
     refetchInterval: 1_000,
@@ -61,7 +64,13 @@ export function StreamsView() {
       <PageHeader
         title="Streams"
         description="Live ingestion over every ingest node, listed or registered by heartbeat, sampled every second."
-        actions={<WindowSelect value={windowSeconds} onChange={setWindowSeconds} />}
+        actions={
+          <WindowSelect
+            value={chartState.window}
+            options={CHART_WINDOW_OPTIONS}
+            onChange={(window) => setChartState({ window })}
+          />
+        }
       />
       <div className="space-y-4">
         <ErrorMessage error={live.error} />
@@ -94,6 +103,12 @@ export function StreamsView() {
               <Stat label="Errors/s">{formatNumber(now?.errorsPerSec ?? 0)}</Stat>
               <Stat label="Publish lag">{formatMs(now?.publishLagMs)}</Stat>
             </div>
+            {liveWindowOf(chartState.window) === null ? (
+              <p className="text-xs text-zinc-500 dark:text-zinc-400">
+                The figures and charts up to the series chart show the last 15 minutes, sampled every second;
+                the series chart shows the whole window.
+              </p>
+            ) : null}
             <div className="grid gap-4 xl:grid-cols-2">
               <Panel title="Records per second">
                 <TimeChart
@@ -181,6 +196,13 @@ export function StreamsView() {
                 />
               </Panel>
             </div>
+
+            <SeriesChartPanel
+              title="By table and node"
+              state={chartState}
+              onChange={setChartState}
+              testId="series-chart"
+            />
 
             <Panel title="Tables" bodyClassName="">
               {view.tables.length === 0 ? (

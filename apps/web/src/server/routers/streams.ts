@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { listStreamHistory } from '../catalog';
+import { readChart } from '../streams/chart-source';
+import { CHART_WINDOW_NAMES } from '../streams/chart-view';
 import { LIVE_WINDOWS } from '../streams/live-view';
 import { authedProcedure, createTRPCRouter } from '../trpc';
 
@@ -19,6 +21,21 @@ export const streamsRouter = createTRPCRouter({
       }),
     )
     .query(({ ctx, input }) => ctx.services.streamSampler.view(input.windowSeconds, input.table)),
+
+  /**
+   * The charts' series over `window` (`1m` … `15m` from the 1 s sampling, `1h`, `6h`, `24h` from the
+   * catalog's minute history, which survives a console restart): the total, each table and node (or, with
+   * `table`, that table and its streams), each point with records/s, bytes/s, errors/s, ack p99, publish lag,
+   * time to table and WAL backlog. A window the console does not offer is BAD_REQUEST.
+   */
+  chart: authedProcedure
+    .input(
+      z.object({
+        window: z.enum(CHART_WINDOW_NAMES),
+        table: z.string().max(800).optional(),
+      }),
+    )
+    .query(({ ctx, input }) => readChart(ctx.services, input.window, input.table)),
 
   /**
    * Streams that ended on any node, newest end first (`LAKESTREAM_STREAM_HISTORY_DAYS` of them, read by the

@@ -56,7 +56,7 @@ describe('liveView', () => {
     }
     const minute = liveView(all, { ...options, windowSeconds: 60 });
     expect(minute.intervalMs).toBe(1000);
-    expect(minute.nodes).toEqual([{ ...NODE, reachable: true, error: null }]);
+    expect(minute.nodes).toEqual([{ ...NODE, reachable: true, error: null, points: minute.totals }]);
     expect(minute.streams.map((s) => [s.node, s.nodeId, s.nodeEndpoint])).toEqual([['a:1', 'node-a', 'a:2']]);
     // s2's last sampling was t = 989_000: 49 seconds of both streams, then 11 of s1 alone.
     expect(minute.totals.map((p) => p.recordsPerSec)).toEqual([...Array(49).fill(30), ...Array(11).fill(10)]);
@@ -86,6 +86,8 @@ describe('liveView', () => {
         ackP50Ms: 1,
         ackP99Ms: 2,
         publishLagMs: null,
+        timeToTableMs: null,
+        walBacklogBytes: null,
       },
     });
     expect(view.streams[0]?.points).toHaveLength(60);
@@ -110,7 +112,7 @@ describe('liveView', () => {
     expect(liveView([], { ...options, windowSeconds: 60 })).toEqual({
       sampledAt: 5,
       intervalMs: 1000,
-      nodes: [{ ...NODE, reachable: false, error: 'not sampled yet' }],
+      nodes: [{ ...NODE, reachable: false, error: 'not sampled yet', points: [] }],
       totals: [],
       tables: [],
       streams: [],

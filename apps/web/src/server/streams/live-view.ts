@@ -16,6 +16,8 @@ export type LiveWindowSeconds = (typeof LIVE_WINDOWS)[number];
 export interface LiveNode extends NodeIdentity {
   readonly reachable: boolean;
   readonly error: string | null;
+  /** Its streams together and its tables' publishing, oldest first, within the window. */
+  readonly points: LivePoint[];
 }
 
 /** A table in the live view. */
@@ -97,7 +99,12 @@ export function liveView(ticks: readonly Tick[], options: LiveViewOptions): Live
     return {
       sampledAt: options.now,
       intervalMs: options.intervalMs,
-      nodes: options.nodes.map((node) => ({ ...identity(node), reachable: false, error: 'not sampled yet' })),
+      nodes: options.nodes.map((node) => ({
+        ...identity(node),
+        reachable: false,
+        error: 'not sampled yet',
+        points: [],
+      })),
       totals: [],
       tables: [],
       streams: [],
@@ -110,8 +117,14 @@ export function liveView(ticks: readonly Tick[], options: LiveViewOptions): Live
 
   const tablePoints = new Map<string, LivePoint[]>();
   const streamPoints = new Map<string, LivePoint[]>();
+  const nodePoints = new Map<string, LivePoint[]>();
   const totals: LivePoint[] = [];
   for (const tick of window) {
+    for (const [address, point] of tick.nodePoints) {
+      const list = nodePoints.get(address);
+      if (list === undefined) nodePoints.set(address, [point]);
+      else list.push(point);
+    }
     for (const [table, point] of tick.tables) {
       if (!selected(table)) continue;
       const list = tablePoints.get(table);
@@ -137,7 +150,12 @@ export function liveView(ticks: readonly Tick[], options: LiveViewOptions): Live
   return {
     sampledAt: latest.t,
     intervalMs: options.intervalMs,
-    nodes: latest.nodes.map((n) => ({ ...identity(n), reachable: n.reachable, error: n.error })),
+    nodes: latest.nodes.map((n) => ({
+      ...identity(n),
+      reachable: n.reachable,
+      error: n.error,
+      points: nodePoints.get(n.address) ?? [],
+    })),
     totals,
     tables: [...tableNames].sort(byText).map((table) => ({
       table,

@@ -30,7 +30,11 @@ function stream(streamId: string, table: string, counters: Partial<StreamSample>
   };
 }
 
-function publishing(table: string, oldestUnpublishedAgeMs: number): TablePublishSample {
+function publishing(
+  table: string,
+  oldestUnpublishedAgeMs: number,
+  timeToTableP99Ms: number | null = null,
+): TablePublishSample {
   return {
     table,
     oldestUnpublishedAgeMs,
@@ -38,6 +42,7 @@ function publishing(table: string, oldestUnpublishedAgeMs: number): TablePublish
     unpublishedBytes: 1000,
     lastCommittedVersion: null,
     lastCommitAt: null,
+    timeToTableP99Ms,
   };
 }
 
@@ -97,7 +102,7 @@ describe('computeTick: rates from counter differences', () => {
             }),
             stream('s2', ORDERS, { records: 50, bytes: 500, ackP50Ms: 4, ackP99Ms: 20, inFlightBytes: 36 }),
           ],
-          [publishing(ORDERS, 80)],
+          [publishing(ORDERS, 80, 900)],
         ),
         down('b', 2500),
       ],
@@ -143,6 +148,8 @@ describe('computeTick: rates from counter differences', () => {
       inFlightBytes: 64,
       errorsPerSec: 1,
       publishLagMs: null,
+      timeToTableMs: null,
+      walBacklogBytes: null,
     });
     expect(second.streams.get(streamKey('a', 's2'))?.point).toMatchObject({
       recordsPerSec: 50,
@@ -166,6 +173,8 @@ describe('computeTick: rates from counter differences', () => {
       inFlightBytes: 100,
       errorsPerSec: 1,
       publishLagMs: 80,
+      timeToTableMs: 900,
+      walBacklogBytes: 1000,
     });
     expect(ticks[1]!.publishing.get(ORDERS)).toEqual({
       unpublishedRecords: 10,
@@ -178,6 +187,24 @@ describe('computeTick: rates from counter differences', () => {
       ackP50Ms: 3,
       ackP99Ms: 12,
       publishLagMs: 0,
+    });
+  });
+
+  it('gives each node that answered a point: its streams together and its tables’ publishing', () => {
+    expect(ticks[0]!.nodePoints.size).toBe(0);
+    expect([...ticks[1]!.nodePoints.keys()]).toEqual(['a']); // b was down
+    expect(ticks[1]!.nodePoints.get('a')).toMatchObject({
+      recordsPerSec: 250,
+      publishLagMs: 80,
+      timeToTableMs: 900,
+      walBacklogBytes: 1000,
+    });
+    // b reports no publishing: its figures are unknown, not zero.
+    expect(ticks[3]!.nodePoints.get('b')).toMatchObject({
+      recordsPerSec: 100,
+      publishLagMs: null,
+      timeToTableMs: null,
+      walBacklogBytes: null,
     });
   });
 

@@ -18,6 +18,10 @@ export interface LivePoint {
   readonly errorsPerSec: number;
   /** Age of the oldest acked record not yet in the Delta table (ms), the largest over the nodes. */
   readonly publishLagMs: number | null;
+  /** Time to table: ack → visible in a Delta commit (ms), the largest of the nodes' p99s; null: not reported. */
+  readonly timeToTableMs: number | null;
+  /** Acked bytes not yet published (the WAL backlog), summed over the nodes; null: not reported. */
+  readonly walBacklogBytes: number | null;
 }
 
 /** A live stream as a node listed it, numbers parsed. */
@@ -51,6 +55,8 @@ export interface TablePublishSample {
   /** null before the node's first commit to the table since it started. */
   readonly lastCommittedVersion: number | null;
   readonly lastCommitAt: number | null;
+  /** Time to table (ack → visible, ms) p99 over the node's recent commits; null before one (or an older node). */
+  readonly timeToTableP99Ms: number | null;
 }
 
 /** Who a sampled node is. The admin address is the key (stream ids are unique per node only). */
@@ -110,7 +116,19 @@ export interface Tick {
   readonly publishing: ReadonlyMap<string, TablePublishState>;
   /** Every table together; null on the first tick. */
   readonly totals: LivePoint | null;
+  /** Per node (admin address) that answered: its streams together, its tables' publishing; none on the first tick. */
+  readonly nodePoints: ReadonlyMap<string, LivePoint>;
 }
+
+/** How a table, node or the totals publish, for their points (see `LivePoint`). */
+export interface PublishFigures {
+  readonly publishLagMs: number | null;
+  readonly timeToTableMs: number | null;
+  readonly walBacklogBytes: number | null;
+}
+
+/** No publishing reported. */
+const NO_PUBLISHING: PublishFigures = { publishLagMs: null, timeToTableMs: null, walBacklogBytes: null };
 
 /** The key of a stream across nodes (stream ids are unique per node only). */
 export function streamKey(node: string, streamId: string): string {
@@ -149,7 +167,7 @@ export function streamPoint(
     ackP99Ms: current.ackP99Ms,
     inFlightBytes: current.inFlightBytes,
     errorsPerSec: errors / seconds,
-    publishLagMs: null,
+    ...NO_PUBLISHING,
   };
 }
 
@@ -157,12 +175,12 @@ export function streamPoint(
  * One point for several streams (a table, or all of them): rates summed over the streams that have a point,
  * in-flight bytes over every listed stream. Ack latency: the p99 is the **largest** of the streams' p99s (an
  * upper bound of the true p99 of their union, which their percentiles alone cannot give), the p50 the
- * **median** of the streams' p50s (the typical stream's median). `publishLagMs` is given by the caller.
+ * **median** of the streams' p50s (the typical stream's median). The publishing figures are the caller's.
  */
 export function aggregatePoint(
   t: number,
   entries: readonly StreamEntry[],
-  publishLagMs: number | null,
+  publishing: PublishFigures = NO_PUBLISHING,
 ): LivePoint {
   let recordsPerSec = 0;
   let bytesPerSec = 0;
@@ -187,7 +205,9 @@ export function aggregatePoint(
     ackP99Ms,
     inFlightBytes,
     errorsPerSec,
-    publishLagMs,
+    publishLagMs: publishing.publishLagMs,
+    timeToTableMs: publishing.timeToTableMs,
+    walBacklogBytes: publishing.walBacklogBytes,
   };
 }
 
@@ -195,13 +215,30 @@ function maxOrNull(a: number | null, b: number | null): number | null {
   return a === null ? b : b === null ? a : Math.max(a, b);
 }
 
-/** Every table's publishing summed over the nodes, and its lag (the oldest unpublished record anywhere). */
+/**
+ * The publishing figures of `samples` (one node's tables, or one table on every node): the oldest
+ * unpublished record anywhere, the largest time to table, the backlog summed. Null figures with no sample.
+ */
+export function publishFiguresOf(samples: readonly TablePublishSample[]): PublishFigures {
+  if (samples.length === 0) return NO_PUBLISHING;
+  let publishLagMs = 0;
+  let timeToTableMs: number | null = null;
+  let walBacklogBytes = 0;
+  for (const p of samples) {
+    publishLagMs = Math.max(publishLagMs, p.oldestUnpublishedAgeMs);
+    timeToTableMs = maxOrNull(timeToTableMs, p.timeToTableP99Ms);
+    walBacklogBytes += p.unpublishedBytes;
+  }
+  return { publishLagMs, timeToTableMs, walBacklogBytes };
+}
+
+/** Every table's publishing summed over the nodes, and each table's publish samples of every node. */
 function publishingOf(nodes: readonly NodeSample[]): {
   publishing: Map<string, TablePublishState>;
-  lags: Map<string, number>;
+  samples: Map<string, TablePublishSample[]>;
 } {
   const publishing = new Map<string, TablePublishState>();
-  const lags = new Map<string, number>();
+  const samples = new Map<string, TablePublishSample[]>();
   for (const node of nodes) {
     for (const p of node.tables) {
       const before = publishing.get(p.table);
@@ -211,10 +248,12 @@ function publishingOf(nodes: readonly NodeSample[]): {
         lastCommittedVersion: maxOrNull(before?.lastCommittedVersion ?? null, p.lastCommittedVersion),
         lastCommitAt: maxOrNull(before?.lastCommitAt ?? null, p.lastCommitAt),
       });
-      lags.set(p.table, Math.max(lags.get(p.table) ?? 0, p.oldestUnpublishedAgeMs));
+      const list = samples.get(p.table);
+      if (list === undefined) samples.set(p.table, [p]);
+      else list.push(p);
     }
   }
-  return { publishing, lags };
+  return { publishing, samples };
 }
 
 /**
@@ -266,8 +305,9 @@ export function computeTick(previous: Tick | undefined, t: number, nodes: readon
       streams.set(key, { node: node.address, stream, point });
     }
   }
-  const { publishing, lags } = publishingOf(nodes);
+  const { publishing, samples } = publishingOf(nodes);
   const tables = new Map<string, LivePoint>();
+  const nodePoints = new Map<string, LivePoint>();
   let totals: LivePoint | null = null;
   if (previous !== undefined) {
     const failed = failureRates(nodes, before);
@@ -287,13 +327,21 @@ export function computeTick(previous: Tick | undefined, t: number, nodes: readon
     for (const [table, entries] of byTable)
       tables.set(
         table,
-        withFailures(aggregatePoint(t, entries, lags.get(table) ?? null), failed?.get(table)),
+        withFailures(
+          aggregatePoint(t, entries, publishFiguresOf(samples.get(table) ?? [])),
+          failed?.get(table),
+        ),
       );
     const allFailed = failed === undefined ? undefined : [...failed.values()].reduce((a, b) => a + b, 0);
     totals = withFailures(
-      aggregatePoint(t, [...streams.values()], lags.size === 0 ? null : Math.max(...lags.values())),
+      aggregatePoint(t, [...streams.values()], publishFiguresOf(nodes.flatMap((n) => n.tables))),
       allFailed,
     );
+    for (const node of nodes) {
+      if (!node.reachable) continue;
+      const own = [...streams.values()].filter((e) => e.node === node.address);
+      nodePoints.set(node.address, aggregatePoint(t, own, publishFiguresOf(node.tables)));
+    }
   }
-  return { t, nodes, streams, tables, publishing, totals };
+  return { t, nodes, streams, tables, publishing, totals, nodePoints };
 }

@@ -10,6 +10,7 @@ import { describeAdminError, withTimeout } from '../nodes/admin-call';
 import type { AdminClient } from '../nodes/admin-client';
 import { createNodeRoster, type KnownNode, type NodeSource } from '../nodes/known-nodes';
 import { LIVE_WINDOWS, type LiveView, type LiveWindowSeconds, liveView } from './live-view';
+import type { MetricSink } from './metric-history';
 import {
   computeTick,
   type NodeIdentity,
@@ -28,7 +29,10 @@ export interface StreamSampler extends AsyncDisposable {
   view(windowSeconds: LiveWindowSeconds, table?: string): LiveView;
   /** Samples every `intervalMs` until closed (the timer does not keep the process alive). */
   start(): void;
-  /** Stops the timer, waits for a sampling under way (at most `callTimeoutMs`), closes the admin clients. */
+  /**
+   * Stops the timer, waits for a sampling under way (at most `callTimeoutMs`), writes the chart history's
+   * open minute, closes the admin clients.
+   */
   close(): Promise<void>;
 }
 
@@ -46,6 +50,8 @@ export interface StreamSamplerOptions extends NodeSource {
   readonly log?: (message: string, details: Record<string, unknown>) => void;
   /** Where each node's ended streams go (admin `ListEndedStreams`, read on from a cursor); none: not read. */
   readonly history?: EndedStreamSink | undefined;
+  /** Where every tick goes for the chart history (downsampled and kept in the catalog); none: not kept. */
+  readonly metrics?: MetricSink | undefined;
 }
 
 /** Ended streams of a node, as the sampler hands them on: what the catalog stores, and whether a revocation cut it. */
@@ -126,6 +132,7 @@ function toPublishSample(t: TablePublishInfoMessage): TablePublishSample {
     unpublishedBytes: Number(t.unpublished_bytes),
     lastCommittedVersion: version < 0 ? null : version,
     lastCommitAt: at === 0 ? null : at,
+    timeToTableP99Ms: t.time_to_table_p99_ms ?? null,
   };
 }
 
@@ -273,9 +280,13 @@ export function createStreamSampler(options: StreamSamplerOptions): StreamSample
     const nodes = await Promise.all(entries.map(sampleNode));
     if (closed) return;
     const previous = count === 0 ? undefined : ring[(next - 1 + capacity) % capacity];
-    ring[next] = computeTick(previous, t, nodes);
+    const tick = computeTick(previous, t, nodes);
+    ring[next] = tick;
     next = (next + 1) % capacity;
     count = Math.min(count + 1, capacity);
+    await options.metrics
+      ?.record(tick)
+      .catch((error: unknown) => log('storing chart history failed', { error: describeAdminError(error) }));
   };
 
   const sample = (): Promise<void> => {
@@ -315,6 +326,9 @@ export function createStreamSampler(options: StreamSamplerOptions): StreamSample
       closed = true;
       if (timer !== undefined) clearTimeout(timer);
       await queue; // the sampling under way, the timer's or a caller's
+      await options.metrics
+        ?.flush()
+        .catch((error: unknown) => log('storing chart history failed', { error: describeAdminError(error) }));
       for (const e of roster.entries()) e.client?.close();
     },
     [Symbol.asyncDispose]: () => sampler.close(),

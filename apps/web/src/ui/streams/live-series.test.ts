@@ -11,6 +11,8 @@ const point = (t: number, recordsPerSec: number, ackP99Ms: number | null): LiveP
   inFlightBytes: 0,
   errorsPerSec: 0,
   publishLagMs: null,
+  timeToTableMs: null,
+  walBacklogBytes: null,
 });
 
 describe('live series', () => {

@@ -1,16 +1,6 @@
 import type { LivePoint } from '../api-types';
 import type { ChartData } from '../chart';
 
-/** The windows the streams page offers (seconds), as `streams.live` takes them. */
-export const WINDOWS = [
-  { seconds: 60, label: '1 m' },
-  { seconds: 300, label: '5 m' },
-  { seconds: 900, label: '15 m' },
-] as const;
-
-/** One of the windows. */
-export type WindowSeconds = (typeof WINDOWS)[number]['seconds'];
-
 /** A chart's data of `points` (oldest first): one series per picked metric. */
 export function seriesOf(
   points: readonly LivePoint[],

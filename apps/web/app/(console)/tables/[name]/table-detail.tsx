@@ -1,7 +1,7 @@
 'use client';
 
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { Suspense, useState } from 'react';
 import { Button, ButtonLink } from '../../../../src/ui/button';
 import { CodeBlock } from '../../../../src/ui/code-block';
 import { bytesFromBase64, saveBytes } from '../../../../src/ui/download';
@@ -19,6 +19,7 @@ import { TableHistoryPanel } from './table-history-panel';
 import { TableLivePanel } from './table-live-panel';
 import { TablePreviewPanel } from './table-preview-panel';
 import { TableTestRecordPanel } from './table-test-record-panel';
+import { TableSeriesChart } from './table-series-chart';
 
 /** "Download descriptor": the table's serialized DescriptorProto, as the SDKs send it, saved as a file. */
 function DownloadDescriptor({ name }: { name: string }) {
@@ -172,6 +173,10 @@ export function TableDetail({ name }: { name: string }) {
         <TablePreviewPanel name={info.name} />
         <TableTestRecordPanel name={info.name} schema={info.deltaSchema} />
         <TableLivePanel name={info.name} />
+        {/* The chart keeps its window in the query string. */}
+        <Suspense fallback={null}>
+          <TableSeriesChart name={info.name} />
+        </Suspense>
         <EndedStreamsPanel table={info.name} />
         <div className="grid items-start gap-4 xl:grid-cols-2">
           <TableHistoryPanel name={info.name} />
