@@ -18,4 +18,6 @@ export const {
   StreamHistory,
   IngestNodes,
   IngestNodeLoad,
+  AlertRules,
+  AlertEvents,
 } = toPostgresTables(schema);
