@@ -97,6 +97,7 @@ export function createWebhookDelivery(options: WebhookDeliveryOptions): WebhookD
       if (i > 0) await sleep(backoffMs * 2 ** (i - 1), undefined, { signal: stop.signal }).catch(() => {});
       if (stop.signal.aborted) return;
       const error = await attempt(job, timeoutMs, stop.signal);
+      if (stop.signal.aborted) return; // closed mid-call: not the receiver's failure
       const tried = i + 1 === attempts ? `${error} (gave up after ${attempts} tries)` : error;
       await record(job.ruleId, error === null ? null : tried);
       if (error === null) return;
