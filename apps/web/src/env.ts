@@ -55,6 +55,8 @@ export interface WebEnv {
   readonly nodeMissedBeats: number;
   /** How long a registered node that stopped beating is kept before it is dropped (ms). Default 1 hour. */
   readonly nodeDropAfterMs: number;
+  /** How often the alert rules are evaluated (ms). Default 5000. */
+  readonly alertIntervalMs: number;
 }
 
 const nodeSchema = z.strictObject({
@@ -131,6 +133,7 @@ const envSchema = z
     LAKESTREAM_NODE_SECRET_FILE: optionalText,
     LAKESTREAM_NODE_MISSED_BEATS: z.coerce.number().int().min(1).max(1000).default(3),
     LAKESTREAM_NODE_DROP_AFTER_MS: z.coerce.number().int().min(1000).default(3_600_000),
+    LAKESTREAM_ALERT_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
   })
   .superRefine((e, ctx) => {
     if ((e.LAKESTREAM_ADMIN_EMAIL === undefined) !== (e.LAKESTREAM_ADMIN_PASSWORD === undefined)) {
@@ -193,6 +196,7 @@ export function parseEnv(source: Readonly<Record<string, string | undefined>>): 
         : resolve(/* turbopackIgnore: true */ e.LAKESTREAM_NODE_SECRET_FILE),
     nodeMissedBeats: e.LAKESTREAM_NODE_MISSED_BEATS,
     nodeDropAfterMs: e.LAKESTREAM_NODE_DROP_AFTER_MS,
+    alertIntervalMs: e.LAKESTREAM_ALERT_INTERVAL_MS,
   };
 }
 

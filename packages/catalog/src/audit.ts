@@ -27,6 +27,9 @@ export type AuditAction =
   | 'credential.create'
   | 'credential.rotate'
   | 'credential.revoke'
+  | 'alert_rule.create'
+  | 'alert_rule.update'
+  | 'alert_rule.delete'
   // Events (`recordEvent`): not changes, so no new provisioning version.
   | 'auth.sign_in'
   | 'auth.sign_in_failed'
@@ -40,7 +43,15 @@ export type AuditAction =
 /** What a change touched: `targetType` and `target` (a securable name, a principal id, a client id). */
 export interface Change {
   readonly action: AuditAction;
-  readonly targetType: 'catalog' | 'schema' | 'table' | 'principal' | 'grant' | 'credential' | 'request';
+  readonly targetType:
+    | 'catalog'
+    | 'schema'
+    | 'table'
+    | 'principal'
+    | 'grant'
+    | 'credential'
+    | 'request'
+    | 'alert_rule';
   readonly target: string;
   /** JSON-able details of the change; never a secret. */
   readonly details?: Record<string, unknown>;

@@ -10,6 +10,7 @@
  * - `FORBIDDEN`: the actor's role does not allow the change, or the principal is disabled.
  * - `INVALID_CREDENTIAL`: unknown client id or wrong secret (deliberately not saying which).
  * - `EXPIRED`, `REVOKED`: a credential past its expiry, or revoked.
+ * - `INVALID_ALERT_RULE`: an alert rule's kind, threshold, duration or webhook URL is refused (alert-rules.ts).
  */
 export type CatalogErrorCode =
   | 'INVALID_NAME'
@@ -20,7 +21,8 @@ export type CatalogErrorCode =
   | 'FORBIDDEN'
   | 'INVALID_CREDENTIAL'
   | 'EXPIRED'
-  | 'REVOKED';
+  | 'REVOKED'
+  | 'INVALID_ALERT_RULE';
 
 /** A refusal of the catalog, with a code and a message in words naming the offending thing. */
 export class CatalogError extends Error {

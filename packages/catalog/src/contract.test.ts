@@ -27,6 +27,7 @@ test('the contract entry loads no database: only zod and the Delta schema module
   const { packages, files } = runtimeImports(join(import.meta.dirname, 'contract.ts'));
   expect([...packages].sort()).toEqual(['@lakestream/delta/schema', 'zod']);
   expect([...files].map((f) => f.slice(import.meta.dirname.length + 1)).sort()).toEqual([
+    'alert-kinds.ts',
     'catalog-error.ts',
     'contract.ts',
     'delta-types.ts',

@@ -1,5 +1,6 @@
 // The database-free rules (names, Delta types, privileges, grant resolution, the snapshot schema).
 
+export * from './alert-rules.js';
 export * from './audit.js';
 export * from './catalogs.js';
 export * from './contract.js';

@@ -19,4 +19,6 @@ export const {
   IngestNodes,
   IngestNodeLoad,
   MetricHistory,
+  AlertRules,
+  AlertEvents,
 } = toPostgresTables(schema);

@@ -340,3 +340,63 @@ export const MetricHistory = sqliteTable(
     index('metric_history_table_index').on(t.tableName, t.at),
   ],
 );
+
+/**
+ * Alert rules the console evaluates (`apps/web` `server/alerts/`): a condition (`kind`, optional `target`,
+ * `threshold`; see alert-kinds.ts) that fires once it has held for `forSeconds`, and an optional webhook the
+ * console POSTs each firing and resolution to. The last webhook delivery's outcome is kept on the rule.
+ */
+export const AlertRules = sqliteTable(
+  'alert_rules',
+  {
+    id: text('id').primaryKey(),
+    /** Unique, as typed (trimmed). */
+    name: text('name').notNull(),
+    kind: text('kind', {
+      enum: ['publish_lag', 'errors_per_sec', 'node_unreachable', 'credential_expiring'],
+    }).notNull(),
+    /** The table, node or credential watched; null: any (the worst one counts). */
+    target: text('target'),
+    threshold: integer('threshold', { mode: 'number' }).notNull(),
+    forSeconds: integer('for_seconds', { mode: 'number' }).notNull(),
+    /** Where firings and resolutions are POSTed (http or https); null: none. */
+    webhookUrl: text('webhook_url'),
+    createdBy: text('created_by').notNull(),
+    createdAt: integer('created_at', { mode: 'number' }).notNull(),
+    updatedAt: integer('updated_at', { mode: 'number' }).notNull(),
+    /** The last webhook attempt (ms), its error (null: delivered), and the last successful delivery. */
+    deliveryAttemptAt: integer('delivery_attempt_at', { mode: 'number' }),
+    deliveryError: text('delivery_error'),
+    deliveredAt: integer('delivered_at', { mode: 'number' }),
+  },
+  (t) => [
+    uniqueIndex('alert_rules_name_unique').on(t.name),
+    check(
+      'alert_rules_kind_check',
+      sql`${t.kind} in ('publish_lag', 'errors_per_sec', 'node_unreachable', 'credential_expiring')`,
+    ),
+  ],
+);
+
+/**
+ * Alert transitions, newest last: a rule started `firing` or was `resolved`, with the value then (a number as
+ * text), what it was about (`subject`: the table, node or credential), and since when the condition held.
+ * The rule's name and kind are copied: the history outlives the rule.
+ */
+export const AlertEvents = sqliteTable(
+  'alert_events',
+  {
+    id: integer('id', { mode: 'number' }).primaryKey({ autoIncrement: true }),
+    ruleId: text('rule_id').notNull(),
+    ruleName: text('rule_name').notNull(),
+    kind: text('kind').notNull(),
+    state: text('state', { enum: ['firing', 'resolved'] }).notNull(),
+    subject: text('subject'),
+    value: text('value').notNull(),
+    threshold: integer('threshold', { mode: 'number' }).notNull(),
+    /** When the condition started holding (firing) or the alert started firing (resolved). */
+    since: integer('since', { mode: 'number' }).notNull(),
+    at: integer('at', { mode: 'number' }).notNull(),
+  },
+  (t) => [index('alert_events_at_index').on(t.at), index('alert_events_rule_index').on(t.ruleId, t.at)],
+);

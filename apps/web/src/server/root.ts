@@ -1,3 +1,4 @@
+import { alertsRouter } from './routers/alerts';
 import { auditRouter } from './routers/audit';
 import { authRouter } from './routers/auth';
 import { catalogsRouter } from './routers/catalogs';
@@ -24,6 +25,7 @@ export const appRouter = createTRPCRouter({
   streams: streamsRouter,
   records: recordsRouter,
   testRecords: testRecordsRouter,
+  alerts: alertsRouter,
 });
 
 /** The API's type, for the tRPC client. */

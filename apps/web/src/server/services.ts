@@ -3,10 +3,24 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CatalogDb, OpenCatalog, ProvisioningSnapshot } from '@lakestream/catalog';
 import { getEnv, type WebEnv } from '../env';
+import { type AlertEvaluator, createAlertEvaluator } from './alerts/alert-evaluator';
+import { createLiveAlertFigures } from './alerts/alert-figures';
+import {
+  createWebhookDelivery,
+  type WebhookDelivery,
+  type WebhookDeliveryOptions,
+} from './alerts/webhook-delivery';
 import { setPassword } from './auth/passwords';
 import { createSignInThrottle, type SignInThrottle } from './auth/sign-in-throttle';
 import { ensureWebTables } from './auth/web-store';
-import { buildProvisioningSnapshot, createUser, listPrincipals, openCatalog, SYSTEM_ACTOR } from './catalog';
+import {
+  buildProvisioningSnapshot,
+  createUser,
+  listPrincipals,
+  openCatalog,
+  recordAlertDelivery,
+  SYSTEM_ACTOR,
+} from './catalog';
 import { connectAdmin } from './nodes/admin-client';
 import type { NodeSource } from './nodes/known-nodes';
 import { createProvisioner, type Provisioner, type ProvisionerOptions } from './nodes/provisioning';
@@ -31,6 +45,10 @@ export interface WebServices extends AsyncDisposable {
   readonly metricHistory: MetricSink;
   /** Failed sign-ins per e-mail and address. */
   readonly signInThrottle: SignInThrottle;
+  /** The alert rules' evaluator (its timer runs every `LAKESTREAM_ALERT_INTERVAL_MS`). */
+  readonly alerts: AlertEvaluator;
+  /** The alert webhooks' queue (outbound POSTs from the console). */
+  readonly webhooks: WebhookDelivery;
   /** The snapshot ingest nodes get now (issuer, audience and public key included). */
   snapshot(): Promise<ProvisioningSnapshot>;
   close(): Promise<void>;
@@ -46,6 +64,10 @@ export interface WebServicesOptions {
   readonly connect?: ProvisionerOptions['connect'];
   /** A signing key instead of the one under the data directory. */
   readonly signingKey?: SigningKey;
+  /** Start the alert evaluator's timer. Default true. */
+  readonly evaluateAlerts?: boolean;
+  /** Webhook retry and timeout settings instead of `WEBHOOK_DEFAULTS` (tests). */
+  readonly webhooks?: Omit<WebhookDeliveryOptions, 'record' | 'log'>;
 }
 
 /** Whether any enabled admin user exists (else the console offers first-run setup). */
@@ -57,7 +79,7 @@ export async function hasAdmin(db: CatalogDb): Promise<boolean> {
  * Opens the console's services for `env`: the catalog (migrated; PostgreSQL at `databaseUrl` when set, else
  * the SQLite file at `catalogPath`), the console's own tables, the session
  * secret and signing key (generated under the data directory on first start), the provisioner (and its
- * reconciler), the live-stream sampler (and its timer). Creates the first admin from `LAKESTREAM_ADMIN_EMAIL`/`…_PASSWORD` when no admin exists.
+ * reconciler), the live-stream sampler (and its timer), the alert evaluator (and its timer) with its webhook queue. Creates the first admin from `LAKESTREAM_ADMIN_EMAIL`/`…_PASSWORD` when no admin exists.
  * Throws when the data directory or catalog cannot be opened.
  */
 export async function openWebServices(env: WebEnv, options: WebServicesOptions = {}): Promise<WebServices> {
@@ -101,13 +123,29 @@ export async function openWebServices(env: WebEnv, options: WebServicesOptions =
       history: createStreamHistorySink(db, env.streamHistoryDays),
       metrics: metricHistory,
     });
+    const webhooks = createWebhookDelivery({
+      ...options.webhooks,
+      record: (ruleId, outcome) => recordAlertDelivery(db, ruleId, outcome),
+      log: warn,
+    });
+    const alerts = createAlertEvaluator({
+      db,
+      figures: createLiveAlertFigures({ db, sampler: streamSampler, nodeMissedBeats: env.nodeMissedBeats }),
+      intervalMs: env.alertIntervalMs,
+      consoleUrl: new URL('/alerts', env.publicUrl).toString(),
+      deliver: webhooks.enqueue,
+      log: warn,
+    });
     if (env.adminEmail !== undefined && env.adminPassword !== undefined && !(await hasAdmin(db))) {
       const admin = await createUser(db, SYSTEM_ACTOR, { name: env.adminEmail, role: 'admin' });
       await setPassword(db, admin.id, env.adminPassword);
     }
     if (options.reconcile ?? true) provisioner.start(env.reconcileIntervalMs);
     if (options.sampleStreams ?? true) streamSampler.start();
+    if (options.evaluateAlerts ?? true) alerts.start();
     const close = async () => {
+      await alerts.close();
+      await webhooks.close();
       await streamSampler.close();
       await provisioner.close();
       await catalog.close();
@@ -122,6 +160,8 @@ export async function openWebServices(env: WebEnv, options: WebServicesOptions =
       streamSampler,
       metricHistory,
       signInThrottle: createSignInThrottle(),
+      alerts,
+      webhooks,
       snapshot,
       close,
       [Symbol.asyncDispose]: close,

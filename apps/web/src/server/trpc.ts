@@ -85,6 +85,7 @@ const CODES: Record<CatalogErrorCode, TRPCError['code']> = {
   INVALID_CREDENTIAL: 'BAD_REQUEST',
   EXPIRED: 'BAD_REQUEST',
   REVOKED: 'BAD_REQUEST',
+  INVALID_ALERT_RULE: 'BAD_REQUEST',
 };
 
 /**

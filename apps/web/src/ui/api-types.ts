@@ -14,3 +14,7 @@ export type LiveStream = LiveView['streams'][number];
 export type EndedStream = Outputs['streams']['history'][number];
 /** A node registered by heartbeat (`nodes.list`'s `registered`). */
 export type RegisteredNode = Outputs['nodes']['list']['registered'][number];
+/** An alert rule with its state and last webhook delivery (`alerts.list`). */
+export type AlertRuleView = Outputs['alerts']['list']['rules'][number];
+/** A rule's state after the last evaluation (`alerts.firing`). */
+export type AlertStateView = Outputs['alerts']['firing'][number];

@@ -4,6 +4,7 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { usePathname, useRouter } from 'next/navigation';
 import { type ReactNode, useEffect, useState } from 'react';
+import { FiringAlertsBanner } from './alerts/firing-banner';
 import { Button } from './button';
 import { ErrorMessage, Loading } from './feedback';
 import { Logo } from './logo';
@@ -23,6 +24,7 @@ const NAV = [
   { href: '/principals', label: 'Principals & credentials' },
   { href: '/grants', label: 'Grants' },
   { href: '/nodes', label: 'Nodes' },
+  { href: '/alerts', label: 'Alerts' },
   { href: '/audit', label: 'Audit', admin: true },
   { href: '/account', label: 'Your account', menuOnly: true },
 ] as const;
@@ -131,7 +133,8 @@ function Header({ user }: { user: SignedInUser }) {
 /**
  * The frame of every console page: asks `auth.status`, sends signed-out users to sign-in (and back here
  * afterwards) and a fresh install to first-run setup, then shows the header (sections, user linking to their
- * account, role, theme, sign-out) and the page, which reads the user with `useSession()`.
+ * account, role, theme, sign-out), the banner of firing alerts, and the page, which reads the user with
+ * `useSession()`.
  */
 export function ConsoleShell({ children }: { children: ReactNode }) {
   const trpc = useTRPC();
@@ -158,6 +161,7 @@ export function ConsoleShell({ children }: { children: ReactNode }) {
     <SessionContext value={data.user}>
       <Header user={data.user} />
       <main id={MAIN_CONTENT_ID} tabIndex={-1} className="mx-auto max-w-7xl px-4 py-6 outline-none">
+        <FiringAlertsBanner />
         {children}
       </main>
     </SessionContext>

@@ -6,6 +6,7 @@ import { loadZerobusSdk, type ZerobusSdkStream as SdkStream } from '@lakestream/
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RegisteringNode, startRegisteringNode } from '../support/registering-node';
+import { startWebhookReceiver } from '../support/webhook-receiver';
 import { describeViolations, seriousViolations } from './accessibility';
 import { launchChromium, SCREENSHOT_DIR, screenshot } from './browser';
 import { type RunningProduct, startProduct } from './product';
@@ -669,5 +670,66 @@ describe(`the console journey (screenshots in ${SCREENSHOT_DIR})`, () => {
     await shoot('streams-chart-1h-table');
     const violations = await seriousViolations(page);
     expect(describeViolations(violations)).toBe(describeViolations([]));
+  }, 180_000);
+
+  it('alerts: a rule with a webhook fires when the joined node dies, shows as a banner and in the list, and POSTs', async () => {
+    const receiver = await startWebhookReceiver();
+    try {
+      await page.goto(`${product.consoleUrl}/tables`);
+      await navigate('Alerts', '/alerts');
+      await page.getByLabel('Rule name').fill('joined-node down');
+      await page.getByLabel('Kind').selectOption('node_unreachable');
+      await page.getByLabel('Watch (empty: any)').fill(JOINED.nodeId);
+      await page.getByLabel('Threshold').fill('1');
+      await page.getByLabel('For (seconds)').fill('0');
+      // A webhook that is not http(s) is refused in words.
+      await page.getByLabel('Webhook URL (optional)').fill('ftp://127.0.0.1/hook');
+      await page.getByRole('button', { name: 'Create rule' }).click();
+      await expect
+        .poll(() => page.getByTestId('error-message').textContent())
+        .toContain('http:// or https://');
+      await page.getByLabel('Webhook URL (optional)').fill(`${receiver.url}/lakestream`);
+      await page.getByRole('button', { name: 'Create rule' }).click();
+      const row = page
+        .getByTestId('alert-rules-table')
+        .getByRole('row')
+        .filter({ hasText: 'joined-node down' });
+      await expect
+        .poll(() => row.textContent())
+        .toContain(`node unreachable of ${JOINED.nodeId} for at least 1 s`);
+      await shoot('alerts-rule-created');
+
+      // The node stops: it misses its beats, the rule fires on every page and its webhook gets the POST.
+      await joined?.kill();
+      await navigate('Tables', '/tables');
+      const banner = page.getByTestId('alerts-banner');
+      await banner.waitFor({ timeout: 60_000 });
+      expect(await banner.textContent()).toContain(`1 alert is firing: joined-node down (${JOINED.nodeId})`);
+      await shoot('alerts-banner');
+      const [post] = await receiver.waitFor(1, 30_000);
+      expect(post).toMatchObject({
+        path: '/lakestream',
+        contentType: 'application/json',
+        body: {
+          rule: { name: 'joined-node down', kind: 'node_unreachable', target: JOINED.nodeId },
+          state: 'firing',
+          subject: JOINED.nodeId,
+          threshold: 1,
+          consoleUrl: `${product.consoleUrl}/alerts`,
+        },
+      });
+
+      await banner.getByRole('link', { name: 'See alerts' }).click();
+      await page.waitForURL((url) => url.pathname === '/alerts');
+      await expect.poll(() => page.getByTestId('firing-alerts').textContent()).toContain('joined-node down');
+      await expect.poll(() => row.getAttribute('data-condition')).toBe('firing');
+      await expect.poll(() => row.getByTestId('webhook-delivery').textContent()).toMatch(/^delivered/);
+      await page.locator('[data-testid="alert-history"] tr[data-state="firing"]').first().waitFor();
+      await shoot('alerts-firing');
+      expect(accessibilityFindings.join('\n\n')).toBe('');
+      expect([...checkedPaths]).toContain('/alerts');
+    } finally {
+      await receiver.close();
+    }
   }, 180_000);
 });

@@ -23,7 +23,7 @@ export async function openTestServices(
   const dataDir = mkdtempSync(join(tmpdir(), 'lakestream-web-'));
   const services = await openWebServices(
     parseEnv({ LAKESTREAM_DATA_DIR: dataDir, LAKESTREAM_CATALOG_PATH: ':memory:', ...env }),
-    { reconcile: false, sampleStreams: false, ...options },
+    { reconcile: false, sampleStreams: false, evaluateAlerts: false, ...options },
   );
   return {
     services,

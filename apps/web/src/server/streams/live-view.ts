@@ -7,6 +7,9 @@ import type {
   Tick,
 } from './stream-rates';
 
+/** The error of every node before the first sampling (they are not known to be down). */
+export const NOT_SAMPLED_YET = 'not sampled yet';
+
 /** The windows `streams.live` offers (seconds). */
 export const LIVE_WINDOWS = [60, 300, 900] as const;
 /** One of `LIVE_WINDOWS`. */
@@ -102,7 +105,7 @@ export function liveView(ticks: readonly Tick[], options: LiveViewOptions): Live
       nodes: options.nodes.map((node) => ({
         ...identity(node),
         reachable: false,
-        error: 'not sampled yet',
+        error: NOT_SAMPLED_YET,
         points: [],
       })),
       totals: [],
