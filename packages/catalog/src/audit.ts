@@ -14,11 +14,18 @@ export const SYSTEM_ACTOR: Actor = { principalId: 'system', address: null };
 /** Every kind of change the audit log records. */
 export type AuditAction =
   | 'catalog.create'
+  | 'catalog.rename'
+  | 'catalog.drop'
   | 'schema.create'
+  | 'schema.rename'
+  | 'schema.drop'
   | 'table.create'
   | 'table.add_columns'
+  | 'table.rename'
   | 'table.drop'
   | 'principal.create'
+  | 'principal.rename'
+  | 'principal.delete'
   | 'principal.set_role'
   | 'principal.disable'
   | 'principal.enable'
@@ -33,6 +40,9 @@ export type AuditAction =
   | 'auth.refused'
   | 'auth.password_change'
   | 'auth.password_set'
+  | 'table.delete_data'
+  | 'api_token.create'
+  | 'api_token.revoke'
   | 'token.issue'
   | 'token.refuse'
   | 'stream.cut';
@@ -40,7 +50,15 @@ export type AuditAction =
 /** What a change touched: `targetType` and `target` (a securable name, a principal id, a client id). */
 export interface Change {
   readonly action: AuditAction;
-  readonly targetType: 'catalog' | 'schema' | 'table' | 'principal' | 'grant' | 'credential' | 'request';
+  readonly targetType:
+    | 'catalog'
+    | 'schema'
+    | 'table'
+    | 'principal'
+    | 'grant'
+    | 'credential'
+    | 'api_token'
+    | 'request';
   readonly target: string;
   /** JSON-able details of the change; never a secret. */
   readonly details?: Record<string, unknown>;
