@@ -1,3 +1,4 @@
+import { apiTokensRouter } from './routers/api-tokens';
 import { auditRouter } from './routers/audit';
 import { authRouter } from './routers/auth';
 import { catalogsRouter } from './routers/catalogs';
@@ -20,6 +21,7 @@ export const appRouter = createTRPCRouter({
   audit: auditRouter,
   nodes: nodesRouter,
   streams: streamsRouter,
+  apiTokens: apiTokensRouter,
 });
 
 /** The API's type, for the tRPC client. */

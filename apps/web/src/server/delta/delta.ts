@@ -10,4 +10,11 @@ const delta: typeof DeltaModule = await import(
   /* turbopackIgnore: true */ /* webpackIgnore: true */ '@lakestream/delta'
 );
 
-export const { isDeltaError, openTable, parseStorageLocation, resolveTableLocation } = delta;
+export const {
+  deleteTableFiles,
+  isDeltaError,
+  openStorage,
+  openTable,
+  parseStorageLocation,
+  resolveTableLocation,
+} = delta;

@@ -15,7 +15,7 @@ export const auditRouter = createTRPCRouter({
           limit: z.number().int().min(1).max(500).default(100),
           beforeId: z.number().int().positive().optional(),
           targetType: z
-            .enum(['catalog', 'schema', 'table', 'principal', 'grant', 'credential', 'request'])
+            .enum(['catalog', 'schema', 'table', 'principal', 'grant', 'credential', 'api_token', 'request'])
             .optional(),
           target: z.string().min(1).optional(),
           actorId: z.string().min(1).optional(),
