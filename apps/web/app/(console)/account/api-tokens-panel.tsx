@@ -5,7 +5,6 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Button } from '../../../src/ui/button';
 import { ConfirmDialog } from '../../../src/ui/confirm-dialog';
-import { CopyButton } from '../../../src/ui/copy-button';
 import { endOfDay } from '../../../src/ui/date-input';
 import { Banner, EmptyState, ErrorMessage, Loading } from '../../../src/ui/feedback';
 import { SelectField, TextField } from '../../../src/ui/field';
@@ -14,6 +13,7 @@ import { Panel, PanelFooterForm } from '../../../src/ui/layout';
 import { useSession } from '../../../src/ui/session';
 import { Badge, DataTable, Td, Th } from '../../../src/ui/table';
 import { useTRPC } from '../../../src/ui/trpc';
+import { CopyableValue } from '../principals/secret-dialog';
 
 // The catalog's USER_ROLES, written out: a value import of @lakestream/catalog would bundle SQLite into the page.
 const ROLES: readonly UserRole[] = ['viewer', 'editor', 'admin'];
@@ -23,15 +23,7 @@ function NewToken({ token, onDone }: { token: string; onDone: () => void }) {
   return (
     <div className="space-y-2 border-b border-zinc-200 p-4 dark:border-zinc-800">
       <Banner>Copy the token now: it is shown only this once (the console keeps only a hash).</Banner>
-      <div className="flex items-center gap-2">
-        <code
-          data-testid="api-token-value"
-          className="flex-1 rounded-md bg-zinc-100 px-2.5 py-1.5 font-mono text-[13px] break-all dark:bg-zinc-800"
-        >
-          {token}
-        </code>
-        <CopyButton text={token} />
-      </div>
+      <CopyableValue label="Your new API token" value={token} testId="api-token-value" />
       <p className="text-xs text-zinc-500 dark:text-zinc-400">
         Send it as <code className="font-mono">Authorization: Bearer …</code> to{' '}
         <code className="font-mono">/api/trpc/…</code>, e.g.{' '}
