@@ -15,7 +15,16 @@ import { useDebounced } from '../../../src/ui/use-debounced';
 import { usePrincipalNames } from '../../../src/ui/use-principal-names';
 
 const PAGE_SIZE = 50;
-const TARGET_TYPES = ['catalog', 'schema', 'table', 'principal', 'grant', 'credential', 'request'] as const;
+const TARGET_TYPES = [
+  'catalog',
+  'schema',
+  'table',
+  'principal',
+  'grant',
+  'credential',
+  'api_token',
+  'request',
+] as const;
 
 /** Actions that are refusals or cuts, shown in red with the revocations. */
 const BAD_ACTIONS = new Set(['auth.sign_in_failed', 'auth.refused', 'token.refuse', 'stream.cut']);
