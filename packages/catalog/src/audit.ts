@@ -14,11 +14,18 @@ export const SYSTEM_ACTOR: Actor = { principalId: 'system', address: null };
 /** Every kind of change the audit log records. */
 export type AuditAction =
   | 'catalog.create'
+  | 'catalog.rename'
+  | 'catalog.drop'
   | 'schema.create'
+  | 'schema.rename'
+  | 'schema.drop'
   | 'table.create'
   | 'table.add_columns'
+  | 'table.rename'
   | 'table.drop'
   | 'principal.create'
+  | 'principal.rename'
+  | 'principal.delete'
   | 'principal.set_role'
   | 'principal.disable'
   | 'principal.enable'
@@ -36,6 +43,9 @@ export type AuditAction =
   | 'auth.refused'
   | 'auth.password_change'
   | 'auth.password_set'
+  | 'table.delete_data'
+  | 'api_token.create'
+  | 'api_token.revoke'
   | 'token.issue'
   | 'token.refuse'
   | 'stream.cut';
@@ -50,6 +60,7 @@ export interface Change {
     | 'principal'
     | 'grant'
     | 'credential'
+    | 'api_token'
     | 'request'
     | 'alert_rule';
   readonly target: string;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, count, eq, ne } from 'drizzle-orm';
 import { type Actor, recordChange, SYSTEM_ACTOR } from './audit.js';
 import { CatalogError } from './catalog-error.js';
 import type { CatalogDb } from './db/catalog-db.js';
@@ -225,4 +225,105 @@ export async function assertRole(db: CatalogDb, actor: Actor, minimum: UserRole)
       `'${principal.name}' has the ${principal.role} role; this needs ${minimum}`,
     );
   }
+}
+
+/* ── Rename and delete ─────────────────────────────────────────────────────────────────────────────────── */
+
+/**
+ * Renames principal `id` to `newName`, validated as at creation (a service principal's name by
+ * `servicePrincipalNameProblem`, lower-cased; a user's 1 to 255 characters). Its id, grants and credentials
+ * stay. Audited as `principal.rename`. Throws `CatalogError` `INVALID_NAME`, `NOT_FOUND` or `ALREADY_EXISTS`.
+ */
+export function renamePrincipal(
+  db: CatalogDb,
+  actor: Actor,
+  id: string,
+  newName: string,
+): Promise<PrincipalInfo> {
+  return db.transaction(async (tx) => {
+    const { Principals } = tx.tables;
+    const principal = await getPrincipal(tx, id);
+    const name =
+      principal.kind === 'service' ? parseServicePrincipalName(newName) : parsePrincipalName(newName);
+    const [sameName] = await tx.orm
+      .select({ id: Principals.id })
+      .from(Principals)
+      .where(and(eq(Principals.name, name), ne(Principals.id, id)))
+      .limit(1);
+    if (sameName !== undefined) {
+      throw new CatalogError('ALREADY_EXISTS', `a principal named '${name}' already exists`);
+    }
+    await tx.orm.update(Principals).set({ name }).where(eq(Principals.id, id));
+    await recordChange(
+      tx,
+      actor,
+      {
+        action: 'principal.rename',
+        targetType: 'principal',
+        target: id,
+        details: { from: principal.name, to: name },
+      },
+      Date.now(),
+    );
+    return { ...principal, name };
+  });
+}
+
+/** What deleting a principal removed with it. */
+export interface DeletedPrincipal {
+  readonly principal: PrincipalInfo;
+  readonly grantsRemoved: number;
+  readonly credentialsRemoved: number;
+}
+
+/**
+ * Deletes principal `id` with the grants it holds and its credentials, in one transaction (the console's own
+ * rows of it — password, sessions, API tokens — go by their foreign keys). The actor cannot delete
+ * themselves, and the last enabled admin cannot be deleted: someone must be left to run the console. Audited
+ * as `principal.delete`. Throws `CatalogError` `NOT_FOUND` or `FORBIDDEN` (yourself, the last admin).
+ */
+export function deletePrincipal(db: CatalogDb, actor: Actor, id: string): Promise<DeletedPrincipal> {
+  return db.transaction(async (tx) => {
+    const { Credentials, Grants, Principals } = tx.tables;
+    const principal = await getPrincipal(tx, id);
+    if (principal.role === 'admin' && !principal.disabled && (await otherAdmins(tx, id)) === 0) {
+      throw new CatalogError(
+        'FORBIDDEN',
+        `'${principal.name}' is the last admin; give another user the admin role first`,
+      );
+    }
+    if (id === actor.principalId) {
+      throw new CatalogError('FORBIDDEN', `'${principal.name}' cannot delete themselves; ask another admin`);
+    }
+    const grants = await tx.orm.delete(Grants).where(eq(Grants.principalId, id)).returning({ id: Grants.id });
+    const credentials = await tx.orm
+      .delete(Credentials)
+      .where(eq(Credentials.principalId, id))
+      .returning({ id: Credentials.id });
+    await tx.orm.delete(Principals).where(eq(Principals.id, id));
+    const removed = { grantsRemoved: grants.length, credentialsRemoved: credentials.length };
+    await recordChange(
+      tx,
+      actor,
+      {
+        action: 'principal.delete',
+        targetType: 'principal',
+        target: id,
+        details: { kind: principal.kind, name: principal.name, role: principal.role, ...removed },
+      },
+      Date.now(),
+    );
+    return { principal, ...removed };
+  });
+}
+
+/** How many enabled admins there are besides principal `id`. */
+async function otherAdmins(db: CatalogDb, id: string): Promise<number> {
+  return db.run(async ({ orm, tables: { Principals } }) => {
+    const [row] = await orm
+      .select({ n: count() })
+      .from(Principals)
+      .where(and(eq(Principals.role, 'admin'), eq(Principals.disabled, false), ne(Principals.id, id)));
+    return Number(row?.n ?? 0);
+  });
 }

@@ -335,3 +335,46 @@ async function insertColumns(
     })),
   );
 }
+
+/**
+ * Renames table `name` to `newName`, in the same schema (a table does not move between schemas). Its columns,
+ * grants (by id) and storage location stay: the Delta table is not moved, and ingest nodes refuse new streams
+ * under the old name once the change is pushed. Audited as `table.rename`. Throws `CatalogError`
+ * `INVALID_NAME`, `NOT_FOUND` or `ALREADY_EXISTS`.
+ */
+export function renameTable(
+  db: CatalogDb,
+  actor: Actor,
+  tableName: string,
+  newName: string,
+): Promise<TableInfo> {
+  const from = parseTableName(tableName);
+  const to = parseTableName(newName);
+  if (to.catalog !== from.catalog || to.schema !== from.schema) {
+    throw new CatalogError(
+      'INVALID_NAME',
+      `table '${formatTableName(from)}' stays in schema '${from.catalog}.${from.schema}'; '${formatTableName(to)}' names another schema`,
+    );
+  }
+  return db.transaction(async (tx) => {
+    const { Tables } = tx.tables;
+    const table = await requireTable(tx, from);
+    if (to.table !== from.table && (await findTable(tx, to)) !== undefined) {
+      throw new CatalogError('ALREADY_EXISTS', `table '${formatTableName(to)}' already exists`);
+    }
+    const now = Date.now();
+    await tx.orm.update(Tables).set({ name: to.table, updatedAt: now }).where(eq(Tables.id, table.id));
+    await recordChange(
+      tx,
+      actor,
+      {
+        action: 'table.rename',
+        targetType: 'table',
+        target: formatTableName(to),
+        details: { from: table.name, to: formatTableName(to) },
+      },
+      now,
+    );
+    return requireTable(tx, to);
+  });
+}

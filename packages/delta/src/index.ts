@@ -3,6 +3,7 @@
  * txn and conflict retry, checkpoints, snapshots, time travel), Parquet data files encoded in worker threads
  * with exact per-file statistics, a reader into Apache Arrow, and removal of what crashed writers leave behind.
  */
+export { type DeletedTableFiles, deleteTableFiles } from './cleanup/delete-table-files.js';
 export { createReferenceCache, type ReferenceCache } from './cleanup/log-references.js';
 export {
   DEFAULT_ORPHAN_MIN_AGE_MS,

@@ -1,4 +1,5 @@
 import { alertsRouter } from './routers/alerts';
+import { apiTokensRouter } from './routers/api-tokens';
 import { auditRouter } from './routers/audit';
 import { authRouter } from './routers/auth';
 import { catalogsRouter } from './routers/catalogs';
@@ -26,6 +27,7 @@ export const appRouter = createTRPCRouter({
   records: recordsRouter,
   testRecords: testRecordsRouter,
   alerts: alertsRouter,
+  apiTokens: apiTokensRouter,
 });
 
 /** The API's type, for the tRPC client. */

@@ -672,6 +672,81 @@ describe(`the console journey (screenshots in ${SCREENSHOT_DIR})`, () => {
     expect(describeViolations(violations)).toBe(describeViolations([]));
   }, 180_000);
 
+  it('creates an API token, uses it from a script, renames and deletes a throwaway table through its confirmations, revokes the token', async () => {
+    const findingsBefore = accessibilityFindings.length;
+    const checkDialog = async (where: string) => {
+      const violations = await seriousViolations(page);
+      if (violations.length > 0) accessibilityFindings.push(`${where}:\n${describeViolations(violations)}`);
+    };
+    // A personal API token on the account page, shown once.
+    await page.getByTestId('signed-in-user').click();
+    await page.waitForURL((url) => url.pathname === '/account');
+    await page.getByLabel('Token name').fill('journey-cli');
+    await page.getByLabel('Role', { exact: true }).selectOption('editor');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const shown = page.getByTestId('api-token-value');
+    await shown.waitFor();
+    const token = (await shown.textContent()) ?? '';
+    expect(token).toMatch(/^lsk_/);
+    await shoot('account-api-token-shown-once');
+    await page.getByRole('button', { name: 'Done', exact: true }).click();
+    await expect.poll(() => shown.count()).toBe(0);
+    expect(await page.content()).not.toContain(token);
+
+    // A script (plain fetch: no cookie, no Origin) creates a throwaway table with it.
+    const api = (procedure: string, input: unknown) =>
+      fetch(`${product.consoleUrl}/api/trpc/${procedure}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(input),
+      });
+    const scratch = 'main.sales.scratch';
+    expect(
+      (await api('tables.create', { name: scratch, columns: [{ name: 'id', type: 'long' }] })).status,
+    ).toBe(200);
+    await page.reload();
+    await expect.poll(() => page.getByTestId('api-token-last-used').first().textContent()).not.toBe('never');
+
+    // Rename it on its page; the page follows the new name.
+    await page.goto(`${product.consoleUrl}/tables/${scratch}`);
+    await page.getByRole('button', { name: 'Rename', exact: true }).click();
+    const rename = page.getByRole('dialog', { name: 'Rename this table?' });
+    await rename.getByLabel('New name in main.sales').fill('scratch_renamed');
+    await shoot('table-rename-confirm');
+    await checkDialog('/tables/[name] (rename dialog)');
+    await rename.getByRole('button', { name: 'Rename', exact: true }).click();
+    await page.waitForURL((url) => url.pathname === '/tables/main.sales.scratch_renamed');
+    await expect.poll(() => page.getByTestId('schema-tree').textContent()).toContain('id');
+
+    // Delete it through the confirmation naming what goes with it (no grants, no live streams).
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    const drop = page.getByRole('dialog', { name: 'Delete this table?' });
+    await expect.poll(() => drop.getByTestId('affected-grants').textContent()).toBe('No grants go with it.');
+    await expect.poll(() => drop.getByTestId('affected-streams').textContent()).toContain('No live streams');
+    await shoot('table-delete-confirm');
+    await checkDialog('/tables/[name] (delete dialog)');
+    await drop.getByRole('button', { name: 'Delete table', exact: true }).click();
+    await page.waitForURL((url) => url.pathname === '/tables');
+    await expect.poll(() => page.getByTestId('tables-list').textContent()).toContain(TABLE);
+    expect(await page.getByTestId('tables-list').textContent()).not.toContain('scratch');
+    await page.getByTestId('catalogs-table').waitFor();
+    await shoot('tables-after-delete');
+
+    // Revoke the token through its confirmation: the script is refused from its next call.
+    await page.goto(`${product.consoleUrl}/account`);
+    await page.getByTestId('api-tokens-table').getByRole('button', { name: 'Revoke' }).click();
+    const revoke = page.getByRole('dialog', { name: 'Revoke this API token?' });
+    await checkDialog('/account (revoke token dialog)');
+    await revoke.getByRole('button', { name: 'Revoke', exact: true }).click();
+    await expect.poll(() => page.getByTestId('api-tokens-table').textContent()).toContain('revoked');
+    await shoot('account-api-token-revoked');
+    const refused = await api('tables.create', { name: scratch, columns: [{ name: 'id', type: 'long' }] });
+    expect(refused.status).toBe(401);
+    expect(await refused.text()).toContain("API token 'journey-cli' is revoked");
+
+    expect(accessibilityFindings.slice(findingsBefore).join('\n\n')).toBe('');
+  }, 120_000);
+
   it('alerts: a rule with a webhook fires when the joined node dies, shows as a banner and in the list, and POSTs', async () => {
     const receiver = await startWebhookReceiver();
     try {

@@ -9,10 +9,12 @@ import { PageHeader, Panel } from '../../../src/ui/layout';
 import { NewPasswordField } from '../../../src/ui/new-password-field';
 import { useSession } from '../../../src/ui/session';
 import { useTRPC } from '../../../src/ui/trpc';
+import { ApiTokensPanel } from './api-tokens-panel';
 
 /**
- * The signed-in user's account: who they are and a password change (`auth.changePassword`: the current
- * password, then the new one twice). The server ends every other session of the user and renews this one.
+ * The signed-in user's account: who they are, a password change (`auth.changePassword`: the current
+ * password, then the new one twice; the server ends every other session of the user and renews this one) and
+ * their personal API tokens.
  */
 export function AccountView() {
   const trpc = useTRPC();
@@ -81,6 +83,7 @@ export function AccountView() {
           </Button>
         </form>
       </Panel>
+      <ApiTokensPanel />
     </>
   );
 }

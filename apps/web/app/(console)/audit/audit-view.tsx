@@ -22,6 +22,7 @@ const TARGET_TYPES = [
   'principal',
   'grant',
   'credential',
+  'api_token',
   'request',
   'alert_rule',
 ] as const;

@@ -14,7 +14,7 @@ export interface IssuedSecret {
 }
 
 /** A value to copy (the client id, the secret): a caption, the value in monospace and its "Copy" button. */
-function CopyableValue({ label, value, testId }: { label: string; value: string; testId: string }) {
+export function CopyableValue({ label, value, testId }: { label: string; value: string; testId: string }) {
   return (
     <div>
       <p className="mb-1 text-xs font-medium text-zinc-600 dark:text-zinc-400">{label}</p>

@@ -15,6 +15,7 @@ import { DisableToggle, PrincipalStatusBadge } from '../../../src/ui/principal-s
 import { useSession } from '../../../src/ui/session';
 import { DataTable, Td, Th } from '../../../src/ui/table';
 import { useTRPC } from '../../../src/ui/trpc';
+import { PrincipalLifecycleActions } from './principal-lifecycle-actions';
 
 /**
  * Service principals (producers): pick one to see its credentials; admins create, disable (after a
@@ -118,13 +119,16 @@ export function ServicePrincipalsPanel({
                   </Td>
                   {isAdmin ? (
                     <Td className="text-right">
-                      <DisableToggle
-                        disabled={sp.disabled}
-                        busy={setDisabled.isPending}
-                        onToggle={(disabled) =>
-                          disabled ? setToDisable(sp) : setDisabled.mutate({ id: sp.id, disabled })
-                        }
-                      />
+                      <div className="flex justify-end gap-1.5">
+                        <DisableToggle
+                          disabled={sp.disabled}
+                          busy={setDisabled.isPending}
+                          onToggle={(disabled) =>
+                            disabled ? setToDisable(sp) : setDisabled.mutate({ id: sp.id, disabled })
+                          }
+                        />
+                        <PrincipalLifecycleActions principal={sp} />
+                      </div>
                     </Td>
                   ) : null}
                 </tr>

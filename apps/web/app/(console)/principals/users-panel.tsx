@@ -14,6 +14,7 @@ import { DisableToggle, PrincipalStatusBadge } from '../../../src/ui/principal-s
 import { useSession } from '../../../src/ui/session';
 import { Badge, DataTable, Td, Th } from '../../../src/ui/table';
 import { useTRPC } from '../../../src/ui/trpc';
+import { PrincipalLifecycleActions } from './principal-lifecycle-actions';
 import { SetPasswordDialog } from './set-password-dialog';
 
 // The catalog's USER_ROLES, written out: a value import of @lakestream/catalog would bundle SQLite into the page.
@@ -147,6 +148,7 @@ export function UsersPanel() {
                                 : setDisabled.mutate({ id: user.id, disabled })
                             }
                           />
+                          <PrincipalLifecycleActions principal={user} />
                         </div>
                       )}
                     </Td>

@@ -4,7 +4,7 @@ import { toPostgresTables } from '../catalog';
 
 /*
  * The console's own tables, beside the catalog's in the same database (SQLite or PostgreSQL): console users'
- * password hashes and sign-in sessions. They are not part of the catalog (ingest nodes never see them, no
+ * password hashes, sign-in sessions and personal API tokens. They are not part of the catalog (ingest nodes never see them, no
  * audit version), so they live here rather than in packages/catalog's migrations; created with
  * `CREATE TABLE IF NOT EXISTS`. Written once with sqlite-core, like the catalog's schema; `webTables` gives
  * each engine's twin (`toPostgresTables`).
@@ -26,7 +26,25 @@ export const WebSessions = sqliteTable('web_sessions', {
   address: text('address'),
 });
 
-const sqliteWebTables = { WebPasswords, WebSessions };
+/**
+ * Personal API tokens of console users (automation: a CLI, Terraform). `id` is the token's public part; the
+ * secret is stored only as a slow hash (`scrypt$…`, packages/catalog's secret-hash.ts). `role` is the token's
+ * scope, never above its user's role when created (and capped by the user's role at each use).
+ */
+export const WebApiTokens = sqliteTable('web_api_tokens', {
+  id: text('id').primaryKey(),
+  principalId: text('principal_id').notNull(),
+  name: text('name').notNull(),
+  role: text('role', { enum: ['admin', 'editor', 'viewer'] }).notNull(),
+  secretHash: text('secret_hash').notNull(),
+  createdAt: integer('created_at', { mode: 'number' }).notNull(),
+  expiresAt: integer('expires_at', { mode: 'number' }),
+  revokedAt: integer('revoked_at', { mode: 'number' }),
+  lastUsedAt: integer('last_used_at', { mode: 'number' }),
+  lastUsedFrom: text('last_used_from'),
+});
+
+const sqliteWebTables = { WebPasswords, WebSessions, WebApiTokens };
 const postgresWebTables = toPostgresTables(sqliteWebTables);
 
 /** The console's tables in the dialect of `q`'s engine. */
@@ -53,6 +71,19 @@ export async function ensureWebTables(open: Pick<OpenCatalog, 'exec'>): Promise<
       address TEXT
     );
     CREATE INDEX IF NOT EXISTS web_sessions_principal ON web_sessions (principal_id);
+    CREATE TABLE IF NOT EXISTS web_api_tokens (
+      id TEXT PRIMARY KEY NOT NULL,
+      principal_id TEXT NOT NULL REFERENCES principals(id) ON DELETE CASCADE,
+      name TEXT NOT NULL,
+      role TEXT NOT NULL CHECK (role IN ('admin', 'editor', 'viewer')),
+      secret_hash TEXT NOT NULL,
+      created_at BIGINT NOT NULL,
+      expires_at BIGINT,
+      revoked_at BIGINT,
+      last_used_at BIGINT,
+      last_used_from TEXT
+    );
+    CREATE INDEX IF NOT EXISTS web_api_tokens_principal ON web_api_tokens (principal_id);
   `);
 }
 

@@ -11,8 +11,10 @@ const delta: typeof DeltaModule = await import(
 );
 
 export const {
+  deleteTableFiles,
   encodeParquetStream,
   isDeltaError,
+  openStorage,
   openTable,
   parseJson,
   parseStorageLocation,

@@ -1,4 +1,5 @@
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
+import { readBearerToken } from '../auth/api-tokens';
 import { findSession, readSessionCookie } from '../auth/sessions';
 import { ANONYMOUS, recordEvent } from '../catalog';
 import { appRouter } from '../root';
@@ -26,7 +27,9 @@ async function recordCsrfRefusal(s: WebServices, request: Request, problem: stri
 /**
  * The handler of `/api/trpc/*`: queries by GET (or by POST, for inputs too large for a URL, such as the
  * create-table page's column list), mutations by POST only, and every POST from the console's own origin
- * (`crossOriginProblem`), else 403 with the reason. Unexpected errors go to
+ * (`crossOriginProblem`), else 403 with the reason — except a request with `Authorization: Bearer <API token>`:
+ * it is authenticated by that token only (never by a cookie), and a browser never adds such a header to a
+ * cross-site request by itself, so there is no ambient credential for a forged request to ride on. Unexpected errors go to
  * the log; the client gets tRPC's INTERNAL_SERVER_ERROR.
  */
 export function createTrpcHandler(
@@ -34,7 +37,8 @@ export function createTrpcHandler(
 ): (request: Request) => Promise<Response> {
   return async (request) => {
     const s = await services();
-    const problem = crossOriginProblem(request, s.env.publicUrl);
+    const bearer = readBearerToken(request.headers.get('authorization'));
+    const problem = bearer === undefined ? crossOriginProblem(request, s.env.publicUrl) : undefined;
     if (problem !== undefined) {
       await recordCsrfRefusal(s, request, problem);
       return Response.json({ error: { code: 'FORBIDDEN', message: problem } }, { status: 403 });

@@ -1,7 +1,25 @@
 import { z } from 'zod';
-import { createCatalog, createSchema, listCatalogs, listSchemas } from '../catalog';
+import {
+  createCatalog,
+  createSchema,
+  dropCatalog,
+  dropSchema,
+  listCatalogs,
+  listSchemas,
+  renameCatalog,
+  renameSchema,
+  securableImpact,
+} from '../catalog';
 import { checkTableLocation } from '../delta/table-location';
-import { authedProcedure, createTRPCRouter, editorProcedure, provisionAfterChange } from '../trpc';
+import {
+  adminProcedure,
+  authedProcedure,
+  createTRPCRouter,
+  editorProcedure,
+  provisionAfterChange,
+} from '../trpc';
+
+const name = z.string().min(1).max(600);
 
 /** Catalogs and schemas: the two levels above tables. */
 export const catalogsRouter = createTRPCRouter({
@@ -47,4 +65,40 @@ export const catalogsRouter = createTRPCRouter({
       provisionAfterChange(ctx);
       return created;
     }),
+
+  /**
+   * What dropping catalog or schema `name` affects, for its confirmation: what it still holds (a drop is
+   * refused until it is empty) and the grants that go with it.
+   */
+  dropImpact: authedProcedure
+    .input(z.object({ type: z.enum(['catalog', 'schema']), name }))
+    .query(({ ctx, input }) => securableImpact(ctx.services.db, input)),
+
+  /** Renames catalog `name` to `newName` (editor); its schemas, tables and grants stay. */
+  rename: editorProcedure.input(z.object({ name, newName: name })).mutation(async ({ ctx, input }) => {
+    const renamed = await renameCatalog(ctx.services.db, ctx.actor, input.name, input.newName);
+    provisionAfterChange(ctx);
+    return renamed;
+  }),
+
+  /** Drops an empty catalog with its grants (admin); CONFLICT naming what it still holds otherwise. */
+  drop: adminProcedure.input(z.object({ name })).mutation(async ({ ctx, input }) => {
+    const dropped = await dropCatalog(ctx.services.db, ctx.actor, input.name);
+    provisionAfterChange(ctx);
+    return dropped;
+  }),
+
+  /** Renames schema `catalog.schema` within its catalog (editor); its tables and grants stay. */
+  renameSchema: editorProcedure.input(z.object({ name, newName: name })).mutation(async ({ ctx, input }) => {
+    const renamed = await renameSchema(ctx.services.db, ctx.actor, input.name, input.newName);
+    provisionAfterChange(ctx);
+    return renamed;
+  }),
+
+  /** Drops an empty schema with its grants (admin); CONFLICT naming its tables otherwise. */
+  dropSchema: adminProcedure.input(z.object({ name })).mutation(async ({ ctx, input }) => {
+    const dropped = await dropSchema(ctx.services.db, ctx.actor, input.name);
+    provisionAfterChange(ctx);
+    return dropped;
+  }),
 });

@@ -6,9 +6,12 @@ import { deleteSessionsOf } from '../auth/sessions';
 import {
   createServicePrincipal,
   createUser,
+  deletePrincipal,
   getPrincipal,
   listPrincipals,
+  principalImpact,
   recordEvent,
+  renamePrincipal,
   setPrincipalDisabled,
   setUserRole,
   USER_ROLES,
@@ -105,4 +108,28 @@ export const principalsRouter = createTRPCRouter({
       });
       return { changed: true };
     }),
+
+  /** What deleting principal `id` affects, for its confirmation: the grants it holds and its credentials. */
+  deleteImpact: adminProcedure
+    .input(z.object({ id }))
+    .query(({ ctx, input }) => principalImpact(ctx.services.db, input.id)),
+
+  /** Renames a principal (admin), validated like a new one; its id, grants and credentials stay. */
+  rename: adminProcedure
+    .input(z.object({ id, name: z.string().min(1).max(255) }))
+    .mutation(async ({ ctx, input }) => {
+      const principal = await renamePrincipal(ctx.services.db, ctx.actor, input.id, input.name);
+      provisionAfterChange(ctx);
+      return principal;
+    }),
+
+  /**
+   * Deletes a principal with its grants and credentials (admin); a user's password, sessions and API tokens
+   * go too. FORBIDDEN for yourself and for the last admin.
+   */
+  delete: adminProcedure.input(z.object({ id })).mutation(async ({ ctx, input }) => {
+    const deleted = await deletePrincipal(ctx.services.db, ctx.actor, input.id);
+    provisionAfterChange(ctx);
+    return deleted;
+  }),
 });

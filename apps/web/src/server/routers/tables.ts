@@ -3,14 +3,18 @@ import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import {
   createTable,
+  dropTable,
   formatTableName,
   getTable,
   isCatalogError,
   listTables,
   parseColumns,
   parseTableName,
+  renameTable,
+  securableImpact,
   toDeltaSchema,
 } from '../catalog';
+import { deleteTableData } from '../delta/delete-table-data';
 import { isDeltaError, resolveTableLocation } from '../delta/delta';
 import { readTableHistory } from '../delta/table-history';
 import { checkTableLocation } from '../delta/table-location';
@@ -18,7 +22,13 @@ import { readTablePreview } from '../delta/table-preview';
 import { descriptorFileName, descriptorFromSchema } from '../schema/descriptor-from-schema';
 import { ProtoSchemaError, protoFromSchema } from '../schema/proto-from-schema';
 import { sdkSnippets } from '../schema/sdk-snippets';
-import { authedProcedure, createTRPCRouter, editorProcedure, provisionAfterChange } from '../trpc';
+import {
+  adminProcedure,
+  authedProcedure,
+  createTRPCRouter,
+  editorProcedure,
+  provisionAfterChange,
+} from '../trpc';
 
 const tableName = z.string().min(1).max(800);
 // Checked by the catalog's own rules, whose errors name the column path in words.
@@ -202,4 +212,40 @@ export const tablesRouter = createTRPCRouter({
       ...sdkSnippets(table.name, table.deltaSchema, ingestEndpoint, publicUrl),
     };
   }),
+
+  /**
+   * What dropping table `name` affects, for its confirmation: the grants that go with it (its live streams
+   * come from `streams.live`).
+   */
+  dropImpact: authedProcedure
+    .input(z.object({ name: tableName }))
+    .query(({ ctx, input }) => securableImpact(ctx.services.db, { type: 'table', name: input.name })),
+
+  /**
+   * Renames table `name` to `newName` in the same schema (editor); grants and the Delta data stay. Ingest nodes
+   * refuse new streams under the old name once the change reaches them.
+   */
+  rename: editorProcedure
+    .input(z.object({ name: tableName, newName: tableName }))
+    .mutation(async ({ ctx, input }) => {
+      const renamed = await renameTable(ctx.services.db, ctx.actor, input.name, input.newName);
+      provisionAfterChange(ctx);
+      return renamed;
+    }),
+
+  /**
+   * Drops table `name` from the catalog with its grants (admin). Its Delta data stays where it is, unless
+   * `deleteData`: then its files are deleted through its storage once the catalog entry is gone (a failure
+   * there is INTERNAL_SERVER_ERROR naming the location; the entry stays dropped and the drop audited).
+   */
+  drop: adminProcedure
+    .input(z.object({ name: tableName, deleteData: z.boolean().default(false) }))
+    .mutation(async ({ ctx, input }) => {
+      const table = await getTable(ctx.services.db, input.name);
+      await dropTable(ctx.services.db, ctx.actor, table.name);
+      provisionAfterChange(ctx);
+      if (!input.deleteData) return { name: table.name, dataDeleted: null };
+      const deleted = await deleteTableData(ctx.services.db, ctx.actor, table, ctx.services.env.tablesDir);
+      return { name: table.name, dataDeleted: deleted };
+    }),
 });

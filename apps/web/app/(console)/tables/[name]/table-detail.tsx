@@ -16,6 +16,7 @@ import { trpcErrorCode, useTRPC } from '../../../../src/ui/trpc';
 import { usePrincipalNames } from '../../../../src/ui/use-principal-names';
 import { TableGrantsPanel } from './table-grants-panel';
 import { TableHistoryPanel } from './table-history-panel';
+import { TableLifecycleActions } from './table-lifecycle-actions';
 import { TableLivePanel } from './table-live-panel';
 import { TablePreviewPanel } from './table-preview-panel';
 import { TableTestRecordPanel } from './table-test-record-panel';
@@ -127,6 +128,7 @@ export function TableDetail({ name }: { name: string }) {
               </ButtonLink>
             ) : null}
             <DownloadDescriptor name={info.name} />
+            <TableLifecycleActions name={info.name} location={info.storageLocation} />
           </>
         }
       />
