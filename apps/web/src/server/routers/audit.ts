@@ -16,7 +16,17 @@ export const auditRouter = createTRPCRouter({
           limit: z.number().int().min(1).max(500).default(100),
           beforeId: z.number().int().positive().optional(),
           targetType: z
-            .enum(['catalog', 'schema', 'table', 'principal', 'grant', 'credential', 'api_token', 'request', 'alert_rule'])
+            .enum([
+              'catalog',
+              'schema',
+              'table',
+              'principal',
+              'grant',
+              'credential',
+              'api_token',
+              'request',
+              'alert_rule',
+            ])
             .optional(),
           target: z.string().min(1).optional(),
           actorId: z.string().min(1).optional(),

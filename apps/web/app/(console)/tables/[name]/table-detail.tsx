@@ -19,8 +19,8 @@ import { TableHistoryPanel } from './table-history-panel';
 import { TableLifecycleActions } from './table-lifecycle-actions';
 import { TableLivePanel } from './table-live-panel';
 import { TablePreviewPanel } from './table-preview-panel';
-import { TableTestRecordPanel } from './table-test-record-panel';
 import { TableSeriesChart } from './table-series-chart';
+import { TableTestRecordPanel } from './table-test-record-panel';
 
 /** "Download descriptor": the table's serialized DescriptorProto, as the SDKs send it, saved as a file. */
 function DownloadDescriptor({ name }: { name: string }) {
