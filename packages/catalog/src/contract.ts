@@ -5,6 +5,7 @@
  * SQLite, drizzle or Node built-ins: only zod and `@lakestream/delta/schema`.
  */
 export * from './catalog-error.js';
+export * from './column-diff.js';
 export * from './delta-types.js';
 export * from './grant-resolution.js';
 export * from './names.js';

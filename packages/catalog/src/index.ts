@@ -10,6 +10,7 @@ export * from './open-catalog.js';
 export * from './principals.js';
 export * from './producer-access.js';
 export * as schema from './schema.js';
+export * from './schema-versions.js';
 export * from './snapshot.js';
 export * from './stream-history.js';
 export * from './tables.js';
