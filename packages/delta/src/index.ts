@@ -65,6 +65,7 @@ export {
   type StorageLocation,
 } from './storage/storage-location.js';
 export {
+  type AppendOptions,
   type CommitOptions,
   type CommitResult,
   type CreateTableOptions,
