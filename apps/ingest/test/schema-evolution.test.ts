@@ -1,12 +1,14 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import * as grpc from '@grpc/grpc-js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { CatalogSnapshotInput } from '../src/catalog/snapshot-schema.js';
 import type { IngestNode } from '../src/server-node.js';
 import { readDeltaLog, readLiveRows } from './fault/read-delta.js';
+import { childNodeDir, startChildNode } from './support/child-node.js';
 import { ORDERS, orderSchema, testCatalog, testSnapshot } from './support/test-catalog.js';
-import { startTestNode, tempDir } from './support/test-node.js';
+import { readTable, rows, startTestNode, tempDir } from './support/test-node.js';
 import { openStream, req, type TestStream, zerobusClient } from './support/zerobus-client.js';
 
 /*
@@ -55,20 +57,24 @@ afterEach(async () => {
   await cleanup();
 });
 
-/** The catalog's next push: version 2, orders with a nullable `note` column at the end. */
-function pushNoteColumn(): void {
-  const snapshot = testSnapshot(cat.tokens);
+/** `snapshot` one version later, with a nullable `note` column at the end of the orders table. */
+function withNoteColumn(snapshot: CatalogSnapshotInput): CatalogSnapshotInput {
   const orders = snapshot.tables.find((t) => t.name === ORDERS)!;
   const schema = orders.schema as { type: 'struct'; fields: object[] };
   const note = { name: 'note', type: 'string', nullable: true, metadata: {} };
-  cat.catalog.replace({
+  return {
     ...snapshot,
-    version: 2,
+    version: snapshot.version + 1,
     tables: [
       ...snapshot.tables.filter((t) => t !== orders),
       { ...orders, schema: { ...schema, fields: [...schema.fields, note] } },
     ],
-  });
+  };
+}
+
+/** The catalog's next push: the orders table with its `note` column. */
+function pushNoteColumn(): void {
+  cat.catalog.replace(withNoteColumn(testSnapshot(cat.tokens)));
 }
 
 type LogAction = Record<string, { id?: string; schemaString?: string }>;
@@ -209,4 +215,40 @@ describe('adding a nullable column', () => {
       duck.closeSync();
     }
   });
+
+  it('publishes records the WAL holds under the old schema after a restart with the new one (nulls)', async () => {
+    const { tokens, provisioning, dataDir, cleanup: removeDir } = await childNodeDir();
+    try {
+      // Acked under the old schema, never published: only the WAL holds them when the node is killed.
+      const first = await startChildNode(dataDir, provisioning, ['--flush-ms', '60000']);
+      const killedClient = zerobusClient(first.port);
+      const s = openStream(killedClient, 'EphemeralStream', tokens.good.token, ORDERS);
+      s.send(req.create(ORDERS, 1, OLD.descriptorProto));
+      await s.streamId();
+      s.send(req.proto(0, [encode(OLD, { id: 1, item: 'a' }), encode(OLD, { id: 2, qty: 2 })]));
+      await s.ackedAtLeast(0);
+      first.process.kill('SIGKILL');
+      await first.exited;
+      killedClient.close();
+
+      // The node restarts with the column (a snapshot of a higher version): the replay decodes the logged
+      // records with their old descriptor into the new schema.
+      await writeFile(provisioning, JSON.stringify(withNoteColumn(testSnapshot(tokens))));
+      const second = await startChildNode(dataDir, provisioning);
+      try {
+        await second.recovered;
+        const table = await readTable(dataDir, 'tables/main/sales/orders');
+        expect(table.schema.fields.map((f) => f.name)).toEqual(['id', 'item', 'qty', 'note']);
+        expect(rows(table).sort((a, b) => Number(a.id) - Number(b.id))).toEqual([
+          { id: 1n, item: 'a', qty: null, note: null },
+          { id: 2n, item: null, qty: 2, note: null },
+        ]);
+      } finally {
+        second.process.kill('SIGTERM');
+        await second.exited;
+      }
+    } finally {
+      await removeDir();
+    }
+  }, 120_000);
 });
