@@ -525,7 +525,8 @@ describe(`the console journey (screenshots in ${SCREENSHOT_DIR})`, () => {
     await expect
       .poll(() => page.getByRole('list', { name: 'Schema diff' }).textContent())
       .toBe('+ note string');
-    await page.getByRole('heading', { name: 'Schema versions' }).scrollIntoViewIfNeeded();
+    // At the top, so that the sticky header covers nothing in the full-page shot.
+    await page.evaluate(() => window.scrollTo(0, 0));
     await shoot('table-schema-versions');
     // The new panels meet axe-core too (the page was checked before they had content).
     const violations = await seriousViolations(page);
@@ -572,7 +573,7 @@ describe(`the console journey (screenshots in ${SCREENSHOT_DIR})`, () => {
         { timeout: 30_000, interval: 1_000 },
       )
       .toContain('added later');
-    await page.getByTestId('preview-table').scrollIntoViewIfNeeded();
+    await page.evaluate(() => window.scrollTo(0, 0));
     await shoot('table-preview-new-column');
     expect(accessibilityFindings.join('\n\n')).toBe('');
   }, 120_000);
