@@ -28,6 +28,7 @@ test('the contract entry loads no database: only zod and the Delta schema module
   expect([...packages].sort()).toEqual(['@lakestream/delta/schema', 'zod']);
   expect([...files].map((f) => f.slice(import.meta.dirname.length + 1)).sort()).toEqual([
     'catalog-error.ts',
+    'column-diff.ts',
     'contract.ts',
     'delta-types.ts',
     'grant-resolution.ts',
