@@ -500,30 +500,37 @@ describe(`the console journey (screenshots in ${SCREENSHOT_DIR})`, () => {
     await page.getByLabel('Securable', { exact: true }).fill(TABLE);
     await page.getByLabel('Privilege').selectOption('SELECT');
     await page.getByRole('button', { name: 'Grant', exact: true }).click();
-    await expect.poll(() => page.getByRole('status').first().textContent()).toContain('Granted');
+    await expect
+      .poll(() => page.getByRole('status').first().textContent(), { timeout: 10_000 })
+      .toContain('Granted');
 
     // The table page: one version so far; a NOT NULL column is refused in words, a nullable one is added.
     await page.goto(`${product.consoleUrl}/tables/${encodeURIComponent(TABLE)}`);
     const versions = page.getByTestId('schema-versions');
-    await expect.poll(() => versions.locator('tbody tr').count()).toBe(1);
+    await versions.waitFor({ timeout: 30_000 });
+    await expect.poll(() => versions.locator('tbody tr').count(), { timeout: 10_000 }).toBe(1);
     const addColumns = page.getByRole('form', { name: 'Add columns' });
     await addColumns.getByLabel('Column 1 name').fill('note');
     await addColumns.getByLabel('Column 1 type').selectOption('string');
     await addColumns.getByLabel('Column 1 nullable').uncheck();
     await addColumns.getByRole('button', { name: 'Add columns', exact: true }).click();
     await expect
-      .poll(() => addColumns.getByTestId('error-message').textContent())
+      .poll(() => addColumns.getByTestId('error-message').textContent(), { timeout: 10_000 })
       .toContain('a column added to an existing table must be nullable');
     await addColumns.getByLabel('Column 1 nullable').check();
     await addColumns.getByRole('button', { name: 'Add columns', exact: true }).click();
-    await expect.poll(() => versions.locator('tbody tr').count()).toBe(2);
-    await expect.poll(() => page.getByTestId('schema-tree').textContent()).toContain('note');
-    await expect.poll(() => page.getByText('optional string note = 3;').count()).toBeGreaterThan(0);
+    await expect.poll(() => versions.locator('tbody tr').count(), { timeout: 10_000 }).toBe(2);
+    await expect
+      .poll(() => page.getByTestId('schema-tree').textContent(), { timeout: 10_000 })
+      .toContain('note');
+    await expect
+      .poll(() => page.getByText('optional string note = 3;').count(), { timeout: 10_000 })
+      .toBeGreaterThan(0);
     // The diff of version 1 with version 2: the added column.
     await page.getByLabel('Compare').selectOption('1');
     await page.getByLabel('with', { exact: true }).selectOption('2');
     await expect
-      .poll(() => page.getByRole('list', { name: 'Schema diff' }).textContent())
+      .poll(() => page.getByRole('list', { name: 'Schema diff' }).textContent(), { timeout: 10_000 })
       .toBe('+ note string');
     // At the top, so that the sticky header covers nothing in the full-page shot.
     await page.evaluate(() => window.scrollTo(0, 0));
@@ -555,23 +562,9 @@ describe(`the console journey (screenshots in ${SCREENSHOT_DIR})`, () => {
         { timeout: 30_000, interval: 1_000 },
       )
       .toBe('acked');
+    // The preview reads the table again every 5 s.
     await expect
-      .poll(
-        async () => {
-          await page.reload();
-          await page
-            .getByTestId('preview-table')
-            .waitFor({ timeout: 5_000 })
-            .catch(() => undefined);
-          return (
-            (await page
-              .getByTestId('preview-table')
-              .textContent()
-              .catch(() => '')) ?? ''
-          );
-        },
-        { timeout: 30_000, interval: 1_000 },
-      )
+      .poll(() => page.getByTestId('preview-table').textContent(), { timeout: 30_000, interval: 1_000 })
       .toContain('added later');
     await page.evaluate(() => window.scrollTo(0, 0));
     await shoot('table-preview-new-column');
