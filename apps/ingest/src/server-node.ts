@@ -185,6 +185,7 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
   const publishers = createPublisherSet({
     wal,
     dataDir,
+    tableNamed: (name) => options.catalog.current().table(name),
     writer,
     pool,
     parquet: options.parquet,

@@ -29,6 +29,7 @@ test('the contract entry loads no database: only zod and the Delta schema module
   expect([...files].map((f) => f.slice(import.meta.dirname.length + 1)).sort()).toEqual([
     'alert-kinds.ts',
     'catalog-error.ts',
+    'column-diff.ts',
     'contract.ts',
     'delta-types.ts',
     'grant-resolution.ts',

@@ -6,6 +6,7 @@
  */
 export * from './alert-kinds.js';
 export * from './catalog-error.js';
+export * from './column-diff.js';
 export * from './delta-types.js';
 export * from './grant-resolution.js';
 export * from './names.js';

@@ -14,6 +14,7 @@ export * from './principals.js';
 export * from './producer-access.js';
 export * as schema from './schema.js';
 export { hashSecret, verifySecret } from './secret-hash.js';
+export * from './schema-versions.js';
 export * from './snapshot.js';
 export * from './stream-history.js';
 export * from './tables.js';

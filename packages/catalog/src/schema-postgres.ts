@@ -10,6 +10,7 @@ export const {
   Schemas,
   Tables,
   Columns,
+  TableSchemaVersions,
   Principals,
   Grants,
   Credentials,

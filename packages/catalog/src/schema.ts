@@ -92,6 +92,28 @@ export const Columns = sqliteTable(
   ],
 );
 
+/**
+ * The versions of a table's schema: version 1 as created, one more for every change (columns added). Each
+ * row holds the whole list of top-level columns at that version (JSON, as `Columns` holds them one by one),
+ * who made it and when, so the console can show any version and the difference between two.
+ */
+export const TableSchemaVersions = sqliteTable(
+  'table_schema_versions',
+  {
+    tableId: text('table_id')
+      .notNull()
+      .references(() => Tables.id, { onDelete: 'cascade' }),
+    version: integer('version', { mode: 'number' }).notNull(),
+    /** The columns at this version: a JSON array of `{name, type, nullable, comment?}`. */
+    columns: text('columns').notNull(),
+    /** What made this version: `create` or `add_columns`. */
+    change: text('change').notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: integer('created_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ name: 'table_schema_versions_pk', columns: [t.tableId, t.version] })],
+);
+
 /** Principals: users (with a console role) and service principals (producers; no role). */
 export const Principals = sqliteTable(
   'principals',

@@ -2,10 +2,11 @@ import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { type CatalogErrorCode, isCatalogError } from './catalog-error.js';
 import { createCatalog, createSchema, getSchema, listCatalogs, listSchemas } from './catalogs.js';
+import { diffColumns } from './column-diff.js';
 import type { ColumnInput } from './delta-types.js';
 import { grantPrivilege, listGrants } from './grants.js';
 import type { OpenCatalog } from './open-catalog.js';
-import { addColumns, createTable, dropTable, getTable, listTables } from './tables.js';
+import { addColumns, createTable, dropTable, getTable, listSchemaVersions, listTables } from './tables.js';
 import { ADMIN, seededCatalog } from './test-support/seed.js';
 import { sqlRows } from './test-support/test-catalog.js';
 
@@ -216,7 +217,16 @@ describe('tables', () => {
           await addColumns(catalog.db, ADMIN, 'main.sales.orders', [{ name: 'ITEM', type: 'long' }]),
         'ALREADY_EXISTS',
       ),
-    ).toBe("table 'main.sales.orders' already has column 'item' (same as 'ITEM' ignoring case)");
+    ).toBe(
+      "table 'main.sales.orders' already has column 'item' (same as 'ITEM' ignoring case); changing a column's type is not supported (only new nullable columns can be added): add a column under a new name",
+    );
+    expect(
+      await refusal(
+        async () =>
+          await addColumns(catalog.db, ADMIN, 'main.sales.orders', [{ name: 'Item', type: 'string' }]),
+        'ALREADY_EXISTS',
+      ),
+    ).toBe("table 'main.sales.orders' already has column 'item' (same as 'Item' ignoring case)");
     expect((await getTable(catalog.db, 'main.sales.orders')).columns).toHaveLength(3);
   });
 
@@ -252,5 +262,73 @@ describe('tables', () => {
     expect(
       await refusal(async () => await dropTable(catalog.db, ADMIN, 'main.sales.gone'), 'NOT_FOUND'),
     ).toContain('main.sales.gone');
+  });
+});
+
+describe('schema versions', () => {
+  const BOB = { principalId: 'bob', address: null };
+
+  test('version 1 is the table as created; each addColumns makes the next, with who and when', async () => {
+    const before = Date.now();
+    await addColumns(catalog.db, BOB, 'main.sales.orders', [{ name: 'qty', type: 'integer' }]);
+    await addColumns(catalog.db, ADMIN, 'MAIN.sales.orders', [
+      { name: 'note', type: 'string', comment: 'free text' },
+      { name: 'tags', type: { type: 'array', elementType: 'string' } },
+    ]);
+    const versions = await listSchemaVersions(catalog.db, 'main.sales.orders');
+    expect(versions.map((v) => [v.version, v.change, v.createdBy, v.columns.map((c) => c.name)])).toEqual([
+      [1, 'create', 'admin', ['id', 'item']],
+      [2, 'add_columns', 'bob', ['id', 'item', 'qty']],
+      [3, 'add_columns', 'admin', ['id', 'item', 'qty', 'note', 'tags']],
+    ]);
+    expect(versions[2]!.createdAt).toBeGreaterThanOrEqual(before);
+    expect(versions[2]!.columns[3]).toEqual({
+      name: 'note',
+      type: 'string',
+      nullable: true,
+      comment: 'free text',
+    });
+    // Other tables keep their own numbering.
+    expect((await listSchemaVersions(catalog.db, 'main.hr.people')).map((v) => v.version)).toEqual([1]);
+  });
+
+  test('the diff of two versions names the added columns, in either order of asking', async () => {
+    await addColumns(catalog.db, ADMIN, 'main.sales.orders', [{ name: 'qty', type: 'integer' }]);
+    await addColumns(catalog.db, ADMIN, 'main.sales.orders', [{ name: 'note', type: 'string' }]);
+    const [v1, , v3] = await listSchemaVersions(catalog.db, 'main.sales.orders');
+    const diff = diffColumns(v1!.columns, v3!.columns);
+    expect(diff.added.map((c) => `${c.name}:${String(c.type)}`)).toEqual(['qty:integer', 'note:string']);
+    expect(diff.removed).toEqual([]);
+    expect(diff.changed).toEqual([]);
+    expect(diffColumns(v3!.columns, v1!.columns).removed.map((c) => c.name)).toEqual(['qty', 'note']);
+    expect(diffColumns(v1!.columns, v1!.columns)).toEqual({ added: [], removed: [], changed: [] });
+  });
+
+  test('a refused change makes no version; a table without stored versions gets its version 1 first', async () => {
+    await refusal(
+      async () => await addColumns(catalog.db, ADMIN, 'main.sales.orders', [{ name: 'id', type: 'long' }]),
+      'ALREADY_EXISTS',
+    );
+    expect(await listSchemaVersions(catalog.db, 'main.sales.orders')).toHaveLength(1);
+    // A table made before versions were kept: its versions are gone, as after the migration.
+    await sqlRows(catalog.db, sql`delete from table_schema_versions`);
+    expect((await listSchemaVersions(catalog.db, 'main.sales.orders')).map((v) => v.version)).toEqual([1]);
+    await addColumns(catalog.db, BOB, 'main.sales.orders', [{ name: 'qty', type: 'integer' }]);
+    const versions = await listSchemaVersions(catalog.db, 'main.sales.orders');
+    expect(versions.map((v) => [v.version, v.createdBy, v.columns.length])).toEqual([
+      [1, 'admin', 2],
+      [2, 'bob', 3],
+    ]);
+    expect(
+      await refusal(async () => await listSchemaVersions(catalog.db, 'main.sales.gone'), 'NOT_FOUND'),
+    ).toBe("table 'main.sales.gone' does not exist");
+  });
+
+  test('dropping a table drops its versions', async () => {
+    await addColumns(catalog.db, ADMIN, 'main.sales.orders', [{ name: 'qty', type: 'integer' }]);
+    await dropTable(catalog.db, ADMIN, 'main.sales.orders');
+    expect(
+      await sqlRows(catalog.db, sql`select cast(count(*) as integer) as n from table_schema_versions`),
+    ).toEqual([{ n: 1 }]); // main.hr.people's
   });
 });

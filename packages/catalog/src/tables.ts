@@ -20,6 +20,12 @@ import {
   parseTableName,
   type TableName,
 } from './names.js';
+import {
+  appendSchemaVersion,
+  insertSchemaVersion,
+  readSchemaVersions,
+  type SchemaVersion,
+} from './schema-versions.js';
 
 /** Where tables go when neither the table nor its catalog says: `tables/<catalog>/<schema>/<table>`. */
 export const DEFAULT_STORAGE_ROOT = 'tables';
@@ -113,6 +119,7 @@ export function createTable(db: CatalogDb, actor: Actor, input: CreateTableInput
       updatedAt: now,
     });
     await insertColumns(tx, id, 0, columns);
+    await insertSchemaVersion(tx, id, { version: 1, change: 'create', columns, createdAt: now }, actor);
     await recordChange(
       tx,
       actor,
@@ -134,9 +141,12 @@ export function createTable(db: CatalogDb, actor: Actor, input: CreateTableInput
 }
 
 /**
- * Adds columns at the end of table `name`. Added columns must be nullable (rows already written have no value
- * for them) and their names new, ignoring case. Audited as `table.add_columns`. Throws `CatalogError`
- * `INVALID_NAME`, `INVALID_TYPE`, `NOT_FOUND` or `ALREADY_EXISTS` (a column of that name).
+ * Adds columns at the end of table `name`: its next schema version (see `listSchemaVersions`), which the
+ * nodes' next commit to the Delta table carries as a new `metaData`. Added columns must be nullable (rows
+ * already written have no value for them) and their names new, ignoring case: columns are never removed,
+ * renamed or retyped. Audited as `table.add_columns`. Throws `CatalogError` `INVALID_NAME`, `INVALID_TYPE`
+ * (a NOT NULL column), `NOT_FOUND` or `ALREADY_EXISTS` (a column of that name, saying when it would change
+ * that column's type).
  */
 export function addColumns(
   db: CatalogDb,
@@ -158,18 +168,14 @@ export function addColumns(
     const { Columns, Tables } = tx.tables;
     const table = await requireTable(tx, name);
     const duplicate = findDuplicateName([...table.columns.map((c) => c.name), ...columns.map((c) => c.name)]);
-    if (duplicate !== undefined) {
-      throw new CatalogError(
-        'ALREADY_EXISTS',
-        `table '${full}' already has column '${duplicate.earlier}' (same as '${duplicate.name}' ignoring case)`,
-      );
-    }
+    if (duplicate !== undefined) throw clashError(full, table.columns, columns, duplicate);
     const [last] = await tx.orm
       .select({ position: max(Columns.position) })
       .from(Columns)
       .where(eq(Columns.tableId, table.id));
     await insertColumns(tx, table.id, (last?.position ?? -1) + 1, columns);
     const now = Date.now();
+    const version = await appendSchemaVersion(tx, table, [...table.columns, ...columns], actor, now);
     await tx.orm.update(Tables).set({ updatedAt: now }).where(eq(Tables.id, table.id));
     await recordChange(
       tx,
@@ -178,12 +184,49 @@ export function addColumns(
         action: 'table.add_columns',
         targetType: 'table',
         target: full,
-        details: { columns: toDeltaSchema(columns) },
+        details: { columns: toDeltaSchema(columns), schemaVersion: version },
       },
       now,
     );
     return requireTable(tx, name);
   });
+}
+
+/** The refusal of an added column whose name the table (or the request) has already. */
+function clashError(
+  table: string,
+  existing: readonly ColumnDefinition[],
+  added: readonly ColumnDefinition[],
+  duplicate: { name: string; earlier: string },
+): CatalogError {
+  const old = existing.find((c) => c.name === duplicate.earlier);
+  const wanted = added.find((c) => c.name === duplicate.name);
+  if (old === undefined) {
+    return new CatalogError(
+      'ALREADY_EXISTS',
+      `column '${duplicate.name}' is listed twice (same as '${duplicate.earlier}' ignoring case)`,
+    );
+  }
+  const retyped = wanted !== undefined && JSON.stringify(wanted.type) !== JSON.stringify(old.type);
+  return new CatalogError(
+    'ALREADY_EXISTS',
+    `table '${table}' already has column '${old.name}' (same as '${duplicate.name}' ignoring case)${
+      retyped
+        ? `; changing a column's type is not supported (only new nullable columns can be added): add a column under a new name`
+        : ''
+    }`,
+  );
+}
+
+/**
+ * The versions of table `name`'s schema, oldest first: version 1 as created, one more for each
+ * `addColumns`, each with all its columns, who made it and when (diff two with `diffColumns`). Throws
+ * `CatalogError` `INVALID_NAME` or `NOT_FOUND`.
+ */
+export function listSchemaVersions(db: CatalogDb, tableName: string): Promise<SchemaVersion[]> {
+  return db.transaction(async (tx) =>
+    readSchemaVersions(tx, await requireTable(tx, parseTableName(tableName))),
+  );
 }
 
 /**

@@ -68,6 +68,7 @@ export {
   type StorageLocation,
 } from './storage/storage-location.js';
 export {
+  type AppendOptions,
   type CommitOptions,
   type CommitResult,
   type CreateTableOptions,

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { Schema as ArrowSchema, Table as ArrowTable, type RecordBatch } from 'apache-arrow';
 import { DeltaError } from './errors.js';
+import { parseJson } from './json.js';
 import type { Action, MetadataAction } from './log/actions.js';
 import { serializeCommit } from './log/actions.js';
 import { catchUp } from './log/catch-up.js';
@@ -19,7 +20,12 @@ import { createParquetPool, type ParquetPool } from './parquet/parquet-pool.js';
 import type { ParquetWriteOptions } from './parquet/writer-properties.js';
 import { scanFiles, scanLastRows } from './read/scan-files.js';
 import { fromArrowSchema, toArrowSchema } from './schema/arrow-schema.js';
-import { type DeltaSchema, parseDeltaSchema, serializeDeltaSchema } from './schema/delta-schema.js';
+import {
+  type DeltaSchema,
+  parseDeltaSchema,
+  serializeDeltaSchema,
+  withMissingColumns,
+} from './schema/delta-schema.js';
 import { type Snapshot, snapshotOf } from './snapshot.js';
 import { openStorage } from './storage/open-storage.js';
 import type { Storage, StorageOptions } from './storage/storage.js';
@@ -52,6 +58,16 @@ export interface TableOptions {
   storage?: Omit<StorageOptions, 'fsync'>;
 }
 
+/** Options of `append`. */
+export interface AppendOptions extends CommitOptions {
+  /**
+   * The schema the rows were made for (a writer's view of the table, e.g. a catalog's). Columns of it the
+   * table lacks are added (nullable, at the end) by a new `metaData` in the same commit as the rows; columns
+   * the table has and it lacks are simply null in these rows. Default: the table's schema as it is.
+   */
+  schema?: DeltaSchema;
+}
+
 /** Options of `scan`. */
 export interface ScanOptions {
   /** Stop after this many rows. */
@@ -80,12 +96,14 @@ export interface Table extends AsyncDisposable {
   history(options?: { limit?: number }): Promise<HistoryEntry[]>;
   /**
    * Encodes the rows to Parquet data files in the worker pool and commits them (one commit, optional txn).
-   * Batches may use any Arrow types that convert exactly to the table's (see `conformBatch`); otherwise
-   * `SCHEMA_MISMATCH`. With a txn already covered nothing is written (`committed: false`).
+   * Batches may use any Arrow types that convert exactly to the table's (see `conformBatch`), and may differ
+   * from each other (columns a batch lacks are null in its rows); otherwise `SCHEMA_MISMATCH`. With
+   * `options.schema`, the table is widened to it in the same commit. With a txn already covered nothing is
+   * written (`committed: false`).
    */
   append(
     data: RecordBatch | readonly RecordBatch[] | ArrowTable,
-    options?: CommitOptions,
+    options?: AppendOptions,
   ): Promise<CommitResult>;
   /**
    * Commits actions (adds of files already written, a new metaData for schema evolution, …). `txn` and
@@ -130,6 +148,13 @@ function tableHandle(storage: Storage, state: LogState, options: TableOptions): 
     return ownPool;
   };
   const catchUpNow = (): Promise<void> => catchUp(storage, state);
+  /** The table's metaData widened by the columns of `schema` it lacks, or `undefined` when it lacks none. */
+  const widenedMetadata = (schema: DeltaSchema): MetadataAction | undefined => {
+    const metadata = state.metadata as MetadataAction;
+    const current = parseDeltaSchema(parseJson(metadata.schemaString), 'log');
+    const next = withMissingColumns(current, schema);
+    return next === undefined ? undefined : { ...metadata, schemaString: serializeDeltaSchema(next) };
+  };
   const current = (): Snapshot => snapshotOf(location, state);
   /**
    * Writes the checkpoint of the current version: by a pool worker reading the log back from the storage when
@@ -179,21 +204,17 @@ function tableHandle(storage: Storage, state: LogState, options: TableOptions): 
       }
       // Refuse before encoding: a table we cannot write must not collect orphan data files.
       assertCanWrite(state.protocol as NonNullable<LogState['protocol']>, location);
+      const widened = opts.schema === undefined ? undefined : widenedMetadata(opts.schema);
       const adds = await writeDataFiles(batches, {
         storage,
         pool: pool(),
-        metadata: state.metadata as MetadataAction,
+        metadata: widened ?? (state.metadata as MetadataAction),
         parquet: options.parquet,
         targetFileBytes: options.targetFileBytes,
       });
-      const result = await exclusive(() =>
-        commitTransaction(
-          transaction,
-          adds.map((add) => ({ add })),
-          opts,
-          adds,
-        ),
-      );
+      const actions: Action[] = adds.map((add) => ({ add }));
+      if (widened !== undefined) actions.unshift({ metaData: widened });
+      const result = await exclusive(() => commitTransaction(transaction, actions, opts, adds));
       if (!result.committed) {
         // A duplicate (the txn was already committed): these files were never referenced.
         await deleteDataFiles(storage, adds);

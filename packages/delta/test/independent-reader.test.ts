@@ -1,9 +1,11 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { createTable, fromArrowSchema } from '../src/index.js';
 import { dataFilePath } from '../src/read/scan-files.js';
 import { type IngestRow, ingestBatch, ingestRows, ingestSchema } from './support/ingest-batch.js';
+import { simpleRows, simpleSchema } from './support/simple-table.js';
 import { tempDir } from './support/temp-dir.js';
 
 /** What DuckDB's JSON row conversion should give for an input row. */
@@ -129,6 +131,62 @@ describe('Parquet footer statistics', () => {
         );
         expect(count.getRowObjectsJson()[0]?.n).toBe(ids.filter((id) => id >= 200).length);
       }
+    } finally {
+      conn.closeSync();
+    }
+  });
+});
+
+describe('schema evolution', () => {
+  it('widens the table in the commit of the rows that carry the new column; DuckDB reads old files as nulls', async () => {
+    const dir = tempDir('delta-evolve-');
+    await using table = await createTable(dir, { schema: simpleSchema, workers: 1 });
+    const tableId = (await table.snapshot()).metadata.id;
+    await table.append(simpleRows(0, 2), { schema: simpleSchema });
+    expect(readdirSync(join(dir, '_delta_log')).filter((n) => n.endsWith('.json'))).toHaveLength(2);
+
+    const extra = { name: 'extra', type: 'double', nullable: true, metadata: {} };
+    const wider = { ...simpleSchema, fields: [...simpleSchema.fields, extra] };
+    // Rows of an old writer (no `extra`) and of a new one, in one append: one commit, a metaData first.
+    const old = simpleRows(2, 2).batches[0]!;
+    const fresh = simpleRows(4, 2, true).batches[0]!;
+    const result = await table.append([old, fresh], { schema: wider, txn: { appId: 'node', version: 1 } });
+    const commit = readFileSync(
+      join(dir, '_delta_log', `${String(result.version).padStart(20, '0')}.json`),
+      'utf8',
+    )
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, { id?: string; schemaString?: string }>);
+    expect(commit.map((a) => Object.keys(a)[0])).toEqual(['commitInfo', 'metaData', 'add', 'txn']);
+    expect(commit[1]!.metaData!.id).toBe(tableId);
+    expect(JSON.parse(commit[1]!.metaData!.schemaString!)).toEqual(wider);
+    // Asking for a schema the table already has (or a narrower one) commits no metaData.
+    const again = await table.append(simpleRows(6, 1), { schema: simpleSchema });
+    const last = readFileSync(
+      join(dir, '_delta_log', `${String(again.version).padStart(20, '0')}.json`),
+      'utf8',
+    );
+    expect(last).not.toContain('metaData');
+
+    const files = (await table.snapshot()).files
+      .map((f) => `'${join(dir, dataFilePath(f.path))}'`)
+      .join(', ');
+    const db = await DuckDBInstance.create(':memory:');
+    const conn = await db.connect();
+    try {
+      const rows = await conn.runAndReadAll(
+        `SELECT id::INTEGER AS id, name, extra FROM read_parquet([${files}], union_by_name = true) ORDER BY id`,
+      );
+      expect(rows.getRowObjectsJson()).toEqual([
+        { id: 0, name: 'name-0', extra: null },
+        { id: 1, name: 'name-1', extra: null },
+        { id: 2, name: 'name-2', extra: null },
+        { id: 3, name: 'name-3', extra: null },
+        { id: 4, name: 'name-4', extra: 2 },
+        { id: 5, name: 'name-5', extra: 2.5 },
+        { id: 6, name: 'name-6', extra: null },
+      ]);
     } finally {
       conn.closeSync();
     }

@@ -53,6 +53,7 @@ export type SchemaErrorCode =
   | 'RECURSIVE_TYPE'
   | 'UNSUPPORTED_FIELD'
   | 'TABLE_SCHEMA_MISMATCH'
+  | 'UNKNOWN_COLUMN'
   | 'RECURSION_LIMIT';
 
 /**

@@ -103,9 +103,15 @@ export function createRecordDecoder(
       });
     } catch (err) {
       if (err instanceof SchemaError) {
+        // A column added to the table reaches each node with the catalog's next push: until then, a
+        // descriptor carrying it is refused like any unknown field, saying so.
+        const hint =
+          err.code === 'UNKNOWN_COLUMN'
+            ? `; if that column was just added to the table, this node has not received the new schema yet (it comes with the next catalog push, within seconds): open the stream again then`
+            : '';
         throw new IngestError(
           'INVALID_ARGUMENT',
-          `table ${name}: the descriptor does not fit the table${err.fieldPath === '' ? '' : ` at field '${err.fieldPath}'`}: ${err.detail} (${err.code})`,
+          `table ${name}: the descriptor does not fit the table${err.fieldPath === '' ? '' : ` at field '${err.fieldPath}'`}: ${err.detail}${hint} (${err.code})`,
         );
       }
       throw err;

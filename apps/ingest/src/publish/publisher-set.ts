@@ -30,6 +30,12 @@ export interface PublisherSetOptions {
   readonly pool: ParquetPool;
   /** How the data files are encoded (default {@link DEFAULT_DATA_FILE_OPTIONS}). */
   readonly parquet?: DataFileOptions | undefined;
+  /**
+   * The table of that name in the node's current catalog, `undefined` when it is not provisioned: what the
+   * publishers create and widen Delta tables to (see `TablePublisherOptions.current`). Default: the table as
+   * first published.
+   */
+  readonly tableNamed?: ((name: string) => ProvisionedTable | undefined) | undefined;
   /** Default 64 MiB. */
   readonly flushBytes?: number | undefined;
   /** Default 1000 ms. */
@@ -166,8 +172,10 @@ export function createPublisherSet(options: PublisherSetOptions): PublisherSet {
     let p = publishers.get(table.name);
     if (p === undefined) {
       const hook = options.beforeCommit;
+      const { tableNamed } = options;
       p = createTablePublisher({
         table,
+        current: tableNamed === undefined ? undefined : () => tableNamed(table.name) ?? table,
         dataDir: options.dataDir,
         appId: tableAppId(options.writer, table.name),
         liveFrom,

@@ -47,6 +47,11 @@ export interface PendingBatch {
 /** Options of {@link createTablePublisher}. */
 export interface TablePublisherOptions {
   readonly table: ProvisionedTable;
+  /**
+   * The table as the node's catalog has it now (default: `table`): the schema the Delta table is created
+   * with, and widened to by the next commit when columns were added to it (a new `metaData` in that commit).
+   */
+  readonly current?: (() => ProvisionedTable) | undefined;
   /** Base for relative table locations. */
   readonly dataDir: string;
   /** `txn.appId` of this node's commits to the table (`tableAppId`: node id, WAL incarnation, table). */
@@ -174,6 +179,7 @@ export interface TablePublisher extends AsyncDisposable {
 /** Creates the publisher of one table (the Delta table is opened, or created from the catalog, lazily). */
 export function createTablePublisher(options: TablePublisherOptions): TablePublisher {
   const { table, appId, liveFrom } = options;
+  const current = options.current ?? (() => table);
   const pending = new PendingQueue<PendingBatch>();
   let pendingBytes = 0;
   let oldestAt = 0;
@@ -224,7 +230,7 @@ export function createTablePublisher(options: TablePublisherOptions): TablePubli
         return await createTable(location, {
           pool: options.pool,
           parquet,
-          schema: table.schema,
+          schema: current().schema,
           properties: { ...table.properties },
           name: table.name,
         });
@@ -352,7 +358,12 @@ export function createTablePublisher(options: TablePublisherOptions): TablePubli
     // Packed rows (small requests) are decoded here, together: the encoder gets a few large batches.
     let committed: Awaited<ReturnType<Table['append']>>;
     try {
-      committed = await t.append(toBatches(take.map((p) => p.batch)), { txn: { appId, version } });
+      // Batches decoded under an older schema (streams opened before columns were added) lack the new
+      // columns: their rows hold nulls there. The catalog's schema widens the table in this same commit.
+      committed = await t.append(toBatches(take.map((p) => p.batch)), {
+        txn: { appId, version },
+        schema: current().schema,
+      });
     } catch (err) {
       // The commit may have landed before the failure (a lost reply): `readThrough` looks before the retry.
       unsure.add(version);

@@ -247,7 +247,8 @@ async function checkLastCheckpoint(
 
 /**
  * The live files' rows as DuckDB reads them, in log order (file by file as added, then row by row):
- * `select` over `read_parquet(…) r`, as columns. Also checks each file exists and holds `add.stats.numRecords`
+ * `select` over `read_parquet(…) r`, as columns (columns a file lacks — added to the table after it was written —
+ * read as nulls, as a Delta reader reads them). Also checks each file exists and holds `add.stats.numRecords`
  * rows.
  */
 export async function readLiveRows(
@@ -282,7 +283,7 @@ export async function readLiveRows(
       );
   });
   const result = await duck.runAndReadAll(
-    `SELECT ${select} FROM read_parquet(${list}, filename = true, file_row_number = true) r
+    `SELECT ${select} FROM read_parquet(${list}, filename = true, file_row_number = true, union_by_name = true) r
        JOIN ${order} ON r.filename = o.path ORDER BY o.ord, r.file_row_number`,
   );
   return { columns: result.getColumnsJS() as unknown[][], problems };

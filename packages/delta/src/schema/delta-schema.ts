@@ -139,6 +139,35 @@ export function serializeDeltaSchema(schema: DeltaSchema): string {
 }
 
 /**
+ * `current` with the columns of `wanted` it lacks (names ignoring case, at any depth inside structs) added
+ * at the end, as nullable; `undefined` when it lacks none. Types are never changed: a column both have keeps
+ * `current`'s type. What a writer commits when its rows may carry columns the table does not have yet.
+ */
+export function withMissingColumns(current: DeltaSchema, wanted: DeltaSchema): DeltaSchema | undefined {
+  const merge = (a: DeltaStructType, b: DeltaStructType): DeltaStructType | undefined => {
+    let changed = false;
+    const byName = new Map(b.fields.map((f) => [f.name.toLowerCase(), f]));
+    const fields = a.fields.map((f) => {
+      const g = byName.get(f.name.toLowerCase());
+      if (g === undefined || typeof f.type === 'string' || typeof g.type === 'string') return f;
+      if (f.type.type !== 'struct' || g.type.type !== 'struct') return f;
+      const type = merge(f.type, g.type);
+      if (type === undefined) return f;
+      changed = true;
+      return { ...f, type };
+    });
+    const known = new Set(a.fields.map((f) => f.name.toLowerCase()));
+    for (const g of b.fields) {
+      if (known.has(g.name.toLowerCase())) continue;
+      fields.push({ ...g, nullable: true });
+      changed = true;
+    }
+    return changed ? { ...a, fields } : undefined;
+  };
+  return merge(current, wanted);
+}
+
+/**
  * Checks that `next` only adds nullable columns to `prev` (at any depth) and changes no existing type: the
  * schema evolution this library allows. Throws `SCHEMA_MISMATCH` naming the column otherwise.
  */

@@ -4,11 +4,15 @@
  * log: the files are referenced only once the transaction part commits their `add` actions.
  */
 import { randomUUID } from 'node:crypto';
-import { Table as ArrowTable, type RecordBatch, tableToIPC } from 'apache-arrow';
+import { Table as ArrowTable, type RecordBatch, tableToIPC, util } from 'apache-arrow';
+import { parseJson } from '../json.js';
 import type { AddAction, MetadataAction } from '../log/actions.js';
 import type { ParquetPool } from '../parquet/parquet-pool.js';
 import { shareBatches } from '../parquet/shared-batches.js';
 import type { ParquetWriteOptions } from '../parquet/writer-properties.js';
+import { toArrowSchema } from '../schema/arrow-schema.js';
+import { conformBatch } from '../schema/conform-batch.js';
+import { parseDeltaSchema } from '../schema/delta-schema.js';
 import type { Storage } from '../storage/storage.js';
 import { fileTarget, planFiles } from './plan-files.js';
 
@@ -41,9 +45,10 @@ export async function writeDataFiles(
     10,
   );
   const codec = target.parquet?.compression ?? 'zstd';
+  const batchesToWrite = sameSchemas(batches) ? batches : conformAll(batches, metadata);
   const groups = planFiles(
-    batches,
-    fileTarget(batches, target.targetFileBytes ?? DEFAULT_TARGET_FILE_BYTES, pool.size),
+    batchesToWrite,
+    fileTarget(batchesToWrite, target.targetFileBytes ?? DEFAULT_TARGET_FILE_BYTES, pool.size),
   );
   const commitId = randomUUID();
   return Promise.all(
@@ -81,4 +86,19 @@ export async function writeDataFiles(
 /** Deletes data files that no commit references (a duplicate append's); best effort, never rejects. */
 export async function deleteDataFiles(storage: Storage, files: readonly AddAction[]): Promise<void> {
   await Promise.all(files.map((a) => storage.delete(a.path).catch(() => undefined)));
+}
+
+function sameSchemas(batches: readonly RecordBatch[]): boolean {
+  const first = batches[0]?.schema;
+  return batches.every((b) => b.schema === first || util.compareSchemas(b.schema, first!));
+}
+
+/**
+ * Batches of different schemas (rows from writers before and after a column was added) conformed to the
+ * table's, so that one file can hold them: a data file has one schema. Throws `SCHEMA_MISMATCH` as the
+ * encoder would.
+ */
+function conformAll(batches: readonly RecordBatch[], metadata: MetadataAction): RecordBatch[] {
+  const schema = toArrowSchema(parseDeltaSchema(parseJson(metadata.schemaString), 'log'));
+  return batches.map((b) => conformBatch(b, schema));
 }

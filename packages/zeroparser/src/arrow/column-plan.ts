@@ -255,7 +255,7 @@ function tableField(table: TableStruct | undefined, field: FieldModel, path: str
     table.fields.find((f) => f.name.toLowerCase() === field.name.toLowerCase());
   if (!match) {
     throw new SchemaError(
-      'TABLE_SCHEMA_MISMATCH',
+      'UNKNOWN_COLUMN',
       path,
       `the table has no column '${field.name}' (columns: ${table.fields.map((f) => f.name).join(', ')})`,
     );

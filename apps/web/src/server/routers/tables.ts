@@ -2,11 +2,13 @@ import type { TableInfo } from '@lakestream/catalog';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import {
+  addColumns,
   createTable,
   dropTable,
   formatTableName,
   getTable,
   isCatalogError,
+  listSchemaVersions,
   listTables,
   parseColumns,
   parseTableName,
@@ -128,6 +130,25 @@ export const tablesRouter = createTRPCRouter({
       provisionAfterChange(ctx);
       return created;
     }),
+
+  /**
+   * Adds nullable columns at the end of table `name` (editor, like `create`): the table's next schema
+   * version, pushed to the ingest nodes, whose next commit widens the Delta table. A NOT NULL column, a name
+   * the table has (a type change), or a malformed column is BAD_REQUEST/CONFLICT in the catalog's words;
+   * columns cannot be removed, renamed or retyped.
+   */
+  addColumns: editorProcedure
+    .input(z.object({ name: tableName, columns: z.array(z.unknown()).min(1, 'add at least one column') }))
+    .mutation(async ({ ctx, input }) => {
+      const table = await addColumns(ctx.services.db, ctx.actor, input.name, parseColumns(input.columns));
+      provisionAfterChange(ctx);
+      return table;
+    }),
+
+  /** The versions of table `name`'s schema, oldest first: number, change, all columns, who and when. */
+  schemaVersions: authedProcedure
+    .input(z.object({ name: tableName }))
+    .query(({ ctx, input }) => listSchemaVersions(ctx.services.db, input.name)),
 
   /**
    * What `create` would make of `name` and `columns`, without creating anything (the column editor's live

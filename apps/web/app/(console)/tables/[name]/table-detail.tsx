@@ -14,6 +14,8 @@ import { SchemaTree } from '../../../../src/ui/tables/schema-tree';
 import { Tabs } from '../../../../src/ui/tabs';
 import { trpcErrorCode, useTRPC } from '../../../../src/ui/trpc';
 import { usePrincipalNames } from '../../../../src/ui/use-principal-names';
+import { AddColumnsPanel } from './add-columns-panel';
+import { SchemaVersionsPanel } from './schema-versions-panel';
 import { TableGrantsPanel } from './table-grants-panel';
 import { TableHistoryPanel } from './table-history-panel';
 import { TableLifecycleActions } from './table-lifecycle-actions';
@@ -86,7 +88,8 @@ function SnippetsPanel({ name }: { name: string }) {
 }
 
 /**
- * A table's page: its schema as a tree and its .proto, the descriptor download, SDK snippets, the latest rows,
+ * A table's page: its schema as a tree and its .proto, its schema versions with a diff, "Add columns" (editors),
+ * the descriptor download, SDK snippets, the latest rows,
  * the live streams writing to it, its Delta history and the grants on it.
  */
 export function TableDetail({ name }: { name: string }) {
@@ -171,6 +174,8 @@ export function TableDetail({ name }: { name: string }) {
             )}
           </Panel>
         </div>
+        <SchemaVersionsPanel name={info.name} />
+        {canEdit ? <AddColumnsPanel name={info.name} /> : null}
         <SnippetsPanel name={info.name} />
         <TablePreviewPanel name={info.name} />
         <TableTestRecordPanel name={info.name} schema={info.deltaSchema} />

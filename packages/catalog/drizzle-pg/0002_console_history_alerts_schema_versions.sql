@@ -45,6 +45,17 @@ CREATE TABLE "metric_history" (
 	CONSTRAINT "metric_history_pk" PRIMARY KEY("kind","series_key","resolution_ms","at")
 );
 --> statement-breakpoint
+CREATE TABLE "table_schema_versions" (
+	"table_id" text NOT NULL,
+	"version" bigint NOT NULL,
+	"columns" text NOT NULL,
+	"change" text NOT NULL,
+	"created_by" text NOT NULL,
+	"created_at" bigint NOT NULL,
+	CONSTRAINT "table_schema_versions_pk" PRIMARY KEY("table_id","version")
+);
+--> statement-breakpoint
+ALTER TABLE "table_schema_versions" ADD CONSTRAINT "table_schema_versions_table_id_tables_id_fk" FOREIGN KEY ("table_id") REFERENCES "public"."tables"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "alert_events_at_index" ON "alert_events" USING btree ("at");--> statement-breakpoint
 CREATE INDEX "alert_events_rule_index" ON "alert_events" USING btree ("rule_id","at");--> statement-breakpoint
 CREATE UNIQUE INDEX "alert_rules_name_unique" ON "alert_rules" USING btree ("name");--> statement-breakpoint
