@@ -15,6 +15,8 @@ describe('backpressure: a stalled publisher slows the producer, memory stays bou
     const nodeBufferBytes = 8 * MiB;
     const { node, cat } = await startTestNode(dir, {
       nodeBufferBytes,
+      // The budget alone (backlog-bound.test.ts shows the bound that stops producers earlier).
+      maxVisibleDelayMs: 0,
       limits: { streamInFlightBytes: 4 * MiB },
       flushBytes: 1 * MiB,
       // The disk (or the encoder) hangs: no commit completes until the gate opens.

@@ -11,6 +11,12 @@ export const INGEST_NODE_DEFAULTS = {
   flushBytes: 128 * 1024 * 1024,
   /** …or once its oldest unpublished record is this old. */
   flushMs: 1000,
+  /**
+   * The wanted longest ack → visible delay under load: the unpublished backlog is bounded to this × the measured
+   * publish rate (at least 2 × `flushBytes`), so unpaced producers are slowed before the node budget fills
+   * (`admission/backlog-bound.ts`). 0: off, only `nodeBufferBytes` bounds the backlog.
+   */
+  maxVisibleDelayMs: 2000,
   /** How long a drain (`close()`, SIGTERM, admin `Drain` with grace 0) lets streams finish their acks. */
   drainGraceMs: 30_000,
   /**
