@@ -57,7 +57,7 @@ export interface IngestNodeOptions extends Omit<IngestServerOptions, 'pipeline' 
   /** …or its oldest batch is this old (default 1000 ms). */
   readonly flushMs?: number | undefined;
   /**
-   * Wanted longest ack → visible delay under load (default 2000 ms; 0: off): the backlog is bounded to this ×
+   * Wanted longest ack → visible delay under load (default 0: off; 2000 is the intended setting): the backlog is bounded to this ×
    * the measured publish rate, at least 2 × `flushBytes` (`BacklogBound`), below `nodeBufferBytes`.
    */
   readonly maxVisibleDelayMs?: number | undefined;
