@@ -85,6 +85,7 @@ async function main(argv: readonly string[]): Promise<void> {
     flushBytes: config.publish.flushBytes,
     parquet: config.publish.parquet,
     flushMs: config.publish.flushMs,
+    maxVisibleDelayMs: config.publish.maxVisibleDelayMs,
     log,
     metrics,
     orphanCleanup: config.orphanCleanup,

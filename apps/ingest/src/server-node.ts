@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createParquetPool, type ParquetPool } from '@lakestream/delta';
+import { BacklogBound } from './admission/backlog-bound.js';
 import { ByteBudget } from './admission/byte-budget.js';
 import { PRIVATE_DIR_MODE } from './base/file-modes.js';
 import { silentLog } from './base/log.js';
@@ -55,6 +56,11 @@ export interface IngestNodeOptions extends Omit<IngestServerOptions, 'pipeline' 
   readonly recoveryBufferBytes?: number | undefined;
   /** …or its oldest batch is this old (default 1000 ms). */
   readonly flushMs?: number | undefined;
+  /**
+   * Wanted longest ack → visible delay under load (default 0: off; 2000 is the intended setting): the backlog is bounded to this ×
+   * the measured publish rate, at least 2 × `flushBytes` (`BacklogBound`), below `nodeBufferBytes`.
+   */
+  readonly maxVisibleDelayMs?: number | undefined;
   readonly wal?: WalOptions | undefined;
   /** The quarantine Delta table for held entries an operator keeps (default `<dataDir>/quarantine`). */
   readonly quarantineDir?: string | undefined;
@@ -164,8 +170,14 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
     );
   const mark = await PublishedMark.load(join(dataDir, 'published.json'), wal, log);
   const quarantineDir = options.quarantineDir ?? join(dataDir, 'quarantine');
-  const nodeBudget = new ByteBudget(options.nodeBufferBytes ?? INGEST_NODE_DEFAULTS.nodeBufferBytes);
   const flushBytes = options.flushBytes ?? INGEST_NODE_DEFAULTS.flushBytes;
+  const maxVisibleDelayMs = options.maxVisibleDelayMs ?? INGEST_NODE_DEFAULTS.maxVisibleDelayMs;
+  const backlogBound =
+    maxVisibleDelayMs > 0 ? new BacklogBound({ maxVisibleDelayMs, floorBytes: 2 * flushBytes }) : undefined;
+  const nodeBudget = new ByteBudget(
+    options.nodeBufferBytes ?? INGEST_NODE_DEFAULTS.nodeBufferBytes,
+    backlogBound,
+  );
   log.info(
     {
       nodeId,
@@ -237,6 +249,7 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
     publishers,
     persistent,
     nodeBudget,
+    backlog: backlogBound,
     onWalFailure: (err) => log.error({ err }, 'the WAL failed: no more acks; restart the node'),
   });
   const handoff = new StreamHandoff({

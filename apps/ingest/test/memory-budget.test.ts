@@ -41,6 +41,8 @@ describe('node memory budget: it counts what the node holds, not the bytes it re
     const flushBytes = 1 * MiB;
     const { node, cat } = await startTestNode(dir, {
       nodeBufferBytes: budget,
+      // The budget alone (backlog-bound.test.ts shows the bound that stops producers earlier).
+      maxVisibleDelayMs: 0,
       limits: { streamInFlightBytes: budget },
       flushBytes,
       // Small HTTP/2 windows: what the node holds is then what it read, not what waits in its receive buffers.

@@ -51,6 +51,8 @@ export interface FaninBenchOptions {
    * before/after comparison; it must sit inside the repository so its imports find the same `node_modules`).
    */
   ingestDist?: string;
+  /** The full node's `--max-visible-delay-ms` (0: the backlog bound off). Default the node's (0: off). */
+  maxVisibleDelayMs?: number;
 }
 
 /**
@@ -76,6 +78,7 @@ export async function runFaninBench(options: FaninBenchOptions = {}): Promise<Fa
     profile: options.profile ?? false,
     parquet: { ...DEFAULT_DATA_FILE_OPTIONS, ...options.parquet },
     ...(options.ingestDist === undefined ? {} : { ingestDist: resolve(options.ingestDist) }),
+    ...(options.maxVisibleDelayMs === undefined ? {} : { maxVisibleDelayMs: options.maxVisibleDelayMs }),
   };
   if (settings.request === 'record' && settings.recordsPerRequest !== 1)
     throw new Error(
@@ -123,6 +126,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       'records-per-request': { type: 'string' },
       request: { type: 'string' },
       'ingest-dist': { type: 'string' },
+      'max-visible-delay-ms': { type: 'string' },
       inflight: { type: 'string' },
       target: { type: 'string' },
       ramp: { type: 'string' },
@@ -158,6 +162,9 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     client: client as FaninClient,
     request: request as BenchRequestKind,
     ...(values['ingest-dist'] === undefined ? {} : { ingestDist: values['ingest-dist'] }),
+    ...(values['max-visible-delay-ms'] === undefined
+      ? {}
+      : { maxVisibleDelayMs: Number(values['max-visible-delay-ms']) }),
     profile: values.profile === true || values['profile-dir'] !== undefined,
     ...(values['profile-dir'] === undefined ? {} : { profileDir: values['profile-dir'] }),
     ...(values['heap-snapshot-dir'] === undefined ? {} : { heapSnapshotDir: values['heap-snapshot-dir'] }),

@@ -49,6 +49,8 @@ export interface FaninRunOptions {
   heapSnapshotDir?: string | undefined;
   /** Run the full node from this build of `apps/ingest/dist` instead of the workspace's (see `TargetCommand`). */
   ingestDist?: string | undefined;
+  /** The full node's `--max-visible-delay-ms` (default the node's). */
+  maxVisibleDelayMs?: number | undefined;
   token: { token: string; id: string; hash: string };
 }
 
@@ -131,6 +133,7 @@ export async function runFaninTarget(target: FaninTarget, o: FaninRunOptions): P
         profile: o.profile,
         parquet: o.parquet,
         ...(o.ingestDist === undefined ? {} : { ingestDist: o.ingestDist }),
+        ...(o.maxVisibleDelayMs === undefined ? {} : { maxVisibleDelayMs: o.maxVisibleDelayMs }),
         ...(o.flushBytes === undefined ? {} : { flushBytes: o.flushBytes }),
       },
       'started',

@@ -28,6 +28,8 @@ export type TargetCommand =
       ingestDist?: string | undefined;
       /** The full node's `--flush-bytes` (default the library's, `openIngestNode`'s 64 MiB). */
       flushBytes?: number;
+      /** The full node's `--max-visible-delay-ms` (default the node's). */
+      maxVisibleDelayMs?: number;
     }
   | { type: 'sample' }
   | { type: 'profile-start' }
@@ -107,6 +109,7 @@ export async function serveTarget(
           {
             parquet: c.parquet,
             ...(c.flushBytes === undefined ? {} : { flushBytes: c.flushBytes }),
+            ...(c.maxVisibleDelayMs === undefined ? {} : { maxVisibleDelayMs: c.maxVisibleDelayMs }),
             log: createLogger({ level: 'warn', destination: process.stderr }),
             metrics: commits.metrics,
           },

@@ -1,14 +1,29 @@
+/** A limit below the capacity that moves (see `BacklogBound`). */
+export interface MovingLimit {
+  /** The limit now, in bytes. */
+  readonly bytes: number;
+}
+
 /**
  * A budget of bytes in flight (a counting semaphore in bytes). `acquire` waits, first come first served,
- * until the bytes fit; one request larger than the whole budget is let through alone when nothing else is
- * held, so it cannot wait forever. Waiting here is what turns into HTTP/2 flow control: the stream handler
- * does not read its next message until `acquire` resolves.
+ * until the bytes fit under the capacity and, when given, the moving `bound` (the lower of the two); one
+ * request larger than that is let through alone when nothing else is held, so it cannot wait forever. Waiting
+ * here is what turns into HTTP/2 flow control: the stream handler does not read its next message until
+ * `acquire` resolves.
  */
 export class ByteBudget {
   private held = 0;
   private readonly waiters: { bytes: number; resolve: () => void; reject: (e: unknown) => void }[] = [];
 
-  constructor(readonly capacity: number) {}
+  constructor(
+    readonly capacity: number,
+    private readonly bound?: MovingLimit,
+  ) {}
+
+  /** What may be held now: the capacity, or the moving bound when that is lower. */
+  get limit(): number {
+    return this.bound === undefined ? this.capacity : Math.min(this.capacity, this.bound.bytes);
+  }
 
   /** Bytes currently held. */
   get used(): number {
@@ -60,7 +75,7 @@ export class ByteBudget {
   }
 
   private fits(bytes: number): boolean {
-    return this.held + bytes <= this.capacity || this.held === 0;
+    return this.held + bytes <= this.limit || this.held === 0;
   }
 
   private wake(): void {

@@ -49,6 +49,8 @@ export interface IngestConfig {
   readonly publish: {
     readonly flushMs: number;
     readonly flushBytes: number;
+    /** 0: off. */
+    readonly maxVisibleDelayMs: number;
     /** How data files are encoded. */
     readonly parquet: {
       readonly compression: (typeof PARQUET_COMPRESSIONS)[number];
@@ -198,6 +200,7 @@ export function loadConfig(
     publish: {
       flushMs: v.flushMs!,
       flushBytes: v.flushBytes!,
+      maxVisibleDelayMs: v.maxVisibleDelayMs!,
       parquet: { compression: v.parquetCompression!, statistics: v.parquetStatistics! },
     },
     wal: wal as IngestConfig['wal'],

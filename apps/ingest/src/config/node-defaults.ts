@@ -11,6 +11,14 @@ export const INGEST_NODE_DEFAULTS = {
   flushBytes: 128 * 1024 * 1024,
   /** …or once its oldest unpublished record is this old. */
   flushMs: 1000,
+  /**
+   * The wanted longest ack → visible delay under load: the unpublished backlog is bounded to this × the measured
+   * publish rate (at least 2 × `flushBytes`), so unpaced producers are slowed before the node budget fills
+   * (`admission/backlog-bound.ts`). 0 (the default): off, only `nodeBufferBytes` bounds the backlog. Off by
+   * default because a store that fails publishes nothing, so the bound falls to its floor and the node stops
+   * acking from its WAL long before its budget is full (`test/fault/real-faults.test.ts` wants the budget).
+   */
+  maxVisibleDelayMs: 0,
   /** How long a drain (`close()`, SIGTERM, admin `Drain` with grace 0) lets streams finish their acks. */
   drainGraceMs: 30_000,
   /**

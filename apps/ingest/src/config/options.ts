@@ -199,6 +199,12 @@ export const CONFIG_OPTIONS = {
     'Memory held by records read and not yet published, across the node (each request and its WAL copy until durable, its decoded columns until published); beyond it no stream is read.',
     { defaultDoc: formatBytes(INGEST_NODE_DEFAULTS.nodeBufferBytes) },
   ),
+  maxVisibleDelayMs: option(
+    '--max-visible-delay-ms',
+    integer(0, 3_600_000, 'a duration in ms, an integer'),
+    INGEST_NODE_DEFAULTS.maxVisibleDelayMs,
+    'Wanted longest time from ack to visible under load: streams are held back (HTTP/2 flow control) once the unpublished backlog reaches this × the measured publish rate (at least 2 × --flush-bytes); 0: only --node-inflight-bytes bounds it.',
+  ),
   flushMs: option(
     '--flush-ms',
     integer(1, 3_600_000, 'a duration in ms, an integer'),

@@ -1,3 +1,4 @@
+import type { BacklogBound } from '../admission/backlog-bound.js';
 import type { ByteBudget } from '../admission/byte-budget.js';
 import type { RequestHold } from '../admission/request-hold.js';
 import { IngestError } from '../base/errors.js';
@@ -45,6 +46,8 @@ export function createIngestPipeline(parts: {
   publishers: PublisherSet;
   persistent: PersistentStreams;
   nodeBudget: ByteBudget;
+  /** Measures the publish rate that bounds the backlog (none: the budget alone bounds it). */
+  backlog?: BacklogBound | undefined;
   onWalFailure: (error: unknown) => void;
 }): IngestPipeline {
   const { wal, publishers, persistent } = parts;
@@ -98,6 +101,7 @@ export function createIngestPipeline(parts: {
         ackedAt: performance.now(),
         release: () => {
           release();
+          parts.backlog?.published(hold.untilPublished);
           parts.nodeBudget.release(hold.untilPublished);
         },
       });
