@@ -37,10 +37,14 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
-/** Saves a full-page screenshot of `page` as `<SCREENSHOT_DIR>/<nn>-<name>.png`; returns its path. */
+/**
+ * Saves a full-page screenshot of `page` as `<SCREENSHOT_DIR>/<nn>-<name>.png`; returns its path. The page is
+ * scrolled to the top first: a full-page capture of a scrolled page draws the sticky header in mid-page.
+ */
 export async function screenshot(page: Page, index: number, name: string): Promise<string> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const path = join(SCREENSHOT_DIR, `${String(index).padStart(2, '0')}-${name}.png`);
+  await page.evaluate('window.scrollTo(0, 0)');
   await page.screenshot({ path, fullPage: true });
   return path;
 }
