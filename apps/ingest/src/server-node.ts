@@ -57,8 +57,9 @@ export interface IngestNodeOptions extends Omit<IngestServerOptions, 'pipeline' 
   /** …or its oldest batch is this old (default 1000 ms). */
   readonly flushMs?: number | undefined;
   /**
-   * Wanted longest ack → visible delay under load (default 0: off; 2000 is the intended setting): the backlog is bounded to this ×
-   * the measured publish rate, at least 2 × `flushBytes` (`BacklogBound`), below `nodeBufferBytes`.
+   * Wanted longest ack → visible delay under load (default 2000; 0: off): the backlog is bounded to this × the
+   * measured publish rate, at least 2 × `flushBytes` (`BacklogBound`), below `nodeBufferBytes` — which alone
+   * bounds it while publishing fails.
    */
   readonly maxVisibleDelayMs?: number | undefined;
   readonly wal?: WalOptions | undefined;
@@ -210,6 +211,9 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
     },
     onPublishedBelow: (position) => mark.advance(position),
     onError: (table, err) => {
+      // A failing store, not a slow one: the backlog bound yields to the budget (the WAL absorbs the outage).
+      backlogBound?.publishFailed(table);
+      nodeBudget.boundRaised();
       options.metrics?.publishFailures.inc({ table }, 1);
       log.error({ table, err }, 'publishing failed; retrying with backoff (the WAL keeps the records)');
     },
@@ -237,6 +241,7 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
       ),
     beforeCommit: options.beforeCommit,
     onCommitted: (table, latenciesMs) => {
+      backlogBound?.committed(table);
       const m = options.metrics;
       if (m === undefined) return;
       m.commits.inc({ table }, 1);

@@ -51,7 +51,7 @@ export interface FaninBenchOptions {
    * before/after comparison; it must sit inside the repository so its imports find the same `node_modules`).
    */
   ingestDist?: string;
-  /** The full node's `--max-visible-delay-ms` (0: the backlog bound off). Default the node's (0: off). */
+  /** The full node's `--max-visible-delay-ms` (0: the backlog bound off). Default the node's (2000). */
   maxVisibleDelayMs?: number;
 }
 

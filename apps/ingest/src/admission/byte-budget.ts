@@ -67,6 +67,11 @@ export class ByteBudget {
     this.held += bytes;
   }
 
+  /** Wakes waiters that fit under the moving bound now that it rose (no bytes were given back). */
+  boundRaised(): void {
+    this.wake();
+  }
+
   /** Gives `bytes` back and wakes waiters that now fit. */
   release(bytes: number): void {
     this.held -= bytes;

@@ -14,11 +14,10 @@ export const INGEST_NODE_DEFAULTS = {
   /**
    * The wanted longest ack → visible delay under load: the unpublished backlog is bounded to this × the measured
    * publish rate (at least 2 × `flushBytes`), so unpaced producers are slowed before the node budget fills
-   * (`admission/backlog-bound.ts`). 0 (the default): off, only `nodeBufferBytes` bounds the backlog. Off by
-   * default because a store that fails publishes nothing, so the bound falls to its floor and the node stops
-   * acking from its WAL long before its budget is full (`test/fault/real-faults.test.ts` wants the budget).
+   * (`admission/backlog-bound.ts`): 2 s. While the store fails (publish attempts error) the bound yields to
+   * `nodeBufferBytes`, so the WAL absorbs an outage up to the budget. 0: off, only `nodeBufferBytes` bounds it.
    */
-  maxVisibleDelayMs: 0,
+  maxVisibleDelayMs: 2000,
   /** How long a drain (`close()`, SIGTERM, admin `Drain` with grace 0) lets streams finish their acks. */
   drainGraceMs: 30_000,
   /**

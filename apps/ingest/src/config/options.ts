@@ -203,7 +203,7 @@ export const CONFIG_OPTIONS = {
     '--max-visible-delay-ms',
     integer(0, 3_600_000, 'a duration in ms, an integer'),
     INGEST_NODE_DEFAULTS.maxVisibleDelayMs,
-    'Wanted longest time from ack to visible under load: streams are held back (HTTP/2 flow control) once the unpublished backlog reaches this × the measured publish rate (at least 2 × --flush-bytes); 0: only --node-inflight-bytes bounds it.',
+    'Wanted longest time from ack to visible under load: streams are held back (HTTP/2 flow control) once the unpublished backlog reaches this × the measured publish rate (at least 2 × --flush-bytes); while publishing fails (the store errs) only --node-inflight-bytes bounds it, so the WAL absorbs the outage; 0: off, only --node-inflight-bytes bounds it.',
   ),
   flushMs: option(
     '--flush-ms',

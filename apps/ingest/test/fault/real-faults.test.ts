@@ -41,6 +41,10 @@ const FLAGS = [
   '2MiB',
   '--node-inflight-bytes',
   String(BUDGET_BYTES),
+  // The backlog bound on (its floor, 2 × 256 KiB, is far below the budget): while the store fails it must
+  // yield to the budget, or the node stops acking long before "the memory budget to fill" below.
+  '--max-visible-delay-ms',
+  '2000',
 ];
 /** Records of ~600 bytes, random (Parquet cannot compress them: they fill a small table store). */
 const LOAD: Load = { maxBatch: 20, window: 4, padBytes: 512, randomPad: true };
