@@ -31,6 +31,29 @@ export interface EncodedBatch {
 }
 
 /**
+ * `EphemeralStreamRequest{<requestField>{offset_id, <field of format> = payload}}`: the request message around
+ * one pre-encoded payload (a batch message or a single record).
+ */
+function streamRequest(
+  requestField: number,
+  offset: number,
+  payload: Uint8Array,
+  format: RecordFormat,
+): Buffer {
+  const inner = protobuf.Writer.create()
+    .uint32(8)
+    .int64(offset)
+    .uint32((recordField(format) << 3) | 2)
+    .uint32(payload.length)
+    .finish();
+  const head = protobuf.Writer.create()
+    .uint32((requestField << 3) | 2)
+    .uint32(inner.length + payload.length)
+    .finish();
+  return Buffer.concat([head, inner, payload]);
+}
+
+/**
  * `EphemeralStreamRequest{ingest_record_batch{offset_id, proto_encoded_batch | json_batch}}` around a
  * pre-encoded batch (both batch messages are `repeated records = 1`).
  */
@@ -39,15 +62,7 @@ export function batchRequest(
   encodedBatch: Uint8Array,
   format: RecordFormat = 'proto',
 ): Buffer {
-  const inner = protobuf.Writer.create()
-    .uint32(8)
-    .int64(offset)
-    .uint32((recordField(format) << 3) | 2)
-    .uint32(encodedBatch.length)
-    .finish();
-  const bodyLen = inner.length + encodedBatch.length;
-  const head = protobuf.Writer.create().uint32(26).uint32(bodyLen).finish();
-  return Buffer.concat([head, inner, encodedBatch]);
+  return streamRequest(3, offset, encodedBatch, format);
 }
 
 /**
@@ -55,15 +70,7 @@ export function batchRequest(
  * protocol's single-record request (what the SDK sends for `ingestRecordOffset`).
  */
 export function recordRequest(offset: number, record: Uint8Array, format: RecordFormat = 'proto'): Buffer {
-  const inner = protobuf.Writer.create()
-    .uint32(8)
-    .int64(offset)
-    .uint32((recordField(format) << 3) | 2)
-    .uint32(record.length)
-    .finish();
-  const bodyLen = inner.length + record.length;
-  const head = protobuf.Writer.create().uint32(18).uint32(bodyLen).finish();
-  return Buffer.concat([head, inner, record]);
+  return streamRequest(2, offset, record, format);
 }
 
 /** The size of {@link batchRequest}`(offset, encodedBatch)` for a batch of `batchBytes`, without building it. */
