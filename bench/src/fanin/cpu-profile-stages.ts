@@ -42,6 +42,7 @@ const RULES: readonly [Stage, (f: CallFrame) => boolean][] = [
     (f) =>
       f.url.includes('/zeroparser/') ||
       f.url.endsWith('/stream/record-decoder.js') ||
+      f.url.includes('/ingest/dist/decode/') ||
       f.url.endsWith('/flight/arrow-ipc.js'),
   ],
   ['parquet', (f) => f.functionName === 'tableToIPC' || f.url.includes('/delta/dist/parquet/')],

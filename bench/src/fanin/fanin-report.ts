@@ -22,12 +22,12 @@ const int = (v: number) => Math.round(v).toLocaleString('en-US');
 /** The summary table (Markdown) of a run. */
 export function summaryTable(run: FaninRun): string {
   const lines = [
-    '| target | client | MB/s (wire) | records/s | ack p50 (ms) | ack p99 (ms) | visible p50 (ms) | visible p99 (ms) | first records → first commit (s) | commits/s | rows published/s | node peak RSS (MB) | node budget peak (MB) | node CPU (cores) | node CPU ms per MB | load CPU (cores) | node main-thread ELU | load-worker ELU | errors |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| target | client | records | MB/s (wire) | records/s | ack p50 (ms) | ack p99 (ms) | visible p50 (ms) | visible p99 (ms) | first records → first commit (s) | commits/s | rows published/s | node peak RSS (MB) | node budget peak (MB) | node CPU (cores) | node CPU ms per MB | node CPU µs per row | load CPU (cores) | node main-thread ELU | load-worker ELU | errors |',
+    '|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const { summary: s } of run.results) {
     lines.push(
-      `| ${s.target === 'full' ? 'full service' : 'null server'} | ${run.settings.client} | ${f1(s.wireMBps)} | ${int(s.recordsPerSecond)} | ${f1(s.ackP50)} | ${f1(s.ackP99)} | ${f1(s.visibleP50)} | ${f1(s.visibleP99)} | ${s.firstCommitMs === undefined || s.firstReceivedMs === undefined ? '—' : ((s.firstCommitMs - s.firstReceivedMs) / 1000).toFixed(1)} | ${f1(s.commitsPerSecond)} | ${s.visibleRecordsPerSecond === undefined ? '—' : int(s.visibleRecordsPerSecond)} | ${int(s.peakNodeRssMB)} | ${s.peakBudgetMB === undefined ? '—' : int(s.peakBudgetMB)} | ${s.meanNodeCores.toFixed(2)} | ${f1((1000 * s.meanNodeCores) / s.wireMBps)} | ${s.meanLoadCores.toFixed(2)} | ${s.meanMainElu.toFixed(2)} | ${s.meanWorkerElu.toFixed(2)} | ${s.errors} |`,
+      `| ${s.target === 'full' ? 'full service' : 'null server'} | ${run.settings.client} | ${run.settings.rows.dataset} ${run.settings.rows.format} | ${f1(s.wireMBps)} | ${int(s.recordsPerSecond)} | ${f1(s.ackP50)} | ${f1(s.ackP99)} | ${f1(s.visibleP50)} | ${f1(s.visibleP99)} | ${s.firstCommitMs === undefined || s.firstReceivedMs === undefined ? '—' : ((s.firstCommitMs - s.firstReceivedMs) / 1000).toFixed(1)} | ${f1(s.commitsPerSecond)} | ${s.visibleRecordsPerSecond === undefined ? '—' : int(s.visibleRecordsPerSecond)} | ${int(s.peakNodeRssMB)} | ${s.peakBudgetMB === undefined ? '—' : int(s.peakBudgetMB)} | ${s.meanNodeCores.toFixed(2)} | ${f1((1000 * s.meanNodeCores) / s.wireMBps)} | ${f1((1e6 * s.meanNodeCores) / s.recordsPerSecond)} | ${s.meanLoadCores.toFixed(2)} | ${s.meanMainElu.toFixed(2)} | ${s.meanWorkerElu.toFixed(2)} | ${s.errors} |`,
     );
   }
   if (run.fullOverNull !== undefined)
@@ -124,7 +124,7 @@ export function faninMarkdown(run: FaninRun): string {
   return [
     `# Fan-in benchmark — ${run.date}`,
     '',
-    `${st.streams} streams (ramped over ${st.rampSeconds} s) from ${st.client === 'sdk' ? 'the official Zerobus SDK (native binding 1.3.0)' : 'grpc-js clients'} on ${st.threads} load worker threads, ${st.recordsPerRequest} NEOWISE-like records per request (${st.request === 'record' ? '`ingest_record`' : '`ingest_record_batch`'}), ${st.inflight === 0 ? 'no cap on the requests in flight (HTTP/2 flow control alone)' : `at most ${st.inflight} requests in flight per stream`}, ${st.rateMBps > 0 ? `offered load paced to ${st.rateMBps} MB/s in all` : 'unpaced'}, ${st.seconds} s per target${st.ingestDist === undefined ? '' : `, the full node from \`${st.ingestDist}\``}${st.maxVisibleDelayMs === undefined ? '' : `, its --max-visible-delay-ms ${st.maxVisibleDelayMs}`}. Node ${run.machine.node}, ${run.machine.cpus}, load average ${run.machine.loadAverage.map((l) => l.toFixed(2)).join(' ')}.`,
+    `${st.streams} streams (ramped over ${st.rampSeconds} s) from ${st.client === 'sdk' ? 'the official Zerobus SDK (native binding 1.3.0)' : 'grpc-js clients'} on ${st.threads} load worker threads, ${st.recordsPerRequest} ${st.rows.dataset === 'clickbench' ? 'ClickBench-like' : 'NEOWISE-like'} records per request as ${st.rows.format === 'json' ? 'JSON (JSON streams)' : 'protobuf'} (${st.request === 'record' ? '`ingest_record`' : '`ingest_record_batch`'}), ${st.inflight === 0 ? 'no cap on the requests in flight (HTTP/2 flow control alone)' : `at most ${st.inflight} requests in flight per stream`}, ${st.rateMBps > 0 ? `offered load paced to ${st.rateMBps} MB/s in all` : 'unpaced'}, ${st.seconds} s per target${st.ingestDist === undefined ? '' : `, the full node from \`${st.ingestDist}\``}${st.maxVisibleDelayMs === undefined ? '' : `, its --max-visible-delay-ms ${st.maxVisibleDelayMs}`}. Node ${run.machine.node}, ${run.machine.cpus}, load average ${run.machine.loadAverage.map((l) => l.toFixed(2)).join(' ')}.`,
     '',
     summaryTable(run),
     '',

@@ -1,4 +1,5 @@
 import type { BenchRequestKind } from '../ingest/push-stream.js';
+import type { BenchRows, EncodedBatch } from '../ingest/request-encoding.js';
 import type { StageProfile } from './cpu-profile-stages.js';
 
 /** A target of the fan-in load: the full service or the null server. */
@@ -18,6 +19,10 @@ export interface LoadWorkerJob {
   /** All streams of the run (for the ramp). */
   totalStreams: number;
   recordsPerRequest: number;
+  /** The rows' dataset and record format (PROTO or JSON streams). */
+  rows: BenchRows;
+  /** The requests' records, encoded as `rows` says (once, by the bench thread, before the run starts). */
+  batches: EncodedBatch[];
   /** `batch` (`ingest_record_batch`) or `record` (`ingest_record`: one record per request). */
   request: BenchRequestKind;
   /** Unacked requests per stream at most (0: no cap). */

@@ -3,7 +3,9 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createProducerToken, type DataFileOptions, DEFAULT_DATA_FILE_OPTIONS } from '@lakestream/ingest';
+import type { BenchDataset } from '../ingest/bench-targets.js';
 import type { BenchRequestKind } from '../ingest/push-stream.js';
+import type { RecordFormat } from '../ingest/request-encoding.js';
 import { type FaninRun, summaryTable, writeFaninReport } from './fanin-report.js';
 import type { FaninClient, FaninTarget } from './fanin-types.js';
 import { runFaninTarget } from './run-target.js';
@@ -16,8 +18,15 @@ export interface FaninBenchOptions {
   threads?: number;
   /** Seconds of load per target. Default 60. */
   seconds?: number;
-  /** NEOWISE-like records per request. Default 1000 (~690 KB). */
+  /** Records per request. Default 1000 (NEOWISE-like protobuf: ~690 KB). */
   recordsPerRequest?: number;
+  /** The records: NEOWISE-like (the default) or the 105-column ClickBench-like record, each its own table. */
+  dataset?: BenchDataset;
+  /**
+   * How the records go: `proto` (PROTO streams, the default) or `json` (JSON streams: each row's JSON text),
+   * the same seeded rows either way.
+   */
+  format?: RecordFormat;
   /**
    * The request message: `batch` (`ingest_record_batch`, the default) or `record` (`ingest_record`, the
    * protocol's single-record request; needs `recordsPerRequest` 1).
@@ -69,6 +78,7 @@ export async function runFaninBench(options: FaninBenchOptions = {}): Promise<Fa
     threads: options.threads ?? 2,
     seconds,
     recordsPerRequest: options.recordsPerRequest ?? 1000,
+    rows: { dataset: options.dataset ?? 'neowise', format: options.format ?? 'proto' },
     request: options.request ?? 'batch',
     inflight: options.inflight ?? 4,
     rampSeconds: options.rampSeconds ?? Math.min(5, seconds / 4),
@@ -98,7 +108,9 @@ export async function runFaninBench(options: FaninBenchOptions = {}): Promise<Fa
     results: [],
   };
   for (const target of targets) {
-    console.log(`fan-in: ${target}, ${settings.streams} streams, ${seconds} s …`);
+    console.log(
+      `fan-in: ${target}, ${settings.streams} streams, ${settings.rows.dataset} ${settings.rows.format}, ${seconds} s …`,
+    );
     run.results.push(
       await runFaninTarget(target, {
         ...settings,
@@ -125,6 +137,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       seconds: { type: 'string' },
       'records-per-request': { type: 'string' },
       request: { type: 'string' },
+      format: { type: 'string' },
+      dataset: { type: 'string' },
       'ingest-dist': { type: 'string' },
       'max-visible-delay-ms': { type: 'string' },
       inflight: { type: 'string' },
@@ -147,6 +161,11 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   if (!['grpc-js', 'sdk'].includes(client)) throw new Error(`--client grpc-js|sdk, not '${client}'`);
   const request = values.request ?? 'batch';
   if (!['batch', 'record'].includes(request)) throw new Error(`--request batch|record, not '${request}'`);
+  const format = values.format ?? 'proto';
+  if (!['proto', 'json'].includes(format)) throw new Error(`--format proto|json, not '${format}'`);
+  const dataset = values.dataset ?? 'neowise';
+  if (!['neowise', 'clickbench'].includes(dataset))
+    throw new Error(`--dataset neowise|clickbench, not '${dataset}'`);
   const compression = values['parquet-compression'] ?? DEFAULT_DATA_FILE_OPTIONS.compression;
   if (!['snappy', 'zstd', 'none'].includes(compression))
     throw new Error(`--parquet-compression snappy|zstd|none, not '${compression}'`);
@@ -161,6 +180,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     target: target as 'both' | FaninTarget,
     client: client as FaninClient,
     request: request as BenchRequestKind,
+    format: format as RecordFormat,
+    dataset: dataset as BenchDataset,
     ...(values['ingest-dist'] === undefined ? {} : { ingestDist: values['ingest-dist'] }),
     ...(values['max-visible-delay-ms'] === undefined
       ? {}

@@ -1,7 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { pushSdkStream } from '../ingest/push-sdk-stream.js';
 import { epochNow, type PushStreamOptions, pushStream } from '../ingest/push-stream.js';
-import { encodeBatches } from '../ingest/request-encoding.js';
 import type { LoadWorkerJob, LoadWorkerMessage } from './fanin-types.js';
 
 /**
@@ -10,8 +9,10 @@ import type { LoadWorkerJob, LoadWorkerMessage } from './fanin-types.js';
  * until `stopAt`. Posts a {@link LoadWorkerMessage} tick every 100 ms and `done` at the end.
  */
 export async function runLoadWorker(job: LoadWorkerJob, post: (m: LoadWorkerMessage) => void): Promise<void> {
-  // Small requests cycle through more distinct records (4,000 at most in all).
-  const batches = encodeBatches(job.recordsPerRequest, Math.max(4, Math.floor(4000 / job.recordsPerRequest)));
+  if (job.client === 'sdk' && (job.rows.dataset !== 'neowise' || job.rows.format !== 'proto'))
+    throw new Error(
+      `--client sdk sends NEOWISE-like protobuf rows only, not ${job.rows.dataset} ${job.rows.format}`,
+    );
   let acks: number[] = [];
   let errors: number[] = [];
   const errorMessages: string[] = [];
@@ -29,9 +30,10 @@ export async function runLoadWorker(job: LoadWorkerJob, post: (m: LoadWorkerMess
     const options: PushStreamOptions = {
       port: job.port,
       token: job.token,
-      batches,
+      batches: job.batches,
       first: k,
       recordsPerRequest: job.recordsPerRequest,
+      rows: job.rows,
       request: job.request,
       inflight: job.inflight,
       stopAt: job.stopAt,

@@ -7,6 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { isDeltaError, openTable } from '@lakestream/delta';
 import type { DataFileOptions } from '@lakestream/ingest';
 import { type BenchRequestKind, epochNow } from '../ingest/push-stream.js';
+import { type BenchRows, encodeBatches } from '../ingest/request-encoding.js';
 import type { StageProfile } from './cpu-profile-stages.js';
 import type {
   FaninClient,
@@ -26,6 +27,8 @@ export interface FaninRunOptions {
   threads: number;
   seconds: number;
   recordsPerRequest: number;
+  /** The rows' dataset (the table the node serves) and record format (PROTO or JSON streams). */
+  rows: BenchRows;
   /** `batch` (`ingest_record_batch`) or `record` (`ingest_record`, one record per request). */
   request: BenchRequestKind;
   /** Unacked requests per stream at most (0: no cap, HTTP/2 flow control alone). */
@@ -132,6 +135,7 @@ export async function runFaninTarget(target: FaninTarget, o: FaninRunOptions): P
         token: { id: o.token.id, hash: o.token.hash },
         profile: o.profile,
         parquet: o.parquet,
+        dataset: o.rows.dataset,
         ...(o.ingestDist === undefined ? {} : { ingestDist: o.ingestDist }),
         ...(o.maxVisibleDelayMs === undefined ? {} : { maxVisibleDelayMs: o.maxVisibleDelayMs }),
         ...(o.flushBytes === undefined ? {} : { flushBytes: o.flushBytes }),
@@ -140,6 +144,13 @@ export async function runFaninTarget(target: FaninTarget, o: FaninRunOptions): P
     );
     const location = started.tableLocation === undefined ? undefined : join(dir, started.tableLocation);
     tracker = location === undefined ? undefined : new VisibilityTracker(location);
+    // Encoded before the clock starts (ClickBench JSON takes seconds); small requests cycle through more
+    // distinct records (4,000 at most in all).
+    const batches = encodeBatches(
+      o.recordsPerRequest,
+      Math.max(4, Math.floor(4000 / o.recordsPerRequest)),
+      o.rows,
+    );
     const startAt = epochNow() + 500;
     const stopAt = startAt + o.seconds * 1000;
     const buckets = Array.from({ length: o.seconds }, emptyBucket);
@@ -168,6 +179,8 @@ export async function runFaninTarget(target: FaninTarget, o: FaninRunOptions): P
         streamIndexes,
         totalStreams: o.streams,
         recordsPerRequest: o.recordsPerRequest,
+        rows: o.rows,
+        batches,
         request: o.request,
         inflight: o.inflight,
         startAt,

@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { writeHeapSnapshot } from 'node:v8';
 import type { DataFileOptions, NodeMetrics, openIngestNode } from '@lakestream/ingest';
 import { createLogger, createMetrics } from '@lakestream/ingest';
-import { BENCH_TABLE_LOCATION, openBenchNode, startNullServer } from '../ingest/bench-targets.js';
+import { BENCH_TABLES, type BenchDataset, openBenchNode, startNullServer } from '../ingest/bench-targets.js';
 import { profileStages, type StageProfile } from './cpu-profile-stages.js';
 import type { FaninTarget } from './fanin-types.js';
 import { ThreadProfiler } from './thread-profiler.js';
@@ -21,6 +21,8 @@ export type TargetCommand =
       profile: boolean;
       /** How the full node encodes its data files. */
       parquet: DataFileOptions;
+      /** The dataset whose benchmark table the full node serves. */
+      dataset: BenchDataset;
       /**
        * Run the full node from another build of `apps/ingest/dist` (a copy of the code before a change, kept
        * inside the repository so that its imports resolve to the same `node_modules`); default this workspace's.
@@ -114,10 +116,11 @@ export async function serveTarget(
             metrics: commits.metrics,
           },
           open,
+          c.dataset,
         );
         const n = node;
         close = () => n.close(5000);
-        send({ type: 'started', port: n.port, tableLocation: BENCH_TABLE_LOCATION });
+        send({ type: 'started', port: n.port, tableLocation: BENCH_TABLES[c.dataset].location });
       }
       if (c.profile) profiler = await ThreadProfiler.attach();
       cpu = process.cpuUsage();

@@ -7,16 +7,39 @@ import {
   openIngestNode,
 } from '@lakestream/ingest';
 import { decodeEphemeralRequest, type StreamRequest, zerobusService } from '@lakestream/ingest/protocol';
-import { neowiseSchema } from '@lakestream/testkit';
+import { clickbenchSchema, neowiseSchema } from '@lakestream/testkit';
 import { createParser } from '@lakestream/zeroparser';
 
-/** The benchmark table's full name. */
-export const BENCH_TABLE = 'bench.neowise.sources';
-/** The benchmark table's location under the node's data dir. */
-export const BENCH_TABLE_LOCATION = 'tables/bench/neowise/sources';
+/** The benchmark's record shapes: the NEOWISE-like record (the default) and the 105-column ClickBench-like one. */
+export type BenchDataset = 'neowise' | 'clickbench';
 
-/** A provisioned catalog snapshot with the one benchmark table, a service principal and its producer token. */
-export function benchSnapshot(tokenId: string, tokenHash: string, schema: unknown) {
+/** The benchmark table of each dataset: full name and location under the node's data dir. */
+export const BENCH_TABLES: Record<BenchDataset, { name: string; location: string }> = {
+  neowise: { name: 'bench.neowise.sources', location: 'tables/bench/neowise/sources' },
+  clickbench: { name: 'bench.clickbench.hits', location: 'tables/bench/clickbench/hits' },
+};
+/** The (NEOWISE-like) benchmark table's full name. */
+export const BENCH_TABLE = BENCH_TABLES.neowise.name;
+/** The (NEOWISE-like) benchmark table's location under the node's data dir. */
+export const BENCH_TABLE_LOCATION = BENCH_TABLES.neowise.location;
+
+/** The protobuf schema of a dataset's record. */
+export function datasetSchema(dataset: BenchDataset) {
+  return dataset === 'clickbench' ? clickbenchSchema() : neowiseSchema();
+}
+
+/**
+ * A provisioned catalog snapshot with one benchmark table (`dataset`'s, of Delta schema `schema`), a service
+ * principal and its producer token.
+ */
+export function benchSnapshot(
+  tokenId: string,
+  tokenHash: string,
+  schema: unknown,
+  dataset: BenchDataset = 'neowise',
+) {
+  const table = BENCH_TABLES[dataset];
+  const schemaName = table.name.split('.').slice(0, 2).join('.');
   const grant = (privilege: string, type: string, name: string) => ({
     principalId: 'svc-bench',
     privilege,
@@ -26,35 +49,38 @@ export function benchSnapshot(tokenId: string, tokenHash: string, schema: unknow
     version: 1,
     issuer: 'https://control-plane.lakestream.test',
     audience: 'lakestream-ingest',
-    tables: [{ name: BENCH_TABLE, location: BENCH_TABLE_LOCATION, schema, properties: {} }],
+    tables: [{ name: table.name, location: table.location, schema, properties: {} }],
     principals: [{ id: 'svc-bench', name: 'svc-bench', kind: 'service' }],
     grants: [
       grant('USE_CATALOG', 'catalog', 'bench'),
-      grant('USE_SCHEMA', 'schema', 'bench.neowise'),
-      grant('MODIFY', 'table', BENCH_TABLE),
+      grant('USE_SCHEMA', 'schema', schemaName),
+      grant('MODIFY', 'table', table.name),
     ],
     credentials: [{ id: tokenId, principalId: 'svc-bench', kind: 'producer_token', tokenHash }],
     tokenKeys: [],
   };
 }
 
-/** The benchmark table's Delta schema: the NEOWISE-like record as zeroparser maps it to Arrow. */
-export function benchTableSchema() {
-  return fromArrowSchema(createParser(neowiseSchema().descriptorProto).schema);
+/** A benchmark table's Delta schema: the dataset's record (default NEOWISE-like) as zeroparser maps it to Arrow. */
+export function benchTableSchema(dataset: BenchDataset = 'neowise') {
+  return fromArrowSchema(createParser(datasetSchema(dataset).descriptorProto).schema);
 }
 
 /**
- * An in-process full ingest node (WAL with fsync, Delta publishing) in `dataDir`, serving the NEOWISE-like
- * benchmark table to the given producer token; `extra` overrides node options (e.g. HTTP/2 windows); `open`
- * is the `openIngestNode` to run (another build's, for a before/after comparison).
+ * An in-process full ingest node (WAL with fsync, Delta publishing) in `dataDir`, serving the benchmark table
+ * of `dataset` (default NEOWISE-like) to the given producer token; `extra` overrides node options (e.g. HTTP/2
+ * windows); `open` is the `openIngestNode` to run (another build's, for a before/after comparison).
  */
 export function openBenchNode(
   dataDir: string,
   token: { id: string; hash: string },
   extra: Partial<IngestNodeOptions> = {},
   open: typeof openIngestNode = openIngestNode,
+  dataset: BenchDataset = 'neowise',
 ) {
-  const catalog = createMemoryCatalogSource(benchSnapshot(token.id, token.hash, benchTableSchema()));
+  const catalog = createMemoryCatalogSource(
+    benchSnapshot(token.id, token.hash, benchTableSchema(dataset), dataset),
+  );
   return open({
     dataDir,
     catalog,

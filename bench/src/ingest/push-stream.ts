@@ -1,5 +1,6 @@
 import type * as grpc from '@grpc/grpc-js';
 import {
+  type BenchRows,
   batchRequest,
   type EncodedBatch,
   type IngestResponse,
@@ -49,6 +50,8 @@ export interface PushStreamOptions {
   readonly bytesPerMs: number;
   /** Requests to send at most (then the stream waits for their acks as at `stopAt`); default no limit. */
   readonly maxRequests?: number | undefined;
+  /** The rows' table and record format (the batches must be encoded so); default NEOWISE-like protobuf. */
+  readonly rows?: BenchRows | undefined;
   /** Called for every acked request, in offset order. */
   readonly onAck: (ack: AckedRequest) => void;
 }
@@ -113,13 +116,14 @@ export async function sendWindow(
 }
 
 /**
- * One benchmark EphemeralStream over its own grpc-js channel (the NEOWISE-like table, PROTO records): sends
+ * One benchmark EphemeralStream over its own grpc-js channel (`o.rows`' table and record type): sends
  * batch (or single-record) requests through {@link sendWindow}, waiting whenever grpc-js's write buffer is full
  * (so an uncapped stream runs at what HTTP/2 flow control lets through), reports every acked request, then
  * half-closes and resolves with the call's status.
  */
 export async function pushStream(o: PushStreamOptions): Promise<grpc.StatusObject> {
-  const { client, call } = openBenchStream(o.port, o.token);
+  const { client, call } = openBenchStream(o.port, o.token, o.rows);
+  const format = o.rows?.format ?? 'proto';
   const sentAt: number[] = [];
   const wireOf: number[] = [];
   const wakeup = new Wakeup();
@@ -157,7 +161,9 @@ export async function pushStream(o: PushStreamOptions): Promise<grpc.StatusObjec
     send: (offset) => {
       const k = (offset + o.first) % o.batches.length;
       const req =
-        single === undefined ? batchRequest(offset, o.batches[k]!.bytes) : recordRequest(offset, single[k]!);
+        single === undefined
+          ? batchRequest(offset, o.batches[k]!.bytes, format)
+          : recordRequest(offset, single[k]!, format);
       sentAt[offset] = epochNow();
       wireOf[offset] = req.length;
       if (call.write(req) || ended) return req.length;

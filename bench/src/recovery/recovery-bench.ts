@@ -7,6 +7,7 @@ import { CONFIG_OPTIONS, createProducerToken, DEFAULT_DATA_FILE_OPTIONS } from '
 import type { FaninTargetResult } from '../fanin/fanin-types.js';
 import { runFaninTarget } from '../fanin/run-target.js';
 import { benchSnapshot, benchTableSchema } from '../ingest/bench-targets.js';
+import { NEOWISE_PROTO } from '../ingest/request-encoding.js';
 import { fillBacklog } from './fill-backlog.js';
 import { killIngestProcesses } from './ingest-process.js';
 import { measureEmptyStart, recoverBacklog } from './recover-backlog.js';
@@ -179,6 +180,7 @@ async function measureLive(
     threads: 2,
     seconds,
     recordsPerRequest: RECORDS_PER_REQUEST,
+    rows: NEOWISE_PROTO,
     inflight: 4,
     rampSeconds,
     rateMBps: 0,
