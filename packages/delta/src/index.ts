@@ -35,6 +35,7 @@ export {
 } from './parquet/encode-file.js';
 export {
   createParquetPool,
+  type EncoderMemory,
   type ParquetPool,
   type ParquetPoolOptions,
   type PooledFile,

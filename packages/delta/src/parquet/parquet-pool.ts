@@ -5,9 +5,16 @@ import { Worker } from 'node:worker_threads';
 import { DeltaError, type DeltaErrorCode } from '../errors.js';
 import type { StorageDescription } from '../storage/storage.js';
 import type { EncodeRequest } from './encode-file.js';
-import type { FileOutput, PooledFile, WorkerRequest, WorkerResponse, WorkerTask } from './worker-messages.js';
+import type {
+  EncoderMemory,
+  FileOutput,
+  PooledFile,
+  WorkerRequest,
+  WorkerResponse,
+  WorkerTask,
+} from './worker-messages.js';
 
-export type { FileOutput, PooledFile } from './worker-messages.js';
+export type { EncoderMemory, FileOutput, PooledFile } from './worker-messages.js';
 
 /** Options of {@link createParquetPool}. */
 export interface ParquetPoolOptions {
@@ -41,6 +48,11 @@ export interface ParquetPool extends AsyncDisposable {
    * `CORRUPT_LOG`, …) or `POOL_CLOSED`.
    */
   checkpoint(table: StorageDescription, version: number): Promise<void>;
+  /**
+   * What each worker thread holds, as it reported after its latest task (zeros before its first): for the
+   * node's memory accounting (`apps/ingest/README.md`, Memory).
+   */
+  memory(): readonly EncoderMemory[];
   /** Stops the workers; pending encodes reject with `POOL_CLOSED`. */
   close(): Promise<void>;
 }
@@ -78,7 +90,15 @@ interface Queued extends Pending {
 interface Slot {
   worker: Worker;
   pending: Map<number, Pending>;
+  memory: EncoderMemory;
 }
+
+const NOTHING_REPORTED: EncoderMemory = {
+  wasmBytes: 0,
+  heapUsedBytes: 0,
+  heapTotalBytes: 0,
+  arrayBuffersBytes: 0,
+};
 
 /**
  * Starts a pool of Parquet worker threads. Idle workers do not keep the process alive; still, dispose the pool
@@ -94,9 +114,11 @@ export function createParquetPool(options: ParquetPoolOptions = {}): ParquetPool
     const slot: Slot = {
       worker: new Worker(url, { workerData: { niceness: options.niceness ?? 10 } }),
       pending: new Map(),
+      memory: NOTHING_REPORTED,
     };
     slot.worker.unref();
     slot.worker.on('message', (msg: WorkerResponse) => {
+      slot.memory = msg.memory;
       const p = slot.pending.get(msg.id);
       if (p === undefined) return;
       slot.pending.delete(msg.id);
@@ -173,6 +195,7 @@ export function createParquetPool(options: ParquetPoolOptions = {}): ParquetPool
     async checkpoint(table, version) {
       await submit({ checkpoint: { storage: table, version } });
     },
+    memory: () => slots.map((s) => s.memory),
     close,
     [Symbol.asyncDispose]: close,
   };
