@@ -28,7 +28,16 @@ export interface ParquetPoolOptions {
    * decoding and acking) whenever both want it, and takes every idle cycle otherwise. 0 leaves them as is.
    */
   niceness?: number;
+  /**
+   * A worker whose parquet-wasm memory grew past this many bytes is replaced by a fresh one once the files it
+   * holds are done (default {@link DEFAULT_MAX_WASM_BYTES}; 0: never): WebAssembly memory cannot shrink, so a
+   * thread that once encoded a large row group would otherwise keep that memory for the life of the process.
+   */
+  maxWasmBytes?: number;
 }
+
+/** Default of `ParquetPoolOptions.maxWasmBytes`: 256 MiB, several 8 MiB row groups' worth of encoding. */
+export const DEFAULT_MAX_WASM_BYTES = 256 * 1024 * 1024;
 
 /** A pool of worker threads that encode Parquet data files, so the event loop never blocks on encoding. */
 export interface ParquetPool extends AsyncDisposable {
@@ -53,6 +62,8 @@ export interface ParquetPool extends AsyncDisposable {
    * node's memory accounting (`apps/ingest/README.md`, Memory).
    */
   memory(): readonly EncoderMemory[];
+  /** Workers replaced so far because their parquet-wasm memory grew past `maxWasmBytes`. */
+  readonly recycled: number;
   /** Stops the workers; pending encodes reject with `POOL_CLOSED`. */
   close(): Promise<void>;
 }
@@ -91,6 +102,8 @@ interface Slot {
   worker: Worker;
   pending: Map<number, Pending>;
   memory: EncoderMemory;
+  /** Past `maxWasmBytes`: takes no more files, and is replaced once those it holds are done. */
+  retiring: boolean;
 }
 
 const NOTHING_REPORTED: EncoderMemory = {
@@ -107,14 +120,17 @@ const NOTHING_REPORTED: EncoderMemory = {
 export function createParquetPool(options: ParquetPoolOptions = {}): ParquetPool {
   const size = Math.max(1, Math.floor(options.workers ?? availableParallelism()));
   const url = options.workerUrl ?? resolveWorkerUrl();
+  const maxWasmBytes = options.maxWasmBytes ?? DEFAULT_MAX_WASM_BYTES;
   let nextId = 1;
   let closed = false;
+  let recycled = 0;
 
   const spawn = (): Slot => {
     const slot: Slot = {
       worker: new Worker(url, { workerData: { niceness: options.niceness ?? 10 } }),
       pending: new Map(),
       memory: NOTHING_REPORTED,
+      retiring: false,
     };
     slot.worker.unref();
     slot.worker.on('message', (msg: WorkerResponse) => {
@@ -124,6 +140,8 @@ export function createParquetPool(options: ParquetPoolOptions = {}): ParquetPool
       slot.pending.delete(msg.id);
       if (msg.ok) p.resolve(msg.file);
       else p.reject(new DeltaError(msg.code as DeltaErrorCode, msg.message));
+      if (maxWasmBytes > 0 && msg.memory.wasmBytes > maxWasmBytes) slot.retiring = true;
+      if (slot.retiring && slot.pending.size === 0) recycle(slot);
       dispatch();
       if (slot.pending.size === 0) slot.worker.unref();
     });
@@ -149,6 +167,14 @@ export function createParquetPool(options: ParquetPoolOptions = {}): ParquetPool
     });
     return slot;
   };
+  /** Puts a fresh worker in the retiring one's place and stops it (it holds no file). */
+  const recycle = (slot: Slot): void => {
+    const i = slots.indexOf(slot);
+    if (closed || i < 0) return;
+    slots[i] = spawn();
+    recycled++;
+    void slot.worker.terminate();
+  };
   const slots: Slot[] = Array.from({ length: size }, spawn);
   const queue: Queued[] = [];
 
@@ -157,7 +183,8 @@ export function createParquetPool(options: ParquetPoolOptions = {}): ParquetPool
   function dispatch(): void {
     for (;;) {
       let slot: Slot | undefined;
-      for (const s of slots) if (slot === undefined || s.pending.size < slot.pending.size) slot = s;
+      for (const s of slots)
+        if (!s.retiring && (slot === undefined || s.pending.size < slot.pending.size)) slot = s;
       if (slot === undefined || slot.pending.size >= IN_FLIGHT) return;
       const next = queue.shift();
       if (next === undefined) return;
@@ -196,6 +223,9 @@ export function createParquetPool(options: ParquetPoolOptions = {}): ParquetPool
       await submit({ checkpoint: { storage: table, version } });
     },
     memory: () => slots.map((s) => s.memory),
+    get recycled() {
+      return recycled;
+    },
     close,
     [Symbol.asyncDispose]: close,
   };

@@ -58,7 +58,7 @@ async function encode(
   request: EncodeRequest,
   output: FileOutput | undefined,
 ): Promise<{ file: PooledFile; transfer: ArrayBuffer[] }> {
-  const { parquet, stats, numRecords } = encodeFile(request);
+  const { parquet, stats, numRecords } = await encodeFile(request);
   const size = parquet.byteLength;
   if (output !== undefined) {
     await storageOf(output.storage).write(output.path, parquet);
