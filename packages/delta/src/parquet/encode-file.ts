@@ -144,16 +144,6 @@ async function* slices(batches: readonly RecordBatch[], rows: number): AsyncGene
 /** The bytes of a stream, in one array. */
 async function concatChunks(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    chunks.push(chunk);
-    size += chunk.byteLength;
-  }
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return out;
+  for await (const chunk of stream) chunks.push(chunk);
+  return Buffer.concat(chunks);
 }

@@ -24,10 +24,7 @@ const MiB = 1024 * 1024;
 function bigIpc(): Uint8Array {
   const ids = BigInt64Array.from({ length: ROWS }, (_, i) => BigInt(i));
   const notes = Array.from(ids, (id) => `row ${id} `.padEnd(90, String.fromCharCode(97 + Number(id % 26n))));
-  return tableToIPC(
-    new Table({ id: makeVector(ids), note: vectorFromArray(notes, new Utf8()) }),
-    'stream',
-  );
+  return tableToIPC(new Table({ id: makeVector(ids), note: vectorFromArray(notes, new Utf8()) }), 'stream');
 }
 
 /** DuckDB's rows, id sum, string length and row groups of a Parquet file. */
