@@ -144,6 +144,7 @@ async function* slices(batches: readonly RecordBatch[], rows: number): AsyncGene
 /** The bytes of a stream, in one array. */
 async function concatChunks(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
-  for await (const chunk of stream) chunks.push(chunk);
+  // Node's ReadableStream is async-iterable; the DOM library's type (apps/web compiles this file) does not say so.
+  for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) chunks.push(chunk);
   return Buffer.concat(chunks);
 }
