@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createParquetPool, type ParquetPool } from '@lakestream/delta';
+import { createParquetPool, type EncoderMemory, type ParquetPool } from '@lakestream/delta';
 import { BacklogBound } from './admission/backlog-bound.js';
 import { ByteBudget } from './admission/byte-budget.js';
 import { PRIVATE_DIR_MODE } from './base/file-modes.js';
@@ -107,6 +107,8 @@ export interface IngestNode extends AsyncDisposable {
   readonly live: LiveStreams;
   readonly pipeline: IngestPipeline;
   readonly publishers: PublisherSet;
+  /** What each Parquet encoder thread holds (parquet-wasm memory, V8 heap), as of its latest file. */
+  encoderMemory(): readonly EncoderMemory[];
   /** What the WAL held at start (replayed while the node serves). */
   readonly backlog: WalBacklog;
   /** The replay of that backlog: `recovery.done` resolves once every entry of it was handed on. */
@@ -357,6 +359,7 @@ export async function openIngestNode(options: IngestNodeOptions): Promise<Ingest
     live: server.live,
     pipeline,
     publishers,
+    encoderMemory: () => pool.memory(),
     backlog,
     recovery,
     held,

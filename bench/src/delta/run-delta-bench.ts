@@ -211,8 +211,8 @@ async function measure(
           );
         });
       },
-      fullPath: () => {
-        for (const ipc of rawIpcs) encodeFile({ ipc, schemaString });
+      fullPath: async () => {
+        for (const ipc of rawIpcs) await encodeFile({ ipc, schemaString });
       },
     },
   );

@@ -95,6 +95,13 @@ export interface FaninSample {
   /** The node's main-thread V8 heap in use and its `ArrayBuffer`s (shared ones included), MB. */
   nodeHeapMB?: number;
   nodeArrayBuffersMB?: number;
+  /**
+   * Full service: the node's Parquet encoder threads, summed, as each reported after its latest file: their
+   * parquet-wasm memory, V8 heaps (reserved) and own `ArrayBuffer`s, MB.
+   */
+  encoderWasmMB?: number;
+  encoderHeapMB?: number;
+  encoderArrayBuffersMB?: number;
   /** Full service: Delta commits the node made so far. */
   commits?: number;
 }

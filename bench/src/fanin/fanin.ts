@@ -152,6 +152,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       'heap-snapshot-dir': { type: 'string' },
       'parquet-compression': { type: 'string' },
       'parquet-statistics': { type: 'string' },
+      'parquet-row-group-bytes': { type: 'string' },
     },
   });
   const num = (v: string | undefined) => (v === undefined ? {} : { v: Number(v) });
@@ -172,10 +173,14 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const statistics = values['parquet-statistics'] ?? DEFAULT_DATA_FILE_OPTIONS.statistics;
   if (!['none', 'chunk'].includes(statistics))
     throw new Error(`--parquet-statistics none|chunk, not '${statistics}'`);
+  const rowGroupBytes = Number(values['parquet-row-group-bytes'] ?? DEFAULT_DATA_FILE_OPTIONS.rowGroupBytes);
+  if (!Number.isInteger(rowGroupBytes) || rowGroupBytes < 0)
+    throw new Error(`--parquet-row-group-bytes: bytes (0: a file in one row group), not '${rowGroupBytes}'`);
   const opts: FaninBenchOptions = {
     parquet: {
       compression: compression as DataFileOptions['compression'],
       statistics: statistics as DataFileOptions['statistics'],
+      rowGroupBytes,
     },
     target: target as 'both' | FaninTarget,
     client: client as FaninClient,

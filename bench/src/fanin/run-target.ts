@@ -303,6 +303,13 @@ export async function runFaninTarget(target: FaninTarget, o: FaninRunOptions): P
         ...(node.unpublishedMB === undefined ? {} : { unpublishedMB: node.unpublishedMB }),
         nodeHeapMB: node.heapMB,
         nodeArrayBuffersMB: node.arrayBuffersMB,
+        ...(node.encoderWasmMB === undefined
+          ? {}
+          : {
+              encoderWasmMB: node.encoderWasmMB,
+              encoderHeapMB: node.encoderHeapMB!,
+              encoderArrayBuffersMB: node.encoderArrayBuffersMB!,
+            }),
         ...(node.commits === undefined ? {} : { commits: node.commits }),
       });
     }

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { writeHeapSnapshot } from 'node:v8';
+import type { EncoderMemory } from '@lakestream/delta';
 import type { DataFileOptions, NodeMetrics, openIngestNode } from '@lakestream/ingest';
 import { createLogger, createMetrics } from '@lakestream/ingest';
 import { BENCH_TABLES, type BenchDataset, openBenchNode, startNullServer } from '../ingest/bench-targets.js';
@@ -55,6 +56,14 @@ export interface TargetSample {
   /** The main thread's V8 heap in use and the process's `ArrayBuffer`s (MB). */
   heapMB: number;
   arrayBuffersMB: number;
+  /**
+   * Full service, summed over its Parquet encoder threads as each reported after its latest file: their
+   * parquet-wasm memory, V8 heaps (reserved) and own `ArrayBuffer`s (MB). Absent for a node built before
+   * `encoderMemory` existed.
+   */
+  encoderWasmMB?: number;
+  encoderHeapMB?: number;
+  encoderArrayBuffersMB?: number;
   /** Full service: Delta commits so far, when the first one was made and when the node took its first records
    * (epoch ms). */
   commits?: number;
@@ -135,6 +144,10 @@ export async function serveTarget(
       const seconds = (now - at) / 1000;
       at = now;
       const memory = process.memoryUsage();
+      // A node from an older build (`ingestDist`) has no `encoderMemory`.
+      const encoders = typeof node?.encoderMemory === 'function' ? node.encoderMemory() : undefined;
+      const sum = (f: (m: EncoderMemory) => number): number =>
+        (encoders ?? []).reduce((n, m) => n + f(m), 0) / 1e6;
       send({
         type: 'sample',
         rssMB: memory.rss / 1e6,
@@ -148,6 +161,13 @@ export async function serveTarget(
               budgetMB: node.pipeline.nodeBudget.used / 1e6,
               unpublishedMB: node.publishers.pendingBytes / 1e6,
               commits: commits.count,
+              ...(encoders === undefined
+                ? {}
+                : {
+                    encoderWasmMB: sum((m) => m.wasmBytes),
+                    encoderHeapMB: sum((m) => m.heapTotalBytes),
+                    encoderArrayBuffersMB: sum((m) => m.arrayBuffersBytes),
+                  }),
               ...(commits.firstAt === undefined ? {} : { firstCommitAt: commits.firstAt }),
               ...(commits.firstReceivedAt === undefined ? {} : { firstReceivedAt: commits.firstReceivedAt }),
             }),

@@ -35,6 +35,8 @@ export {
 } from './parquet/encode-file.js';
 export {
   createParquetPool,
+  DEFAULT_MAX_WASM_BYTES,
+  type EncoderMemory,
   type ParquetPool,
   type ParquetPoolOptions,
   type PooledFile,
@@ -42,7 +44,11 @@ export {
 } from './parquet/parquet-pool.js';
 export { encodeParquetStream, STREAM_ROW_GROUP_ROWS } from './parquet/parquet-stream.js';
 export { type SharedBatches, shareBatches, unshareBatches } from './parquet/shared-batches.js';
-export { buildWriterProperties, type ParquetWriteOptions } from './parquet/writer-properties.js';
+export {
+  buildWriterProperties,
+  DEFAULT_ROW_GROUP_BYTES,
+  type ParquetWriteOptions,
+} from './parquet/writer-properties.js';
 export { readDataFile, type ScanSource } from './read/scan-files.js';
 export { fromArrowSchema, fromArrowType, toArrowSchema, toArrowType } from './schema/arrow-schema.js';
 export { conformBatch } from './schema/conform-batch.js';

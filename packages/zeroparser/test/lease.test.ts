@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { createPrng, generateNeowise, loadSchema, neowiseSchema } from '@lakestream/testkit';
 import type { RecordBatch } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
@@ -130,5 +132,22 @@ describe('decodeBatchLeased', () => {
       );
       lease.release();
     }
+  });
+
+  it('a held lease does not keep the records it was decoded from alive (they are the request message)', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const parser = createParser(neowiseSchema().descriptorProto, { sharedMemory: true });
+    let records: Uint8Array[] | undefined = generateNeowise(300, 3);
+    const message = new WeakRef(records[0]!);
+    const lease = parser.decodeBatchLeased(records);
+    records = undefined;
+    // Twice, a turn apart: a WeakRef's target is kept until the end of the turn that made it.
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+    gc();
+    expect(message.deref()).toBeUndefined();
+    expect(lease.batch.numRows).toBe(300);
+    lease.release();
   });
 });

@@ -55,6 +55,7 @@ export interface IngestConfig {
     readonly parquet: {
       readonly compression: (typeof PARQUET_COMPRESSIONS)[number];
       readonly statistics: (typeof PARQUET_STATISTICS)[number];
+      readonly rowGroupBytes: number;
     };
   };
   /** The WAL directory, and the WAL options that were set (the WAL's own defaults apply to the others). */
@@ -201,7 +202,11 @@ export function loadConfig(
       flushMs: v.flushMs!,
       flushBytes: v.flushBytes!,
       maxVisibleDelayMs: v.maxVisibleDelayMs!,
-      parquet: { compression: v.parquetCompression!, statistics: v.parquetStatistics! },
+      parquet: {
+        compression: v.parquetCompression!,
+        statistics: v.parquetStatistics!,
+        rowGroupBytes: v.parquetRowGroupBytes!,
+      },
     },
     wal: wal as IngestConfig['wal'],
     drainGraceMs: v.drainGraceMs!,

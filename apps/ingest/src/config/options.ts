@@ -230,6 +230,13 @@ export const CONFIG_OPTIONS = {
     DEFAULT_DATA_FILE_OPTIONS.statistics,
     "Column statistics in the Parquet files' footers: none (Delta readers skip files by the min/max/null counts the node always writes into the Delta log; ~30% less Parquet encoding CPU) or chunk (also in each file, for readers of the bare Parquet files).",
   ),
+  parquetRowGroupBytes: option(
+    '--parquet-row-group-bytes',
+    bytes(0, 64 * GiB),
+    DEFAULT_DATA_FILE_OPTIONS.rowGroupBytes,
+    "Arrow bytes per row group of the Parquet files at most: a file is encoded a row group at a time, so each encoder thread's WebAssembly memory (which never shrinks) is bounded by a row group rather than by a file; 0: each file at once, in one row group.",
+    { defaultDoc: formatBytes(DEFAULT_DATA_FILE_OPTIONS.rowGroupBytes) },
+  ),
   walDir: option(
     '--wal-dir',
     PATH,

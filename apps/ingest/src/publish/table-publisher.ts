@@ -1,5 +1,6 @@
 import {
   createTable,
+  DEFAULT_ROW_GROUP_BYTES,
   isDeltaError,
   openTable,
   type ParquetPool,
@@ -10,15 +11,31 @@ import {
 /** Page compression of data files: `snappy` (fast; Spark's default), `zstd` (smaller, ~2.5× the CPU), `none`. */
 export type ParquetCompression = NonNullable<ParquetWriteOptions['compression']>;
 
-/** How this node encodes its data files (`--parquet-compression`, `--parquet-statistics`). */
+/**
+ * How this node encodes its data files (`--parquet-compression`, `--parquet-statistics`,
+ * `--parquet-row-group-bytes`).
+ */
 export interface DataFileOptions {
   readonly compression: ParquetCompression;
   /** Parquet footer statistics (`add.stats` in the Delta log are always written). */
   readonly statistics: NonNullable<ParquetWriteOptions['statistics']>;
+  /**
+   * Arrow bytes per row group at most: a file is encoded a row group at a time, so each encoder thread's
+   * parquet-wasm memory (which never shrinks) is bounded by a row group, not by a file of up to half a
+   * commit; 0: each file at once, in one row group (delta's `ParquetWriteOptions.rowGroupBytes`).
+   */
+  readonly rowGroupBytes: number;
 }
 
-/** The node's defaults: snappy pages, no footer statistics (measured in bench/README.md, Fan-in). */
-export const DEFAULT_DATA_FILE_OPTIONS: DataFileOptions = { compression: 'snappy', statistics: 'none' };
+/**
+ * The node's defaults: snappy pages, no footer statistics (measured in bench/README.md, Fan-in), row groups
+ * of at most 8 MiB of Arrow data (apps/ingest/README.md, Memory).
+ */
+export const DEFAULT_DATA_FILE_OPTIONS: DataFileOptions = {
+  compression: 'snappy',
+  statistics: 'none',
+  rowGroupBytes: DEFAULT_ROW_GROUP_BYTES,
+};
 
 import type { RecordBatch } from 'apache-arrow';
 import { IngestError } from '../base/errors.js';

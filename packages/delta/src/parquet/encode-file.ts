@@ -6,8 +6,14 @@ import { toArrowSchema } from '../schema/arrow-schema.js';
 import { conformBatch } from '../schema/conform-batch.js';
 import { type DeltaSchema, parseDeltaSchema } from '../schema/delta-schema.js';
 import { computeFileStats } from '../stats/file-stats.js';
+import { dataBytes } from './data-bytes.js';
+import { encodeParquetStream } from './parquet-stream.js';
 import { type SharedBatches, unshareBatches } from './shared-batches.js';
-import { buildWriterProperties, type ParquetWriteOptions } from './writer-properties.js';
+import {
+  buildWriterProperties,
+  DEFAULT_ROW_GROUP_BYTES,
+  type ParquetWriteOptions,
+} from './writer-properties.js';
 
 /** A data file's rows as an Arrow IPC stream. */
 export interface IpcRows {
@@ -71,29 +77,74 @@ function sameColumns(a: Data, b: Data | undefined): boolean {
 
 /**
  * Conforms the batches to the table schema, computes the file statistics and writes parquet with
- * parquet-wasm. Pure and synchronous: runs inside a pool worker (or inline). Throws `DeltaError`
+ * parquet-wasm: at once when the rows fit in one row group of `parquet.rowGroupBytes` (Arrow bytes), else a
+ * row group at a time (`encodeParquetStream`), so that parquet-wasm's memory, which never shrinks, is bounded
+ * by a row group rather than by the file. Runs inside a pool worker (or inline). Rejects with `DeltaError`
  * (`SCHEMA_MISMATCH` for data that does not fit, `ENCODE_FAILED` for parquet failures).
  */
-export function encodeFile(req: EncodeRequest): EncodedFile {
+export async function encodeFile(req: EncodeRequest): Promise<EncodedFile> {
   const { schema, arrowSchema } = schemasOf(req.schemaString);
   const input = req.ipc === undefined ? unshareBatches(req.shared) : tableFromIPC(req.ipc).batches;
   const batches: RecordBatch[] = input.map((b) => conformBatch(b, arrowSchema));
-  // `conformBatch` re-wraps a batch that already fits under the table's schema object: same columns, so the
-  // IPC bytes as received are what parquet-wasm reads (no second serialisation of the file).
-  const unchanged = batches.every((b, i) => sameColumns(b.data, input[i]?.data));
   const stats = computeFileStats(batches, schema, { numIndexedCols: req.numIndexedCols ?? 32 });
+  const numRecords = batches.reduce((n, b) => n + b.numRows, 0);
+  const groupRows = rowGroupRows(batches, numRecords, req.parquet);
   try {
-    const ipc =
-      unchanged && req.ipc !== undefined ? req.ipc : tableToIPC(new Table(arrowSchema, batches), 'stream');
-    const parquet = writeParquet(
-      WasmTable.fromIPCStream(ipc),
-      buildWriterProperties(batches[0], req.parquet),
-    );
-    return { parquet, stats, numRecords: batches.reduce((n, b) => n + b.numRows, 0) };
+    if (groupRows === undefined) {
+      // `conformBatch` re-wraps a batch that already fits under the table's schema object: same columns, so
+      // the IPC bytes as received are what parquet-wasm reads (no second serialisation of the file).
+      const unchanged = batches.every((b, i) => sameColumns(b.data, input[i]?.data));
+      const ipc =
+        unchanged && req.ipc !== undefined ? req.ipc : tableToIPC(new Table(arrowSchema, batches), 'stream');
+      const parquet = writeParquet(
+        WasmTable.fromIPCStream(ipc),
+        buildWriterProperties(batches[0], req.parquet),
+      );
+      return { parquet, stats, numRecords };
+    }
+    const stream = await encodeParquetStream(arrowSchema, slices(batches, groupRows), {
+      ...req.parquet,
+      rowGroupRows: groupRows,
+    });
+    return { parquet: await concatChunks(stream), stats, numRecords };
   } catch (cause) {
     if (isDeltaError(cause)) throw cause;
     throw new DeltaError('ENCODE_FAILED', `parquet encoding failed: ${(cause as Error).message ?? cause}`, {
       cause,
     });
   }
+}
+
+/**
+ * Rows per row group for a file of `batches` under `options.rowGroupBytes`, or `undefined` when the file fits
+ * in one (encoded at once). Never above `options.rowGroupRows`.
+ */
+function rowGroupRows(
+  batches: readonly RecordBatch[],
+  rows: number,
+  options: ParquetWriteOptions | undefined,
+): number | undefined {
+  const limit = options?.rowGroupBytes ?? DEFAULT_ROW_GROUP_BYTES;
+  if (limit <= 0 || rows === 0) return undefined;
+  let bytes = 0;
+  for (const b of batches) bytes += dataBytes(b.data);
+  if (bytes <= limit) return undefined;
+  const perGroup = Math.max(1, Math.floor((rows * limit) / bytes));
+  return Math.min(perGroup, options?.rowGroupRows ?? perGroup);
+}
+
+/** The batches, those longer than `rows` cut into slices of at most `rows` (views: nothing is copied). */
+async function* slices(batches: readonly RecordBatch[], rows: number): AsyncGenerator<RecordBatch> {
+  for (const batch of batches) {
+    if (batch.numRows <= rows) yield batch;
+    else for (let start = 0; start < batch.numRows; start += rows) yield batch.slice(start, start + rows);
+  }
+}
+
+/** The bytes of a stream, in one array. */
+async function concatChunks(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  // Node's ReadableStream is async-iterable; the DOM library's type (apps/web compiles this file) does not say so.
+  for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) chunks.push(chunk);
+  return Buffer.concat(chunks);
 }

@@ -5,9 +5,16 @@ import { Worker } from 'node:worker_threads';
 import { DeltaError, type DeltaErrorCode } from '../errors.js';
 import type { StorageDescription } from '../storage/storage.js';
 import type { EncodeRequest } from './encode-file.js';
-import type { FileOutput, PooledFile, WorkerRequest, WorkerResponse, WorkerTask } from './worker-messages.js';
+import type {
+  EncoderMemory,
+  FileOutput,
+  PooledFile,
+  WorkerRequest,
+  WorkerResponse,
+  WorkerTask,
+} from './worker-messages.js';
 
-export type { FileOutput, PooledFile } from './worker-messages.js';
+export type { EncoderMemory, FileOutput, PooledFile } from './worker-messages.js';
 
 /** Options of {@link createParquetPool}. */
 export interface ParquetPoolOptions {
@@ -21,7 +28,16 @@ export interface ParquetPoolOptions {
    * decoding and acking) whenever both want it, and takes every idle cycle otherwise. 0 leaves them as is.
    */
   niceness?: number;
+  /**
+   * A worker whose parquet-wasm memory grew past this many bytes is replaced by a fresh one once the files it
+   * holds are done (default {@link DEFAULT_MAX_WASM_BYTES}; 0: never): WebAssembly memory cannot shrink, so a
+   * thread that once encoded a large row group would otherwise keep that memory for the life of the process.
+   */
+  maxWasmBytes?: number;
 }
+
+/** Default of `ParquetPoolOptions.maxWasmBytes`: 256 MiB, several 8 MiB row groups' worth of encoding. */
+export const DEFAULT_MAX_WASM_BYTES = 256 * 1024 * 1024;
 
 /** A pool of worker threads that encode Parquet data files, so the event loop never blocks on encoding. */
 export interface ParquetPool extends AsyncDisposable {
@@ -41,6 +57,13 @@ export interface ParquetPool extends AsyncDisposable {
    * `CORRUPT_LOG`, …) or `POOL_CLOSED`.
    */
   checkpoint(table: StorageDescription, version: number): Promise<void>;
+  /**
+   * What each worker thread holds, as it reported after its latest task (zeros before its first): for the
+   * node's memory accounting (`apps/ingest/README.md`, Memory).
+   */
+  memory(): readonly EncoderMemory[];
+  /** Workers replaced so far because their parquet-wasm memory grew past `maxWasmBytes`. */
+  readonly recycled: number;
   /** Stops the workers; pending encodes reject with `POOL_CLOSED`. */
   close(): Promise<void>;
 }
@@ -78,7 +101,17 @@ interface Queued extends Pending {
 interface Slot {
   worker: Worker;
   pending: Map<number, Pending>;
+  memory: EncoderMemory;
+  /** Past `maxWasmBytes`: takes no more files, and is replaced once those it holds are done. */
+  retiring: boolean;
 }
+
+const NOTHING_REPORTED: EncoderMemory = {
+  wasmBytes: 0,
+  heapUsedBytes: 0,
+  heapTotalBytes: 0,
+  arrayBuffersBytes: 0,
+};
 
 /**
  * Starts a pool of Parquet worker threads. Idle workers do not keep the process alive; still, dispose the pool
@@ -87,21 +120,28 @@ interface Slot {
 export function createParquetPool(options: ParquetPoolOptions = {}): ParquetPool {
   const size = Math.max(1, Math.floor(options.workers ?? availableParallelism()));
   const url = options.workerUrl ?? resolveWorkerUrl();
+  const maxWasmBytes = options.maxWasmBytes ?? DEFAULT_MAX_WASM_BYTES;
   let nextId = 1;
   let closed = false;
+  let recycled = 0;
 
   const spawn = (): Slot => {
     const slot: Slot = {
       worker: new Worker(url, { workerData: { niceness: options.niceness ?? 10 } }),
       pending: new Map(),
+      memory: NOTHING_REPORTED,
+      retiring: false,
     };
     slot.worker.unref();
     slot.worker.on('message', (msg: WorkerResponse) => {
+      slot.memory = msg.memory;
       const p = slot.pending.get(msg.id);
       if (p === undefined) return;
       slot.pending.delete(msg.id);
       if (msg.ok) p.resolve(msg.file);
       else p.reject(new DeltaError(msg.code as DeltaErrorCode, msg.message));
+      if (maxWasmBytes > 0 && msg.memory.wasmBytes > maxWasmBytes) slot.retiring = true;
+      if (slot.retiring && slot.pending.size === 0) recycle(slot);
       dispatch();
       if (slot.pending.size === 0) slot.worker.unref();
     });
@@ -127,6 +167,14 @@ export function createParquetPool(options: ParquetPoolOptions = {}): ParquetPool
     });
     return slot;
   };
+  /** Puts a fresh worker in the retiring one's place and stops it (it holds no file). */
+  const recycle = (slot: Slot): void => {
+    const i = slots.indexOf(slot);
+    if (closed || i < 0) return;
+    slots[i] = spawn();
+    recycled++;
+    void slot.worker.terminate();
+  };
   const slots: Slot[] = Array.from({ length: size }, spawn);
   const queue: Queued[] = [];
 
@@ -135,7 +183,8 @@ export function createParquetPool(options: ParquetPoolOptions = {}): ParquetPool
   function dispatch(): void {
     for (;;) {
       let slot: Slot | undefined;
-      for (const s of slots) if (slot === undefined || s.pending.size < slot.pending.size) slot = s;
+      for (const s of slots)
+        if (!s.retiring && (slot === undefined || s.pending.size < slot.pending.size)) slot = s;
       if (slot === undefined || slot.pending.size >= IN_FLIGHT) return;
       const next = queue.shift();
       if (next === undefined) return;
@@ -172,6 +221,10 @@ export function createParquetPool(options: ParquetPoolOptions = {}): ParquetPool
     },
     async checkpoint(table, version) {
       await submit({ checkpoint: { storage: table, version } });
+    },
+    memory: () => slots.map((s) => s.memory),
+    get recycled() {
+      return recycled;
     },
     close,
     [Symbol.asyncDispose]: close,

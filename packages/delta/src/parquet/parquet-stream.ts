@@ -26,8 +26,16 @@ export async function encodeParquetStream(
   batches: AsyncIterable<RecordBatch>,
   options: ParquetWriteOptions = {},
 ): Promise<ReadableStream<Uint8Array>> {
-  const toWasm = (batch: RecordBatch) =>
-    WasmTable.fromIPCStream(tableToIPC(new Table(batch.schema, [batch]), 'stream')).recordBatches();
+  // The table is freed at once: its batches hold their columns, and a table left to the garbage collector
+  // keeps its copy of them in parquet-wasm's memory (which never shrinks) until a finalizer runs.
+  const toWasm = (batch: RecordBatch) => {
+    const table = WasmTable.fromIPCStream(tableToIPC(new Table(batch.schema, [batch]), 'stream'));
+    try {
+      return table.recordBatches();
+    } finally {
+      table.free();
+    }
+  };
   const iterator = batches[Symbol.asyncIterator]();
   const head = await iterator.next();
   const first = head.done === true ? emptyBatch(schema) : head.value;

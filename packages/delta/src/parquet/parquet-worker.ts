@@ -6,14 +6,22 @@
  */
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
+import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
+import { wasmMemory } from 'parquet-wasm';
 import { isDeltaError } from '../errors.js';
 import { writeCheckpoint } from '../log/checkpoint.js';
 import { loadLogState } from '../log/log-reader.js';
 import { reopenStorage } from '../storage/open-storage.js';
 import type { Storage, StorageDescription } from '../storage/storage.js';
 import { type EncodeRequest, encodeFile } from './encode-file.js';
-import type { FileOutput, PooledFile, WorkerRequest, WorkerResponse } from './worker-messages.js';
+import type {
+  EncoderMemory,
+  FileOutput,
+  PooledFile,
+  WorkerRequest,
+  WorkerResponse,
+} from './worker-messages.js';
 
 /**
  * Lowers this thread's priority: on Linux a thread's own id (from `/proc/thread-self`) names it alone to
@@ -50,7 +58,7 @@ async function encode(
   request: EncodeRequest,
   output: FileOutput | undefined,
 ): Promise<{ file: PooledFile; transfer: ArrayBuffer[] }> {
-  const { parquet, stats, numRecords } = encodeFile(request);
+  const { parquet, stats, numRecords } = await encodeFile(request);
   const size = parquet.byteLength;
   if (output !== undefined) {
     await storageOf(output.storage).write(output.path, parquet);
@@ -69,6 +77,17 @@ async function checkpoint(c: { storage: StorageDescription; version: number }): 
   await writeCheckpoint(storage, await loadLogState(storage, c.version));
 }
 
+/** What this thread holds now (sent with every answer). */
+function memoryNow(): EncoderMemory {
+  const heap = getHeapStatistics();
+  return {
+    wasmBytes: wasmMemory().buffer.byteLength,
+    heapUsedBytes: heap.used_heap_size,
+    heapTotalBytes: heap.total_heap_size,
+    arrayBuffersBytes: process.memoryUsage().arrayBuffers,
+  };
+}
+
 const port = parentPort;
 if (port !== null) {
   port.on('message', (msg: WorkerRequest) => {
@@ -79,12 +98,13 @@ if (port !== null) {
     };
     work().then(
       ({ file, transfer }) => {
-        const response: WorkerResponse = { id: msg.id, ok: true, file };
+        const response: WorkerResponse = { id: msg.id, memory: memoryNow(), ok: true, file };
         port.postMessage(response, transfer);
       },
       (err: unknown) => {
         const response: WorkerResponse = {
           id: msg.id,
+          memory: memoryNow(),
           ok: false,
           code: isDeltaError(err) ? err.code : msg.checkpoint === undefined ? 'ENCODE_FAILED' : 'STORAGE',
           message: (err as Error).message ?? String(err),

@@ -30,7 +30,26 @@ export interface FileOutput {
   path: string;
 }
 
-/** The worker's answer: the encoded file (none for a checkpoint), or the error's code and message. */
-export type WorkerResponse =
-  | { id: number; ok: true; file: PooledFile | undefined }
-  | { id: number; ok: false; code: string; message: string };
+/**
+ * What one encoder thread holds, as it reported after its latest task: parquet-wasm's linear memory (it grows
+ * to the largest file encoded so far and never shrinks) and the thread's own V8 heap and `ArrayBuffer`s.
+ */
+export interface EncoderMemory {
+  /** parquet-wasm's `WebAssembly.Memory` size, bytes. */
+  wasmBytes: number;
+  /** The thread's V8 heap in use, bytes. */
+  heapUsedBytes: number;
+  /** The thread's V8 heap as reserved (what it takes of the RSS), bytes. */
+  heapTotalBytes: number;
+  /** `ArrayBuffer`s the thread allocated (shared memory it was sent is the sender's), bytes. */
+  arrayBuffersBytes: number;
+}
+
+/**
+ * The worker's answer: the encoded file (none for a checkpoint), or the error's code and message; either way
+ * what the thread holds afterwards.
+ */
+export type WorkerResponse = { id: number; memory: EncoderMemory } & (
+  | { ok: true; file: PooledFile | undefined }
+  | { ok: false; code: string; message: string }
+);

@@ -18,6 +18,13 @@ export interface ParquetWriteOptions {
   dictionary?: 'auto' | 'all' | 'none';
   /** Maximum rows per row group (default 1,048,576, parquet's). */
   rowGroupRows?: number;
+  /**
+   * Arrow bytes per row group at most (default {@link DEFAULT_ROW_GROUP_BYTES}; 0: a file is one row group of
+   * up to `rowGroupRows`, encoded at once). A larger file is encoded a row group at a time, so the encoder's
+   * memory — parquet-wasm's, which grows to the most it ever held and never shrinks — is bounded by a row
+   * group, not by the file.
+   */
+  rowGroupBytes?: number;
   /** Target data page size in bytes (default 1 MiB, parquet's). */
   dataPageBytes?: number;
   /**
@@ -33,6 +40,9 @@ export interface ParquetWriteOptions {
    */
   statistics?: 'chunk' | 'none';
 }
+
+/** Arrow bytes per row group unless `rowGroupBytes` says otherwise: 8 MiB. */
+export const DEFAULT_ROW_GROUP_BYTES = 8 * 1024 * 1024;
 
 const SAMPLE = 256;
 const CODECS = {

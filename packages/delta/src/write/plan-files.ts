@@ -2,17 +2,8 @@
  * How an append's rows are cut into data files: about `targetFileBytes` of Arrow data each, and enough files
  * to keep every encoder thread busy. Pure planning: nothing is encoded or written here.
  */
-import type { Data, RecordBatch } from 'apache-arrow';
-
-/** Bytes held by an Arrow column (buffers and children), to size data files. */
-function dataBytes(data: Data): number {
-  let n =
-    (data.values?.byteLength ?? 0) +
-    (data.valueOffsets?.byteLength ?? 0) +
-    (data.nullBitmap?.byteLength ?? 0);
-  for (const c of data.children) n += dataBytes(c);
-  return n;
-}
+import type { RecordBatch } from 'apache-arrow';
+import { dataBytes } from '../parquet/data-bytes.js';
 
 /** Below this many Arrow bytes per file, an append is not split to keep more encoder threads busy. */
 const MIN_PARALLEL_FILE_BYTES = 8 * 1024 * 1024;

@@ -237,10 +237,13 @@ function compileParser(descriptor: DescriptorInput, options: ParserOptions): Par
     decodeBatch: (records) => runStrict(records, allocate(records.length), () => allocate(records.length)),
     decodeBatchSettled: (records) => run(records, true, allocate(records.length))!,
     decodeBatchLeased: (records) => {
-      const stores = reuse(records.length);
+      const count = records.length;
+      const stores = reuse(count);
       let batch: RecordBatch;
       try {
-        batch = runStrict(records, stores, () => allocate(records.length));
+        // No closure here may name `records`: `release` shares this scope's context, and a lease is held until
+        // its rows are published, so the records (views of the request's message) would stay alive with it.
+        batch = runStrict(records, stores, () => allocate(count));
       } catch (error) {
         if (free.length < leasePool) free.push(stores);
         throw error;
