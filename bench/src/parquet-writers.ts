@@ -34,8 +34,10 @@ import {
   Utf8,
 } from 'apache-arrow';
 import { readParquet } from 'parquet-wasm';
+import { type AsNodeVariant, compareAsNode, nodeFile } from './delta/encode-as-node.js';
 import {
   duckdbVariant,
+  NODE_PARQUET_OPTIONS,
   type ParquetWriterVariant,
   parquetWasmVariant,
   polarsVariant,
@@ -57,6 +59,10 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '7' },
     dataset: { type: 'string', default: 'neowise,clickbench' },
     only: { type: 'string', default: 'parquet-wasm,parquet-wasm-stats,nodejs-polars,duckdb' },
+    // The node's real path (`encodeFile` on shared-memory batches, a node-sized file), step by step.
+    'as-node': { type: 'boolean', default: false },
+    'file-mb': { type: 'string', default: '32' },
+    variants: { type: 'string', default: 'node' },
   },
 });
 
@@ -183,7 +189,51 @@ async function check(file: DataFile, outputs: Map<string, Uint8Array>, reference
   return lines;
 }
 
+/** The `--variants` of `--as-node`: the node's options, and one change to them each. */
+const AS_NODE_VARIANTS: Record<string, AsNodeVariant> = {
+  node: { name: 'node (snappy)', parquet: NODE_PARQUET_OPTIONS },
+  none: { name: 'no compression', parquet: { ...NODE_PARQUET_OPTIONS, compression: 'none' } },
+  zstd: { name: 'zstd', parquet: { ...NODE_PARQUET_OPTIONS, compression: 'zstd' } },
+  'no-dictionary': { name: 'no dictionary', parquet: { ...NODE_PARQUET_OPTIONS, dictionary: 'none' } },
+  plain: { name: 'plain floats', parquet: { ...NODE_PARQUET_OPTIONS, floatEncoding: 'plain' } },
+  rg64k: { name: 'row groups of 64k rows', parquet: { ...NODE_PARQUET_OPTIONS, rowGroupRows: 65_536 } },
+  rg16k: { name: 'row groups of 16k rows', parquet: { ...NODE_PARQUET_OPTIONS, rowGroupRows: 16_384 } },
+};
+
+/** `--as-node`: the node's `encodeFile` on a node-sized file of shared-memory batches, per step. */
+async function asNode(): Promise<void> {
+  const mb = Number(args['file-mb']);
+  const batch = Number(args.batch);
+  const loaded = neowiseSchema();
+  // ~665 bytes of Arrow per NEOWISE-like record.
+  const records = generateNeowise(Math.ceil((mb * 1e6) / 665 / batch) * batch, 17);
+  const file = nodeFile(loaded, records, batch);
+  const variants = args.variants!.split(',').map((v) => {
+    const variant = AS_NODE_VARIANTS[v];
+    if (variant === undefined)
+      throw new Error(`--variants: one of ${Object.keys(AS_NODE_VARIANTS)}, not ${v}`);
+    return variant;
+  });
+  console.log(
+    `encodeFile as the node runs it: ${args.rounds} interleaved rounds, load ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
+  const { lines, outputs } = await compareAsNode(file, variants, Number(args.rounds));
+  for (const line of lines) console.log(line);
+  const schema = fromArrowSchema(file.batches[0]!.schema);
+  const arrowSchema = toArrowSchema(schema);
+  const checked: DataFile = {
+    name: 'neowise',
+    schema,
+    batches: file.batches.map((b) => conformBatch(b, arrowSchema)),
+    inputMB: file.ipcMB,
+  };
+  for (const line of await check(checked, outputs, variants[0]!.name)) console.log(line);
+}
+
 async function main(): Promise<void> {
+  if (args['as-node'] === true) return asNode();
   process.env.POLARS_MAX_THREADS ??= '1';
   const rows = Number(args.rows);
   const batch = Number(args.batch);

@@ -70,25 +70,38 @@ function sameColumns(a: Data, b: Data | undefined): boolean {
 }
 
 /**
+ * The steps of {@link encodeFile} in order, as its `observe` callback hears them (each once, when done):
+ * `input` (the batches out of shared memory or the IPC stream), `conform` (to the table's Arrow schema),
+ * `stats` (`add.stats`), `ipc` (the IPC stream parquet-wasm reads), `wasm-read` (that stream read into wasm
+ * memory), `parquet` (the file written and copied out of wasm memory).
+ */
+export type EncodeStep = 'input' | 'conform' | 'stats' | 'ipc' | 'wasm-read' | 'parquet';
+
+/**
  * Conforms the batches to the table schema, computes the file statistics and writes parquet with
  * parquet-wasm. Pure and synchronous: runs inside a pool worker (or inline). Throws `DeltaError`
- * (`SCHEMA_MISMATCH` for data that does not fit, `ENCODE_FAILED` for parquet failures).
+ * (`SCHEMA_MISMATCH` for data that does not fit, `ENCODE_FAILED` for parquet failures). `observe` hears each
+ * step as it ends (a benchmark's per-step clock; see `EncodeStep`).
  */
-export function encodeFile(req: EncodeRequest): EncodedFile {
+export function encodeFile(req: EncodeRequest, observe?: (step: EncodeStep) => void): EncodedFile {
   const { schema, arrowSchema } = schemasOf(req.schemaString);
   const input = req.ipc === undefined ? unshareBatches(req.shared) : tableFromIPC(req.ipc).batches;
+  observe?.('input');
   const batches: RecordBatch[] = input.map((b) => conformBatch(b, arrowSchema));
   // `conformBatch` re-wraps a batch that already fits under the table's schema object: same columns, so the
   // IPC bytes as received are what parquet-wasm reads (no second serialisation of the file).
   const unchanged = batches.every((b, i) => sameColumns(b.data, input[i]?.data));
+  observe?.('conform');
   const stats = computeFileStats(batches, schema, { numIndexedCols: req.numIndexedCols ?? 32 });
+  observe?.('stats');
   try {
     const ipc =
       unchanged && req.ipc !== undefined ? req.ipc : tableToIPC(new Table(arrowSchema, batches), 'stream');
-    const parquet = writeParquet(
-      WasmTable.fromIPCStream(ipc),
-      buildWriterProperties(batches[0], req.parquet),
-    );
+    observe?.('ipc');
+    const table = WasmTable.fromIPCStream(ipc);
+    observe?.('wasm-read');
+    const parquet = writeParquet(table, buildWriterProperties(batches[0], req.parquet));
+    observe?.('parquet');
     return { parquet, stats, numRecords: batches.reduce((n, b) => n + b.numRows, 0) };
   } catch (cause) {
     if (isDeltaError(cause)) throw cause;
