@@ -34,7 +34,7 @@ import {
   Utf8,
 } from 'apache-arrow';
 import { readParquet } from 'parquet-wasm';
-import { type AsNodeVariant, compareAsNode, nodeFile } from './delta/encode-as-node.js';
+import { type AsNodeVariant, compareAsNode, nodeFile, poolAsNode } from './delta/encode-as-node.js';
 import {
   duckdbVariant,
   NODE_PARQUET_OPTIONS,
@@ -63,6 +63,7 @@ const { values: args } = parseArgs({
     'as-node': { type: 'boolean', default: false },
     'file-mb': { type: 'string', default: '32' },
     variants: { type: 'string', default: 'node' },
+    pool: { type: 'string', default: '0' },
   },
 });
 
@@ -230,6 +231,16 @@ async function asNode(): Promise<void> {
     inputMB: file.ipcMB,
   };
   for (const line of await check(checked, outputs, variants[0]!.name)) console.log(line);
+  const pooled = Number(args.pool);
+  if (pooled > 0) {
+    console.log(
+      '',
+      '| run | CPU ms per MB of Arrow: main thread | encoder threads | other threads | all | encoders waiting for a core | MB/s |',
+      '|---|---:|---:|---:|---:|---:|---:|',
+    );
+    for (let r = 0; r < Number(process.env.POOL_ROUNDS ?? 2); r++)
+      console.log(await poolAsNode(file, pooled, variants[0]!.parquet));
+  }
 }
 
 async function main(): Promise<void> {

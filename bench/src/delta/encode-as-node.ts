@@ -1,4 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
+  createLocalStorage,
+  createParquetPool,
   type EncodeRequest,
   type EncodeStep,
   encodeFile,
@@ -11,7 +16,7 @@ import { createParser } from '@lakestream/zeroparser';
 import { type RecordBatch, Table, tableToIPC } from 'apache-arrow';
 import { wasmMemory } from 'parquet-wasm';
 import { median } from '../fanin/quantile.js';
-import { threadCpuMs } from '../fanin/thread-cpu.js';
+import { ThreadCpuMeter, threadCpuMs } from '../fanin/thread-cpu.js';
 import { parquetWasmVariant } from './parquet-writer-variants.js';
 
 /**
@@ -147,4 +152,39 @@ export async function compareAsNode(
     `wasm memory after the rounds: ${(wasmMemory().buffer.byteLength / 2 ** 20).toFixed(0)} MiB; one file: ${file.batches.reduce((n, b) => n + b.numRows, 0)} rows, ${file.ipcMB.toFixed(1)} MB of Arrow IPC, ${file.wireMB.toFixed(1)} MB of protobuf records.`,
   );
   return { lines, outputs };
+}
+
+/**
+ * `files` copies of `file` through the node's real pool (two encoder threads at niceness 10, each writing its
+ * file into a local table directory with fsync, as the node's publisher asks), all submitted at once; the
+ * process's CPU per MB of Arrow by thread (`ThreadCpuMeter`): this (main) thread, the encoders, the rest
+ * (libuv's pool doing the file writes, V8's helpers). One line of Markdown.
+ */
+export async function poolAsNode(
+  file: NodeFile,
+  files: number,
+  parquet: ParquetWriteOptions,
+): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'encode-as-node-'));
+  const storage = createLocalStorage(dir);
+  const pool = createParquetPool({ workers: Number(process.env.POOL_WORKERS ?? 2) });
+  try {
+    const shared = shareBatches(file.batches);
+    if (shared === undefined) throw new Error('the batches are not in shared memory');
+    const request: EncodeRequest = { shared, schemaString: file.schemaString, parquet };
+    const encode = (i: number) =>
+      pool.encode(request, { storage: storage.description!, path: `f${i}.parquet` });
+    await Promise.all([encode(-1), encode(-2)]); // warm-up: both workers compile the wasm module
+    const meter = new ThreadCpuMeter();
+    const start = performance.now();
+    await Promise.all(Array.from({ length: files }, (_, i) => encode(i)));
+    const wallS = (performance.now() - start) / 1000;
+    const t = meter.sample();
+    const mb = file.ipcMB * files;
+    const perMB = (ms: number) => (ms / mb).toFixed(2);
+    return `| pool of 2, ${files} files | ${perMB(t.mainMs)} | ${perMB(t.encodersMs)} (${t.encoders} threads) | ${perMB(t.otherMs)} | **${perMB(t.mainMs + t.encodersMs + t.otherMs)}** | ${perMB(t.encodersWaitMs)} | ${(mb / wallS).toFixed(1)} |`;
+  } finally {
+    await pool.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

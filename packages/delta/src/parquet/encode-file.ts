@@ -1,4 +1,4 @@
-import { type Data, type RecordBatch, type Schema, Table, tableFromIPC, tableToIPC } from 'apache-arrow';
+import { type Data, type RecordBatch, type Schema, tableFromIPC } from 'apache-arrow';
 import { Table as WasmTable, writeParquet } from 'parquet-wasm';
 import { DeltaError, isDeltaError } from '../errors.js';
 import { parseJson } from '../json.js';
@@ -6,6 +6,7 @@ import { toArrowSchema } from '../schema/arrow-schema.js';
 import { conformBatch } from '../schema/conform-batch.js';
 import { type DeltaSchema, parseDeltaSchema } from '../schema/delta-schema.js';
 import { computeFileStats } from '../stats/file-stats.js';
+import { writeReusedIpc } from './reused-ipc.js';
 import { type SharedBatches, unshareBatches } from './shared-batches.js';
 import { buildWriterProperties, type ParquetWriteOptions } from './writer-properties.js';
 
@@ -95,8 +96,7 @@ export function encodeFile(req: EncodeRequest, observe?: (step: EncodeStep) => v
   const stats = computeFileStats(batches, schema, { numIndexedCols: req.numIndexedCols ?? 32 });
   observe?.('stats');
   try {
-    const ipc =
-      unchanged && req.ipc !== undefined ? req.ipc : tableToIPC(new Table(arrowSchema, batches), 'stream');
+    const ipc = unchanged && req.ipc !== undefined ? req.ipc : writeReusedIpc(arrowSchema, batches);
     observe?.('ipc');
     const table = WasmTable.fromIPCStream(ipc);
     observe?.('wasm-read');
