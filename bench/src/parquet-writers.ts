@@ -1,13 +1,17 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
 import {
   computeFileStats,
   conformBatch,
+  createLocalStorage,
+  createParquetPool,
   type DeltaSchema,
   fromArrowSchema,
+  shareBatches,
   toArrowSchema,
 } from '@lakestream/delta';
 import {
@@ -34,7 +38,13 @@ import {
   Utf8,
 } from 'apache-arrow';
 import { readParquet } from 'parquet-wasm';
-import { type AsNodeVariant, compareAsNode, nodeFile, poolAsNode } from './delta/encode-as-node.js';
+import {
+  type AsNodeVariant,
+  compareAsNode,
+  nodeFile,
+  type PoolDelta,
+  poolAsNode,
+} from './delta/encode-as-node.js';
 import {
   duckdbVariant,
   NODE_PARQUET_OPTIONS,
@@ -64,6 +74,9 @@ const { values: args } = parseArgs({
     'file-mb': { type: 'string', default: '32' },
     variants: { type: 'string', default: 'node' },
     pool: { type: 'string', default: '0' },
+    'pool-workers': { type: 'string', default: '2' },
+    'pool-rounds': { type: 'string', default: '2' },
+    'base-delta': { type: 'string' },
   },
 });
 
@@ -231,15 +244,34 @@ async function asNode(): Promise<void> {
     inputMB: file.ipcMB,
   };
   for (const line of await check(checked, outputs, variants[0]!.name)) console.log(line);
-  const pooled = Number(args.pool);
-  if (pooled > 0) {
+  const files = Number(args.pool);
+  if (files > 0) {
+    // Before/after: another build of the delta package (its `dist/`), alternating with this workspace's.
+    const base =
+      args['base-delta'] === undefined
+        ? undefined
+        : ((await import(pathToFileURL(resolve(args['base-delta'], 'index.js')).href)) as PoolDelta);
     console.log(
-      '',
-      '| run | CPU ms per MB of Arrow: main thread | encoder threads | other threads | all | encoders waiting for a core | MB/s |',
-      '|---|---:|---:|---:|---:|---:|---:|',
+      [
+        '',
+        `The pool: ${files} files at once on ${args['pool-workers']} encoder threads, ${args['pool-rounds']} rounds.`,
+        '',
+        '| run | CPU ms per MB of Arrow: main thread | encoder threads | other threads | all | encoders waiting for a core | MB/s |',
+        '|---|---:|---:|---:|---:|---:|---:|',
+      ].join('\n'),
     );
-    for (let r = 0; r < Number(process.env.POOL_ROUNDS ?? 2); r++)
-      console.log(await poolAsNode(file, pooled, variants[0]!.parquet));
+    const run = { files, workers: Number(args['pool-workers']), parquet: variants[0]!.parquet };
+    for (let r = 0; r < Number(args['pool-rounds']); r++) {
+      const order = base === undefined ? [undefined] : r % 2 === 0 ? [undefined, base] : [base, undefined];
+      for (const delta of order)
+        console.log(
+          await poolAsNode(file, {
+            ...run,
+            delta: delta ?? { createLocalStorage, createParquetPool, shareBatches },
+            label: delta === undefined ? 'this workspace' : `base (${args['base-delta']})`,
+          }),
+        );
+    }
   }
 }
 

@@ -2,8 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  createLocalStorage,
-  createParquetPool,
   type EncodeRequest,
   type EncodeStep,
   encodeFile,
@@ -154,35 +152,52 @@ export async function compareAsNode(
   return { lines, outputs };
 }
 
+/** The parts of `@lakestream/delta` the pool run uses: this workspace's, or another build's (a before/after). */
+export type PoolDelta = Pick<
+  typeof import('@lakestream/delta'),
+  'createLocalStorage' | 'createParquetPool' | 'shareBatches'
+>;
+
+/** Options of {@link poolAsNode}. */
+export interface PoolRun {
+  /** Copies of the file encoded, all submitted at once. */
+  files: number;
+  /** Encoder threads (the node's default on this machine: 2). */
+  workers: number;
+  parquet: ParquetWriteOptions;
+  /** Which build of the delta package runs the pool (default this workspace's). */
+  delta: PoolDelta;
+  /** The row's first cell. */
+  label: string;
+}
+
 /**
- * `files` copies of `file` through the node's real pool (two encoder threads at niceness 10, each writing its
+ * `files` copies of `file` through the node's real pool (encoder threads at niceness 10, each writing its
  * file into a local table directory with fsync, as the node's publisher asks), all submitted at once; the
  * process's CPU per MB of Arrow by thread (`ThreadCpuMeter`): this (main) thread, the encoders, the rest
  * (libuv's pool doing the file writes, V8's helpers). One line of Markdown.
  */
-export async function poolAsNode(
-  file: NodeFile,
-  files: number,
-  parquet: ParquetWriteOptions,
-): Promise<string> {
+export async function poolAsNode(file: NodeFile, run: PoolRun): Promise<string> {
+  const { delta } = run;
   const dir = mkdtempSync(join(tmpdir(), 'encode-as-node-'));
-  const storage = createLocalStorage(dir);
-  const pool = createParquetPool({ workers: Number(process.env.POOL_WORKERS ?? 2) });
+  const storage = delta.createLocalStorage(dir);
+  const pool = delta.createParquetPool({ workers: run.workers });
   try {
-    const shared = shareBatches(file.batches);
+    const shared = delta.shareBatches(file.batches);
     if (shared === undefined) throw new Error('the batches are not in shared memory');
-    const request: EncodeRequest = { shared, schemaString: file.schemaString, parquet };
+    const request: EncodeRequest = { shared, schemaString: file.schemaString, parquet: run.parquet };
     const encode = (i: number) =>
       pool.encode(request, { storage: storage.description!, path: `f${i}.parquet` });
-    await Promise.all([encode(-1), encode(-2)]); // warm-up: both workers compile the wasm module
+    // Warm-up: every worker compiles the wasm module and grows its memory once.
+    await Promise.all(Array.from({ length: run.workers }, (_, i) => encode(-1 - i)));
     const meter = new ThreadCpuMeter();
     const start = performance.now();
-    await Promise.all(Array.from({ length: files }, (_, i) => encode(i)));
+    await Promise.all(Array.from({ length: run.files }, (_, i) => encode(i)));
     const wallS = (performance.now() - start) / 1000;
     const t = meter.sample();
-    const mb = file.ipcMB * files;
+    const mb = file.ipcMB * run.files;
     const perMB = (ms: number) => (ms / mb).toFixed(2);
-    return `| pool of 2, ${files} files | ${perMB(t.mainMs)} | ${perMB(t.encodersMs)} (${t.encoders} threads) | ${perMB(t.otherMs)} | **${perMB(t.mainMs + t.encodersMs + t.otherMs)}** | ${perMB(t.encodersWaitMs)} | ${(mb / wallS).toFixed(1)} |`;
+    return `| ${run.label} | ${perMB(t.mainMs)} | ${perMB(t.encodersMs)} (${t.encoders}) | ${perMB(t.otherMs)} | **${perMB(t.mainMs + t.encodersMs + t.otherMs)}** | ${perMB(t.encodersWaitMs)} | ${(mb / wallS).toFixed(1)} |`;
   } finally {
     await pool.close();
     rmSync(dir, { recursive: true, force: true });
