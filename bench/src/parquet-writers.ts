@@ -1,13 +1,17 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
 import {
   computeFileStats,
   conformBatch,
+  createLocalStorage,
+  createParquetPool,
   type DeltaSchema,
   fromArrowSchema,
+  shareBatches,
   toArrowSchema,
 } from '@lakestream/delta';
 import {
@@ -35,7 +39,15 @@ import {
 } from 'apache-arrow';
 import { readParquet } from 'parquet-wasm';
 import {
+  type AsNodeVariant,
+  compareAsNode,
+  nodeFile,
+  type PoolDelta,
+  poolAsNode,
+} from './delta/encode-as-node.js';
+import {
   duckdbVariant,
+  NODE_PARQUET_OPTIONS,
   type ParquetWriterVariant,
   parquetWasmVariant,
   polarsVariant,
@@ -57,6 +69,14 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '7' },
     dataset: { type: 'string', default: 'neowise,clickbench' },
     only: { type: 'string', default: 'parquet-wasm,parquet-wasm-stats,nodejs-polars,duckdb' },
+    // The node's real path (`encodeFile` on shared-memory batches, a node-sized file), step by step.
+    'as-node': { type: 'boolean', default: false },
+    'file-mb': { type: 'string', default: '32' },
+    variants: { type: 'string', default: 'node' },
+    pool: { type: 'string', default: '0' },
+    'pool-workers': { type: 'string', default: '2' },
+    'pool-rounds': { type: 'string', default: '2' },
+    'base-delta': { type: 'string' },
   },
 });
 
@@ -183,7 +203,80 @@ async function check(file: DataFile, outputs: Map<string, Uint8Array>, reference
   return lines;
 }
 
+/** The `--variants` of `--as-node`: the node's options, and one change to them each. */
+const AS_NODE_VARIANTS: Record<string, AsNodeVariant> = {
+  node: { name: 'node (snappy)', parquet: NODE_PARQUET_OPTIONS },
+  none: { name: 'no compression', parquet: { ...NODE_PARQUET_OPTIONS, compression: 'none' } },
+  zstd: { name: 'zstd', parquet: { ...NODE_PARQUET_OPTIONS, compression: 'zstd' } },
+  'no-dictionary': { name: 'no dictionary', parquet: { ...NODE_PARQUET_OPTIONS, dictionary: 'none' } },
+  plain: { name: 'plain floats', parquet: { ...NODE_PARQUET_OPTIONS, floatEncoding: 'plain' } },
+  rg64k: { name: 'row groups of 64k rows', parquet: { ...NODE_PARQUET_OPTIONS, rowGroupRows: 65_536 } },
+  rg16k: { name: 'row groups of 16k rows', parquet: { ...NODE_PARQUET_OPTIONS, rowGroupRows: 16_384 } },
+};
+
+/** `--as-node`: the node's `encodeFile` on a node-sized file of shared-memory batches, per step. */
+async function asNode(): Promise<void> {
+  const mb = Number(args['file-mb']);
+  const batch = Number(args.batch);
+  const loaded = neowiseSchema();
+  // ~665 bytes of Arrow per NEOWISE-like record.
+  const records = generateNeowise(Math.ceil((mb * 1e6) / 665 / batch) * batch, 17);
+  const file = nodeFile(loaded, records, batch);
+  const variants = args.variants!.split(',').map((v) => {
+    const variant = AS_NODE_VARIANTS[v];
+    if (variant === undefined)
+      throw new Error(`--variants: one of ${Object.keys(AS_NODE_VARIANTS)}, not ${v}`);
+    return variant;
+  });
+  console.log(
+    `encodeFile as the node runs it: ${args.rounds} interleaved rounds, load ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
+  const { lines, outputs } = await compareAsNode(file, variants, Number(args.rounds));
+  for (const line of lines) console.log(line);
+  const schema = fromArrowSchema(file.batches[0]!.schema);
+  const arrowSchema = toArrowSchema(schema);
+  const checked: DataFile = {
+    name: 'neowise',
+    schema,
+    batches: file.batches.map((b) => conformBatch(b, arrowSchema)),
+    inputMB: file.ipcMB,
+  };
+  for (const line of await check(checked, outputs, variants[0]!.name)) console.log(line);
+  const files = Number(args.pool);
+  if (files > 0) {
+    // Before/after: another build of the delta package (its `dist/`), alternating with this workspace's.
+    const base =
+      args['base-delta'] === undefined
+        ? undefined
+        : ((await import(pathToFileURL(resolve(args['base-delta'], 'index.js')).href)) as PoolDelta);
+    console.log(
+      [
+        '',
+        `The pool: ${files} files at once on ${args['pool-workers']} encoder threads, ${args['pool-rounds']} rounds.`,
+        '',
+        '| run | CPU ms per MB of Arrow: main thread | encoder threads | other threads | all | encoders waiting for a core | MB/s |',
+        '|---|---:|---:|---:|---:|---:|---:|',
+      ].join('\n'),
+    );
+    const run = { files, workers: Number(args['pool-workers']), parquet: variants[0]!.parquet };
+    for (let r = 0; r < Number(args['pool-rounds']); r++) {
+      const order = base === undefined ? [undefined] : r % 2 === 0 ? [undefined, base] : [base, undefined];
+      for (const delta of order)
+        console.log(
+          await poolAsNode(file, {
+            ...run,
+            delta: delta ?? { createLocalStorage, createParquetPool, shareBatches },
+            label: delta === undefined ? 'this workspace' : `base (${args['base-delta']})`,
+          }),
+        );
+    }
+  }
+}
+
 async function main(): Promise<void> {
+  if (args['as-node'] === true) return asNode();
   process.env.POLARS_MAX_THREADS ??= '1';
   const rows = Number(args.rows);
   const batch = Number(args.batch);

@@ -32,6 +32,25 @@ export function summaryTable(run: FaninRun): string {
   }
   if (run.fullOverNull !== undefined)
     lines.push('', `full / null (sustained wire MB/s) = **${run.fullOverNull.toFixed(2)}×**`);
+  lines.push('', threadTable(run));
+  return lines.join('\n');
+}
+
+/**
+ * The node's real CPU per wire MB by thread over the steady seconds (Markdown), from `/proc` per thread: what
+ * each thread ran, where the profile's sampled busy time also counts waiting for a core.
+ */
+export function threadTable(run: FaninRun): string {
+  const lines = [
+    '| target | node CPU ms per MB (wire): main thread | Parquet encoder threads (together) | other threads (libuv, GC, compiler) | all | waiting for a core, ms per MB: main / encoders |',
+    '|---|---:|---:|---:|---:|---:|',
+  ];
+  for (const { summary: s } of run.results) {
+    const t = s.threadCpuMsPerMB;
+    lines.push(
+      `| ${s.target === 'full' ? 'full service' : 'null server'} | ${f1(t.main)} | ${t.encoderThreads === 0 ? '—' : `${f1(t.encoders)} (${t.encoderThreads} threads)`} | ${f1(t.other)} | ${f1(t.main + t.encoders + t.other)} | ${f1(t.mainWait)} / ${f1(t.encodersWait)} |`,
+    );
+  }
   return lines.join('\n');
 }
 

@@ -89,6 +89,14 @@ export interface FaninSample {
   /** Event-loop utilisation of the node's main thread (gRPC, decode, WAL) and the mean over load workers. */
   mainElu: number;
   workerElu: number;
+  /** The target's real CPU in this second by thread, in cores: main thread, Parquet encoders, the rest. */
+  mainCores: number;
+  encoderCores: number;
+  otherCores: number;
+  encoderThreads: number;
+  /** Cores' worth of time the main thread and the encoders were runnable but waiting for a core. */
+  mainWaitCores: number;
+  encoderWaitCores: number;
   /** Full service: MB held in the node budget, and waiting in its publishers, at the end of the second. */
   budgetMB?: number;
   unpublishedMB?: number;
@@ -130,6 +138,19 @@ export interface FaninSummary {
   meanLoadCores: number;
   meanMainElu: number;
   meanWorkerElu: number;
+  /**
+   * The target's real CPU per wire MB over the steady seconds by thread (`/proc` per thread): its main thread,
+   * its Parquet encoder threads together (`encoders` of them), and the rest (libuv pool, GC and compiler helpers).
+   */
+  threadCpuMsPerMB: {
+    main: number;
+    encoders: number;
+    other: number;
+    encoderThreads: number;
+    /** Ms per wire MB the main thread and the encoders waited for a core (runnable, not running). */
+    mainWait: number;
+    encodersWait: number;
+  };
   /** Full service: the peak of the node budget's use (MB). */
   peakBudgetMB?: number;
   /** Ms from the start of the run to the first ack (the load workers' start-up comes first). */

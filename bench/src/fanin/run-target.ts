@@ -298,6 +298,12 @@ export async function runFaninTarget(target: FaninTarget, o: FaninRunOptions): P
         nodeCores: node.cores,
         loadCores: (cpuNow.user + cpuNow.system) / 1e6 / elapsed,
         mainElu: node.mainElu,
+        mainCores: node.threadCores.main,
+        encoderCores: node.threadCores.encoders,
+        otherCores: node.threadCores.other,
+        encoderThreads: node.threadCores.encoderThreads,
+        mainWaitCores: node.threadCores.mainWait,
+        encoderWaitCores: node.threadCores.encodersWait,
         workerElu: mean(workerNow.map((e) => e.utilization)),
         ...(node.budgetMB === undefined ? {} : { budgetMB: node.budgetMB }),
         ...(node.unpublishedMB === undefined ? {} : { unpublishedMB: node.unpublishedMB }),
@@ -368,6 +374,9 @@ export async function runFaninTarget(target: FaninTarget, o: FaninRunOptions): P
       const begin = steadyFrom === 0 ? 0 : f(samples[steadyFrom - 1]!);
       return end === undefined || begin === undefined ? undefined : (end - begin) / secs;
     };
+    const wireMBps = sum((b) => b.wire) / secs / 1e6;
+    // CPU ms per wire MB of a per-second series of cores over the steady seconds.
+    const perMB = (cores: number[]) => (1000 * mean(cores)) / wireMBps;
     const commitsPerSecond = steadyDelta((s) => s.commits);
     const visibleRecordsPerSecond = steadyDelta((s) => s.visibleRecords);
     return {
@@ -375,7 +384,7 @@ export async function runFaninTarget(target: FaninTarget, o: FaninRunOptions): P
         target,
         steadyFrom,
         steadyTo,
-        wireMBps: sum((b) => b.wire) / secs / 1e6,
+        wireMBps,
         payloadMBps: sum((b) => b.payload) / secs / 1e6,
         recordsPerSecond: sum((b) => b.records) / secs,
         ackP50: quantile(ackLatencies, 0.5),
@@ -394,6 +403,14 @@ export async function runFaninTarget(target: FaninTarget, o: FaninRunOptions): P
         meanLoadCores: mean(steadySamples.map((s) => s.loadCores)),
         meanMainElu: mean(steadySamples.map((s) => s.mainElu)),
         meanWorkerElu: mean(steadySamples.map((s) => s.workerElu)),
+        threadCpuMsPerMB: {
+          main: perMB(steadySamples.map((s) => s.mainCores)),
+          encoders: perMB(steadySamples.map((s) => s.encoderCores)),
+          other: perMB(steadySamples.map((s) => s.otherCores)),
+          encoderThreads: Math.max(0, ...steadySamples.map((s) => s.encoderThreads)),
+          mainWait: perMB(steadySamples.map((s) => s.mainWaitCores)),
+          encodersWait: perMB(steadySamples.map((s) => s.encoderWaitCores)),
+        },
         ...(budgets.length === 0 ? {} : { peakBudgetMB: Math.max(...budgets) }),
         ...(firstAckAt === undefined ? {} : { firstAckMs: firstAckAt - startAt }),
         ...(firstReceivedAt === undefined ? {} : { firstReceivedMs: firstReceivedAt - startAt }),

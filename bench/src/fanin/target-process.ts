@@ -9,6 +9,7 @@ import { createLogger, createMetrics } from '@lakestream/ingest';
 import { BENCH_TABLES, type BenchDataset, openBenchNode, startNullServer } from '../ingest/bench-targets.js';
 import { profileStages, type StageProfile } from './cpu-profile-stages.js';
 import type { FaninTarget } from './fanin-types.js';
+import { type ThreadCpu, ThreadCpuMeter } from './thread-cpu.js';
 import { ThreadProfiler } from './thread-profiler.js';
 
 /** What the bench tells the target process. */
@@ -50,6 +51,16 @@ export interface TargetSample {
   cores: number;
   /** Event-loop utilisation of its main thread. */
   mainElu: number;
+  /** Real CPU since the previous sample by thread, in cores: main, Parquet encoders, the rest (`thread-cpu.ts`). */
+  threadCores: {
+    main: number;
+    encoders: number;
+    other: number;
+    /** Cores' worth of time the main thread and the encoders were runnable but waiting for a core. */
+    mainWait: number;
+    encodersWait: number;
+    encoderThreads: number;
+  };
   /** Full service: bytes held in the node budget and waiting in the publishers (MB). */
   budgetMB?: number;
   unpublishedMB?: number;
@@ -97,6 +108,7 @@ export async function serveTarget(
   let elu = performance.eventLoopUtilization();
   let at = performance.now();
   let profiler: ThreadProfiler | undefined;
+  let threads = new ThreadCpuMeter();
   const commits = commitCounter();
   for await (const c of commands) {
     if (c.type === 'start') {
@@ -132,6 +144,7 @@ export async function serveTarget(
         send({ type: 'started', port: n.port, tableLocation: BENCH_TABLES[c.dataset].location });
       }
       if (c.profile) profiler = await ThreadProfiler.attach();
+      threads = new ThreadCpuMeter();
       cpu = process.cpuUsage();
       elu = performance.eventLoopUtilization();
       at = performance.now();
@@ -155,6 +168,7 @@ export async function serveTarget(
         arrayBuffersMB: memory.arrayBuffers / 1e6,
         cores: (used.user + used.system) / 1e6 / seconds,
         mainElu: loop.utilization,
+        threadCores: inCores(threads.sample(), seconds),
         ...(node === undefined
           ? {}
           : {
@@ -197,6 +211,19 @@ export async function serveTarget(
       return;
     }
   }
+}
+
+/** Thread CPU ms over `seconds` as cores. */
+function inCores(t: ThreadCpu, seconds: number): TargetSample['threadCores'] {
+  const cores = (ms: number) => ms / 1000 / seconds;
+  return {
+    main: cores(t.mainMs),
+    encoders: cores(t.encodersMs),
+    other: cores(t.otherMs),
+    mainWait: cores(t.mainWaitMs),
+    encodersWait: cores(t.encodersWaitMs),
+    encoderThreads: t.encoders,
+  };
 }
 
 /**

@@ -29,6 +29,7 @@ export {
   type EncodedFile,
   type EncodeRequest,
   type EncodeSettings,
+  type EncodeStep,
   encodeFile,
   type IpcRows,
   type SharedRows,

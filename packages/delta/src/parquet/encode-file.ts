@@ -1,4 +1,4 @@
-import { type Data, type RecordBatch, type Schema, Table, tableFromIPC, tableToIPC } from 'apache-arrow';
+import { type Data, type RecordBatch, type Schema, tableFromIPC } from 'apache-arrow';
 import { Table as WasmTable, writeParquet } from 'parquet-wasm';
 import { DeltaError, isDeltaError } from '../errors.js';
 import { parseJson } from '../json.js';
@@ -8,6 +8,7 @@ import { type DeltaSchema, parseDeltaSchema } from '../schema/delta-schema.js';
 import { computeFileStats } from '../stats/file-stats.js';
 import { dataBytes } from './data-bytes.js';
 import { encodeParquetStream } from './parquet-stream.js';
+import { writeReusedIpc } from './reused-ipc.js';
 import { type SharedBatches, unshareBatches } from './shared-batches.js';
 import {
   buildWriterProperties,
@@ -76,17 +77,33 @@ function sameColumns(a: Data, b: Data | undefined): boolean {
 }
 
 /**
+ * The steps of {@link encodeFile} in order, as its `observe` callback hears them (each once, when done):
+ * `input` (the batches out of shared memory or the IPC stream), `conform` (to the table's Arrow schema),
+ * `stats` (`add.stats`), `ipc` (the IPC stream parquet-wasm reads), `wasm-read` (that stream read into wasm
+ * memory), `parquet` (the file written and copied out of wasm memory). A file encoded a row group at a time
+ * does `ipc` and `wasm-read` once per row group inside `parquet`, and reports only `parquet` for them.
+ */
+export type EncodeStep = 'input' | 'conform' | 'stats' | 'ipc' | 'wasm-read' | 'parquet';
+
+/**
  * Conforms the batches to the table schema, computes the file statistics and writes parquet with
  * parquet-wasm: at once when the rows fit in one row group of `parquet.rowGroupBytes` (Arrow bytes), else a
  * row group at a time (`encodeParquetStream`), so that parquet-wasm's memory, which never shrinks, is bounded
  * by a row group rather than by the file. Runs inside a pool worker (or inline). Rejects with `DeltaError`
- * (`SCHEMA_MISMATCH` for data that does not fit, `ENCODE_FAILED` for parquet failures).
+ * (`SCHEMA_MISMATCH` for data that does not fit, `ENCODE_FAILED` for parquet failures). `observe` hears each
+ * step as it ends (a benchmark's per-step clock; see `EncodeStep`).
  */
-export async function encodeFile(req: EncodeRequest): Promise<EncodedFile> {
+export async function encodeFile(
+  req: EncodeRequest,
+  observe?: (step: EncodeStep) => void,
+): Promise<EncodedFile> {
   const { schema, arrowSchema } = schemasOf(req.schemaString);
   const input = req.ipc === undefined ? unshareBatches(req.shared) : tableFromIPC(req.ipc).batches;
+  observe?.('input');
   const batches: RecordBatch[] = input.map((b) => conformBatch(b, arrowSchema));
+  observe?.('conform');
   const stats = computeFileStats(batches, schema, { numIndexedCols: req.numIndexedCols ?? 32 });
+  observe?.('stats');
   const numRecords = batches.reduce((n, b) => n + b.numRows, 0);
   const groupRows = rowGroupRows(batches, numRecords, req.parquet);
   try {
@@ -94,19 +111,21 @@ export async function encodeFile(req: EncodeRequest): Promise<EncodedFile> {
       // `conformBatch` re-wraps a batch that already fits under the table's schema object: same columns, so
       // the IPC bytes as received are what parquet-wasm reads (no second serialisation of the file).
       const unchanged = batches.every((b, i) => sameColumns(b.data, input[i]?.data));
-      const ipc =
-        unchanged && req.ipc !== undefined ? req.ipc : tableToIPC(new Table(arrowSchema, batches), 'stream');
-      const parquet = writeParquet(
-        WasmTable.fromIPCStream(ipc),
-        buildWriterProperties(batches[0], req.parquet),
-      );
+      const ipc = unchanged && req.ipc !== undefined ? req.ipc : writeReusedIpc(arrowSchema, batches);
+      observe?.('ipc');
+      const table = WasmTable.fromIPCStream(ipc);
+      observe?.('wasm-read');
+      const parquet = writeParquet(table, buildWriterProperties(batches[0], req.parquet));
+      observe?.('parquet');
       return { parquet, stats, numRecords };
     }
     const stream = await encodeParquetStream(arrowSchema, slices(batches, groupRows), {
       ...req.parquet,
       rowGroupRows: groupRows,
     });
-    return { parquet: await concatChunks(stream), stats, numRecords };
+    const parquet = await concatChunks(stream);
+    observe?.('parquet');
+    return { parquet, stats, numRecords };
   } catch (cause) {
     if (isDeltaError(cause)) throw cause;
     throw new DeltaError('ENCODE_FAILED', `parquet encoding failed: ${(cause as Error).message ?? cause}`, {

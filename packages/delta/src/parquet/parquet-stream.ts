@@ -1,5 +1,6 @@
-import { makeData, RecordBatch, type Schema, Struct, Table, tableToIPC, vectorFromArray } from 'apache-arrow';
+import { makeData, RecordBatch, type Schema, Struct, vectorFromArray } from 'apache-arrow';
 import { transformParquetStream, Table as WasmTable } from 'parquet-wasm';
+import { writeReusedIpc } from './reused-ipc.js';
 import { buildWriterProperties, type ParquetWriteOptions } from './writer-properties.js';
 
 /** Rows per row group of a streamed file unless `rowGroupRows` says otherwise: what the writer holds at once. */
@@ -27,9 +28,10 @@ export async function encodeParquetStream(
   options: ParquetWriteOptions = {},
 ): Promise<ReadableStream<Uint8Array>> {
   // The table is freed at once: its batches hold their columns, and a table left to the garbage collector
-  // keeps its copy of them in parquet-wasm's memory (which never shrinks) until a finalizer runs.
+  // keeps its copy of them in parquet-wasm's memory (which never shrinks) until a finalizer runs. The IPC
+  // stream is read into wasm memory before anything else runs, so the thread's reused buffer can hold it.
   const toWasm = (batch: RecordBatch) => {
-    const table = WasmTable.fromIPCStream(tableToIPC(new Table(batch.schema, [batch]), 'stream'));
+    const table = WasmTable.fromIPCStream(writeReusedIpc(batch.schema, [batch]));
     try {
       return table.recordBatches();
     } finally {

@@ -43,10 +43,10 @@ function combineMask(data: Data, mask: Mask): Mask {
 /** Null rows of a leaf column over its chunks (no values read). */
 function countNulls(chunks: readonly Data[], masks: readonly Mask[]): number {
   let nulls = 0;
-  chunks.forEach((data, c) => {
-    const valid = combineMask(data, masks[c]);
+  for (let c = 0; c < chunks.length; c++) {
+    const valid = combineMask(chunks[c]!, masks[c]);
     if (valid !== undefined) for (let i = 0; i < valid.length; i++) nulls += 1 - valid[i]!;
-  });
+  }
   return nulls;
 }
 
@@ -140,6 +140,9 @@ interface LeafStats {
 
 // The scans below are one loop per value type, without a call per value: they run over every value of every
 // data file the node writes (a generic closure-per-value scan cost ~1.8 CPU ms per MB of NEOWISE records).
+// They loop over the chunks with `for`, not `forEach`: a number that a callback assigns to its enclosing
+// function's variable lives in a heap-allocated context, boxed: the scans then allocated ~18 bytes per
+// value read (~10 MB of garbage per 32 MB NEOWISE-like file, 0.3 MB now).
 
 /** Null count and the UTF-8 extremes (as byte ranges) of a string column. */
 function stringBounds(
@@ -153,7 +156,8 @@ function stringBounds(
   let maxBytes: Uint8Array | undefined;
   let maxStart = 0;
   let maxEnd = 0;
-  chunks.forEach((data, c) => {
+  for (let c = 0; c < chunks.length; c++) {
+    const data = chunks[c]!;
     const offsets = data.valueOffsets as Int32Array;
     const bytes = data.values as Uint8Array;
     const valid = combineMask(data, masks[c]);
@@ -175,7 +179,7 @@ function stringBounds(
         maxEnd = end;
       }
     }
-  });
+  }
   return {
     nulls,
     min: minBytes?.subarray(minStart, minEnd),
@@ -197,7 +201,8 @@ function int64Bounds(
   let minLo = 0;
   let maxHi = 0;
   let maxLo = 0;
-  chunks.forEach((data, c) => {
+  for (let c = 0; c < chunks.length; c++) {
+    const data = chunks[c]!;
     const values = data.values as BigInt64Array;
     const words = new Int32Array(values.buffer, values.byteOffset, data.length * 2);
     const valid = combineMask(data, masks[c]);
@@ -223,7 +228,7 @@ function int64Bounds(
         maxLo = lo;
       }
     }
-  });
+  }
   const join = (hi: number, lo: number): bigint => (BigInt(hi) << 32n) | BigInt(lo);
   return found
     ? { nulls, min: join(minHi, minLo), max: join(maxHi, maxLo) }
@@ -240,7 +245,8 @@ function numberBounds(
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
   let nan = false;
-  chunks.forEach((data, c) => {
+  for (let c = 0; c < chunks.length; c++) {
+    const data = chunks[c]!;
     const values = data.values as Float64Array | Float32Array | Int32Array | Int16Array | Int8Array;
     const valid = combineMask(data, masks[c]);
     const n = data.length;
@@ -255,7 +261,7 @@ function numberBounds(
       else if (Number.isNaN(v)) nan = true;
     }
     count += n;
-  });
+  }
   count -= nulls;
   return { nulls, count, min, max, finite: !nan && Number.isFinite(min) && Number.isFinite(max) };
 }
@@ -268,7 +274,8 @@ function decimalBounds(
   let nulls = 0;
   let min: bigint | undefined;
   let max: bigint | undefined;
-  chunks.forEach((data, c) => {
+  for (let c = 0; c < chunks.length; c++) {
+    const data = chunks[c]!;
     const valid = combineMask(data, masks[c]);
     for (let i = 0; i < data.length; i++) {
       if (valid !== undefined && valid[i] === 0) {
@@ -279,7 +286,7 @@ function decimalBounds(
       if (min === undefined || v < min) min = v;
       if (max === undefined || v > max) max = v;
     }
-  });
+  }
   return { nulls, min, max };
 }
 
