@@ -272,10 +272,12 @@ export function generateDecoder(plan: BatchPlan, recursionLimit: number): Genera
           column.scalar === 'string'
             ? ` if ((u & 0x80808080) !== 0) { if (LAZY === 0 || (buf[j - x] & 0xc0) === 0x80) utf(buf, j - x, j); else HI${id} = 1; }`
             : '';
-        // No growth check here: `recordAt` reserved room for a whole record's bytes (a value cannot be longer).
+        // No growth check here: \`recordAt\` reserved room for a whole record's bytes (a value cannot be longer).
+        // Eight bytes a step, then four, then single bytes.
         return `i = DP${id}; d = D${id}; dd = DD${id};
         ${word(arena, slot.start, row)} = i; ${word(arena, slot.length, row)} = x; DP${id} = i + x; j = pos + x; u = 0;
-        for (; pos + 4 <= j; pos += 4, i += 4) { y = dv.getInt32(pos, true); u |= y; dd.setInt32(i, y, true); }
+        for (; pos + 8 <= j; pos += 8, i += 8) { y = dv.getInt32(pos, true); u |= y; dd.setInt32(i, y, true); y = dv.getInt32(pos + 4, true); u |= y; dd.setInt32(i + 4, y, true); }
+        if (pos + 4 <= j) { y = dv.getInt32(pos, true); u |= y; dd.setInt32(i, y, true); pos += 4; i += 4; }
         while (pos < j) { y = buf[pos++]; u |= y; d[i++] = y; }${utf8}`;
       }
     }
