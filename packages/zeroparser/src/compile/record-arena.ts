@@ -51,9 +51,8 @@ export class RecordArena {
     const last = Math.min(records.length, from + count);
     if (this.starts.length < count) this.starts = new Int32Array(Math.max(count, 2 * this.starts.length));
     let at = 0;
-    // A run: records adjacent in one buffer, copied with one `set` (`runFrom` in the arena, `runStart` there).
-    let runBuffer: ArrayBufferLike | undefined;
-    let runStart = 0;
+    // A run: records adjacent in one buffer (`runFirst` the first), copied with one `set` to `runFrom`.
+    let runFirst: Uint8Array | undefined;
     let runEnd = 0;
     let runFrom = 0;
     let index = from;
@@ -62,17 +61,19 @@ export class RecordArena {
       this.starts[index - from] = at;
       if (record.length > maxBytes) continue;
       if (at + record.length > room) break;
-      const buffer = bufferOf.call(record);
-      if (buffer !== runBuffer || record.byteOffset !== runEnd) {
-        if (runBuffer !== undefined) this.copy(runBuffer, runStart, runEnd, runFrom);
-        runBuffer = buffer;
-        runStart = record.byteOffset;
+      if (
+        runFirst === undefined ||
+        record.byteOffset !== runEnd ||
+        bufferOf.call(record) !== bufferOf.call(runFirst)
+      ) {
+        if (runFirst !== undefined) this.copy(runFirst, runEnd, runFrom);
+        runFirst = record;
         runFrom = at;
       }
       runEnd = record.byteOffset + record.length;
       at += record.length;
     }
-    if (runBuffer !== undefined) this.copy(runBuffer, runStart, runEnd, runFrom);
+    if (runFirst !== undefined) this.copy(runFirst, runEnd, runFrom);
     return index - from;
   }
 
@@ -81,7 +82,11 @@ export class RecordArena {
     return this.starts[k]!;
   }
 
-  private copy(buffer: ArrayBufferLike, start: number, end: number, at: number): void {
-    this.bytes.set(new Uint8Array(buffer, start, end - start), at);
+  /** Copies the run from `first` to `end` (in `first`'s buffer) to `at`: a record alone needs no new view. */
+  private copy(first: Uint8Array, end: number, at: number): void {
+    const length = end - first.byteOffset;
+    const run =
+      length === first.length ? first : new Uint8Array(bufferOf.call(first), first.byteOffset, length);
+    this.bytes.set(run, at);
   }
 }
