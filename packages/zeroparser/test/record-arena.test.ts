@@ -90,3 +90,38 @@ describe('records copied into the input arena', () => {
     expect(batch.getChild('id')!.get(5)).toBe(7);
   });
 });
+
+describe('room in string columns', () => {
+  // `recordAt` checks one number per record (the least room of any string column, less what the records
+  // since took); a string default is not part of its record, so it must take from that room too.
+  const long = 'd'.repeat(100);
+  const defaults = loadSchema(
+    `syntax = "proto2";
+package r;
+message Rec {
+  optional string s = 1 [default = "${long}"];
+  optional int32 id = 2;
+}
+`,
+    'r.Rec',
+  );
+
+  it('grows columns for values and defaults alike', () => {
+    // A fresh parser sizes the column at 16 bytes a row (4,160 bytes for 256 rows): 41 defaults fill it
+    // to 4,100 without growing it, and the values after them must make it grow.
+    const present = (id: number) => id >= 41;
+    const value = (id: number) => `${id}`.padEnd(50, 's');
+    const records = Array.from({ length: 256 }, (_, id) =>
+      defaults.type.encode(present(id) ? { id, s: value(id) } : { id }).finish(),
+    );
+    for (const leased of [false, true]) {
+      const parser = createParser(defaults.descriptorProto);
+      for (let round = 0; round < 2; round++) {
+        const batch = leased ? parser.decodeBatchLeased(records).batch : parser.decodeBatch(records);
+        records.forEach((_, id) => {
+          expect(batch.getChild('s')!.get(id)).toBe(present(id) ? value(id) : long);
+        });
+      }
+    }
+  });
+});

@@ -362,7 +362,8 @@ export function generateDecoder(plan: BatchPlan, recursionLimit: number): Genera
     const id = column.id;
     byteDefaults.set(id, value.bytes);
     const n = value.bytes.length;
-    return `i = DP${id}; if (i + ${n} > D${id}.length) gd${id}(i + ${n});
+    // A default is not part of the record: it takes from the room \`recordAt\` counted on.
+    return `i = DP${id}; if (i + ${n} > D${id}.length) gd${id}(i + ${n}); ROOM -= ${n};
       ${word(arena, slot.start, 'row')} = i; ${word(arena, slot.length, 'row')} = ${n}; DP${id} = i + ${n}; D${id}.set(X.get(${id}), i);`;
   };
 
@@ -622,6 +623,7 @@ ${outOfOrder}`);
   const childIds = groupIds.slice(1);
   const vars = [
     'W = 0',
+    'ROOM = 0',
     ...childIds.flatMap((g) => [`A${g} = null`, `S${g} = 0`, `M${g} = null`, `SB${g} = 0`]),
     ...childIds.flatMap((g) => [`K${g} = 0`, `C${g} = 0`]),
     ...bytes.flatMap((c) => [`D${c.id} = null`, `DD${c.id} = null`, `DP${c.id} = 0`, `HI${c.id} = 0`]),
@@ -643,18 +645,27 @@ ${names.join('\n')}
 ${childIds.map((g) => `function bind${g}() { var s = GS[${g}]; A${g} = s.words; S${g} = s.wordStride; M${g} = s.bitmaps; SB${g} = s.bitmapStride; C${g} = s.capacity; }`).join('\n')}
 ${childIds.map((g) => `function grow${g}(rows) { GS[${g}].grow(rows); bind${g}(); }`).join('\n')}
 ${bytes.map((c) => `function gd${c.id}(size) { D${c.id} = GS[${c.group.id}].growData(${c.id}, DP${c.id}, size); DD${c.id} = viewOf(D${c.id}); }`).join('\n')}
+/**
+ * Makes room for \`n\` more bytes in every string column, and sets ROOM to the least room any has: a record
+ * adds at most its own length to a column (its values are parts of it), so \`recordAt\` checks one number per
+ * record instead of every column's room (measured: the checks were ~5% of ClickBench's decoding).
+ */
+function room(n) {
+  ${bytes.map((c) => `if (DP${c.id} + n > D${c.id}.length) gd${c.id}(DP${c.id} + n);`).join('\n  ')}
+  ROOM = ${bytes.length > 0 ? `Math.min(${bytes.map((c) => `D${c.id}.length - DP${c.id}`).join(', ')})` : 0};
+}
 /** A DataView of exactly the bytes of \`d\` (a string column's buffer, written four bytes a step). */
 function viewOf(d) { return new DataView(d.buffer, d.byteOffset, d.byteLength); }
 ${functions.join('\n')}
 return {
   begin: function (groups, lazy) {
-    GS = groups; LAZY = lazy ? 1 : 0; ${childIds.map((g) => `bind${g}(); K${g} = 0;`).join(' ')}
+    GS = groups; LAZY = lazy ? 1 : 0; ROOM = 0; ${childIds.map((g) => `bind${g}(); K${g} = 0;`).join(' ')}
     ${bytes.map((c) => `D${c.id} = GS[${c.group.id}].data.get(${c.id}); DD${c.id} = viewOf(D${c.id}); DP${c.id} = 0; HI${c.id} = 0;`).join(' ')}
   },
   unchecked: function () { var ids = []; ${bytes.map((c) => `if (HI${c.id} !== 0) ids.push(${c.id});`).join(' ')} return ids; },
   // A record at \`buf[start, start + n)\`, with ${PADDING} bytes of the arena after it (see \`RecordArena\`).
   recordAt: function (start, n, row) {
-    ${bytes.map((c) => `if (DP${c.id} + n > D${c.id}.length) gd${c.id}(DP${c.id} + n);`).join('\n    ')}
+    ${bytes.length > 0 ? 'if (n > ROOM) room(n); ROOM -= n;' : ''}
     m${plan.root.id}(start, start + n, row);${finalizes(plan.root) ? ` f${plan.root.id}(row, start);` : ''} },
   counts: function (out) { ${childIds.map((g) => `out[${g}] = K${g};`).join(' ')} },
   restore: function (counts) { ${childIds.map((g) => `K${g} = counts[${g}];`).join(' ')} },
