@@ -263,7 +263,7 @@ export function generateDecoder(plan: BatchPlan, recursionLimit: number): Genera
           : `if (x !== 0) ${bitByte(arena, slot.bits, row)} |= 1 << (${row} & 7);`;
       case 'bytes': {
         const id = column.id;
-        // Copy the value into the column's buffer while the bytes are hot, four at a time through DataViews,
+        // Copy the value into the column's buffer while the bytes are hot, eight bytes a step through DataViews,
         // OR-ing them together: only a value with a byte over 0x7F needs the full UTF-8 check. In a lazy batch
         // (\`lazy\`) the check is left to one pass over the column's bytes at the end (\`HI<id>\` says it is
         // needed), unless the value starts with a continuation byte: the whole column can be valid UTF-8 then
@@ -654,7 +654,7 @@ function room(n) {
   ${bytes.map((c) => `if (DP${c.id} + n > D${c.id}.length) gd${c.id}(DP${c.id} + n);`).join('\n  ')}
   ROOM = ${bytes.length > 0 ? `Math.min(${bytes.map((c) => `D${c.id}.length - DP${c.id}`).join(', ')})` : 0};
 }
-/** A DataView of exactly the bytes of \`d\` (a string column's buffer, written four bytes a step). */
+/** A DataView of exactly the bytes of \`d\` (a string column's buffer, written eight bytes a step). */
 function viewOf(d) { return new DataView(d.buffer, d.byteOffset, d.byteLength); }
 ${functions.join('\n')}
 return {

@@ -51,8 +51,10 @@ export class RecordArena {
     const last = Math.min(records.length, from + count);
     if (this.starts.length < count) this.starts = new Int32Array(Math.max(count, 2 * this.starts.length));
     let at = 0;
-    // A run: records adjacent in one buffer (`runFirst` the first), copied with one `set` to `runFrom`.
+    // A run: records adjacent in one buffer (`runFirst` the first, `runBuffer` its buffer once looked up),
+    // copied with one `set` to `runFrom`. A record that does not start where the run ends needs no lookup.
     let runFirst: Uint8Array | undefined;
+    let runBuffer: ArrayBufferLike | undefined;
     let runEnd = 0;
     let runFrom = 0;
     let index = from;
@@ -64,10 +66,11 @@ export class RecordArena {
       if (
         runFirst === undefined ||
         record.byteOffset !== runEnd ||
-        bufferOf.call(record) !== bufferOf.call(runFirst)
+        bufferOf.call(record) !== (runBuffer ??= bufferOf.call(runFirst))
       ) {
         if (runFirst !== undefined) this.copy(runFirst, runEnd, runFrom);
         runFirst = record;
+        runBuffer = undefined;
         runFrom = at;
       }
       runEnd = record.byteOffset + record.length;
