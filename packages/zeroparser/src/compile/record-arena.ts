@@ -63,11 +63,9 @@ export class RecordArena {
       this.starts[index - from] = at;
       if (record.length > maxBytes) continue;
       if (at + record.length > room) break;
-      if (
-        runFirst === undefined ||
-        record.byteOffset !== runEnd ||
-        bufferOf.call(record) !== (runBuffer ??= bufferOf.call(runFirst))
-      ) {
+      if (runFirst !== undefined && record.byteOffset === runEnd && runBuffer === undefined)
+        runBuffer = bufferOf.call(runFirst);
+      if (runFirst === undefined || record.byteOffset !== runEnd || bufferOf.call(record) !== runBuffer) {
         if (runFirst !== undefined) this.copy(runFirst, runEnd, runFrom);
         runFirst = record;
         runBuffer = undefined;
