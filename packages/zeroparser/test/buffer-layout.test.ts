@@ -10,10 +10,10 @@ import { NEOWISE, PROTO2_ALL, PROTO3_ALL, PROTO3_DEEP } from './support/test-sch
 // The decoder reads a few bytes past a value before it checks the message end, and compares tags two bytes
 // at a time: what follows a record in its buffer must never change the outcome. Each batch of valid,
 // corrupted and random records is decoded in four layouts, and the batches and errors must be identical:
-// every record alone in a buffer of its own size (the parser gathers the batch into one buffer first), back
-// to back in one buffer (a record's neighbour is the next record), and each followed by bytes that look like
-// tags and varints, or by zeros; and a mix (the first two back to back, so the parser decodes in place, the
-// others alone: each copied where padding follows it).
+// every record alone in a buffer of its own size, back to back in one buffer (a record's neighbour is the
+// next record), and each followed by bytes that look like tags and varints, or by zeros; and a mix (the first
+// two back to back, the others alone). The parser copies every record into its input arena (adjacent ones in
+// one run), where the bytes after a record are the next record or what an earlier batch left there.
 
 /**
  * Bytes after each record in the third layout. The first completes a record cut after the first byte of a

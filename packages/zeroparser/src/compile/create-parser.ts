@@ -9,7 +9,7 @@ import { DecodeError } from '../errors.js';
 import { DEFAULT_MAX_RECORD_BYTES, DEFAULT_RECURSION_LIMIT, type ParserOptions } from '../options.js';
 import { WireFault } from '../wire/fault.js';
 import { generateDecoder, PADDING } from './generate-decoder.js';
-import { RecordArena } from './record-arena.js';
+import { ARENA_BYTES, RecordArena } from './record-arena.js';
 import { runtimeHelpers } from './runtime-helpers.js';
 import { utf8ColumnsValid } from './utf8-columns.js';
 
@@ -48,11 +48,8 @@ interface Program {
   begin(groups: GroupStore[], lazy: boolean): void;
   /** Ids of the string columns of a lazy batch that hold bytes over 0x7F, unchecked. */
   unchecked(): number[];
-  record(buf: Uint8Array, row: number): void;
-  /** Makes `buf` (a `RecordArena`'s, padded) the buffer that `recordAt` reads. */
-  arena(buf: Uint8Array): void;
-  /** Decodes the record at `buf[start, start + length)` of the current arena into `row`. */
-  recordAt(buf: Uint8Array, start: number, length: number, row: number): void;
+  /** Decodes the record at `[start, start + length)` of the input arena it was compiled with into `row`. */
+  recordAt(start: number, length: number, row: number): void;
   counts(out: Int32Array): void;
   finish(): void;
   restore(counts: Int32Array): void;
@@ -109,11 +106,16 @@ function compileParser(descriptor: DescriptorInput, options: ParserOptions): Par
   // Top-level rows are decoded into a small tile that stays in cache, then flushed to the batch: writing
   // straight into a batch-sized arena spreads every record over one cache line per column and misses.
   const tile = new GroupStore(plan.groups[0]!, TILE_ROWS, sizing.dataBytes, newBuffer);
-  const program = new Function('H', 'X', 'T', generated.source)(
-    runtimeHelpers,
-    generated.byteDefaults,
-    tile,
-  ) as Program;
+  /** The decoder bound to `arena` as a constant (see `RecordArena`): compiled again when the arena grows. */
+  const compile = (arena: RecordArena): Program =>
+    new Function('H', 'X', 'T', 'I', generated.source)(
+      runtimeHelpers,
+      generated.byteDefaults,
+      tile,
+      arena.bytes,
+    ) as Program;
+  let arena = new RecordArena(ARENA_BYTES);
+  let program = compile(arena);
 
   /** Fresh stores for a batch of `records` records. */
   const allocate = (records: number): BatchStores => ({
@@ -124,7 +126,6 @@ function compileParser(descriptor: DescriptorInput, options: ParserOptions): Par
   });
   /** Stores given back by released leases (a few: a caller holding more leases allocates for the rest). */
   const free: BatchStores[] = [];
-  const arena = new RecordArena();
   const reuse = (records: number): BatchStores => {
     const stores = free.pop();
     if (stores === undefined) return allocate(records);
@@ -155,41 +156,48 @@ function compileParser(descriptor: DescriptorInput, options: ParserOptions): Par
     let unchecked: number[] = [];
     let flushed = 0;
     let row = 0;
+    // A record too large for the input arena (rare: 256 KiB by default) gets a larger one, and with it a
+    // decoder compiled again, before the batch starts.
+    if (!arena.holds(records, maxRecordBytes, PADDING)) {
+      const largest = records.reduce((n, r) => (r.length <= maxRecordBytes ? Math.max(n, r.length) : n), 0);
+      arena = new RecordArena(RecordArena.sizeFor(largest, PADDING));
+      program = compile(arena);
+    }
     program.begin(decoding, lazy);
-    // Records each in a buffer of their own are first copied into one (see `RecordArena`); a fault's offset
-    // in there is taken back to the record's own (`base`).
-    const gathered = RecordArena.suits(records) ? arena.gather(records, maxRecordBytes, PADDING) : undefined;
-    if (gathered !== undefined) program.arena(gathered);
     try {
-      for (let index = 0; index < records.length; index++) {
-        const record = records[index]!;
-        let base = 0;
-        try {
-          if (record.length > maxRecordBytes) {
-            throw new WireFault(
-              'RECORD_TOO_LARGE',
-              0,
-              `the record is ${record.length} bytes, over the limit of ${maxRecordBytes}`,
-            );
+      let index = 0;
+      while (index < records.length) {
+        // Records are decoded from the input arena, a tile's worth or what fits at a time; a fault's offset in
+        // there is taken back to the record's own (`base`).
+        const count = arena.fill(records, index, TILE_ROWS, maxRecordBytes, PADDING);
+        if (count === 0)
+          throw new Error(`record ${index} does not fit the input arena (a bug of zeroparser)`);
+        for (let k = 0; k < count; k++, index++) {
+          const record = records[index]!;
+          const base = arena.start(k);
+          try {
+            if (record.length > maxRecordBytes) {
+              throw new WireFault(
+                'RECORD_TOO_LARGE',
+                base,
+                `the record is ${record.length} bytes, over the limit of ${maxRecordBytes}`,
+              );
+            }
+            if (settle) program.counts(before);
+            program.recordAt(base, record.length, row - flushed);
+            row++;
+            if (row - flushed === TILE_ROWS) {
+              tile.flushTo(top, flushed);
+              flushed = row;
+            }
+          } catch (fault) {
+            if (!(fault instanceof WireFault)) throw fault;
+            const offset = fault.offset - base;
+            const error = new DecodeError(fault.code, index, fault.path ?? '', offset, fault.detail);
+            if (!settle) throw error;
+            errors.push(error);
+            undoRecord(program, decoding, row - flushed, before, counts);
           }
-          if (settle) program.counts(before);
-          if (gathered === undefined) program.record(record, row - flushed);
-          else {
-            base = arena.start(index);
-            program.recordAt(gathered, base, record.length, row - flushed);
-          }
-          row++;
-          if (row - flushed === TILE_ROWS) {
-            tile.flushTo(top, flushed);
-            flushed = row;
-          }
-        } catch (fault) {
-          if (!(fault instanceof WireFault)) throw fault;
-          const offset = fault.offset - base;
-          const error = new DecodeError(fault.code, index, fault.path ?? '', offset, fault.detail);
-          if (!settle) throw error;
-          errors.push(error);
-          undoRecord(program, decoding, row - flushed, before, counts);
         }
       }
       if (row > flushed) tile.flushTo(top, flushed);

@@ -6,14 +6,17 @@ import { type StoredDefault, toStoredDefault } from './default-values.js';
 /**
  * JavaScript source of a decoder specialised to one schema, and the constants it needs.
  *
- * Every message occurrence gets its own function `m<column id>(buf, pos, end, row)` that decodes one message
- * into row `row` of its row group. Fields are first tried in declaration order, one compare of the tag's
+ * Every message occurrence gets its own function `m<column id>(pos, end, row)` that decodes one message
+ * into row `row` of its row group, reading `buf[pos, end)`: `buf` is the input arena the records are copied
+ * into (`RecordArena`), a constant of the generated code like the tile, so TurboFan embeds its address and
+ * length instead of checking a parameter's map and reloading its length and data pointer at every read. Fields are first tried in declaration order, one compare of the tag's
  * undecoded bytes each (the order encoders write; see `loadTagWord`), and otherwise dispatched by a `switch`
  * on the field number. Varints, lengths and tags have inline one-byte fast paths, fixed-width values and
- * string bytes are read through a DataView of the record's buffer; values are stored as raw wire bits into
- * the row group's arena (`A[slot * S + row]`, see `layoutGroup`), held in locals. The source is evaluated once per schema
- * with `new Function('H', 'X', 'T', source)`: `H` the runtime helpers, `X` the default bytes of string
- * columns, `T` the top-level tile (the `GroupStore` of `TILE_ROWS` rows that `begin` must be given first).
+ * string bytes are read through a DataView of the input arena (`dv`); values are stored as raw wire bits into
+ * the row group's arena (`A[slot * S + row]`, see `layoutGroup`), held in locals. The source is evaluated once
+ * per schema and input arena with `new Function('H', 'X', 'T', 'I', source)`: `H` the runtime helpers, `X` the
+ * default bytes of string columns, `T` the top-level tile (the `GroupStore` of `TILE_ROWS` rows that `begin`
+ * must be given first), `I` the input arena's bytes (records are decoded at offsets into it, `recordAt`).
  */
 export interface GeneratedDecoder {
   readonly source: string;
@@ -99,7 +102,7 @@ function decodeTag(slow: SlowPaths): string {
  * byte or two. Tags of three bytes or more (field numbers from 2048) are left to the out-of-order switch.
  */
 function loadTagWord(): string {
-  return 'tp = pos; w = pos < end - 1 ? dv.getUint16(o + pos, true) : buf[pos];';
+  return 'tp = pos; w = pos < end - 1 ? dv.getUint16(pos, true) : buf[pos];';
 }
 
 /** The test that the undecoded tag word `w` starts with `tag` (see `loadTagWord`), or undefined past 2 bytes. */
@@ -134,7 +137,8 @@ interface Alternative {
  * (see `loadTagWord`). A read whose bounds check was deferred (`overrun`) ran past the end exactly when
  * `pos > end`: that is the TRUNCATED fault the checked read would have thrown, with the same offset (a fixed
  * value's start; for a varint, the end). The value stored meanwhile belongs to a record that fails, whose row
- * is undone. Reads past the end stay inside the record's buffer: `record` guarantees `PADDING` bytes there.
+ * is undone. Reads past the end stay inside the input arena: `RecordArena` leaves `PADDING` bytes after every
+ * record.
  */
 function afterStep(scan: string, overrun: number | undefined): string {
   const truncated =
@@ -142,12 +146,12 @@ function afterStep(scan: string, overrun: number | undefined): string {
       ? ''
       : `if (pos > end) throw trunc(${overrun === 0 ? 'end' : `pos - ${overrun}`}, ${overrun}); `;
   return `if (pos >= end - 1) { ${truncated}if (pos === end) break ${scan}; tp = pos; w = buf[pos]; }
-      else { tp = pos; w = dv.getUint16(o + pos, true); }`;
+      else { tp = pos; w = dv.getUint16(pos, true); }`;
 }
 
 /**
- * Bytes a record's buffer must hold past its end for the chain's unchecked reads (a two-byte tag, then an
- * eight-byte value, read from just before the end): a record closer to its buffer's end is copied first.
+ * Bytes the input arena holds past a record's end for the chain's unchecked reads (a two-byte tag, then an
+ * eight-byte value, read from just before the end).
  */
 export const PADDING = 16;
 
@@ -259,7 +263,7 @@ export function generateDecoder(plan: BatchPlan, recursionLimit: number): Genera
           : `if (x !== 0) ${bitByte(arena, slot.bits, row)} |= 1 << (${row} & 7);`;
       case 'bytes': {
         const id = column.id;
-        // Copy the value into the column's buffer while the bytes are hot, four at a time through DataViews,
+        // Copy the value into the column's buffer while the bytes are hot, eight bytes a step through DataViews,
         // OR-ing them together: only a value with a byte over 0x7F needs the full UTF-8 check. In a lazy batch
         // (\`lazy\`) the check is left to one pass over the column's bytes at the end (\`HI<id>\` says it is
         // needed), unless the value starts with a continuation byte: the whole column can be valid UTF-8 then
@@ -268,10 +272,12 @@ export function generateDecoder(plan: BatchPlan, recursionLimit: number): Genera
           column.scalar === 'string'
             ? ` if ((u & 0x80808080) !== 0) { if (LAZY === 0 || (buf[j - x] & 0xc0) === 0x80) utf(buf, j - x, j); else HI${id} = 1; }`
             : '';
-        // No growth check here: `record` reserved room for a whole record's bytes (a value cannot be longer).
+        // No growth check here: \`recordAt\` reserved room for a whole record's bytes (a value cannot be longer).
+        // Eight bytes a step, then four, then single bytes.
         return `i = DP${id}; d = D${id}; dd = DD${id};
         ${word(arena, slot.start, row)} = i; ${word(arena, slot.length, row)} = x; DP${id} = i + x; j = pos + x; u = 0;
-        for (; pos + 4 <= j; pos += 4, i += 4) { y = dv.getInt32(o + pos, true); u |= y; dd.setInt32(i, y, true); }
+        for (; pos + 8 <= j; pos += 8, i += 8) { y = dv.getInt32(pos, true); u |= y; dd.setInt32(i, y, true); y = dv.getInt32(pos + 4, true); u |= y; dd.setInt32(i + 4, y, true); }
+        if (pos + 4 <= j) { y = dv.getInt32(pos, true); u |= y; dd.setInt32(i, y, true); pos += 4; i += 4; }
         while (pos < j) { y = buf[pos++]; u |= y; d[i++] = y; }${utf8}`;
       }
     }
@@ -336,7 +342,7 @@ export function generateDecoder(plan: BatchPlan, recursionLimit: number): Genera
     const g = element.group.id;
     return `${readLength('end', slow)} j = pos + x;
         if (K${g} >= C${g}) grow${g}(K${g} + 1);
-        try { m${element.id}(buf, pos, j, K${g});${finalizes(element) ? ` f${element.id}(K${g}, pos);` : ''} }
+        try { m${element.id}(pos, j, K${g});${finalizes(element) ? ` f${element.id}(K${g}, pos);` : ''} }
         catch (f) { nest(f, ${JSON.stringify(name)}, K${g} - ST${list.id}); }
         K${g}++; pos = j;`;
   };
@@ -356,7 +362,8 @@ export function generateDecoder(plan: BatchPlan, recursionLimit: number): Genera
     const id = column.id;
     byteDefaults.set(id, value.bytes);
     const n = value.bytes.length;
-    return `i = DP${id}; if (i + ${n} > D${id}.length) gd${id}(i + ${n});
+    // A default is not part of the record: it takes from the room \`recordAt\` counted on.
+    return `i = DP${id}; if (i + ${n} > D${id}.length) gd${id}(i + ${n}); ROOM -= ${n};
       ${word(arena, slot.start, 'row')} = i; ${word(arena, slot.length, 'row')} = ${n}; DP${id} = i + ${n}; D${id}.set(X.get(${id}), i);`;
   };
 
@@ -387,8 +394,6 @@ export function generateDecoder(plan: BatchPlan, recursionLimit: number): Genera
       'd = null',
       'dd = null',
       'w = 0',
-      'dv = DV',
-      'o = OFF',
     ];
     const cases: string[] = [];
     const inOrder: string[] = [];
@@ -421,7 +426,7 @@ export function generateDecoder(plan: BatchPlan, recursionLimit: number): Genera
       } else if (column.kind === 'struct') {
         const { code, chain } = twice(
           () => `${readLength('end', slow)} j = pos + x; ${present()}
-        try { m${column.id}(buf, pos, j, row); } catch (f) { nest(f, ${JSON.stringify(model.name)}, -1); }
+        try { m${column.id}(pos, j, row); } catch (f) { nest(f, ${JSON.stringify(model.name)}, -1); }
         pos = j;`,
         );
         alternatives = [{ wire: 2, repeats: false, code, fast: chain }];
@@ -476,7 +481,7 @@ export function generateDecoder(plan: BatchPlan, recursionLimit: number): Genera
         const stored = storePresence(own, steps);
         // A chunk takes the chain's state (`tp`, `w`) and hands it back (`W`, the returned `tp`), or -1 at
         // the message end.
-        functions.push(`function c${struct.id}_${n}(buf, end, row, tp, w) {
+        functions.push(`function c${struct.id}_${n}(end, row, tp, w) {
   end = end | 0; row = row | 0; tp = tp | 0; w = w | 0;
   var ${[...locals.filter((l) => !/^(tp|w) =/.test(l)), ...presenceDeclarations(own, steps)].join(', ')}, pos = tp;
   try {
@@ -488,7 +493,7 @@ export function generateDecoder(plan: BatchPlan, recursionLimit: number): Genera
   } catch (f) { claim(f, tag, N${struct.id}); }
   ${stored} return -1;
 }`);
-        calls.push(`tp = c${struct.id}_${n}(buf, end, row, tp, w); if (tp < 0) break; w = W;`);
+        calls.push(`tp = c${struct.id}_${n}(end, row, tp, w); if (tp < 0) break; w = W;`);
       }
       chain = calls.join('\n      ');
     }
@@ -500,7 +505,7 @@ export function generateDecoder(plan: BatchPlan, recursionLimit: number): Genera
           .map((slot) => `${presenceLocal(g, slot)} = 0;`)
           .join(' ')}`
       : '';
-    const outOfOrder = `function o${struct.id}(buf, pos, end, row, t, tp) {
+    const outOfOrder = `function o${struct.id}(pos, end, row, t, tp) {
   ${INT32_ARGUMENTS}
   var ${locals.filter((l) => !/^(t|tp|tag) =/.test(l)).join(', ')}, tag = t;
   try {
@@ -524,14 +529,14 @@ export function generateDecoder(plan: BatchPlan, recursionLimit: number): Genera
             ${loadTagWord()}
             ${chain}
             ${decodeTag(slow)}
-            ${beforeOutOfOrder} pos = o${struct.id}(buf, pos, end, row, t, tp);
+            ${beforeOutOfOrder} pos = o${struct.id}(pos, end, row, t, tp);
           }
           ${storePresence(own, chain)}${fin}
         } catch (f) { nestClaimed(f, tag, N${struct.id}, ${JSON.stringify(inline.name)}, K${g} - ST${inline.list.id}); } }`;
       slow = outer;
       return block;
     }
-    functions.push(`function m${struct.id}(buf, pos, end, row) {
+    functions.push(`function m${struct.id}(pos, end, row) {
   ${INT32_ARGUMENTS}
   var ${[...locals, ...presenceDeclarations(own, chain)].join(', ')};
   ${entry.join(' ')}
@@ -542,7 +547,7 @@ export function generateDecoder(plan: BatchPlan, recursionLimit: number): Genera
       ${loadTagWord()}
       ${chain}
       ${decodeTag(slow)}
-      ${beforeOutOfOrder} pos = o${struct.id}(buf, pos, end, row, t, tp);
+      ${beforeOutOfOrder} pos = o${struct.id}(pos, end, row, t, tp);
     }
   } catch (f) { claim(f, tag, N${struct.id}); }
   ${storePresence(own, chain)}
@@ -618,6 +623,7 @@ ${outOfOrder}`);
   const childIds = groupIds.slice(1);
   const vars = [
     'W = 0',
+    'ROOM = 0',
     ...childIds.flatMap((g) => [`A${g} = null`, `S${g} = 0`, `M${g} = null`, `SB${g} = 0`]),
     ...childIds.flatMap((g) => [`K${g} = 0`, `C${g} = 0`]),
     ...bytes.flatMap((c) => [`D${c.id} = null`, `DD${c.id} = null`, `DP${c.id} = 0`, `HI${c.id} = 0`]),
@@ -626,53 +632,45 @@ ${outOfOrder}`);
   const source = `"use strict";
 const P = H.cursor, rv32 = H.readVarint32, rv64 = H.readVarint64, rlen = H.readLength, rtag = H.readTag,
   unk = H.skipUnknown, utf = H.checkUtf8, trunc = H.truncated, oob = H.outOfBounds, mis = H.wireTypeMismatch,
-  long = H.varintTooLong, zero = H.fieldZero, bufferOf = H.bufferOf, claim = H.claim, nest = H.nestFault, nestClaimed = H.nestClaimed, range = H.outOfRange,
+  long = H.varintTooLong, zero = H.fieldZero, claim = H.claim, nest = H.nestFault, nestClaimed = H.nestClaimed, range = H.outOfRange,
   missing = H.missingRequired;
 // The top-level tile never changes: as constants of a closure created once, TurboFan embeds its arrays in
 // the code, with no map check or reload per store (measured: +14% on NEOWISE over variables).
 const A0 = T.words, S0 = T.wordStride, M0 = T.bitmaps, SB0 = T.bitmapStride;
-// DV: the DataView the decode functions read the record through (of buffer DVB, at OFF); BUF: the last record's
-// buffer and BUFLEN its length; PB: where a record too close to its buffer's end is copied (PBB its buffer).
-var LAZY = 0, GS = null, DV = null, DVB = null, OFF = 0, BUF = null, BUFLEN = 0, PB = new Uint8Array(0), PBB = PB.buffer, ${vars.join(', ')};
+// The input arena, constant for the same reason: every record is decoded from it (measured on ClickBench: a
+// field's code ~55 instructions instead of ~100, most of them map checks and reloads of a parameter's length).
+const buf = I, dv = new DataView(I.buffer, I.byteOffset, I.byteLength);
+var LAZY = 0, GS = null, ${vars.join(', ')};
 ${names.join('\n')}
 ${childIds.map((g) => `function bind${g}() { var s = GS[${g}]; A${g} = s.words; S${g} = s.wordStride; M${g} = s.bitmaps; SB${g} = s.bitmapStride; C${g} = s.capacity; }`).join('\n')}
 ${childIds.map((g) => `function grow${g}(rows) { GS[${g}].grow(rows); bind${g}(); }`).join('\n')}
 ${bytes.map((c) => `function gd${c.id}(size) { D${c.id} = GS[${c.group.id}].growData(${c.id}, DP${c.id}, size); DD${c.id} = viewOf(D${c.id}); }`).join('\n')}
-/** A DataView of exactly the bytes of \`d\` (a string column's buffer, written four bytes a step). */
-function viewOf(d) { return new DataView(d.buffer, d.byteOffset, d.byteLength); }
-/** The record copied where ${PADDING} bytes follow it (see \`PADDING\`). */
-function pad(buf) {
-  if (PB.length < buf.length + ${PADDING}) { PB = new Uint8Array(2 * buf.length + ${PADDING}); PBB = PB.buffer; }
-  PB.set(buf); return PB;
+/**
+ * Makes room for \`n\` more bytes in every string column, and sets ROOM to the least room any has: a record
+ * adds at most its own length to a column (its values are parts of it), so \`recordAt\` checks one number per
+ * record instead of every column's room (measured: the checks were ~5% of ClickBench's decoding).
+ */
+function room(n) {
+  ${bytes.map((c) => `if (DP${c.id} + n > D${c.id}.length) gd${c.id}(DP${c.id} + n);`).join('\n  ')}
+  ROOM = ${bytes.length > 0 ? `Math.min(${bytes.map((c) => `D${c.id}.length - DP${c.id}`).join(', ')})` : 0};
 }
+/** A DataView of exactly the bytes of \`d\` (a string column's buffer, written eight bytes a step). */
+function viewOf(d) { return new DataView(d.buffer, d.byteOffset, d.byteLength); }
 ${functions.join('\n')}
 return {
   begin: function (groups, lazy) {
-    GS = groups; LAZY = lazy ? 1 : 0; ${childIds.map((g) => `bind${g}(); K${g} = 0;`).join(' ')}
+    GS = groups; LAZY = lazy ? 1 : 0; ROOM = 0; ${childIds.map((g) => `bind${g}(); K${g} = 0;`).join(' ')}
     ${bytes.map((c) => `D${c.id} = GS[${c.group.id}].data.get(${c.id}); DD${c.id} = viewOf(D${c.id}); DP${c.id} = 0; HI${c.id} = 0;`).join(' ')}
   },
   unchecked: function () { var ids = []; ${bytes.map((c) => `if (HI${c.id} !== 0) ids.push(${c.id});`).join(' ')} return ids; },
-  record: function (buf, row) {
-    var n = buf.length, b = bufferOf.call(buf), at = buf.byteOffset;
-    if (b !== BUF) { BUF = b; BUFLEN = b.byteLength; }
-    if (BUFLEN - at - n < ${PADDING}) { buf = pad(buf); b = PBB; at = 0; }
-    // Stored only when the buffer changes: a store of an object into a closure variable costs a write barrier.
-    if (b !== DVB) { DVB = b; DV = new DataView(b); }
-    OFF = at;
-    ${bytes.map((c) => `if (DP${c.id} + n > D${c.id}.length) gd${c.id}(DP${c.id} + n);`).join('\n    ')}
-    m${plan.root.id}(buf, 0, n, row);${finalizes(plan.root) ? ` f${plan.root.id}(row, 0);` : ''} },
-  // The records of a batch gathered into one buffer (see \`RecordArena\`): \`arena\` once per batch, then
-  // \`recordAt\` per record, at its offset; the buffer holds ${PADDING} bytes past its last record.
-  arena: function (buf) {
-    var b = bufferOf.call(buf); BUF = b; BUFLEN = b.byteLength; DVB = b; DV = new DataView(b); OFF = buf.byteOffset;
-  },
-  recordAt: function (buf, start, n, row) {
-    ${bytes.map((c) => `if (DP${c.id} + n > D${c.id}.length) gd${c.id}(DP${c.id} + n);`).join('\n    ')}
-    m${plan.root.id}(buf, start, start + n, row);${finalizes(plan.root) ? ` f${plan.root.id}(row, start);` : ''} },
+  // A record at \`buf[start, start + n)\`, with ${PADDING} bytes of the arena after it (see \`RecordArena\`).
+  recordAt: function (start, n, row) {
+    ${bytes.length > 0 ? 'if (n > ROOM) room(n); ROOM -= n;' : ''}
+    m${plan.root.id}(start, start + n, row);${finalizes(plan.root) ? ` f${plan.root.id}(row, start);` : ''} },
   counts: function (out) { ${childIds.map((g) => `out[${g}] = K${g};`).join(' ')} },
   restore: function (counts) { ${childIds.map((g) => `K${g} = counts[${g}];`).join(' ')} },
   finish: function () { ${bytes.map((c) => `GS[${c.group.id}].dataEnd.set(${c.id}, DP${c.id});`).join(' ')} },
-  end: function () { GS = null; DV = null; DVB = null; BUF = null; ${childIds.map((g) => `A${g} = null; M${g} = null;`).join(' ')} ${bytes.map((c) => `D${c.id} = null; DD${c.id} = null;`).join(' ')} }
+  end: function () { GS = null; ${childIds.map((g) => `A${g} = null; M${g} = null;`).join(' ')} ${bytes.map((c) => `D${c.id} = null; DD${c.id} = null;`).join(' ')} }
 };`;
   return { source, byteDefaults };
 }
@@ -680,8 +678,8 @@ return {
 /**
  * Reads of one value into `x` (and `y`, the high half of 64-bit values), bounded by the end variable `E`.
  * Unchecked (`checked` false, only where `afterStep` follows): fixed-width values are read whole through the
- * record's DataView (`dv`, at `o + pos`) and the one-byte varint path does not test `E` first; either may
- * read a few bytes past the end, which `record`'s padding keeps inside the buffer. `firstByte`: an expression
+ * input arena's DataView (`dv`) and the one-byte varint path does not test `E` first; either may read a few
+ * bytes past the end, which the arena's padding after every record keeps inside it. `firstByte`: an expression
  * holding the varint's first byte, when the caller has it.
  */
 function readValue(
@@ -698,11 +696,11 @@ function readValue(
       return checked
         ? `${room(8)}x = buf[pos] | (buf[pos + 1] << 8) | (buf[pos + 2] << 16) | (buf[pos + 3] << 24);
         y = buf[pos + 4] | (buf[pos + 5] << 8) | (buf[pos + 6] << 16) | (buf[pos + 7] << 24); pos += 8;`
-        : 'x = dv.getInt32(o + pos, true); y = dv.getInt32(o + pos + 4, true); pos += 8;';
+        : 'x = dv.getInt32(pos, true); y = dv.getInt32(pos + 4, true); pos += 8;';
     case 5:
       return checked
         ? `${room(4)}x = buf[pos] | (buf[pos + 1] << 8) | (buf[pos + 2] << 16) | (buf[pos + 3] << 24); pos += 4;`
-        : 'x = dv.getInt32(o + pos, true); pos += 4;';
+        : 'x = dv.getInt32(pos, true); pos += 4;';
     case 2:
       return readLength(E, slow);
     default:
@@ -743,7 +741,7 @@ function readValue(
  * Like the other unchecked reads it may read past the message end, which the chain's `pos > end` catches.
  */
 function varint64Of5(slower: string): string {
-  return `u = dv.getInt32(o + pos, true);
+  return `u = dv.getInt32(pos, true);
         x = (u & 127) | ((u >>> 1) & 0x3f80) | ((u >>> 2) & 0x1fc000) | ((u >>> 3) & 0xfe00000); y = 0;
         if ((u & 0x8000) === 0) { x &= 0x3fff; pos += 2; }
         else if ((u & 0x800000) === 0) { x &= 0x1fffff; pos += 3; }
