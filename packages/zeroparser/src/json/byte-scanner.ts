@@ -1,0 +1,318 @@
+import { isUtf8 } from 'node:buffer';
+import { type Field, Type } from 'apache-arrow';
+import type { BytesBuilder } from './bytes-builder.js';
+import type { ColumnConverter, RecordPlan } from './compile-plan.js';
+import { unescapeJsonString } from './string-escapes.js';
+
+/**
+ * Appends one JSON record, given as its UTF-8 bytes, as a row of the plan's builders and returns true; or
+ * returns false ("bail") for anything it does not prove it decodes exactly as `JSON.parse` and the plan
+ * would, having possibly appended part of a row (the caller truncates it and takes the text path).
+ */
+export type ByteScanner = (record: Uint8Array) => boolean;
+
+/** How the scanner hands a column its values (`ScanColumn.kind`). */
+const Kind = {
+  /** Utf8: a string's bytes go straight into the `BytesBuilder`. */
+  Utf8: 0,
+  /** Int64, Uint64, Timestamp: an integer of more than 15 digits goes to the converter as its digit string. */
+  Integer64: 1,
+  /** Struct, List, Map: the value's text is `JSON.parse`d on its own and handed to the converter. */
+  Nested: 2,
+  /** Every other scalar: JS values (number, boolean, string) through the converter. */
+  Scalar: 3,
+} as const;
+type Kind = (typeof Kind)[keyof typeof Kind];
+
+interface ScanColumn {
+  readonly name: Uint8Array;
+  readonly converter: ColumnConverter;
+  readonly kind: Kind;
+}
+
+function kindOf(field: Field): Kind {
+  switch (field.type.typeId) {
+    case Type.Utf8:
+      return Kind.Utf8;
+    case Type.Int:
+      return field.type.bitWidth === 64 ? Kind.Integer64 : Kind.Scalar;
+    case Type.Timestamp:
+      return Kind.Integer64;
+    case Type.Struct:
+    case Type.List:
+    case Type.Map:
+      return Kind.Nested;
+    default:
+      return Kind.Scalar;
+  }
+}
+
+/** How many columns from the expected one a key is compared with before the lookup by name. */
+const LOOK_AHEAD = 8;
+/** Integers of at most this many digits are below 2^53: accumulated digit by digit, they are exact. */
+const EXACT_DIGITS = 15;
+/** 10^0 .. 10^22, every one exact in a double (Clinger's fast path bound). */
+const POWERS_OF_TEN = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
+
+const encoder = new TextEncoder();
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+
+/** A JS string of `bytes[start, end)`, which hold only ASCII when `ascii` (then no decoder is needed). */
+function text(bytes: Uint8Array, start: number, end: number, ascii: boolean): string {
+  if (!ascii || end - start > 64) return utf8.decode(bytes.subarray(start, end));
+  let out = '';
+  for (let i = start; i < end; i++) out += String.fromCharCode(bytes[i]!);
+  return out;
+}
+
+function isWhitespace(byte: number): boolean {
+  return byte === 32 || byte === 10 || byte === 13 || byte === 9;
+}
+
+function skipWhitespace(bytes: Uint8Array, at: number): number {
+  while (isWhitespace(bytes[at]!)) at++;
+  return at;
+}
+
+function isDigit(byte: number): boolean {
+  return byte >= 48 && byte <= 57;
+}
+
+/** Whether `bytes[at, at + word.length)` is `word` (ASCII). */
+function matches(bytes: Uint8Array, at: number, word: string): boolean {
+  for (let i = 0; i < word.length; i++) if (bytes[at + i] !== word.charCodeAt(i)) return false;
+  return true;
+}
+
+/** The index just past the array or object that opens at `at`: brackets balanced, strings skipped; or -1. */
+function containerEnd(bytes: Uint8Array, at: number): number {
+  let depth = 0;
+  for (let i = at; i < bytes.length; i++) {
+    const byte = bytes[i]!;
+    if (byte === 34) {
+      for (i++; i < bytes.length && bytes[i] !== 34; i++) if (bytes[i] === 92) i++;
+    } else if (byte === 91 || byte === 123) {
+      depth++;
+    } else if (byte === 93 || byte === 125) {
+      if (--depth === 0) return i + 1;
+    }
+  }
+  return -1;
+}
+
+/**
+ * Compiles the byte scanner of a plan's record (see `ByteScanner`): one pass over the record's bytes, keys
+ * matched against the column names' bytes (the column after the previous key first: producers send keys in
+ * schema order), values written through the plan's own converters, so ranges, types and conversions stay
+ * theirs. It decodes natively: whitespace, a flat object of string keys without escapes, `null`, `true`,
+ * `false`, numbers (exact: integers of up to 15 digits and decimals within Clinger's fast path computed
+ * from the digits, others by `Number` of their text, which is what `JSON.parse` gives), strings (a Utf8
+ * column's bytes copied from the record; escapes decoded as `JSON.parse` does). A Struct, List or Map
+ * value is `JSON.parse`d on its own. It bails on: bytes that are not UTF-8, a key not in the schema or
+ * seen twice, a missing required column, a 64-bit integer a double cannot hold, anything `JSON.parse`
+ * would refuse, and any exception a converter throws.
+ */
+export function compileByteScanner(fields: readonly Field[], plan: RecordPlan): ByteScanner {
+  const columns: ScanColumn[] = fields.map((field, index) => ({
+    name: encoder.encode(field.name),
+    converter: plan.columns[index]!,
+    kind: kindOf(field),
+  }));
+  const indexByName = new Map(fields.map((field, index) => [field.name, index]));
+  const stamps = new Float64Array(columns.length);
+  let generation = 0;
+  let scratch = new Uint8Array(256);
+
+  /** Whether column `index` is named `bytes[start, end)`. */
+  const isNamed = (index: number, bytes: Uint8Array, start: number, end: number): boolean => {
+    const name = columns[index]!.name;
+    if (name.length !== end - start) return false;
+    for (let i = 0; i < name.length; i++) if (name[i] !== bytes[start + i]) return false;
+    return true;
+  };
+
+  /**
+   * The index of the column named `bytes[start, end)`, or -1. Producers send keys in schema order, leaving
+   * out some (proto3 JSON omits default values): the few columns from `expected` on are tried first.
+   */
+  const columnIndex = (bytes: Uint8Array, start: number, end: number, expected: number): number => {
+    const last = Math.min(expected + LOOK_AHEAD, columns.length);
+    for (let index = expected; index < last; index++) if (isNamed(index, bytes, start, end)) return index;
+    return indexByName.get(text(bytes, start, end, false)) ?? -1;
+  };
+
+  /** Writes the number at `at` into `column`; returns the index past it, or -1. */
+  const writeNumber = (bytes: Uint8Array, at: number, column: ScanColumn): number => {
+    const start = at;
+    const negative = bytes[at] === 45;
+    if (negative) at++;
+    const integerStart = at;
+    let mantissa = 0;
+    let digits = 0; // significant digits in `mantissa`
+    if (bytes[at] === 48) {
+      at++;
+    } else if (isDigit(bytes[at]!)) {
+      for (; isDigit(bytes[at]!); at++, digits++) mantissa = mantissa * 10 + bytes[at]! - 48;
+    } else {
+      return -1;
+    }
+    const integerDigits = at - integerStart;
+    let scale = 0;
+    let plain = true;
+    if (bytes[at] === 46) {
+      plain = false;
+      at++;
+      if (!isDigit(bytes[at]!)) return -1;
+      for (; isDigit(bytes[at]!); at++, scale--) {
+        if (digits > 0 || bytes[at] !== 48) {
+          mantissa = mantissa * 10 + bytes[at]! - 48;
+          digits++;
+        }
+      }
+    }
+    if (bytes[at] === 101 || bytes[at] === 69) {
+      plain = false;
+      at++;
+      const minus = bytes[at] === 45;
+      if (minus || bytes[at] === 43) at++;
+      if (!isDigit(bytes[at]!)) return -1;
+      let exponent = 0;
+      for (; isDigit(bytes[at]!); at++) exponent = Math.min(exponent * 10 + bytes[at]! - 48, 1e6);
+      scale += minus ? -exponent : exponent;
+    }
+    let value: number;
+    if (plain && integerDigits <= EXACT_DIGITS) {
+      value = mantissa;
+    } else if (plain && column.kind === Kind.Integer64) {
+      // Beyond 2^53 a double may round it: the converter takes such an integer exactly as a digit string.
+      column.converter.write(text(bytes, start, at, true), 2);
+      return at;
+    } else if (digits <= EXACT_DIGITS && scale >= -22 && scale <= 22) {
+      // Clinger: the mantissa and 10^|scale| are exact doubles, so one multiplication or division is
+      // correctly rounded, the value JSON.parse gives.
+      value = scale < 0 ? mantissa / POWERS_OF_TEN[-scale]! : mantissa * POWERS_OF_TEN[scale]!;
+    } else {
+      value = Number(text(bytes, integerStart, at, true));
+    }
+    column.converter.write(negative ? -value : value, 2);
+    return at;
+  };
+
+  /** Writes the string whose opening quote is at `at` into `column`; returns the index past it, or -1. */
+  const writeString = (bytes: Uint8Array, at: number, column: ScanColumn): number => {
+    const start = at + 1;
+    let end = start;
+    let high = 0;
+    let escaped = false;
+    for (;;) {
+      const byte = bytes[end];
+      if (byte === 34) break;
+      if (byte === undefined || byte < 0x20) return -1;
+      if (byte === 92) {
+        escaped = true;
+        end++;
+      }
+      high |= byte;
+      end++;
+    }
+    let source = bytes;
+    let from = start;
+    let to = end;
+    if (escaped) {
+      if (scratch.length < end - start) scratch = new Uint8Array(2 * (end - start));
+      to = unescapeJsonString(bytes, start, end, scratch);
+      if (to < 0) return -1;
+      source = scratch;
+      from = 0;
+    }
+    if (column.kind === Kind.Utf8) {
+      (column.converter.builder as BytesBuilder).appendBytes(source, from, to);
+    } else {
+      column.converter.write(text(source, from, to, !escaped && high < 0x80), 2);
+    }
+    return end + 1;
+  };
+
+  /** Writes the value at `at` (not whitespace) into `column`; returns the index past it, or -1. */
+  const writeValue = (bytes: Uint8Array, at: number, column: ScanColumn): number => {
+    const byte = bytes[at]!;
+    const converter = column.converter;
+    if (byte === 34) return column.kind === Kind.Nested ? -1 : writeString(bytes, at, column);
+    if (byte === 45 || isDigit(byte))
+      return column.kind === Kind.Nested ? -1 : writeNumber(bytes, at, column);
+    if (byte === 91 || byte === 123) {
+      if (column.kind !== Kind.Nested) return -1;
+      const end = containerEnd(bytes, at);
+      if (end < 0) return -1;
+      converter.write(JSON.parse(text(bytes, at, end, false)), 2);
+      return end;
+    }
+    if (byte === 110 && matches(bytes, at, 'null')) {
+      if (!converter.acceptsAbsent) return -1;
+      converter.builder.appendNull();
+      return at + 4;
+    }
+    if (byte === 116 && matches(bytes, at, 'true')) {
+      converter.write(true, 2);
+      return at + 4;
+    }
+    if (byte === 102 && matches(bytes, at, 'false')) {
+      converter.write(false, 2);
+      return at + 5;
+    }
+    return -1;
+  };
+
+  /** The record's object: `{`, key-value pairs, `}`, then nothing but whitespace. */
+  const scanObject = (bytes: Uint8Array): boolean => {
+    const stamp = ++generation;
+    let seen = 0;
+    let expected = 0;
+    let at = skipWhitespace(bytes, 0);
+    if (bytes[at] !== 123) return false;
+    at = skipWhitespace(bytes, at + 1);
+    if (bytes[at] !== 125) {
+      for (;;) {
+        if (bytes[at] !== 34) return false;
+        const keyStart = at + 1;
+        let keyEnd = keyStart;
+        for (let byte = bytes[keyEnd]; byte !== 34; byte = bytes[++keyEnd]) {
+          if (byte === undefined || byte === 92 || byte < 0x20) return false;
+        }
+        const index = columnIndex(bytes, keyStart, keyEnd, expected);
+        if (index < 0 || stamps[index] === stamp) return false;
+        stamps[index] = stamp;
+        seen++;
+        expected = index + 1;
+        at = skipWhitespace(bytes, keyEnd + 1);
+        if (bytes[at] !== 58) return false;
+        at = writeValue(bytes, skipWhitespace(bytes, at + 1), columns[index]!);
+        if (at < 0) return false;
+        at = skipWhitespace(bytes, at);
+        if (bytes[at] === 125) break;
+        if (bytes[at] !== 44) return false;
+        at = skipWhitespace(bytes, at + 1);
+      }
+    }
+    if (skipWhitespace(bytes, at + 1) !== bytes.length) return false;
+    if (seen < columns.length) {
+      for (let index = 0; index < columns.length; index++) {
+        if (stamps[index] === stamp) continue;
+        const converter = columns[index]!.converter;
+        if (!converter.acceptsAbsent) return false;
+        converter.builder.appendNull();
+      }
+    }
+    plan.root.appendValid();
+    return true;
+  };
+
+  return (record) => {
+    if (!isUtf8(record)) return false;
+    try {
+      return scanObject(record);
+    } catch {
+      return false;
+    }
+  };
+}
