@@ -2,6 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { type Field, Type } from 'apache-arrow';
 import type { BytesBuilder } from './bytes-builder.js';
 import type { ColumnConverter, RecordPlan } from './compile-plan.js';
+import { NEEDS_EXACT_NUMBERS, parseJsonExactly } from './exact-json.js';
 import { unescapeJsonString } from './string-escapes.js';
 
 /**
@@ -104,13 +105,14 @@ function containerEnd(bytes: Uint8Array, at: number): number {
  * Compiles the byte scanner of a plan's record (see `ByteScanner`): one pass over the record's bytes, keys
  * matched against the column names' bytes (the column after the previous key first: producers send keys in
  * schema order), values written through the plan's own converters, so ranges, types and conversions stay
- * theirs. It decodes natively: whitespace, a flat object of string keys without escapes, `null`, `true`,
+ * theirs. It decodes natively: whitespace, a flat object of string keys, `null`, `true`,
  * `false`, numbers (exact: integers of up to 15 digits and decimals within Clinger's fast path computed
  * from the digits, others by `Number` of their text, which is what `JSON.parse` gives), strings (a Utf8
- * column's bytes copied from the record; escapes decoded as `JSON.parse` does). A Struct, List or Map
- * value is `JSON.parse`d on its own. It bails on: bytes that are not UTF-8, a key not in the schema or
- * seen twice, a missing required column, a 64-bit integer a double cannot hold, anything `JSON.parse`
- * would refuse, and any exception a converter throws.
+ * column's bytes copied from the record; escapes decoded as `JSON.parse` does; an integer beyond 2^53
+ * goes to a 64-bit column as its digits). A Struct, List or Map value is `JSON.parse`d on its own (and
+ * `parseJsonExactly`d when it must be). It bails on: bytes that are not UTF-8, a key not in the schema or
+ * seen twice, a missing required column, an unpaired surrogate escape, anything `JSON.parse` would
+ * refuse, and any exception a converter throws (`ValueFailure`, `NEEDS_EXACT_NUMBERS`).
  */
 export function compileByteScanner(fields: readonly Field[], plan: RecordPlan): ByteScanner {
   const columns: ScanColumn[] = fields.map((field, index) => ({
@@ -198,10 +200,13 @@ export function compileByteScanner(fields: readonly Field[], plan: RecordPlan): 
     return at;
   };
 
-  /** Writes the string whose opening quote is at `at` into `column`; returns the index past it, or -1. */
-  const writeString = (bytes: Uint8Array, at: number, column: ScanColumn): number => {
-    const start = at + 1;
-    let end = start;
+  // What `stringEnd` saw of the string it scanned last.
+  let stringEscaped = false;
+  let stringAscii = true;
+
+  /** The index of the closing quote of the string that opens at `at`, or -1 (a raw control byte, no end). */
+  const stringEnd = (bytes: Uint8Array, at: number): number => {
+    let end = at + 1;
     let high = 0;
     let escaped = false;
     for (;;) {
@@ -215,12 +220,26 @@ export function compileByteScanner(fields: readonly Field[], plan: RecordPlan): 
       high |= byte;
       end++;
     }
+    stringEscaped = escaped;
+    stringAscii = high < 0x80;
+    return end;
+  };
+
+  /** The body of the string just scanned, `bytes[start, end)`, with its escapes decoded into `scratch`. */
+  const unescaped = (bytes: Uint8Array, start: number, end: number): number => {
+    if (scratch.length < end - start) scratch = new Uint8Array(2 * (end - start));
+    return unescapeJsonString(bytes, start, end, scratch);
+  };
+
+  /** Writes the string whose opening quote is at `at` into `column`; returns the index past it, or -1. */
+  const writeString = (bytes: Uint8Array, at: number, column: ScanColumn): number => {
+    const end = stringEnd(bytes, at);
+    if (end < 0) return -1;
     let source = bytes;
-    let from = start;
+    let from = at + 1;
     let to = end;
-    if (escaped) {
-      if (scratch.length < end - start) scratch = new Uint8Array(2 * (end - start));
-      to = unescapeJsonString(bytes, start, end, scratch);
+    if (stringEscaped) {
+      to = unescaped(bytes, from, end);
       if (to < 0) return -1;
       source = scratch;
       from = 0;
@@ -228,9 +247,24 @@ export function compileByteScanner(fields: readonly Field[], plan: RecordPlan): 
     if (column.kind === Kind.Utf8) {
       (column.converter.builder as BytesBuilder).appendBytes(source, from, to);
     } else {
-      column.converter.write(text(source, from, to, !escaped && high < 0x80), 2);
+      column.converter.write(text(source, from, to, !stringEscaped && stringAscii), 2);
     }
     return end + 1;
+  };
+
+  /**
+   * Writes a Struct, List or Map value from its JSON text, as the text path would: again from
+   * `parseJsonExactly` when an integer column in it needs a number `JSON.parse` may have rounded.
+   */
+  const writeNested = (column: ScanColumn, json: string): void => {
+    try {
+      column.converter.write(JSON.parse(json), 2);
+    } catch (error) {
+      if (error !== NEEDS_EXACT_NUMBERS) throw error;
+      // The column had a row for every row of the record before this one.
+      column.converter.builder.truncate(plan.root.length);
+      column.converter.write(parseJsonExactly(json), 2);
+    }
   };
 
   /** Writes the value at `at` (not whitespace) into `column`; returns the index past it, or -1. */
@@ -244,7 +278,7 @@ export function compileByteScanner(fields: readonly Field[], plan: RecordPlan): 
       if (column.kind !== Kind.Nested) return -1;
       const end = containerEnd(bytes, at);
       if (end < 0) return -1;
-      converter.write(JSON.parse(text(bytes, at, end, false)), 2);
+      writeNested(column, text(bytes, at, end, false));
       return end;
     }
     if (byte === 110 && matches(bytes, at, 'null')) {
@@ -274,12 +308,15 @@ export function compileByteScanner(fields: readonly Field[], plan: RecordPlan): 
     if (bytes[at] !== 125) {
       for (;;) {
         if (bytes[at] !== 34) return false;
-        const keyStart = at + 1;
-        let keyEnd = keyStart;
-        for (let byte = bytes[keyEnd]; byte !== 34; byte = bytes[++keyEnd]) {
-          if (byte === undefined || byte === 92 || byte < 0x20) return false;
+        const keyEnd = stringEnd(bytes, at);
+        if (keyEnd < 0) return false;
+        let index: number;
+        if (stringEscaped) {
+          const length = unescaped(bytes, at + 1, keyEnd);
+          index = length < 0 ? -1 : columnIndex(scratch, 0, length, expected);
+        } else {
+          index = columnIndex(bytes, at + 1, keyEnd, expected);
         }
-        const index = columnIndex(bytes, keyStart, keyEnd, expected);
         if (index < 0 || stamps[index] === stamp) return false;
         stamps[index] = stamp;
         seen++;
