@@ -840,10 +840,23 @@ describe('the byte path decodes exactly what the text path decodes', () => {
     const rng = new Random(21);
     const text = createJsonParser(schema);
     const bytes = createJsonParser(schema);
-    const good = () =>
-      strictUtf8.decode(Buffer.from(writeJson({ kind: 'object', entries: randomRecord(rng).entries }, rng)));
-    for (const bad of ['{"r_i32": 1,', '{"zz": 1}', '{"n_i32": 1.5}', '{"n_utf8": "\\ud800"}']) {
-      const texts = [good(), good(), bad, good()];
+    const write = (entries: [string, Json][]) =>
+      strictUtf8.decode(Buffer.from(writeJson({ kind: 'object', entries }, rng)));
+    const good = () => write(randomRecord(rng).entries);
+    /** A good record but for one value: each bad record has every required column. */
+    const withValue = (key: string, value: Json) =>
+      write([...randomRecord(rng).entries.filter(([k]) => k !== key), [key, value]]);
+    const bads = [
+      () => good().slice(0, -1),
+      () => withValue('zz', raw('1')),
+      () => withValue('r_i32', raw('1.5')),
+      () => withValue('r_utf8', raw('"\\ud800"')),
+      () => withValue('r_u64', raw('18446744073709551616')),
+      () => withValue('r_i32', raw('"1"')),
+      () => withValue('n_bool', raw('tru')),
+    ];
+    for (const bad of bads) {
+      const texts = [good(), good(), bad(), good()];
       const thrown = (decode: () => unknown) => {
         try {
           decode();
