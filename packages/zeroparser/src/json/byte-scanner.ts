@@ -26,9 +26,24 @@ const Kind = {
 type Kind = (typeof Kind)[keyof typeof Kind];
 
 interface ScanColumn {
+  /** The column name's UTF-8 bytes. */
   readonly name: Uint8Array;
+  /**
+   * The name as a JSON key is sent without escapes, quotes included (`"name"`); undefined when the name
+   * holds a byte JSON must escape (`"`, `\`, a control byte), which no key can match as it is.
+   */
+  readonly quoted: Uint8Array | undefined;
   readonly converter: ColumnConverter;
   readonly kind: Kind;
+}
+
+function quotedName(name: Uint8Array): Uint8Array | undefined {
+  if (name.some((byte) => byte === 34 || byte === 92 || byte < 0x20)) return undefined;
+  const quoted = new Uint8Array(name.length + 2);
+  quoted.set(name, 1);
+  quoted[0] = 34;
+  quoted[name.length + 1] = 34;
+  return quoted;
 }
 
 function kindOf(field: Field): Kind {
@@ -61,9 +76,24 @@ const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 /** A JS string of `bytes[start, end)`, which hold only ASCII when `ascii` (then no decoder is needed). */
 function text(bytes: Uint8Array, start: number, end: number, ascii: boolean): string {
   if (!ascii || end - start > 64) return utf8.decode(bytes.subarray(start, end));
-  let out = '';
-  for (let i = start; i < end; i++) out += String.fromCharCode(bytes[i]!);
-  return out;
+  return String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[]);
+}
+
+/**
+ * The value of `bytes[start, end)` when it is decimal digits with an optional minus sign, at most
+ * `EXACT_DIGITS` of them (so `Number` of the text is exact: this is that value, -0 for `-0`); else NaN.
+ */
+function shortInteger(bytes: Uint8Array, start: number, end: number): number {
+  const negative = bytes[start] === 45;
+  const first = negative ? start + 1 : start;
+  if (end === first || end - first > EXACT_DIGITS) return Number.NaN;
+  let value = 0;
+  for (let i = first; i < end; i++) {
+    const digit = bytes[i]! - 48;
+    if (digit < 0 || digit > 9) return Number.NaN;
+    value = value * 10 + digit;
+  }
+  return negative ? -value : value;
 }
 
 function isWhitespace(byte: number): boolean {
@@ -115,11 +145,10 @@ function containerEnd(bytes: Uint8Array, at: number): number {
  * refuse, and any exception a converter throws (`ValueFailure`, `NEEDS_EXACT_NUMBERS`).
  */
 export function compileByteScanner(fields: readonly Field[], plan: RecordPlan): ByteScanner {
-  const columns: ScanColumn[] = fields.map((field, index) => ({
-    name: encoder.encode(field.name),
-    converter: plan.columns[index]!,
-    kind: kindOf(field),
-  }));
+  const columns: ScanColumn[] = fields.map((field, index) => {
+    const name = encoder.encode(field.name);
+    return { name, quoted: quotedName(name), converter: plan.columns[index]!, kind: kindOf(field) };
+  });
   const indexByName = new Map(fields.map((field, index) => [field.name, index]));
   const stamps = new Float64Array(columns.length);
   let generation = 0;
@@ -246,9 +275,17 @@ export function compileByteScanner(fields: readonly Field[], plan: RecordPlan): 
     }
     if (column.kind === Kind.Utf8) {
       (column.converter.builder as BytesBuilder).appendBytes(source, from, to);
-    } else {
-      column.converter.write(text(source, from, to, !stringEscaped && stringAscii), 2);
+      return end + 1;
     }
+    if (column.kind === Kind.Integer64) {
+      // A 64-bit column takes the digit string of a safe integer as it takes the number: no string needed.
+      const value = shortInteger(source, from, to);
+      if (!Number.isNaN(value)) {
+        column.converter.write(value, 2);
+        return end + 1;
+      }
+    }
+    column.converter.write(text(source, from, to, !stringEscaped && stringAscii), 2);
     return end + 1;
   };
 
@@ -297,6 +334,32 @@ export function compileByteScanner(fields: readonly Field[], plan: RecordPlan): 
     return -1;
   };
 
+  /** Where the key `key` read last ends (the index past its closing quote). */
+  let keyEnd = 0;
+
+  /**
+   * The index of the column named by the key that opens at `at` (a `"` is expected there), or -1. Most
+   * keys are the expected column's name exactly as `quoted`: compared in place, with no scan of their own.
+   */
+  const key = (bytes: Uint8Array, at: number, expected: number): number => {
+    const quoted = columns[expected]?.quoted;
+    if (quoted !== undefined && bytes[at + quoted.length - 1] === 34) {
+      let i = 0;
+      while (i < quoted.length && quoted[i] === bytes[at + i]) i++;
+      if (i === quoted.length) {
+        keyEnd = at + i;
+        return expected;
+      }
+    }
+    if (bytes[at] !== 34) return -1;
+    const end = stringEnd(bytes, at);
+    if (end < 0) return -1;
+    keyEnd = end + 1;
+    if (!stringEscaped) return columnIndex(bytes, at + 1, end, expected);
+    const length = unescaped(bytes, at + 1, end);
+    return length < 0 ? -1 : columnIndex(scratch, 0, length, expected);
+  };
+
   /** The record's object: `{`, key-value pairs, `}`, then nothing but whitespace. */
   const scanObject = (bytes: Uint8Array): boolean => {
     const stamp = ++generation;
@@ -307,21 +370,12 @@ export function compileByteScanner(fields: readonly Field[], plan: RecordPlan): 
     at = skipWhitespace(bytes, at + 1);
     if (bytes[at] !== 125) {
       for (;;) {
-        if (bytes[at] !== 34) return false;
-        const keyEnd = stringEnd(bytes, at);
-        if (keyEnd < 0) return false;
-        let index: number;
-        if (stringEscaped) {
-          const length = unescaped(bytes, at + 1, keyEnd);
-          index = length < 0 ? -1 : columnIndex(scratch, 0, length, expected);
-        } else {
-          index = columnIndex(bytes, at + 1, keyEnd, expected);
-        }
+        const index = key(bytes, at, expected);
         if (index < 0 || stamps[index] === stamp) return false;
         stamps[index] = stamp;
         seen++;
         expected = index + 1;
-        at = skipWhitespace(bytes, keyEnd + 1);
+        at = skipWhitespace(bytes, keyEnd);
         if (bytes[at] !== 58) return false;
         at = writeValue(bytes, skipWhitespace(bytes, at + 1), columns[index]!);
         if (at < 0) return false;
