@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { clickbenchSchema, generateClickbench, generateClickbenchAsJson } from '@lakestream/testkit';
 import { createJsonParser, createParser } from '@lakestream/zeroparser';
 import { median } from './fanin/quantile.js';
+import { fullGarbageCollection } from './full-gc.js';
 import { medianRatio, timeInterleaved } from './interleaved-rounds.js';
 
 /**
@@ -50,6 +51,8 @@ const jsonBatches = chunks(generateClickbenchAsJson(count, 7)).map(request);
 const protoBytes = binary.reduce((n, r) => n + r.length, 0);
 const jsonBytes = jsonBatches.flat().reduce((n, r) => n + r.length, 0);
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+// The generators' garbage in the old generation would make every young collection of the runs dearer.
+fullGarbageCollection()();
 
 const times = timeInterleaved(
   {
