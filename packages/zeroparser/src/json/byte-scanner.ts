@@ -3,6 +3,7 @@ import { type Field, Type } from 'apache-arrow';
 import type { BytesBuilder } from './bytes-builder.js';
 import type { ColumnConverter, RecordPlan } from './compile-plan.js';
 import { NEEDS_EXACT_NUMBERS, parseJsonExactly } from './exact-json.js';
+import { type NumberToken, readNumber } from './json-number.js';
 import { unescapeJsonString } from './string-escapes.js';
 
 /**
@@ -65,10 +66,8 @@ function kindOf(field: Field): Kind {
 
 /** How many columns from the expected one a key is compared with before the lookup by name. */
 const LOOK_AHEAD = 8;
-/** Integers of at most this many digits are below 2^53: accumulated digit by digit, they are exact. */
+/** Digit strings of at most this many digits are safe integers (`shortInteger`). */
 const EXACT_DIGITS = 15;
-/** 10^0 .. 10^22, every one exact in a double (Clinger's fast path bound). */
-const POWERS_OF_TEN = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
 
 const encoder = new TextEncoder();
 const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
@@ -136,8 +135,7 @@ function containerEnd(bytes: Uint8Array, at: number): number {
  * matched against the column names' bytes (the column after the previous key first: producers send keys in
  * schema order), values written through the plan's own converters, so ranges, types and conversions stay
  * theirs. It decodes natively: whitespace, a flat object of string keys, `null`, `true`,
- * `false`, numbers (exact: integers of up to 15 digits and decimals within Clinger's fast path computed
- * from the digits, others by `Number` of their text, which is what `JSON.parse` gives), strings (a Utf8
+ * `false`, numbers (`readNumber`: the double `JSON.parse` gives), strings (a Utf8
  * column's bytes copied from the record; escapes decoded as `JSON.parse` does; an integer beyond 2^53
  * goes to a 64-bit column as its digits). A Struct, List or Map value is `JSON.parse`d on its own (and
  * `parseJsonExactly`d when it must be). It bails on: bytes that are not UTF-8, a key not in the schema or
@@ -172,61 +170,19 @@ export function compileByteScanner(fields: readonly Field[], plan: RecordPlan): 
     return indexByName.get(text(bytes, start, end, false)) ?? -1;
   };
 
+  const token: NumberToken = { end: 0, value: 0, longInteger: false };
+
   /** Writes the number at `at` into `column`; returns the index past it, or -1. */
   const writeNumber = (bytes: Uint8Array, at: number, column: ScanColumn): number => {
-    const start = at;
-    const negative = bytes[at] === 45;
-    if (negative) at++;
-    const integerStart = at;
-    let mantissa = 0;
-    let digits = 0; // significant digits in `mantissa`
-    if (bytes[at] === 48) {
-      at++;
-    } else if (isDigit(bytes[at]!)) {
-      for (; isDigit(bytes[at]!); at++, digits++) mantissa = mantissa * 10 + bytes[at]! - 48;
+    if (!readNumber(bytes, at, token)) return -1;
+    if (!token.longInteger) {
+      column.converter.write(token.value, 2);
     } else {
-      return -1;
+      const digits = text(bytes, at, token.end, true);
+      // Beyond 2^53 a double may round it: a 64-bit column takes such an integer exactly, as a digit string.
+      column.converter.write(column.kind === Kind.Integer64 ? digits : Number(digits), 2);
     }
-    const integerDigits = at - integerStart;
-    let scale = 0;
-    let plain = true;
-    if (bytes[at] === 46) {
-      plain = false;
-      at++;
-      if (!isDigit(bytes[at]!)) return -1;
-      for (; isDigit(bytes[at]!); at++, scale--) {
-        if (digits > 0 || bytes[at] !== 48) {
-          mantissa = mantissa * 10 + bytes[at]! - 48;
-          digits++;
-        }
-      }
-    }
-    if (bytes[at] === 101 || bytes[at] === 69) {
-      plain = false;
-      at++;
-      const minus = bytes[at] === 45;
-      if (minus || bytes[at] === 43) at++;
-      if (!isDigit(bytes[at]!)) return -1;
-      let exponent = 0;
-      for (; isDigit(bytes[at]!); at++) exponent = Math.min(exponent * 10 + bytes[at]! - 48, 1e6);
-      scale += minus ? -exponent : exponent;
-    }
-    let value: number;
-    if (plain && integerDigits <= EXACT_DIGITS) {
-      value = mantissa;
-    } else if (plain && column.kind === Kind.Integer64) {
-      // Beyond 2^53 a double may round it: the converter takes such an integer exactly as a digit string.
-      column.converter.write(text(bytes, start, at, true), 2);
-      return at;
-    } else if (digits <= EXACT_DIGITS && scale >= -22 && scale <= 22) {
-      // Clinger: the mantissa and 10^|scale| are exact doubles, so one multiplication or division is
-      // correctly rounded, the value JSON.parse gives.
-      value = scale < 0 ? mantissa / POWERS_OF_TEN[-scale]! : mantissa * POWERS_OF_TEN[scale]!;
-    } else {
-      value = Number(text(bytes, integerStart, at, true));
-    }
-    column.converter.write(negative ? -value : value, 2);
-    return at;
+    return token.end;
   };
 
   // What `stringEnd` saw of the string it scanned last.

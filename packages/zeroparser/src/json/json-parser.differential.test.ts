@@ -103,8 +103,8 @@ function writeString(value: string, rng: Random): string {
     if (code >= 0xd800 && code <= 0xdbff) {
       // A surrogate pair: both halves escaped or neither (UTF-8 cannot carry half of one).
       const pair = value.slice(i, i + 2);
-      const escape = (unit: number) => `\\u${unit.toString(16).padStart(4, '0')}`;
-      out += rng.chance(0.05) ? escape(code) + escape(value.charCodeAt(i + 1)) : pair;
+      const escaped = (unit: number) => `\\u${unit.toString(16).padStart(4, '0')}`;
+      out += rng.chance(0.05) ? escaped(code) + escaped(value.charCodeAt(i + 1)) : pair;
       i++;
     } else if (char === '"') out += '\\"';
     else if (char === '\\') out += '\\\\';
