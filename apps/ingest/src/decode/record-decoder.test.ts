@@ -95,6 +95,45 @@ describe('createRecordDecoder', () => {
     expect(batch.getChild('id')!.get(0)).toBe(7n);
   });
 
+  it('decodes JSON records from their bytes, and reports bad ones as before: UTF-8 of the whole request first', () => {
+    const named = {
+      ...table,
+      schema: {
+        type: 'struct',
+        fields: [table.schema.fields[0]!, { name: 'name', type: 'string', nullable: true, metadata: {} }],
+      },
+    } as ProvisionedTable;
+    const decoder = createRecordDecoder(named, 'json', undefined, { maxRecordBytes: 1024 });
+    const records = ['{"id": 1, "name": "caf\u00e9 \ud83d\ude00"}', '{"name": "日本", "id": 2}'];
+    // The records of a request are views into one buffer.
+    const request = Buffer.from(records.join(''));
+    const first = Buffer.byteLength(records[0]!);
+    const { batch } = decoder.decode([request.subarray(0, first), request.subarray(first)], 0n);
+    expect([...batch.getChild('id')!]).toEqual([1n, 2n]);
+    expect([...batch.getChild('name')!]).toEqual(['café 😀', '日本']);
+
+    const refusal = (bytes: Uint8Array[]): string => {
+      try {
+        decoder.decode(bytes, 5n);
+      } catch (err) {
+        if (isIngestError(err, 'INVALID_ARGUMENT')) return err.message;
+        throw err;
+      }
+      throw new Error('the records were accepted');
+    };
+    const notJson = Buffer.from('{"id": 1,');
+    const notUtf8 = new Uint8Array([0x7b, 0x22, 0xc3, 0x28, 0x22, 0x7d]);
+    expect(refusal([notJson, notUtf8])).toBe(
+      'table main.sales.prices, offset 5, record 1: the JSON record is not valid UTF-8',
+    );
+    expect(refusal([Buffer.from('{"id": 3}'), notJson])).toMatch(
+      /^table main\.sales\.prices, offset 5, record 1 at byte 9: not valid JSON: .+ \(INVALID_JSON\)$/,
+    );
+    expect(refusal([Buffer.from('{"id": 3, "name": 4}')])).toMatch(
+      /^table main\.sales\.prices, offset 5, record 0, field name: expected a string, found the number 4 \(TYPE_MISMATCH\)$/,
+    );
+  });
+
   it('decodes PROTO records into reused memory: a released batch, also one refused by the table, is reused', () => {
     const proto = loadSchema('syntax = "proto2"; package t; message P { optional int64 id = 1; }', 't.P');
     const ids = {

@@ -10,7 +10,7 @@ import type { RecordBatch, Schema } from 'apache-arrow';
 import { IngestError } from '../base/errors.js';
 import type { ProvisionedTable } from '../catalog/catalog-view.js';
 import { PackArena, type PackedRows, type PackedRowsDecoder, packRecords } from '../publish/packed-rows.js';
-import { jsonRecordText, type RecordFormat, splitRecordsMessage } from '../zerobus/decode-request.js';
+import { checkJsonRecordUtf8, type RecordFormat, splitRecordsMessage } from '../zerobus/decode-request.js';
 
 /**
  * Turns one request's records into an Arrow batch with exactly the table's schema, or throws
@@ -148,15 +148,20 @@ export function createRecordDecoder(
     }
     throw err;
   }
-  const texts = (records: readonly Uint8Array[], offset: bigint): string[] =>
-    records.map((r, i) => jsonRecordText(r, `table ${name}, offset ${offset}, record ${i}: the JSON record`));
+  // Every record's UTF-8 is checked before any is decoded, so a bad one is reported first, as it always was.
+  const checkUtf8 = (records: readonly Uint8Array[], offset: bigint): readonly Uint8Array[] => {
+    for (let i = 0; i < records.length; i++) {
+      checkJsonRecordUtf8(records[i]!, `table ${name}, offset ${offset}, record ${i}: the JSON record`);
+    }
+    return records;
+  };
   const arena = new PackArena();
   const decoder: RecordDecoder = {
     format,
     decode(records, offset) {
       return unleased(
         conform(
-          wrap(() => parser.decodeBatch(texts(records, offset)), name, offset),
+          wrap(() => parser.decodeBatchBytes(checkUtf8(records, offset)), name, offset),
           target,
           name,
           offset,
@@ -165,7 +170,7 @@ export function createRecordDecoder(
     },
     keep: (records, offset) => keepRecords(decoder, arena, records, offset),
     decodePacked(parts) {
-      return conform(parser.decodeBatch(texts(unpack(parts), -1n)), target, name, -1n);
+      return conform(parser.decodeBatchBytes(checkUtf8(unpack(parts), -1n)), target, name, -1n);
     },
   };
   return decoder;

@@ -1,4 +1,4 @@
-import { utf8, WireReader } from './wire-reader.js';
+import { requireUtf8, utf8, WireReader } from './wire-reader.js';
 
 /** `RecordType` of the protocol: 0 is unspecified (refused), 1 PROTO, 2 JSON. */
 export type RecordFormat = 'proto' | 'json';
@@ -214,7 +214,10 @@ export function decodeRetireRequest(buf: Uint8Array): RetireRequest {
   return { tableName, streamId };
 }
 
-/** Decodes JSON record bytes as strict UTF-8 (`what` names the record in the error). */
-export function jsonRecordText(record: Uint8Array, what: string): string {
-  return utf8(record, what);
+/**
+ * Checks that JSON record bytes are strict UTF-8 (`what` names the record in the error); the JSON parser
+ * then decodes them as they are.
+ */
+export function checkJsonRecordUtf8(record: Uint8Array, what: string): void {
+  requireUtf8(record, what);
 }

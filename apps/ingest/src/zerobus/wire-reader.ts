@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { IngestError } from '../base/errors.js';
 
 /**
@@ -95,6 +96,15 @@ export function utf8(bytes: Uint8Array, what: string): string {
   try {
     return strictUtf8.decode(bytes);
   } catch {
-    throw new IngestError('INVALID_ARGUMENT', `${what} is not valid UTF-8`);
+    throw notUtf8(what);
   }
+}
+
+/** Throws what `utf8` throws unless `bytes` is strict UTF-8, checked in bulk without making a string. */
+export function requireUtf8(bytes: Uint8Array, what: string): void {
+  if (!isUtf8(bytes)) throw notUtf8(what);
+}
+
+function notUtf8(what: string): IngestError {
+  return new IngestError('INVALID_ARGUMENT', `${what} is not valid UTF-8`);
 }

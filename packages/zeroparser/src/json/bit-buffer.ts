@@ -22,10 +22,12 @@ export class BitBuffer {
 
   /**
    * Hands the first `length` bits to a batch and starts a fresh buffer for the next one, sized for
-   * `length` bits again (batches of a stream tend to have similar sizes).
+   * `length` bits again (batches of a stream tend to have similar sizes). The bits past `length` in the last
+   * byte are cleared: a rolled-back record may have left some, and a batch should not depend on its history.
    */
   take(length: number): Uint8Array {
     const taken = this.bytes.subarray(0, (length + 7) >>> 3);
+    if ((length & 7) !== 0) taken[length >>> 3]! &= (1 << (length & 7)) - 1;
     this.bytes = new Uint8Array((Math.max(length, 64) + 7) >>> 3);
     return taken;
   }

@@ -45,6 +45,23 @@ export class BytesBuilder extends ColumnBuilder<BytesType> {
     this.commit(true);
   }
 
+  /**
+   * Appends a valid row holding `source[start, end)` as is, copied (the caller keeps `source`). For a Utf8
+   * column the caller has checked the bytes are well-formed UTF-8: the JSON byte scanner appends a string's
+   * bytes straight from the record, with no JS string in between.
+   */
+  appendBytes(source: Uint8Array, start: number, end: number): void {
+    const at = this.#reserve(end - start);
+    const bytes = this.#bytes;
+    if (end - start <= SHORT_STRING) {
+      for (let i = start, j = at; i < end; i++, j++) bytes[j] = source[i]!;
+    } else {
+      bytes.set(source.subarray(start, end), at);
+    }
+    this.#offsets[this.length + 1] = at + end - start;
+    this.commit(true);
+  }
+
   /** Appends a valid row holding the bytes `text` encodes in base64; false (nothing appended) when invalid. */
   appendBase64(text: string): boolean {
     const decodedLength = base64DecodedLength(text);

@@ -33,6 +33,8 @@ export interface ColumnConverter {
 /** The compiled record: the root builder (a struct of the schema's fields) and the record walker. */
 export interface RecordPlan {
   readonly root: StructBuilder;
+  /** The converters of the record's columns, in schema order (the root's children). */
+  readonly columns: readonly ColumnConverter[];
   /** Appends one parsed record (any JSON value) as a row, or throws a `ValueFailure`. */
   writeRecord(value: unknown): void;
 }
@@ -51,6 +53,7 @@ export function compileRecordPlan(fields: readonly Field[], options: PlanOptions
   const walk = compileStructWalk(fields, children, options, true);
   return {
     root,
+    columns: children,
     writeRecord(value) {
       if (!isJsonObject(value)) {
         throw typeMismatch('a JSON object (one record, its keys the column names)', value);

@@ -2,4 +2,4 @@
  * The JSON record parser: Zerobus JSON records (one object per record) → Arrow `RecordBatch`es with the
  * same schema the protobuf parser produces. See `createJsonParser` for the conversion rules.
  */
-export { createJsonParser, type JsonParser } from './json-parser.js';
+export { createJsonParser, type JsonParser, type JsonParserStats } from './json-parser.js';

@@ -1,3 +1,4 @@
+import { clickbenchSchema, generateClickbenchAsJson } from '@lakestream/testkit';
 import {
   Binary,
   Bool,
@@ -14,14 +15,18 @@ import {
   type RecordBatch,
   Schema,
   type Struct,
+  Table,
   TimestampMicrosecond,
   Type,
+  tableToIPC,
   Uint32,
   Uint64,
   Utf8,
   type Vector,
 } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
+import { createParser } from '../compile/create-parser.js';
+import type { DecodeError } from '../errors.js';
 import { createJsonParser } from './index.js';
 import { field, listOf, mapOf, structOf } from './test-support/test-schema.js';
 
@@ -95,7 +100,13 @@ function writeString(value: string, rng: Random): string {
   for (let i = 0; i < value.length; i++) {
     const code = value.charCodeAt(i);
     const char = value[i]!;
-    if (char === '"') out += '\\"';
+    if (code >= 0xd800 && code <= 0xdbff) {
+      // A surrogate pair: both halves escaped or neither (UTF-8 cannot carry half of one).
+      const pair = value.slice(i, i + 2);
+      const escaped = (unit: number) => `\\u${unit.toString(16).padStart(4, '0')}`;
+      out += rng.chance(0.05) ? escaped(code) + escaped(value.charCodeAt(i + 1)) : pair;
+      i++;
+    } else if (char === '"') out += '\\"';
     else if (char === '\\') out += '\\\\';
     else if (code === 10 && rng.chance(0.5)) out += '\\n';
     else if (code < 0x20 || rng.chance(0.05)) out += `\\u${code.toString(16).padStart(4, '0')}`;
@@ -600,5 +611,298 @@ describe('fuzz: mutated records', () => {
         row++;
       }
     }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// 6. The byte path against the text path: the same records as strings and as UTF-8 bytes
+
+/** Number spellings at the edges of every numeric rule, and some that are not JSON numbers at all. */
+const NUMBER_EDGES = [
+  '0',
+  '-0',
+  '-0.0',
+  '0e0',
+  '-0E-0',
+  '0.1',
+  '1.0',
+  '100.000',
+  '1e2',
+  '1E+2',
+  '12e-1',
+  '0.000001',
+  '1.5',
+  '1e308',
+  '1.7976931348623157e308',
+  '1e309',
+  '-1e309',
+  '1e-320',
+  '4.9e-324',
+  '2.5e-324',
+  '1e-400',
+  '123456789012345678',
+  '-123456789012345678',
+  '9007199254740991',
+  '9007199254740992',
+  '9007199254740993',
+  '-9007199254740993',
+  '999999999999999',
+  '1000000000000000',
+  '9223372036854775807',
+  '-9223372036854775808',
+  '9223372036854775808',
+  '18446744073709551615',
+  '18446744073709551616',
+  '1.8e19',
+  '9007199254740993.5',
+  '123456789.123456789',
+  '3.4028235e38',
+  '3.5e38',
+  '2147483647',
+  '2147483648',
+  '-2147483649',
+  '4294967295',
+  '4294967296',
+  '1e21',
+  '1e22',
+  '1e23',
+  '123456789012345e-22',
+  '1234567890123456e-5',
+  '0.1e-22',
+  '"12"',
+  '"-12"',
+  '"NaN"',
+  '"Infinity"',
+  '"-Infinity"',
+  '"1e3"',
+  '" 12"',
+  '"2024-05-01"',
+  'true',
+  'null',
+  '01',
+  '-',
+  '1.',
+  '.5',
+  '+1',
+  '1e',
+  '--1',
+  '0x10',
+  'NaN',
+  'Infinity',
+  '1_000',
+].map((text) => text.trim());
+
+/** Whole-record damage: what a producer's bug or a cut connection leaves. */
+const RECORD_DAMAGE: readonly ((text: string, rng: Random) => string)[] = [
+  (text, rng) => text.slice(0, rng.int(0, text.length - 1)), // truncated
+  (text, rng) => `${text}${rng.pick(['x', '}', ' ,', '\u00a0', '\u2028', ' {}', '\n\t '])}`, // trailing
+  (text) => `\ufeff${text}`, // a byte-order mark
+  (text, rng) => `${rng.pick([' ', '\n', '\r\n\t'])}${text}${rng.pick([' ', '\r\n', ''])}`, // whitespace
+  (text) => text.replace('"', '"r\\u005f'), // an escaped key (the first key gets a prefix)
+  () => '{}',
+  (_, rng) => rng.pick(['[]', 'null', '1', '""', '', ' ', '{', '{"r_i32":1}{}', '{,}']),
+];
+
+/** A JSON string body with escapes the byte scanner must decode as `JSON.parse` does, or refuse. */
+const ESCAPES = [
+  '\\"',
+  '\\\\',
+  '\\/',
+  '\\b',
+  '\\f',
+  '\\n',
+  '\\r',
+  '\\t',
+  '\\u00e9',
+  '\\u4E2D',
+  '\\ud83d\\ude00',
+  '\\ud800',
+  '\\udc00',
+  '\\ud800x',
+  '\\ud800\\u0041',
+  '\\u12G4',
+  '\\x',
+  '\\u00',
+];
+
+/** A random record as text, with the kinds of damage and oddity above mixed in at random. */
+function unusualRecord(rng: Random): string {
+  const { entries } = randomRecord(rng);
+  const roll = rng.next();
+  if (roll < 0.15) {
+    // A number spelling into a random scalar column.
+    const scalar = SCALARS.map(([name]) => `${rng.pick(['n_', 'r_'])}${name}`);
+    const name = rng.pick(scalar);
+    const value = raw(rng.pick(NUMBER_EDGES));
+    const at = entries.findIndex(([key]) => key === name);
+    if (at >= 0) entries[at] = [name, value];
+    else entries.push([name, value]);
+  } else if (roll < 0.22) {
+    const [key, value] = rng.pick(entries);
+    entries.splice(rng.int(0, entries.length), 0, [key, rng.chance(0.5) ? value : NULL]); // a duplicate key
+  } else if (roll < 0.27) {
+    entries.splice(rng.int(0, entries.length), 0, ['zz_unknown', rng.pick([raw('1'), str('x'), NULL])]);
+  } else if (roll < 0.32) {
+    entries.splice(rng.int(0, entries.length - 1), 1); // maybe a required column missing
+  } else if (roll < 0.4) {
+    for (let i = entries.length - 1; i > 0; i--) {
+      const j = rng.int(0, i);
+      [entries[i], entries[j]] = [entries[j]!, entries[i]!];
+    }
+  } else if (roll < 0.5) {
+    const name = rng.pick(['n_utf8', 'r_utf8', 'n_ts', 'n_bin', 'n_f64']);
+    const body = Array.from({ length: rng.int(1, 3) }, () => rng.pick(['a', 'é', ...ESCAPES])).join('');
+    const at = entries.findIndex(([key]) => key === name);
+    if (at >= 0) entries[at] = [name, raw(`"${body}"`)];
+  } else if (roll < 0.55) {
+    // A value of the wrong shape: a container for a scalar, a scalar for a container.
+    const [key] = rng.pick(entries);
+    const at = entries.findIndex(([k]) => k === key);
+    entries[at] = [key, rng.pick([raw('[1,2]'), raw('{"a":1}'), raw('"s"'), raw('7'), raw('[1,}')])];
+  }
+  const text = writeJson({ kind: 'object', entries }, rng);
+  return rng.chance(0.12) ? rng.pick(RECORD_DAMAGE)(text, rng) : text;
+}
+
+/** The record's UTF-8, sometimes made ill-formed: a stray byte, a cut sequence, an encoded surrogate. */
+function recordBytes(text: string, rng: Random): { bytes: Uint8Array; valid: boolean } {
+  const bytes = Buffer.from(text);
+  if (!rng.chance(0.04) || bytes.length === 0) return { bytes, valid: true };
+  const at = rng.int(0, bytes.length - 1);
+  const bad = rng.pick([[0xff], [0xc3], [0xed, 0xa0, 0x80], [0xe2, 0x82], [0x80], [0xc0, 0xaf]]);
+  return {
+    bytes: Buffer.concat([bytes.subarray(0, at), Buffer.from(bad), bytes.subarray(at)]),
+    valid: false,
+  };
+}
+
+/** A batch as Arrow IPC bytes: equal bytes mean equal schema, values, validity and null slots. */
+function ipcBytes(batch: RecordBatch): Uint8Array {
+  return tableToIPC(new Table(batch), 'stream');
+}
+
+/**
+ * The text of a record's bytes as the ingest node decodes it. (The texts the writer makes may hold a lone
+ * surrogate next to an escaped one, which UTF-8 cannot carry: the reference is what the bytes say.)
+ */
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+const errorFields = (e: DecodeError) => [e.code, e.recordIndex, e.fieldPath, e.byteOffset, e.detail];
+
+describe('the byte path decodes exactly what the text path decodes', () => {
+  for (const [seed, options] of [
+    [11, {}],
+    [12, {}],
+    [13, { unknownFields: 'ignore' }],
+    [14, { maxRecordBytes: 1500 }],
+  ] as const) {
+    it(`seed ${seed} ${JSON.stringify(options)}: 600 unusual records, the same rows and the same errors`, () => {
+      const rng = new Random(seed);
+      const text = createJsonParser(schema, options);
+      const bytes = createJsonParser(schema, options);
+      let rows = 0;
+      for (let batchIndex = 0; batchIndex < 3; batchIndex++) {
+        const texts: string[] = [];
+        const records: Uint8Array[] = [];
+        const invalid = new Set<number>();
+        for (let i = 0; i < 200; i++) {
+          const record = unusualRecord(rng);
+          const { bytes: encoded, valid } = recordBytes(record, rng);
+          records.push(encoded);
+          if (valid) texts.push(strictUtf8.decode(encoded));
+          else {
+            invalid.add(i);
+            texts.push(undefined as unknown as string); // fails TYPE_MISMATCH on the text side
+          }
+        }
+        const expected = text.decodeBatchSettled(texts);
+        const actual = bytes.decodeBatchBytesSettled(records);
+        const expectedErrors = expected.errors.filter((e) => !invalid.has(e.recordIndex));
+        const actualErrors = actual.errors.filter((e) => !invalid.has(e.recordIndex));
+        expect(actualErrors.map(errorFields)).toEqual(expectedErrors.map(errorFields));
+        for (const e of actual.errors.filter((e) => invalid.has(e.recordIndex))) {
+          expect([e.code, e.fieldPath]).toEqual(['INVALID_UTF8', '']);
+          expect(e.byteOffset).toBeGreaterThanOrEqual(0);
+        }
+        expect(actual.errors.filter((e) => invalid.has(e.recordIndex))).toHaveLength(invalid.size);
+        expect(readRows(actual.batch)).toEqual(readRows(expected.batch));
+        expect(ipcBytes(actual.batch)).toEqual(ipcBytes(expected.batch));
+        rows += actual.batch.numRows;
+      }
+      // Each kind of record came up: good rows, and errors.
+      expect(rows).toBeGreaterThan(80);
+      expect(bytes.stats.fast).toBeGreaterThan(40);
+      expect(bytes.stats.fallback).toBeGreaterThan(80);
+    });
+  }
+
+  it('decodeBatchBytes throws the text path error of the first bad record, and the parser stays usable', () => {
+    const rng = new Random(21);
+    const text = createJsonParser(schema);
+    const bytes = createJsonParser(schema);
+    const write = (entries: [string, Json][]) =>
+      strictUtf8.decode(Buffer.from(writeJson({ kind: 'object', entries }, rng)));
+    const good = () => write(randomRecord(rng).entries);
+    /** A good record but for one value: each bad record has every required column. */
+    const withValue = (key: string, value: Json) =>
+      write([...randomRecord(rng).entries.filter(([k]) => k !== key), [key, value]]);
+    const bads = [
+      () => good().slice(0, -1),
+      () => withValue('zz', raw('1')),
+      () => withValue('r_i32', raw('1.5')),
+      () => withValue('r_utf8', raw('"\\ud800"')),
+      () => withValue('r_u64', raw('18446744073709551616')),
+      () => withValue('r_i32', raw('"1"')),
+      () => withValue('n_bool', raw('tru')),
+    ];
+    for (const bad of bads) {
+      const texts = [good(), good(), bad(), good()];
+      const thrown = (decode: () => unknown) => {
+        try {
+          decode();
+        } catch (error) {
+          return errorFields(error as DecodeError);
+        }
+        throw new Error('no error');
+      };
+      expect(thrown(() => bytes.decodeBatchBytes(texts.map((t) => Buffer.from(t))))).toEqual(
+        thrown(() => text.decodeBatch(texts)),
+      );
+      const after = [good(), good()];
+      expect(ipcBytes(bytes.decodeBatchBytes(after.map((t) => Buffer.from(t))))).toEqual(
+        ipcBytes(text.decodeBatch(after)),
+      );
+    }
+  });
+
+  it('takes the fast path for every well-formed record of the random generator', () => {
+    const rng = new Random(31);
+    const parser = createJsonParser(schema);
+    const texts = Array.from({ length: 300 }, () =>
+      strictUtf8.decode(Buffer.from(writeJson({ kind: 'object', entries: randomRecord(rng).entries }, rng))),
+    );
+    // Requests carry records back to back in one buffer: views into it, as the ingest node passes them.
+    const buffer = Buffer.from(texts.join(''));
+    let at = 0;
+    const records = texts.map((t) => {
+      const start = at;
+      at += Buffer.byteLength(t);
+      return buffer.subarray(start, at);
+    });
+    const { batch, errors } = parser.decodeBatchBytesSettled(records);
+    expect(errors).toEqual([]);
+    expect(parser.stats).toEqual({ fast: 300, fallback: 0 });
+    expect(ipcBytes(batch)).toEqual(ipcBytes(createJsonParser(schema).decodeBatch(texts)));
+  });
+});
+
+describe('ClickBench-like rows (the bench records: flat, 105 columns, int64 as digit strings)', () => {
+  it('all go fast and decode as the text path does', () => {
+    const protobuf = createParser(clickbenchSchema().descriptorProto);
+    const texts = generateClickbenchAsJson(200, 5);
+    const parser = createJsonParser(protobuf.schema);
+    const batch = parser.decodeBatchBytes(texts.map((t) => Buffer.from(t)));
+    expect(parser.stats).toEqual({ fast: 200, fallback: 0 });
+    expect(ipcBytes(batch)).toEqual(ipcBytes(createJsonParser(protobuf.schema).decodeBatch(texts)));
   });
 });

@@ -1,6 +1,8 @@
 import { RecordBatch, type Schema } from 'apache-arrow';
 import { DecodeError } from '../errors.js';
 import { DEFAULT_MAX_RECORD_BYTES, DEFAULT_RECURSION_LIMIT, type JsonParserOptions } from '../options.js';
+import { findInvalidUtf8 } from '../wire/utf8.js';
+import { compileByteScanner } from './byte-scanner.js';
 import { compileRecordPlan } from './compile-plan.js';
 import { NEEDS_EXACT_NUMBERS, parseJsonExactly } from './exact-json.js';
 import { describeValue, ValueFailure } from './value-failure.js';
@@ -19,7 +21,32 @@ export interface JsonParser {
    * `errors` holds one `DecodeError` per bad record, in record order, each with its index in `records`.
    */
   decodeBatchSettled(records: readonly string[]): { batch: RecordBatch; errors: DecodeError[] };
+  /**
+   * `decodeBatch` of records given as their UTF-8 bytes (what a Zerobus request carries), the same rows and
+   * the same errors as `decodeBatch` of their strict UTF-8 decoding, without making the strings: most
+   * records are decoded straight from their bytes (see `stats`), the others take the text path. A record
+   * that is not well-formed UTF-8 fails `INVALID_UTF8` at the offset of its first bad byte. The bytes are
+   * read during the call only (the batch holds copies).
+   */
+  decodeBatchBytes(records: readonly Uint8Array[]): RecordBatch;
+  /** `decodeBatchSettled` of records given as their UTF-8 bytes (see `decodeBatchBytes`). */
+  decodeBatchBytesSettled(records: readonly Uint8Array[]): { batch: RecordBatch; errors: DecodeError[] };
+  /**
+   * How the records given as bytes were decoded since the parser was created (live counters): `fast`,
+   * straight from their bytes; `fallback`, through the text path (`JSON.parse`), which every record the
+   * byte scanner does not handle takes: escapes it cannot prove, unknown or repeated keys, bad records.
+   */
+  readonly stats: JsonParserStats;
 }
+
+/** Counts of the records `decodeBatchBytes` decoded from their bytes (`fast`) and from their text (`fallback`). */
+export interface JsonParserStats {
+  fast: number;
+  fallback: number;
+}
+
+/** Strict UTF-8, as the ingest node decodes a record (a leading byte-order mark is dropped). */
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** V8's `JSON.parse` messages name the offending character's position, when they know it. */
 const POSITION = /at position (\d+)/;
@@ -44,7 +71,11 @@ function failure(error: unknown, index: number): DecodeError {
  * the same table. The schema is compiled once; each record is `JSON.parse`d and walked by the compiled plan
  * into typed-array column builders. A bad record never affects the others: its rows are truncated away.
  * Numbers are exact: a record whose integer column meets a number `JSON.parse` may have rounded (an integer
- * at or beyond ±2^53) is walked again from `parseJsonExactly`, which keeps such numbers as sent.
+ * at or beyond ±2^53) is walked again from `parseJsonExactly`, which keeps such numbers as sent. Records
+ * given as bytes (`decodeBatchBytes`) are first tried by a byte scanner (`byte-scanner.ts`) that writes
+ * into the same builders through the same converters without `JSON.parse`; any record it cannot prove it
+ * decodes identically is truncated away and decoded from its text as above, so the rules below, and every
+ * error, are the text path's.
  *
  * | Arrow type | accepted JSON | fails with |
  * |---|---|---|
@@ -92,6 +123,8 @@ export function createJsonParser(schema: Schema, options: JsonParserOptions = {}
     recursionLimit,
   });
   const root = plan.root;
+  const scanBytes = compileByteScanner(schema.fields, plan);
+  const stats: JsonParserStats = { fast: 0, fallback: 0 };
 
   /** Appends record `index` as a row, or returns why it cannot be one (having appended nothing). */
   const decodeRecord = (text: string, index: number): DecodeError | undefined => {
@@ -137,11 +170,50 @@ export function createJsonParser(schema: Schema, options: JsonParserOptions = {}
     }
   };
 
-  const decode = (records: readonly string[], settled: boolean) => {
+  /** `decodeRecord` of the record's bytes: from the bytes when the scanner can, else from their text. */
+  const decodeRecordBytes = (bytes: Uint8Array, index: number): DecodeError | undefined => {
+    if (!(bytes instanceof Uint8Array)) {
+      return new DecodeError(
+        'TYPE_MISMATCH',
+        index,
+        '',
+        -1,
+        `expected JSON bytes (a Uint8Array), found ${describeValue(bytes)}`,
+      );
+    }
+    const rowsBefore = root.length;
+    // A string's UTF-16 length is at most its UTF-8 length: within the limit in bytes, within it in text.
+    if (bytes.length <= maxRecordBytes && scanBytes(bytes)) {
+      stats.fast++;
+      return undefined;
+    }
+    root.truncate(rowsBefore);
+    stats.fallback++;
+    let text: string;
+    try {
+      text = strictUtf8.decode(bytes);
+    } catch {
+      const offset = findInvalidUtf8(bytes, 0, bytes.length);
+      return new DecodeError(
+        'INVALID_UTF8',
+        index,
+        '',
+        offset,
+        `the record is not well-formed UTF-8 (from byte ${offset})`,
+      );
+    }
+    return decodeRecord(text, index);
+  };
+
+  const decode = <R>(
+    records: readonly R[],
+    settled: boolean,
+    decodeOne: (record: R, index: number) => DecodeError | undefined,
+  ) => {
     const errors: DecodeError[] = [];
     try {
       for (let index = 0; index < records.length; index++) {
-        const error = decodeRecord(records[index]!, index);
+        const error = decodeOne(records[index]!, index);
         if (error === undefined) continue;
         if (!settled) throw error;
         errors.push(error);
@@ -155,7 +227,10 @@ export function createJsonParser(schema: Schema, options: JsonParserOptions = {}
 
   return {
     schema,
-    decodeBatch: (records) => decode(records, false).batch,
-    decodeBatchSettled: (records) => decode(records, true),
+    stats,
+    decodeBatch: (records) => decode(records, false, decodeRecord).batch,
+    decodeBatchSettled: (records) => decode(records, true, decodeRecord),
+    decodeBatchBytes: (records) => decode(records, false, decodeRecordBytes).batch,
+    decodeBatchBytesSettled: (records) => decode(records, true, decodeRecordBytes),
   };
 }
